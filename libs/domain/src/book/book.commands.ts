@@ -1,0 +1,83 @@
+import * as t from 'io-ts';
+import { closedObject } from '../codecs/closed-object';
+import {
+  NonNegativeBtc,
+  NonNegativeRatio,
+  NonNegativeUsd,
+  NonZeroSignedUsd,
+  PositiveBtc,
+  PositiveRatio,
+  PositiveUsd,
+} from '../codecs/decimal-codecs';
+import { Instant } from '../codecs/instant';
+import { CashAccount, EventId, LoanId, Text, WalletName } from '../codecs/names';
+
+/**
+ * Request bodies of `POST /v1/books/{bookId}/commands/{command}`, one codec per command. They are the
+ * API contract: the OpenAPI document is generated from them.
+ */
+const when = { effectiveAt: Instant };
+const annotations = { reference: Text, memo: Text };
+const collateral = { ...when, loanId: LoanId, wallet: WalletName, btc: PositiveBtc };
+
+export const bookCommandCodecs = {
+  'open-book': closedObject('OpenBook', { name: Text }, { effectiveAt: Instant }),
+  'record-mining-output': closedObject(
+    'RecordMiningOutput',
+    { ...when, wallet: WalletName, btc: PositiveBtc, usdPerBtc: PositiveUsd },
+    { pool: Text, periodStart: Instant, periodEnd: Instant, ...annotations },
+  ),
+  'record-btc-sale': closedObject(
+    'RecordBtcSale',
+    { ...when, wallet: WalletName, btc: PositiveBtc, proceedsUsd: PositiveUsd },
+    { feesUsd: NonNegativeUsd, venue: Text, cashAccount: CashAccount, ...annotations },
+  ),
+  'transfer-btc': closedObject(
+    'TransferBtc',
+    { ...when, fromWallet: WalletName, toWallet: WalletName, btc: PositiveBtc },
+    { feeBtc: NonNegativeBtc, ...annotations },
+  ),
+  'record-btc-price': closedObject('RecordBtcPrice', { ...when, usdPerBtc: PositiveUsd }, { source: Text, ...annotations }),
+  'draw-loan': closedObject(
+    'DrawLoan',
+    {
+      ...when,
+      loanId: LoanId,
+      lender: Text,
+      principalUsd: PositiveUsd,
+      annualRate: NonNegativeRatio,
+      marginCallLtv: PositiveRatio,
+      liquidationLtv: PositiveRatio,
+    },
+    { maturityAt: Instant, cashAccount: CashAccount, ...annotations },
+  ),
+  'pledge-collateral': closedObject('PledgeCollateral', collateral, annotations),
+  'release-collateral': closedObject('ReleaseCollateral', collateral, annotations),
+  'accrue-interest': closedObject('AccrueInterest', { ...when, loanId: LoanId, interestUsd: PositiveUsd }, annotations),
+  'repay-loan': closedObject(
+    'RepayLoan',
+    { ...when, loanId: LoanId, principalUsd: NonNegativeUsd },
+    { interestUsd: NonNegativeUsd, cashAccount: CashAccount, ...annotations },
+  ),
+  'liquidate-collateral': closedObject(
+    'LiquidateCollateral',
+    { ...collateral, proceedsUsd: PositiveUsd },
+    { cashAccount: CashAccount, ...annotations },
+  ),
+  'record-cash-movement': closedObject(
+    'RecordCashMovement',
+    { ...when, cashAccount: CashAccount, amountUsd: NonZeroSignedUsd, category: Text },
+    { counterparty: Text, ...annotations },
+  ),
+  'reverse-event': closedObject('ReverseEvent', { eventId: EventId, reason: Text }, { reference: Text, memo: Text }),
+} as const;
+
+export type BookCommandName = keyof typeof bookCommandCodecs;
+export type BookCommand = {
+  [K in BookCommandName]: { readonly name: K; readonly body: t.TypeOf<(typeof bookCommandCodecs)[K]> };
+}[BookCommandName];
+
+export const isBookCommandName = (name: string): name is BookCommandName =>
+  Object.prototype.hasOwnProperty.call(bookCommandCodecs, name);
+
+export const DEFAULT_CASH_ACCOUNT = 'operating';

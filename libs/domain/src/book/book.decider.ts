@@ -1,0 +1,352 @@
+import * as E from 'fp-ts/Either';
+import { formatInstant } from '../codecs/instant';
+import { DomainError, invalidCommand, ruleViolated } from '../errors';
+import { formatDecimal, minBigint } from '../money/decimal';
+import { BalanceTimeline } from './balance-timeline';
+import { BalanceEffect, balanceEffects, balanceKey, loanOf, parseBalanceKey } from './balance-effects';
+import { BookCommand, DEFAULT_CASH_ACCOUNT } from './book.commands';
+import { BookEvent, BookEventOf, BookEventType } from './book.events';
+
+/**
+ * The book decider: initialState / evolve / decide, read top to bottom.
+ *
+ * State is what the rules need and nothing more: which events are live, which loans exist, and one
+ * BalanceTimeline per balance so "never below zero at any effective time" can be checked for a
+ * back-dated event or a reversal as cheaply as for a new one.
+ */
+
+/** An event as the decider sees it once recorded: the store assigns the revision, the server the time. */
+export interface RecordedBookEvent {
+  readonly eventId: string;
+  readonly revision: number;
+  readonly recordedAt: number;
+  readonly event: BookEvent;
+}
+
+interface EventSummary {
+  readonly type: BookEventType;
+  readonly effectiveAt: number;
+  readonly revision: number;
+  readonly effects: ReadonlyArray<BalanceEffect>;
+  readonly loanId: string | undefined;
+  reversed: boolean;
+}
+
+interface LoanSummary {
+  readonly drawnAt: number;
+  reversed: boolean;
+  /** Live events other than the drawdown that name this loan: a drawdown is reversible only at zero. */
+  liveActivity: number;
+}
+
+export interface BookState {
+  opened: boolean;
+  /** Revision of the last event, -1 before the first. */
+  revision: number;
+  readonly events: Map<string, EventSummary>;
+  readonly loans: Map<string, LoanSummary>;
+  readonly balances: Map<string, BalanceTimeline>;
+}
+
+export interface DecisionContext {
+  /** The server clock at decision time (becomes recordedAt); passed in so decide stays deterministic. */
+  readonly now: number;
+}
+
+/** How far ahead of the server clock an effectiveAt may be: client clocks drift, bookings are not forecasts. */
+export const FUTURE_TOLERANCE_MS = 5 * 60 * 1000;
+
+export const initialState = (): BookState => ({
+  opened: false,
+  revision: -1,
+  events: new Map(),
+  loans: new Map(),
+  balances: new Map(),
+});
+
+const timeline = (state: BookState, key: string): BalanceTimeline => {
+  let found = state.balances.get(key);
+  if (found === undefined) {
+    found = new BalanceTimeline();
+    state.balances.set(key, found);
+  }
+  return found;
+};
+
+/**
+ * Folds one recorded event into the state. It updates the state in place: copying per-balance
+ * timelines on every event would make loading a long book quadratic. A state object is owned by one
+ * fold at a time (the application's per-book cache), and decide never mutates it.
+ */
+export const evolve = (state: BookState, recorded: RecordedBookEvent): BookState => {
+  const { event, revision, eventId } = recorded;
+  state.revision = revision;
+  if (event.type === 'EventReversed') {
+    const target = state.events.get(event.eventId);
+    if (target !== undefined && !target.reversed) {
+      target.reversed = true;
+      for (const effect of target.effects) timeline(state, effect.key).remove(target.effectiveAt, target.revision);
+      const loan = target.loanId === undefined ? undefined : state.loans.get(target.loanId);
+      if (loan !== undefined) {
+        if (target.type === 'LoanDrawn') loan.reversed = true;
+        else loan.liveActivity -= 1;
+      }
+    }
+  } else {
+    const effects = balanceEffects(event);
+    for (const effect of effects) timeline(state, effect.key).insert(event.effectiveAt, revision, effect.delta);
+    const loanId = loanOf(event);
+    if (event.type === 'BookOpened') state.opened = true;
+    if (event.type === 'LoanDrawn') state.loans.set(event.loanId, { drawnAt: event.effectiveAt, reversed: false, liveActivity: 0 });
+    else if (loanId !== undefined) {
+      const loan = state.loans.get(loanId);
+      if (loan !== undefined) loan.liveActivity += 1;
+    }
+    state.events.set(eventId, { type: event.type, effectiveAt: event.effectiveAt, revision, effects, loanId, reversed: false });
+  }
+  if (event.type === 'EventReversed') {
+    state.events.set(eventId, { type: event.type, effectiveAt: event.effectiveAt, revision, effects: [], loanId: undefined, reversed: false });
+  }
+  return state;
+};
+
+// ---------------------------------------------------------------------------------------------------
+// decide
+
+type Decision = E.Either<DomainError, ReadonlyArray<BookEvent>>;
+
+const shortfallMessages: Record<string, { code: string; say: (parts: string[], amount: string, at: string) => string }> = {
+  'unencumbered-btc': {
+    code: 'insufficient-unencumbered-btc',
+    say: ([wallet], amount, at) => `wallet "${wallet}" would hold ${amount} BTC of unencumbered BTC at ${at}`,
+  },
+  'pledged-btc': {
+    code: 'insufficient-pledged-collateral',
+    say: ([loan, wallet], amount, at) => `loan "${loan}" would have ${amount} BTC pledged from wallet "${wallet}" at ${at}`,
+  },
+  principal: {
+    code: 'exceeds-outstanding-principal',
+    say: ([loan], amount, at) => `loan "${loan}" would have ${amount} USD of principal outstanding at ${at}`,
+  },
+  interest: {
+    code: 'exceeds-accrued-interest',
+    say: ([loan], amount, at) => `loan "${loan}" would have ${amount} USD of accrued interest unpaid at ${at}`,
+  },
+  cash: {
+    code: 'insufficient-cash',
+    say: ([account], amount, at) => `cash account "${account}" would hold ${amount} USD at ${at}`,
+  },
+};
+
+/**
+ * Checks that applying `sign * effects` at (time, revision) leaves every balance at or above zero at
+ * every effective time from there on. sign -1 is a reversal taking the effects out again.
+ */
+const checkBalances = (
+  state: BookState,
+  effects: ReadonlyArray<BalanceEffect>,
+  time: number,
+  revision: number,
+  sign: 1n | -1n,
+): E.Either<DomainError, void> => {
+  const perKey = new Map<string, bigint>();
+  for (const { key, delta } of effects) perKey.set(key, (perKey.get(key) ?? 0n) + sign * delta);
+  for (const [key, delta] of perKey) {
+    const shortfall = (state.balances.get(key) ?? new BalanceTimeline()).firstShortfall(time, revision, delta);
+    if (shortfall !== undefined) {
+      const { kind, parts } = parseBalanceKey(key);
+      const message = shortfallMessages[kind]!;
+      const scale = kind === 'unencumbered-btc' || kind === 'pledged-btc' ? 8 : 2;
+      return E.left(
+        ruleViolated(message.code, message.say(parts, formatDecimal(shortfall.balance, scale), formatInstant(shortfall.at))),
+      );
+    }
+  }
+  return E.right(undefined);
+};
+
+const requireLiveLoan = (state: BookState, loanId: string, effectiveAt: number): E.Either<DomainError, LoanSummary> => {
+  const loan = state.loans.get(loanId);
+  if (loan === undefined || loan.reversed) return E.left(ruleViolated('unknown-loan', `loan "${loanId}" has not been drawn in this book`));
+  if (effectiveAt < loan.drawnAt) {
+    return E.left(
+      ruleViolated('before-loan-drawn', `loan "${loanId}" was drawn at ${formatInstant(loan.drawnAt)}, after ${formatInstant(effectiveAt)}`),
+    );
+  }
+  return E.right(loan);
+};
+
+/** The events a new event's rules are checked against: its balances at the end of its effective instant. */
+const acceptIfBalancesHold = (state: BookState, event: BookEvent): Decision =>
+  E.map(() => [event])(checkBalances(state, balanceEffects(event), event.effectiveAt, state.revision + 1, 1n));
+
+const withLoan = (state: BookState, loanId: string, effectiveAt: number, make: () => Decision): Decision =>
+  E.flatMap(() => make())(requireLiveLoan(state, loanId, effectiveAt));
+
+const decideReversal = (state: BookState, body: { eventId: string; reason: string; memo?: string }, now: number): Decision => {
+  const target = state.events.get(body.eventId);
+  if (target === undefined) return E.left(ruleViolated('unknown-event', `event ${body.eventId} is not in this book`));
+  if (target.type === 'EventReversed') return E.left(ruleViolated('cannot-reverse-reversal', 'a reversal cannot itself be reversed: record the event again instead'));
+  if (target.type === 'BookOpened') return E.left(ruleViolated('cannot-reverse-book-opening', 'the event that opened the book cannot be reversed'));
+  if (target.reversed) return E.left(ruleViolated('already-reversed', `event ${body.eventId} has already been reversed`));
+  if (target.type === 'LoanDrawn') {
+    const loan = state.loans.get(target.loanId!);
+    if (loan !== undefined && loan.liveActivity > 0) {
+      return E.left(
+        ruleViolated('loan-has-activity', `loan "${target.loanId}" still has ${loan.liveActivity} live event(s): reverse them before the drawdown`),
+      );
+    }
+  }
+  const reversal: BookEventOf<'EventReversed'> = {
+    type: 'EventReversed',
+    effectiveAt: now,
+    eventId: body.eventId,
+    reason: body.reason,
+    ...(body.memo === undefined ? {} : { memo: body.memo }),
+  };
+  return E.map(() => [reversal])(checkBalances(state, target.effects, target.effectiveAt, target.revision, -1n));
+};
+
+export const decide = (command: BookCommand, state: BookState, context: DecisionContext): Decision => {
+  if (command.name === 'open-book') {
+    if (state.opened) return E.left({ _tag: 'BookAlreadyOpen' });
+    return E.right([{ type: 'BookOpened', effectiveAt: command.body.effectiveAt ?? context.now, name: command.body.name }]);
+  }
+  if (!state.opened) return E.left({ _tag: 'BookNotFound' });
+  if (command.name === 'reverse-event') return decideReversal(state, command.body, context.now);
+
+  const { effectiveAt } = command.body;
+  if (effectiveAt > context.now + FUTURE_TOLERANCE_MS) {
+    return E.left(invalidCommand('effectiveAt', `must not be in the future (server time is ${formatInstant(context.now)})`));
+  }
+  const memo = command.body.memo === undefined ? {} : { memo: command.body.memo };
+
+  switch (command.name) {
+    case 'record-mining-output': {
+      const { wallet, btc, usdPerBtc, pool, periodStart, periodEnd } = command.body;
+      if (periodStart !== undefined && periodEnd !== undefined && periodEnd < periodStart) {
+        return E.left(invalidCommand('periodEnd', 'must not be before periodStart'));
+      }
+      return E.right([
+        {
+          type: 'MiningOutputReceived',
+          effectiveAt,
+          wallet,
+          btc,
+          usdPerBtc,
+          ...(pool === undefined ? {} : { pool }),
+          ...(periodStart === undefined ? {} : { periodStart }),
+          ...(periodEnd === undefined ? {} : { periodEnd }),
+          ...memo,
+        },
+      ]);
+    }
+    case 'record-btc-sale': {
+      const { wallet, btc, proceedsUsd, feesUsd, venue, cashAccount } = command.body;
+      return acceptIfBalancesHold(state, {
+        type: 'BtcSold',
+        effectiveAt,
+        wallet,
+        btc,
+        proceedsUsd,
+        feesUsd: feesUsd ?? 0n,
+        cashAccount: cashAccount ?? DEFAULT_CASH_ACCOUNT,
+        ...(venue === undefined ? {} : { venue }),
+        ...memo,
+      });
+    }
+    case 'transfer-btc': {
+      const { fromWallet, toWallet, btc, feeBtc } = command.body;
+      if (fromWallet === toWallet) return E.left(invalidCommand('toWallet', 'must differ from fromWallet'));
+      return acceptIfBalancesHold(state, { type: 'BtcTransferred', effectiveAt, fromWallet, toWallet, btc, feeBtc: feeBtc ?? 0n, ...memo });
+    }
+    case 'record-btc-price': {
+      const { usdPerBtc, source } = command.body;
+      return E.right([{ type: 'BtcPriceObserved', effectiveAt, usdPerBtc, ...(source === undefined ? {} : { source }), ...memo }]);
+    }
+    case 'draw-loan': {
+      const { loanId, lender, principalUsd, annualRate, marginCallLtv, liquidationLtv, maturityAt, cashAccount } = command.body;
+      if (state.loans.has(loanId)) return E.left(ruleViolated('duplicate-loan-id', `loan id "${loanId}" is already used in this book`));
+      if (liquidationLtv <= marginCallLtv) return E.left(invalidCommand('liquidationLtv', 'must be greater than marginCallLtv'));
+      if (maturityAt !== undefined && maturityAt <= effectiveAt) return E.left(invalidCommand('maturityAt', 'must be after effectiveAt'));
+      return E.right([
+        {
+          type: 'LoanDrawn',
+          effectiveAt,
+          loanId,
+          lender,
+          principalUsd,
+          annualRate,
+          marginCallLtv,
+          liquidationLtv,
+          cashAccount: cashAccount ?? DEFAULT_CASH_ACCOUNT,
+          ...(maturityAt === undefined ? {} : { maturityAt }),
+          ...memo,
+        },
+      ]);
+    }
+    case 'pledge-collateral':
+    case 'release-collateral': {
+      const { loanId, wallet, btc } = command.body;
+      const type = command.name === 'pledge-collateral' ? 'CollateralPledged' : 'CollateralReleased';
+      return withLoan(state, loanId, effectiveAt, () => acceptIfBalancesHold(state, { type, effectiveAt, loanId, wallet, btc, ...memo }));
+    }
+    case 'accrue-interest': {
+      const { loanId, interestUsd } = command.body;
+      return withLoan(state, loanId, effectiveAt, () => E.right([{ type: 'InterestAccrued', effectiveAt, loanId, interestUsd, ...memo }]));
+    }
+    case 'repay-loan': {
+      const { loanId, principalUsd, interestUsd, cashAccount } = command.body;
+      if (principalUsd === 0n && (interestUsd ?? 0n) === 0n) {
+        return E.left(invalidCommand('principalUsd', 'principalUsd and interestUsd cannot both be zero'));
+      }
+      return withLoan(state, loanId, effectiveAt, () =>
+        acceptIfBalancesHold(state, {
+          type: 'LoanRepaid',
+          effectiveAt,
+          loanId,
+          principalUsd,
+          interestUsd: interestUsd ?? 0n,
+          cashAccount: cashAccount ?? DEFAULT_CASH_ACCOUNT,
+          ...memo,
+        }),
+      );
+    }
+    case 'liquidate-collateral': {
+      const { loanId, wallet, btc, proceedsUsd, cashAccount } = command.body;
+      return withLoan(state, loanId, effectiveAt, () => {
+        // Proceeds settle what is owed at that effective time: accrued interest first, then principal.
+        const revision = state.revision + 1;
+        const interestOwed = state.balances.get(balanceKey.interest(loanId))?.balanceThrough(effectiveAt, revision) ?? 0n;
+        const principalOwed = state.balances.get(balanceKey.principal(loanId))?.balanceThrough(effectiveAt, revision) ?? 0n;
+        const interestAppliedUsd = minBigint(proceedsUsd, interestOwed);
+        const principalAppliedUsd = minBigint(proceedsUsd - interestAppliedUsd, principalOwed);
+        return acceptIfBalancesHold(state, {
+          type: 'CollateralLiquidated',
+          effectiveAt,
+          loanId,
+          wallet,
+          btc,
+          proceedsUsd,
+          interestAppliedUsd,
+          principalAppliedUsd,
+          excessUsd: proceedsUsd - interestAppliedUsd - principalAppliedUsd,
+          cashAccount: cashAccount ?? DEFAULT_CASH_ACCOUNT,
+          ...memo,
+        });
+      });
+    }
+    case 'record-cash-movement': {
+      const { cashAccount, amountUsd, category, counterparty } = command.body;
+      return acceptIfBalancesHold(state, {
+        type: 'CashMoved',
+        effectiveAt,
+        cashAccount,
+        amountUsd,
+        category,
+        ...(counterparty === undefined ? {} : { counterparty }),
+        ...memo,
+      });
+    }
+  }
+};

@@ -1,0 +1,26 @@
+import * as t from 'io-ts';
+import { closedObject } from '../codecs/closed-object';
+import { Instant } from '../codecs/instant';
+
+/**
+ * Who recorded an event, when, and why: stored beside every event. recordedAt is the server clock,
+ * the second time axis of every query (`knownAt`).
+ */
+export const EventMetadata = closedObject(
+  'EventMetadata',
+  {
+    recordedAt: Instant,
+    command: t.string,
+    commandId: t.string,
+    actor: t.string,
+    correlationId: t.string,
+    causationId: t.string,
+  },
+  {
+    idempotencyKey: t.string,
+    /** SHA-256 of the command name and canonical body, to tell a replay from a key reused for another request. */
+    requestHash: t.string,
+    reference: t.string,
+  },
+);
+export type EventMetadata = t.TypeOf<typeof EventMetadata>;

@@ -1,0 +1,16 @@
+import * as t from 'io-ts';
+
+/**
+ * JSON Schema fragments attached to leaf codecs, so the OpenAPI document is generated from the very
+ * codecs that validate requests (one source of truth) without reaching into io-ts internals.
+ */
+export type JsonSchema = Readonly<Record<string, unknown>>;
+
+const schemas = new WeakMap<t.Mixed, JsonSchema>();
+
+export const withSchema = <C extends t.Mixed>(codec: C, schema: JsonSchema): C => {
+  schemas.set(codec, schema);
+  return codec;
+};
+
+export const schemaOf = (codec: t.Mixed): JsonSchema | undefined => schemas.get(codec);

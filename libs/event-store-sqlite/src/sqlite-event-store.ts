@@ -1,0 +1,186 @@
+import { EventEmitter } from 'node:events';
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import Database from 'better-sqlite3';
+import * as E from 'fp-ts/Either';
+import * as TE from 'fp-ts/TaskEither';
+import {
+  AppendResult,
+  EventHandler,
+  EventStore,
+  EventStoreError,
+  EventSubscription,
+  EventToAppend,
+  ExpectedRevision,
+  ReadAllOptions,
+  ReadStreamOptions,
+  StoredEvent,
+  storeUnavailable,
+  wrongExpectedRevision,
+} from '@treasury/event-store';
+
+interface EventRow {
+  position: number | bigint;
+  stream: string;
+  revision: number;
+  event_id: string;
+  type: string;
+  data: string;
+  metadata: string;
+}
+
+const SCHEMA = `
+  CREATE TABLE IF NOT EXISTS events (
+    position  INTEGER PRIMARY KEY AUTOINCREMENT,
+    stream    TEXT    NOT NULL,
+    revision  INTEGER NOT NULL,
+    event_id  TEXT    NOT NULL UNIQUE,
+    type      TEXT    NOT NULL,
+    data      TEXT    NOT NULL,
+    metadata  TEXT    NOT NULL,
+    UNIQUE (stream, revision)
+  );
+`;
+
+/** How often a subscription looks for events appended by another process on the same file. */
+const POLL_MS = 200;
+const PAGE = 1000;
+
+/**
+ * The embedded event store: one SQLite file in WAL mode with synchronous=FULL, so an acknowledged
+ * append has reached the disk before the promise resolves. One append is one transaction.
+ */
+export class SqliteEventStore extends EventStore {
+  private readonly db: Database.Database;
+  private readonly appended = new EventEmitter();
+  private readonly statements;
+
+  constructor(readonly path: string) {
+    super();
+    if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+    this.db = new Database(path);
+    this.db.pragma('journal_mode = WAL');
+    this.db.pragma('synchronous = FULL');
+    this.db.pragma('busy_timeout = 5000');
+    this.db.exec(SCHEMA);
+    this.db.defaultSafeIntegers(false);
+    this.statements = {
+      lastRevision: this.db.prepare<[string], { revision: number }>('SELECT revision FROM events WHERE stream = ? ORDER BY revision DESC LIMIT 1'),
+      insert: this.db.prepare('INSERT INTO events (stream, revision, event_id, type, data, metadata) VALUES (?, ?, ?, ?, ?, ?)'),
+      forwards: this.db.prepare<[string, number, number], EventRow>(
+        'SELECT * FROM events WHERE stream = ? AND revision >= ? ORDER BY revision ASC LIMIT ?',
+      ),
+      backwards: this.db.prepare<[string, number, number], EventRow>(
+        'SELECT * FROM events WHERE stream = ? AND revision <= ? ORDER BY revision DESC LIMIT ?',
+      ),
+      all: this.db.prepare<[bigint, number], EventRow>('SELECT * FROM events WHERE position > ? ORDER BY position ASC LIMIT ?'),
+    };
+    this.appended.setMaxListeners(0);
+  }
+
+  private readonly appendTransaction = (stream: string, events: ReadonlyArray<EventToAppend>, expected: ExpectedRevision) =>
+    this.db.transaction((): E.Either<EventStoreError, AppendResult> => {
+      const current = this.statements.lastRevision.get(stream)?.revision ?? -1;
+      const matches = expected === 'any' || (expected === 'no-stream' ? current === -1 : expected === current);
+      if (!matches) return E.left(wrongExpectedRevision(stream, expected, current === -1 ? 'no-stream' : current));
+      let revision = current;
+      let position = 0n;
+      for (const event of events) {
+        revision += 1;
+        const info = this.statements.insert.run(stream, revision, event.eventId, event.type, JSON.stringify(event.data), JSON.stringify(event.metadata));
+        position = BigInt(info.lastInsertRowid);
+      }
+      return E.right({ revision, position });
+    })();
+
+  append(stream: string, events: ReadonlyArray<EventToAppend>, expected: ExpectedRevision): TE.TaskEither<EventStoreError, AppendResult> {
+    return () => {
+      let result: E.Either<EventStoreError, AppendResult>;
+      try {
+        result = this.appendTransaction(stream, events, expected);
+      } catch (error) {
+        result = E.left(storeUnavailable(error));
+      }
+      if (E.isRight(result)) this.appended.emit('appended');
+      return Promise.resolve(result);
+    };
+  }
+
+  readStream(stream: string, options: ReadStreamOptions = {}): TE.TaskEither<EventStoreError, ReadonlyArray<StoredEvent>> {
+    return TE.fromIOEither(() =>
+      E.tryCatch(() => {
+        const limit = options.maxCount ?? -1;
+        const rows =
+          options.direction === 'backwards'
+            ? this.statements.backwards.all(stream, options.fromRevision ?? Number.MAX_SAFE_INTEGER, limit)
+            : this.statements.forwards.all(stream, options.fromRevision ?? 0, limit);
+        return rows.map(toStoredEvent);
+      }, storeUnavailable),
+    );
+  }
+
+  readAll(options: ReadAllOptions = {}): TE.TaskEither<EventStoreError, ReadonlyArray<StoredEvent>> {
+    return TE.fromIOEither(() =>
+      E.tryCatch(() => this.statements.all.all(options.after ?? 0n, options.maxCount ?? -1).map(toStoredEvent), storeUnavailable),
+    );
+  }
+
+  subscribeToAll(options: { readonly after?: bigint }, handler: EventHandler): EventSubscription {
+    let checkpoint = options.after ?? 0n;
+    let closed = false;
+    let pumping = false;
+    let again = false;
+    // Pull-based: a signal (own append or poll tick) only says "look again", so nothing is missed or doubled.
+    const pump = async (): Promise<void> => {
+      if (pumping) {
+        again = true;
+        return;
+      }
+      pumping = true;
+      try {
+        do {
+          again = false;
+          for (;;) {
+            if (closed) return;
+            const page = this.statements.all.all(checkpoint, PAGE).map(toStoredEvent);
+            for (const event of page) {
+              if (closed) return;
+              await handler(event);
+              checkpoint = event.position;
+            }
+            if (page.length < PAGE) break;
+          }
+        } while (again && !closed);
+      } finally {
+        pumping = false;
+      }
+    };
+    const signal = () => void pump();
+    this.appended.on('appended', signal);
+    const timer = setInterval(signal, POLL_MS);
+    timer.unref();
+    setImmediate(signal);
+    return {
+      close: async () => {
+        closed = true;
+        clearInterval(timer);
+        this.appended.off('appended', signal);
+      },
+    };
+  }
+
+  async close(): Promise<void> {
+    this.appended.removeAllListeners();
+    if (this.db.open) this.db.close();
+  }
+}
+
+const toStoredEvent = (row: EventRow): StoredEvent => ({
+  position: BigInt(row.position),
+  stream: row.stream,
+  revision: row.revision,
+  eventId: row.event_id,
+  type: row.type,
+  data: JSON.parse(row.data) as StoredEvent['data'],
+  metadata: JSON.parse(row.metadata) as StoredEvent['metadata'],
+});

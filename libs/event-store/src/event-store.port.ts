@@ -1,0 +1,73 @@
+import type * as TE from 'fp-ts/TaskEither';
+import type { EventStoreError } from './event-store.errors';
+
+export type JsonObject = { readonly [key: string]: unknown };
+
+/** An event on its way in: already serialised by its codec, with an id chosen by the caller. */
+export interface EventToAppend {
+  readonly eventId: string;
+  readonly type: string;
+  readonly data: JsonObject;
+  readonly metadata: JsonObject;
+}
+
+/** An event as stored: its revision in its stream (0-based) and its position in the global log. */
+export interface StoredEvent extends EventToAppend {
+  readonly stream: string;
+  readonly revision: number;
+  /** Strictly increasing across all streams; opaque beyond ordering. */
+  readonly position: bigint;
+}
+
+/** `no-stream`: the stream must not exist yet; a number: the revision of its last event. */
+export type ExpectedRevision = 'no-stream' | 'any' | number;
+
+export interface AppendResult {
+  /** Revision of the last appended event. */
+  readonly revision: number;
+  /** Global position of the last appended event. */
+  readonly position: bigint;
+}
+
+export interface ReadStreamOptions {
+  readonly direction?: 'forwards' | 'backwards';
+  /** Inclusive; forwards defaults to the first event, backwards to the last. */
+  readonly fromRevision?: number;
+  readonly maxCount?: number;
+}
+
+export interface ReadAllOptions {
+  /** Exclusive: returns events strictly after this position; omitted means from the beginning. */
+  readonly after?: bigint;
+  readonly maxCount?: number;
+}
+
+export interface EventSubscription {
+  close(): Promise<void>;
+}
+
+export type EventHandler = (event: StoredEvent) => void | Promise<void>;
+
+/**
+ * The event-store port. An abstract class so it doubles as the NestJS DI token; each adapter binds
+ * it. Nothing above this port knows which store is behind it, and both adapters pass the same
+ * contract suite (`testing/event-store.contract.ts`).
+ */
+export abstract class EventStore {
+  /** Appends all events or none, if the stream is at `expected`; fails with WrongExpectedRevision otherwise. */
+  abstract append(stream: string, events: ReadonlyArray<EventToAppend>, expected: ExpectedRevision): TE.TaskEither<EventStoreError, AppendResult>;
+
+  /** A stream's events; a stream that does not exist reads as empty. */
+  abstract readStream(stream: string, options?: ReadStreamOptions): TE.TaskEither<EventStoreError, ReadonlyArray<StoredEvent>>;
+
+  /** Every stream's events in global order. */
+  abstract readAll(options?: ReadAllOptions): TE.TaskEither<EventStoreError, ReadonlyArray<StoredEvent>>;
+
+  /**
+   * Delivers every event after the checkpoint, then each new one as it is appended, in global order
+   * and one at a time (the handler's promise is awaited before the next delivery).
+   */
+  abstract subscribeToAll(options: { readonly after?: bigint }, handler: EventHandler): EventSubscription;
+
+  abstract close(): Promise<void>;
+}

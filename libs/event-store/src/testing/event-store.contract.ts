@@ -1,0 +1,126 @@
+import { randomUUID } from 'node:crypto';
+import * as E from 'fp-ts/Either';
+import type { EventStore, EventToAppend, StoredEvent } from '../event-store.port';
+
+/**
+ * The one contract every EventStore adapter passes. Each adapter's *.int.spec.ts calls this with a
+ * factory for a fresh, empty store (or a unique stream prefix on a shared server).
+ */
+export const eventStoreContract = (
+  adapterName: string,
+  makeStore: () => Promise<{ store: EventStore; streamPrefix: string }>,
+): void => {
+  describe(`EventStore contract: ${adapterName}`, () => {
+    let store: EventStore;
+    let prefix: string;
+
+    beforeEach(async () => {
+      ({ store, streamPrefix: prefix } = await makeStore());
+    });
+    afterEach(async () => {
+      await store.close();
+    });
+
+    const event = (type: string, n: number): EventToAppend => ({
+      eventId: randomUUID(),
+      type,
+      data: { n, amount: '1.00000000', nested: { list: [1, 'two'] } },
+      metadata: { actor: 'contract-test', n },
+    });
+    const ok = async <A>(task: () => Promise<E.Either<unknown, A>>): Promise<A> => {
+      const result = await task();
+      if (E.isLeft(result)) throw new Error(`expected success, got ${JSON.stringify(result.left)}`);
+      return result.right;
+    };
+    const fail = async (task: () => Promise<E.Either<unknown, unknown>>): Promise<unknown> => {
+      const result = await task();
+      if (E.isRight(result)) throw new Error('expected a failure');
+      return result.left;
+    };
+
+    it('appends to a new stream and reads it back in order with revisions and content intact', async () => {
+      const stream = `${prefix}-a`;
+      const events = [event('Opened', 0), event('Moved', 1), event('Moved', 2)];
+      const result = await ok(store.append(stream, events, 'no-stream'));
+      expect(result.revision).toBe(2);
+
+      const read = await ok(store.readStream(stream));
+      expect(read.map((e) => [e.eventId, e.type, e.revision, e.stream])).toEqual(events.map((e, i) => [e.eventId, e.type, i, stream]));
+      expect(read[1]!.data).toEqual(events[1]!.data);
+      expect(read[1]!.metadata).toEqual(events[1]!.metadata);
+      expect(read[2]!.position).toBe(result.position);
+    });
+
+    it('refuses an append at the wrong expected revision and writes none of its events', async () => {
+      const stream = `${prefix}-b`;
+      await ok(store.append(stream, [event('Opened', 0)], 'no-stream'));
+      const error = await fail(store.append(stream, [event('Moved', 1), event('Moved', 2)], 5));
+      expect(error).toMatchObject({ _tag: 'WrongExpectedRevision', stream });
+      expect(await fail(store.append(stream, [event('Opened', 9)], 'no-stream'))).toMatchObject({ _tag: 'WrongExpectedRevision' });
+      expect(await fail(store.append(`${prefix}-never`, [event('X', 0)], 0))).toMatchObject({ _tag: 'WrongExpectedRevision' });
+      expect((await ok(store.readStream(stream))).map((e) => e.revision)).toEqual([0]);
+    });
+
+    it('appends at the right expected revision, and with "any"', async () => {
+      const stream = `${prefix}-c`;
+      await ok(store.append(stream, [event('Opened', 0)], 'no-stream'));
+      expect((await ok(store.append(stream, [event('Moved', 1)], 0))).revision).toBe(1);
+      expect((await ok(store.append(stream, [event('Moved', 2)], 'any'))).revision).toBe(2);
+    });
+
+    it('lets exactly one of two concurrent appends at the same expected revision win', async () => {
+      const stream = `${prefix}-d`;
+      await ok(store.append(stream, [event('Opened', 0)], 'no-stream'));
+      const results = await Promise.all([store.append(stream, [event('A', 1)], 0)(), store.append(stream, [event('B', 1)], 0)()]);
+      expect(results.filter(E.isRight)).toHaveLength(1);
+      expect((await ok(store.readStream(stream))).length).toBe(2);
+    });
+
+    it('reads a stream backwards, from a revision, and limited in count', async () => {
+      const stream = `${prefix}-e`;
+      await ok(store.append(stream, [0, 1, 2, 3, 4].map((n) => event('N', n)), 'no-stream'));
+      const revisions = (events: ReadonlyArray<StoredEvent>) => events.map((e) => e.revision);
+      expect(revisions(await ok(store.readStream(stream, { direction: 'backwards', maxCount: 2 })))).toEqual([4, 3]);
+      expect(revisions(await ok(store.readStream(stream, { direction: 'backwards', fromRevision: 2 })))).toEqual([2, 1, 0]);
+      expect(revisions(await ok(store.readStream(stream, { fromRevision: 3 })))).toEqual([3, 4]);
+      expect(revisions(await ok(store.readStream(stream, { fromRevision: 1, maxCount: 2 })))).toEqual([1, 2]);
+      expect(await ok(store.readStream(`${prefix}-missing`))).toEqual([]);
+    });
+
+    it('reads all streams in one strictly increasing global order, after an exclusive position', async () => {
+      const first = await ok(store.append(`${prefix}-f1`, [event('X', 0), event('X', 1)], 'no-stream'));
+      await ok(store.append(`${prefix}-f2`, [event('Y', 0)], 'no-stream'));
+      await ok(store.append(`${prefix}-f1`, [event('X', 2)], 1));
+
+      const mine = (events: ReadonlyArray<StoredEvent>) => events.filter((e) => e.stream.startsWith(prefix));
+      const all = mine(await ok(store.readAll()));
+      expect(all.map((e) => `${e.stream.slice(prefix.length)}:${e.revision}`)).toEqual(['-f1:0', '-f1:1', '-f2:0', '-f1:2']);
+      for (let i = 1; i < all.length; i++) expect(all[i]!.position > all[i - 1]!.position).toBe(true);
+
+      const after = mine(await ok(store.readAll({ after: first.position })));
+      expect(after.map((e) => e.type)).toEqual(['Y', 'X']);
+      expect((await ok(store.readAll({ after: first.position, maxCount: 1 }))).length).toBe(1);
+    });
+
+    it('subscribes from a checkpoint: catches up, then delivers new events in order', async () => {
+      const stream = `${prefix}-g`;
+      const checkpoint = await ok(store.append(stream, [event('Old', 0)], 'no-stream'));
+      await ok(store.append(stream, [event('CatchUp', 1)], 0));
+
+      const seen: string[] = [];
+      const done = new Promise<void>((resolve) => {
+        const subscription = store.subscribeToAll({ after: checkpoint.position }, async (e) => {
+          if (!e.stream.startsWith(prefix)) return;
+          seen.push(e.type);
+          if (seen.length === 3) {
+            await subscription.close();
+            resolve();
+          }
+        });
+      });
+      await ok(store.append(stream, [event('Live', 2), event('Live', 3)], 1));
+      await done;
+      expect(seen).toEqual(['CatchUp', 'Live', 'Live']);
+    });
+  });
+};
