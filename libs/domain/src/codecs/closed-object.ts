@@ -64,7 +64,7 @@ const failureAt = (c: t.Context, key: string, value: unknown, message: string): 
   message,
 });
 
-export const closedObject = <R extends t.Props, O extends t.Props = Record<string, never>>(
+export const closedObject = <R extends t.Props, O extends t.Props = Record<never, never>>(
   name: string,
   required: R,
   optional: O = {} as O,

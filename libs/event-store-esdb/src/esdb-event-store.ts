@@ -1,0 +1,163 @@
+import {
+  ANY,
+  BACKWARDS,
+  END,
+  EventStoreDBClient,
+  FORWARDS,
+  NO_STREAM,
+  START,
+  StreamNotFoundError,
+  WrongExpectedVersionError,
+  excludeSystemEvents,
+  jsonEvent,
+  type AllStreamResolvedEvent,
+  type AppendExpectedRevision,
+  type Position,
+  type ResolvedEvent,
+} from '@eventstore/db-client';
+import * as TE from 'fp-ts/TaskEither';
+import {
+  AppendResult,
+  EventHandler,
+  EventStore,
+  EventStoreError,
+  EventSubscription,
+  EventToAppend,
+  ExpectedRevision,
+  JsonObject,
+  ReadAllOptions,
+  ReadStreamOptions,
+  StoredEvent,
+  storeUnavailable,
+  wrongExpectedRevision,
+} from '@treasury/event-store';
+
+/**
+ * The production adapter, on EventStoreDB through @eventstore/db-client.
+ *
+ * Global position: EventStoreDB orders $all by (commit, prepare). Within one multi-event append all
+ * events share the commit position and differ by prepare position, so the port's single bigint
+ * position is the *prepare* position (unique per event and increasing along the log). Reading "after
+ * p" starts the server read at {commit: p, prepare: p} and drops anything at or before p.
+ */
+export class EsdbEventStore extends EventStore {
+  private readonly client: EventStoreDBClient;
+
+  constructor(connectionString: string) {
+    super();
+    this.client = EventStoreDBClient.connectionString(connectionString);
+  }
+
+  append(stream: string, events: ReadonlyArray<EventToAppend>, expected: ExpectedRevision): TE.TaskEither<EventStoreError, AppendResult> {
+    const expectedRevision: AppendExpectedRevision = expected === 'any' ? ANY : expected === 'no-stream' ? NO_STREAM : BigInt(expected);
+    return TE.tryCatch(
+      async () => {
+        const result = await this.client.appendToStream(
+          stream,
+          events.map((event) => jsonEvent({ id: event.eventId, type: event.type, data: { ...event.data }, metadata: { ...event.metadata } })),
+          { expectedRevision },
+        );
+        // The append result carries the commit's position; read the last event back for its own.
+        const [last] = await this.readStreamOrEmpty(stream, { direction: BACKWARDS, fromRevision: result.nextExpectedRevision, maxCount: 1 });
+        return { revision: Number(result.nextExpectedRevision), position: last?.position ?? 0n };
+      },
+      (error) =>
+        error instanceof WrongExpectedVersionError
+          ? wrongExpectedRevision(stream, expected, error.actualVersion)
+          : storeUnavailable(error),
+    );
+  }
+
+  private async readStreamOrEmpty(
+    stream: string,
+    options: { direction: typeof FORWARDS | typeof BACKWARDS; fromRevision: bigint | typeof START | typeof END; maxCount?: number },
+  ): Promise<StoredEvent[]> {
+    const events: StoredEvent[] = [];
+    try {
+      for await (const resolved of this.client.readStream(stream, options)) {
+        const stored = toStoredEvent(resolved);
+        if (stored !== undefined) events.push(stored);
+      }
+    } catch (error) {
+      if (error instanceof StreamNotFoundError) return [];
+      throw error;
+    }
+    return events;
+  }
+
+  readStream(stream: string, options: ReadStreamOptions = {}): TE.TaskEither<EventStoreError, ReadonlyArray<StoredEvent>> {
+    const backwards = options.direction === 'backwards';
+    return TE.tryCatch(
+      () =>
+        this.readStreamOrEmpty(stream, {
+          direction: backwards ? BACKWARDS : FORWARDS,
+          fromRevision: options.fromRevision !== undefined ? BigInt(options.fromRevision) : backwards ? END : START,
+          ...(options.maxCount === undefined ? {} : { maxCount: options.maxCount }),
+        }),
+      storeUnavailable,
+    );
+  }
+
+  readAll(options: ReadAllOptions = {}): TE.TaskEither<EventStoreError, ReadonlyArray<StoredEvent>> {
+    return TE.tryCatch(async () => {
+      const events: StoredEvent[] = [];
+      const fromPosition = options.after === undefined ? START : { commit: options.after, prepare: options.after };
+      const limit = options.maxCount ?? Number.MAX_SAFE_INTEGER;
+      for await (const resolved of this.client.readAll({ direction: FORWARDS, fromPosition, resolveLinkTos: false })) {
+        const stored = toStoredEvent(resolved);
+        if (stored === undefined || isSystem(stored) || (options.after !== undefined && stored.position <= options.after)) continue;
+        events.push(stored);
+        if (events.length >= limit) break;
+      }
+      return events;
+    }, storeUnavailable);
+  }
+
+  subscribeToAll(options: { readonly after?: bigint }, handler: EventHandler): EventSubscription {
+    const after = options.after;
+    const subscription = this.client.subscribeToAll({
+      fromPosition: after === undefined ? START : { commit: after, prepare: after },
+      filter: excludeSystemEvents(),
+    });
+    let closed = false;
+    void (async () => {
+      try {
+        for await (const resolved of subscription) {
+          if (closed) break;
+          const stored = toStoredEvent(resolved);
+          if (stored === undefined || (after !== undefined && stored.position <= after)) continue;
+          await handler(stored);
+        }
+      } catch (error) {
+        if (!closed) throw error;
+      }
+    })();
+    return {
+      close: async () => {
+        closed = true;
+        await subscription.unsubscribe();
+      },
+    };
+  }
+
+  async close(): Promise<void> {
+    await this.client.dispose();
+  }
+}
+
+const isSystem = (event: StoredEvent): boolean => event.stream.startsWith('$') || event.type.startsWith('$');
+
+const toStoredEvent = (resolved: ResolvedEvent | AllStreamResolvedEvent): StoredEvent | undefined => {
+  const event = resolved.event;
+  if (event === undefined || !event.isJson) return undefined;
+  const position: Position | undefined = event.position;
+  return {
+    eventId: event.id,
+    type: event.type,
+    stream: event.streamId,
+    revision: Number(event.revision),
+    position: position?.prepare ?? 0n,
+    data: event.data as JsonObject,
+    metadata: (event.metadata ?? {}) as JsonObject,
+  };
+};
