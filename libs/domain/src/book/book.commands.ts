@@ -1,5 +1,8 @@
+import * as E from 'fp-ts/Either';
+import { pipe } from 'fp-ts/function';
 import * as t from 'io-ts';
-import { closedObject } from '../codecs/closed-object';
+import { closedObject, toFieldErrors } from '../codecs/closed-object';
+import type { DomainError } from '../errors';
 import {
   NonNegativeBtc,
   NonNegativeRatio,
@@ -81,3 +84,15 @@ export const isBookCommandName = (name: string): name is BookCommandName =>
   Object.prototype.hasOwnProperty.call(bookCommandCodecs, name);
 
 export const DEFAULT_CASH_ACCOUNT = 'operating';
+
+/** Decodes a request body by its command's codec; every failing field is reported with its path. */
+export const decodeBookCommand = (name: BookCommandName, body: unknown): E.Either<DomainError, BookCommand> => {
+  const codec = bookCommandCodecs[name] as t.Type<BookCommand['body'], unknown, unknown>;
+  return pipe(
+    codec.decode(body),
+    E.bimap(
+      (errors): DomainError => ({ _tag: 'InvalidCommand', errors: toFieldErrors(errors) }),
+      (decoded) => ({ name, body: decoded }) as BookCommand,
+    ),
+  );
+};

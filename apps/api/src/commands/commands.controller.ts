@@ -1,0 +1,64 @@
+import { Body, Controller, Headers, HttpCode, Param, Post, Req, Res } from '@nestjs/common';
+import type { Request, Response } from 'express';
+import * as E from 'fp-ts/Either';
+import { BookCommandService, CommandResult } from '@treasury/application';
+import { formatInstant } from '@treasury/domain';
+import { commandErrorToProblem } from '../http/command-error.mapper';
+import { ProblemException, problem } from '../http/problem';
+import { parseIfMatch, requireBookId, textHeaders } from '../http/request-fields';
+
+/** Who sent a command when the client does not say: recorded so the gap is visible in the audit trail. */
+export const ANONYMOUS_ACTOR = 'anonymous';
+
+export const commandResultView = (result: CommandResult) => ({
+  bookId: result.bookId,
+  command: result.command,
+  commandId: result.commandId,
+  revision: result.revision,
+  position: result.position.toString(),
+  replayed: result.replayed,
+  events: result.events.map((event) => ({
+    eventId: event.eventId,
+    type: event.type,
+    effectiveAt: formatInstant(event.effectiveAt),
+    recordedAt: formatInstant(event.recordedAt),
+  })),
+});
+
+@Controller('v1/books/:bookId/commands')
+export class CommandsController {
+  constructor(private readonly commands: BookCommandService) {}
+
+  @Post(':command')
+  @HttpCode(201)
+  async execute(
+    @Param('bookId') rawBookId: string,
+    @Param('command') command: string,
+    @Body() body: unknown,
+    @Headers('idempotency-key') idempotencyKey: string | undefined,
+    @Headers('if-match') ifMatch: string | undefined,
+    @Headers('x-actor') actor: string | undefined,
+    @Headers('x-correlation-id') correlationId: string | undefined,
+    @Req() request: Request,
+    @Res({ passthrough: true }) response: Response,
+  ) {
+    const bookId = requireBookId(rawBookId);
+    if (request.headers['content-length'] !== undefined && request.headers['content-length'] !== '0' && !request.is('application/json')) {
+      throw new ProblemException(problem(415, 'unsupported-media-type', 'Unsupported media type', 'Send the command as Content-Type: application/json.'));
+    }
+    const headers = textHeaders({ 'idempotency-key': idempotencyKey, 'x-actor': actor, 'x-correlation-id': correlationId });
+    const outcome = await this.commands.execute({
+      bookId,
+      command,
+      body,
+      actor: headers['x-actor'] ?? ANONYMOUS_ACTOR,
+      expectedRevision: parseIfMatch(ifMatch),
+      ...(headers['idempotency-key'] === undefined ? {} : { idempotencyKey: headers['idempotency-key'] }),
+      ...(headers['x-correlation-id'] === undefined ? {} : { correlationId: headers['x-correlation-id'] }),
+    })();
+    if (E.isLeft(outcome)) throw new ProblemException(commandErrorToProblem(outcome.left, bookId));
+    response.setHeader('ETag', `"${outcome.right.revision}"`);
+    if (outcome.right.replayed) response.setHeader('Idempotent-Replayed', 'true');
+    return commandResultView(outcome.right);
+  }
+}

@@ -1,0 +1,160 @@
+import * as t from 'io-ts';
+import { ClosedObjectType, JsonSchema, bookCommandCodecs, bookEventCodecs, schemaOf } from '@treasury/domain';
+import { MAX_EVENTS_PAGE } from '@treasury/application';
+
+/**
+ * The OpenAPI document, generated from the same io-ts codecs that decode requests, so it cannot drift
+ * from what the API accepts. Leaf codecs carry their schema (schemaOf); closed objects expose their
+ * required and optional field maps.
+ */
+const toSchema = (codec: t.Mixed): JsonSchema => {
+  const registered = schemaOf(codec);
+  if (registered !== undefined) return registered;
+  if (codec instanceof ClosedObjectType) {
+    const closed = codec as ClosedObjectType<t.Props, t.Props>;
+    const properties: Record<string, JsonSchema> = {};
+    for (const [name, field] of [...Object.entries(closed.required), ...Object.entries(closed.optional)]) properties[name] = toSchema(field);
+    return {
+      type: 'object',
+      title: closed.name,
+      properties,
+      required: Object.keys(closed.required),
+      additionalProperties: false,
+    };
+  }
+  if (codec instanceof t.StringType) return { type: 'string' };
+  if (codec instanceof t.NumberType) return { type: 'number' };
+  return {};
+};
+
+const problemResponse = (description: string) => ({
+  description,
+  content: { 'application/problem+json': { schema: { $ref: '#/components/schemas/Problem' } } },
+});
+
+const bookIdParameter = {
+  name: 'bookId',
+  in: 'path',
+  required: true,
+  schema: { type: 'string', pattern: '^[a-z0-9-]{1,64}$' },
+  description: 'One company treasury ledger.',
+};
+
+const commandPath = (name: string, codec: t.Mixed) => ({
+  post: {
+    operationId: name,
+    summary: `Command ${name}`,
+    tags: ['commands'],
+    parameters: [
+      bookIdParameter,
+      { name: 'Idempotency-Key', in: 'header', schema: { type: 'string', maxLength: 200 }, description: 'Same key and body: the original result, marked replayed; different body: 422.' },
+      { name: 'If-Match', in: 'header', schema: { type: 'string', example: '"12"' }, description: 'Expected book revision (the ETag of a previous response); 412 when stale.' },
+      { name: 'X-Actor', in: 'header', schema: { type: 'string', maxLength: 200 }, description: 'Who issues the command; recorded in every event.' },
+      { name: 'X-Correlation-Id', in: 'header', schema: { type: 'string', maxLength: 200 }, description: 'Recorded in every event; defaults to the command id.' },
+    ],
+    requestBody: { required: true, content: { 'application/json': { schema: toSchema(codec) } } },
+    responses: {
+      '201': {
+        description: 'Appended (or replayed). ETag carries the new revision.',
+        content: { 'application/json': { schema: { $ref: '#/components/schemas/CommandResult' } } },
+      },
+      '400': problemResponse('Invalid body, path or header: errors lists each failing field by path.'),
+      '404': problemResponse('Book not opened, or unknown command.'),
+      '409': problemResponse('open-book on a book that is already open.'),
+      '412': problemResponse('If-Match does not match the book revision.'),
+      '422': problemResponse('A book rule refused the command, or an Idempotency-Key was reused with another body.'),
+    },
+  },
+});
+
+export const openApiDocument = () => ({
+  openapi: '3.1.0',
+  info: {
+    title: 'treasury-engine',
+    version: '0.1.0',
+    description:
+      'Event-sourced treasury ledger for bitcoin miners. Amounts are decimal strings: BTC up to 8 decimals, USD up to 2, ratios up to 6; instants are ISO-8601 with an offset.',
+  },
+  paths: {
+    ...Object.fromEntries(Object.entries(bookCommandCodecs).map(([name, codec]) => [`/v1/books/{bookId}/commands/${name}`, commandPath(name, codec)])),
+    '/v1/books/{bookId}/events': {
+      get: {
+        operationId: 'listEvents',
+        summary: "A book's events in recorded order, with metadata",
+        tags: ['queries'],
+        parameters: [
+          bookIdParameter,
+          { name: 'after', in: 'query', schema: { type: 'integer', minimum: 0 }, description: 'Revision cursor: the `next` of the previous page.' },
+          { name: 'limit', in: 'query', schema: { type: 'integer', minimum: 1, maximum: MAX_EVENTS_PAGE, default: MAX_EVENTS_PAGE } },
+        ],
+        responses: {
+          '200': { description: 'A page of events; `next` is null on the last page.', content: { 'application/json': { schema: { $ref: '#/components/schemas/EventsPage' } } } },
+          '400': problemResponse('Invalid query parameter.'),
+          '404': problemResponse('Book not opened.'),
+        },
+      },
+    },
+    '/health': {
+      get: { operationId: 'health', summary: 'Liveness including an event-store read', responses: { '200': { description: 'ok' }, '503': problemResponse('Store unavailable.') } },
+    },
+  },
+  components: {
+    schemas: {
+      Problem: {
+        type: 'object',
+        required: ['type', 'title', 'status', 'detail'],
+        properties: {
+          type: { type: 'string' },
+          title: { type: 'string' },
+          status: { type: 'integer' },
+          detail: { type: 'string' },
+          errors: { type: 'array', items: { type: 'object', properties: { path: { type: 'string' }, message: { type: 'string' } } } },
+        },
+      },
+      CommandResult: {
+        type: 'object',
+        properties: {
+          bookId: { type: 'string' },
+          command: { type: 'string' },
+          commandId: { type: 'string', format: 'uuid' },
+          revision: { type: 'integer', description: '0-based revision of the book stream after the command.' },
+          position: { type: 'string', description: 'Global log position of the last appended event (64-bit integer as a string).' },
+          replayed: { type: 'boolean' },
+          events: {
+            type: 'array',
+            items: {
+              type: 'object',
+              properties: {
+                eventId: { type: 'string', format: 'uuid' },
+                type: { type: 'string', enum: Object.keys(bookEventCodecs) },
+                effectiveAt: { type: 'string', format: 'date-time' },
+                recordedAt: { type: 'string', format: 'date-time' },
+              },
+            },
+          },
+        },
+      },
+      EventsPage: {
+        type: 'object',
+        properties: {
+          bookId: { type: 'string' },
+          next: { type: ['integer', 'null'] },
+          events: { type: 'array', items: { $ref: '#/components/schemas/StoredEvent' } },
+        },
+      },
+      StoredEvent: {
+        type: 'object',
+        properties: {
+          eventId: { type: 'string', format: 'uuid' },
+          revision: { type: 'integer' },
+          position: { type: 'string' },
+          type: { type: 'string', enum: Object.keys(bookEventCodecs) },
+          effectiveAt: { type: 'string', format: 'date-time' },
+          recordedAt: { type: 'string', format: 'date-time' },
+          data: { oneOf: Object.values(bookEventCodecs).map((codec) => toSchema(codec)) },
+          metadata: { type: 'object' },
+        },
+      },
+    },
+  },
+});

@@ -1,0 +1,19 @@
+import { Controller, Get } from '@nestjs/common';
+import * as E from 'fp-ts/Either';
+import { EventStore } from '@treasury/event-store';
+import { ProblemException, problem } from '../http/problem';
+
+@Controller('health')
+export class HealthController {
+  constructor(private readonly store: EventStore) {}
+
+  /** Up means the event store answers a read, not merely that the process is alive. */
+  @Get()
+  async health() {
+    const probe = await this.store.readStream('health-probe', { maxCount: 1 })();
+    if (E.isLeft(probe)) {
+      throw new ProblemException(problem(503, 'store-unavailable', 'Event store unavailable', probe.left._tag === 'StoreUnavailable' ? probe.left.message : probe.left._tag));
+    }
+    return { status: 'ok', eventStore: this.store.constructor.name };
+  }
+}

@@ -1,0 +1,36 @@
+import type { CommandError, EventsQueryError } from '@treasury/application';
+import { Problem, invalidRequest, problem } from './problem';
+
+/** The one place where a refused command becomes an HTTP status. */
+export const commandErrorToProblem = (error: CommandError, bookId: string): Problem => {
+  switch (error._tag) {
+    case 'InvalidCommand':
+      return invalidRequest(error.errors);
+    case 'UnknownCommand':
+      return problem(404, 'unknown-command', 'Unknown command', `There is no command "${error.command}"; see /docs for the list.`);
+    case 'BookNotFound':
+      return problem(404, 'book-not-found', 'Book not found', `Book "${bookId}" has not been opened; send open-book first.`);
+    case 'BookAlreadyOpen':
+      return problem(409, 'book-already-open', 'Book already open', `Book "${bookId}" is already open.`);
+    case 'RevisionMismatch':
+      return problem(412, 'revision-mismatch', 'Revision mismatch', `If-Match expected revision ${error.expected} but book "${bookId}" is at ${error.actual}.`, {
+        currentRevision: error.actual,
+      });
+    case 'RuleViolated':
+      return problem(422, error.code, 'Rule violated', error.detail, { rule: error.code });
+    case 'IdempotencyKeyReused':
+      return problem(
+        422,
+        'idempotency-key-reused',
+        'Idempotency key reused',
+        `Idempotency-Key "${error.key}" was already used for a different request on this book; use a new key.`,
+      );
+    case 'StoreFailure':
+      return problem(503, 'store-unavailable', 'Event store unavailable', error.message);
+  }
+};
+
+export const eventsErrorToProblem = (error: EventsQueryError, bookId: string): Problem =>
+  error._tag === 'BookNotFound'
+    ? problem(404, 'book-not-found', 'Book not found', `Book "${bookId}" has not been opened.`)
+    : problem(503, 'store-unavailable', 'Event store unavailable', error.message);

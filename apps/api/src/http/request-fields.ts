@@ -1,0 +1,56 @@
+import * as E from 'fp-ts/Either';
+import { BookId, FieldError, toFieldErrors } from '@treasury/domain';
+import { ProblemException, invalidRequest } from './problem';
+
+/** Header values are free text up to this length: ids and keys, not documents. */
+const MAX_HEADER_TEXT = 200;
+const PRINTABLE = /^[\x21-\x7e](?:[\x20-\x7e]*[\x21-\x7e])?$/;
+
+export const requireBookId = (bookId: string): string => {
+  const decoded = BookId.decode(bookId);
+  if (E.isLeft(decoded)) {
+    throw new ProblemException(invalidRequest(toFieldErrors(decoded.left).map((e) => ({ ...e, path: 'bookId' }))));
+  }
+  return decoded.right;
+};
+
+/** Validates optional text headers together, so one 400 lists every bad header. */
+export const textHeaders = <K extends string>(headers: Record<K, string | undefined>): Record<K, string | undefined> => {
+  const errors: FieldError[] = [];
+  for (const [name, value] of Object.entries(headers) as Array<[K, string | undefined]>) {
+    if (value !== undefined && (value.length > MAX_HEADER_TEXT || !PRINTABLE.test(value))) {
+      errors.push({ path: `headers.${name}`, message: `must be 1 to ${MAX_HEADER_TEXT} printable ASCII characters` });
+    }
+  }
+  if (errors.length > 0) throw new ProblemException(invalidRequest(errors));
+  return headers;
+};
+
+/** `If-Match: "<revision>"` (the ETag a 201 returned); a bare number is accepted too. */
+export const parseIfMatch = (value: string | undefined): number | undefined => {
+  if (value === undefined) return undefined;
+  const match = /^(?:W\/)?"?(-1|0|[1-9]\d{0,15})"?$/.exec(value.trim());
+  if (match?.[1] === undefined) {
+    throw new ProblemException(invalidRequest([{ path: 'headers.if-match', message: 'must be a revision in quotes, as returned in ETag, e.g. "12"' }]));
+  }
+  return Number(match[1]);
+};
+
+/** Query parameters: refuse unknown names (a typo must not silently widen a query) and parse integers. */
+export const checkQueryNames = (query: Record<string, unknown>, known: ReadonlyArray<string>): void => {
+  const unknown = Object.keys(query).filter((name) => !known.includes(name));
+  if (unknown.length > 0) {
+    throw new ProblemException(
+      invalidRequest(unknown.map((name) => ({ path: `query.${name}`, message: `is not a known parameter (known: ${known.join(', ')})` }))),
+    );
+  }
+};
+
+export const integerParam = (query: Record<string, unknown>, name: string, min: number, max: number): number | undefined => {
+  const value = query[name];
+  if (value === undefined) return undefined;
+  if (typeof value !== 'string' || !/^-?\d{1,16}$/.test(value) || Number(value) < min || Number(value) > max) {
+    throw new ProblemException(invalidRequest([{ path: `query.${name}`, message: `must be an integer from ${min} to ${max}` }]));
+  }
+  return Number(value);
+};
