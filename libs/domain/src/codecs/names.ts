@@ -27,6 +27,7 @@ export const CashAccount = patterned('CashAccount', IDENTIFIER, identifierRule, 
 export const LoanId = patterned('LoanId', IDENTIFIER, identifierRule, 'loan-2025-a');
 
 /** Free text such as a lender, venue or memo: non-blank, bounded. */
+// eslint-disable-next-line no-control-regex -- refusing control characters is the point of this pattern
 export const Text = patterned('Text', /^(?=.*\S)[^\u0000-\u001f]{1,500}$/s, 'must be 1 to 500 printable characters, not blank', 'Coinbase Prime');
 
 export const EventId = patterned(
