@@ -2,7 +2,8 @@
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
-const drivers = ['@nestjs/*', 'express', 'better-sqlite3', '@eventstore/*'];
+// Libraries never reach into the app, whatever else they may import.
+const drivers = ['@nestjs/*', 'express', 'better-sqlite3', '@eventstore/*', '**/apps/**'];
 const io = ['node:*', 'fs', 'fs/*', 'path', 'crypto', 'child_process', 'net', 'http', 'https', 'os'];
 const restrict = (patterns, message) => ({
   'no-restricted-imports': ['error', { patterns: [{ group: patterns, message }] }],
@@ -27,7 +28,7 @@ export default tseslint.config(
     rules: {
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_', destructuredArrayIgnorePattern: '^_' }],
       '@typescript-eslint/no-require-imports': 'off',
-      'no-restricted-imports': ['error', { patterns: [{ group: ['**/apps/*', '@treasury/*/src/*', '../../*/src/*'], message: 'Import libraries by their @treasury/ alias, never apps.' }] }],
+      'no-restricted-imports': ['error', { patterns: [{ group: ['@treasury/*/src/*', '**/libs/*/src/**'], message: 'Import libraries by their @treasury/ alias.' }] }],
     },
   },
   {
@@ -73,7 +74,7 @@ export default tseslint.config(
     files: ['libs/event-store-sqlite/src/**/*.ts', 'libs/event-store-esdb/src/**/*.ts'],
     ignores: ['**/*.spec.ts'],
     rules: restrict(
-      ['@nestjs/*', '@treasury/domain', '@treasury/projections', '@treasury/application'],
+      ['@nestjs/*', '**/apps/**', '@treasury/domain', '@treasury/projections', '@treasury/application'],
       'an adapter implements the port and nothing else.',
     ),
   },

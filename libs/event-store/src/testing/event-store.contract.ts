@@ -61,6 +61,16 @@ export const eventStoreContract = (
       expect((await ok(store.readStream(stream))).map((e) => e.revision)).toEqual([0]);
     });
 
+    it('writes none of an append that fails part-way through its events', async () => {
+      const stream = `${prefix}-torn`;
+      await ok(store.append(stream, [event('Opened', 0)], 'no-stream'));
+      // The third event cannot be serialised: the two before it must not be left behind.
+      const unserialisable: EventToAppend = { ...event('Moved', 3), data: { amount: 1n } as unknown as EventToAppend['data'] };
+      await fail(store.append(stream, [event('Moved', 1), event('Moved', 2), unserialisable], 0));
+      expect((await ok(store.readStream(stream))).map((e) => e.revision)).toEqual([0]);
+      expect((await ok(store.append(stream, [event('Moved', 4)], 0))).revision).toBe(1);
+    });
+
     it('appends at the right expected revision, and with "any"', async () => {
       const stream = `${prefix}-c`;
       await ok(store.append(stream, [event('Opened', 0)], 'no-stream'));

@@ -1,0 +1,57 @@
+import * as E from 'fp-ts/Either';
+import { SqliteEventStore } from '@treasury/event-store-sqlite';
+import { Clock } from '../ports/clock';
+import { RandomIds } from '../ports/id-generator';
+import { BookCommandService, CommandRequest } from './book-command.service';
+
+const clock: Clock = { now: () => Date.parse('2026-03-01T00:00:00Z') };
+
+/** Two services on one store stand for two processes writing the same book. */
+describe('BookCommandService with another writer on the same store', () => {
+  let store: SqliteEventStore;
+  let mine: BookCommandService;
+  let theirs: BookCommandService;
+  beforeEach(() => {
+    store = new SqliteEventStore(':memory:');
+    mine = new BookCommandService(store, clock, new RandomIds());
+    theirs = new BookCommandService(store, clock, new RandomIds());
+  });
+  afterEach(() => store.close());
+
+  const run = async (service: BookCommandService, command: string, body: unknown, extra: Partial<CommandRequest> = {}) =>
+    service.execute({ bookId: 'acme', command, body, actor: 'test', ...extra })();
+  const mined = { effectiveAt: '2026-01-01T00:00:00Z', wallet: 'cold', btc: '2', usdPerBtc: '90000.00' };
+  const sale = { effectiveAt: '2026-01-02T00:00:00Z', wallet: 'cold', btc: '2', proceedsUsd: '180000.00' };
+
+  it('catches up with events the other writer appended before deciding', async () => {
+    await run(mine, 'open-book', { name: 'Acme' });
+    await run(theirs, 'record-mining-output', mined);
+    // `mine` has not seen the mining output; it must read it, or the sale would look like an overdraft.
+    const sold = await run(mine, 'record-btc-sale', sale);
+    expect(E.isRight(sold) && sold.right.revision).toBe(2);
+    // And the BTC is gone for `theirs` too.
+    const again = await run(theirs, 'record-btc-sale', sale);
+    expect(E.isLeft(again) && again.left).toMatchObject({ _tag: 'RuleViolated', code: 'insufficient-unencumbered-btc' });
+  });
+
+  it('sees the other writer\'s idempotency keys', async () => {
+    await run(mine, 'open-book', { name: 'Acme' });
+    const first = await run(theirs, 'record-mining-output', mined, { idempotencyKey: 'k1' });
+    const replay = await run(mine, 'record-mining-output', mined, { idempotencyKey: 'k1' });
+    expect(E.isRight(first) && E.isRight(replay) && replay.right).toEqual(E.isRight(first) && { ...first.right, replayed: true });
+  });
+
+  it('reports a stale If-Match as a mismatch with the current revision', async () => {
+    await run(mine, 'open-book', { name: 'Acme' });
+    await run(theirs, 'record-mining-output', mined);
+    const stale = await run(mine, 'record-mining-output', mined, { expectedRevision: 0 });
+    expect(E.isLeft(stale) && stale.left).toEqual({ _tag: 'RevisionMismatch', expected: 0, actual: 1 });
+  });
+
+  it('refuses an unknown command and an invalid body before touching the store', async () => {
+    expect(await run(mine, 'sell-everything', {})).toEqual(E.left({ _tag: 'UnknownCommand', command: 'sell-everything' }));
+    const invalid = await run(mine, 'open-book', { name: 42 });
+    expect(E.isLeft(invalid) && invalid.left).toMatchObject({ _tag: 'InvalidCommand', errors: [{ path: 'name' }] });
+    expect(E.isRight(await store.readAll()()) && (await store.readAll()())).toEqual(E.right([]));
+  });
+});
