@@ -9,7 +9,7 @@ if (connectionString === undefined || connectionString === '') {
     it.skip('skipped: set EVENTSTORE_CONNECTION_STRING (e.g. esdb://localhost:2113?tls=false) to run it against a server', () => undefined);
   });
   // Printed so that a green run never hides that this adapter went untested here.
-  console.warn('EventStoreDB contract tests skipped: EVENTSTORE_CONNECTION_STRING is not set.');
+  process.stderr.write('\nEventStoreDB contract tests skipped: EVENTSTORE_CONNECTION_STRING is not set (see README, Event store).\n');
 } else {
   // A shared server is never empty: each test gets its own stream prefix, and readAll checks filter by it.
   eventStoreContract('EventStoreDB', async () => ({
