@@ -55,3 +55,17 @@ describe('BookCommandService with another writer on the same store', () => {
     expect(E.isRight(await store.readAll()()) && (await store.readAll()())).toEqual(E.right([]));
   });
 });
+
+describe('BookCommandService recorded time', () => {
+  it('never records a book event before the previous one, even when the clock steps back', async () => {
+    const store = new SqliteEventStore(':memory:');
+    let now = Date.parse('2026-03-01T00:00:10Z');
+    const service = new BookCommandService(store, { now: () => now }, new RandomIds());
+    const run = (command: string, body: unknown) => service.execute({ bookId: 'acme', command, body, actor: 'test' })();
+    await run('open-book', { name: 'Acme' });
+    now -= 5000; // NTP steps the clock back five seconds
+    const price = await run('record-btc-price', { effectiveAt: '2026-02-01T00:00:00Z', usdPerBtc: '80000.00' });
+    expect(E.isRight(price) && price.right.events[0]?.recordedAt).toBe(Date.parse('2026-03-01T00:00:10Z'));
+    await store.close();
+  });
+});

@@ -10,6 +10,7 @@ import {
   decide,
   evolve,
   initialState,
+  recordingTime,
   isBookCommandName,
 } from '@treasury/domain';
 import { EventStore, EventStoreError, StoredEvent } from '@treasury/event-store';
@@ -116,7 +117,7 @@ export class BookCommandService {
         if (request.expectedRevision !== undefined && request.expectedRevision !== entry.state.revision) {
           return TE.left<CommandError>({ _tag: 'RevisionMismatch', expected: request.expectedRevision, actual: entry.state.revision });
         }
-        const now = this.clock.now();
+        const now = recordingTime(entry.state, this.clock.now());
         return pipe(
           TE.fromEither(decide(command, entry.state, { now })),
           TE.flatMap((events): TE.TaskEither<CommandError | Conflict, CommandResult> => this.append(request, command, entry, events, now, hash)),

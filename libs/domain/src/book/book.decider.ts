@@ -43,6 +43,8 @@ export interface BookState {
   opened: boolean;
   /** Revision of the last event, -1 before the first. */
   revision: number;
+  /** recordedAt of the last event: a book's recorded times never go backwards (see recordingTime). */
+  lastRecordedAt: number;
   readonly events: Map<string, EventSummary>;
   readonly loans: Map<string, LoanSummary>;
   readonly balances: Map<string, BalanceTimeline>;
@@ -56,9 +58,17 @@ export interface DecisionContext {
 /** How far ahead of the server clock an effectiveAt may be: client clocks drift, bookings are not forecasts. */
 export const FUTURE_TOLERANCE_MS = 5 * 60 * 1000;
 
+/**
+ * The recordedAt for the next command: the server clock, but never before the book's last recordedAt.
+ * A clock stepping back (NTP, another writer's skew) must not reorder what the ledger knew when:
+ * knownAt queries rely on recorded time growing with the log.
+ */
+export const recordingTime = (state: BookState, clockNow: number): number => Math.max(clockNow, state.lastRecordedAt);
+
 export const initialState = (): BookState => ({
   opened: false,
   revision: -1,
+  lastRecordedAt: Number.NEGATIVE_INFINITY,
   events: new Map(),
   loans: new Map(),
   balances: new Map(),
@@ -81,6 +91,7 @@ const timeline = (state: BookState, key: string): BalanceTimeline => {
 export const evolve = (state: BookState, recorded: RecordedBookEvent): BookState => {
   const { event, revision, eventId } = recorded;
   state.revision = revision;
+  state.lastRecordedAt = Math.max(state.lastRecordedAt, recorded.recordedAt);
   if (event.type === 'EventReversed') {
     const target = state.events.get(event.eventId);
     if (target !== undefined && !target.reversed) {
