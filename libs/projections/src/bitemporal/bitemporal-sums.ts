@@ -1,0 +1,233 @@
+/**
+ * Bi-temporal sums: many running totals ("metrics") over points that each carry an effective-time key
+ * and the book revision from which they are known. A query asks for a metric's sum over the points
+ * with key <= (effective cut) and known before version v (revision < v), in O(log n) for the
+ * in-order part and O(log² m) for the m late points, whatever the length of the history.
+ *
+ * Why two parts: most events arrive in effective order, so for them "effective <= asOf" and "known by
+ * v" are both prefixes of one array, and a cumulative sum answers the query. Back-dated events and
+ * reversals (which remove a past point from the moment they are recorded) go to a Fenwick tree over
+ * their arrival order whose nodes keep their points sorted by key with cumulative sums: a 2-D
+ * dominance sum.
+ */
+
+/** A point's place on the effective timeline: time, then the revision that orders ties. */
+export interface TimelineKey {
+  readonly effectiveAt: number;
+  readonly order: number;
+}
+
+export type MetricDeltas = ReadonlyArray<readonly [metric: number, delta: bigint]>;
+
+export interface Point extends TimelineKey {
+  /** The revision from which the point is known: visible at version v when known < v. */
+  readonly known: number;
+  readonly deltas: MetricDeltas;
+}
+
+const keyAtOrBefore = (e: number, o: number, cutE: number, cutO: number): boolean => e < cutE || (e === cutE && o <= cutO);
+
+/** Per metric: the positions (in some sorted list) that touch it, and the running sum after each. */
+interface MetricColumn {
+  readonly at: number[];
+  readonly cum: bigint[];
+}
+
+/** Index of the last entry of `column` at a position < cut, or -1. */
+const lastBefore = (column: MetricColumn, cut: number): number => {
+  let low = 0;
+  let high = column.at.length;
+  while (low < high) {
+    const mid = (low + high) >>> 1;
+    if (column.at[mid]! < cut) low = mid + 1;
+    else high = mid;
+  }
+  return low - 1;
+};
+
+const columnSum = (column: MetricColumn | undefined, cut: number): bigint => {
+  if (column === undefined) return 0n;
+  const index = lastBefore(column, cut);
+  return index < 0 ? 0n : column.cum[index]!;
+};
+
+const pushToColumn = (columns: Map<number, MetricColumn>, metric: number, at: number, delta: bigint): void => {
+  let column = columns.get(metric);
+  if (column === undefined) {
+    column = { at: [], cum: [] };
+    columns.set(metric, column);
+  }
+  const previous = column.cum.length === 0 ? 0n : column.cum[column.cum.length - 1]!;
+  column.at.push(at);
+  column.cum.push(previous + delta);
+};
+
+/** One Fenwick node: a block of late points sorted by key, with a column per metric. */
+interface LateBlock {
+  readonly effectiveAt: number[];
+  readonly order: number[];
+  readonly columns: Map<number, MetricColumn>;
+}
+
+const upperBoundKey = (block: { effectiveAt: number[]; order: number[] }, cutE: number, cutO: number, length = block.effectiveAt.length): number => {
+  let low = 0;
+  let high = length;
+  while (low < high) {
+    const mid = (low + high) >>> 1;
+    if (keyAtOrBefore(block.effectiveAt[mid]!, block.order[mid]!, cutE, cutO)) low = mid + 1;
+    else high = mid;
+  }
+  return low;
+};
+
+const lowerBound = (values: number[], target: number): number => {
+  let low = 0;
+  let high = values.length;
+  while (low < high) {
+    const mid = (low + high) >>> 1;
+    if (values[mid]! < target) low = mid + 1;
+    else high = mid;
+  }
+  return low;
+};
+
+export class BitemporalSums {
+  // In-order points: effectiveAt and order both non-decreasing along the array; known === order.
+  private readonly inOrder = { effectiveAt: [] as number[], order: [] as number[], deltas: [] as MetricDeltas[] };
+  private readonly inOrderColumns = new Map<number, MetricColumn>();
+  // Late points, in arrival order (known non-decreasing), and the Fenwick tree over them (1-based).
+  private readonly late: Point[] = [];
+  private readonly lateKnown: number[] = [];
+  private readonly fenwick: LateBlock[] = [];
+  private readonly lateByTime = new Map<number, number[]>();
+  private minTime = Number.POSITIVE_INFINITY;
+  private maxTime = Number.NEGATIVE_INFINITY;
+
+  get size(): number {
+    return this.inOrder.effectiveAt.length + this.late.length;
+  }
+
+  get lateCount(): number {
+    return this.late.length;
+  }
+
+  get timeRange(): { readonly min: number; readonly max: number } {
+    return { min: this.minTime, max: this.maxTime };
+  }
+
+  /** Points must arrive with non-decreasing `known`. */
+  add(point: Point): void {
+    this.minTime = Math.min(this.minTime, point.effectiveAt);
+    this.maxTime = Math.max(this.maxTime, point.effectiveAt);
+    const io = this.inOrder;
+    const n = io.effectiveAt.length;
+    const lastE = n === 0 ? Number.NEGATIVE_INFINITY : io.effectiveAt[n - 1]!;
+    const lastO = n === 0 ? Number.NEGATIVE_INFINITY : io.order[n - 1]!;
+    const inOrder = point.order === point.known && (point.effectiveAt > lastE || (point.effectiveAt === lastE && point.order >= lastO));
+    if (inOrder) {
+      io.effectiveAt.push(point.effectiveAt);
+      io.order.push(point.order);
+      io.deltas.push(point.deltas);
+      for (const [metric, delta] of point.deltas) pushToColumn(this.inOrderColumns, metric, n, delta);
+      return;
+    }
+    this.late.push(point);
+    this.lateKnown.push(point.known);
+    const atTime = this.lateByTime.get(point.effectiveAt);
+    if (atTime === undefined) this.lateByTime.set(point.effectiveAt, [this.late.length - 1]);
+    else atTime.push(this.late.length - 1);
+    this.buildBlock(this.late.length);
+  }
+
+  /** Fenwick node i covers late points (i - lowbit(i), i]; it is complete once point i arrives. */
+  private buildBlock(i: number): void {
+    const from = i - (i & -i);
+    const points = this.late.slice(from, i).sort((a, b) => a.effectiveAt - b.effectiveAt || a.order - b.order);
+    const block: LateBlock = { effectiveAt: [], order: [], columns: new Map() };
+    points.forEach((point, index) => {
+      block.effectiveAt.push(point.effectiveAt);
+      block.order.push(point.order);
+      for (const [metric, delta] of point.deltas) pushToColumn(block.columns, metric, index, delta);
+    });
+    this.fenwick[i] = block;
+  }
+
+  /** Sum of `metric` over points with key <= (cutE, cutO) known before version v. */
+  sum(metric: number, v: number, cutE: number, cutO = Number.POSITIVE_INFINITY): bigint {
+    const io = this.inOrder;
+    const cut = Math.min(upperBoundKey(io, cutE, cutO), lowerBound(io.order, v));
+    let total = columnSum(this.inOrderColumns.get(metric), cut);
+    for (let i = lowerBound(this.lateKnown, v); i > 0; i -= i & -i) {
+      const block = this.fenwick[i]!;
+      const column = block.columns.get(metric);
+      if (column !== undefined) total += columnSum(column, upperBoundKey(block, cutE, cutO));
+    }
+    return total;
+  }
+
+  /** Every point at exactly this effective time known before v, in key order. */
+  pointsAt(effectiveAt: number, v: number): ReadonlyArray<Point> {
+    const io = this.inOrder;
+    const found: Point[] = [];
+    for (let i = lowerBound(io.effectiveAt, effectiveAt); i < io.effectiveAt.length && io.effectiveAt[i] === effectiveAt; i++) {
+      const order = io.order[i]!;
+      if (order < v) found.push({ effectiveAt, order, known: order, deltas: io.deltas[i]! });
+    }
+    for (const index of this.lateByTime.get(effectiveAt) ?? []) {
+      const point = this.late[index]!;
+      if (point.known < v) found.push(point);
+    }
+    return found.sort((a, b) => a.order - b.order);
+  }
+
+  /**
+   * The smallest effective time t at which the metric's sum over points with effectiveAt <= t (known
+   * before v) reaches `target`; undefined if it never does. The metric must only grow with time at
+   * any version (acquired quantity does), which makes the binary search valid.
+   */
+  firstTimeReaching(metric: number, v: number, target: bigint): number | undefined {
+    if (this.size === 0 || this.sum(metric, v, this.maxTime) < target) return undefined;
+    let low = this.minTime;
+    let high = this.maxTime;
+    while (low < high) {
+      const mid = Math.floor((low + high) / 2);
+      if (this.sum(metric, v, mid) >= target) high = mid;
+      else low = mid + 1;
+    }
+    return low;
+  }
+
+  /**
+   * Every point known before v touching `metric`, in key order, starting after key `from`
+   * (exclusive). In-order and late points are merged, so this costs O(log n) to start and O(1) per
+   * point after (plus the late points, which are few).
+   */
+  *pointsFrom(metric: number, v: number, from: TimelineKey | undefined): Generator<Point> {
+    const io = this.inOrder;
+    const column = this.inOrderColumns.get(metric);
+    const ioCut = lowerBound(io.order, v);
+    let ioIndex = 0;
+    if (column !== undefined && from !== undefined) {
+      const start = upperBoundKey(io, from.effectiveAt, from.order);
+      ioIndex = lastBefore(column, start) + 1;
+    }
+    const late = this.late
+      .filter((p) => p.known < v && p.deltas.some(([m]) => m === metric) && (from === undefined || !keyAtOrBefore(p.effectiveAt, p.order, from.effectiveAt, from.order)))
+      .sort((a, b) => a.effectiveAt - b.effectiveAt || a.order - b.order);
+    let lateIndex = 0;
+    for (;;) {
+      const ioPosition = column !== undefined && ioIndex < column.at.length && column.at[ioIndex]! < ioCut ? column.at[ioIndex]! : -1;
+      const lateNext = late[lateIndex];
+      if (ioPosition < 0 && lateNext === undefined) return;
+      const ioE = ioPosition < 0 ? Number.POSITIVE_INFINITY : io.effectiveAt[ioPosition]!;
+      const ioO = ioPosition < 0 ? Number.POSITIVE_INFINITY : io.order[ioPosition]!;
+      if (lateNext !== undefined && keyAtOrBefore(lateNext.effectiveAt, lateNext.order, ioE, ioO)) {
+        lateIndex += 1;
+        yield lateNext;
+      } else {
+        ioIndex += 1;
+        yield { effectiveAt: ioE, order: ioO, known: ioO, deltas: io.deltas[ioPosition]! };
+      }
+    }
+  }
+}

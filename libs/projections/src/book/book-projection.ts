@@ -1,0 +1,324 @@
+import {
+  BookEvent,
+  BookEventOf,
+  RecordedBookEvent,
+  balanceEffects,
+} from '@treasury/domain';
+import { BitemporalSums, MetricDeltas, Point, TimelineKey } from '../bitemporal/bitemporal-sums';
+import { lotCost, partialCost } from './fifo';
+import { LoanTerms, RawPosition } from './raw-position';
+
+/** FIFO running totals, as metrics beside the balances of balanceEffects. */
+const FIFO = {
+  acquiredBtc: 'fifo|acquired-btc',
+  acquiredCost: 'fifo|acquired-cost',
+  disposedBtc: 'fifo|disposed-btc',
+  proceeds: 'fifo|proceeds',
+} as const;
+
+/** Balances are listed when something visible touched them, even if they net to zero. */
+const touches = (key: string) => `touch|${key}`;
+
+interface EventRecord {
+  readonly eventId: string;
+  readonly type: BookEvent['type'];
+  readonly key: TimelineKey;
+  readonly deltas: MetricDeltas;
+  /** Revision of the reversal that took it off the timeline, if any. */
+  reversedAt: number;
+}
+
+interface PriceRecord {
+  readonly effectiveAt: number;
+  readonly revision: number;
+  readonly usdPerBtc: bigint;
+  readonly record: EventRecord;
+}
+
+interface LoanRecord {
+  readonly terms: LoanTerms;
+  readonly record: EventRecord;
+}
+
+/** An acquisition or a disposal as the FIFO listings show it. */
+export interface FifoEntry {
+  /** A lot (mining output) or a disposal (sale, liquidation, network fee); a lot can cost 0.00. */
+  readonly kind: 'lot' | 'disposal';
+  readonly eventId: string;
+  readonly type: BookEvent['type'];
+  readonly effectiveAt: number;
+  readonly revision: number;
+  readonly btc: bigint;
+  readonly costUsd: bigint;
+  readonly proceedsUsd: bigint;
+}
+
+export interface LotSlice {
+  readonly lot: FifoEntry;
+  /** Satoshis of the lot this slice covers, and their cost. */
+  readonly btc: bigint;
+  readonly costUsd: bigint;
+}
+
+/**
+ * One book's bi-temporal projection. `apply` folds events in log order (revision order); every query
+ * takes `asOf` (effective cut) and a version `v` (the events with revision < v, i.e. what the ledger
+ * knew: see `versionAt`).
+ */
+export class BookProjection {
+  private readonly sums = new BitemporalSums();
+  private readonly metricIds = new Map<string, number>();
+  private readonly metricNames: string[] = [];
+  /** recordedAt by revision: non-decreasing, so knownAt -> version is a binary search. */
+  private readonly recordedAt: number[] = [];
+  private readonly events = new Map<string, EventRecord>();
+  private readonly byRevision: EventRecord[] = [];
+  private readonly prices: PriceRecord[] = [];
+  private readonly latePrices: PriceRecord[] = [];
+  private readonly loans = new Map<string, LoanRecord>();
+  private readonly fifoEntries = new Map<number, FifoEntry>();
+  private name: string | undefined;
+
+  get revision(): number {
+    return this.recordedAt.length - 1;
+  }
+
+  get bookName(): string | undefined {
+    return this.name;
+  }
+
+  private metric(name: string): number {
+    let id = this.metricIds.get(name);
+    if (id === undefined) {
+      id = this.metricNames.length;
+      this.metricIds.set(name, id);
+      this.metricNames.push(name);
+    }
+    return id;
+  }
+
+  /** The version (number of events) the ledger knew at `knownAt`. */
+  versionAt(knownAt: number): number {
+    let low = 0;
+    let high = this.recordedAt.length;
+    while (low < high) {
+      const mid = (low + high) >>> 1;
+      if (this.recordedAt[mid]! <= knownAt) low = mid + 1;
+      else high = mid;
+    }
+    return low;
+  }
+
+  apply(recorded: RecordedBookEvent): void {
+    const { event, revision, eventId } = recorded;
+    if (revision !== this.recordedAt.length) throw new Error(`projection expected revision ${this.recordedAt.length}, got ${revision}`);
+    this.recordedAt.push(Math.max(recorded.recordedAt, this.recordedAt[this.recordedAt.length - 1] ?? Number.NEGATIVE_INFINITY));
+    const key: TimelineKey = { effectiveAt: event.effectiveAt, order: revision };
+
+    if (event.type === 'EventReversed') {
+      const target = this.events.get(event.eventId);
+      const record: EventRecord = { eventId, type: event.type, key, deltas: [], reversedAt: Number.POSITIVE_INFINITY };
+      this.byRevision.push(record);
+      this.events.set(eventId, record);
+      if (target === undefined || target.reversedAt !== Number.POSITIVE_INFINITY) return;
+      target.reversedAt = revision;
+      // The negative point sits at the target's key, so the two cancel exactly from this revision on.
+      if (target.deltas.length > 0) {
+        this.sums.add({ ...target.key, known: revision, deltas: target.deltas.map(([m, d]) => [m, -d] as const) });
+      }
+      return;
+    }
+
+    const deltas: Array<readonly [number, bigint]> = [];
+    for (const effect of balanceEffects(event)) {
+      deltas.push([this.metric(effect.key), effect.delta], [this.metric(touches(effect.key)), 1n]);
+    }
+    const fifo = this.fifoEntry(eventId, event, revision);
+    if (fifo !== undefined) {
+      if (fifo.kind === 'lot') deltas.push([this.metric(FIFO.acquiredBtc), fifo.btc], [this.metric(FIFO.acquiredCost), fifo.costUsd]);
+      else deltas.push([this.metric(FIFO.disposedBtc), fifo.btc], [this.metric(FIFO.proceeds), fifo.proceedsUsd]);
+      this.fifoEntries.set(revision, fifo);
+    }
+    if (event.type === 'LoanDrawn') deltas.push([this.metric(touches(`loan|${event.loanId}`)), 1n]);
+    const record: EventRecord = { eventId, type: event.type, key, deltas, reversedAt: Number.POSITIVE_INFINITY };
+    this.events.set(eventId, record);
+    this.byRevision.push(record);
+    if (deltas.length > 0) this.sums.add({ ...key, known: revision, deltas });
+
+    if (event.type === 'BookOpened') this.name = event.name;
+    if (event.type === 'BtcPriceObserved') this.addPrice({ effectiveAt: event.effectiveAt, revision, usdPerBtc: event.usdPerBtc, record });
+    if (event.type === 'LoanDrawn') this.loans.set(event.loanId, { terms: loanTerms(event), record });
+  }
+
+  private fifoEntry(eventId: string, event: BookEvent, revision: number): FifoEntry | undefined {
+    const base = { eventId, type: event.type, effectiveAt: event.effectiveAt, revision };
+    switch (event.type) {
+      case 'MiningOutputReceived':
+        return { ...base, kind: 'lot', btc: event.btc, costUsd: lotCost(event.btc, event.usdPerBtc), proceedsUsd: 0n };
+      case 'BtcSold':
+        return { ...base, kind: 'disposal', btc: event.btc, costUsd: 0n, proceedsUsd: event.proceedsUsd };
+      case 'CollateralLiquidated':
+        return { ...base, kind: 'disposal', btc: event.btc, costUsd: 0n, proceedsUsd: event.proceedsUsd };
+      case 'BtcTransferred':
+        // The network fee leaves the company: a disposal for no proceeds.
+        return event.feeBtc > 0n ? { ...base, kind: 'disposal', btc: event.feeBtc, costUsd: 0n, proceedsUsd: 0n } : undefined;
+      default:
+        return undefined;
+    }
+  }
+
+  private addPrice(price: PriceRecord): void {
+    const last = this.prices[this.prices.length - 1];
+    if (last === undefined || price.effectiveAt >= last.effectiveAt) {
+      this.prices.push(price);
+      return;
+    }
+    // A back-dated price: kept sorted by key among the (few) late ones.
+    let index = this.latePrices.length;
+    while (index > 0 && this.latePrices[index - 1]!.effectiveAt > price.effectiveAt) index -= 1;
+    this.latePrices.splice(index, 0, price);
+  }
+
+  /** The last price observation with effectiveAt <= asOf known (and not reversed) at version v. */
+  priceAt(asOf: number, v: number): PriceRecord | undefined {
+    const visible = (p: PriceRecord) => p.revision < v && !(p.record.reversedAt < v);
+    const pick = (list: PriceRecord[]): PriceRecord | undefined => {
+      let low = 0;
+      let high = list.length;
+      while (low < high) {
+        const mid = (low + high) >>> 1;
+        if (list[mid]!.effectiveAt <= asOf) low = mid + 1;
+        else high = mid;
+      }
+      for (let i = low - 1; i >= 0; i--) if (visible(list[i]!)) return list[i];
+      return undefined;
+    };
+    const a = pick(this.prices);
+    const b = pick(this.latePrices);
+    if (a === undefined) return b;
+    if (b === undefined) return a;
+    return b.effectiveAt > a.effectiveAt || (b.effectiveAt === a.effectiveAt && b.revision > a.revision) ? b : a;
+  }
+
+  private sum(name: string, v: number, asOf: number, order = Number.POSITIVE_INFINITY): bigint {
+    const id = this.metricIds.get(name);
+    return id === undefined ? 0n : this.sums.sum(id, v, asOf, order);
+  }
+
+  /**
+   * F(x): the cost of the first x satoshis ever acquired (known at v), in effective order. Every
+   * disposal up to asOf has consumed exactly the first D(asOf) of them, FIFO.
+   */
+  costOfFirst(x: bigint, v: number): bigint {
+    if (x <= 0n) return 0n;
+    const qty = this.metricIds.get(FIFO.acquiredBtc);
+    if (qty === undefined) return 0n;
+    const at = this.sums.firstTimeReaching(qty, v, x);
+    if (at === undefined) throw new Error(`FIFO: ${x} sats disposed but fewer acquired at version ${v}`);
+    let remaining = x - this.sum(FIFO.acquiredBtc, v, at - 1);
+    let cost = this.sum(FIFO.acquiredCost, v, at - 1);
+    for (const lot of this.lotsAt(at, v)) {
+      if (remaining <= lot.btc) return cost + partialCost(lot.costUsd, lot.btc, remaining);
+      cost += lot.costUsd;
+      remaining -= lot.btc;
+    }
+    throw new Error(`FIFO: lots at ${at} do not cover ${x} sats`);
+  }
+
+  /** Lots acquired at exactly this effective time, live at version v, in revision order. */
+  private lotsAt(effectiveAt: number, v: number): FifoEntry[] {
+    return this.sums
+      .pointsAt(effectiveAt, v)
+      .map((point) => this.fifoEntries.get(point.order))
+      .filter((entry): entry is FifoEntry => entry !== undefined && entry.kind === 'lot' && !(this.byRevision[entry.revision]!.reversedAt < v))
+      .filter((entry, index, all) => all.findIndex((e) => e.revision === entry.revision) === index);
+  }
+
+  /** The raw figures at (asOf, v): sums and terms, before any rounding or formatting. */
+  raw(asOf: number, v: number): RawPosition {
+    const balances = new Map<string, bigint>();
+    for (const name of this.metricNames) {
+      if (!name.startsWith('touch|') || name.startsWith('touch|loan|')) continue;
+      const key = name.slice('touch|'.length);
+      if (this.sum(name, v, asOf) > 0n) balances.set(key, this.sum(key, v, asOf));
+    }
+    const loans: Array<LoanTerms & { readonly drawnAt: number }> = [];
+    for (const [loanId, loan] of this.loans) {
+      if (this.sum(touches(`loan|${loanId}`), v, asOf) > 0n) loans.push({ ...loan.terms, drawnAt: loan.record.key.effectiveAt });
+    }
+    const disposedBtc = this.sum(FIFO.disposedBtc, v, asOf);
+    const price = this.priceAt(asOf, v);
+    return {
+      asOf,
+      version: v,
+      balances,
+      loans,
+      acquiredBtc: this.sum(FIFO.acquiredBtc, v, asOf),
+      acquiredCostUsd: this.sum(FIFO.acquiredCost, v, asOf),
+      disposedBtc,
+      proceedsUsd: this.sum(FIFO.proceeds, v, asOf),
+      relievedCostUsd: this.costOfFirst(disposedBtc, v),
+      price: price === undefined ? null : { usdPerBtc: price.usdPerBtc, effectiveAt: price.effectiveAt },
+    };
+  }
+
+  /** Open FIFO lots at (asOf, v): acquisitions after the first D(asOf) satoshis, oldest first. */
+  *openLots(asOf: number, v: number): Generator<LotSlice> {
+    const disposed = this.sum(FIFO.disposedBtc, v, asOf);
+    yield* this.slices(disposed, undefined, v, asOf);
+  }
+
+  /** Disposals with from <= effectiveAt <= to at version v, each with the lot slices it relieved. */
+  *disposals(from: number, to: number, v: number): Generator<{ readonly disposal: FifoEntry; readonly relievedCostUsd: bigint; readonly lots: LotSlice[] }> {
+    const id = this.metricIds.get(FIFO.disposedBtc);
+    if (id === undefined) return;
+    for (const point of this.sums.pointsFrom(id, v, { effectiveAt: from - 1, order: Number.POSITIVE_INFINITY })) {
+      if (point.effectiveAt > to) return;
+      const disposal = this.fifoEntries.get(point.order);
+      if (disposal === undefined || point.known !== point.order || this.byRevision[point.order]!.reversedAt < v) continue;
+      const before = this.sum(FIFO.disposedBtc, v, point.effectiveAt, point.order - 1);
+      const lots = [...this.slices(before, disposal.btc, v, Number.POSITIVE_INFINITY)];
+      yield { disposal, relievedCostUsd: this.costOfFirst(before + disposal.btc, v) - this.costOfFirst(before, v), lots };
+    }
+  }
+
+  /** Walks acquisitions in effective order, skipping the first `skip` sats, for `take` sats (or all up to asOf). */
+  private *slices(skip: bigint, take: bigint | undefined, v: number, asOf: number): Generator<LotSlice> {
+    const id = this.metricIds.get(FIFO.acquiredBtc);
+    if (id === undefined) return;
+    let toSkip = skip;
+    let toTake = take;
+    const start = skip > 0n ? this.sums.firstTimeReaching(id, v, skip) : undefined;
+    const from = start === undefined ? undefined : { effectiveAt: start - 1, order: Number.POSITIVE_INFINITY };
+    if (start !== undefined) toSkip -= this.sum(FIFO.acquiredBtc, v, start - 1);
+    for (const point of this.sums.pointsFrom(id, v, from)) {
+      if (point.effectiveAt > asOf || (toTake !== undefined && toTake <= 0n)) return;
+      const lot = this.fifoEntries.get(point.order);
+      if (lot === undefined || point.known !== point.order || this.byRevision[point.order]!.reversedAt < v) continue;
+      let available = lot.btc;
+      let consumed = 0n;
+      if (toSkip > 0n) {
+        consumed = toSkip < available ? toSkip : available;
+        toSkip -= consumed;
+        available -= consumed;
+      }
+      if (available <= 0n) continue;
+      const btc = toTake === undefined || toTake >= available ? available : toTake;
+      if (toTake !== undefined) toTake -= btc;
+      // Cumulative rounding: the slice costs F(consumed + btc) - F(consumed) within the lot.
+      const costUsd = partialCost(lot.costUsd, lot.btc, consumed + btc) - partialCost(lot.costUsd, lot.btc, consumed);
+      yield { lot, btc, costUsd };
+    }
+  }
+}
+
+const loanTerms = (event: BookEventOf<'LoanDrawn'>): LoanTerms => ({
+  loanId: event.loanId,
+  lender: event.lender,
+  annualRate: event.annualRate,
+  marginCallLtv: event.marginCallLtv,
+  liquidationLtv: event.liquidationLtv,
+  ...(event.maturityAt === undefined ? {} : { maturityAt: event.maturityAt }),
+});
+
+export type { Point };

@@ -1,0 +1,29 @@
+/** A loan's terms as drawn. */
+export interface LoanTerms {
+  readonly loanId: string;
+  readonly lender: string;
+  readonly annualRate: bigint;
+  readonly marginCallLtv: bigint;
+  readonly liquidationLtv: bigint;
+  readonly maturityAt?: number;
+}
+
+/**
+ * What a position is computed from: balance sums keyed like balanceEffects, the FIFO totals and the
+ * price. Both the indexed projection and the naive replay produce this, and `positionFrom` turns it
+ * into figures, so the two can be compared exactly.
+ */
+export interface RawPosition {
+  readonly asOf: number;
+  readonly version: number;
+  /** balanceEffects keys touched by a live event at or before asOf, with their sums. */
+  readonly balances: ReadonlyMap<string, bigint>;
+  readonly loans: ReadonlyArray<LoanTerms & { readonly drawnAt: number }>;
+  readonly acquiredBtc: bigint;
+  readonly acquiredCostUsd: bigint;
+  readonly disposedBtc: bigint;
+  readonly proceedsUsd: bigint;
+  /** Cost of the first `disposedBtc` satoshis acquired: what the disposals relieved, FIFO. */
+  readonly relievedCostUsd: bigint;
+  readonly price: { readonly usdPerBtc: bigint; readonly effectiveAt: number } | null;
+}

@@ -1,0 +1,5 @@
+export * from './bitemporal/bitemporal-sums';
+export * from './book/fifo';
+export * from './book/raw-position';
+export * from './book/position';
+export * from './book/book-projection';

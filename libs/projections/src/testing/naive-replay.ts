@@ -1,0 +1,79 @@
+import { BookEventOf, RecordedBookEvent, balanceEffects } from '@treasury/domain';
+import { lotCost, partialCost } from '../book/fifo';
+import type { LoanTerms, RawPosition } from '../book/raw-position';
+
+/**
+ * The reference: what a position means, computed the slow and obvious way. Keep the events known at
+ * knownAt, drop those a known reversal took back, keep those effective at or before asOf, sort by
+ * (effectiveAt, revision) and fold. The indexed projection must agree with this on every book.
+ */
+export const naiveRaw = (events: ReadonlyArray<RecordedBookEvent>, asOf: number, knownAt: number): RawPosition => {
+  const known = events.filter((e) => e.recordedAt <= knownAt);
+  const reversed = new Set(known.flatMap((e) => (e.event.type === 'EventReversed' ? [e.event.eventId] : [])));
+  const live = known
+    .filter((e) => e.event.type !== 'EventReversed' && !reversed.has(e.eventId) && e.event.effectiveAt <= asOf)
+    .sort((a, b) => a.event.effectiveAt - b.event.effectiveAt || a.revision - b.revision);
+
+  const balances = new Map<string, bigint>();
+  const lots: Array<{ btc: bigint; cost: bigint }> = [];
+  const loans: Array<LoanTerms & { drawnAt: number }> = [];
+  let disposedBtc = 0n;
+  let proceedsUsd = 0n;
+  let price: RawPosition['price'] = null;
+  for (const { event } of live) {
+    for (const effect of balanceEffects(event)) balances.set(effect.key, (balances.get(effect.key) ?? 0n) + effect.delta);
+    switch (event.type) {
+      case 'MiningOutputReceived':
+        lots.push({ btc: event.btc, cost: lotCost(event.btc, event.usdPerBtc) });
+        break;
+      case 'BtcSold':
+      case 'CollateralLiquidated':
+        disposedBtc += event.btc;
+        proceedsUsd += event.proceedsUsd;
+        break;
+      case 'BtcTransferred':
+        disposedBtc += event.feeBtc;
+        break;
+      case 'BtcPriceObserved':
+        price = { usdPerBtc: event.usdPerBtc, effectiveAt: event.effectiveAt };
+        break;
+      case 'LoanDrawn':
+        loans.push(terms(event));
+        break;
+      default:
+        break;
+    }
+  }
+  // FIFO relief: walk the lots oldest first until the disposed satoshis are covered.
+  let relievedCostUsd = 0n;
+  let remaining = disposedBtc;
+  for (const lot of lots) {
+    if (remaining === 0n) break;
+    const take = remaining < lot.btc ? remaining : lot.btc;
+    relievedCostUsd += partialCost(lot.cost, lot.btc, take);
+    remaining -= take;
+  }
+  if (remaining > 0n) throw new Error('naive replay: more disposed than acquired');
+  return {
+    asOf,
+    version: known.length,
+    balances,
+    loans,
+    acquiredBtc: lots.reduce((a, l) => a + l.btc, 0n),
+    acquiredCostUsd: lots.reduce((a, l) => a + l.cost, 0n),
+    disposedBtc,
+    proceedsUsd,
+    relievedCostUsd,
+    price,
+  };
+};
+
+const terms = (event: BookEventOf<'LoanDrawn'>): LoanTerms & { drawnAt: number } => ({
+  loanId: event.loanId,
+  lender: event.lender,
+  annualRate: event.annualRate,
+  marginCallLtv: event.marginCallLtv,
+  liquidationLtv: event.liquidationLtv,
+  ...(event.maturityAt === undefined ? {} : { maturityAt: event.maturityAt }),
+  drawnAt: event.effectiveAt,
+});
