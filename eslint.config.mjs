@@ -58,8 +58,8 @@ export default tseslint.config(
     files: ['libs/application/src/**/*.ts'],
     ignores: ['**/*.spec.ts'],
     rules: restrict(
-      [...drivers, '@treasury/event-store-sqlite', '@treasury/event-store-esdb'],
-      'application depends on the event-store port, never on an adapter or a framework.',
+      [...drivers, '@treasury/event-store-sqlite', '@treasury/event-store-esdb', '@treasury/projection-snapshots-file'],
+      'application depends on ports, never on an adapter or a framework.',
     ),
   },
   {
@@ -76,6 +76,14 @@ export default tseslint.config(
     rules: restrict(
       ['@nestjs/*', '**/apps/**', '@treasury/domain', '@treasury/projections', '@treasury/application'],
       'an adapter implements the port and nothing else.',
+    ),
+  },
+  {
+    files: ['libs/projection-snapshots-file/src/**/*.ts'],
+    ignores: ['**/*.spec.ts'],
+    rules: restrict(
+      ['@nestjs/*', '**/apps/**', 'better-sqlite3', '@eventstore/*', '@treasury/event-store*', '@treasury/projections'],
+      'the snapshot adapter implements the application port ProjectionSnapshots and nothing else.',
     ),
   },
 );

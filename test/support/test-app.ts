@@ -22,7 +22,7 @@ export interface TestApp {
 export const TEST_NOW = '2026-03-01T12:00:00Z';
 
 const listen = async (dbPath: string, clock: FixedClock, dir: string): Promise<TestApp> => {
-  const app: INestApplication = await createApp({ port: 0, eventStore: { kind: 'sqlite', path: dbPath } }, { clock }, false);
+  const app: INestApplication = await createApp({ port: 0, eventStore: { kind: 'sqlite', path: dbPath }, projectionSnapshotPath: `${dbPath}.projection` }, { clock }, false);
   await app.listen(0, '127.0.0.1');
   const { port } = app.getHttpServer().address() as AddressInfo;
   let stopped = false;

@@ -6,3 +6,7 @@ export * from './commands/keyed-mutex';
 export * from './commands/request-hash';
 export * from './commands/book-command.service';
 export * from './queries/book-events.query';
+export * from './ports/projection-snapshots';
+export * from './projections/projection-state';
+export * from './projections/position-projector';
+export * from './queries/position.query';

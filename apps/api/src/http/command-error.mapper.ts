@@ -1,4 +1,4 @@
-import type { CommandError, EventsQueryError } from '@treasury/application';
+import type { CommandError, EventsQueryError, PositionQueryError } from '@treasury/application';
 import { Problem, invalidRequest, problem } from './problem';
 
 /** The one place where a refused command becomes an HTTP status. */
@@ -34,3 +34,24 @@ export const eventsErrorToProblem = (error: EventsQueryError, bookId: string): P
   error._tag === 'BookNotFound'
     ? problem(404, 'book-not-found', 'Book not found', `Book "${bookId}" has not been opened.`)
     : problem(503, 'store-unavailable', 'Event store unavailable', error.message);
+
+export const positionErrorToProblem = (error: PositionQueryError, bookId: string): Problem => {
+  switch (error._tag) {
+    case 'BookNotFound':
+      return problem(404, 'book-not-found', 'Book not found', `Book "${bookId}" has not been opened.`);
+    case 'ProjectionBehind':
+      return problem(
+        503,
+        'projection-behind',
+        'Projection behind',
+        `The projection has folded the log up to position ${error.checkpoint}, not yet ${error.position}, after waiting ${error.waitedMs} ms; retry shortly.`,
+        { checkpoint: error.checkpoint.toString(), minPosition: error.position.toString() },
+      );
+    case 'ProjectionFailed':
+      return problem(503, 'projection-failed', 'Projection stopped', `The projection stopped on an event it cannot fold: ${error.message}`);
+    case 'TooManyResults':
+      return problem(400, 'too-many-results', 'Too many results', `The request asks for more than ${error.max} ${error.what}; narrow the range or use a larger step.`, {
+        errors: [{ path: 'query', message: `more than ${error.max} ${error.what}` }],
+      });
+  }
+};

@@ -1,5 +1,5 @@
 import * as E from 'fp-ts/Either';
-import { BookId, FieldError, toFieldErrors } from '@treasury/domain';
+import { BookId, FieldError, Instant, toFieldErrors } from '@treasury/domain';
 import { ProblemException, invalidRequest } from './problem';
 
 /** Header values are free text up to this length: ids and keys, not documents. */
@@ -53,4 +53,38 @@ export const integerParam = (query: Record<string, unknown>, name: string, min: 
     throw new ProblemException(invalidRequest([{ path: `query.${name}`, message: `must be an integer from ${min} to ${max}` }]));
   }
   return Number(value);
+};
+
+/** An ISO-8601 instant with an offset, decoded by the same codec as every effectiveAt. */
+export const instantParam = (query: Record<string, unknown>, name: string): number | undefined => {
+  const value = query[name];
+  if (value === undefined) return undefined;
+  const decoded = Instant.decode(value);
+  if (E.isLeft(decoded)) throw new ProblemException(invalidRequest(toFieldErrors(decoded.left).map((e) => ({ ...e, path: `query.${name}` }))));
+  return decoded.right;
+};
+
+export const requiredInstantParam = (query: Record<string, unknown>, name: string): number => {
+  const value = instantParam(query, name);
+  if (value === undefined) throw new ProblemException(invalidRequest([{ path: `query.${name}`, message: 'is required' }]));
+  return value;
+};
+
+/** A global log position, as a command's response gives it (`position`), for read-your-writes. */
+export const positionParam = (query: Record<string, unknown>, name: string): bigint | undefined => {
+  const value = query[name];
+  if (value === undefined) return undefined;
+  if (typeof value !== 'string' || !/^(0|[1-9]\d{0,18})$/.test(value)) {
+    throw new ProblemException(invalidRequest([{ path: `query.${name}`, message: 'must be a log position as returned in a command response, e.g. "42"' }]));
+  }
+  return BigInt(value);
+};
+
+export const oneOfParam = <A extends string>(query: Record<string, unknown>, name: string, allowed: ReadonlyArray<A>): A | undefined => {
+  const value = query[name];
+  if (value === undefined) return undefined;
+  if (typeof value !== 'string' || !(allowed as ReadonlyArray<string>).includes(value)) {
+    throw new ProblemException(invalidRequest([{ path: `query.${name}`, message: `must be one of ${allowed.join(', ')}` }]));
+  }
+  return value as A;
 };

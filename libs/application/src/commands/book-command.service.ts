@@ -81,12 +81,18 @@ const storeFailure = (error: EventStoreError | Error): CommandError => ({
 export class BookCommandService {
   private readonly books = new Map<string, BookEntry>();
   private readonly mutex = new KeyedMutex();
+  private acknowledged = 0n;
 
   constructor(
     private readonly store: EventStore,
     private readonly clock: Clock,
     private readonly ids: IdGenerator,
   ) {}
+
+  /** The highest log position this service has acknowledged: queries wait for it by default (read-your-writes). */
+  get lastAcknowledgedPosition(): bigint {
+    return this.acknowledged;
+  }
 
   execute(request: CommandRequest): TE.TaskEither<CommandError, CommandResult> {
     return pipe(
@@ -179,6 +185,7 @@ export class BookCommandService {
         return storeFailure(error);
       }),
       TE.map(({ revision, position }) => {
+        if (position > this.acknowledged) this.acknowledged = position;
         const first = revision - envelopes.length + 1;
         envelopes.forEach(({ eventId, event }, index) => evolve(entry.state, { eventId, revision: first + index, recordedAt: now, event }));
         const result: CommandResult = {

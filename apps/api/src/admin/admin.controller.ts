@@ -1,0 +1,22 @@
+import { Controller, HttpCode, Post } from '@nestjs/common';
+import * as E from 'fp-ts/Either';
+import { PositionProjector } from '@treasury/application';
+import { ProblemException, problem } from '../http/problem';
+
+@Controller('v1/admin/projections')
+export class AdminController {
+  constructor(private readonly projector: PositionProjector) {}
+
+  /**
+   * Re-folds the whole log from zero and swaps the result in once caught up; queries keep answering
+   * from the old projection meanwhile. The same as `npm run rebuild`, without stopping the server.
+   */
+  @Post('rebuild')
+  @HttpCode(200)
+  async rebuild() {
+    const report = await this.projector.rebuild()();
+    if (E.isLeft(report)) throw new ProblemException(problem(503, 'rebuild-failed', 'Rebuild failed', report.left.message));
+    const { fromStore, checkpoint, ms } = report.right;
+    return { events: fromStore, checkpoint: checkpoint.toString(), ms: Math.round(ms), eventsPerSecond: ms > 0 ? Math.round((fromStore * 1000) / ms) : null };
+  }
+}

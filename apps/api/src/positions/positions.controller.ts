@@ -1,0 +1,74 @@
+import { Controller, Get, Param, Query } from '@nestjs/common';
+import * as E from 'fp-ts/Either';
+import type * as TE from 'fp-ts/TaskEither';
+import { PositionQueries, PositionQueryError } from '@treasury/application';
+import { SERIES_STEPS } from '@treasury/projections';
+import { positionErrorToProblem } from '../http/command-error.mapper';
+import { ProblemException, invalidRequest } from '../http/problem';
+import { checkQueryNames, instantParam, oneOfParam, positionParam, requireBookId, requiredInstantParam } from '../http/request-fields';
+
+type Query = Record<string, unknown>;
+
+/** knownAt and minPosition, which every position query takes. */
+const freshness = (query: Query) => {
+  const knownAt = instantParam(query, 'knownAt');
+  const minPosition = positionParam(query, 'minPosition');
+  return { ...(knownAt === undefined ? {} : { knownAt }), ...(minPosition === undefined ? {} : { minPosition }) };
+};
+
+const asOfCut = (query: Query) => {
+  const asOf = instantParam(query, 'asOf');
+  return { ...(asOf === undefined ? {} : { asOf }), ...freshness(query) };
+};
+
+/**
+ * The bi-temporal queries. `asOf` cuts by effective time, `knownAt` by recorded time; both default to
+ * now. Every answer includes every event up to `minPosition` (default: whatever this server has
+ * acknowledged), so a client reads its own writes.
+ */
+@Controller('v1/books/:bookId')
+export class PositionsController {
+  constructor(private readonly positions: PositionQueries) {}
+
+  @Get('position')
+  position(@Param('bookId') rawBookId: string, @Query() query: Query) {
+    const bookId = requireBookId(rawBookId);
+    checkQueryNames(query, ['asOf', 'knownAt', 'minPosition']);
+    return answer(bookId, this.positions.position(bookId, asOfCut(query)));
+  }
+
+  @Get('position/series')
+  series(@Param('bookId') rawBookId: string, @Query() query: Query) {
+    const bookId = requireBookId(rawBookId);
+    checkQueryNames(query, ['from', 'to', 'every', 'knownAt', 'minPosition']);
+    const from = requiredInstantParam(query, 'from');
+    const to = requiredInstantParam(query, 'to');
+    const every = oneOfParam(query, 'every', SERIES_STEPS);
+    if (every === undefined) throw new ProblemException(invalidRequest([{ path: 'query.every', message: `is required: one of ${SERIES_STEPS.join(', ')}` }]));
+    if (to < from) throw new ProblemException(invalidRequest([{ path: 'query.to', message: 'must not be before from' }]));
+    return answer(bookId, this.positions.series(bookId, { from, to, every, ...freshness(query) }));
+  }
+
+  @Get('lots')
+  lots(@Param('bookId') rawBookId: string, @Query() query: Query) {
+    const bookId = requireBookId(rawBookId);
+    checkQueryNames(query, ['asOf', 'knownAt', 'minPosition']);
+    return answer(bookId, this.positions.lots(bookId, asOfCut(query)));
+  }
+
+  @Get('disposals')
+  disposals(@Param('bookId') rawBookId: string, @Query() query: Query) {
+    const bookId = requireBookId(rawBookId);
+    checkQueryNames(query, ['from', 'to', 'knownAt', 'minPosition']);
+    const from = instantParam(query, 'from');
+    const to = instantParam(query, 'to');
+    if (from !== undefined && to !== undefined && to < from) throw new ProblemException(invalidRequest([{ path: 'query.to', message: 'must not be before from' }]));
+    return answer(bookId, this.positions.disposals(bookId, { ...(from === undefined ? {} : { from }), ...(to === undefined ? {} : { to }), ...freshness(query) }));
+  }
+}
+
+const answer = async <A>(bookId: string, query: TE.TaskEither<PositionQueryError, A>): Promise<A> => {
+  const result = await query();
+  if (E.isLeft(result)) throw new ProblemException(positionErrorToProblem(result.left, bookId));
+  return result.right;
+};

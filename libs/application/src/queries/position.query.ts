@@ -1,0 +1,124 @@
+import * as E from 'fp-ts/Either';
+import * as TE from 'fp-ts/TaskEither';
+import { pipe } from 'fp-ts/function';
+import { formatInstant } from '@treasury/domain';
+import {
+  BookProjection,
+  MAX_SERIES_POINTS,
+  SeriesStep,
+  disposalsView,
+  openLotsView,
+  positionFrom,
+  positionView,
+  seriesInstants,
+  seriesPointView,
+} from '@treasury/projections';
+import { Clock } from '../ports/clock';
+import type { PositionProjector } from '../projections/position-projector';
+
+export type PositionQueryError =
+  | { readonly _tag: 'BookNotFound' }
+  | { readonly _tag: 'ProjectionBehind'; readonly position: bigint; readonly checkpoint: bigint; readonly waitedMs: number }
+  | { readonly _tag: 'ProjectionFailed'; readonly message: string }
+  | { readonly _tag: 'TooManyResults'; readonly what: string; readonly max: number };
+
+/** Read-your-writes: the log position the answer must include. */
+export interface Freshness {
+  readonly minPosition?: bigint;
+}
+
+export const MAX_DISPOSALS = 10_000;
+/** How long a query waits for the projection to reach the position it must include. */
+export const DEFAULT_FRESHNESS_WAIT_MS = 5_000;
+
+/**
+ * The position queries: every answer is computed from the projection at the requested cuts, after the
+ * projection has folded at least `minPosition` (by default, everything this process has acknowledged).
+ */
+export class PositionQueries {
+  constructor(
+    private readonly projector: PositionProjector,
+    private readonly clock: Clock,
+    /** The last log position this process acknowledged to a client. */
+    private readonly acknowledged: () => bigint,
+    private readonly waitMs = DEFAULT_FRESHNESS_WAIT_MS,
+  ) {}
+
+  position(bookId: string, cut: { readonly asOf?: number; readonly knownAt?: number } & Freshness) {
+    return pipe(
+      this.ready(bookId, cut),
+      TE.map(({ book, knownAt, v }) => {
+        const asOf = cut.asOf ?? this.clock.now();
+        return { bookId, ...header(knownAt, v), ...positionView(positionFrom(book.raw(asOf, v))) };
+      }),
+    );
+  }
+
+  series(bookId: string, query: { readonly from: number; readonly to: number; readonly every: SeriesStep; readonly knownAt?: number } & Freshness) {
+    return pipe(
+      this.ready(bookId, query),
+      TE.flatMap(({ book, knownAt, v }) => {
+        const instants = seriesInstants(query.from, query.to, query.every);
+        if (instants === undefined) return TE.left<PositionQueryError>({ _tag: 'TooManyResults', what: 'series points', max: MAX_SERIES_POINTS });
+        return TE.right({
+          bookId,
+          ...header(knownAt, v),
+          from: formatInstant(query.from),
+          to: formatInstant(query.to),
+          every: query.every,
+          points: instants.map((asOf) => seriesPointView(positionFrom(book.raw(asOf, v)))),
+        });
+      }),
+    );
+  }
+
+  lots(bookId: string, cut: { readonly asOf?: number; readonly knownAt?: number } & Freshness) {
+    return pipe(
+      this.ready(bookId, cut),
+      TE.map(({ book, knownAt, v }) => {
+        const asOf = cut.asOf ?? this.clock.now();
+        return { bookId, asOf: formatInstant(asOf), ...header(knownAt, v), ...openLotsView(book, asOf, v) };
+      }),
+    );
+  }
+
+  disposals(bookId: string, range: { readonly from?: number; readonly to?: number; readonly knownAt?: number } & Freshness) {
+    return pipe(
+      this.ready(bookId, range),
+      TE.flatMap(({ book, knownAt, v }) => {
+        const from = range.from ?? Number.MIN_SAFE_INTEGER;
+        const to = range.to ?? this.clock.now();
+        const disposals = disposalsView(book, from, to, v, MAX_DISPOSALS);
+        if (disposals === undefined) return TE.left<PositionQueryError>({ _tag: 'TooManyResults', what: 'disposals', max: MAX_DISPOSALS });
+        return TE.right({
+          bookId,
+          from: range.from === undefined ? null : formatInstant(range.from),
+          to: formatInstant(to),
+          ...header(knownAt, v),
+          disposals,
+        });
+      }),
+    );
+  }
+
+  /** Waits for freshness, then finds the book and the version known at `knownAt` (default now). */
+  private ready(bookId: string, query: { readonly knownAt?: number } & Freshness): TE.TaskEither<PositionQueryError, { book: BookProjection; knownAt: number; v: number }> {
+    return async () => {
+      const position = query.minPosition ?? this.acknowledged();
+      const started = Date.now();
+      const reached = await this.projector.waitFor(position, this.waitMs);
+      const failed = this.projector.failed;
+      if (failed !== undefined) return E.left({ _tag: 'ProjectionFailed', message: failed.message });
+      if (!reached) {
+        return E.left({ _tag: 'ProjectionBehind', position, checkpoint: this.projector.checkpoint, waitedMs: Date.now() - started });
+      }
+      const book = this.projector.book(bookId);
+      if (book === undefined) return E.left({ _tag: 'BookNotFound' });
+      const knownAt = query.knownAt ?? this.clock.now();
+      return E.right({ book, knownAt, v: book.versionAt(knownAt) });
+    };
+  }
+}
+
+/** Which slice of the log an answer is computed from: known at `knownAt`, i.e. revisions 0..revision. */
+const header = (knownAt: number, v: number) => ({ knownAt: formatInstant(knownAt), revision: v - 1 });
