@@ -5,12 +5,26 @@ import { withSchema } from './schema-registry';
  * An instant: ISO-8601 with an explicit offset on the wire, epoch milliseconds inside. Requiring the
  * offset avoids a server-timezone-dependent reading of "2026-01-31T00:00".
  */
-const ISO_INSTANT = /^(\d{4})-(\d{2})-(\d{2})T([01]\d|2[0-3]):[0-5]\d(:[0-5]\d(\.\d{1,3})?)?(Z|[+-](?:[01]\d|2[0-3]):[0-5]\d)$/;
+const ISO_INSTANT = /^(\d{4})-(\d{2})-(\d{2})T([01]\d|2[0-3]):([0-5]\d)(?::([0-5]\d)(?:\.(\d{1,3}))?)?(?:Z|([+-])([01]\d|2[0-3]):([0-5]\d))$/;
 
 /** Date.parse rolls 2026-02-30 over to 2 March; a ledger date that does not exist is a typo, not a date. */
+const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+const isLeapYear = (year: number): boolean => (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0;
 const isCalendarDate = (year: number, month: number, day: number): boolean =>
-  month >= 1 && month <= 12 && day >= 1 && day <= new Date(Date.UTC(year, month, 0)).getUTCDate();
+  month >= 1 && month <= 12 && day >= 1 && day <= DAYS_IN_MONTH[month - 1]! + (month === 2 && isLeapYear(year) ? 1 : 0);
 const expectation = 'must be an ISO-8601 instant with a time zone, e.g. "2026-01-31T23:59:59Z"';
+
+/**
+ * Epoch milliseconds from the matched fields: the same as Date.parse for every string the pattern
+ * accepts (a property test checks it), without re-parsing, as the log is decoded a million times.
+ */
+const toMillis = (m: RegExpExecArray): number => {
+  const year = Number(m[1]);
+  if (year < 100) return Date.parse(m[0]); // Date.UTC would read years 0-99 as 1900-1999
+  const millis = Date.UTC(year, Number(m[2]) - 1, Number(m[3]), Number(m[4]), Number(m[5]), Number(m[6] ?? 0), Number((m[7] ?? '').padEnd(3, '0')));
+  const offsetMinutes = m[8] === undefined ? 0 : (m[8] === '-' ? -1 : 1) * (Number(m[9]) * 60 + Number(m[10]));
+  return millis - offsetMinutes * 60_000;
+};
 
 export const Instant = withSchema(
   new t.Type<number, string, unknown>(
@@ -20,7 +34,7 @@ export const Instant = withSchema(
       const match = typeof u === 'string' ? ISO_INSTANT.exec(u) : null;
       if (typeof u !== 'string' || match === null) return t.failure(u, c, expectation);
       if (!isCalendarDate(Number(match[1]), Number(match[2]), Number(match[3]))) return t.failure(u, c, expectation);
-      const millis = Date.parse(u);
+      const millis = toMillis(match);
       return Number.isNaN(millis) ? t.failure(u, c, expectation) : t.success(millis);
     },
     (millis) => new Date(millis).toISOString(),

@@ -27,16 +27,39 @@ export interface Point extends TimelineKey {
 
 const keyAtOrBefore = (e: number, o: number, cutE: number, cutO: number): boolean => e < cutE || (e === cutE && o <= cutO);
 
-/** Per metric: the positions (in some sorted list) that touch it, and the running sum after each. */
-interface MetricColumn {
-  readonly at: number[];
-  readonly cum: bigint[];
+const INT64_MAX = 2n ** 63n - 1n;
+
+/**
+ * Per metric: the positions (in some sorted list) that touch it, and the running sum after each.
+ * Typed arrays, because a million-event book would otherwise hold millions of small heap bigints and
+ * spend its time in the garbage collector. Sums are exact integers; one that left int64 would throw.
+ */
+class MetricColumn {
+  at = new Int32Array(16);
+  cum = new BigInt64Array(16);
+  length = 0;
+
+  push(at: number, delta: bigint): void {
+    if (this.length === this.at.length) {
+      const at2 = new Int32Array(this.length * 2);
+      at2.set(this.at);
+      this.at = at2;
+      const cum2 = new BigInt64Array(this.length * 2);
+      cum2.set(this.cum);
+      this.cum = cum2;
+    }
+    const next = (this.length === 0 ? 0n : this.cum[this.length - 1]!) + delta;
+    if (next > INT64_MAX || next < -INT64_MAX) throw new RangeError(`running sum ${next} is beyond 64 bits`);
+    this.at[this.length] = at;
+    this.cum[this.length] = next;
+    this.length += 1;
+  }
 }
 
 /** Index of the last entry of `column` at a position < cut, or -1. */
 const lastBefore = (column: MetricColumn, cut: number): number => {
   let low = 0;
-  let high = column.at.length;
+  let high = column.length;
   while (low < high) {
     const mid = (low + high) >>> 1;
     if (column.at[mid]! < cut) low = mid + 1;
@@ -54,12 +77,10 @@ const columnSum = (column: MetricColumn | undefined, cut: number): bigint => {
 const pushToColumn = (columns: Map<number, MetricColumn>, metric: number, at: number, delta: bigint): void => {
   let column = columns.get(metric);
   if (column === undefined) {
-    column = { at: [], cum: [] };
+    column = new MetricColumn();
     columns.set(metric, column);
   }
-  const previous = column.cum.length === 0 ? 0n : column.cum[column.cum.length - 1]!;
-  column.at.push(at);
-  column.cum.push(previous + delta);
+  column.push(at, delta);
 };
 
 /** One Fenwick node: a block of late points sorted by key, with a column per metric. */
@@ -216,7 +237,7 @@ export class BitemporalSums {
       .sort((a, b) => a.effectiveAt - b.effectiveAt || a.order - b.order);
     let lateIndex = 0;
     for (;;) {
-      const ioPosition = column !== undefined && ioIndex < column.at.length && column.at[ioIndex]! < ioCut ? column.at[ioIndex]! : -1;
+      const ioPosition = column !== undefined && ioIndex < column.length && column.at[ioIndex]! < ioCut ? column.at[ioIndex]! : -1;
       const lateNext = late[lateIndex];
       if (ioPosition < 0 && lateNext === undefined) return;
       const ioE = ioPosition < 0 ? Number.POSITIVE_INFINITY : io.effectiveAt[ioPosition]!;

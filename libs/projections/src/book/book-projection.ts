@@ -76,7 +76,10 @@ export class BookProjection {
   private readonly prices: PriceRecord[] = [];
   private readonly latePrices: PriceRecord[] = [];
   private readonly loans = new Map<string, LoanRecord>();
-  private readonly fifoEntries = new Map<number, FifoEntry>();
+  /** FIFO entries by revision (sparse): an array, as nearly every event of a mining book is one. */
+  private readonly fifoEntries: Array<FifoEntry | undefined> = [];
+  /** The touch metric of each balance metric, by metric id, so apply looks a key up only once. */
+  private readonly touchIds: number[] = [];
   private name: string | undefined;
 
   get revision(): number {
@@ -85,6 +88,15 @@ export class BookProjection {
 
   get bookName(): string | undefined {
     return this.name;
+  }
+
+  private touchOf(metric: number): number {
+    let id = this.touchIds[metric];
+    if (id === undefined) {
+      id = this.metric(touches(this.metricNames[metric]!));
+      this.touchIds[metric] = id;
+    }
+    return id;
   }
 
   private metric(name: string): number {
@@ -131,13 +143,14 @@ export class BookProjection {
 
     const deltas: Array<readonly [number, bigint]> = [];
     for (const effect of balanceEffects(event)) {
-      deltas.push([this.metric(effect.key), effect.delta], [this.metric(touches(effect.key)), 1n]);
+      const id = this.metric(effect.key);
+      deltas.push([id, effect.delta], [this.touchOf(id), 1n]);
     }
     const fifo = this.fifoEntry(eventId, event, revision);
     if (fifo !== undefined) {
       if (fifo.kind === 'lot') deltas.push([this.metric(FIFO.acquiredBtc), fifo.btc], [this.metric(FIFO.acquiredCost), fifo.costUsd]);
       else deltas.push([this.metric(FIFO.disposedBtc), fifo.btc], [this.metric(FIFO.proceeds), fifo.proceedsUsd]);
-      this.fifoEntries.set(revision, fifo);
+      this.fifoEntries[revision] = fifo;
     }
     if (event.type === 'LoanDrawn') deltas.push([this.metric(touches(`loan|${event.loanId}`)), 1n]);
     const record: EventRecord = { eventId, type: event.type, key, deltas, reversedAt: Number.POSITIVE_INFINITY };
@@ -151,17 +164,26 @@ export class BookProjection {
   }
 
   private fifoEntry(eventId: string, event: BookEvent, revision: number): FifoEntry | undefined {
-    const base = { eventId, type: event.type, effectiveAt: event.effectiveAt, revision };
+    const entry = (kind: FifoEntry['kind'], btc: bigint, costUsd: bigint, proceedsUsd: bigint): FifoEntry => ({
+      kind,
+      eventId,
+      type: event.type,
+      effectiveAt: event.effectiveAt,
+      revision,
+      btc,
+      costUsd,
+      proceedsUsd,
+    });
     switch (event.type) {
       case 'MiningOutputReceived':
-        return { ...base, kind: 'lot', btc: event.btc, costUsd: lotCost(event.btc, event.usdPerBtc), proceedsUsd: 0n };
+        return entry('lot', event.btc, lotCost(event.btc, event.usdPerBtc), 0n);
       case 'BtcSold':
-        return { ...base, kind: 'disposal', btc: event.btc, costUsd: 0n, proceedsUsd: event.proceedsUsd };
+        return entry('disposal', event.btc, 0n, event.proceedsUsd);
       case 'CollateralLiquidated':
-        return { ...base, kind: 'disposal', btc: event.btc, costUsd: 0n, proceedsUsd: event.proceedsUsd };
+        return entry('disposal', event.btc, 0n, event.proceedsUsd);
       case 'BtcTransferred':
         // The network fee leaves the company: a disposal for no proceeds.
-        return event.feeBtc > 0n ? { ...base, kind: 'disposal', btc: event.feeBtc, costUsd: 0n, proceedsUsd: 0n } : undefined;
+        return event.feeBtc > 0n ? entry('disposal', event.feeBtc, 0n, 0n) : undefined;
       default:
         return undefined;
     }
@@ -229,7 +251,7 @@ export class BookProjection {
   private lotsAt(effectiveAt: number, v: number): FifoEntry[] {
     return this.sums
       .pointsAt(effectiveAt, v)
-      .map((point) => this.fifoEntries.get(point.order))
+      .map((point) => this.fifoEntries[point.order])
       .filter((entry): entry is FifoEntry => entry !== undefined && entry.kind === 'lot' && !(this.byRevision[entry.revision]!.reversedAt < v))
       .filter((entry, index, all) => all.findIndex((e) => e.revision === entry.revision) === index);
   }
@@ -274,7 +296,7 @@ export class BookProjection {
     if (id === undefined) return;
     for (const point of this.sums.pointsFrom(id, v, { effectiveAt: from - 1, order: Number.POSITIVE_INFINITY })) {
       if (point.effectiveAt > to) return;
-      const disposal = this.fifoEntries.get(point.order);
+      const disposal = this.fifoEntries[point.order];
       if (disposal === undefined || point.known !== point.order || this.byRevision[point.order]!.reversedAt < v) continue;
       const before = this.sum(FIFO.disposedBtc, v, point.effectiveAt, point.order - 1);
       const lots = [...this.slices(before, disposal.btc, v, Number.POSITIVE_INFINITY)];
@@ -293,7 +315,7 @@ export class BookProjection {
     if (start !== undefined) toSkip -= this.sum(FIFO.acquiredBtc, v, start - 1);
     for (const point of this.sums.pointsFrom(id, v, from)) {
       if (point.effectiveAt > asOf || (toTake !== undefined && toTake <= 0n)) return;
-      const lot = this.fifoEntries.get(point.order);
+      const lot = this.fifoEntries[point.order];
       if (lot === undefined || point.known !== point.order || this.byRevision[point.order]!.reversedAt < v) continue;
       let available = lot.btc;
       let consumed = 0n;

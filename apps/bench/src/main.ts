@@ -1,0 +1,171 @@
+import 'reflect-metadata';
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import * as E from 'fp-ts/Either';
+import { NoProjectionSnapshots, PositionProjector, PositionQueries, toEventToAppend } from '@treasury/application';
+import type { EventToAppend } from '@treasury/event-store';
+import { SqliteEventStore } from '@treasury/event-store-sqlite';
+import { FileProjectionSnapshots } from '@treasury/projection-snapshots-file';
+import { startServer } from './server';
+import { int, ms, summarise } from './stats';
+import { DecidedEvent, buildSyntheticBook } from './synthetic-book';
+
+/**
+ * `npm run bench`: builds a ten-year synthetic book (about 1.06 million events) on the embedded
+ * store and prints one table. Knobs: BENCH_YEARS, BENCH_QUERIES, BENCH_HTTP_SECONDS,
+ * BENCH_HTTP_CLIENTS, BENCH_HTTP_BOOKS.
+ */
+const env = (name: string, fallback: number) => Number(process.env[name] ?? fallback);
+const YEARS = env('BENCH_YEARS', 10);
+const QUERIES = env('BENCH_QUERIES', 5_000);
+const HTTP_SECONDS = env('BENCH_HTTP_SECONDS', 10);
+const HTTP_CLIENTS = env('BENCH_HTTP_CLIENTS', 32);
+const HTTP_BOOKS = env('BENCH_HTTP_BOOKS', 1);
+const APPEND_BATCH = 5_000;
+const BOOK = 'synthetic';
+
+const rows: Array<[string, string, string]> = [];
+const row = (measure: string, result: string, target = '') => {
+  rows.push([measure, result, target]);
+  console.error(`  ${measure}: ${result}`);
+};
+
+const bulkAppend = async (store: SqliteEventStore) => {
+  const decided: Array<{ decided: DecidedEvent; eventId: string }> = [];
+  const book = buildSyntheticBook({ years: YEARS, seed: 2026 }, (d, eventId) => decided.push({ decided: d, eventId }));
+  row('Synthetic book (real decider)', `${int(decided.length)} events in ${(book.decideMs / 1000).toFixed(1)} s, ${int(book.refused)} commands refused`, '≥ 1,000,000 events');
+  let appendMs = 0;
+  let expected: number | 'no-stream' = 'no-stream';
+  for (let start = 0; start < decided.length; start += APPEND_BATCH) {
+    const batch: EventToAppend[] = decided.slice(start, start + APPEND_BATCH).map(({ decided: d, eventId }) =>
+      toEventToAppend(eventId, d.event, { recordedAt: d.recordedAt, command: d.command, commandId: eventId, actor: 'bench', correlationId: eventId, causationId: eventId }),
+    );
+    const began = performance.now();
+    const appended = await store.append(`book-${BOOK}`, batch, expected)();
+    appendMs += performance.now() - began;
+    if (E.isLeft(appended)) throw new Error(`bulk append failed: ${JSON.stringify(appended.left)}`);
+    expected = appended.right.revision;
+  }
+  row(`Bulk append (SQLite, ${int(APPEND_BATCH)} events per append)`, `${int((decided.length * 1000) / appendMs)} events/s`);
+  return { count: decided.length, first: decided[0]!.decided.event.effectiveAt, last: decided[decided.length - 1]!.decided.recordedAt };
+};
+
+const rebuild = async (store: SqliteEventStore, snapshotPath: string) => {
+  const projector = new PositionProjector(store, new NoProjectionSnapshots());
+  const report = await projector.start()();
+  if (E.isLeft(report)) throw report.left;
+  row('Projection rebuild from the log (read-all, decode, fold)', `${int((report.right.fromStore * 1000) / report.right.ms)} events/s (${(report.right.ms / 1000).toFixed(1)} s)`, '≥ 300,000 events/s');
+  await projector.stop();
+
+  // The same fold, persisted: first start writes the snapshot, the second restarts from it.
+  const writer = new PositionProjector(store, new FileProjectionSnapshots(snapshotPath));
+  const written = await writer.start()();
+  if (E.isLeft(written)) throw written.left;
+  await writer.stop();
+  const restarted = new PositionProjector(store, new FileProjectionSnapshots(snapshotPath));
+  const again = await restarted.start()();
+  if (E.isLeft(again)) throw again.left;
+  row('Restart from the projection snapshot', `${int((again.right.fromSnapshot * 1000) / again.right.ms)} events/s (${(again.right.ms / 1000).toFixed(1)} s, ${int(statSync(snapshotPath).size / 1e6)} MB)`);
+  return restarted;
+};
+
+const randomCut = (first: number, last: number) => {
+  const asOf = first + Math.floor(Math.random() * (last - first));
+  // Half "as known now", half as known at a random earlier moment.
+  const knownAt = Math.random() < 0.5 ? undefined : first + Math.floor(Math.random() * (last - first));
+  return { asOf, knownAt };
+};
+
+const inProcessQueries = async (projector: PositionProjector, first: number, last: number) => {
+  const queries = new PositionQueries(projector, { now: () => last }, () => 0n);
+  const samples: number[] = [];
+  for (let i = 0; i < QUERIES; i++) {
+    const cut = randomCut(first, last);
+    const began = performance.now();
+    const answer = await queries.position(BOOK, { asOf: cut.asOf, ...(cut.knownAt === undefined ? {} : { knownAt: cut.knownAt }) })();
+    samples.push(performance.now() - began);
+    if (E.isLeft(answer)) throw new Error(JSON.stringify(answer.left));
+  }
+  const s = summarise(samples);
+  row(`position query in process (${int(s.count)} random asOf/knownAt)`, `p50 ${ms(s.p50)}, p99 ${ms(s.p99)}`, 'p99 < 5 ms');
+};
+
+const httpQueries = async (dbPath: string, first: number, last: number) => {
+  const server = await startServer(dbPath);
+  row('API start-up on the 1M-event book (snapshot + catch-up)', `${(server.startupMs / 1000).toFixed(1)} s`);
+  const samples: number[] = [];
+  for (let i = 0; i < QUERIES; i++) {
+    const cut = randomCut(first, last);
+    const url = `${server.baseUrl}/v1/books/${BOOK}/position?asOf=${new Date(cut.asOf).toISOString()}${cut.knownAt === undefined ? '' : `&knownAt=${new Date(cut.knownAt).toISOString()}`}`;
+    const began = performance.now();
+    const response = await fetch(url);
+    await response.text();
+    samples.push(performance.now() - began);
+    if (response.status !== 200) throw new Error(`position answered ${response.status}`);
+  }
+  await server.stop();
+  const s = summarise(samples);
+  row(`GET /position over HTTP (${int(s.count)} random asOf/knownAt)`, `p50 ${ms(s.p50)}, p99 ${ms(s.p99)}`, 'p99 < 5 ms');
+};
+
+const httpCommands = async (dir: string) => {
+  const server = await startServer(join(dir, 'commands.db'));
+  const post = (book: string, command: string, body: unknown) =>
+    fetch(`${server.baseUrl}/v1/books/${book}/commands/${command}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  const books = Array.from({ length: HTTP_BOOKS }, (_, i) => `http-${i}`);
+  for (const book of books) await (await post(book, 'open-book', { name: book, effectiveAt: '2026-01-01T00:00:00Z' })).text();
+  let sent = 0;
+  const samples: number[] = [];
+  const deadline = performance.now() + HTTP_SECONDS * 1000;
+  const began = performance.now();
+  await Promise.all(
+    Array.from({ length: HTTP_CLIENTS }, async (_, client) => {
+      while (performance.now() < deadline) {
+        const t0 = performance.now();
+        const response = await post(books[client % books.length]!, 'record-mining-output', { effectiveAt: '2026-01-02T00:00:00Z', wallet: 'pool', btc: '0.05', usdPerBtc: '90000.00' });
+        await response.text();
+        if (response.status !== 201) throw new Error(`command answered ${response.status}`);
+        samples.push(performance.now() - t0);
+        sent += 1;
+      }
+    }),
+  );
+  const elapsed = performance.now() - began;
+  await server.stop();
+  const s = summarise(samples);
+  row(
+    `Durable commands via HTTP (${HTTP_CLIENTS} clients, ${HTTP_BOOKS} book${HTTP_BOOKS === 1 ? '' : 's'}, fsync per commit)`,
+    `${int((sent * 1000) / elapsed)} commands/s (p50 ${ms(s.p50)}, p99 ${ms(s.p99)})`,
+    '≥ 2,000 commands/s',
+  );
+};
+
+const main = async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'treasury-bench-'));
+  const dbPath = join(dir, 'treasury.db');
+  console.error(`treasury-engine bench: ${YEARS}-year synthetic book in ${dir}`);
+  try {
+    const store = new SqliteEventStore(dbPath);
+    const { first, last } = await bulkAppend(store);
+    const projector = await rebuild(store, `${dbPath}.projection`);
+    await inProcessQueries(projector, first, last);
+    await projector.stop();
+    await store.close();
+    await httpQueries(dbPath, first, last);
+    await httpCommands(dir);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+  const width = [0, 1, 2].map((c) => Math.max(...rows.map((r) => r[c]!.length), ['Measure', 'Result', 'Target'][c]!.length));
+  const line = (cells: string[]) => `| ${cells.map((cell, c) => cell.padEnd(width[c]!)).join(' | ')} |`;
+  console.log(`\ntreasury-engine bench, ${new Date().toISOString().slice(0, 10)}, Node ${process.version}, ${require('node:os').cpus().length} cores\n`);
+  console.log(line(['Measure', 'Result', 'Target']));
+  console.log(`|${width.map((w) => '-'.repeat(w + 2)).join('|')}|`);
+  for (const r of rows) console.log(line(r));
+};
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});
