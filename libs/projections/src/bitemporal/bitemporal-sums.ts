@@ -1,3 +1,5 @@
+import { Int64Column } from './int64-column';
+
 /**
  * Bi-temporal sums: many running totals ("metrics") over points that each carry an effective-time key
  * and the book revision from which they are known. A query asks for a metric's sum over the points
@@ -19,39 +21,34 @@ export interface TimelineKey {
 
 export type MetricDeltas = ReadonlyArray<readonly [metric: number, delta: bigint]>;
 
-export interface Point extends TimelineKey {
-  /** The revision from which the point is known: visible at version v when known < v. */
+/** Where a point sits and from which revision it is known: visible at version v when known < v. */
+export interface PointRef extends TimelineKey {
   readonly known: number;
+}
+
+export interface Point extends PointRef {
   readonly deltas: MetricDeltas;
 }
 
 const keyAtOrBefore = (e: number, o: number, cutE: number, cutO: number): boolean => e < cutE || (e === cutE && o <= cutO);
 
-const INT64_MAX = 2n ** 63n - 1n;
-
 /**
- * Per metric: the positions (in some sorted list) that touch it, and the running sum after each.
- * Typed arrays, because a million-event book would otherwise hold millions of small heap bigints and
- * spend its time in the garbage collector. Sums are exact integers; one that left int64 would throw.
+ * Per metric: the positions (in some sorted list) that touch it, and the running sum after each, in
+ * typed arrays so the columns of a long history cost the garbage collector nothing.
  */
 class MetricColumn {
   at = new Int32Array(16);
-  cum = new BigInt64Array(16);
+  readonly cum = new Int64Column();
   length = 0;
 
   push(at: number, delta: bigint): void {
     if (this.length === this.at.length) {
-      const at2 = new Int32Array(this.length * 2);
-      at2.set(this.at);
-      this.at = at2;
-      const cum2 = new BigInt64Array(this.length * 2);
-      cum2.set(this.cum);
-      this.cum = cum2;
+      const grown = new Int32Array(this.length * 2);
+      grown.set(this.at);
+      this.at = grown;
     }
-    const next = (this.length === 0 ? 0n : this.cum[this.length - 1]!) + delta;
-    if (next > INT64_MAX || next < -INT64_MAX) throw new RangeError(`running sum ${next} is beyond 64 bits`);
+    this.cum.push(this.cum.last() + delta);
     this.at[this.length] = at;
-    this.cum[this.length] = next;
     this.length += 1;
   }
 }
@@ -71,7 +68,7 @@ const lastBefore = (column: MetricColumn, cut: number): number => {
 const columnSum = (column: MetricColumn | undefined, cut: number): bigint => {
   if (column === undefined) return 0n;
   const index = lastBefore(column, cut);
-  return index < 0 ? 0n : column.cum[index]!;
+  return index < 0 ? 0n : column.cum.get(index);
 };
 
 const pushToColumn = (columns: Map<number, MetricColumn>, metric: number, at: number, delta: bigint): void => {
@@ -114,7 +111,8 @@ const lowerBound = (values: number[], target: number): number => {
 
 export class BitemporalSums {
   // In-order points: effectiveAt and order both non-decreasing along the array; known === order.
-  private readonly inOrder = { effectiveAt: [] as number[], order: [] as number[], deltas: [] as MetricDeltas[] };
+  // Their deltas live only in the metric columns: nothing per point stays on the heap.
+  private readonly inOrder = { effectiveAt: [] as number[], order: [] as number[] };
   private readonly inOrderColumns = new Map<number, MetricColumn>();
   // Late points, in arrival order (known non-decreasing), and the Fenwick tree over them (1-based).
   private readonly late: Point[] = [];
@@ -148,7 +146,6 @@ export class BitemporalSums {
     if (inOrder) {
       io.effectiveAt.push(point.effectiveAt);
       io.order.push(point.order);
-      io.deltas.push(point.deltas);
       for (const [metric, delta] of point.deltas) pushToColumn(this.inOrderColumns, metric, n, delta);
       return;
     }
@@ -187,12 +184,12 @@ export class BitemporalSums {
   }
 
   /** Every point at exactly this effective time known before v, in key order. */
-  pointsAt(effectiveAt: number, v: number): ReadonlyArray<Point> {
+  pointsAt(effectiveAt: number, v: number): ReadonlyArray<PointRef> {
     const io = this.inOrder;
-    const found: Point[] = [];
+    const found: PointRef[] = [];
     for (let i = lowerBound(io.effectiveAt, effectiveAt); i < io.effectiveAt.length && io.effectiveAt[i] === effectiveAt; i++) {
       const order = io.order[i]!;
-      if (order < v) found.push({ effectiveAt, order, known: order, deltas: io.deltas[i]! });
+      if (order < v) found.push({ effectiveAt, order, known: order });
     }
     for (const index of this.lateByTime.get(effectiveAt) ?? []) {
       const point = this.late[index]!;
@@ -223,7 +220,7 @@ export class BitemporalSums {
    * (exclusive). In-order and late points are merged, so this costs O(log n) to start and O(1) per
    * point after (plus the late points, which are few).
    */
-  *pointsFrom(metric: number, v: number, from: TimelineKey | undefined): Generator<Point> {
+  *pointsFrom(metric: number, v: number, from: TimelineKey | undefined): Generator<PointRef> {
     const io = this.inOrder;
     const column = this.inOrderColumns.get(metric);
     const ioCut = lowerBound(io.order, v);
@@ -247,7 +244,7 @@ export class BitemporalSums {
         yield lateNext;
       } else {
         ioIndex += 1;
-        yield { effectiveAt: ioE, order: ioO, known: ioO, deltas: io.deltas[ioPosition]! };
+        yield { effectiveAt: ioE, order: ioO, known: ioO };
       }
     }
   }

@@ -4,7 +4,8 @@ import {
   RecordedBookEvent,
   balanceEffects,
 } from '@treasury/domain';
-import { BitemporalSums, MetricDeltas, Point, TimelineKey } from '../bitemporal/bitemporal-sums';
+import { BitemporalSums, Point } from '../bitemporal/bitemporal-sums';
+import { Int64Column } from '../bitemporal/int64-column';
 import { lotCost, partialCost } from './fifo';
 import { LoanTerms, RawPosition } from './raw-position';
 
@@ -19,26 +20,20 @@ const FIFO = {
 /** Balances are listed when something visible touched them, even if they net to zero. */
 const touches = (key: string) => `touch|${key}`;
 
-interface EventRecord {
-  readonly eventId: string;
-  readonly type: BookEvent['type'];
-  readonly key: TimelineKey;
-  readonly deltas: MetricDeltas;
-  /** Revision of the reversal that took it off the timeline, if any. */
-  reversedAt: number;
-}
-
 interface PriceRecord {
   readonly effectiveAt: number;
   readonly revision: number;
   readonly usdPerBtc: bigint;
-  readonly record: EventRecord;
 }
 
 interface LoanRecord {
   readonly terms: LoanTerms;
-  readonly record: EventRecord;
+  readonly revision: number;
 }
+
+const FIFO_NONE = 0;
+const FIFO_LOT = 1;
+const FIFO_DISPOSAL = 2;
 
 /** An acquisition or a disposal as the FIFO listings show it. */
 export interface FifoEntry {
@@ -69,17 +64,29 @@ export class BookProjection {
   private readonly sums = new BitemporalSums();
   private readonly metricIds = new Map<string, number>();
   private readonly metricNames: string[] = [];
+  /** The touch metric of each balance metric, by metric id, so apply looks a key up only once. */
+  private readonly touchIds: number[] = [];
+  // One entry per revision, column by column: a million-event book keeps no object per event, which
+  // keeps folding fast and garbage-collection pauses short.
   /** recordedAt by revision: non-decreasing, so knownAt -> version is a binary search. */
   private readonly recordedAt: number[] = [];
-  private readonly events = new Map<string, EventRecord>();
-  private readonly byRevision: EventRecord[] = [];
+  private readonly effectiveAt: number[] = [];
+  private readonly eventIds: string[] = [];
+  private readonly types: Array<BookEvent['type']> = [];
+  /** The revision of the reversal that took the event back, or +Infinity. */
+  private readonly reversedAt: number[] = [];
+  /** Each revision's balance deltas, kept to negate them on reversal: [deltaStart[r], deltaStart[r+1]). */
+  private readonly deltaStart: number[] = [0];
+  private readonly deltaMetric: number[] = [];
+  private readonly deltaValue = new Int64Column();
+  private readonly fifoKind: number[] = [];
+  private readonly fifoBtc = new Int64Column();
+  private readonly fifoCost = new Int64Column();
+  private readonly fifoProceeds = new Int64Column();
+  private readonly revisionOf = new Map<string, number>();
   private readonly prices: PriceRecord[] = [];
   private readonly latePrices: PriceRecord[] = [];
   private readonly loans = new Map<string, LoanRecord>();
-  /** FIFO entries by revision (sparse): an array, as nearly every event of a mining book is one. */
-  private readonly fifoEntries: Array<FifoEntry | undefined> = [];
-  /** The touch metric of each balance metric, by metric id, so apply looks a key up only once. */
-  private readonly touchIds: number[] = [];
   private name: string | undefined;
 
   get revision(): number {
@@ -125,19 +132,22 @@ export class BookProjection {
     const { event, revision, eventId } = recorded;
     if (revision !== this.recordedAt.length) throw new Error(`projection expected revision ${this.recordedAt.length}, got ${revision}`);
     this.recordedAt.push(Math.max(recorded.recordedAt, this.recordedAt[this.recordedAt.length - 1] ?? Number.NEGATIVE_INFINITY));
-    const key: TimelineKey = { effectiveAt: event.effectiveAt, order: revision };
+    this.effectiveAt.push(event.effectiveAt);
+    this.eventIds.push(eventId);
+    this.types.push(event.type);
+    this.reversedAt.push(Number.POSITIVE_INFINITY);
+    this.revisionOf.set(eventId, revision);
 
     if (event.type === 'EventReversed') {
-      const target = this.events.get(event.eventId);
-      const record: EventRecord = { eventId, type: event.type, key, deltas: [], reversedAt: Number.POSITIVE_INFINITY };
-      this.byRevision.push(record);
-      this.events.set(eventId, record);
-      if (target === undefined || target.reversedAt !== Number.POSITIVE_INFINITY) return;
-      target.reversedAt = revision;
+      this.recordFifo(FIFO_NONE, 0n, 0n, 0n);
+      this.deltaStart.push(this.deltaMetric.length);
+      const target = this.revisionOf.get(event.eventId);
+      if (target === undefined || this.reversedAt[target] !== Number.POSITIVE_INFINITY) return;
+      this.reversedAt[target] = revision;
       // The negative point sits at the target's key, so the two cancel exactly from this revision on.
-      if (target.deltas.length > 0) {
-        this.sums.add({ ...target.key, known: revision, deltas: target.deltas.map(([m, d]) => [m, -d] as const) });
-      }
+      const negated: Array<readonly [number, bigint]> = [];
+      for (let i = this.deltaStart[target]!; i < this.deltaStart[target + 1]!; i++) negated.push([this.deltaMetric[i]!, -this.deltaValue.get(i)]);
+      if (negated.length > 0) this.sums.add({ effectiveAt: this.effectiveAt[target]!, order: target, known: revision, deltas: negated });
       return;
     }
 
@@ -146,47 +156,67 @@ export class BookProjection {
       const id = this.metric(effect.key);
       deltas.push([id, effect.delta], [this.touchOf(id), 1n]);
     }
-    const fifo = this.fifoEntry(eventId, event, revision);
-    if (fifo !== undefined) {
-      if (fifo.kind === 'lot') deltas.push([this.metric(FIFO.acquiredBtc), fifo.btc], [this.metric(FIFO.acquiredCost), fifo.costUsd]);
-      else deltas.push([this.metric(FIFO.disposedBtc), fifo.btc], [this.metric(FIFO.proceeds), fifo.proceedsUsd]);
-      this.fifoEntries[revision] = fifo;
-    }
-    if (event.type === 'LoanDrawn') deltas.push([this.metric(touches(`loan|${event.loanId}`)), 1n]);
-    const record: EventRecord = { eventId, type: event.type, key, deltas, reversedAt: Number.POSITIVE_INFINITY };
-    this.events.set(eventId, record);
-    this.byRevision.push(record);
-    if (deltas.length > 0) this.sums.add({ ...key, known: revision, deltas });
-
-    if (event.type === 'BookOpened') this.name = event.name;
-    if (event.type === 'BtcPriceObserved') this.addPrice({ effectiveAt: event.effectiveAt, revision, usdPerBtc: event.usdPerBtc, record });
-    if (event.type === 'LoanDrawn') this.loans.set(event.loanId, { terms: loanTerms(event), record });
-  }
-
-  private fifoEntry(eventId: string, event: BookEvent, revision: number): FifoEntry | undefined {
-    const entry = (kind: FifoEntry['kind'], btc: bigint, costUsd: bigint, proceedsUsd: bigint): FifoEntry => ({
-      kind,
-      eventId,
-      type: event.type,
-      effectiveAt: event.effectiveAt,
-      revision,
-      btc,
-      costUsd,
-      proceedsUsd,
-    });
     switch (event.type) {
-      case 'MiningOutputReceived':
-        return entry('lot', event.btc, lotCost(event.btc, event.usdPerBtc), 0n);
+      case 'MiningOutputReceived': {
+        const cost = lotCost(event.btc, event.usdPerBtc);
+        this.recordFifo(FIFO_LOT, event.btc, cost, 0n);
+        deltas.push([this.metric(FIFO.acquiredBtc), event.btc], [this.metric(FIFO.acquiredCost), cost]);
+        break;
+      }
       case 'BtcSold':
-        return entry('disposal', event.btc, 0n, event.proceedsUsd);
       case 'CollateralLiquidated':
-        return entry('disposal', event.btc, 0n, event.proceedsUsd);
+        this.recordFifo(FIFO_DISPOSAL, event.btc, 0n, event.proceedsUsd);
+        deltas.push([this.metric(FIFO.disposedBtc), event.btc], [this.metric(FIFO.proceeds), event.proceedsUsd]);
+        break;
       case 'BtcTransferred':
         // The network fee leaves the company: a disposal for no proceeds.
-        return event.feeBtc > 0n ? entry('disposal', event.feeBtc, 0n, 0n) : undefined;
+        if (event.feeBtc > 0n) {
+          this.recordFifo(FIFO_DISPOSAL, event.feeBtc, 0n, 0n);
+          deltas.push([this.metric(FIFO.disposedBtc), event.feeBtc], [this.metric(FIFO.proceeds), 0n]);
+        } else this.recordFifo(FIFO_NONE, 0n, 0n, 0n);
+        break;
       default:
-        return undefined;
+        this.recordFifo(FIFO_NONE, 0n, 0n, 0n);
     }
+    if (event.type === 'LoanDrawn') deltas.push([this.metric(touches(`loan|${event.loanId}`)), 1n]);
+    for (const [metric, delta] of deltas) {
+      this.deltaMetric.push(metric);
+      this.deltaValue.push(delta);
+    }
+    this.deltaStart.push(this.deltaMetric.length);
+    if (deltas.length > 0) this.sums.add({ effectiveAt: event.effectiveAt, order: revision, known: revision, deltas });
+
+    if (event.type === 'BookOpened') this.name = event.name;
+    if (event.type === 'BtcPriceObserved') this.addPrice({ effectiveAt: event.effectiveAt, revision, usdPerBtc: event.usdPerBtc });
+    if (event.type === 'LoanDrawn') this.loans.set(event.loanId, { terms: loanTerms(event), revision });
+  }
+
+  private recordFifo(kind: number, btc: bigint, cost: bigint, proceeds: bigint): void {
+    this.fifoKind.push(kind);
+    this.fifoBtc.push(btc);
+    this.fifoCost.push(cost);
+    this.fifoProceeds.push(proceeds);
+  }
+
+  /** The FIFO entry recorded at a revision, built on demand (only listings need the object). */
+  private fifoAt(revision: number): FifoEntry | undefined {
+    const kind = this.fifoKind[revision];
+    if (kind === undefined || kind === FIFO_NONE) return undefined;
+    return {
+      kind: kind === FIFO_LOT ? 'lot' : 'disposal',
+      eventId: this.eventIds[revision]!,
+      type: this.types[revision]!,
+      effectiveAt: this.effectiveAt[revision]!,
+      revision,
+      btc: this.fifoBtc.get(revision),
+      costUsd: this.fifoCost.get(revision),
+      proceedsUsd: this.fifoProceeds.get(revision),
+    };
+  }
+
+  /** Live at version v: known, and not taken back by a reversal known at v. */
+  private liveAt(revision: number, v: number): boolean {
+    return revision < v && !(this.reversedAt[revision]! < v);
   }
 
   private addPrice(price: PriceRecord): void {
@@ -203,7 +233,7 @@ export class BookProjection {
 
   /** The last price observation with effectiveAt <= asOf known (and not reversed) at version v. */
   priceAt(asOf: number, v: number): PriceRecord | undefined {
-    const visible = (p: PriceRecord) => p.revision < v && !(p.record.reversedAt < v);
+    const visible = (p: PriceRecord) => this.liveAt(p.revision, v);
     const pick = (list: PriceRecord[]): PriceRecord | undefined => {
       let low = 0;
       let high = list.length;
@@ -251,8 +281,8 @@ export class BookProjection {
   private lotsAt(effectiveAt: number, v: number): FifoEntry[] {
     return this.sums
       .pointsAt(effectiveAt, v)
-      .map((point) => this.fifoEntries[point.order])
-      .filter((entry): entry is FifoEntry => entry !== undefined && entry.kind === 'lot' && !(this.byRevision[entry.revision]!.reversedAt < v))
+      .map((point) => this.fifoAt(point.order))
+      .filter((entry): entry is FifoEntry => entry !== undefined && entry.kind === 'lot' && this.liveAt(entry.revision, v))
       .filter((entry, index, all) => all.findIndex((e) => e.revision === entry.revision) === index);
   }
 
@@ -266,7 +296,7 @@ export class BookProjection {
     }
     const loans: Array<LoanTerms & { readonly drawnAt: number }> = [];
     for (const [loanId, loan] of this.loans) {
-      if (this.sum(touches(`loan|${loanId}`), v, asOf) > 0n) loans.push({ ...loan.terms, drawnAt: loan.record.key.effectiveAt });
+      if (this.sum(touches(`loan|${loanId}`), v, asOf) > 0n) loans.push({ ...loan.terms, drawnAt: this.effectiveAt[loan.revision]! });
     }
     const disposedBtc = this.sum(FIFO.disposedBtc, v, asOf);
     const price = this.priceAt(asOf, v);
@@ -296,8 +326,8 @@ export class BookProjection {
     if (id === undefined) return;
     for (const point of this.sums.pointsFrom(id, v, { effectiveAt: from - 1, order: Number.POSITIVE_INFINITY })) {
       if (point.effectiveAt > to) return;
-      const disposal = this.fifoEntries[point.order];
-      if (disposal === undefined || point.known !== point.order || this.byRevision[point.order]!.reversedAt < v) continue;
+      const disposal = this.fifoAt(point.order);
+      if (disposal === undefined || point.known !== point.order || !this.liveAt(point.order, v)) continue;
       const before = this.sum(FIFO.disposedBtc, v, point.effectiveAt, point.order - 1);
       const lots = [...this.slices(before, disposal.btc, v, Number.POSITIVE_INFINITY)];
       yield { disposal, relievedCostUsd: this.costOfFirst(before + disposal.btc, v) - this.costOfFirst(before, v), lots };
@@ -315,8 +345,8 @@ export class BookProjection {
     if (start !== undefined) toSkip -= this.sum(FIFO.acquiredBtc, v, start - 1);
     for (const point of this.sums.pointsFrom(id, v, from)) {
       if (point.effectiveAt > asOf || (toTake !== undefined && toTake <= 0n)) return;
-      const lot = this.fifoEntries[point.order];
-      if (lot === undefined || point.known !== point.order || this.byRevision[point.order]!.reversedAt < v) continue;
+      const lot = this.fifoAt(point.order);
+      if (lot === undefined || point.known !== point.order || !this.liveAt(point.order, v)) continue;
       let available = lot.btc;
       let consumed = 0n;
       if (toSkip > 0n) {

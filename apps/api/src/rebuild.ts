@@ -1,0 +1,38 @@
+import 'reflect-metadata';
+import * as E from 'fp-ts/Either';
+import { NoProjectionSnapshots, PositionProjector } from '@treasury/application';
+import { EventStore } from '@treasury/event-store';
+import { EsdbEventStore } from '@treasury/event-store-esdb';
+import { SqliteEventStore } from '@treasury/event-store-sqlite';
+import { FileProjectionSnapshots } from '@treasury/projection-snapshots-file';
+import { configFromEnv } from './config/app-config';
+
+/**
+ * `npm run rebuild`: folds the whole event log from zero and replaces the projection snapshot, with
+ * the same environment as the server (TREASURY_DB, EVENT_STORE, PROJECTION_SNAPSHOT). Run it with the
+ * server stopped; a running server rebuilds in place with POST /v1/admin/projections/rebuild.
+ */
+const main = async (): Promise<void> => {
+  const config = configFromEnv(process.env);
+  if (E.isLeft(config)) {
+    console.error(`treasury-engine: ${config.left}`);
+    process.exit(2);
+  }
+  const { eventStore, projectionSnapshotPath } = config.right;
+  const store: EventStore = eventStore.kind === 'sqlite' ? new SqliteEventStore(eventStore.path) : new EsdbEventStore(eventStore.connectionString);
+  const snapshots = projectionSnapshotPath === undefined ? new NoProjectionSnapshots() : new FileProjectionSnapshots(projectionSnapshotPath);
+  const projector = new PositionProjector(store, snapshots);
+  const report = await projector.rebuild()();
+  await projector.stop();
+  await store.close();
+  if (E.isLeft(report)) {
+    console.error(`treasury-engine: rebuild failed: ${report.left.message}`);
+    process.exit(1);
+  }
+  const { fromStore, checkpoint, ms } = report.right;
+  const rate = ms > 0 ? Math.round((fromStore * 1000) / ms).toLocaleString('en-US') : '-';
+  console.log(`rebuilt the position projection from ${fromStore} events (to position ${checkpoint}) in ${(ms / 1000).toFixed(2)} s, ${rate} events/s`);
+  console.log(projectionSnapshotPath === undefined ? 'no snapshot kept (PROJECTION_SNAPSHOT=off)' : `snapshot written to ${projectionSnapshotPath}`);
+};
+
+void main();
