@@ -3,36 +3,41 @@ import * as TE from 'fp-ts/TaskEither';
 import { pipe } from 'fp-ts/function';
 import type { BookProjection } from '@treasury/projections';
 import { EventStore, EventSubscription } from '@treasury/event-store';
-import { ProjectionSnapshots, SnapshotEntry } from '../ports/projection-snapshots';
+import { ProjectionSnapshot, ProjectionSnapshots } from '../ports/projection-snapshots';
 import { ProjectionState } from './projection-state';
 
 export interface ProjectorOptions {
-  /** Save to the snapshot store once this many folded entries are unsaved (and on stop). */
+  /** Save a snapshot once this many events were folded since the last one (and on stop). */
   readonly saveEvery?: number;
   /** Page size when reading the log to catch up or rebuild. */
   readonly readPage?: number;
 }
 
 export interface CatchUpReport {
+  /** Events restored from the snapshot. */
   readonly fromSnapshot: number;
+  /** Events read from the store and folded. */
   readonly fromStore: number;
   readonly checkpoint: bigint;
   readonly ms: number;
 }
 
-const READ_PAGE = 10_000;
-const SAVE_EVERY = 5_000;
+/** Small pages keep each page's decoded events short-lived (young garbage is cheap to collect). */
+const READ_PAGE = 1_000;
+const SAVE_EVERY = 100_000;
+
+const toError = (error: unknown): Error => (error instanceof Error ? error : new Error(String(error)));
 
 /**
  * Drives the position projections from the event log through the store port only (read-all to catch
- * up, subscribe-to-all to follow), so it behaves the same on SQLite and EventStoreDB. It persists what
- * it folded with its checkpoint, catches up on start, can rebuild from zero, and lets a query wait
+ * up, subscribe-to-all to follow), so it behaves the same on SQLite and EventStoreDB. It snapshots
+ * its state with the checkpoint, catches up on start, can rebuild from zero, and lets a query wait
  * until a given log position has been folded (read-your-writes).
  */
 export class PositionProjector {
   private state = new ProjectionState();
   private subscription: EventSubscription | undefined;
-  private unsaved: SnapshotEntry[] = [];
+  private foldedSinceSave = 0;
   private saving: Promise<void> = Promise.resolve();
   private waiters = new Set<{ readonly position: bigint; readonly resolve: () => void }>();
   private failure: Error | undefined;
@@ -62,31 +67,26 @@ export class PositionProjector {
     return this.state.books.get(bookId);
   }
 
-  /** Loads the snapshot, reads what is newer from the store, saves, then follows the log. */
+  /** Loads the snapshot, reads what is newer from the store, saves if anything was, then follows the log. */
   start(): TE.TaskEither<Error, CatchUpReport> {
     const started = this.now();
     return pipe(
       this.snapshots.load(),
+      // An unreadable snapshot is only a cache miss: the log is the truth.
+      TE.orElse(() => TE.right<Error, ProjectionSnapshot | undefined>(undefined)),
       TE.flatMap((snapshot) => {
-        const restored = snapshot === undefined ? undefined : restore(snapshot.entries, snapshot.checkpoint);
-        // A snapshot that does not fold cleanly is only a cache: drop it and read the log from zero.
-        const state = restored ?? new ProjectionState();
-        const fromSnapshot = state.folded;
+        const restored = snapshot === undefined ? undefined : ProjectionState.fromSnapshot(snapshot);
+        const state = restored !== undefined && E.isRight(restored) ? restored.right : new ProjectionState();
+        const fromSnapshot = state.eventCount;
         return pipe(
-          snapshot !== undefined && restored === undefined ? this.snapshots.reset() : TE.right(undefined),
-          TE.flatMap(() => this.readToEnd(state)),
-          TE.map((fresh) => ({ state, fromSnapshot, fresh })),
+          this.readToEnd(state),
+          TE.flatMap((fromStore) => pipe(fromStore > 0 ? this.snapshots.save(state.toSnapshot()) : TE.right(undefined), TE.map(() => fromStore))),
+          TE.map((fromStore) => {
+            this.follow(state);
+            return { fromSnapshot, fromStore, checkpoint: state.checkpoint, ms: this.now() - started };
+          }),
         );
       }),
-      TE.flatMap(({ state, fromSnapshot, fresh }) =>
-        pipe(
-          this.snapshots.append(state.checkpoint, fresh),
-          TE.map(() => {
-            this.follow(state);
-            return { fromSnapshot, fromStore: fresh.length, checkpoint: state.checkpoint, ms: this.now() - started };
-          }),
-        ),
-      ),
     );
   }
 
@@ -99,22 +99,15 @@ export class PositionProjector {
     const state = new ProjectionState();
     return pipe(
       this.readToEnd(state),
-      TE.flatMap((entries) =>
-        pipe(
-          TE.tryCatch(() => this.saving, toError),
-          TE.flatMap(() => this.snapshots.reset()),
-          TE.flatMap(() => this.snapshots.append(state.checkpoint, entries)),
-          TE.flatMap(() =>
-            TE.tryCatch(async () => {
-              await this.subscription?.close();
-              this.unsaved = [];
-              this.failure = undefined;
-              this.follow(state);
-              return { fromSnapshot: 0, fromStore: entries.length, checkpoint: state.checkpoint, ms: this.now() - started };
-            }, toError),
-          ),
-        ),
+      TE.flatMap((fromStore) =>
+        TE.tryCatch(async () => {
+          await this.subscription?.close();
+          this.failure = undefined;
+          this.follow(state);
+          return { fromSnapshot: 0, fromStore, checkpoint: state.checkpoint, ms: this.now() - started };
+        }, toError),
       ),
+      TE.tap(() => TE.tryCatch(() => this.saveNow(), toError)),
     );
   }
 
@@ -138,45 +131,46 @@ export class PositionProjector {
     });
   }
 
-  /** Stops following the log and saves what is unsaved. */
+  /** Stops following the log and saves a snapshot if anything was folded since the last one. */
   async stop(): Promise<void> {
     await this.subscription?.close();
     this.subscription = undefined;
-    this.save();
+    if (this.foldedSinceSave > 0) await this.saveNow();
     await this.saving;
   }
 
-  /** Reads the log after the state's checkpoint to its current end, folding each event. */
-  private readToEnd(state: ProjectionState): TE.TaskEither<Error, SnapshotEntry[]> {
+  /** Reads the log after the state's checkpoint to its current end, folding each event; returns how many. */
+  private readToEnd(state: ProjectionState): TE.TaskEither<Error, number> {
     return async () => {
-      const entries: SnapshotEntry[] = [];
+      const before = state.folded;
       for (;;) {
         const page = await this.store.readAll({ after: state.checkpoint, maxCount: this.readPage })();
         if (E.isLeft(page)) return E.left(new Error(`reading the event log: ${page.left._tag === 'StoreUnavailable' ? page.left.message : page.left._tag}`));
         for (const stored of page.right) {
           const applied = state.applyStored(stored);
           if (E.isLeft(applied)) return applied;
-          if (applied.right !== undefined) entries.push(applied.right);
         }
-        if (page.right.length < this.readPage) return E.right(entries);
+        if (page.right.length < this.readPage) return E.right(state.folded - before);
       }
     };
   }
 
   private follow(state: ProjectionState): void {
     this.state = state;
+    this.foldedSinceSave = 0;
     this.release();
     this.subscription = this.store.subscribeToAll({ after: state.checkpoint }, (stored) => {
       if (this.failure !== undefined || state !== this.state) return;
+      const before = state.folded;
       const applied = state.applyStored(stored);
       if (E.isLeft(applied)) {
         // Folding past an event we cannot read would give wrong figures: stop, and say why in every answer.
         this.failure = applied.left;
         return;
       }
-      if (applied.right !== undefined) this.unsaved.push(applied.right);
+      this.foldedSinceSave += state.folded - before;
       this.release();
-      if (this.unsaved.length >= this.saveEvery) this.save();
+      if (this.foldedSinceSave >= this.saveEvery) void this.saveNow();
     });
   }
 
@@ -184,31 +178,17 @@ export class PositionProjector {
     for (const waiter of this.waiters) if (waiter.position <= this.state.checkpoint) waiter.resolve();
   }
 
-  /** Saves in the background, one save at a time, in order. */
-  private save(): void {
-    if (this.unsaved.length === 0) return;
-    const entries = this.unsaved;
-    const checkpoint = this.state.checkpoint;
-    this.unsaved = [];
+  /** Saves the current state, one save at a time. A failed save only means a longer catch-up next start. */
+  private saveNow(): Promise<void> {
+    this.foldedSinceSave = 0;
+    const snapshot = this.state.toSnapshot();
     this.saving = this.saving.then(async () => {
-      const saved = await this.snapshots.append(checkpoint, entries)();
-      if (E.isLeft(saved)) {
-        // Keep them for the next save, so the snapshot never has a gap; the log stays the truth.
-        this.unsaved = [...entries, ...this.unsaved];
-        this.onSaveFailed(saved.left);
-      }
+      const saved = await this.snapshots.save(snapshot)();
+      if (E.isLeft(saved)) this.onSaveFailed(saved.left);
     });
+    return this.saving;
   }
 
   /** Overridable hook for logging; the default keeps going. */
   protected onSaveFailed(_error: Error): void {}
 }
-
-const restore = (entries: ReadonlyArray<SnapshotEntry>, checkpoint: bigint): ProjectionState | undefined => {
-  const state = new ProjectionState();
-  for (const entry of entries) if (E.isLeft(state.applyEntry(entry))) return undefined;
-  state.checkpoint = checkpoint;
-  return state;
-};
-
-const toError = (error: unknown): Error => (error instanceof Error ? error : new Error(String(error)));

@@ -38,8 +38,17 @@ const keyAtOrBefore = (e: number, o: number, cutE: number, cutO: number): boolea
  */
 class MetricColumn {
   at = new Int32Array(16);
-  readonly cum = new Int64Column();
+  cum = new Int64Column();
   length = 0;
+
+  static of(at: Int32Array, cum: BigInt64Array): MetricColumn {
+    const column = new MetricColumn();
+    column.at = new Int32Array(Math.max(16, at.length));
+    column.at.set(at);
+    column.cum = Int64Column.of(cum);
+    column.length = at.length;
+    return column;
+  }
 
   push(at: number, delta: bigint): void {
     if (this.length === this.at.length) {
@@ -109,6 +118,23 @@ const lowerBound = (values: number[], target: number): number => {
   return low;
 };
 
+/** Everything a BitemporalSums holds, as typed arrays: what a projection snapshot stores. */
+export interface BitemporalSumsSnapshot {
+  readonly inOrderEffectiveAt: Float64Array;
+  readonly inOrderOrder: Float64Array;
+  readonly columns: ReadonlyArray<{ readonly metric: number; readonly at: Int32Array; readonly cum: BigInt64Array }>;
+  readonly late: {
+    readonly effectiveAt: Float64Array;
+    readonly order: Float64Array;
+    readonly known: Float64Array;
+    readonly deltaStart: Int32Array;
+    readonly deltaMetric: Int32Array;
+    readonly deltaValue: BigInt64Array;
+  };
+  readonly minTime: number;
+  readonly maxTime: number;
+}
+
 export class BitemporalSums {
   // In-order points: effectiveAt and order both non-decreasing along the array; known === order.
   // Their deltas live only in the metric columns: nothing per point stays on the heap.
@@ -149,12 +175,60 @@ export class BitemporalSums {
       for (const [metric, delta] of point.deltas) pushToColumn(this.inOrderColumns, metric, n, delta);
       return;
     }
+    this.addLate(point);
+  }
+
+  private addLate(point: Point): void {
     this.late.push(point);
     this.lateKnown.push(point.known);
     const atTime = this.lateByTime.get(point.effectiveAt);
     if (atTime === undefined) this.lateByTime.set(point.effectiveAt, [this.late.length - 1]);
     else atTime.push(this.late.length - 1);
     this.buildBlock(this.late.length);
+  }
+
+  toSnapshot(): BitemporalSumsSnapshot {
+    const deltaStart = [0];
+    const deltaMetric: number[] = [];
+    const deltaValue: bigint[] = [];
+    for (const point of this.late) {
+      for (const [metric, delta] of point.deltas) {
+        deltaMetric.push(metric);
+        deltaValue.push(delta);
+      }
+      deltaStart.push(deltaMetric.length);
+    }
+    return {
+      inOrderEffectiveAt: Float64Array.from(this.inOrder.effectiveAt),
+      inOrderOrder: Float64Array.from(this.inOrder.order),
+      columns: [...this.inOrderColumns].map(([metric, column]) => ({ metric, at: column.at.slice(0, column.length), cum: column.cum.toArray() })),
+      late: {
+        effectiveAt: Float64Array.from(this.late, (p) => p.effectiveAt),
+        order: Float64Array.from(this.late, (p) => p.order),
+        known: Float64Array.from(this.late, (p) => p.known),
+        deltaStart: Int32Array.from(deltaStart),
+        deltaMetric: Int32Array.from(deltaMetric),
+        deltaValue: BigInt64Array.from(deltaValue),
+      },
+      minTime: this.minTime,
+      maxTime: this.maxTime,
+    };
+  }
+
+  static fromSnapshot(snapshot: BitemporalSumsSnapshot): BitemporalSums {
+    const sums = new BitemporalSums();
+    sums.inOrder.effectiveAt = Array.from(snapshot.inOrderEffectiveAt);
+    sums.inOrder.order = Array.from(snapshot.inOrderOrder);
+    for (const { metric, at, cum } of snapshot.columns) sums.inOrderColumns.set(metric, MetricColumn.of(at, cum));
+    const late = snapshot.late;
+    for (let i = 0; i < late.effectiveAt.length; i++) {
+      const deltas: Array<readonly [number, bigint]> = [];
+      for (let d = late.deltaStart[i]!; d < late.deltaStart[i + 1]!; d++) deltas.push([late.deltaMetric[d]!, late.deltaValue[d]!]);
+      sums.addLate({ effectiveAt: late.effectiveAt[i]!, order: late.order[i]!, known: late.known[i]!, deltas });
+    }
+    sums.minTime = snapshot.minTime;
+    sums.maxTime = snapshot.maxTime;
+    return sums;
   }
 
   /** Fenwick node i covers late points (i - lowbit(i), i]; it is complete once point i arrives. */

@@ -20,6 +20,19 @@ export class Int64Column {
     this.length += 1;
   }
 
+  /** A copy of the values, for a snapshot. */
+  toArray(): BigInt64Array {
+    return this.values.slice(0, this.length);
+  }
+
+  static of(values: BigInt64Array): Int64Column {
+    const column = new Int64Column();
+    column.values = new BigInt64Array(Math.max(64, values.length));
+    column.values.set(values);
+    column.length = values.length;
+    return column;
+  }
+
   get(index: number): bigint {
     return this.values[index]!;
   }

@@ -1,8 +1,9 @@
+import { deserialize, serialize } from 'node:v8';
 import fc from 'fast-check';
 import * as E from 'fp-ts/Either';
 import { BookCommand, BookState, RecordedBookEvent, decide, evolve, initialState } from '@treasury/domain';
 import { naiveRaw } from '../testing/naive-replay';
-import { BookProjection } from './book-projection';
+import { BookProjection, BookProjectionSnapshot } from './book-projection';
 import type { RawPosition } from './raw-position';
 
 /**
@@ -120,10 +121,16 @@ describe('BookProjection equals a naive replay from zero', () => {
         fc.array(step, { minLength: 20, maxLength: 150 }),
         // A cut is either a point in the book's span or exactly an event's time (boundaries matter).
         fc.array(fc.tuple(cut, cut), { minLength: 1, maxLength: 8 }),
-        (steps, cuts) => {
+        // Part-way through, the projection goes through a snapshot (serialised as the file adapter does) and carries on.
+        fc.double({ min: 0, max: 1, noNaN: true }),
+        (steps, cuts, snapshotAt) => {
           const events = buildBook(steps);
-          const projection = new BookProjection();
-          for (const e of events) projection.apply(e);
+          const split = Math.floor(snapshotAt * events.length);
+          let projection = new BookProjection();
+          events.forEach((e, index) => {
+            if (index === split) projection = BookProjection.fromSnapshot(deserialize(serialize(projection.toSnapshot())) as BookProjectionSnapshot);
+            projection.apply(e);
+          });
           const first = START - 10 * DAY;
           const last = events[events.length - 1]!.recordedAt + DAY;
           const times = events.flatMap((e) => [e.recordedAt, e.event.effectiveAt]);

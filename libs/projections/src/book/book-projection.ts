@@ -3,8 +3,9 @@ import {
   BookEventOf,
   RecordedBookEvent,
   balanceEffects,
+  bookEventCodecs,
 } from '@treasury/domain';
-import { BitemporalSums, Point } from '../bitemporal/bitemporal-sums';
+import { BitemporalSums, BitemporalSumsSnapshot, Point } from '../bitemporal/bitemporal-sums';
 import { Int64Column } from '../bitemporal/int64-column';
 import { lotCost, partialCost } from './fifo';
 import { LoanTerms, RawPosition } from './raw-position';
@@ -20,16 +21,41 @@ const FIFO = {
 /** Balances are listed when something visible touched them, even if they net to zero. */
 const touches = (key: string) => `touch|${key}`;
 
-interface PriceRecord {
+export interface PriceRecord {
   readonly effectiveAt: number;
   readonly revision: number;
   readonly usdPerBtc: bigint;
 }
 
-interface LoanRecord {
+export interface LoanRecord {
   readonly terms: LoanTerms;
   readonly revision: number;
 }
+
+/** Everything a BookProjection holds, as typed arrays and small lists: what a snapshot stores. */
+export interface BookProjectionSnapshot {
+  readonly name: string | null;
+  readonly metricNames: ReadonlyArray<string>;
+  readonly touchIds: ReadonlyArray<readonly [metric: number, touch: number]>;
+  readonly recordedAt: Float64Array;
+  readonly effectiveAt: Float64Array;
+  readonly reversedAt: Float64Array;
+  readonly eventIds: ReadonlyArray<string>;
+  readonly typeCodes: Uint8Array;
+  readonly deltaStart: Int32Array;
+  readonly deltaMetric: Int32Array;
+  readonly deltaValue: BigInt64Array;
+  readonly fifoKind: Uint8Array;
+  readonly fifoBtc: BigInt64Array;
+  readonly fifoCost: BigInt64Array;
+  readonly fifoProceeds: BigInt64Array;
+  readonly prices: ReadonlyArray<PriceRecord>;
+  readonly latePrices: ReadonlyArray<PriceRecord>;
+  readonly loans: ReadonlyArray<readonly [string, LoanRecord]>;
+  readonly sums: BitemporalSumsSnapshot;
+}
+
+const EVENT_TYPES = Object.keys(bookEventCodecs) as Array<BookEvent['type']>;
 
 const FIFO_NONE = 0;
 const FIFO_LOT = 1;
@@ -61,7 +87,7 @@ export interface LotSlice {
  * knew: see `versionAt`).
  */
 export class BookProjection {
-  private readonly sums = new BitemporalSums();
+  private sums = new BitemporalSums();
   private readonly metricIds = new Map<string, number>();
   private readonly metricNames: string[] = [];
   /** The touch metric of each balance metric, by metric id, so apply looks a key up only once. */
@@ -69,23 +95,23 @@ export class BookProjection {
   // One entry per revision, column by column: a million-event book keeps no object per event, which
   // keeps folding fast and garbage-collection pauses short.
   /** recordedAt by revision: non-decreasing, so knownAt -> version is a binary search. */
-  private readonly recordedAt: number[] = [];
-  private readonly effectiveAt: number[] = [];
-  private readonly eventIds: string[] = [];
-  private readonly types: Array<BookEvent['type']> = [];
+  private recordedAt: number[] = [];
+  private effectiveAt: number[] = [];
+  private eventIds: string[] = [];
+  private types: Array<BookEvent['type']> = [];
   /** The revision of the reversal that took the event back, or +Infinity. */
-  private readonly reversedAt: number[] = [];
+  private reversedAt: number[] = [];
   /** Each revision's balance deltas, kept to negate them on reversal: [deltaStart[r], deltaStart[r+1]). */
-  private readonly deltaStart: number[] = [0];
-  private readonly deltaMetric: number[] = [];
-  private readonly deltaValue = new Int64Column();
-  private readonly fifoKind: number[] = [];
-  private readonly fifoBtc = new Int64Column();
-  private readonly fifoCost = new Int64Column();
-  private readonly fifoProceeds = new Int64Column();
+  private deltaStart: number[] = [0];
+  private deltaMetric: number[] = [];
+  private deltaValue = new Int64Column();
+  private fifoKind: number[] = [];
+  private fifoBtc = new Int64Column();
+  private fifoCost = new Int64Column();
+  private fifoProceeds = new Int64Column();
   private readonly revisionOf = new Map<string, number>();
-  private readonly prices: PriceRecord[] = [];
-  private readonly latePrices: PriceRecord[] = [];
+  private prices: PriceRecord[] = [];
+  private latePrices: PriceRecord[] = [];
   private readonly loans = new Map<string, LoanRecord>();
   private name: string | undefined;
 
@@ -189,6 +215,56 @@ export class BookProjection {
     if (event.type === 'BookOpened') this.name = event.name;
     if (event.type === 'BtcPriceObserved') this.addPrice({ effectiveAt: event.effectiveAt, revision, usdPerBtc: event.usdPerBtc });
     if (event.type === 'LoanDrawn') this.loans.set(event.loanId, { terms: loanTerms(event), revision });
+  }
+
+  toSnapshot(): BookProjectionSnapshot {
+    const typeCode = new Map(EVENT_TYPES.map((type, code) => [type, code]));
+    return {
+      name: this.name ?? null,
+      metricNames: [...this.metricNames],
+      touchIds: this.touchIds.flatMap((touch, metric) => (touch === undefined ? [] : [[metric, touch] as const])),
+      recordedAt: Float64Array.from(this.recordedAt),
+      effectiveAt: Float64Array.from(this.effectiveAt),
+      reversedAt: Float64Array.from(this.reversedAt),
+      eventIds: [...this.eventIds],
+      typeCodes: Uint8Array.from(this.types, (type) => typeCode.get(type)!),
+      deltaStart: Int32Array.from(this.deltaStart),
+      deltaMetric: Int32Array.from(this.deltaMetric),
+      deltaValue: this.deltaValue.toArray(),
+      fifoKind: Uint8Array.from(this.fifoKind),
+      fifoBtc: this.fifoBtc.toArray(),
+      fifoCost: this.fifoCost.toArray(),
+      fifoProceeds: this.fifoProceeds.toArray(),
+      prices: [...this.prices],
+      latePrices: [...this.latePrices],
+      loans: [...this.loans],
+      sums: this.sums.toSnapshot(),
+    };
+  }
+
+  static fromSnapshot(snapshot: BookProjectionSnapshot): BookProjection {
+    const projection = new BookProjection();
+    if (snapshot.name !== null) projection.name = snapshot.name;
+    snapshot.metricNames.forEach((name) => projection.metric(name));
+    for (const [metric, touch] of snapshot.touchIds) projection.touchIds[metric] = touch;
+    projection.recordedAt = Array.from(snapshot.recordedAt);
+    projection.effectiveAt = Array.from(snapshot.effectiveAt);
+    projection.reversedAt = Array.from(snapshot.reversedAt);
+    projection.eventIds = [...snapshot.eventIds];
+    projection.eventIds.forEach((eventId, revision) => projection.revisionOf.set(eventId, revision));
+    projection.types = Array.from(snapshot.typeCodes, (code) => EVENT_TYPES[code]!);
+    projection.deltaStart = Array.from(snapshot.deltaStart);
+    projection.deltaMetric = Array.from(snapshot.deltaMetric);
+    projection.deltaValue = Int64Column.of(snapshot.deltaValue);
+    projection.fifoKind = Array.from(snapshot.fifoKind);
+    projection.fifoBtc = Int64Column.of(snapshot.fifoBtc);
+    projection.fifoCost = Int64Column.of(snapshot.fifoCost);
+    projection.fifoProceeds = Int64Column.of(snapshot.fifoProceeds);
+    projection.prices = [...snapshot.prices];
+    projection.latePrices = [...snapshot.latePrices];
+    for (const [loanId, loan] of snapshot.loans) projection.loans.set(loanId, loan);
+    projection.sums = BitemporalSums.fromSnapshot(snapshot.sums);
+    return projection;
   }
 
   private recordFifo(kind: number, btc: bigint, cost: bigint, proceeds: bigint): void {
