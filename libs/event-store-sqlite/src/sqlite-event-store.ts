@@ -29,6 +29,13 @@ interface EventRow {
   metadata: string;
 }
 
+interface PendingAppend {
+  readonly stream: string;
+  readonly events: ReadonlyArray<EventToAppend>;
+  readonly expected: ExpectedRevision;
+  readonly resolve: (result: E.Either<EventStoreError, AppendResult>) => void;
+}
+
 const SCHEMA = `
   CREATE TABLE IF NOT EXISTS events (
     position  INTEGER PRIMARY KEY AUTOINCREMENT,
@@ -48,7 +55,8 @@ const PAGE = 1000;
 
 /**
  * The embedded event store: one SQLite file in WAL mode with synchronous=FULL, so an acknowledged
- * append has reached the disk before the promise resolves. One append is one transaction.
+ * append has reached the disk before the promise resolves. Appends arriving together share one
+ * transaction (group commit), each in its own savepoint.
  */
 export class SqliteEventStore extends EventStore {
   private readonly db: Database.Database;
@@ -78,6 +86,8 @@ export class SqliteEventStore extends EventStore {
     this.appended.setMaxListeners(0);
   }
 
+  private pending: PendingAppend[] = [];
+
   private readonly appendTransaction = (stream: string, events: ReadonlyArray<EventToAppend>, expected: ExpectedRevision) =>
     this.db.transaction((): E.Either<EventStoreError, AppendResult> => {
       const current = this.statements.lastRevision.get(stream)?.revision ?? -1;
@@ -93,17 +103,44 @@ export class SqliteEventStore extends EventStore {
       return E.right({ revision, position });
     })();
 
+  /**
+   * Group commit: appends requested in the same turn of the event loop are committed together in one
+   * transaction, so one fsync covers them all. Each append still runs in its own savepoint with its own
+   * expected-revision check, succeeds or fails alone, and is acknowledged only after the commit.
+   */
   append(stream: string, events: ReadonlyArray<EventToAppend>, expected: ExpectedRevision): TE.TaskEither<EventStoreError, AppendResult> {
-    return () => {
-      let result: E.Either<EventStoreError, AppendResult>;
-      try {
-        result = this.appendTransaction(stream, events, expected);
-      } catch (error) {
-        result = E.left(storeUnavailable(error));
-      }
-      if (E.isRight(result)) this.appended.emit('appended');
-      return Promise.resolve(result);
-    };
+    return () =>
+      new Promise((resolve) => {
+        this.pending.push({ stream, events, expected, resolve });
+        if (this.pending.length === 1) setImmediate(() => this.commitPending());
+      });
+  }
+
+  private commitPending(): void {
+    const batch = this.pending;
+    this.pending = [];
+    let results: Array<E.Either<EventStoreError, AppendResult>>;
+    try {
+      results = this.commitTransaction(batch);
+    } catch (error) {
+      // The commit itself failed (disk full, I/O error): nothing of the batch was written.
+      results = batch.map(() => E.left(storeUnavailable(error)));
+    }
+    batch.forEach((append, index) => append.resolve(results[index]!));
+    if (results.some(E.isRight)) this.appended.emit('appended');
+  }
+
+  private commitTransaction(batch: ReadonlyArray<PendingAppend>): Array<E.Either<EventStoreError, AppendResult>> {
+    return this.db.transaction(() =>
+      batch.map((append): E.Either<EventStoreError, AppendResult> => {
+        try {
+          // A nested transaction is a savepoint: a failing append rolls back alone.
+          return this.appendTransaction(append.stream, append.events, append.expected);
+        } catch (error) {
+          return E.left(storeUnavailable(error));
+        }
+      }),
+    )();
   }
 
   readStream(stream: string, options: ReadStreamOptions = {}): TE.TaskEither<EventStoreError, ReadonlyArray<StoredEvent>> {
