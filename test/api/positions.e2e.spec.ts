@@ -118,6 +118,14 @@ describe('position queries over HTTP', () => {
     expect([unknown.status, unknown.body.type]).toEqual([404, expect.stringContaining('book-not-found')]);
   });
 
+  it('documents every query in the OpenAPI document', async () => {
+    const docs = await app.http.get('/docs');
+    for (const path of ['/v1/books/{bookId}/position', '/v1/books/{bookId}/position/series', '/v1/books/{bookId}/lots', '/v1/books/{bookId}/disposals']) {
+      expect(docs.body.paths[path].get.parameters.map((p: { name: string }) => p.name)).toEqual(expect.arrayContaining(['bookId', 'knownAt', 'minPosition']));
+    }
+    expect(docs.body.paths['/v1/admin/projections/rebuild'].post).toBeDefined();
+  });
+
   it('answers the same after a restart (from its snapshot), after a rebuild, and with no snapshot at all', async () => {
     const paths = [
       '/v1/books/fifo/position?asOf=2026-01-15T00:00:00Z&knownAt=2026-01-21T00:00:00Z',

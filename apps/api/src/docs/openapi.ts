@@ -1,6 +1,7 @@
 import * as t from 'io-ts';
 import { ClosedObjectType, JsonSchema, bookCommandCodecs, bookEventCodecs, schemaOf } from '@treasury/domain';
 import { MAX_EVENTS_PAGE } from '@treasury/application';
+import { MAX_SERIES_POINTS, SERIES_STEPS } from '@treasury/projections';
 
 /**
  * The OpenAPI document, generated from the same io-ts codecs that decode requests, so it cannot drift
@@ -67,6 +68,30 @@ const commandPath = (name: string, codec: t.Mixed) => ({
   },
 });
 
+const instantQuery = (name: string, description: string) => ({
+  name,
+  in: 'query',
+  schema: { type: 'string', format: 'date-time', example: '2026-01-31T23:59:59Z' },
+  description,
+});
+
+const knownAtAndFreshness = [
+  instantQuery('knownAt', 'Recorded cut: only events recorded at or before knownAt (what the ledger knew then). Default now.'),
+  {
+    name: 'minPosition',
+    in: 'query',
+    schema: { type: 'string', pattern: '^\\d{1,19}$' },
+    description: "Read-your-writes: answer only once the projection includes this log position (a command's `position`). Default: everything this server acknowledged.",
+  },
+];
+
+const positionResponses = (description: string) => ({
+  '200': { description, content: { 'application/json': { schema: { type: 'object' } } } },
+  '400': problemResponse('Invalid query parameter, or more results than the limit.'),
+  '404': problemResponse('Book not opened.'),
+  '503': problemResponse('The projection has not reached minPosition in time, or stopped on an event it cannot read.'),
+});
+
 export const openApiDocument = () => ({
   openapi: '3.1.0',
   info: {
@@ -92,6 +117,56 @@ export const openApiDocument = () => ({
           '400': problemResponse('Invalid query parameter.'),
           '404': problemResponse('Book not opened.'),
         },
+      },
+    },
+    '/v1/books/{bookId}/position': {
+      get: {
+        operationId: 'position',
+        summary: 'Holdings, cost basis, cash, loans, leverage and liquidity at asOf, as known at knownAt',
+        tags: ['positions'],
+        parameters: [bookIdParameter, instantQuery('asOf', 'Effective cut: events with effectiveAt <= asOf. Default now.'), ...knownAtAndFreshness],
+        responses: positionResponses('The position; every figure needing a price is null when there is none.'),
+      },
+    },
+    '/v1/books/{bookId}/position/series': {
+      get: {
+        operationId: 'positionSeries',
+        summary: `The core figures from \`from\` to \`to\` every step (at most ${MAX_SERIES_POINTS} points)`,
+        tags: ['positions'],
+        parameters: [
+          bookIdParameter,
+          { ...instantQuery('from', 'First point.'), required: true },
+          { ...instantQuery('to', 'Last point at or before this instant.'), required: true },
+          { name: 'every', in: 'query', required: true, schema: { type: 'string', enum: [...SERIES_STEPS] }, description: '1h, 1d, 1w or calendar months (1mo, day clamped to month end).' },
+          ...knownAtAndFreshness,
+        ],
+        responses: positionResponses('One point per step.'),
+      },
+    },
+    '/v1/books/{bookId}/lots': {
+      get: {
+        operationId: 'openLots',
+        summary: 'Open FIFO lots at asOf, as known at knownAt, oldest first',
+        tags: ['positions'],
+        parameters: [bookIdParameter, instantQuery('asOf', 'Default now.'), ...knownAtAndFreshness],
+        responses: positionResponses('What is left of each lot and what that part cost.'),
+      },
+    },
+    '/v1/books/{bookId}/disposals': {
+      get: {
+        operationId: 'disposals',
+        summary: 'Sales, liquidations and network fees with the lots each relieved and its realized gain',
+        tags: ['positions'],
+        parameters: [bookIdParameter, instantQuery('from', 'Default: the beginning.'), instantQuery('to', 'Default now.'), ...knownAtAndFreshness],
+        responses: positionResponses('Disposals with from <= effectiveAt <= to.'),
+      },
+    },
+    '/v1/admin/projections/rebuild': {
+      post: {
+        operationId: 'rebuildProjections',
+        summary: 'Re-fold the whole log from zero and swap the result in; queries keep answering meanwhile',
+        tags: ['admin'],
+        responses: { '200': { description: 'Events folded, checkpoint, duration.' }, '503': problemResponse('The log could not be read.') },
       },
     },
     '/health': {
