@@ -59,6 +59,12 @@ const PAGE = 1000;
  * transaction (group commit), each in its own savepoint.
  */
 export class SqliteEventStore extends EventStore {
+  /**
+   * Appends are committed in issue order, a batch at a time, and a batch is taken, committed and
+   * settled in one synchronous step: every append issued before a result settles is in that result's
+   * batch, where a failed append fails the later ones to its stream.
+   */
+  override readonly pipelinesAppends = true;
   private readonly db: Database.Database;
   private readonly appended = new EventEmitter();
   private readonly statements;
@@ -131,14 +137,21 @@ export class SqliteEventStore extends EventStore {
   }
 
   private commitTransaction(batch: ReadonlyArray<PendingAppend>): Array<E.Either<EventStoreError, AppendResult>> {
+    // Streams with a failed append in this batch: later appends to them were issued before the failure
+    // was known, possibly decided on top of it, so they fail too (see pipelinesAppends).
+    const failed = new Set<string>();
     return this.db.transaction(() =>
       batch.map((append): E.Either<EventStoreError, AppendResult> => {
+        if (failed.has(append.stream)) return E.left(wrongExpectedRevision(append.stream, append.expected, 'an earlier append to this stream in the same commit failed'));
+        let result: E.Either<EventStoreError, AppendResult>;
         try {
           // A nested transaction is a savepoint: a failing append rolls back alone.
-          return this.appendTransaction(append.stream, append.events, append.expected);
+          result = this.appendTransaction(append.stream, append.events, append.expected);
         } catch (error) {
-          return E.left(storeUnavailable(error));
+          result = E.left(storeUnavailable(error));
         }
+        if (E.isLeft(result)) failed.add(append.stream);
+        return result;
       }),
     )();
   }

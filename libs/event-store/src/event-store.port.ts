@@ -54,6 +54,15 @@ export type EventHandler = (event: StoredEvent) => void | Promise<void>;
  * contract suite (`testing/event-store.contract.ts`).
  */
 export abstract class EventStore {
+  /**
+   * True when this store applies appends to a stream in the order they are issued and, when one fails,
+   * also fails every append to that stream issued before the failed one's promise settled. Then a
+   * writer may issue its next append (decided on top of the previous one) before the previous one is
+   * durable, and an append decided on events that never landed cannot land. False: a writer must wait
+   * for each append before deciding the next.
+   */
+  readonly pipelinesAppends: boolean = false;
+
   /** Appends all events or none, if the stream is at `expected`; fails with WrongExpectedRevision otherwise. */
   abstract append(stream: string, events: ReadonlyArray<EventToAppend>, expected: ExpectedRevision): TE.TaskEither<EventStoreError, AppendResult>;
 

@@ -1,3 +1,6 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import * as E from 'fp-ts/Either';
 import { SqliteEventStore } from '@treasury/event-store-sqlite';
 import { Clock } from '../ports/clock';
@@ -67,5 +70,43 @@ describe('BookCommandService recorded time', () => {
     const price = await run('record-btc-price', { effectiveAt: '2026-02-01T00:00:00Z', usdPerBtc: '80000.00' });
     expect(E.isRight(price) && price.right.events[0]?.recordedAt).toBe(Date.parse('2026-03-01T00:00:10Z'));
     await store.close();
+  });
+});
+
+describe('BookCommandService pipelining on one book', () => {
+  let dir: string;
+  beforeEach(() => (dir = mkdtempSync(join(tmpdir(), 'pipelining-'))));
+  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('commits concurrent commands to one book together, in the order they were decided', async () => {
+    const store = new SqliteEventStore(join(dir, 'events.db'));
+    const service = new BookCommandService(store, clock, new RandomIds());
+    const run = (command: string, body: unknown) => service.execute({ bookId: 'acme', command, body, actor: 'test' })();
+    await run('open-book', { name: 'Acme' });
+    const results = await Promise.all(Array.from({ length: 20 }, () => run('record-mining-output', { effectiveAt: '2026-01-01T00:00:00Z', wallet: 'cold', btc: '1', usdPerBtc: '90000.00' })));
+    expect(results.map((r) => E.isRight(r) && r.right.revision)).toEqual(Array.from({ length: 20 }, (_, i) => i + 1));
+    await store.close();
+  });
+
+  it('never lets a command decided on a failed commit land: it is decided again after it', async () => {
+    // Two processes on one file: `theirs` slips an event in just before our batch commits.
+    const mineStore = new SqliteEventStore(join(dir, 'events.db'));
+    const theirsStore = new SqliteEventStore(join(dir, 'events.db'));
+    const mine = new BookCommandService(mineStore, clock, new RandomIds());
+    const theirs = new BookCommandService(theirsStore, clock, new RandomIds());
+    const run = (service: BookCommandService, command: string, body: unknown) => service.execute({ bookId: 'acme', command, body, actor: 'test' })();
+    await run(mine, 'open-book', { name: 'Acme' });
+
+    const price = run(theirs, 'record-btc-price', { effectiveAt: '2026-01-01T00:00:00Z', usdPerBtc: '90000.00' });
+    // The sale is decided on top of the mining output, whose commit will fail (theirs took revision 1).
+    const mined = run(mine, 'record-mining-output', { effectiveAt: '2026-01-01T00:00:00Z', wallet: 'cold', btc: '1', usdPerBtc: '90000.00' });
+    const sold = run(mine, 'record-btc-sale', { effectiveAt: '2026-01-02T00:00:00Z', wallet: 'cold', btc: '1', proceedsUsd: '90000.00' });
+    const [p, m, s] = await Promise.all([price, mined, sold]);
+    expect([E.isRight(p), E.isRight(m), E.isRight(s)]).toEqual([true, true, true]);
+
+    const log = await mineStore.readStream('book-acme')();
+    expect(E.isRight(log) && log.right.map((e) => e.type)).toEqual(['BookOpened', 'BtcPriceObserved', 'MiningOutputReceived', 'BtcSold']);
+    await mineStore.close();
+    await theirsStore.close();
   });
 });

@@ -55,10 +55,23 @@ export interface CommandResult {
 
 /** The state one book's commands are decided against, kept warm between commands. */
 interface BookEntry {
+  /** Includes the events of commands whose commit is still in flight. */
   readonly state: BookState;
   /** Idempotency key -> the request it was first used for and that request's result. */
   readonly idempotency: Map<string, { readonly requestHash: string; result: CommandResult }>;
+  /** Keys of commands being committed: a retry with the same key waits for the first to settle. */
+  readonly pendingKeys: Map<string, Promise<void>>;
+  /** Set when a commit failed: the state holds events that never landed; reload before deciding. */
+  stale: boolean;
+  /** Commits issued and not yet settled. */
+  inFlight: number;
 }
+
+/** What deciding under the lock produced. */
+type Reservation =
+  | { readonly _tag: 'Done'; readonly result: CommandResult }
+  | { readonly _tag: 'WaitFor'; readonly pending: Promise<void> }
+  | { readonly _tag: 'Committing'; readonly commit: Promise<E.Either<CommandError | Conflict, CommandResult>> };
 
 /** Internal: our expected revision was stale because another writer appended first. */
 interface Conflict {
@@ -97,7 +110,7 @@ export class BookCommandService {
   execute(request: CommandRequest): TE.TaskEither<CommandError, CommandResult> {
     return pipe(
       TE.fromEither(this.decodeCommand(request)),
-      TE.flatMap((command) => () => this.mutex.run(request.bookId, () => this.executeLocked(request, command)())),
+      TE.flatMap((command) => this.attempt(request, command, 0)),
     );
   }
 
@@ -107,48 +120,77 @@ export class BookCommandService {
     return decodeBookCommand(name, body);
   }
 
-  private executeLocked(request: CommandRequest, command: BookCommand, attempt = 0): TE.TaskEither<CommandError, CommandResult> {
+  /**
+   * One try: decide under the book's lock, then wait for the commit. When the store pipelines appends
+   * (see EventStore.pipelinesAppends) the lock is released before the commit, so the next command is
+   * decided on top of this one and joins the same group commit; if this commit fails, the store fails
+   * every append issued on top of it, the cached state is marked stale, and those commands are tried
+   * again against the log. Otherwise the lock is held until the commit is durable.
+   */
+  private attempt(request: CommandRequest, command: BookCommand, attempt: number): TE.TaskEither<CommandError, CommandResult> {
+    return async () => {
+      const reserved = await this.mutex.run(request.bookId, async () => {
+        const reservation = await this.reserve(request, command)();
+        if (!this.store.pipelinesAppends && E.isRight(reservation) && reservation.right._tag === 'Committing') await reservation.right.commit;
+        return reservation;
+      });
+      if (E.isLeft(reserved)) return E.left(reserved.left);
+      const step = reserved.right;
+      if (step._tag === 'Done') return E.right(step.result);
+      if (step._tag === 'WaitFor') {
+        // The same idempotency key is being committed: wait, then answer as a replay (or refuse).
+        await step.pending;
+        return this.attempt(request, command, attempt)();
+      }
+      const committed = await step.commit;
+      if (E.isRight(committed) || committed.left._tag !== 'Conflict') return committed as E.Either<CommandError, CommandResult>;
+      // Another writer, or a failed commit this one was decided on, got in first: decide again.
+      if (request.expectedRevision !== undefined || attempt >= MAX_CONFLICT_RETRIES) {
+        const fresh = await this.mutex.run(request.bookId, () => this.load(request.bookId)());
+        if (E.isLeft(fresh)) return fresh;
+        return E.left(
+          request.expectedRevision !== undefined
+            ? { _tag: 'RevisionMismatch', expected: request.expectedRevision, actual: fresh.right.state.revision }
+            : { _tag: 'StoreFailure', message: `gave up after ${attempt + 1} conflicting appends` },
+        );
+      }
+      return this.attempt(request, command, attempt + 1)();
+    };
+  }
+
+  /** Under the book's lock: catch up, idempotency, If-Match, decide, evolve, issue the append. */
+  private reserve(request: CommandRequest, command: BookCommand): TE.TaskEither<CommandError, Reservation> {
     const hash = request.idempotencyKey === undefined ? undefined : requestHash(request.command, request.body);
     return pipe(
       this.load(request.bookId),
-      TE.flatMap((entry) => {
-        if (request.idempotencyKey !== undefined) {
-          const earlier = entry.idempotency.get(request.idempotencyKey);
+      TE.flatMap((entry): TE.TaskEither<CommandError, Reservation> => {
+        const key = request.idempotencyKey;
+        if (key !== undefined) {
+          const earlier = entry.idempotency.get(key);
           if (earlier !== undefined) {
             return earlier.requestHash === hash
-              ? TE.right({ ...earlier.result, replayed: true })
-              : TE.left<CommandError>({ _tag: 'IdempotencyKeyReused', key: request.idempotencyKey });
+              ? TE.right({ _tag: 'Done', result: { ...earlier.result, replayed: true } })
+              : TE.left({ _tag: 'IdempotencyKeyReused', key });
           }
+          const pending = entry.pendingKeys.get(key);
+          if (pending !== undefined) return TE.right({ _tag: 'WaitFor', pending });
         }
         if (request.expectedRevision !== undefined && request.expectedRevision !== entry.state.revision) {
-          return TE.left<CommandError>({ _tag: 'RevisionMismatch', expected: request.expectedRevision, actual: entry.state.revision });
+          return TE.left({ _tag: 'RevisionMismatch', expected: request.expectedRevision, actual: entry.state.revision });
         }
         const now = recordingTime(entry.state, this.clock.now());
         return pipe(
           TE.fromEither(decide(command, entry.state, { now })),
-          TE.flatMap((events): TE.TaskEither<CommandError | Conflict, CommandResult> => this.append(request, command, entry, events, now, hash)),
-          TE.orElse((error) => {
-            if (error._tag !== 'Conflict') return TE.left(error);
-            // Another writer got in first: catch up and decide again against what it wrote.
-            if (request.expectedRevision !== undefined || attempt >= MAX_CONFLICT_RETRIES) {
-              return pipe(
-                this.load(request.bookId),
-                TE.flatMap((fresh) =>
-                  TE.left<CommandError>(
-                    request.expectedRevision !== undefined
-                      ? { _tag: 'RevisionMismatch', expected: request.expectedRevision, actual: fresh.state.revision }
-                      : { _tag: 'StoreFailure', message: `gave up after ${attempt + 1} conflicting appends` },
-                  ),
-                ),
-              );
-            }
-            return this.executeLocked(request, command, attempt + 1);
-          }),
+          TE.map((events): Reservation => ({ _tag: 'Committing', commit: this.append(request, command, entry, events, now, hash) })),
         );
       }),
     );
   }
 
+  /**
+   * Evolves the cached state at once (so the next command is decided on top of this one) and issues
+   * the append; the promise settles when the events are durable or refused.
+   */
   private append(
     request: CommandRequest,
     command: BookCommand,
@@ -156,7 +198,7 @@ export class BookCommandService {
     events: ReadonlyArray<BookEvent>,
     now: number,
     hash: string | undefined,
-  ): TE.TaskEither<CommandError | Conflict, CommandResult> {
+  ): Promise<E.Either<CommandError | Conflict, CommandResult>> {
     const commandId = this.ids.newId();
     const reference = (command.body as { readonly reference?: string }).reference;
     const metadata: EventMetadata = {
@@ -172,40 +214,51 @@ export class BookCommandService {
     };
     const envelopes = events.map((event) => ({ eventId: this.ids.newId(), event }));
     const expected = entry.state.revision === -1 ? 'no-stream' : entry.state.revision;
-    return pipe(
-      this.store.append(
-        bookStream(request.bookId),
-        envelopes.map(({ eventId, event }) => toEventToAppend(eventId, event, metadata)),
-        expected,
-      ),
-      TE.mapLeft((error): CommandError | Conflict => {
-        if (error._tag === 'WrongExpectedRevision') return { _tag: 'Conflict' };
-        // The append may or may not have landed (a timeout, say): forget the book and reload next time.
-        this.books.delete(request.bookId);
-        return storeFailure(error);
-      }),
-      TE.map(({ revision, position }) => {
-        if (position > this.acknowledged) this.acknowledged = position;
-        const first = revision - envelopes.length + 1;
-        envelopes.forEach(({ eventId, event }, index) => evolve(entry.state, { eventId, revision: first + index, recordedAt: now, event }));
-        const result: CommandResult = {
-          bookId: request.bookId,
-          command: command.name,
-          commandId,
-          revision,
-          position,
-          events: envelopes.map(({ eventId, event }) => ({ eventId, type: event.type, effectiveAt: event.effectiveAt, recordedAt: now })),
-          replayed: false,
-        };
-        if (request.idempotencyKey !== undefined && hash !== undefined) entry.idempotency.set(request.idempotencyKey, { requestHash: hash, result });
-        return result;
-      }),
-    );
+    const first = entry.state.revision + 1;
+    envelopes.forEach(({ eventId, event }, index) => evolve(entry.state, { eventId, revision: first + index, recordedAt: now, event }));
+    const key = request.idempotencyKey;
+    let settle = () => {};
+    if (key !== undefined) entry.pendingKeys.set(key, new Promise<void>((resolve) => (settle = resolve)));
+
+    entry.inFlight += 1;
+    const commit = this.store.append(
+      bookStream(request.bookId),
+      envelopes.map(({ eventId, event }) => toEventToAppend(eventId, event, metadata)),
+      expected,
+    )();
+    return commit.then((appended): E.Either<CommandError | Conflict, CommandResult> => {
+      entry.inFlight -= 1;
+      if (key !== undefined) entry.pendingKeys.delete(key);
+      settle();
+      if (E.isLeft(appended)) {
+        // The cached state holds events that were not written (and maybe more decided on them): the
+        // next command reloads the book from the log.
+        entry.stale = true;
+        return E.left(appended.left._tag === 'WrongExpectedRevision' ? { _tag: 'Conflict' } : storeFailure(appended.left));
+      }
+      const { revision, position } = appended.right;
+      if (position > this.acknowledged) this.acknowledged = position;
+      const result: CommandResult = {
+        bookId: request.bookId,
+        command: command.name,
+        commandId,
+        revision,
+        position,
+        events: envelopes.map(({ eventId, event }) => ({ eventId, type: event.type, effectiveAt: event.effectiveAt, recordedAt: now })),
+        replayed: false,
+      };
+      if (key !== undefined && hash !== undefined) entry.idempotency.set(key, { requestHash: hash, result });
+      return E.right(result);
+    });
   }
 
   /** The book's entry, caught up with anything appended since it was last read (by anyone). */
   private load(bookId: string): TE.TaskEither<CommandError, BookEntry> {
-    const entry = this.books.get(bookId) ?? { state: initialState(), idempotency: new Map() };
+    const cached = this.books.get(bookId);
+    // With commits in flight the state is ahead of the log: reading the log now could mix another
+    // writer's events into it. If another writer did get in, our commit fails and marks it stale.
+    if (cached !== undefined && !cached.stale && cached.inFlight > 0) return TE.right(cached);
+    const entry: BookEntry = cached !== undefined && !cached.stale ? cached : { state: initialState(), idempotency: new Map(), pendingKeys: new Map(), stale: false, inFlight: 0 };
     return pipe(
       this.store.readStream(bookStream(bookId), { fromRevision: entry.state.revision + 1 }),
       TE.mapLeft(storeFailure),
