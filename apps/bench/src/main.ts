@@ -133,10 +133,17 @@ const httpCommands = async (dir: string, books: number) => {
   await server.stop();
   const s = summarise(samples);
   row(
-    `Durable commands via HTTP (${HTTP_CLIENTS} clients, ${books} book${books === 1 ? '' : 's'}${books === 1 ? ', one commit per command' : ', group commit'})`,
+    `Durable commands via HTTP (${HTTP_CLIENTS} clients, ${books} book${books === 1 ? '' : 's'}, group commit)`,
     `${int((sent * 1000) / elapsed)} commands/s (p50 ${ms(s.p50)}, p99 ${ms(s.p99)})`,
     '≥ 2,000 commands/s',
   );
+};
+
+/** In its own function so the bench process drops the projection before the HTTP phase (its GC would skew latencies). */
+const inProcessPhase = async (store: SqliteEventStore, snapshotPath: string, first: number, last: number) => {
+  const projector = await rebuild(store, snapshotPath);
+  await inProcessQueries(projector, first, last);
+  await projector.stop();
 };
 
 const main = async () => {
@@ -146,9 +153,7 @@ const main = async () => {
   try {
     const store = new SqliteEventStore(dbPath);
     const { first, last } = await bulkAppend(store);
-    const projector = await rebuild(store, `${dbPath}.projection`);
-    await inProcessQueries(projector, first, last);
-    await projector.stop();
+    await inProcessPhase(store, `${dbPath}.projection`, first, last);
     await store.close();
     await httpQueries(dbPath, first, last);
     await httpCommands(dir, 1);

@@ -1,6 +1,5 @@
 import {
   BookEvent,
-  BookEventOf,
   RecordedBookEvent,
   balanceEffects,
   bookEventCodecs,
@@ -8,7 +7,7 @@ import {
 import { BitemporalSums, BitemporalSumsSnapshot, Point } from '../bitemporal/bitemporal-sums';
 import { Int64Column } from '../bitemporal/int64-column';
 import { lotCost, partialCost } from './fifo';
-import { LoanTerms, RawPosition } from './raw-position';
+import { LoanTerms, RawPosition, loanTerms } from './raw-position';
 
 /** FIFO running totals, as metrics beside the balances of balanceEffects. */
 const FIFO = {
@@ -439,14 +438,5 @@ export class BookProjection {
     }
   }
 }
-
-const loanTerms = (event: BookEventOf<'LoanDrawn'>): LoanTerms => ({
-  loanId: event.loanId,
-  lender: event.lender,
-  annualRate: event.annualRate,
-  marginCallLtv: event.marginCallLtv,
-  liquidationLtv: event.liquidationLtv,
-  ...(event.maturityAt === undefined ? {} : { maturityAt: event.maturityAt }),
-});
 
 export type { Point };

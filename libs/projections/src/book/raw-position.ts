@@ -1,3 +1,5 @@
+import type { BookEventOf } from '@treasury/domain';
+
 /** A loan's terms as drawn. */
 export interface LoanTerms {
   readonly loanId: string;
@@ -7,6 +9,16 @@ export interface LoanTerms {
   readonly liquidationLtv: bigint;
   readonly maturityAt?: number;
 }
+
+/** A drawdown's terms, as both the projection and the naive replay read them. */
+export const loanTerms = (event: BookEventOf<'LoanDrawn'>): LoanTerms => ({
+  loanId: event.loanId,
+  lender: event.lender,
+  annualRate: event.annualRate,
+  marginCallLtv: event.marginCallLtv,
+  liquidationLtv: event.liquidationLtv,
+  ...(event.maturityAt === undefined ? {} : { maturityAt: event.maturityAt }),
+});
 
 /**
  * What a position is computed from: balance sums keyed like balanceEffects, the FIFO totals and the

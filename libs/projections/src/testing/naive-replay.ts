@@ -1,6 +1,6 @@
 import { BookEventOf, RecordedBookEvent, balanceEffects } from '@treasury/domain';
 import { lotCost, partialCost } from '../book/fifo';
-import type { LoanTerms, RawPosition } from '../book/raw-position';
+import { LoanTerms, RawPosition, loanTerms } from '../book/raw-position';
 
 /**
  * The reference: what a position means, computed the slow and obvious way. Keep the events known at
@@ -68,12 +68,4 @@ export const naiveRaw = (events: ReadonlyArray<RecordedBookEvent>, asOf: number,
   };
 };
 
-const terms = (event: BookEventOf<'LoanDrawn'>): LoanTerms & { drawnAt: number } => ({
-  loanId: event.loanId,
-  lender: event.lender,
-  annualRate: event.annualRate,
-  marginCallLtv: event.marginCallLtv,
-  liquidationLtv: event.liquidationLtv,
-  ...(event.maturityAt === undefined ? {} : { maturityAt: event.maturityAt }),
-  drawnAt: event.effectiveAt,
-});
+const terms = (event: BookEventOf<'LoanDrawn'>): LoanTerms & { drawnAt: number } => ({ ...loanTerms(event), drawnAt: event.effectiveAt });
