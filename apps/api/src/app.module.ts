@@ -11,12 +11,14 @@ import {
   ProjectionSnapshots,
   RandomIds,
   SystemClock,
+  VerifyBookQuery,
 } from '@treasury/application';
 import { EventStore } from '@treasury/event-store';
 import { EsdbEventStore } from '@treasury/event-store-esdb';
 import { SqliteEventStore } from '@treasury/event-store-sqlite';
 import { FileProjectionSnapshots } from '@treasury/projection-snapshots-file';
 import { AdminController } from './admin/admin.controller';
+import { AuditController } from './audit/audit.controller';
 import { CommandsController } from './commands/commands.controller';
 import type { AppConfig } from './config/app-config';
 import { DocsController } from './docs/docs.controller';
@@ -71,6 +73,7 @@ export class AppModule {
       },
       { provide: BookCommandService, useFactory: (store: EventStore, clock: Clock, ids: IdGenerator) => new BookCommandService(store, clock, ids), inject: [EventStore, Clock, IdGenerator] },
       { provide: BookEventsQuery, useFactory: (store: EventStore) => new BookEventsQuery(store), inject: [EventStore] },
+      { provide: VerifyBookQuery, useFactory: (store: EventStore) => new VerifyBookQuery(store), inject: [EventStore] },
       { provide: PositionProjector, useFactory: (store: EventStore, snapshots: ProjectionSnapshots) => new PositionProjector(store, snapshots), inject: [EventStore, ProjectionSnapshots] },
       {
         provide: PositionQueries,
@@ -82,7 +85,7 @@ export class AppModule {
     ];
     return {
       module: AppModule,
-      controllers: [CommandsController, EventsController, PositionsController, AdminController, HealthController, DocsController],
+      controllers: [CommandsController, EventsController, PositionsController, AuditController, AdminController, HealthController, DocsController],
       providers,
     };
   }

@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as E from 'fp-ts/Either';
-import { NoProjectionSnapshots, PositionProjector, PositionQueries, toEventToAppend } from '@treasury/application';
+import { GENESIS_HASH, NoProjectionSnapshots, PositionProjector, PositionQueries, toEventsToAppend } from '@treasury/application';
 import type { EventToAppend } from '@treasury/event-store';
 import { SqliteEventStore } from '@treasury/event-store-sqlite';
 import { FileProjectionSnapshots } from '@treasury/projection-snapshots-file';
@@ -35,10 +35,14 @@ const bulkAppend = async (store: SqliteEventStore) => {
   row('Synthetic book (real decider)', `${int(decided.length)} events in ${(book.decideMs / 1000).toFixed(1)} s, ${int(book.refused)} commands refused`, '≥ 1,000,000 events');
   let appendMs = 0;
   let expected: number | 'no-stream' = 'no-stream';
+  let lastHash = GENESIS_HASH;
   for (let start = 0; start < decided.length; start += APPEND_BATCH) {
-    const batch: EventToAppend[] = decided.slice(start, start + APPEND_BATCH).map(({ decided: d, eventId }) =>
-      toEventToAppend(eventId, d.event, { recordedAt: d.recordedAt, command: d.command, commandId: eventId, actor: 'bench', correlationId: eventId, causationId: eventId }),
-    );
+    const batch: EventToAppend[] = decided.slice(start, start + APPEND_BATCH).map(({ decided: d, eventId }, index) => {
+      const metadata = { recordedAt: d.recordedAt, command: d.command, commandId: eventId, actor: 'bench', correlationId: eventId, causationId: eventId };
+      const sealed = toEventsToAppend(BOOK, start + index, lastHash, [{ eventId, event: d.event }], metadata);
+      lastHash = sealed.lastHash;
+      return sealed.events[0]!;
+    });
     const began = performance.now();
     const appended = await store.append(`book-${BOOK}`, batch, expected)();
     appendMs += performance.now() - began;

@@ -10,3 +10,5 @@ export * from './ports/projection-snapshots';
 export * from './projections/projection-state';
 export * from './projections/position-projector';
 export * from './queries/position.query';
+export * from './audit/hash-chain';
+export * from './audit/verify-book.query';

@@ -5,7 +5,6 @@ import {
   BookCommand,
   BookEvent,
   BookState,
-  EventMetadata,
   decodeBookCommand,
   decide,
   evolve,
@@ -16,7 +15,8 @@ import {
 import { EventStore, EventStoreError, StoredEvent } from '@treasury/event-store';
 import { Clock } from '../ports/clock';
 import { IdGenerator } from '../ports/id-generator';
-import { bookStream, decodeStoredEvent, toEventToAppend, toRecorded } from './book-stream';
+import { CommandMetadata, bookStream, decodeStoredEvent, toEventsToAppend, toRecorded } from './book-stream';
+import { GENESIS_HASH } from '../audit/hash-chain';
 import type { CommandError } from './command.errors';
 import { KeyedMutex } from './keyed-mutex';
 import { requestHash } from './request-hash';
@@ -65,6 +65,8 @@ interface BookEntry {
   stale: boolean;
   /** Commits issued and not yet settled. */
   inFlight: number;
+  /** Hash of the book's last event (including those in flight): the next event's previousHash. */
+  lastHash: string;
 }
 
 /** What deciding under the lock produced. */
@@ -201,7 +203,7 @@ export class BookCommandService {
   ): Promise<E.Either<CommandError | Conflict, CommandResult>> {
     const commandId = this.ids.newId();
     const reference = (command.body as { readonly reference?: string }).reference;
-    const metadata: EventMetadata = {
+    const metadata: CommandMetadata = {
       recordedAt: now,
       command: command.name,
       commandId,
@@ -215,17 +217,15 @@ export class BookCommandService {
     const envelopes = events.map((event) => ({ eventId: this.ids.newId(), event }));
     const expected = entry.state.revision === -1 ? 'no-stream' : entry.state.revision;
     const first = entry.state.revision + 1;
+    const sealed = toEventsToAppend(request.bookId, first, entry.lastHash, envelopes, metadata);
+    entry.lastHash = sealed.lastHash;
     envelopes.forEach(({ eventId, event }, index) => evolve(entry.state, { eventId, revision: first + index, recordedAt: now, event }));
     const key = request.idempotencyKey;
     let settle = () => {};
     if (key !== undefined) entry.pendingKeys.set(key, new Promise<void>((resolve) => (settle = resolve)));
 
     entry.inFlight += 1;
-    const commit = this.store.append(
-      bookStream(request.bookId),
-      envelopes.map(({ eventId, event }) => toEventToAppend(eventId, event, metadata)),
-      expected,
-    )();
+    const commit = this.store.append(bookStream(request.bookId), sealed.events, expected)();
     return commit.then((appended): E.Either<CommandError | Conflict, CommandResult> => {
       entry.inFlight -= 1;
       if (key !== undefined) entry.pendingKeys.delete(key);
@@ -258,7 +258,7 @@ export class BookCommandService {
     // With commits in flight the state is ahead of the log: reading the log now could mix another
     // writer's events into it. If another writer did get in, our commit fails and marks it stale.
     if (cached !== undefined && !cached.stale && cached.inFlight > 0) return TE.right(cached);
-    const entry: BookEntry = cached !== undefined && !cached.stale ? cached : { state: initialState(), idempotency: new Map(), pendingKeys: new Map(), stale: false, inFlight: 0 };
+    const entry: BookEntry = cached !== undefined && !cached.stale ? cached : { state: initialState(), idempotency: new Map(), pendingKeys: new Map(), stale: false, inFlight: 0, lastHash: GENESIS_HASH };
     return pipe(
       this.store.readStream(bookStream(bookId), { fromRevision: entry.state.revision + 1 }),
       TE.mapLeft(storeFailure),
@@ -275,6 +275,7 @@ export class BookCommandService {
       }
       const { event, metadata } = decoded.right;
       evolve(entry.state, toRecorded(decoded.right));
+      entry.lastHash = metadata.hash;
       const key = metadata.idempotencyKey;
       if (key !== undefined && metadata.requestHash !== undefined) {
         const summary: AppendedEventSummary = { eventId: raw.eventId, type: event.type, effectiveAt: event.effectiveAt, recordedAt: metadata.recordedAt };

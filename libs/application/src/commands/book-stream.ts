@@ -3,6 +3,7 @@ import { pipe } from 'fp-ts/function';
 import { PathReporter } from 'io-ts/PathReporter';
 import { BookEvent, BookEventCodec, EventMetadata, RecordedBookEvent } from '@treasury/domain';
 import type { EventToAppend, StoredEvent } from '@treasury/event-store';
+import { eventHash } from '../audit/hash-chain';
 
 /** One stream per book: a command's events are appended atomically against one expected revision. */
 export const bookStream = (bookId: string): string => `book-${bookId}`;
@@ -16,12 +17,30 @@ export interface BookStoredEvent {
   readonly metadata: EventMetadata;
 }
 
-export const toEventToAppend = (eventId: string, event: BookEvent, metadata: EventMetadata): EventToAppend => ({
-  eventId,
-  type: event.type,
-  data: BookEventCodec.encode(event),
-  metadata: EventMetadata.encode(metadata),
-});
+/** A command's metadata before each event's place in the hash chain is known. */
+export type CommandMetadata = Omit<EventMetadata, 'previousHash' | 'hash'>;
+
+/**
+ * Encodes a command's events for appending at `firstRevision`, chaining each event's hash to the one
+ * before (`previousHash` is the hash of the book's last event). Returns them with the new last hash.
+ */
+export const toEventsToAppend = (
+  bookId: string,
+  firstRevision: number,
+  previousHash: string,
+  envelopes: ReadonlyArray<{ readonly eventId: string; readonly event: BookEvent }>,
+  metadata: CommandMetadata,
+): { readonly events: EventToAppend[]; readonly lastHash: string } => {
+  let previous = previousHash;
+  const events = envelopes.map(({ eventId, event }, index): EventToAppend => {
+    const data = BookEventCodec.encode(event);
+    const unsealed = EventMetadata.encode({ ...metadata, previousHash: previous, hash: '' });
+    const hash = eventHash({ bookId, revision: firstRevision + index, eventId, type: event.type, data, metadata: unsealed });
+    previous = hash;
+    return { eventId, type: event.type, data, metadata: { ...unsealed, hash } };
+  });
+  return { events, lastHash: previous };
+};
 
 /**
  * Decodes a stored event. A failure here means the log holds something our codecs never wrote

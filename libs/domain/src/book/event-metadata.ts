@@ -15,6 +15,10 @@ export const EventMetadata = closedObject(
     actor: t.string,
     correlationId: t.string,
     causationId: t.string,
+    /** Tamper evidence: the hash of the book's previous event (64 zeros for the first) ... */
+    previousHash: t.string,
+    /** ... and SHA-256 over this event's book, revision, id, type, data and metadata (less `hash`) with it. */
+    hash: t.string,
   },
   {
     idempotencyKey: t.string,
