@@ -3,6 +3,7 @@ import * as E from 'fp-ts/Either';
 import {
   BookCommandService,
   BookEventsQuery,
+  EventFinder,
   Clock,
   IdGenerator,
   NoProjectionSnapshots,
@@ -72,7 +73,12 @@ export class AppModule {
         useFactory: () => (config.projectionSnapshotPath === undefined ? new NoProjectionSnapshots() : new FileProjectionSnapshots(config.projectionSnapshotPath)),
       },
       { provide: BookCommandService, useFactory: (store: EventStore, clock: Clock, ids: IdGenerator) => new BookCommandService(store, clock, ids), inject: [EventStore, Clock, IdGenerator] },
-      { provide: BookEventsQuery, useFactory: (store: EventStore) => new BookEventsQuery(store), inject: [EventStore] },
+      { provide: BookEventsQuery, useFactory: (store: EventStore, projector: PositionProjector) => new BookEventsQuery(store, projector), inject: [EventStore, PositionProjector] },
+      {
+        provide: EventFinder,
+        useFactory: (store: EventStore, projector: PositionProjector, commands: BookCommandService) => new EventFinder(store, projector, () => commands.lastAcknowledgedPosition),
+        inject: [EventStore, PositionProjector, BookCommandService],
+      },
       { provide: VerifyBookQuery, useFactory: (store: EventStore) => new VerifyBookQuery(store), inject: [EventStore] },
       { provide: PositionProjector, useFactory: (store: EventStore, snapshots: ProjectionSnapshots) => new PositionProjector(store, snapshots), inject: [EventStore, ProjectionSnapshots] },
       {

@@ -67,6 +67,10 @@ export class PositionProjector {
     return this.state.books.get(bookId);
   }
 
+  books(): IterableIterator<[string, BookProjection]> {
+    return this.state.books.entries();
+  }
+
   /** Loads the snapshot, reads what is newer from the store, saves if anything was, then follows the log. */
   start(): TE.TaskEither<Error, CatchUpReport> {
     const started = this.now();

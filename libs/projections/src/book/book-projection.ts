@@ -141,6 +141,18 @@ export class BookProjection {
     return id;
   }
 
+  /** The revision of an event of this book, by id. */
+  revisionOfEvent(eventId: string): number | undefined {
+    return this.revisionOf.get(eventId);
+  }
+
+  /** The reversal that took an event back (as known now), if any. */
+  reversalOf(revision: number): { readonly revision: number; readonly eventId: string; readonly recordedAt: number } | undefined {
+    const by = this.reversedAt[revision];
+    if (by === undefined || by === Number.POSITIVE_INFINITY) return undefined;
+    return { revision: by, eventId: this.eventIds[by]!, recordedAt: this.recordedAt[by]! };
+  }
+
   /** The version (number of events) the ledger knew at `knownAt`. */
   versionAt(knownAt: number): number {
     let low = 0;

@@ -1,0 +1,31 @@
+import type { EventView } from '@treasury/application';
+
+const COLUMNS = ['revision', 'position', 'eventId', 'type', 'effectiveAt', 'recordedAt', 'actor', 'commandId', 'reference', 'reverses', 'reversedBy', 'hash', 'data'] as const;
+
+export const CSV_HEADER = `${COLUMNS.join(',')}\r\n`;
+
+/** RFC 4180: a field with a comma, quote or line break is quoted, quotes doubled. */
+const field = (value: string | number | null | undefined): string => {
+  const text = value === null || value === undefined ? '' : String(value);
+  return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
+};
+
+export const csvRow = (view: EventView): string => {
+  const metadata = view.metadata as { actor?: string; commandId?: string; reference?: string; hash?: string };
+  const cells = [
+    view.revision,
+    view.position,
+    view.eventId,
+    view.type,
+    view.effectiveAt,
+    view.recordedAt,
+    metadata.actor,
+    metadata.commandId,
+    metadata.reference,
+    view.reverses,
+    view.reversedBy?.eventId,
+    metadata.hash,
+    JSON.stringify(view.data),
+  ];
+  return `${cells.map(field).join(',')}\r\n`;
+};
