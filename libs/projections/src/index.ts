@@ -6,3 +6,4 @@ export * from './book/book-projection';
 export * from './series/series-steps';
 export * from './series/series-point';
 export * from './listings/fifo-listings';
+export * from './explain/explain-figure';

@@ -3,6 +3,7 @@ import fc from 'fast-check';
 import * as E from 'fp-ts/Either';
 import { BookCommand, BookState, RecordedBookEvent, decide, evolve, initialState } from '@treasury/domain';
 import { naiveRaw } from '../testing/naive-replay';
+import { explainFigure } from '../explain/explain-figure';
 import { BookProjection, BookProjectionSnapshot } from './book-projection';
 import type { RawPosition } from './raw-position';
 
@@ -151,6 +152,20 @@ describe('BookProjection equals a naive replay from zero', () => {
             for (const d of disposals) {
               expect(d.lots.reduce((s, l) => s + l.btc, 0n)).toBe(d.disposal.btc);
               expect(d.lots.reduce((s, l) => s + l.costUsd, 0n)).toBe(d.relievedCostUsd);
+            }
+
+            // Every additive figure is exactly the sum of the contributions explain lists.
+            const figures = [
+              'holdings.btc', 'holdings.unencumberedBtc', 'holdings.pledgedBtc', 'cash.totalUsd', 'liquidity.cashUsd',
+              'costBasis.totalUsd', 'costBasis.realizedGainUsd', 'leverage.totalDebtUsd', 'leverage.netDebtUsd',
+              ...['cold', 'hot', 'pool'].flatMap((w) => [`holdings.wallets.${w}.btc`, `holdings.wallets.${w}.pledgedBtc`]),
+              ...indexed.loans.flatMap((l) => ['principalUsd', 'accruedInterestUsd', 'outstandingUsd', 'pledgedBtc'].map((f) => `loans.${l.loanId}.${f}`)),
+              'cash.accounts.operating',
+            ];
+            for (const figure of figures) {
+              const explained = explainFigure(projection, figure, asOf, v);
+              if (E.isLeft(explained) || explained.right.kind !== 'sum') throw new Error(`${figure}: ${JSON.stringify(explained)}`);
+              expect([figure, explained.right.contributions.reduce((sum, c) => sum + c.amount, 0n)]).toEqual([figure, explained.right.value]);
             }
           }
         },

@@ -73,6 +73,16 @@ export interface FifoEntry {
   readonly proceedsUsd: bigint;
 }
 
+/** One event's part in a figure. */
+export interface EventContribution {
+  readonly revision: number;
+  readonly eventId: string;
+  readonly type: BookEvent['type'];
+  readonly effectiveAt: number;
+  readonly recordedAt: number;
+  readonly amount: bigint;
+}
+
 export interface LotSlice {
   readonly lot: FifoEntry;
   /** Satoshis of the lot this slice covers, and their cost. */
@@ -139,6 +149,11 @@ export class BookProjection {
       this.metricNames.push(name);
     }
     return id;
+  }
+
+  /** The revision of a loan's drawdown, if it was drawn. */
+  drawdownOf(loanId: string): number | undefined {
+    return this.loans.get(loanId)?.revision;
   }
 
   /** The revision of an event of this book, by id. */
@@ -371,6 +386,42 @@ export class BookProjection {
       .map((point) => this.fifoAt(point.order))
       .filter((entry): entry is FifoEntry => entry !== undefined && entry.kind === 'lot' && this.liveAt(entry.revision, v))
       .filter((entry, index, all) => all.findIndex((e) => e.revision === entry.revision) === index);
+  }
+
+  /**
+   * The events behind a sum of balances: every live event at (asOf, v) that moves one of the balances
+   * `weightOf` selects (a weight of 1n or -1n per balance key; 0n leaves it out), with its weighted
+   * amount, in effective order (ties by revision). Their amounts add up to the weighted sum.
+   */
+  contributions(weightOf: (balanceKey: string) => bigint, asOf: number, v: number): EventContribution[] {
+    const weights = this.metricNames.map((name) => (name.includes('|') && !name.startsWith('touch|') && !name.startsWith('fifo|') ? weightOf(name) : 0n));
+    const found: EventContribution[] = [];
+    const end = Math.min(v, this.recordedAt.length);
+    for (let revision = 0; revision < end; revision++) {
+      if (this.effectiveAt[revision]! > asOf || !this.liveAt(revision, v)) continue;
+      let amount = 0n;
+      let touched = false;
+      for (let i = this.deltaStart[revision]!; i < this.deltaStart[revision + 1]!; i++) {
+        const weight = weights[this.deltaMetric[i]!]!;
+        if (weight === 0n) continue;
+        touched = true;
+        amount += weight * this.deltaValue.get(i);
+      }
+      if (touched) found.push(this.eventAt(revision, amount));
+    }
+    return found.sort((a, b) => a.effectiveAt - b.effectiveAt || a.revision - b.revision);
+  }
+
+  /** Who an event is, for explanations and listings. */
+  eventAt(revision: number, amount: bigint): EventContribution {
+    return {
+      revision,
+      eventId: this.eventIds[revision]!,
+      type: this.types[revision]!,
+      effectiveAt: this.effectiveAt[revision]!,
+      recordedAt: this.recordedAt[revision]!,
+      amount,
+    };
   }
 
   /** The raw figures at (asOf, v): sums and terms, before any rounding or formatting. */
