@@ -118,6 +118,50 @@ describe('position queries over HTTP', () => {
     expect([unknown.status, unknown.body.type]).toEqual([404, expect.stringContaining('book-not-found')]);
   });
 
+  it('explains a figure by the events that sum to it, with running totals ending at the figure', async () => {
+    const cut = 'asOf=2026-01-15T00:00:00Z&knownAt=2026-01-21T00:00:00Z';
+    const explained = await app.http.get(`/v1/books/fifo/position/explain?figure=holdings.unencumberedBtc&${cut}`);
+    expect(explained.status).toBe(200);
+    expect(explained.body).toMatchObject({ figure: 'holdings.unencumberedBtc', unit: 'BTC', kind: 'sum', value: '1.50000000', count: 4, next: null });
+    expect(explained.body.contributions.map((c: Record<string, string>) => [c.eventId, c.amount, c.runningTotal])).toEqual([
+      [ids.firstLot, '2.00000000', '2.00000000'],
+      [ids.late, '1.00000000', '3.00000000'],
+      [ids.secondLot, '1.00000000', '4.00000000'],
+      [ids.sale, '-2.50000000', '1.50000000'],
+    ]);
+    // As known now the late payout is reversed: it no longer contributes.
+    const now = await app.http.get('/v1/books/fifo/position/explain?figure=holdings.unencumberedBtc&asOf=2026-01-15T00:00:00Z');
+    expect(now.body.contributions.map((c: Record<string, string>) => c.eventId)).toEqual([ids.firstLot, ids.secondLot, ids.sale]);
+
+    // A page at a time: the running total carries over.
+    const second = await app.http.get(`/v1/books/fifo/position/explain?figure=holdings.btc&${cut}&limit=3&after=3`);
+    expect(second.body.contributions.map((c: Record<string, string>) => c.runningTotal)).toEqual(['1.50000000']);
+    expect((await app.http.get(`/v1/books/fifo/position/explain?figure=holdings.btc&${cut}&limit=3`)).body.next).toBe(3);
+
+    const realized = await app.http.get(`/v1/books/fifo/position/explain?figure=costBasis.realizedGainUsd&${cut}`);
+    expect(realized.body.contributions).toEqual([
+      expect.objectContaining({ eventId: ids.sale, amount: '55000.00', runningTotal: '55000.00', detail: { btc: '2.50000000', proceedsUsd: '175000.00', relievedCostUsd: '120000.00' } }),
+    ]);
+    const cost = await app.http.get(`/v1/books/fifo/position/explain?figure=costBasis.totalUsd&${cut}`);
+    expect(cost.body.contributions.map((c: Record<string, string>) => [c.eventId, c.amount, c.runningTotal])).toEqual([
+      [ids.late, '20000.00', '20000.00'],
+      [ids.secondLot, '60000.00', '80000.00'],
+    ]);
+    const price = await app.http.get(`/v1/books/fifo/position/explain?figure=price.usdPerBtc&${cut}`);
+    expect(price.body).toMatchObject({ kind: 'observation', value: '70000.00', source: { type: 'BtcPriceObserved', effectiveAt: '2026-01-06T00:00:00.000Z' } });
+    const assets = await app.http.get(`/v1/books/fifo/position/explain?figure=leverage.totalAssetsUsd&${cut}`);
+    expect(assets.body).toMatchObject({ kind: 'formula', value: '280000.00', formula: 'cash.totalUsd + holdings.btc × price.usdPerBtc' });
+    expect(assets.body.inputs).toEqual([
+      { figure: 'cash.totalUsd', unit: 'USD', value: '175000.00' },
+      { figure: 'holdings.btc', unit: 'BTC', value: '1.50000000' },
+      { figure: 'price.usdPerBtc', unit: 'USD', value: '70000.00' },
+    ]);
+    for (const bad of ['holdings', 'loans.none.outstandingUsd', 'price.effectiveAt', '']) {
+      const refused = await app.http.get(`/v1/books/fifo/position/explain?figure=${encodeURIComponent(bad)}`);
+      expect([bad, refused.status, refused.body.errors?.[0]?.path]).toEqual([bad, 400, 'query.figure']);
+    }
+  });
+
   it('documents every query in the OpenAPI document', async () => {
     const docs = await app.http.get('/docs');
     for (const path of ['/v1/books/{bookId}/position', '/v1/books/{bookId}/position/series', '/v1/books/{bookId}/lots', '/v1/books/{bookId}/disposals']) {

@@ -49,6 +49,8 @@ export const positionErrorToProblem = (error: PositionQueryError, bookId: string
       );
     case 'ProjectionFailed':
       return problem(503, 'projection-failed', 'Projection stopped', `The projection stopped on an event it cannot fold: ${error.message}`);
+    case 'UnknownFigure':
+      return invalidRequest([{ path: 'query.figure', message: error.message }], 'The figure cannot be explained; see errors.');
     case 'TooManyResults':
       return problem(400, 'too-many-results', 'Too many results', `The request asks for more than ${error.max} ${error.what}; narrow the range or use a larger step.`, {
         errors: [{ path: 'query', message: `more than ${error.max} ${error.what}` }],

@@ -5,7 +5,10 @@ import { PositionQueries, PositionQueryError } from '@treasury/application';
 import { SERIES_STEPS } from '@treasury/projections';
 import { positionErrorToProblem } from '../http/command-error.mapper';
 import { ProblemException, invalidRequest } from '../http/problem';
-import { checkQueryNames, instantParam, oneOfParam, positionParam, requireBookId, requiredInstantParam } from '../http/request-fields';
+import { checkQueryNames, instantParam, integerParam, oneOfParam, positionParam, requireBookId, requiredInstantParam } from '../http/request-fields';
+
+/** Contributions per page of an explanation. */
+const MAX_EXPLAIN_PAGE = 10_000;
 
 type Query = Record<string, unknown>;
 
@@ -47,6 +50,20 @@ export class PositionsController {
     if (every === undefined) throw new ProblemException(invalidRequest([{ path: 'query.every', message: `is required: one of ${SERIES_STEPS.join(', ')}` }]));
     if (to < from) throw new ProblemException(invalidRequest([{ path: 'query.to', message: 'must not be before from' }]));
     return answer(bookId, this.positions.series(bookId, { from, to, every, ...freshness(query) }));
+  }
+
+  /** The events (or observation, or formula) behind one figure of the position. */
+  @Get('position/explain')
+  explain(@Param('bookId') rawBookId: string, @Query() query: Query) {
+    const bookId = requireBookId(rawBookId);
+    checkQueryNames(query, ['figure', 'asOf', 'knownAt', 'minPosition', 'after', 'limit']);
+    const figure = query.figure;
+    if (typeof figure !== 'string' || figure.length === 0 || figure.length > 200) {
+      throw new ProblemException(invalidRequest([{ path: 'query.figure', message: 'is required: a figure path such as holdings.unencumberedBtc or loans.<loanId>.outstandingUsd' }]));
+    }
+    const offset = integerParam(query, 'after', 0, Number.MAX_SAFE_INTEGER) ?? 0;
+    const limit = integerParam(query, 'limit', 1, MAX_EXPLAIN_PAGE) ?? MAX_EXPLAIN_PAGE;
+    return answer(bookId, this.positions.explain(bookId, { figure, offset, limit, ...asOfCut(query) }));
   }
 
   @Get('lots')

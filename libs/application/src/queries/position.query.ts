@@ -7,6 +7,8 @@ import {
   MAX_SERIES_POINTS,
   SeriesStep,
   disposalsView,
+  explainFigure,
+  explanationView,
   openLotsView,
   positionFrom,
   positionView,
@@ -20,7 +22,8 @@ export type PositionQueryError =
   | { readonly _tag: 'BookNotFound' }
   | { readonly _tag: 'ProjectionBehind'; readonly position: bigint; readonly checkpoint: bigint; readonly waitedMs: number }
   | { readonly _tag: 'ProjectionFailed'; readonly message: string }
-  | { readonly _tag: 'TooManyResults'; readonly what: string; readonly max: number };
+  | { readonly _tag: 'TooManyResults'; readonly what: string; readonly max: number }
+  | { readonly _tag: 'UnknownFigure'; readonly message: string };
 
 /** Read-your-writes: the log position the answer must include. */
 export interface Freshness {
@@ -97,6 +100,18 @@ export class PositionQueries {
           ...header(knownAt, v),
           disposals,
         });
+      }),
+    );
+  }
+
+  explain(bookId: string, query: { readonly figure: string; readonly asOf?: number; readonly knownAt?: number; readonly offset: number; readonly limit: number } & Freshness) {
+    return pipe(
+      this.ready(bookId, query),
+      TE.flatMap(({ book, knownAt, v }) => {
+        const asOf = query.asOf ?? this.clock.now();
+        const explained = explainFigure(book, query.figure, asOf, v);
+        if (E.isLeft(explained)) return TE.left<PositionQueryError>({ _tag: 'UnknownFigure', message: explained.left });
+        return TE.right({ bookId, asOf: formatInstant(asOf), ...header(knownAt, v), ...explanationView(query.figure, explained.right, query.offset, query.limit) });
       }),
     );
   }

@@ -1,4 +1,6 @@
+import * as E from 'fp-ts/Either';
 import { formatBtc, formatUsd } from '@treasury/domain';
+import { explainFigure, explanationView } from '../explain/explain-figure';
 import { RecordedBook } from '../testing/recorded-book';
 import type { BookProjection } from './book-projection';
 import { positionFrom, positionView } from './position';
@@ -207,6 +209,35 @@ describe('position: loans, LTV, leverage and liquidity', () => {
     expect(released.loans['loan-1']).toMatchObject({ pledgedBtc: '0.00000000', ltv: null, status: 'repaid' });
     expect(released.holdings.unencumberedBtc).toBe('3.00000000');
     expect(released.leverage).toEqual({ totalDebtUsd: '0.00', totalAssetsUsd: '178411.74', netDebtUsd: '-9000.00', debtToAssets: '0.000000', aggregateLtv: null });
+  });
+
+  it('explains loan figures: the events behind outstanding, the formula behind LTV, the drawdown behind a term', () => {
+    const projection = loanBook();
+    const at = Date.parse('2026-02-06T06:00:00Z');
+    const v = projection.versionAt(Date.parse(NOW));
+    const outstanding = explainFigure(projection, 'loans.loan-1.outstandingUsd', at, v);
+    expect(E.isRight(outstanding) && explanationView('loans.loan-1.outstandingUsd', outstanding.right, 0, 100)).toMatchObject({
+      kind: 'sum',
+      value: '97000.00',
+      contributions: [
+        { type: 'LoanDrawn', amount: '96000.00', runningTotal: '96000.00' },
+        { type: 'InterestAccrued', amount: '1000.00', runningTotal: '97000.00' },
+      ],
+    });
+    const ltv = explainFigure(projection, 'loans.loan-1.ltv', at, v);
+    expect(E.isRight(ltv) && explanationView('loans.loan-1.ltv', ltv.right, 0, 100)).toMatchObject({
+      kind: 'formula',
+      value: '0.858854', // 97,000 / (2 x 56,470.58) = 0.8588543...
+      inputs: [{ value: '97000.00' }, { value: '2.00000000' }, { value: '56470.58' }],
+    });
+    const term = explainFigure(projection, 'loans.loan-1.marginCallLtv', at, v);
+    expect(E.isRight(term) && explanationView('loans.loan-1.marginCallLtv', term.right, 0, 100)).toMatchObject({ kind: 'observation', value: '0.700000', source: { type: 'LoanDrawn' } });
+    const netDebt = explainFigure(projection, 'leverage.netDebtUsd', at, v);
+    // Drawdown: +96,000 debt and +96,000 cash (net 0), interest +1,000: net debt 1,000.
+    expect(E.isRight(netDebt) && explanationView('leverage.netDebtUsd', netDebt.right, 0, 100)).toMatchObject({
+      value: '1000.00',
+      contributions: [{ type: 'LoanDrawn', amount: '0.00' }, { type: 'InterestAccrued', amount: '1000.00', runningTotal: '1000.00' }],
+    });
   });
 
   it('a loan does not appear before it is drawn', () => {

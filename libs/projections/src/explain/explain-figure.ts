@@ -1,5 +1,5 @@
 import * as E from 'fp-ts/Either';
-import { BalanceKind, parseBalanceKey } from '@treasury/domain';
+import { BalanceKind, formatBtc, formatInstant, formatRatio, formatUsd, parseBalanceKey } from '@treasury/domain';
 import type { BookProjection, EventContribution } from '../book/book-projection';
 import { Position, positionFrom } from '../book/position';
 
@@ -126,4 +126,41 @@ export const explainFigure = (projection: BookProjection, figure: string, asOf: 
   const drawdown = term === null ? undefined : projection.drawdownOf(term[1]!);
   if (drawdown !== undefined) return E.right({ kind: 'observation', unit: 'ratio', value, source: projection.eventAt(drawdown, value ?? 0n) });
   return E.left(`"${figure}" cannot be explained`);
+};
+
+const formatIn = (unit: FigureUnit) => (value: bigint): string => (unit === 'BTC' ? formatBtc(value) : unit === 'USD' ? formatUsd(value) : formatRatio(value));
+
+const contributionView = (unit: FigureUnit, c: ContributionLine, runningTotal: bigint | undefined) => ({
+  eventId: c.eventId,
+  revision: c.revision,
+  type: c.type,
+  effectiveAt: formatInstant(c.effectiveAt),
+  recordedAt: formatInstant(c.recordedAt),
+  amount: formatIn(unit)(c.amount),
+  ...(runningTotal === undefined ? {} : { runningTotal: formatIn(unit)(runningTotal) }),
+  ...(c.detail === undefined
+    ? {}
+    : { detail: Object.fromEntries(Object.entries(c.detail).map(([name, amount]) => [name, /btc/i.test(name) ? formatBtc(amount) : formatUsd(amount)])) }),
+});
+
+/**
+ * The JSON view of an explanation. Contributions come `limit` at a time after the first `offset`; the
+ * running total always counts from the first contribution, so the last one's equals the figure.
+ */
+export const explanationView = (figure: string, explanation: Explanation, offset: number, limit: number) => {
+  const format = formatIn(explanation.unit);
+  const base = { figure, unit: explanation.unit, kind: explanation.kind, value: explanation.value === null ? null : format(explanation.value) };
+  switch (explanation.kind) {
+    case 'sum': {
+      let running = 0n;
+      for (let i = 0; i < offset && i < explanation.contributions.length; i++) running += explanation.contributions[i]!.amount;
+      const page = explanation.contributions.slice(offset, offset + limit).map((c) => contributionView(explanation.unit, c, (running += c.amount)));
+      const next = offset + limit < explanation.contributions.length ? offset + limit : null;
+      return { ...base, count: explanation.contributions.length, contributions: page, next };
+    }
+    case 'observation':
+      return { ...base, source: explanation.source === null ? null : contributionView(explanation.unit, explanation.source, undefined) };
+    case 'formula':
+      return { ...base, formula: explanation.formula, inputs: explanation.inputs.map((i) => ({ figure: i.figure, unit: i.unit, value: i.value === null ? null : formatIn(i.unit)(i.value) })) };
+  }
 };
