@@ -26,6 +26,7 @@ import { DocsController } from './docs/docs.controller';
 import { EventsController } from './events/events.controller';
 import { HealthController } from './health/health.controller';
 import { PositionsController } from './positions/positions.controller';
+import { ReportsController } from './reports/reports.controller';
 
 /** Test seams: a fixed clock or ids. Production uses the system clock and random UUIDs. */
 export interface AppOverrides {
@@ -91,7 +92,7 @@ export class AppModule {
     ];
     return {
       module: AppModule,
-      controllers: [CommandsController, EventsController, PositionsController, AuditController, AdminController, HealthController, DocsController],
+      controllers: [CommandsController, EventsController, PositionsController, ReportsController, AuditController, AdminController, HealthController, DocsController],
       providers,
     };
   }

@@ -9,7 +9,7 @@ import { ProjectionSnapshot, ProjectionSnapshots } from '@treasury/application';
  * Bumped whenever the projection's snapshot layout changes: a file of another format is ignored, and
  * the projection re-reads the log.
  */
-const FORMAT = 'treasury-engine/position-projection@1';
+const FORMAT = 'treasury-engine/position-projection@2';
 
 interface SnapshotFile {
   readonly format: string;

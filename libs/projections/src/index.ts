@@ -7,3 +7,5 @@ export * from './series/series-steps';
 export * from './series/series-point';
 export * from './listings/fifo-listings';
 export * from './explain/explain-figure';
+export * from './reports/month-end';
+export * from './reports/reconciliation';

@@ -66,6 +66,14 @@ export class PositionsController {
     return answer(bookId, this.positions.explain(bookId, { figure, offset, limit, ...asOfCut(query) }));
   }
 
+  /** Every published report beside the ledger's figure for the same date, flagged beyond the tolerance. */
+  @Get('reconciliation')
+  reconciliation(@Param('bookId') rawBookId: string, @Query() query: Query) {
+    const bookId = requireBookId(rawBookId);
+    checkQueryNames(query, ['knownAt', 'minPosition']);
+    return answer(bookId, this.positions.reconciliation(bookId, freshness(query)));
+  }
+
   @Get('lots')
   lots(@Param('bookId') rawBookId: string, @Query() query: Query) {
     const bookId = requireBookId(rawBookId);

@@ -9,6 +9,9 @@ import {
   disposalsView,
   explainFigure,
   explanationView,
+  monthEndReport,
+  reconciliation,
+  reconciliationView,
   openLotsView,
   positionFrom,
   positionView,
@@ -113,6 +116,20 @@ export class PositionQueries {
         if (E.isLeft(explained)) return TE.left<PositionQueryError>({ _tag: 'UnknownFigure', message: explained.left });
         return TE.right({ bookId, asOf: formatInstant(asOf), ...header(knownAt, v), ...explanationView(query.figure, explained.right, query.offset, query.limit) });
       }),
+    );
+  }
+
+  monthEnd(bookId: string, query: { readonly months: ReadonlyArray<{ label: string; start: number; end: number }>; readonly knownAt?: number } & Freshness) {
+    return pipe(
+      this.ready(bookId, query),
+      TE.map(({ book, knownAt, v }) => ({ bookId, ...header(knownAt, v), months: monthEndReport(book, query.months, v) })),
+    );
+  }
+
+  reconciliation(bookId: string, query: { readonly knownAt?: number } & Freshness) {
+    return pipe(
+      this.ready(bookId, query),
+      TE.map(({ book, knownAt, v }) => ({ bookId, ...header(knownAt, v), ...reconciliationView(reconciliation(book, v), (revision) => book.eventIdAt(revision)) })),
     );
   }
 

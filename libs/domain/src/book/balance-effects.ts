@@ -74,6 +74,8 @@ export const balanceEffects = (event: BookEvent): ReadonlyArray<BalanceEffect> =
     case 'BookOpened':
     case 'BtcPriceObserved':
     case 'EventReversed':
+    case 'HoldingsReported':
+    case 'ReconciliationToleranceSet':
       break;
   }
   return effects;

@@ -14,6 +14,7 @@ import {
 } from '../codecs/decimal-codecs';
 import { Instant } from '../codecs/instant';
 import { CashAccount, EventId, LoanId, Text, WalletName } from '../codecs/names';
+import { ReportSource } from './book.events';
 
 /**
  * Request bodies of `POST /v1/books/{bookId}/commands/{command}`, one codec per command. They are the
@@ -73,6 +74,12 @@ export const bookCommandCodecs = {
     { counterparty: Text, ...annotations },
   ),
   'reverse-event': closedObject('ReverseEvent', { eventId: EventId, reason: Text }, { reference: Text, memo: Text }),
+  'record-reported-holdings': closedObject(
+    'RecordReportedHoldings',
+    { ...when, btc: NonNegativeBtc, source: ReportSource },
+    { pledgedBtc: NonNegativeBtc, minedBtc: NonNegativeBtc, soldBtc: NonNegativeBtc, periodStart: Instant, ...annotations },
+  ),
+  'set-reconciliation-tolerance': closedObject('SetReconciliationTolerance', { btc: NonNegativeBtc }, annotations),
 } as const;
 
 export type BookCommandName = keyof typeof bookCommandCodecs;

@@ -225,6 +225,10 @@ export const decide = (command: BookCommand, state: BookState, context: Decision
   }
   if (!state.opened) return E.left({ _tag: 'BookNotFound' });
   if (command.name === 'reverse-event') return decideReversal(state, command.body, context.now);
+  if (command.name === 'set-reconciliation-tolerance') {
+    const { btc, memo } = command.body;
+    return E.right([{ type: 'ReconciliationToleranceSet', effectiveAt: context.now, btc, ...(memo === undefined ? {} : { memo }) }]);
+  }
 
   const { effectiveAt } = command.body;
   if (effectiveAt > context.now + FUTURE_TOLERANCE_MS) {
@@ -270,6 +274,27 @@ export const decide = (command: BookCommand, state: BookState, context: Decision
       const { fromWallet, toWallet, btc, feeBtc } = command.body;
       if (fromWallet === toWallet) return E.left(invalidCommand('toWallet', 'must differ from fromWallet'));
       return acceptIfBalancesHold(state, { type: 'BtcTransferred', effectiveAt, fromWallet, toWallet, btc, feeBtc: feeBtc ?? 0n, ...memo });
+    }
+    case 'record-reported-holdings': {
+      const { btc, source, pledgedBtc, minedBtc, soldBtc } = command.body;
+      // Mined and sold cover the calendar month (UTC) ending at effectiveAt unless a period is given.
+      const reported = new Date(effectiveAt);
+      const periodStart = command.body.periodStart ?? Date.UTC(reported.getUTCFullYear(), reported.getUTCMonth(), 1);
+      if (periodStart > effectiveAt) return E.left(invalidCommand('periodStart', 'must not be after effectiveAt'));
+      if (pledgedBtc !== undefined && pledgedBtc > btc) return E.left(invalidCommand('pledgedBtc', 'must not exceed btc'));
+      return E.right([
+        {
+          type: 'HoldingsReported',
+          effectiveAt,
+          btc,
+          periodStart,
+          source,
+          ...(pledgedBtc === undefined ? {} : { pledgedBtc }),
+          ...(minedBtc === undefined ? {} : { minedBtc }),
+          ...(soldBtc === undefined ? {} : { soldBtc }),
+          ...memo,
+        },
+      ]);
     }
     case 'record-btc-price': {
       const { usdPerBtc, source } = command.body;

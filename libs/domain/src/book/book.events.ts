@@ -11,6 +11,7 @@ import {
 } from '../codecs/decimal-codecs';
 import { Instant } from '../codecs/instant';
 import { literal } from '../codecs/literal';
+import { withSchema } from '../codecs/schema-registry';
 import { CashAccount, EventId, LoanId, Text, WalletName } from '../codecs/names';
 
 /**
@@ -122,6 +123,30 @@ export const EventReversed = closedObject(
   note,
 );
 
+/** Who published a reported figure: reconciliation tells them apart. */
+const REPORT_SOURCES = ['operational-update', 'custodian-statement', 'lender-statement'] as const;
+export const ReportSource = withSchema(
+  t.keyof(Object.fromEntries(REPORT_SOURCES.map((source) => [source, null])) as Record<(typeof REPORT_SOURCES)[number], null>, 'ReportSource'),
+  { type: 'string', enum: [...REPORT_SOURCES], description: 'who published the figures' },
+);
+
+/**
+ * Figures published outside the ledger (a monthly operational update, a custodian or lender statement)
+ * as of effectiveAt, to reconcile the ledger against. Mined and sold cover [periodStart, effectiveAt].
+ */
+export const HoldingsReported = closedObject(
+  'HoldingsReported',
+  { type: literal('HoldingsReported'), ...common, btc: NonNegativeBtc, periodStart: Instant, source: ReportSource },
+  { pledgedBtc: NonNegativeBtc, minedBtc: NonNegativeBtc, soldBtc: NonNegativeBtc, ...note },
+);
+
+/** The BTC difference beyond which reconciliation flags a report (until set again). */
+export const ReconciliationToleranceSet = closedObject(
+  'ReconciliationToleranceSet',
+  { type: literal('ReconciliationToleranceSet'), ...common, btc: NonNegativeBtc },
+  note,
+);
+
 export const bookEventCodecs = {
   BookOpened,
   MiningOutputReceived,
@@ -136,6 +161,8 @@ export const bookEventCodecs = {
   CollateralLiquidated,
   CashMoved,
   EventReversed,
+  HoldingsReported,
+  ReconciliationToleranceSet,
 } as const;
 
 export type BookEventType = keyof typeof bookEventCodecs;

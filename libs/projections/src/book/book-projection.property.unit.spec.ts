@@ -154,6 +154,12 @@ describe('BookProjection equals a naive replay from zero', () => {
               expect(d.lots.reduce((s, l) => s + l.costUsd, 0n)).toBe(d.relievedCostUsd);
             }
 
+            // The BTC roll-forward holds over any window: the flows explain every change in holdings.
+            const btcAt = (t: number) => [...projection.raw(t, v).balances].filter(([k]) => k.includes('-btc|')).reduce((sum, [, amount]) => sum + amount, 0n);
+            const from = Math.min(asOf, at(k));
+            const flows = (['mined', 'sold', 'liquidated', 'transferredOut', 'transferredIn'] as const).map((kind) => projection.flow(kind, from, asOf, v));
+            expect(btcAt(asOf) - btcAt(from)).toBe(flows[0]! - flows[1]! - flows[2]! - flows[3]! + flows[4]!);
+
             // Every additive figure is exactly the sum of the contributions explain lists.
             const figures = [
               'holdings.btc', 'holdings.unencumberedBtc', 'holdings.pledgedBtc', 'cash.totalUsd', 'liquidity.cashUsd',

@@ -17,6 +17,16 @@ const FIFO = {
   proceeds: 'fifo|proceeds',
 } as const;
 
+/** BTC flows by kind, summed over effective-time windows for month-end reports. */
+export const FLOWS = {
+  mined: 'flow|mined',
+  sold: 'flow|sold',
+  liquidated: 'flow|liquidated',
+  transferredOut: 'flow|transferred-out',
+  transferredIn: 'flow|transferred-in',
+} as const;
+export type FlowKind = keyof typeof FLOWS;
+
 /** Balances are listed when something visible touched them, even if they net to zero. */
 const touches = (key: string) => `touch|${key}`;
 
@@ -24,6 +34,17 @@ export interface PriceRecord {
   readonly effectiveAt: number;
   readonly revision: number;
   readonly usdPerBtc: bigint;
+}
+
+export interface ReportRecord {
+  readonly revision: number;
+  readonly effectiveAt: number;
+  readonly periodStart: number;
+  readonly source: string;
+  readonly btc: bigint;
+  readonly pledgedBtc: bigint | null;
+  readonly minedBtc: bigint | null;
+  readonly soldBtc: bigint | null;
 }
 
 export interface LoanRecord {
@@ -51,6 +72,8 @@ export interface BookProjectionSnapshot {
   readonly prices: ReadonlyArray<PriceRecord>;
   readonly latePrices: ReadonlyArray<PriceRecord>;
   readonly loans: ReadonlyArray<readonly [string, LoanRecord]>;
+  readonly reports: ReadonlyArray<ReportRecord>;
+  readonly tolerances: ReadonlyArray<{ readonly revision: number; readonly btc: bigint }>;
   readonly sums: BitemporalSumsSnapshot;
 }
 
@@ -122,6 +145,9 @@ export class BookProjection {
   private prices: PriceRecord[] = [];
   private latePrices: PriceRecord[] = [];
   private readonly loans = new Map<string, LoanRecord>();
+  /** Published figures to reconcile against, and the tolerance settings, in revision order (few). */
+  private reports: ReportRecord[] = [];
+  private tolerances: Array<{ readonly revision: number; readonly btc: bigint }> = [];
   private name: string | undefined;
 
   get revision(): number {
@@ -231,6 +257,10 @@ export class BookProjection {
         this.recordFifo(FIFO_NONE, 0n, 0n, 0n);
     }
     if (event.type === 'LoanDrawn') deltas.push([this.metric(touches(`loan|${event.loanId}`)), 1n]);
+    if (event.type === 'MiningOutputReceived') deltas.push([this.metric(FLOWS.mined), event.btc]);
+    if (event.type === 'BtcSold') deltas.push([this.metric(FLOWS.sold), event.btc]);
+    if (event.type === 'CollateralLiquidated') deltas.push([this.metric(FLOWS.liquidated), event.btc]);
+    if (event.type === 'BtcTransferred') deltas.push([this.metric(FLOWS.transferredOut), event.btc + event.feeBtc], [this.metric(FLOWS.transferredIn), event.btc]);
     for (const [metric, delta] of deltas) {
       this.deltaMetric.push(metric);
       this.deltaValue.push(delta);
@@ -240,6 +270,19 @@ export class BookProjection {
 
     if (event.type === 'BookOpened') this.name = event.name;
     if (event.type === 'BtcPriceObserved') this.addPrice({ effectiveAt: event.effectiveAt, revision, usdPerBtc: event.usdPerBtc });
+    if (event.type === 'HoldingsReported') {
+      this.reports.push({
+        revision,
+        effectiveAt: event.effectiveAt,
+        periodStart: event.periodStart,
+        source: event.source,
+        btc: event.btc,
+        pledgedBtc: event.pledgedBtc ?? null,
+        minedBtc: event.minedBtc ?? null,
+        soldBtc: event.soldBtc ?? null,
+      });
+    }
+    if (event.type === 'ReconciliationToleranceSet') this.tolerances.push({ revision, btc: event.btc });
     if (event.type === 'LoanDrawn') this.loans.set(event.loanId, { terms: loanTerms(event), revision });
   }
 
@@ -264,6 +307,8 @@ export class BookProjection {
       prices: [...this.prices],
       latePrices: [...this.latePrices],
       loans: [...this.loans],
+      reports: [...this.reports],
+      tolerances: [...this.tolerances],
       sums: this.sums.toSnapshot(),
     };
   }
@@ -289,6 +334,8 @@ export class BookProjection {
     projection.prices = [...snapshot.prices];
     projection.latePrices = [...snapshot.latePrices];
     for (const [loanId, loan] of snapshot.loans) projection.loans.set(loanId, loan);
+    projection.reports = [...snapshot.reports];
+    projection.tolerances = [...snapshot.tolerances];
     projection.sums = BitemporalSums.fromSnapshot(snapshot.sums);
     return projection;
   }
@@ -394,7 +441,7 @@ export class BookProjection {
    * amount, in effective order (ties by revision). Their amounts add up to the weighted sum.
    */
   contributions(weightOf: (balanceKey: string) => bigint, asOf: number, v: number): EventContribution[] {
-    const weights = this.metricNames.map((name) => (name.includes('|') && !name.startsWith('touch|') && !name.startsWith('fifo|') ? weightOf(name) : 0n));
+    const weights = this.metricNames.map((name) => (/^(touch|fifo|flow)\|/.test(name) ? 0n : weightOf(name)));
     const found: EventContribution[] = [];
     const end = Math.min(v, this.recordedAt.length);
     for (let revision = 0; revision < end; revision++) {
@@ -412,6 +459,10 @@ export class BookProjection {
     return found.sort((a, b) => a.effectiveAt - b.effectiveAt || a.revision - b.revision);
   }
 
+  eventIdAt(revision: number): string {
+    return this.eventIds[revision]!;
+  }
+
   /** Who an event is, for explanations and listings. */
   eventAt(revision: number, amount: bigint): EventContribution {
     return {
@@ -422,6 +473,22 @@ export class BookProjection {
       recordedAt: this.recordedAt[revision]!,
       amount,
     };
+  }
+
+  /** Reports known and live at version v, in effective order (ties: revision). */
+  reportsAt(v: number): ReportRecord[] {
+    return this.reports.filter((r) => this.liveAt(r.revision, v)).sort((a, b) => a.effectiveAt - b.effectiveAt || a.revision - b.revision);
+  }
+
+  /** The reconciliation tolerance in force at version v (the last live setting), if any was set. */
+  toleranceAt(v: number): bigint | undefined {
+    for (let i = this.tolerances.length - 1; i >= 0; i--) if (this.liveAt(this.tolerances[i]!.revision, v)) return this.tolerances[i]!.btc;
+    return undefined;
+  }
+
+  /** A flow's total over events effective in (after, through], known at v. */
+  flow(kind: FlowKind, after: number, through: number, v: number): bigint {
+    return this.sum(FLOWS[kind], v, through) - this.sum(FLOWS[kind], v, after);
   }
 
   /** The raw figures at (asOf, v): sums and terms, before any rounding or formatting. */

@@ -1,6 +1,7 @@
 import * as E from 'fp-ts/Either';
 import { formatBtc, formatUsd } from '@treasury/domain';
 import { explainFigure, explanationView } from '../explain/explain-figure';
+import { reconciliation, reconciliationView } from '../reports/reconciliation';
 import { RecordedBook } from '../testing/recorded-book';
 import type { BookProjection } from './book-projection';
 import { positionFrom, positionView } from './position';
@@ -242,5 +243,51 @@ describe('position: loans, LTV, leverage and liquidity', () => {
 
   it('a loan does not appear before it is drawn', () => {
     expect(positionAt(loanBook(), '2026-02-02T12:00:00Z', NOW).loans).toEqual({});
+  });
+});
+
+describe('reconciliation against published figures', () => {
+  const book = () => {
+    const b = new RecordedBook();
+    b.record('2026-01-01T00:00:00Z', 'open-book', { name: 'Rec', effectiveAt: '2026-01-01T00:00:00Z' });
+    b.record('2026-01-31T01:00:00Z', 'record-mining-output', { effectiveAt: '2026-01-31T00:00:00Z', wallet: 'cold', btc: '496.35', usdPerBtc: '84000.00' });
+    b.record('2026-01-31T02:00:00Z', 'record-btc-sale', { effectiveAt: '2026-01-31T01:00:00Z', wallet: 'cold', btc: '50', proceedsUsd: '4200000.00' });
+    // Published: 446.4 held (ledger 446.35: within 0.1), mined 496.35 (exact), sold 50.3 (0.3 off: flagged).
+    b.record('2026-02-05T00:00:00Z', 'record-reported-holdings', { effectiveAt: '2026-01-31T23:59:59Z', btc: '446.4', minedBtc: '496.35', soldBtc: '50.3', source: 'operational-update' });
+    // A custodian statement a day later: 440 held, 6.35 short of the ledger.
+    b.record('2026-02-06T00:00:00Z', 'record-reported-holdings', { effectiveAt: '2026-02-01T00:00:00Z', btc: '440', source: 'custodian-statement' });
+    return b;
+  };
+  const at = (b: RecordedBook, knownAt: string) => {
+    const projection = b.projection();
+    return reconciliationView(reconciliation(projection, projection.versionAt(Date.parse(knownAt))), (r) => b.events[r]!.eventId);
+  };
+
+  it('lists each report beside the ledger for the same date and period, flagged beyond 0.1 BTC by default', () => {
+    const result = at(book(), NOW);
+    expect(result.toleranceBtc).toBe('0.10000000');
+    expect(result.flagged).toBe(2);
+    expect(result.reports[0]).toMatchObject({
+      asOf: '2026-01-31T23:59:59.000Z',
+      periodStart: '2026-01-01T00:00:00.000Z',
+      source: 'operational-update',
+      flagged: true,
+      btc: { reported: '446.40000000', ledger: '446.35000000', difference: '0.05000000', flagged: false },
+      minedBtc: { reported: '496.35000000', ledger: '496.35000000', difference: '0.00000000', flagged: false },
+      soldBtc: { reported: '50.30000000', ledger: '50.00000000', difference: '0.30000000', flagged: true },
+      pledgedBtc: null,
+    });
+    expect(result.reports[1]).toMatchObject({ source: 'custodian-statement', flagged: true, btc: { difference: '-6.35000000', flagged: true } });
+  });
+
+  it('uses the tolerance in force as known then, and forgets a reversed report', () => {
+    const b = book();
+    b.record('2026-02-10T00:00:00Z', 'set-reconciliation-tolerance', { btc: '0.5' });
+    const [custodian] = b.events.filter((e) => e.event.type === 'HoldingsReported').slice(1).map((e) => e.eventId);
+    b.record('2026-02-11T00:00:00Z', 'reverse-event', { eventId: custodian, reason: 'statement for another entity' });
+    const now = at(b, NOW);
+    expect([now.toleranceBtc, now.flagged, now.reports.length, now.reports[0]!.soldBtc!.flagged]).toEqual(['0.50000000', 0, 1, false]);
+    const before = at(b, '2026-02-09T00:00:00Z');
+    expect([before.toleranceBtc, before.flagged, before.reports.length]).toEqual(['0.10000000', 2, 2]);
   });
 });

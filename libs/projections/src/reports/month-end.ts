@@ -1,0 +1,61 @@
+import { formatBtc, formatInstant, formatRatio, formatUsd } from '@treasury/domain';
+import type { BookProjection } from '../book/book-projection';
+import { positionFrom } from '../book/position';
+
+/** A calendar month in UTC, as "YYYY-MM". */
+const MONTH = /^(\d{4})-(0[1-9]|1[0-2])$/;
+export const MAX_REPORT_MONTHS = 1_200;
+
+export const parseMonth = (text: string): { year: number; month: number } | undefined => {
+  const match = MONTH.exec(text);
+  return match === null ? undefined : { year: Number(match[1]), month: Number(match[2]) };
+};
+
+/** The months from `from` to `to` inclusive with their first and last millisecond; undefined when too many. */
+export const monthsBetween = (from: { year: number; month: number }, to: { year: number; month: number }) => {
+  const months: Array<{ label: string; start: number; end: number }> = [];
+  for (let index = from.year * 12 + from.month - 1; index <= to.year * 12 + to.month - 1; index++) {
+    if (months.length === MAX_REPORT_MONTHS) return undefined;
+    const year = Math.floor(index / 12);
+    const month = index % 12;
+    months.push({ label: `${year}-${String(month + 1).padStart(2, '0')}`, start: Date.UTC(year, month, 1), end: Date.UTC(year, month + 1, 1) - 1 });
+  }
+  return months;
+};
+
+/**
+ * One row per month, as known at version v: the BTC roll-forward (opening + mined − sold − liquidated
+ * − transferred out + transferred in = closing, where out − in is the network fees) and the month-end
+ * position. `rollforwardCheckBtc` is closing minus the roll-forward: zero unless the ledger is broken.
+ */
+export const monthEndReport = (projection: BookProjection, months: ReadonlyArray<{ label: string; start: number; end: number }>, v: number) =>
+  months.map(({ label, start, end }) => {
+    const opening = positionFrom(projection.raw(start - 1, v));
+    const closing = positionFrom(projection.raw(end, v));
+    const flow = (kind: Parameters<BookProjection['flow']>[0]) => projection.flow(kind, start - 1, end, v);
+    const mined = flow('mined');
+    const sold = flow('sold');
+    const liquidated = flow('liquidated');
+    const out = flow('transferredOut');
+    const inflow = flow('transferredIn');
+    const check = closing.holdings.btc - (opening.holdings.btc + mined - sold - liquidated - out + inflow);
+    return {
+      month: label,
+      asOf: formatInstant(end),
+      openingBtc: formatBtc(opening.holdings.btc),
+      minedBtc: formatBtc(mined),
+      soldBtc: formatBtc(sold),
+      liquidatedBtc: formatBtc(liquidated),
+      transferredOutBtc: formatBtc(out),
+      transferredInBtc: formatBtc(inflow),
+      closingBtc: formatBtc(closing.holdings.btc),
+      rollforwardCheckBtc: formatBtc(check),
+      pledgedBtc: formatBtc(closing.holdings.pledgedBtc),
+      usdPerBtc: closing.price === null ? null : formatUsd(closing.price.usdPerBtc),
+      cashUsd: formatUsd(closing.cash.totalUsd),
+      totalDebtUsd: formatUsd(closing.leverage.totalDebtUsd),
+      debtToAssets: closing.leverage.debtToAssets === null ? null : formatRatio(closing.leverage.debtToAssets),
+      availableLiquidityUsd: closing.liquidity.availableLiquidityUsd === null ? null : formatUsd(closing.liquidity.availableLiquidityUsd),
+    };
+  });
+export type MonthEndRow = ReturnType<typeof monthEndReport>[number];
