@@ -1,0 +1,89 @@
+import { createHash } from 'node:crypto';
+import * as E from 'fp-ts/Either';
+import * as t from 'io-ts';
+import { BookCommandService, CommandError } from '@treasury/application';
+import { BookId, FieldError, toFieldErrors } from '@treasury/domain';
+
+/** One line of an import file: a command for a book, as the HTTP API takes it. */
+const ImportLine = t.intersection([
+  t.type({ book: BookId, command: t.string, body: t.UnknownRecord }),
+  t.partial({ idempotencyKey: t.string, actor: t.string }),
+]);
+
+export interface ImportSummary {
+  readonly lines: number;
+  readonly appended: number;
+  /** Lines already imported before (same idempotency key and body): nothing appended again. */
+  readonly replayed: number;
+  readonly failed?: { readonly line: number; readonly message: string };
+}
+
+const describe = (error: CommandError): string => {
+  switch (error._tag) {
+    case 'InvalidCommand':
+      return `invalid: ${error.errors.map((e: FieldError) => `${e.path} ${e.message}`).join('; ')}`;
+    case 'RuleViolated':
+      return `refused (${error.code}): ${error.detail}`;
+    case 'UnknownCommand':
+      return `unknown command "${error.command}"`;
+    case 'BookNotFound':
+      return 'the book has not been opened (open-book first)';
+    case 'BookAlreadyOpen':
+      return 'the book is already open';
+    case 'IdempotencyKeyReused':
+      return `idempotency key "${error.key}" was used before for a different command`;
+    case 'RevisionMismatch':
+      return `revision mismatch (expected ${error.expected}, book at ${error.actual})`;
+    case 'StoreFailure':
+      return `event store failure: ${error.message}`;
+  }
+};
+
+/**
+ * Runs an import file's commands in order through the same service as the API. Each line gets an
+ * idempotency key from its content (and how many identical lines came before), so re-running a file
+ * after fixing a bad line appends only what is new. The first bad line stops the import; everything
+ * before it stays written.
+ */
+export const importLines = async (
+  service: BookCommandService,
+  text: string,
+  options: { readonly actor: string; readonly onProgress?: (done: number, total: number) => void },
+): Promise<ImportSummary> => {
+  const lines = text.split(/\r?\n/);
+  const total = lines.filter((line) => line.trim() !== '').length;
+  const seen = new Map<string, number>();
+  let appended = 0;
+  let replayed = 0;
+  let done = 0;
+  for (const [index, raw] of lines.entries()) {
+    const lineNumber = index + 1;
+    if (raw.trim() === '') continue;
+    const fail = (message: string): ImportSummary => ({ lines: total, appended, replayed, failed: { line: lineNumber, message } });
+    let json: unknown;
+    try {
+      json = JSON.parse(raw);
+    } catch (error) {
+      return fail(`not JSON: ${(error as Error).message}`);
+    }
+    const decoded = ImportLine.decode(json);
+    if (E.isLeft(decoded)) return fail(`not an import line: ${toFieldErrors(decoded.left).map((e) => `${e.path.replace(/^\d+\.?/, '') || '(line)'} ${e.message}`).join('; ')}`);
+    const line = decoded.right;
+    const digest = createHash('sha256').update(raw.trim()).digest('hex').slice(0, 32);
+    const occurrence = (seen.get(digest) ?? 0) + 1;
+    seen.set(digest, occurrence);
+    const result = await service.execute({
+      bookId: line.book,
+      command: line.command,
+      body: line.body,
+      actor: line.actor ?? options.actor,
+      idempotencyKey: line.idempotencyKey ?? `import:${digest}:${occurrence}`,
+    })();
+    if (E.isLeft(result)) return fail(describe(result.left));
+    if (result.right.replayed) replayed += 1;
+    else appended += 1;
+    done += 1;
+    options.onProgress?.(done, total);
+  }
+  return { lines: total, appended, replayed };
+};

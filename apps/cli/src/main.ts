@@ -1,0 +1,116 @@
+import 'reflect-metadata';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import * as E from 'fp-ts/Either';
+import { BookCommandService, NoProjectionSnapshots, PositionProjector, PositionQueries, RandomIds, SystemClock } from '@treasury/application';
+import { EventStore } from '@treasury/event-store';
+import { EsdbEventStore } from '@treasury/event-store-esdb';
+import { SqliteEventStore } from '@treasury/event-store-sqlite';
+import { monthsBetween } from '@treasury/projections';
+import { configFromEnv } from '../../api/src/config/app-config';
+import { ImportSummary, importLines } from './import-commands';
+import { ProgressBar } from './progress';
+import { textTable } from './text-table';
+
+const USAGE = `usage:
+  npm run cli -- import <file.jsonl>   run a JSON Lines file of commands against the configured store
+  npm run demo                         load the example book into ./data/demo.db and print its reports
+Environment as for the server: TREASURY_DB, EVENT_STORE, EVENTSTORE_CONNECTION_STRING; CLI_ACTOR (default "cli").`;
+
+const EXAMPLE = join(__dirname, '..', '..', '..', '..', 'apps', 'cli', 'examples', 'seed-miner.jsonl');
+const DEMO_DB = './data/demo.db';
+
+const openStore = (env: NodeJS.ProcessEnv): EventStore => {
+  const config = configFromEnv(env);
+  if (E.isLeft(config)) throw new Error(config.left);
+  const { eventStore } = config.right;
+  return eventStore.kind === 'sqlite' ? new SqliteEventStore(eventStore.path) : new EsdbEventStore(eventStore.connectionString);
+};
+
+const runImport = async (store: EventStore, file: string, actor: string): Promise<ImportSummary> => {
+  const text = readFileSync(file, 'utf8');
+  const service = new BookCommandService(store, new SystemClock(), new RandomIds());
+  const total = text.split(/\r?\n/).filter((line) => line.trim() !== '').length;
+  const bar = new ProgressBar(total);
+  const summary = await importLines(service, text, { actor, onProgress: (done) => bar.update(done) });
+  bar.finish();
+  console.log(`${file}: ${summary.lines} lines, ${summary.appended} commands appended, ${summary.replayed} already imported (replayed, nothing appended)`);
+  if (summary.failed !== undefined) {
+    console.error(`line ${summary.failed.line}: ${summary.failed.message}`);
+    console.error(`stopped at line ${summary.failed.line}; the ${summary.appended + summary.replayed} lines before it are written. Fix the line and run the import again: imported lines are not appended twice.`);
+  }
+  return summary;
+};
+
+const demo = async (): Promise<number> => {
+  // A fresh demo database every run, so the output is always the same.
+  for (const path of [DEMO_DB, `${DEMO_DB}-wal`, `${DEMO_DB}-shm`, `${DEMO_DB}.projection`]) if (existsSync(path)) rmSync(path);
+  const store = openStore({ ...process.env, EVENT_STORE: 'sqlite', TREASURY_DB: DEMO_DB });
+  try {
+    const summary = await runImport(store, EXAMPLE, 'demo');
+    if (summary.failed !== undefined) return 1;
+    const clock = new SystemClock();
+    const projector = new PositionProjector(store, new NoProjectionSnapshots());
+    const started = await projector.start()();
+    if (E.isLeft(started)) throw started.left;
+    const queries = new PositionQueries(projector, clock, () => started.right.checkpoint);
+    const report = await queries.monthEnd('seed-miner', { months: monthsBetween({ year: 2025, month: 7 }, { year: 2026, month: 2 })! })();
+    const reconciled = await queries.reconciliation('seed-miner', {})();
+    await projector.stop();
+    if (E.isLeft(report) || E.isLeft(reconciled)) throw new Error('the demo book could not be read back');
+    console.log('\nMonth-end report, seed-miner (BTC; USD; as known now)\n');
+    console.log(
+      textTable(
+        [['month', 'month'], ['opening', 'openingBtc'], ['mined', 'minedBtc'], ['sold', 'soldBtc'], ['closing', 'closingBtc'], ['pledged', 'pledgedBtc'], ['price', 'usdPerBtc'], ['cash', 'cashUsd'], ['debt', 'totalDebtUsd'], ['debt/assets', 'debtToAssets'], ['available liquidity', 'availableLiquidityUsd']],
+        report.right.months,
+      ),
+    );
+    console.log(`\nReconciliation against the published month-end figures (tolerance ${reconciled.right.toleranceBtc} BTC)\n`);
+    console.log(
+      textTable(
+        [['as of', 'asOf'], ['source', 'source'], ['held (published)', 'reported'], ['held (ledger)', 'ledger'], ['difference', 'difference'], ['mined diff', 'mined'], ['sold diff', 'sold'], ['flagged', 'flagged']],
+        reconciled.right.reports.map((r) => ({
+          asOf: r.asOf.slice(0, 10),
+          source: r.source,
+          reported: r.btc?.reported,
+          ledger: r.btc?.ledger,
+          difference: r.btc?.difference,
+          mined: r.minedBtc?.difference ?? null,
+          sold: r.soldBtc?.difference ?? null,
+          flagged: r.flagged ? 'yes' : 'no',
+        })),
+      ),
+    );
+    console.log(`\nThe demo book is in ${DEMO_DB}: TREASURY_DB=${DEMO_DB} npm start, then e.g. GET /v1/books/seed-miner/position?asOf=2026-02-28T23:59:59Z`);
+    return 0;
+  } finally {
+    await store.close();
+  }
+};
+
+const main = async (argv: ReadonlyArray<string>): Promise<number> => {
+  const [command, file] = argv;
+  if (command === 'demo') return demo();
+  if (command === 'import' && file !== undefined) {
+    if (!existsSync(file)) {
+      console.error(`no such file: ${file}`);
+      return 2;
+    }
+    const store = openStore(process.env);
+    try {
+      return (await runImport(store, file, process.env.CLI_ACTOR ?? 'cli')).failed === undefined ? 0 : 1;
+    } finally {
+      await store.close();
+    }
+  }
+  console.error(USAGE);
+  return 2;
+};
+
+main(process.argv.slice(2)).then(
+  (code) => process.exit(code),
+  (error: unknown) => {
+    console.error(`treasury-engine: ${error instanceof Error ? error.message : String(error)}`);
+    process.exit(1);
+  },
+);
