@@ -168,6 +168,12 @@ describe('position queries over HTTP', () => {
       expect(docs.body.paths[path].get.parameters.map((p: { name: string }) => p.name)).toEqual(expect.arrayContaining(['bookId', 'knownAt', 'minPosition']));
     }
     expect(docs.body.paths['/v1/admin/projections/rebuild'].post).toBeDefined();
+    for (const path of ['/v1/books/{bookId}/events.jsonl', '/v1/books/{bookId}/events.csv', '/v1/events/{eventId}', '/v1/books/{bookId}/verify', '/v1/books/{bookId}/position/explain', '/v1/books/{bookId}/reports/month-end', '/v1/books/{bookId}/reconciliation']) {
+      expect([path, docs.body.paths[path]?.get?.operationId]).toEqual([path, expect.any(String)]);
+    }
+    expect(docs.body.paths['/v1/books/{bookId}/events'].get.parameters.map((p: { name: string }) => p.name)).toEqual(
+      expect.arrayContaining(['type', 'effectiveFrom', 'effectiveTo', 'recordedFrom', 'recordedTo', 'actor', 'reference', 'loanId', 'wallet']),
+    );
   });
 
   it('answers the same after a restart (from its snapshot), after a rebuild, and with no snapshot at all', async () => {

@@ -1,6 +1,6 @@
 import * as t from 'io-ts';
 import { ClosedObjectType, JsonSchema, bookCommandCodecs, bookEventCodecs, schemaOf } from '@treasury/domain';
-import { MAX_EVENTS_PAGE } from '@treasury/application';
+import { EVENTS_SCAN_BUDGET, MAX_EVENTS_PAGE } from '@treasury/application';
 import { MAX_SERIES_POINTS, SERIES_STEPS } from '@treasury/projections';
 
 /**
@@ -85,6 +85,18 @@ const knownAtAndFreshness = [
   },
 ];
 
+const eventFilters = [
+  { name: 'type', in: 'query', schema: { type: 'string' }, description: `Event types, comma-separated: ${Object.keys(bookEventCodecs).join(', ')}.` },
+  instantQuery('effectiveFrom', 'effectiveAt >= this.'),
+  instantQuery('effectiveTo', 'effectiveAt <= this.'),
+  instantQuery('recordedFrom', 'recordedAt >= this.'),
+  instantQuery('recordedTo', 'recordedAt <= this.'),
+  { name: 'actor', in: 'query', schema: { type: 'string' }, description: 'Who issued the command (X-Actor).' },
+  { name: 'reference', in: 'query', schema: { type: 'string' }, description: "The command's reference." },
+  { name: 'loanId', in: 'query', schema: { type: 'string' } },
+  { name: 'wallet', in: 'query', schema: { type: 'string' }, description: 'wallet, fromWallet or toWallet.' },
+];
+
 const positionResponses = (description: string) => ({
   '200': { description, content: { 'application/json': { schema: { type: 'object' } } } },
   '400': problemResponse('Invalid query parameter, or more results than the limit.'),
@@ -105,19 +117,68 @@ export const openApiDocument = () => ({
     '/v1/books/{bookId}/events': {
       get: {
         operationId: 'listEvents',
-        summary: "A book's events in recorded order, with metadata",
-        tags: ['queries'],
+        summary: "A book's events in recorded order, filtered, with metadata and reversal links",
+        tags: ['audit'],
         parameters: [
           bookIdParameter,
           { name: 'after', in: 'query', schema: { type: 'integer', minimum: 0 }, description: 'Revision cursor: the `next` of the previous page.' },
           { name: 'limit', in: 'query', schema: { type: 'integer', minimum: 1, maximum: MAX_EVENTS_PAGE, default: MAX_EVENTS_PAGE } },
+          ...eventFilters,
         ],
         responses: {
-          '200': { description: 'A page of events; `next` is null on the last page.', content: { 'application/json': { schema: { $ref: '#/components/schemas/EventsPage' } } } },
+          '200': {
+            description: `A page of events; a page scans at most ${EVENTS_SCAN_BUDGET} events, so it may hold fewer than \`limit\`: follow \`next\` until it is null.`,
+            content: { 'application/json': { schema: { $ref: '#/components/schemas/EventsPage' } } },
+          },
           '400': problemResponse('Invalid query parameter.'),
           '404': problemResponse('Book not opened.'),
         },
       },
+    },
+    '/v1/books/{bookId}/events.jsonl': {
+      get: { operationId: 'exportEventsJsonl', summary: 'Every matching event as JSON Lines (streamed)', tags: ['audit'], parameters: [bookIdParameter, ...eventFilters], responses: { '200': { description: 'application/x-ndjson, one event view per line' }, '400': problemResponse('Invalid filter.'), '404': problemResponse('Book not opened.') } },
+    },
+    '/v1/books/{bookId}/events.csv': {
+      get: { operationId: 'exportEventsCsv', summary: 'Every matching event as CSV (streamed)', tags: ['audit'], parameters: [bookIdParameter, ...eventFilters], responses: { '200': { description: 'text/csv: revision, position, eventId, type, effectiveAt, recordedAt, actor, commandId, reference, reverses, reversedBy, hash, data (JSON)' }, '400': problemResponse('Invalid filter.'), '404': problemResponse('Book not opened.') } },
+    },
+    '/v1/events/{eventId}': {
+      get: { operationId: 'getEvent', summary: 'One event by id, with its book, metadata, hash and previous hash', tags: ['audit'], parameters: [{ name: 'eventId', in: 'path', required: true, schema: { type: 'string', format: 'uuid' } }], responses: { '200': { description: 'The event.' }, '404': problemResponse('No book holds this event.') } },
+    },
+    '/v1/books/{bookId}/verify': {
+      get: { operationId: 'verifyBook', summary: "Recompute the book's SHA-256 hash chain from its first event", tags: ['audit'], parameters: [bookIdParameter], responses: { '200': { description: '`ok`, `checked`, `firstBroken` (event, revision, reason) or null, `lastHash`.' }, '404': problemResponse('Book not opened.') } },
+    },
+    '/v1/books/{bookId}/position/explain': {
+      get: {
+        operationId: 'explainFigure',
+        summary: 'The events behind one figure of the position, with contributions and running totals',
+        tags: ['audit'],
+        parameters: [
+          bookIdParameter,
+          { name: 'figure', in: 'query', required: true, schema: { type: 'string', example: 'loans.btc-loan-2025.outstandingUsd' }, description: 'A figure path of the position.' },
+          instantQuery('asOf', 'Default now.'),
+          ...knownAtAndFreshness,
+          { name: 'after', in: 'query', schema: { type: 'integer', minimum: 0 }, description: 'Contributions already read (the `next` of the previous page).' },
+          { name: 'limit', in: 'query', schema: { type: 'integer', minimum: 1, maximum: 10000, default: 10000 } },
+        ],
+        responses: positionResponses('kind sum (contributions), observation (source event) or formula (inputs).'),
+      },
+    },
+    '/v1/books/{bookId}/reports/month-end': {
+      get: {
+        operationId: 'monthEndReport',
+        summary: 'Per month: BTC opening, mined, sold, liquidated, transferred out/in, closing, pledged, price, cash, debt, debt-to-assets, available liquidity',
+        tags: ['reports'],
+        parameters: [
+          bookIdParameter,
+          { name: 'from', in: 'query', required: true, schema: { type: 'string', pattern: '^\\d{4}-\\d{2}$', example: '2025-07' } },
+          { name: 'to', in: 'query', required: true, schema: { type: 'string', pattern: '^\\d{4}-\\d{2}$', example: '2026-01' } },
+          ...knownAtAndFreshness,
+        ],
+        responses: positionResponses('One row per calendar month (UTC).'),
+      },
+    },
+    '/v1/books/{bookId}/reconciliation': {
+      get: { operationId: 'reconciliation', summary: "Every published report beside the ledger's figures for the same date, flagged beyond the tolerance", tags: ['reports'], parameters: [bookIdParameter, ...knownAtAndFreshness], responses: positionResponses('Reports with reported, ledger, difference and flagged per figure.') },
     },
     '/v1/books/{bookId}/position': {
       get: {
@@ -227,7 +288,9 @@ export const openApiDocument = () => ({
           effectiveAt: { type: 'string', format: 'date-time' },
           recordedAt: { type: 'string', format: 'date-time' },
           data: { oneOf: Object.values(bookEventCodecs).map((codec) => toSchema(codec)) },
-          metadata: { type: 'object' },
+          metadata: { type: 'object', description: 'recorded metadata: command, commandId, actor, correlationId, causationId, previousHash, hash, and idempotencyKey, requestHash, reference when given' },
+          reverses: { type: ['string', 'null'], description: 'For an EventReversed: the event it takes back.' },
+          reversedBy: { type: ['object', 'null'], description: 'The reversal that took this event back, as known now.' },
         },
       },
     },
