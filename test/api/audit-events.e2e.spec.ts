@@ -9,9 +9,7 @@ describe('audit queries over the log', () => {
   const id: Record<string, string> = {};
   const send = async (name: string, recordedAt: string, command: string, body: Record<string, unknown>, headers: Record<string, string> = {}) => {
     app.clock.set(recordedAt);
-    const response = await app.http.command('audit', command, body, headers);
-    if (response.status !== 201) throw new Error(`${command}: ${response.status} ${JSON.stringify(response.body)}`);
-    id[name] = response.body.events[0].eventId;
+    id[name] = (await app.http.accepted('audit', command, body, headers)).events[0].eventId;
   };
   const listed = async (query: string) => {
     const response = await app.http.get(`/v1/books/audit/events?${query}`);

@@ -9,11 +9,9 @@ import { startTestApp, TestApp } from '@treasury/test-support';
 describe('position queries over HTTP', () => {
   let app: TestApp;
   const ids: Record<string, string> = {};
-  const send = async (recordedAt: string, command: string, body: Record<string, unknown>) => {
+  const send = (recordedAt: string, command: string, body: Record<string, unknown>) => {
     app.clock.set(recordedAt);
-    const response = await app.http.command('fifo', command, body);
-    if (response.status !== 201) throw new Error(`${command}: ${response.status} ${JSON.stringify(response.body)}`);
-    return response.body;
+    return app.http.accepted('fifo', command, body);
   };
 
   beforeAll(async () => {

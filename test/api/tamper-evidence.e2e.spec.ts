@@ -7,11 +7,7 @@ describe('tamper evidence', () => {
   const ids: string[] = [];
   beforeAll(async () => {
     app = await startTestApp();
-    const send = async (command: string, body: Record<string, unknown>) => {
-      const response = await app.http.command('acme', command, body);
-      if (response.status !== 201) throw new Error(`${command}: ${response.status} ${JSON.stringify(response.body)}`);
-      ids.push(response.body.events[0].eventId);
-    };
+    const send = async (command: string, body: Record<string, unknown>) => ids.push((await app.http.accepted('acme', command, body)).events[0].eventId);
     await send('open-book', { name: 'Acme', effectiveAt: '2026-01-01T00:00:00Z' });
     await send('record-mining-output', { effectiveAt: '2026-01-31T00:00:00Z', wallet: 'cold', btc: '650.5', usdPerBtc: '90000.00' });
     await send('record-mining-output', { effectiveAt: '2026-02-28T00:00:00Z', wallet: 'cold', btc: '663.7', usdPerBtc: '85000.00' });

@@ -35,6 +35,13 @@ export class HttpClient {
     return this.post(`/v1/books/${bookId}/commands/${command}`, body, headers);
   }
 
+  /** A command that must be accepted (test set-up): the 201 body, or an error naming what refused it. */
+  async accepted(bookId: string, command: string, body: unknown, headers: Record<string, string> = {}) {
+    const response = await this.command(bookId, command, body, headers);
+    if (response.status !== 201) throw new Error(`${command}: ${response.status} ${JSON.stringify(response.body)}`);
+    return response.body;
+  }
+
   /** Every event of a book, following the pages. */
   async allEvents(bookId: string): Promise<ReadonlyArray<Record<string, unknown>>> {
     const events: Array<Record<string, unknown>> = [];
