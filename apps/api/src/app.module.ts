@@ -74,7 +74,11 @@ export class AppModule {
         useFactory: () => (config.projectionSnapshotPath === undefined ? new NoProjectionSnapshots() : new FileProjectionSnapshots(config.projectionSnapshotPath)),
       },
       { provide: BookCommandService, useFactory: (store: EventStore, clock: Clock, ids: IdGenerator) => new BookCommandService(store, clock, ids), inject: [EventStore, Clock, IdGenerator] },
-      { provide: BookEventsQuery, useFactory: (store: EventStore, projector: PositionProjector) => new BookEventsQuery(store, projector), inject: [EventStore, PositionProjector] },
+      {
+        provide: BookEventsQuery,
+        useFactory: (store: EventStore, projector: PositionProjector, commands: BookCommandService) => new BookEventsQuery(store, projector, () => commands.lastAcknowledgedPosition),
+        inject: [EventStore, PositionProjector, BookCommandService],
+      },
       {
         provide: EventFinder,
         useFactory: (store: EventStore, projector: PositionProjector, commands: BookCommandService) => new EventFinder(store, projector, () => commands.lastAcknowledgedPosition),

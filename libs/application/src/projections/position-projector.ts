@@ -39,7 +39,7 @@ export class PositionProjector {
   private subscription: EventSubscription | undefined;
   private foldedSinceSave = 0;
   private saving: Promise<void> = Promise.resolve();
-  private waiters = new Set<{ readonly position: bigint; readonly resolve: () => void }>();
+  private waiters = new Set<{ readonly position: bigint; readonly settle: (reached: boolean) => void }>();
   private failure: Error | undefined;
   private readonly saveEvery: number;
   private readonly readPage: number;
@@ -115,22 +115,23 @@ export class PositionProjector {
     );
   }
 
-  /** Resolves true once everything up to `position` is folded, false after `timeoutMs`. */
+  /**
+   * Resolves true once everything up to `position` is folded; false after `timeoutMs`, or at once if
+   * the projection has stopped on an event it cannot fold (it would never get there).
+   */
   waitFor(position: bigint, timeoutMs: number): Promise<boolean> {
     if (this.state.checkpoint >= position) return Promise.resolve(true);
+    if (this.failure !== undefined) return Promise.resolve(false);
     return new Promise((resolve) => {
       const waiter = {
         position,
-        resolve: () => {
+        settle: (reached: boolean) => {
           clearTimeout(timer);
           this.waiters.delete(waiter);
-          resolve(true);
+          resolve(reached);
         },
       };
-      const timer = setTimeout(() => {
-        this.waiters.delete(waiter);
-        resolve(false);
-      }, timeoutMs);
+      const timer = setTimeout(() => waiter.settle(false), timeoutMs);
       this.waiters.add(waiter);
     });
   }
@@ -170,6 +171,7 @@ export class PositionProjector {
       if (E.isLeft(applied)) {
         // Folding past an event we cannot read would give wrong figures: stop, and say why in every answer.
         this.failure = applied.left;
+        for (const waiter of this.waiters) waiter.settle(false);
         return;
       }
       this.foldedSinceSave += state.folded - before;
@@ -179,7 +181,7 @@ export class PositionProjector {
   }
 
   private release(): void {
-    for (const waiter of this.waiters) if (waiter.position <= this.state.checkpoint) waiter.resolve();
+    for (const waiter of this.waiters) if (waiter.position <= this.state.checkpoint) waiter.settle(true);
   }
 
   /** Saves the current state, one save at a time. A failed save only means a longer catch-up next start. */

@@ -91,10 +91,13 @@ export class BookEventsQuery {
   constructor(
     private readonly store: EventStore,
     private readonly projector: PositionProjector,
+    /** The last log position this process acknowledged: reversal links include this process's writes. */
+    private readonly acknowledged: () => bigint = () => 0n,
   ) {}
 
   list(bookId: string, options: { readonly after?: number; readonly limit: number; readonly filter?: EventFilter }): TE.TaskEither<EventsQueryError, EventsPage> {
     return async () => {
+      await this.projector.waitFor(this.acknowledged(), 5_000);
       const filter = options.filter ?? {};
       let from = options.after === undefined ? 0 : options.after + 1;
       const events: AuditedEvent[] = [];
