@@ -275,7 +275,7 @@ export class BookCommandService {
       }
       const { event, metadata } = decoded.right;
       evolve(entry.state, toRecorded(decoded.right));
-      entry.lastHash = metadata.hash;
+      entry.lastHash = metadata.hash ?? GENESIS_HASH;
       const key = metadata.idempotencyKey;
       if (key !== undefined && metadata.requestHash !== undefined) {
         const summary: AppendedEventSummary = { eventId: raw.eventId, type: event.type, effectiveAt: event.effectiveAt, recordedAt: metadata.recordedAt };

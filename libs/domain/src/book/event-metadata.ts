@@ -15,12 +15,16 @@ export const EventMetadata = closedObject(
     actor: t.string,
     correlationId: t.string,
     causationId: t.string,
-    /** Tamper evidence: the hash of the book's previous event (64 zeros for the first) ... */
-    previousHash: t.string,
-    /** ... and SHA-256 over this event's book, revision, id, type, data and metadata (less `hash`) with it. */
-    hash: t.string,
   },
   {
+    /**
+     * Tamper evidence: the hash of the book's previous event (64 zeros for the first) and SHA-256 over
+     * this event's book, revision, id, type, data and metadata (less `hash`). Every event the engine
+     * writes has both; they are optional here only so that a log written before the chain existed still
+     * reads (verify reports such events as missing-hash).
+     */
+    previousHash: t.string,
+    hash: t.string,
     idempotencyKey: t.string,
     /** SHA-256 of the command name and canonical body, to tell a replay from a key reused for another request. */
     requestHash: t.string,
