@@ -99,6 +99,8 @@ export const positionFrom = (raw: RawPosition): Position => {
     const accruedInterestUsd = interest.get(terms.loanId) ?? 0n;
     const outstandingUsd = principalUsd + accruedInterestUsd;
     const pledgedBtc = pledgedByLoan.get(terms.loanId) ?? 0n;
+    // A loan repaid and released is closed: it leaves the position (its history stays in the log).
+    if (outstandingUsd === 0n && pledgedBtc === 0n) continue;
     totalDebt += outstandingUsd;
     const ltv = price === null ? null : ltvOf(outstandingUsd, pledgedBtc, price.usdPerBtc);
     // Status compares exact products, not the rounded LTV, so a loan is never flagged by rounding.

@@ -198,7 +198,7 @@ describe('position: loans, LTV, leverage and liquidity', () => {
     expect([at.ltv, at.status]).toEqual(['0.850000', 'liquidatable']);
   });
 
-  it('interest accrues into outstanding; repaid in full the loan is repaid, then released it has no LTV', () => {
+  it('interest accrues into outstanding; repaid in full the loan is repaid, and once released it is closed', () => {
     const projection = loanBook();
     const accrued = positionAt(projection, '2026-02-06T06:00:00Z', NOW).loans['loan-1']!;
     expect([accrued.accruedInterestUsd, accrued.outstandingUsd, accrued.liquidationPriceUsd]).toEqual(['1000.00', '97000.00', '57058.82']);
@@ -207,7 +207,7 @@ describe('position: loans, LTV, leverage and liquidity', () => {
     // 96,000 drawn + 10,000 revenue - 97,000 repaid.
     expect(repaid.cash.totalUsd).toBe('9000.00');
     const released = positionAt(projection, '2026-02-08T12:00:00Z', NOW);
-    expect(released.loans['loan-1']).toMatchObject({ pledgedBtc: '0.00000000', ltv: null, status: 'repaid' });
+    expect(released.loans).toEqual({});
     expect(released.holdings.unencumberedBtc).toBe('3.00000000');
     expect(released.leverage).toEqual({ totalDebtUsd: '0.00', totalAssetsUsd: '178411.74', netDebtUsd: '-9000.00', debtToAssets: '0.000000', aggregateLtv: null });
   });
