@@ -26,7 +26,7 @@ describe('PositionProjector', () => {
   };
   const btcOf = (projector: PositionProjector) => projector.book('acme')?.raw(Date.parse('2026-02-01T00:00:00Z'), Number.MAX_SAFE_INTEGER).balances.get('unencumbered-btc|cold');
   const started = async (saveEvery = 2) => {
-    const projector = new PositionProjector(store, new FileProjectionSnapshots(snapshotPath()), { saveEvery, readPage: 3 });
+    const projector = new PositionProjector(store, new FileProjectionSnapshots(snapshotPath()), { saveEvery, minSaveIntervalMs: 0, readPage: 3 });
     const report = await projector.start()();
     if (E.isLeft(report)) throw report.left;
     return { projector, report: report.right };

@@ -7,8 +7,10 @@ import { ProjectionSnapshot, ProjectionSnapshots } from '../ports/projection-sna
 import { ProjectionState } from './projection-state';
 
 export interface ProjectorOptions {
-  /** Save a snapshot once this many events were folded since the last one (and on stop). */
+  /** Save a snapshot once this many events were folded since the last one (and on stop) ... */
   readonly saveEvery?: number;
+  /** ... but not more often than this: a save of a million-event book blocks for most of a second. */
+  readonly minSaveIntervalMs?: number;
   /** Page size when reading the log to catch up or rebuild. */
   readonly readPage?: number;
 }
@@ -25,6 +27,7 @@ export interface CatchUpReport {
 /** Small pages keep each page's decoded events short-lived (young garbage is cheap to collect). */
 const READ_PAGE = 1_000;
 const SAVE_EVERY = 100_000;
+const MIN_SAVE_INTERVAL_MS = 10 * 60_000;
 
 const toError = (error: unknown): Error => (error instanceof Error ? error : new Error(String(error)));
 
@@ -42,7 +45,9 @@ export class PositionProjector {
   private waiters = new Set<{ readonly position: bigint; readonly settle: (reached: boolean) => void }>();
   private failure: Error | undefined;
   private readonly saveEvery: number;
+  private readonly minSaveIntervalMs: number;
   private readonly readPage: number;
+  private lastSaveAt = Number.NEGATIVE_INFINITY;
 
   constructor(
     private readonly store: EventStore,
@@ -51,6 +56,7 @@ export class PositionProjector {
     private readonly now: () => number = () => performance.now(),
   ) {
     this.saveEvery = options.saveEvery ?? SAVE_EVERY;
+    this.minSaveIntervalMs = options.minSaveIntervalMs ?? MIN_SAVE_INTERVAL_MS;
     this.readPage = options.readPage ?? READ_PAGE;
   }
 
@@ -176,7 +182,7 @@ export class PositionProjector {
       }
       this.foldedSinceSave += state.folded - before;
       this.release();
-      if (this.foldedSinceSave >= this.saveEvery) void this.saveNow();
+      if (this.foldedSinceSave >= this.saveEvery && this.now() - this.lastSaveAt >= this.minSaveIntervalMs) void this.saveNow();
     });
   }
 
@@ -187,6 +193,7 @@ export class PositionProjector {
   /** Saves the current state, one save at a time. A failed save only means a longer catch-up next start. */
   private saveNow(): Promise<void> {
     this.foldedSinceSave = 0;
+    this.lastSaveAt = this.now();
     const snapshot = this.state.toSnapshot();
     this.saving = this.saving.then(async () => {
       const saved = await this.snapshots.save(snapshot)();
