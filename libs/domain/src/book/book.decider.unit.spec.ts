@@ -274,4 +274,30 @@ describe('book decider', () => {
       expect(refusalOf(book.when(reverse(book.eventIds[1]!)))).toMatchObject({ code: 'insufficient-cash' });
     });
   });
+
+  describe('reported holdings and the reconciliation tolerance', () => {
+    const reverse = (eventId: string) => command('reverse-event', { eventId, reason: 'statement withdrawn' });
+    const report = (body: Record<string, unknown>) => command('record-reported-holdings', { effectiveAt: '2026-01-31T23:59:59Z', btc: '7474.6', source: 'operational-update', ...body });
+
+    it('records a report, its period defaulting to the calendar month of its date', () => {
+      expect(eventsOf(given(open).when(report({ minedBtc: '496.35', soldBtc: '550.03' })))).toEqual([
+        { type: 'HoldingsReported', effectiveAt: at('2026-01-31T23:59:59Z'), btc: 747_460_000_000n, periodStart: at('2026-01-01T00:00:00Z'), source: 'operational-update', minedBtc: 49_635_000_000n, soldBtc: 55_003_000_000n },
+      ]);
+      expect(eventsOf(given(open).when(report({ periodStart: '2025-12-15T00:00:00Z' })))[0]).toMatchObject({ periodStart: at('2025-12-15T00:00:00Z') });
+    });
+
+    it('refuses a period starting after the report, pledged BTC above the holdings and an unknown source', () => {
+      expect(refusalOf(given(open).when(report({ periodStart: '2026-02-01T00:00:00Z' })))).toMatchObject({ _tag: 'InvalidCommand', errors: [{ path: 'periodStart' }] });
+      expect(refusalOf(given(open).when(report({ pledgedBtc: '7474.7' })))).toMatchObject({ _tag: 'InvalidCommand', errors: [{ path: 'pledgedBtc' }] });
+      expect(() => report({ source: 'press' })).toThrow(/source/);
+    });
+
+    it('sets the tolerance from when it is recorded, and both can be reversed', () => {
+      const book = given(open, report({}));
+      expect(eventsOf(book.when(command('set-reconciliation-tolerance', { btc: '0.5' }), at('2026-02-10T00:00:00Z')))).toEqual([
+        { type: 'ReconciliationToleranceSet', effectiveAt: at('2026-02-10T00:00:00Z'), btc: 50_000_000n },
+      ]);
+      expect(eventsOf(book.when(reverse(book.eventIds[1]!)))).toMatchObject([{ type: 'EventReversed', eventId: book.eventIds[1] }]);
+    });
+  });
 });
