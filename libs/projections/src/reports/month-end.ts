@@ -28,21 +28,24 @@ export const monthsBetween = (from: { year: number; month: number }, to: { year:
  * − transferred out + transferred in = closing, where out − in is the network fees) and the month-end
  * position. `rollforwardCheckBtc` is closing minus the roll-forward: zero unless the ledger is broken.
  */
-export const monthEndReport = (projection: BookProjection, months: ReadonlyArray<{ label: string; start: number; end: number }>, v: number) =>
-  months.map(({ label, start, end }) => {
-    const opening = positionFrom(projection.raw(start - 1, v));
+export const monthEndReport = (projection: BookProjection, months: ReadonlyArray<{ label: string; start: number; end: number }>, v: number) => {
+  // Each month opens where the previous one closed (the months are consecutive): one position per boundary.
+  let opening = months[0] === undefined ? undefined : positionFrom(projection.raw(months[0].start - 1, v));
+  return months.map(({ label, start, end }) => {
     const closing = positionFrom(projection.raw(end, v));
+    const openingBtc = opening!.holdings.btc;
+    opening = closing;
     const flow = (kind: Parameters<BookProjection['flow']>[0]) => projection.flow(kind, start - 1, end, v);
     const mined = flow('mined');
     const sold = flow('sold');
     const liquidated = flow('liquidated');
     const out = flow('transferredOut');
     const inflow = flow('transferredIn');
-    const check = closing.holdings.btc - (opening.holdings.btc + mined - sold - liquidated - out + inflow);
+    const check = closing.holdings.btc - (openingBtc + mined - sold - liquidated - out + inflow);
     return {
       month: label,
       asOf: formatInstant(end),
-      openingBtc: formatBtc(opening.holdings.btc),
+      openingBtc: formatBtc(openingBtc),
       minedBtc: formatBtc(mined),
       soldBtc: formatBtc(sold),
       liquidatedBtc: formatBtc(liquidated),
@@ -58,4 +61,5 @@ export const monthEndReport = (projection: BookProjection, months: ReadonlyArray
       availableLiquidityUsd: closing.liquidity.availableLiquidityUsd === null ? null : formatUsd(closing.liquidity.availableLiquidityUsd),
     };
   });
+};
 export type MonthEndRow = ReturnType<typeof monthEndReport>[number];
