@@ -152,14 +152,6 @@ export class BitemporalSums {
     return this.inOrder.effectiveAt.length + this.late.length;
   }
 
-  get lateCount(): number {
-    return this.late.length;
-  }
-
-  get timeRange(): { readonly min: number; readonly max: number } {
-    return { min: this.minTime, max: this.maxTime };
-  }
-
   /** Points must arrive with non-decreasing `known`. */
   add(point: Point): void {
     this.minTime = Math.min(this.minTime, point.effectiveAt);

@@ -4,7 +4,7 @@ import {
   balanceEffects,
   bookEventCodecs,
 } from '@treasury/domain';
-import { BitemporalSums, BitemporalSumsSnapshot, Point } from '../bitemporal/bitemporal-sums';
+import { BitemporalSums, BitemporalSumsSnapshot } from '../bitemporal/bitemporal-sums';
 import { Int64Column } from '../bitemporal/int64-column';
 import { lotCost, partialCost } from './fifo';
 import { LoanTerms, RawPosition, loanTerms } from './raw-position';
@@ -17,9 +17,12 @@ const FIFO = {
   proceeds: 'fifo|proceeds',
 } as const;
 
-/** BTC flows by kind, summed over effective-time windows for month-end reports. */
+/**
+ * BTC flows by kind, summed over effective-time windows for month-end reports. Mined BTC is exactly
+ * what FIFO acquires (every lot is a mining output), so it reads that metric rather than a copy.
+ */
 export const FLOWS = {
-  mined: 'flow|mined',
+  mined: FIFO.acquiredBtc,
   sold: 'flow|sold',
   liquidated: 'flow|liquidated',
   transferredOut: 'flow|transferred-out',
@@ -54,7 +57,6 @@ export interface LoanRecord {
 
 /** Everything a BookProjection holds, as typed arrays and small lists: what a snapshot stores. */
 export interface BookProjectionSnapshot {
-  readonly name: string | null;
   readonly metricNames: ReadonlyArray<string>;
   readonly touchIds: ReadonlyArray<readonly [metric: number, touch: number]>;
   readonly recordedAt: Float64Array;
@@ -148,14 +150,9 @@ export class BookProjection {
   /** Published figures to reconcile against, and the tolerance settings, in revision order (few). */
   private reports: ReportRecord[] = [];
   private tolerances: Array<{ readonly revision: number; readonly btc: bigint }> = [];
-  private name: string | undefined;
 
   get revision(): number {
     return this.recordedAt.length - 1;
-  }
-
-  get bookName(): string | undefined {
-    return this.name;
   }
 
   private touchOf(metric: number): number {
@@ -244,7 +241,11 @@ export class BookProjection {
       case 'BtcSold':
       case 'CollateralLiquidated':
         this.recordFifo(FIFO_DISPOSAL, event.btc, 0n, event.proceedsUsd);
-        deltas.push([this.metric(FIFO.disposedBtc), event.btc], [this.metric(FIFO.proceeds), event.proceedsUsd]);
+        deltas.push(
+          [this.metric(FIFO.disposedBtc), event.btc],
+          [this.metric(FIFO.proceeds), event.proceedsUsd],
+          [this.metric(event.type === 'BtcSold' ? FLOWS.sold : FLOWS.liquidated), event.btc],
+        );
         break;
       case 'BtcTransferred':
         // The network fee leaves the company: a disposal for no proceeds.
@@ -252,15 +253,15 @@ export class BookProjection {
           this.recordFifo(FIFO_DISPOSAL, event.feeBtc, 0n, 0n);
           deltas.push([this.metric(FIFO.disposedBtc), event.feeBtc], [this.metric(FIFO.proceeds), 0n]);
         } else this.recordFifo(FIFO_NONE, 0n, 0n, 0n);
+        deltas.push([this.metric(FLOWS.transferredOut), event.btc + event.feeBtc], [this.metric(FLOWS.transferredIn), event.btc]);
+        break;
+      case 'LoanDrawn':
+        this.recordFifo(FIFO_NONE, 0n, 0n, 0n);
+        deltas.push([this.metric(touches(`loan|${event.loanId}`)), 1n]);
         break;
       default:
         this.recordFifo(FIFO_NONE, 0n, 0n, 0n);
     }
-    if (event.type === 'LoanDrawn') deltas.push([this.metric(touches(`loan|${event.loanId}`)), 1n]);
-    if (event.type === 'MiningOutputReceived') deltas.push([this.metric(FLOWS.mined), event.btc]);
-    if (event.type === 'BtcSold') deltas.push([this.metric(FLOWS.sold), event.btc]);
-    if (event.type === 'CollateralLiquidated') deltas.push([this.metric(FLOWS.liquidated), event.btc]);
-    if (event.type === 'BtcTransferred') deltas.push([this.metric(FLOWS.transferredOut), event.btc + event.feeBtc], [this.metric(FLOWS.transferredIn), event.btc]);
     for (const [metric, delta] of deltas) {
       this.deltaMetric.push(metric);
       this.deltaValue.push(delta);
@@ -268,7 +269,6 @@ export class BookProjection {
     this.deltaStart.push(this.deltaMetric.length);
     if (deltas.length > 0) this.sums.add({ effectiveAt: event.effectiveAt, order: revision, known: revision, deltas });
 
-    if (event.type === 'BookOpened') this.name = event.name;
     if (event.type === 'BtcPriceObserved') this.addPrice({ effectiveAt: event.effectiveAt, revision, usdPerBtc: event.usdPerBtc });
     if (event.type === 'HoldingsReported') {
       this.reports.push({
@@ -289,7 +289,6 @@ export class BookProjection {
   toSnapshot(): BookProjectionSnapshot {
     const typeCode = new Map(EVENT_TYPES.map((type, code) => [type, code]));
     return {
-      name: this.name ?? null,
       metricNames: [...this.metricNames],
       touchIds: this.touchIds.flatMap((touch, metric) => (touch === undefined ? [] : [[metric, touch] as const])),
       recordedAt: Float64Array.from(this.recordedAt),
@@ -315,7 +314,6 @@ export class BookProjection {
 
   static fromSnapshot(snapshot: BookProjectionSnapshot): BookProjection {
     const projection = new BookProjection();
-    if (snapshot.name !== null) projection.name = snapshot.name;
     snapshot.metricNames.forEach((name) => projection.metric(name));
     for (const [metric, touch] of snapshot.touchIds) projection.touchIds[metric] = touch;
     projection.recordedAt = Array.from(snapshot.recordedAt);
@@ -569,4 +567,3 @@ export class BookProjection {
   }
 }
 
-export type { Point };
