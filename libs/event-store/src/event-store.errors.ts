@@ -14,3 +14,7 @@ export const storeUnavailable = (cause: unknown): EventStoreError => ({
   _tag: 'StoreUnavailable',
   message: cause instanceof Error ? cause.message : String(cause),
 });
+
+/** One sentence for a store error, for problem documents and logs. */
+export const storeErrorMessage = (error: EventStoreError): string =>
+  error._tag === 'StoreUnavailable' ? error.message : `unexpected revision on ${error.stream} (expected ${error.expected}, found ${error.actual})`;

@@ -1,6 +1,6 @@
 import { Controller, Get } from '@nestjs/common';
 import * as E from 'fp-ts/Either';
-import { EventStore } from '@treasury/event-store';
+import { EventStore, storeErrorMessage } from '@treasury/event-store';
 import { ProblemException, problem } from '../http/problem';
 
 @Controller('health')
@@ -12,7 +12,7 @@ export class HealthController {
   async health() {
     const probe = await this.store.readStream('health-probe', { maxCount: 1 })();
     if (E.isLeft(probe)) {
-      throw new ProblemException(problem(503, 'store-unavailable', 'Event store unavailable', probe.left._tag === 'StoreUnavailable' ? probe.left.message : probe.left._tag));
+      throw new ProblemException(problem(503, 'store-unavailable', 'Event store unavailable', storeErrorMessage(probe.left)));
     }
     return { status: 'ok', eventStore: this.store.constructor.name };
   }

@@ -1,6 +1,6 @@
 import * as E from 'fp-ts/Either';
 import * as TE from 'fp-ts/TaskEither';
-import { EventStore, StoredEvent } from '@treasury/event-store';
+import { EventStore, StoredEvent, storeErrorMessage } from '@treasury/event-store';
 import { bookStream } from '../commands/book-stream';
 import { GENESIS_HASH, eventHash } from './hash-chain';
 
@@ -50,7 +50,7 @@ export class VerifyBookQuery {
       let checked = 0;
       for (;;) {
         const page = await this.store.readStream(bookStream(bookId), { fromRevision: checked, maxCount: PAGE })();
-        if (E.isLeft(page)) return E.left({ _tag: 'StoreFailure', message: page.left._tag === 'StoreUnavailable' ? page.left.message : page.left._tag });
+        if (E.isLeft(page)) return E.left({ _tag: 'StoreFailure', message: storeErrorMessage(page.left) });
         if (checked === 0 && page.right.length === 0) return E.left({ _tag: 'BookNotFound' });
         for (const stored of page.right) {
           const broken = checkLink(bookId, stored, checked, previousHash);

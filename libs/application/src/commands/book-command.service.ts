@@ -12,7 +12,7 @@ import {
   recordingTime,
   isBookCommandName,
 } from '@treasury/domain';
-import { EventStore, EventStoreError, StoredEvent } from '@treasury/event-store';
+import { EventStore, EventStoreError, StoredEvent, storeErrorMessage } from '@treasury/event-store';
 import { Clock } from '../ports/clock';
 import { IdGenerator } from '../ports/id-generator';
 import { CommandMetadata, bookStream, decodeStoredEvent, toEventsToAppend, toRecorded } from './book-stream';
@@ -85,7 +85,7 @@ const MAX_CONFLICT_RETRIES = 5;
 
 const storeFailure = (error: EventStoreError | Error): CommandError => ({
   _tag: 'StoreFailure',
-  message: error instanceof Error ? error.message : error._tag === 'StoreUnavailable' ? error.message : `unexpected revision on ${error.stream}`,
+  message: error instanceof Error ? error.message : storeErrorMessage(error),
 });
 
 /**

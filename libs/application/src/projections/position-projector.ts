@@ -2,7 +2,7 @@ import * as E from 'fp-ts/Either';
 import * as TE from 'fp-ts/TaskEither';
 import { pipe } from 'fp-ts/function';
 import type { BookProjection } from '@treasury/projections';
-import { EventStore, EventSubscription } from '@treasury/event-store';
+import { EventStore, EventSubscription, storeErrorMessage } from '@treasury/event-store';
 import { ProjectionSnapshot, ProjectionSnapshots } from '../ports/projection-snapshots';
 import { ProjectionState } from './projection-state';
 
@@ -156,7 +156,7 @@ export class PositionProjector {
       const before = state.folded;
       for (;;) {
         const page = await this.store.readAll({ after: state.checkpoint, maxCount: this.readPage })();
-        if (E.isLeft(page)) return E.left(new Error(`reading the event log: ${page.left._tag === 'StoreUnavailable' ? page.left.message : page.left._tag}`));
+        if (E.isLeft(page)) return E.left(new Error(`reading the event log: ${storeErrorMessage(page.left)}`));
         for (const stored of page.right) {
           const applied = state.applyStored(stored);
           if (E.isLeft(applied)) return applied;

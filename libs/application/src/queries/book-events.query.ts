@@ -1,7 +1,7 @@
 import * as E from 'fp-ts/Either';
 import * as TE from 'fp-ts/TaskEither';
 import { BookEvent, BookEventCodec, BookEventType, EventMetadata, formatInstant } from '@treasury/domain';
-import { EventStore } from '@treasury/event-store';
+import { EventStore, storeErrorMessage } from '@treasury/event-store';
 import { BookStoredEvent, bookStream, decodeStoredEvent } from '../commands/book-stream';
 import type { PositionProjector } from '../projections/position-projector';
 
@@ -105,7 +105,7 @@ export class BookEventsQuery {
       for (;;) {
         const asked = Math.min(READ_PAGE, EVENTS_SCAN_BUDGET - scanned);
         const page = await this.store.readStream(bookStream(bookId), { fromRevision: from, maxCount: asked })();
-        if (E.isLeft(page)) return E.left(storeFailure(page.left._tag === 'StoreUnavailable' ? page.left.message : page.left._tag));
+        if (E.isLeft(page)) return E.left(storeFailure(storeErrorMessage(page.left)));
         const rows = page.right;
         if (rows.length === 0 && scanned === 0 && !(await this.exists(bookId))) return E.left({ _tag: 'BookNotFound' });
         const atEnd = rows.length < asked;
@@ -150,7 +150,7 @@ export class EventFinder {
         const revision = book.revisionOfEvent(eventId);
         if (revision === undefined) continue;
         const read = await this.store.readStream(bookStream(bookId), { fromRevision: revision, maxCount: 1 })();
-        if (E.isLeft(read)) return E.left({ _tag: 'StoreFailure', message: read.left._tag === 'StoreUnavailable' ? read.left.message : read.left._tag });
+        if (E.isLeft(read)) return E.left({ _tag: 'StoreFailure', message: storeErrorMessage(read.left) });
         const stored = read.right[0];
         if (stored === undefined || stored.eventId !== eventId) return E.left({ _tag: 'EventNotFound' });
         const decoded = decodeStoredEvent(stored);
