@@ -1,7 +1,8 @@
 import { Controller, Get, Param } from '@nestjs/common';
 import * as E from 'fp-ts/Either';
 import { VerifyBookQuery } from '@treasury/application';
-import { ProblemException, problem } from '../http/problem';
+import { eventsErrorToProblem } from '../http/command-error.mapper';
+import { ProblemException } from '../http/problem';
 import { requireBookId } from '../http/request-fields';
 
 @Controller('v1/books/:bookId')
@@ -13,13 +14,7 @@ export class AuditController {
   async verify(@Param('bookId') rawBookId: string) {
     const bookId = requireBookId(rawBookId);
     const report = await this.verifier.verify(bookId)();
-    if (E.isLeft(report)) {
-      throw new ProblemException(
-        report.left._tag === 'BookNotFound'
-          ? problem(404, 'book-not-found', 'Book not found', `Book "${bookId}" has not been opened.`)
-          : problem(503, 'store-unavailable', 'Event store unavailable', report.left.message),
-      );
-    }
+    if (E.isLeft(report)) throw new ProblemException(eventsErrorToProblem(report.left, bookId));
     return { bookId, ...report.right };
   }
 }

@@ -1,28 +1,12 @@
-import { Controller, Get, Param, Query } from '@nestjs/common';
-import * as E from 'fp-ts/Either';
-import type * as TE from 'fp-ts/TaskEither';
-import { PositionQueries, PositionQueryError } from '@treasury/application';
+import { Controller, Get, Param, Query as QueryParams } from '@nestjs/common';
+import { PositionQueries } from '@treasury/application';
 import { SERIES_STEPS } from '@treasury/projections';
-import { positionErrorToProblem } from '../http/command-error.mapper';
 import { ProblemException, invalidRequest } from '../http/problem';
-import { checkQueryNames, instantParam, integerParam, oneOfParam, positionParam, requireBookId, requiredInstantParam } from '../http/request-fields';
+import { checkQueryNames, instantParam, integerParam, oneOfParam, requireBookId, requiredInstantParam } from '../http/request-fields';
+import { Query, answer, asOfCut, freshness } from './position-query.params';
 
 /** Contributions per page of an explanation. */
 const MAX_EXPLAIN_PAGE = 10_000;
-
-type Query = Record<string, unknown>;
-
-/** knownAt and minPosition, which every position query takes. */
-const freshness = (query: Query) => {
-  const knownAt = instantParam(query, 'knownAt');
-  const minPosition = positionParam(query, 'minPosition');
-  return { ...(knownAt === undefined ? {} : { knownAt }), ...(minPosition === undefined ? {} : { minPosition }) };
-};
-
-const asOfCut = (query: Query) => {
-  const asOf = instantParam(query, 'asOf');
-  return { ...(asOf === undefined ? {} : { asOf }), ...freshness(query) };
-};
 
 /**
  * The bi-temporal queries. `asOf` cuts by effective time, `knownAt` by recorded time; both default to
@@ -34,14 +18,14 @@ export class PositionsController {
   constructor(private readonly positions: PositionQueries) {}
 
   @Get('position')
-  position(@Param('bookId') rawBookId: string, @Query() query: Query) {
+  position(@Param('bookId') rawBookId: string, @QueryParams() query: Query) {
     const bookId = requireBookId(rawBookId);
     checkQueryNames(query, ['asOf', 'knownAt', 'minPosition']);
     return answer(bookId, this.positions.position(bookId, asOfCut(query)));
   }
 
   @Get('position/series')
-  series(@Param('bookId') rawBookId: string, @Query() query: Query) {
+  series(@Param('bookId') rawBookId: string, @QueryParams() query: Query) {
     const bookId = requireBookId(rawBookId);
     checkQueryNames(query, ['from', 'to', 'every', 'knownAt', 'minPosition']);
     const from = requiredInstantParam(query, 'from');
@@ -54,7 +38,7 @@ export class PositionsController {
 
   /** The events (or observation, or formula) behind one figure of the position. */
   @Get('position/explain')
-  explain(@Param('bookId') rawBookId: string, @Query() query: Query) {
+  explain(@Param('bookId') rawBookId: string, @QueryParams() query: Query) {
     const bookId = requireBookId(rawBookId);
     checkQueryNames(query, ['figure', 'asOf', 'knownAt', 'minPosition', 'after', 'limit']);
     const figure = query.figure;
@@ -68,21 +52,21 @@ export class PositionsController {
 
   /** Every published report beside the ledger's figure for the same date, flagged beyond the tolerance. */
   @Get('reconciliation')
-  reconciliation(@Param('bookId') rawBookId: string, @Query() query: Query) {
+  reconciliation(@Param('bookId') rawBookId: string, @QueryParams() query: Query) {
     const bookId = requireBookId(rawBookId);
     checkQueryNames(query, ['knownAt', 'minPosition']);
     return answer(bookId, this.positions.reconciliation(bookId, freshness(query)));
   }
 
   @Get('lots')
-  lots(@Param('bookId') rawBookId: string, @Query() query: Query) {
+  lots(@Param('bookId') rawBookId: string, @QueryParams() query: Query) {
     const bookId = requireBookId(rawBookId);
     checkQueryNames(query, ['asOf', 'knownAt', 'minPosition']);
     return answer(bookId, this.positions.lots(bookId, asOfCut(query)));
   }
 
   @Get('disposals')
-  disposals(@Param('bookId') rawBookId: string, @Query() query: Query) {
+  disposals(@Param('bookId') rawBookId: string, @QueryParams() query: Query) {
     const bookId = requireBookId(rawBookId);
     checkQueryNames(query, ['from', 'to', 'knownAt', 'minPosition']);
     const from = instantParam(query, 'from');
@@ -91,9 +75,3 @@ export class PositionsController {
     return answer(bookId, this.positions.disposals(bookId, { ...(from === undefined ? {} : { from }), ...(to === undefined ? {} : { to }), ...freshness(query) }));
   }
 }
-
-const answer = async <A>(bookId: string, query: TE.TaskEither<PositionQueryError, A>): Promise<A> => {
-  const result = await query();
-  if (E.isLeft(result)) throw new ProblemException(positionErrorToProblem(result.left, bookId));
-  return result.right;
-};

@@ -1,11 +1,10 @@
 import { Controller, Get, Param, Query } from '@nestjs/common';
-import * as E from 'fp-ts/Either';
 import { PositionQueries } from '@treasury/application';
 import { FieldError } from '@treasury/domain';
 import { MAX_REPORT_MONTHS, monthsBetween, parseMonth } from '@treasury/projections';
-import { positionErrorToProblem } from '../http/command-error.mapper';
 import { ProblemException, invalidRequest } from '../http/problem';
-import { checkQueryNames, instantParam, positionParam, requireBookId } from '../http/request-fields';
+import { checkQueryNames, requireBookId } from '../http/request-fields';
+import { answer, freshness } from '../positions/position-query.params';
 
 @Controller('v1/books/:bookId/reports')
 export class ReportsController {
@@ -13,7 +12,7 @@ export class ReportsController {
 
   /** Per calendar month (UTC) from `from` to `to` ("YYYY-MM"): the BTC roll-forward and the month-end position. */
   @Get('month-end')
-  async monthEnd(@Param('bookId') rawBookId: string, @Query() query: Record<string, unknown>) {
+  monthEnd(@Param('bookId') rawBookId: string, @Query() query: Record<string, unknown>) {
     const bookId = requireBookId(rawBookId);
     checkQueryNames(query, ['from', 'to', 'knownAt', 'minPosition']);
     const errors: FieldError[] = [];
@@ -30,10 +29,6 @@ export class ReportsController {
       else if (months.length === 0) errors.push({ path: 'query.to', message: 'must not be before from' });
     }
     if (errors.length > 0 || months === undefined) throw new ProblemException(invalidRequest(errors));
-    const knownAt = instantParam(query, 'knownAt');
-    const minPosition = positionParam(query, 'minPosition');
-    const report = await this.positions.monthEnd(bookId, { months, ...(knownAt === undefined ? {} : { knownAt }), ...(minPosition === undefined ? {} : { minPosition }) })();
-    if (E.isLeft(report)) throw new ProblemException(positionErrorToProblem(report.left, bookId));
-    return report.right;
+    return answer(bookId, this.positions.monthEnd(bookId, { months, ...freshness(query) }));
   }
 }
