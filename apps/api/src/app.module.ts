@@ -85,7 +85,12 @@ export class AppModule {
         inject: [EventStore, PositionProjector, BookCommandService],
       },
       { provide: VerifyBookQuery, useFactory: (store: EventStore) => new VerifyBookQuery(store), inject: [EventStore] },
-      { provide: PositionProjector, useFactory: (store: EventStore, snapshots: ProjectionSnapshots) => new PositionProjector(store, snapshots), inject: [EventStore, ProjectionSnapshots] },
+      {
+        provide: PositionProjector,
+        useFactory: (store: EventStore, snapshots: ProjectionSnapshots) =>
+          new PositionProjector(store, snapshots, { onSaveFailed: (error) => new Logger('Projection').warn(`snapshot not saved: ${error.message}`) }),
+        inject: [EventStore, ProjectionSnapshots],
+      },
       {
         provide: PositionQueries,
         useFactory: (projector: PositionProjector, clock: Clock, commands: BookCommandService) =>

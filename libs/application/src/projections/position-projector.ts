@@ -13,6 +13,8 @@ export interface ProjectorOptions {
   readonly minSaveIntervalMs?: number;
   /** Page size when reading the log to catch up or rebuild. */
   readonly readPage?: number;
+  /** Told when a snapshot could not be saved (the projection carries on; the next start reads more of the log). */
+  readonly onSaveFailed?: (error: Error) => void;
 }
 
 export interface CatchUpReport {
@@ -52,7 +54,7 @@ export class PositionProjector {
   constructor(
     private readonly store: EventStore,
     private readonly snapshots: ProjectionSnapshots,
-    options: ProjectorOptions = {},
+    private readonly options: ProjectorOptions = {},
     private readonly now: () => number = () => performance.now(),
   ) {
     this.saveEvery = options.saveEvery ?? SAVE_EVERY;
@@ -197,11 +199,8 @@ export class PositionProjector {
     const snapshot = this.state.toSnapshot();
     this.saving = this.saving.then(async () => {
       const saved = await this.snapshots.save(snapshot)();
-      if (E.isLeft(saved)) this.onSaveFailed(saved.left);
+      if (E.isLeft(saved)) this.options.onSaveFailed?.(saved.left);
     });
     return this.saving;
   }
-
-  /** Overridable hook for logging; the default keeps going. */
-  protected onSaveFailed(_error: Error): void {}
 }
