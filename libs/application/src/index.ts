@@ -12,3 +12,6 @@ export * from './projections/position-projector';
 export * from './queries/position.query';
 export * from './audit/hash-chain';
 export * from './audit/verify-book.query';
+export * from './access/principal';
+export * from './access/api-key-secret';
+export * from './access/access.service';

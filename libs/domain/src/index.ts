@@ -11,3 +11,6 @@ export * from './book/book.events';
 export * from './book/book.commands';
 export * from './book/book.decider';
 export * from './book/event-metadata';
+export * from './access/roles';
+export * from './access/access.events';
+export * from './access/access.decider';
