@@ -1,4 +1,4 @@
-import { Int64Column } from './int64-column';
+import { IntegerColumn, IntegerValues, compactIntegers } from './integer-column';
 
 /**
  * Bi-temporal sums: many running totals ("metrics") over points that each carry an effective-time key
@@ -38,14 +38,14 @@ const keyAtOrBefore = (e: number, o: number, cutE: number, cutO: number): boolea
  */
 class MetricColumn {
   at = new Int32Array(16);
-  cum = new Int64Column();
+  cum = new IntegerColumn();
   length = 0;
 
-  static of(at: Int32Array, cum: BigInt64Array): MetricColumn {
+  static of(at: Int32Array, cum: IntegerValues): MetricColumn {
     const column = new MetricColumn();
     column.at = new Int32Array(Math.max(16, at.length));
     column.at.set(at);
-    column.cum = Int64Column.of(cum);
+    column.cum = IntegerColumn.of(cum);
     column.length = at.length;
     return column;
   }
@@ -122,14 +122,15 @@ const lowerBound = (values: number[], target: number): number => {
 export interface BitemporalSumsSnapshot {
   readonly inOrderEffectiveAt: Float64Array;
   readonly inOrderOrder: Float64Array;
-  readonly columns: ReadonlyArray<{ readonly metric: number; readonly at: Int32Array; readonly cum: BigInt64Array }>;
+  /** Running sums: BigInt64Array while they fit in 64 bits, bigint[] once one did not. */
+  readonly columns: ReadonlyArray<{ readonly metric: number; readonly at: Int32Array; readonly cum: IntegerValues }>;
   readonly late: {
     readonly effectiveAt: Float64Array;
     readonly order: Float64Array;
     readonly known: Float64Array;
     readonly deltaStart: Int32Array;
     readonly deltaMetric: Int32Array;
-    readonly deltaValue: BigInt64Array;
+    readonly deltaValue: IntegerValues;
   };
   readonly minTime: number;
   readonly maxTime: number;
@@ -200,7 +201,7 @@ export class BitemporalSums {
         known: Float64Array.from(this.late, (p) => p.known),
         deltaStart: Int32Array.from(deltaStart),
         deltaMetric: Int32Array.from(deltaMetric),
-        deltaValue: BigInt64Array.from(deltaValue),
+        deltaValue: compactIntegers(deltaValue),
       },
       minTime: this.minTime,
       maxTime: this.maxTime,

@@ -5,7 +5,7 @@ import {
   bookEventCodecs,
 } from '@treasury/domain';
 import { BitemporalSums, BitemporalSumsSnapshot } from '../bitemporal/bitemporal-sums';
-import { Int64Column } from '../bitemporal/int64-column';
+import { IntegerColumn, IntegerValues } from '../bitemporal/integer-column';
 import { lotCost, partialCost } from './fifo';
 import { LoanTerms, RawPosition, loanTerms } from './raw-position';
 
@@ -66,11 +66,11 @@ export interface BookProjectionSnapshot {
   readonly typeCodes: Uint8Array;
   readonly deltaStart: Int32Array;
   readonly deltaMetric: Int32Array;
-  readonly deltaValue: BigInt64Array;
+  readonly deltaValue: IntegerValues;
   readonly fifoKind: Uint8Array;
-  readonly fifoBtc: BigInt64Array;
-  readonly fifoCost: BigInt64Array;
-  readonly fifoProceeds: BigInt64Array;
+  readonly fifoBtc: IntegerValues;
+  readonly fifoCost: IntegerValues;
+  readonly fifoProceeds: IntegerValues;
   readonly prices: ReadonlyArray<PriceRecord>;
   readonly latePrices: ReadonlyArray<PriceRecord>;
   readonly loans: ReadonlyArray<readonly [string, LoanRecord]>;
@@ -84,6 +84,25 @@ const EVENT_TYPES = Object.keys(bookEventCodecs) as Array<BookEvent['type']>;
 const FIFO_NONE = 0;
 const FIFO_LOT = 1;
 const FIFO_DISPOSAL = 2;
+
+interface FifoRecord {
+  readonly kind: number;
+  readonly btc: bigint;
+  readonly cost: bigint;
+  readonly proceeds: bigint;
+}
+const NO_FIFO: FifoRecord = { kind: FIFO_NONE, btc: 0n, cost: 0n, proceeds: 0n };
+
+/** Everything one event changes, worked out before any of it is committed (see BookProjection.apply). */
+interface ApplyPlan {
+  readonly fifo: FifoRecord;
+  readonly deltas: ReadonlyArray<readonly [metric: number, delta: bigint]>;
+  readonly reversal?: { readonly target: number; readonly negated: ReadonlyArray<readonly [number, bigint]> };
+  readonly price?: PriceRecord;
+  readonly report?: ReportRecord;
+  readonly tolerance?: { readonly revision: number; readonly btc: bigint };
+  readonly loan?: readonly [string, LoanRecord];
+}
 
 /** An acquisition or a disposal as the FIFO listings show it. */
 export interface FifoEntry {
@@ -138,11 +157,11 @@ export class BookProjection {
   /** Each revision's balance deltas, kept to negate them on reversal: [deltaStart[r], deltaStart[r+1]). */
   private deltaStart: number[] = [0];
   private deltaMetric: number[] = [];
-  private deltaValue = new Int64Column();
+  private deltaValue = new IntegerColumn();
   private fifoKind: number[] = [];
-  private fifoBtc = new Int64Column();
-  private fifoCost = new Int64Column();
-  private fifoProceeds = new Int64Column();
+  private fifoBtc = new IntegerColumn();
+  private fifoCost = new IntegerColumn();
+  private fifoProceeds = new IntegerColumn();
   private readonly revisionOf = new Map<string, number>();
   private prices: PriceRecord[] = [];
   private latePrices: PriceRecord[] = [];
@@ -203,27 +222,44 @@ export class BookProjection {
     return low;
   }
 
+  /**
+   * Folds the next event. All or nothing: everything that can fail (a revision gap, an event this
+   * code cannot interpret) is worked out first into a plan, and only then is the plan committed with
+   * plain appends that cannot fail; a failure leaves the projection exactly as it was.
+   */
   apply(recorded: RecordedBookEvent): void {
-    const { event, revision, eventId } = recorded;
-    if (revision !== this.recordedAt.length) throw new Error(`projection expected revision ${this.recordedAt.length}, got ${revision}`);
-    this.recordedAt.push(Math.max(recorded.recordedAt, this.recordedAt[this.recordedAt.length - 1] ?? Number.NEGATIVE_INFINITY));
-    this.effectiveAt.push(event.effectiveAt);
-    this.eventIds.push(eventId);
-    this.types.push(event.type);
-    this.reversedAt.push(Number.POSITIVE_INFINITY);
-    this.revisionOf.set(eventId, revision);
+    if (recorded.revision !== this.recordedAt.length) throw new Error(`projection expected revision ${this.recordedAt.length}, got ${recorded.revision}`);
+    const metricsBefore = this.metricNames.length;
+    let plan: ApplyPlan;
+    try {
+      plan = this.plan(recorded);
+    } catch (error) {
+      this.forgetMetricsFrom(metricsBefore);
+      throw error;
+    }
+    this.commit(recorded, plan);
+  }
 
+  /** Undoes metric registrations made by a plan that failed. */
+  private forgetMetricsFrom(count: number): void {
+    for (const name of this.metricNames.splice(count)) this.metricIds.delete(name);
+    for (let metric = 0; metric < this.touchIds.length; metric++) {
+      const touch = this.touchIds[metric];
+      if (metric >= count || (touch !== undefined && touch >= count)) delete this.touchIds[metric];
+    }
+    this.touchIds.length = Math.min(this.touchIds.length, count);
+  }
+
+  /** What folding an event changes, computed without changing anything but the metric registry. */
+  private plan(recorded: RecordedBookEvent): ApplyPlan {
+    const { event, revision } = recorded;
     if (event.type === 'EventReversed') {
-      this.recordFifo(FIFO_NONE, 0n, 0n, 0n);
-      this.deltaStart.push(this.deltaMetric.length);
       const target = this.revisionOf.get(event.eventId);
-      if (target === undefined || this.reversedAt[target] !== Number.POSITIVE_INFINITY) return;
-      this.reversedAt[target] = revision;
+      if (target === undefined || this.reversedAt[target] !== Number.POSITIVE_INFINITY) return { fifo: NO_FIFO, deltas: [] };
       // The negative point sits at the target's key, so the two cancel exactly from this revision on.
       const negated: Array<readonly [number, bigint]> = [];
       for (let i = this.deltaStart[target]!; i < this.deltaStart[target + 1]!; i++) negated.push([this.deltaMetric[i]!, -this.deltaValue.get(i)]);
-      if (negated.length > 0) this.sums.add({ effectiveAt: this.effectiveAt[target]!, order: target, known: revision, deltas: negated });
-      return;
+      return { fifo: NO_FIFO, deltas: [], reversal: { target, negated } };
     }
 
     const deltas: Array<readonly [number, bigint]> = [];
@@ -231,16 +267,17 @@ export class BookProjection {
       const id = this.metric(effect.key);
       deltas.push([id, effect.delta], [this.touchOf(id), 1n]);
     }
+    let fifo: FifoRecord = NO_FIFO;
     switch (event.type) {
       case 'MiningOutputReceived': {
         const cost = lotCost(event.btc, event.usdPerBtc);
-        this.recordFifo(FIFO_LOT, event.btc, cost, 0n);
+        fifo = { kind: FIFO_LOT, btc: event.btc, cost, proceeds: 0n };
         deltas.push([this.metric(FIFO.acquiredBtc), event.btc], [this.metric(FIFO.acquiredCost), cost]);
         break;
       }
       case 'BtcSold':
       case 'CollateralLiquidated':
-        this.recordFifo(FIFO_DISPOSAL, event.btc, 0n, event.proceedsUsd);
+        fifo = { kind: FIFO_DISPOSAL, btc: event.btc, cost: 0n, proceeds: event.proceedsUsd };
         deltas.push(
           [this.metric(FIFO.disposedBtc), event.btc],
           [this.metric(FIFO.proceeds), event.proceedsUsd],
@@ -250,40 +287,69 @@ export class BookProjection {
       case 'BtcTransferred':
         // The network fee leaves the company: a disposal for no proceeds.
         if (event.feeBtc > 0n) {
-          this.recordFifo(FIFO_DISPOSAL, event.feeBtc, 0n, 0n);
+          fifo = { kind: FIFO_DISPOSAL, btc: event.feeBtc, cost: 0n, proceeds: 0n };
           deltas.push([this.metric(FIFO.disposedBtc), event.feeBtc], [this.metric(FIFO.proceeds), 0n]);
-        } else this.recordFifo(FIFO_NONE, 0n, 0n, 0n);
+        }
         deltas.push([this.metric(FLOWS.transferredOut), event.btc + event.feeBtc], [this.metric(FLOWS.transferredIn), event.btc]);
         break;
       case 'LoanDrawn':
-        this.recordFifo(FIFO_NONE, 0n, 0n, 0n);
         deltas.push([this.metric(touches(`loan|${event.loanId}`)), 1n]);
         break;
       default:
-        this.recordFifo(FIFO_NONE, 0n, 0n, 0n);
+        break;
     }
-    for (const [metric, delta] of deltas) {
+    const plan: ApplyPlan = { fifo, deltas };
+    switch (event.type) {
+      case 'BtcPriceObserved':
+        return { ...plan, price: { effectiveAt: event.effectiveAt, revision, usdPerBtc: event.usdPerBtc } };
+      case 'HoldingsReported':
+        return {
+          ...plan,
+          report: {
+            revision,
+            effectiveAt: event.effectiveAt,
+            periodStart: event.periodStart,
+            source: event.source,
+            btc: event.btc,
+            pledgedBtc: event.pledgedBtc ?? null,
+            minedBtc: event.minedBtc ?? null,
+            soldBtc: event.soldBtc ?? null,
+          },
+        };
+      case 'ReconciliationToleranceSet':
+        return { ...plan, tolerance: { revision, btc: event.btc } };
+      case 'LoanDrawn':
+        return { ...plan, loan: [event.loanId, { terms: loanTerms(event), revision }] };
+      default:
+        return plan;
+    }
+  }
+
+  /** Commits a plan: appends only, none of which can fail on valid input. */
+  private commit(recorded: RecordedBookEvent, plan: ApplyPlan): void {
+    const { event, revision, eventId } = recorded;
+    this.recordedAt.push(Math.max(recorded.recordedAt, this.recordedAt[this.recordedAt.length - 1] ?? Number.NEGATIVE_INFINITY));
+    this.effectiveAt.push(event.effectiveAt);
+    this.eventIds.push(eventId);
+    this.types.push(event.type);
+    this.reversedAt.push(Number.POSITIVE_INFINITY);
+    this.revisionOf.set(eventId, revision);
+    this.recordFifo(plan.fifo.kind, plan.fifo.btc, plan.fifo.cost, plan.fifo.proceeds);
+    for (const [metric, delta] of plan.deltas) {
       this.deltaMetric.push(metric);
       this.deltaValue.push(delta);
     }
     this.deltaStart.push(this.deltaMetric.length);
-    if (deltas.length > 0) this.sums.add({ effectiveAt: event.effectiveAt, order: revision, known: revision, deltas });
-
-    if (event.type === 'BtcPriceObserved') this.addPrice({ effectiveAt: event.effectiveAt, revision, usdPerBtc: event.usdPerBtc });
-    if (event.type === 'HoldingsReported') {
-      this.reports.push({
-        revision,
-        effectiveAt: event.effectiveAt,
-        periodStart: event.periodStart,
-        source: event.source,
-        btc: event.btc,
-        pledgedBtc: event.pledgedBtc ?? null,
-        minedBtc: event.minedBtc ?? null,
-        soldBtc: event.soldBtc ?? null,
-      });
+    if (plan.deltas.length > 0) this.sums.add({ effectiveAt: event.effectiveAt, order: revision, known: revision, deltas: plan.deltas });
+    if (plan.reversal !== undefined) {
+      const { target, negated } = plan.reversal;
+      this.reversedAt[target] = revision;
+      if (negated.length > 0) this.sums.add({ effectiveAt: this.effectiveAt[target]!, order: target, known: revision, deltas: negated });
     }
-    if (event.type === 'ReconciliationToleranceSet') this.tolerances.push({ revision, btc: event.btc });
-    if (event.type === 'LoanDrawn') this.loans.set(event.loanId, { terms: loanTerms(event), revision });
+    if (plan.price !== undefined) this.addPrice(plan.price);
+    if (plan.report !== undefined) this.reports.push(plan.report);
+    if (plan.tolerance !== undefined) this.tolerances.push(plan.tolerance);
+    if (plan.loan !== undefined) this.loans.set(plan.loan[0], plan.loan[1]);
   }
 
   toSnapshot(): BookProjectionSnapshot {
@@ -324,11 +390,11 @@ export class BookProjection {
     projection.types = Array.from(snapshot.typeCodes, (code) => EVENT_TYPES[code]!);
     projection.deltaStart = Array.from(snapshot.deltaStart);
     projection.deltaMetric = Array.from(snapshot.deltaMetric);
-    projection.deltaValue = Int64Column.of(snapshot.deltaValue);
+    projection.deltaValue = IntegerColumn.of(snapshot.deltaValue);
     projection.fifoKind = Array.from(snapshot.fifoKind);
-    projection.fifoBtc = Int64Column.of(snapshot.fifoBtc);
-    projection.fifoCost = Int64Column.of(snapshot.fifoCost);
-    projection.fifoProceeds = Int64Column.of(snapshot.fifoProceeds);
+    projection.fifoBtc = IntegerColumn.of(snapshot.fifoBtc);
+    projection.fifoCost = IntegerColumn.of(snapshot.fifoCost);
+    projection.fifoProceeds = IntegerColumn.of(snapshot.fifoProceeds);
     projection.prices = [...snapshot.prices];
     projection.latePrices = [...snapshot.latePrices];
     for (const [loanId, loan] of snapshot.loans) projection.loans.set(loanId, loan);
