@@ -11,6 +11,7 @@ import {
   PositiveBtc,
   PositiveRatio,
   PositiveUsd,
+  UsdPerBtc,
 } from '../codecs/decimal-codecs';
 import { Instant } from '../codecs/instant';
 import { CashAccount, EventId, LoanId, Text, WalletName } from '../codecs/names';
@@ -18,7 +19,8 @@ import { ReportSource } from './book.events';
 
 /**
  * Request bodies of `POST /v1/books/{bookId}/commands/{command}`, one codec per command. They are the
- * API contract: the OpenAPI document is generated from them.
+ * API contract: the OpenAPI document is generated from them. Every leaf is bounded (see codecs/bounds.ts);
+ * the event codecs that read the log are not, so tightening a bound never makes an old log unreadable.
  */
 const when = { effectiveAt: Instant };
 const annotations = { reference: Text, memo: Text };
@@ -28,7 +30,7 @@ export const bookCommandCodecs = {
   'open-book': closedObject('OpenBook', { name: Text }, { effectiveAt: Instant }),
   'record-mining-output': closedObject(
     'RecordMiningOutput',
-    { ...when, wallet: WalletName, btc: PositiveBtc, usdPerBtc: PositiveUsd },
+    { ...when, wallet: WalletName, btc: PositiveBtc, usdPerBtc: UsdPerBtc },
     { pool: Text, periodStart: Instant, periodEnd: Instant, ...annotations },
   ),
   'record-btc-sale': closedObject(
@@ -41,7 +43,7 @@ export const bookCommandCodecs = {
     { ...when, fromWallet: WalletName, toWallet: WalletName, btc: PositiveBtc },
     { feeBtc: NonNegativeBtc, ...annotations },
   ),
-  'record-btc-price': closedObject('RecordBtcPrice', { ...when, usdPerBtc: PositiveUsd }, { source: Text, ...annotations }),
+  'record-btc-price': closedObject('RecordBtcPrice', { ...when, usdPerBtc: UsdPerBtc }, { source: Text, ...annotations }),
   'draw-loan': closedObject(
     'DrawLoan',
     {

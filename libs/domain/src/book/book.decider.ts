@@ -1,7 +1,8 @@
 import * as E from 'fp-ts/Either';
 import { formatInstant } from '../codecs/instant';
 import { DomainError, invalidCommand, ruleViolated } from '../errors';
-import { formatDecimal, minBigint } from '../money/decimal';
+import { MAX_USD_CENTS } from '../codecs/bounds';
+import { formatDecimal, formatUsd, minBigint, valueInCents } from '../money/decimal';
 import { BalanceTimeline } from './balance-timeline';
 import { BalanceEffect, balanceEffects, balanceKey, loanOf, parseBalanceKey } from './balance-effects';
 import { BookCommand, DEFAULT_CASH_ACCOUNT } from './book.commands';
@@ -218,6 +219,27 @@ const decideReversal = (state: BookState, body: { eventId: string; reason: strin
   return E.map(() => [reversal])(checkBalances(state, target.effects, target.effectiveAt, target.revision, -1n));
 };
 
+/**
+ * A mining period must start before it ends, and have started (and ended) by the time it is recorded:
+ * a pool statement covers the past. "By then" allows the same clock skew as effectiveAt, so a client
+ * whose clock runs a minute fast can send its own "now" for both.
+ */
+const miningPeriodRefusal = (periodStart: number | undefined, periodEnd: number | undefined, now: number): DomainError | undefined => {
+  const latest = now + FUTURE_TOLERANCE_MS;
+  const serverTime = `server time is ${formatInstant(now)}`;
+  if (periodStart !== undefined && periodEnd !== undefined && periodEnd <= periodStart) return invalidCommand('periodEnd', 'must be after periodStart');
+  if (periodEnd !== undefined && periodEnd > latest) return invalidCommand('periodEnd', `must not be after the time it is recorded (${serverTime})`);
+  if (periodStart !== undefined && periodStart > latest) return invalidCommand('periodStart', `must not be after the time it is recorded (${serverTime})`);
+  return undefined;
+};
+
+/** The same instant a hundred calendar years later (29 February becomes 1 March when that year has none). */
+const centuryAfter = (millis: number): number => {
+  const date = new Date(millis);
+  date.setUTCFullYear(date.getUTCFullYear() + 100);
+  return date.getTime();
+};
+
 export const decide = (command: BookCommand, state: BookState, context: DecisionContext): Decision => {
   if (command.name === 'open-book') {
     if (state.opened) return E.left({ _tag: 'BookAlreadyOpen' });
@@ -239,8 +261,13 @@ export const decide = (command: BookCommand, state: BookState, context: Decision
   switch (command.name) {
     case 'record-mining-output': {
       const { wallet, btc, usdPerBtc, pool, periodStart, periodEnd } = command.body;
-      if (periodStart !== undefined && periodEnd !== undefined && periodEnd < periodStart) {
-        return E.left(invalidCommand('periodEnd', 'must not be before periodStart'));
+      const periodRefusal = miningPeriodRefusal(periodStart, periodEnd, context.now);
+      if (periodRefusal !== undefined) return E.left(periodRefusal);
+      const lotCost = valueInCents(btc, usdPerBtc);
+      if (lotCost > MAX_USD_CENTS) {
+        return E.left(
+          invalidCommand('btc', `btc × usdPerBtc, the lot's cost (${formatUsd(lotCost)} USD), must be at most ${formatUsd(MAX_USD_CENTS)} USD`),
+        );
       }
       return E.right([
         {
@@ -305,6 +332,9 @@ export const decide = (command: BookCommand, state: BookState, context: Decision
       if (state.loans.has(loanId)) return E.left(ruleViolated('duplicate-loan-id', `loan id "${loanId}" is already used in this book`));
       if (liquidationLtv <= marginCallLtv) return E.left(invalidCommand('liquidationLtv', 'must be greater than marginCallLtv'));
       if (maturityAt !== undefined && maturityAt <= effectiveAt) return E.left(invalidCommand('maturityAt', 'must be after effectiveAt'));
+      if (maturityAt !== undefined && maturityAt > centuryAfter(effectiveAt)) {
+        return E.left(invalidCommand('maturityAt', `must be within a century of effectiveAt (by ${formatInstant(centuryAfter(effectiveAt))})`));
+      }
       return E.right([
         {
           type: 'LoanDrawn',

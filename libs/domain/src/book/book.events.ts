@@ -1,33 +1,39 @@
 import * as t from 'io-ts';
 import { closedObject } from '../codecs/closed-object';
 import {
-  NonNegativeBtc,
-  NonNegativeRatio,
-  NonNegativeUsd,
-  NonZeroSignedUsd,
-  PositiveBtc,
-  PositiveRatio,
-  PositiveUsd,
+  StoredNonNegativeBtc,
+  StoredNonNegativeRatio,
+  StoredNonNegativeUsd,
+  StoredNonZeroSignedUsd,
+  StoredPositiveBtc,
+  StoredPositiveRatio,
+  StoredPositiveUsd,
 } from '../codecs/decimal-codecs';
-import { Instant } from '../codecs/instant';
+import { StoredInstant } from '../codecs/instant';
 import { literal } from '../codecs/literal';
 import { withSchema } from '../codecs/schema-registry';
-import { CashAccount, EventId, LoanId, Text, WalletName } from '../codecs/names';
+import { CashAccount, EventId, LoanId, StoredText, WalletName } from '../codecs/names';
 
 /**
  * The facts a book records. Every event is immutable once appended: mistakes are corrected by an
  * EventReversed (or a compensating event), never by an edit. Amounts inside are bigint minor units:
  * BTC fields are satoshis, *Usd fields cents, rates and LTVs micros.
+ *
+ * These codecs read the log, so they use the Stored* leaf codecs: the formats without the domain
+ * bounds that commands enforce (amount ceilings, the instant range, the rules on free text). An event
+ * appended before a bound existed was valid when written and must still decode; every event a
+ * command can produce today is within the bounds anyway (a property test checks that each bounded
+ * codec accepts only what its stored twin accepts).
  */
-const common = { effectiveAt: Instant };
-const note = { memo: Text };
+const common = { effectiveAt: StoredInstant };
+const note = { memo: StoredText };
 
-export const BookOpened = closedObject('BookOpened', { type: literal('BookOpened'), ...common, name: Text });
+export const BookOpened = closedObject('BookOpened', { type: literal('BookOpened'), ...common, name: StoredText });
 
 export const MiningOutputReceived = closedObject(
   'MiningOutputReceived',
-  { type: literal('MiningOutputReceived'), ...common, wallet: WalletName, btc: PositiveBtc, usdPerBtc: PositiveUsd },
-  { pool: Text, periodStart: Instant, periodEnd: Instant, ...note },
+  { type: literal('MiningOutputReceived'), ...common, wallet: WalletName, btc: StoredPositiveBtc, usdPerBtc: StoredPositiveUsd },
+  { pool: StoredText, periodStart: StoredInstant, periodEnd: StoredInstant, ...note },
 );
 
 export const BtcSold = closedObject(
@@ -36,24 +42,24 @@ export const BtcSold = closedObject(
     type: literal('BtcSold'),
     ...common,
     wallet: WalletName,
-    btc: PositiveBtc,
-    proceedsUsd: PositiveUsd,
-    feesUsd: NonNegativeUsd,
+    btc: StoredPositiveBtc,
+    proceedsUsd: StoredPositiveUsd,
+    feesUsd: StoredNonNegativeUsd,
     cashAccount: CashAccount,
   },
-  { venue: Text, ...note },
+  { venue: StoredText, ...note },
 );
 
 export const BtcTransferred = closedObject(
   'BtcTransferred',
-  { type: literal('BtcTransferred'), ...common, fromWallet: WalletName, toWallet: WalletName, btc: PositiveBtc, feeBtc: NonNegativeBtc },
+  { type: literal('BtcTransferred'), ...common, fromWallet: WalletName, toWallet: WalletName, btc: StoredPositiveBtc, feeBtc: StoredNonNegativeBtc },
   note,
 );
 
 export const BtcPriceObserved = closedObject(
   'BtcPriceObserved',
-  { type: literal('BtcPriceObserved'), ...common, usdPerBtc: PositiveUsd },
-  { source: Text, ...note },
+  { type: literal('BtcPriceObserved'), ...common, usdPerBtc: StoredPositiveUsd },
+  { source: StoredText, ...note },
 );
 
 export const LoanDrawn = closedObject(
@@ -62,23 +68,23 @@ export const LoanDrawn = closedObject(
     type: literal('LoanDrawn'),
     ...common,
     loanId: LoanId,
-    lender: Text,
-    principalUsd: PositiveUsd,
-    annualRate: NonNegativeRatio,
-    marginCallLtv: PositiveRatio,
-    liquidationLtv: PositiveRatio,
+    lender: StoredText,
+    principalUsd: StoredPositiveUsd,
+    annualRate: StoredNonNegativeRatio,
+    marginCallLtv: StoredPositiveRatio,
+    liquidationLtv: StoredPositiveRatio,
     cashAccount: CashAccount,
   },
-  { maturityAt: Instant, ...note },
+  { maturityAt: StoredInstant, ...note },
 );
 
-const collateralMove = { ...common, loanId: LoanId, wallet: WalletName, btc: PositiveBtc };
+const collateralMove = { ...common, loanId: LoanId, wallet: WalletName, btc: StoredPositiveBtc };
 export const CollateralPledged = closedObject('CollateralPledged', { type: literal('CollateralPledged'), ...collateralMove }, note);
 export const CollateralReleased = closedObject('CollateralReleased', { type: literal('CollateralReleased'), ...collateralMove }, note);
 
 export const InterestAccrued = closedObject(
   'InterestAccrued',
-  { type: literal('InterestAccrued'), ...common, loanId: LoanId, interestUsd: PositiveUsd },
+  { type: literal('InterestAccrued'), ...common, loanId: LoanId, interestUsd: StoredPositiveUsd },
   note,
 );
 
@@ -88,8 +94,8 @@ export const LoanRepaid = closedObject(
     type: literal('LoanRepaid'),
     ...common,
     loanId: LoanId,
-    principalUsd: NonNegativeUsd,
-    interestUsd: NonNegativeUsd,
+    principalUsd: StoredNonNegativeUsd,
+    interestUsd: StoredNonNegativeUsd,
     cashAccount: CashAccount,
   },
   note,
@@ -101,10 +107,10 @@ export const CollateralLiquidated = closedObject(
   {
     type: literal('CollateralLiquidated'),
     ...collateralMove,
-    proceedsUsd: PositiveUsd,
-    interestAppliedUsd: NonNegativeUsd,
-    principalAppliedUsd: NonNegativeUsd,
-    excessUsd: NonNegativeUsd,
+    proceedsUsd: StoredPositiveUsd,
+    interestAppliedUsd: StoredNonNegativeUsd,
+    principalAppliedUsd: StoredNonNegativeUsd,
+    excessUsd: StoredNonNegativeUsd,
     cashAccount: CashAccount,
   },
   note,
@@ -112,14 +118,14 @@ export const CollateralLiquidated = closedObject(
 
 export const CashMoved = closedObject(
   'CashMoved',
-  { type: literal('CashMoved'), ...common, cashAccount: CashAccount, amountUsd: NonZeroSignedUsd, category: Text },
-  { counterparty: Text, ...note },
+  { type: literal('CashMoved'), ...common, cashAccount: CashAccount, amountUsd: StoredNonZeroSignedUsd, category: StoredText },
+  { counterparty: StoredText, ...note },
 );
 
 /** Takes its target off the timeline from the moment it is recorded; its effectiveAt is that moment. */
 export const EventReversed = closedObject(
   'EventReversed',
-  { type: literal('EventReversed'), ...common, eventId: EventId, reason: Text },
+  { type: literal('EventReversed'), ...common, eventId: EventId, reason: StoredText },
   note,
 );
 
@@ -136,14 +142,14 @@ export const ReportSource = withSchema(
  */
 export const HoldingsReported = closedObject(
   'HoldingsReported',
-  { type: literal('HoldingsReported'), ...common, btc: NonNegativeBtc, periodStart: Instant, source: ReportSource },
-  { pledgedBtc: NonNegativeBtc, minedBtc: NonNegativeBtc, soldBtc: NonNegativeBtc, ...note },
+  { type: literal('HoldingsReported'), ...common, btc: StoredNonNegativeBtc, periodStart: StoredInstant, source: ReportSource },
+  { pledgedBtc: StoredNonNegativeBtc, minedBtc: StoredNonNegativeBtc, soldBtc: StoredNonNegativeBtc, ...note },
 );
 
 /** The BTC difference beyond which reconciliation flags a report (until set again). */
 export const ReconciliationToleranceSet = closedObject(
   'ReconciliationToleranceSet',
-  { type: literal('ReconciliationToleranceSet'), ...common, btc: NonNegativeBtc },
+  { type: literal('ReconciliationToleranceSet'), ...common, btc: StoredNonNegativeBtc },
   note,
 );
 

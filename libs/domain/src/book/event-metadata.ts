@@ -1,6 +1,6 @@
 import * as t from 'io-ts';
 import { closedObject } from '../codecs/closed-object';
-import { Instant } from '../codecs/instant';
+import { StoredInstant } from '../codecs/instant';
 
 /**
  * Who recorded an event, when, and why: stored beside every event. recordedAt is the server clock,
@@ -9,7 +9,7 @@ import { Instant } from '../codecs/instant';
 export const EventMetadata = closedObject(
   'EventMetadata',
   {
-    recordedAt: Instant,
+    recordedAt: StoredInstant,
     command: t.string,
     commandId: t.string,
     actor: t.string,

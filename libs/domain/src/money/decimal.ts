@@ -47,3 +47,9 @@ export const formatUsd = (cents: bigint): string => formatDecimal(cents, USD_SCA
 export const formatRatio = (micros: bigint): string => formatDecimal(micros, RATIO_SCALE);
 
 export const minBigint = (a: bigint, b: bigint): bigint => (a < b ? a : b);
+
+/**
+ * The USD cents `sats` are worth at `usdPerBtcCents`, rounded half to even: a mining lot's cost, as the
+ * FIFO projection computes it (libs/projections fifo.ts lotCost).
+ */
+export const valueInCents = (sats: bigint, usdPerBtcCents: bigint): bigint => divRoundHalfEven(sats * usdPerBtcCents, SATS_PER_BTC);
