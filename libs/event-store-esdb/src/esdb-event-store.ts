@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import {
   ANY,
   BACKWARDS,
@@ -113,6 +114,52 @@ export class EsdbEventStore extends EventStore {
     }, storeUnavailable);
   }
 
+  /**
+   * The id in the store's identity stream: written once with expected revision no-stream, so of two
+   * servers starting together on a fresh database one writes it and both read the same id.
+   */
+  identity(): TE.TaskEither<EventStoreError, string> {
+    return TE.tryCatch(async () => {
+      const existing = await this.readIdentity();
+      if (existing !== undefined) return existing;
+      try {
+        await this.client.appendToStream(IDENTITY_STREAM, jsonEvent({ type: IDENTITY_EVENT, data: { storeId: randomUUID() } }), { expectedRevision: NO_STREAM });
+      } catch (error) {
+        if (!(error instanceof WrongExpectedVersionError)) throw error;
+      }
+      const written = await this.readIdentity();
+      if (written === undefined) throw new Error(`the store identity stream ${IDENTITY_STREAM} holds no identity`);
+      return written;
+    }, storeUnavailable);
+  }
+
+  private async readIdentity(): Promise<string | undefined> {
+    const [first] = await this.readStreamOrEmpty(IDENTITY_STREAM, { direction: FORWARDS, fromRevision: START, maxCount: 1 });
+    const storeId = first?.data['storeId'];
+    return typeof storeId === 'string' ? storeId : undefined;
+  }
+
+  readAt(position: bigint): TE.TaskEither<EventStoreError, StoredEvent | undefined> {
+    return TE.tryCatch(async () => {
+      for await (const resolved of this.client.readAll({ direction: FORWARDS, fromPosition: { commit: position, prepare: position }, resolveLinkTos: false, maxCount: 64 })) {
+        const stored = toStoredEvent(resolved);
+        if (stored === undefined || stored.position < position) continue;
+        return stored.position === position && !isSystem(stored) ? stored : undefined;
+      }
+      return undefined;
+    }, storeUnavailable);
+  }
+
+  headPosition(): TE.TaskEither<EventStoreError, bigint> {
+    return TE.tryCatch(async () => {
+      for await (const resolved of this.client.readAll({ direction: BACKWARDS, fromPosition: END, resolveLinkTos: false, maxCount: 4096 })) {
+        const stored = toStoredEvent(resolved);
+        if (stored !== undefined && !isSystem(stored)) return stored.position;
+      }
+      return 0n;
+    }, storeUnavailable);
+  }
+
   subscribeToAll(options: { readonly after?: bigint }, handler: EventHandler): EventSubscription {
     const after = options.after;
     const subscription = this.client.subscribeToAll({
@@ -144,6 +191,10 @@ export class EsdbEventStore extends EventStore {
     await this.client.dispose();
   }
 }
+
+/** A stream of its own, written once: the store's random identity (see identity()). */
+const IDENTITY_STREAM = 'treasury-store-identity';
+const IDENTITY_EVENT = 'StoreIdentityAssigned';
 
 const isSystem = (event: StoredEvent): boolean => event.stream.startsWith('$') || event.type.startsWith('$');
 

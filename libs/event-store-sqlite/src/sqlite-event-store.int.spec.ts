@@ -1,4 +1,5 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { execFile } from 'node:child_process';
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { eventStoreContract } from '@treasury/event-store/testing/event-store.contract';
@@ -40,10 +41,13 @@ describe('SqliteEventStore group commit', () => {
     // Count outermost transactions: the batch is one, its appends are savepoints inside it.
     (db as unknown as { transaction: typeof db.transaction }).transaction = ((fn: (...args: never[]) => unknown) => {
       const wrapped = original(fn);
-      return Object.assign((...args: never[]) => {
-        if (!db.inTransaction) commits.count += 1;
-        return wrapped(...args);
-      }, wrapped);
+      const counted =
+        (run: (...args: never[]) => unknown) =>
+        (...args: never[]) => {
+          if (!db.inTransaction) commits.count += 1;
+          return run(...args);
+        };
+      return Object.assign(counted(wrapped), wrapped, { immediate: counted(wrapped.immediate) });
     }) as typeof db.transaction;
 
     const results = await Promise.all([
@@ -61,6 +65,76 @@ describe('SqliteEventStore group commit', () => {
       ['a', 1, id(2)],
       ['d', 0, id(5)],
     ]);
+    await store.close();
+  });
+});
+
+describe('SqliteEventStore identity and files', () => {
+  const fresh = () => {
+    const dir = mkdtempSync(join(tmpdir(), 'treasury-store-'));
+    dirs.push(dir);
+    return join(dir, 'events.db');
+  };
+
+  it('keeps its identity across reopening; another file has another', async () => {
+    const path = fresh();
+    const first = new SqliteEventStore(path);
+    const id = await first.identity()();
+    await first.close();
+    const again = new SqliteEventStore(path);
+    expect(await again.identity()()).toEqual(id);
+    await again.close();
+    const other = new SqliteEventStore(fresh());
+    expect(await other.identity()()).not.toEqual(id);
+    await other.close();
+  });
+
+  it('creates its database, WAL and shared-memory files readable by their owner only, whatever the umask', async () => {
+    const path = fresh();
+    const previous = process.umask(0o022);
+    try {
+      const store = new SqliteEventStore(path);
+      await store.append('a', [{ eventId: '00000000-0000-4000-8000-000000000001', type: 'Noted', data: {}, metadata: {} }], 'no-stream')();
+      for (const file of [path, `${path}-wal`, `${path}-shm`]) expect({ file, mode: statSync(file).mode & 0o777 }).toEqual({ file, mode: 0o600 });
+      await store.close();
+    } finally {
+      process.umask(previous);
+    }
+  });
+});
+
+describe('SqliteEventStore shared by two processes', () => {
+  const child = (path: string, name: string, count: number, startAt: number) =>
+    new Promise<{ name: string; failures: unknown[] }>((resolve, reject) => {
+      execFile(
+        process.execPath,
+        ['-r', join(__dirname, 'testing', 'register-ts.cjs'), join(__dirname, 'testing', 'append-child.ts'), path, name, String(count), String(startAt)],
+        { timeout: 60_000 },
+        (error, stdout, stderr) => (error ? reject(new Error(`${name}: ${error.message} ${stderr}`)) : resolve(JSON.parse(stdout))),
+      );
+    });
+
+  it('two processes appending to one file concurrently both succeed, and nothing is lost or doubled', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'treasury-store-'));
+    dirs.push(dir);
+    const path = join(dir, 'events.db');
+    const COUNT = 1_000;
+    const startAt = Date.now() + 3_000;
+    const results = await Promise.all([child(path, 'a', COUNT, startAt), child(path, 'b', COUNT, startAt)]);
+    expect(results.map((r) => [r.name, r.failures])).toEqual([
+      ['a', []],
+      ['b', []],
+    ]);
+    const store = new SqliteEventStore(path);
+    const all = await store.readAll()();
+    if (all._tag === 'Left') throw new Error('read failed');
+    expect(all.right).toHaveLength(2 * COUNT);
+    const shared = all.right.filter((e) => e.stream === 'shared');
+    expect(shared.map((e) => e.revision)).toEqual([...Array(COUNT).keys()]);
+    // Both really wrote at the same time: the shared stream interleaves them.
+    const switches = shared.filter((e, i) => i > 0 && e.data['by'] !== shared[i - 1]!.data['by']).length;
+    expect(switches).toBeGreaterThan(1);
+    for (const name of ['a', 'b']) expect(all.right.filter((e) => e.stream === `own-${name}`).map((e) => e.revision)).toEqual([...Array(COUNT / 2).keys()]);
     await store.close();
   });
 });

@@ -1,5 +1,6 @@
+import { randomUUID } from 'node:crypto';
 import { EventEmitter } from 'node:events';
-import { mkdirSync } from 'node:fs';
+import { closeSync, constants, fchmodSync, mkdirSync, openSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import * as E from 'fp-ts/Either';
@@ -47,7 +48,35 @@ const SCHEMA = `
     metadata  TEXT    NOT NULL,
     UNIQUE (stream, revision)
   );
+  CREATE TABLE IF NOT EXISTS meta (
+    key   TEXT PRIMARY KEY,
+    value TEXT NOT NULL
+  );
 `;
+
+/** How long a write waits for another connection (another process on the same file) to finish its own. */
+const BUSY_TIMEOUT_MS = 10_000;
+const FILE_MODE = 0o600;
+
+/**
+ * Creates the database file readable and writable by its owner only, whatever the process umask; SQLite
+ * gives its -wal and -shm files the database file's mode. An existing file is left as it is.
+ */
+const createPrivately = (path: string): void => {
+  mkdirSync(dirname(path), { recursive: true });
+  let fd: number;
+  try {
+    fd = openSync(path, constants.O_CREAT | constants.O_EXCL | constants.O_WRONLY, FILE_MODE);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'EEXIST') return;
+    throw error;
+  }
+  try {
+    fchmodSync(fd, FILE_MODE);
+  } finally {
+    closeSync(fd);
+  }
+};
 
 /** How often a subscription looks for events appended by another process on the same file. */
 const POLL_MS = 200;
@@ -68,16 +97,25 @@ export class SqliteEventStore extends EventStore {
   private readonly db: Database.Database;
   private readonly appended = new EventEmitter();
   private readonly statements;
+  private readonly storeId: string;
 
   constructor(readonly path: string) {
     super();
-    if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+    if (path !== ':memory:') createPrivately(path);
     this.db = new Database(path);
+    // First, so that everything after it (even switching to WAL) waits for another process rather than failing.
+    this.db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
     this.db.pragma('journal_mode = WAL');
     this.db.pragma('synchronous = FULL');
-    this.db.pragma('busy_timeout = 5000');
-    this.db.exec(SCHEMA);
     this.db.defaultSafeIntegers(false);
+    // The store's identity is written once, by whichever connection creates the store first.
+    this.storeId = this.db
+      .transaction(() => {
+        this.db.exec(SCHEMA);
+        this.db.prepare("INSERT OR IGNORE INTO meta (key, value) VALUES ('store-id', ?)").run(randomUUID());
+        return this.db.prepare<[], { value: string }>("SELECT value FROM meta WHERE key = 'store-id'").get()!.value;
+      })
+      .immediate();
     this.statements = {
       lastRevision: this.db.prepare<[string], { revision: number }>('SELECT revision FROM events WHERE stream = ? ORDER BY revision DESC LIMIT 1'),
       insert: this.db.prepare('INSERT INTO events (stream, revision, event_id, type, data, metadata) VALUES (?, ?, ?, ?, ?, ?)'),
@@ -88,6 +126,8 @@ export class SqliteEventStore extends EventStore {
         'SELECT * FROM events WHERE stream = ? AND revision <= ? ORDER BY revision DESC LIMIT ?',
       ),
       all: this.db.prepare<[bigint, number], EventRow>('SELECT * FROM events WHERE position > ? ORDER BY position ASC LIMIT ?'),
+      at: this.db.prepare<[bigint], EventRow>('SELECT * FROM events WHERE position = ?'),
+      head: this.db.prepare<[], { position: number | bigint | null }>('SELECT MAX(position) AS position FROM events'),
     };
     this.appended.setMaxListeners(0);
   }
@@ -136,6 +176,11 @@ export class SqliteEventStore extends EventStore {
     if (results.some(E.isRight)) this.appended.emit('appended');
   }
 
+  /**
+   * One IMMEDIATE transaction: it takes the write lock before reading the streams' last revisions, so
+   * a second process on the same file makes it wait (busy_timeout) rather than fail with "database is
+   * locked" when a read transaction would have to be upgraded to a write.
+   */
   private commitTransaction(batch: ReadonlyArray<PendingAppend>): Array<E.Either<EventStoreError, AppendResult>> {
     // Streams with a failed append in this batch: later appends to them were issued before the failure
     // was known, possibly decided on top of it, so they fail too (see pipelinesAppends).
@@ -153,7 +198,7 @@ export class SqliteEventStore extends EventStore {
         if (E.isLeft(result)) failed.add(append.stream);
         return result;
       }),
-    )();
+    ).immediate();
   }
 
   readStream(stream: string, options: ReadStreamOptions = {}): TE.TaskEither<EventStoreError, ReadonlyArray<StoredEvent>> {
@@ -173,6 +218,23 @@ export class SqliteEventStore extends EventStore {
     return TE.fromIOEither(() =>
       E.tryCatch(() => this.statements.all.all(options.after ?? 0n, options.maxCount ?? -1).map(toStoredEvent), storeUnavailable),
     );
+  }
+
+  identity(): TE.TaskEither<EventStoreError, string> {
+    return TE.right(this.storeId);
+  }
+
+  readAt(position: bigint): TE.TaskEither<EventStoreError, StoredEvent | undefined> {
+    return TE.fromIOEither(() =>
+      E.tryCatch(() => {
+        const row = this.statements.at.get(position);
+        return row === undefined ? undefined : toStoredEvent(row);
+      }, storeUnavailable),
+    );
+  }
+
+  headPosition(): TE.TaskEither<EventStoreError, bigint> {
+    return TE.fromIOEither(() => E.tryCatch(() => BigInt(this.statements.head.get()?.position ?? 0), storeUnavailable));
   }
 
   subscribeToAll(options: { readonly after?: bigint }, handler: EventHandler): EventSubscription {

@@ -73,6 +73,19 @@ export abstract class EventStore {
   abstract readAll(options?: ReadAllOptions): TE.TaskEither<EventStoreError, ReadonlyArray<StoredEvent>>;
 
   /**
+   * The store's identity: a random id written once, when the store was created, and never changed.
+   * Derived state (a projection snapshot) records it, so it is never used against another store (a
+   * fresh database, another server) that merely has events at the same positions.
+   */
+  abstract identity(): TE.TaskEither<EventStoreError, string>;
+
+  /** The event at exactly this global position, or `undefined` if there is none (anymore). */
+  abstract readAt(position: bigint): TE.TaskEither<EventStoreError, StoredEvent | undefined>;
+
+  /** The global position of the last event in the log; 0n when the log is empty. */
+  abstract headPosition(): TE.TaskEither<EventStoreError, bigint>;
+
+  /**
    * Delivers every event after the checkpoint, then each new one as it is appended, in global order
    * and one at a time (the handler's promise is awaited before the next delivery).
    */

@@ -112,6 +112,29 @@ export const eventStoreContract = (
       expect((await ok(store.readAll({ after: first.position, maxCount: 1 }))).length).toBe(1);
     });
 
+    it('has one identity, the same on every call', async () => {
+      const first = await ok(store.identity());
+      expect(first).toMatch(/^\S{8,}$/);
+      expect(await ok(store.identity())).toBe(first);
+    });
+
+    it('reads the event at an exact position, and nothing where there is none', async () => {
+      const stream = `${prefix}-h`;
+      const events = [event('A', 0), event('B', 1)];
+      const appended = await ok(store.append(stream, events, 'no-stream'));
+      const last = await ok(store.readAt(appended.position));
+      expect(last).toMatchObject({ eventId: events[1]!.eventId, stream, revision: 1, position: appended.position, data: events[1]!.data, metadata: events[1]!.metadata });
+      const [firstStored] = await ok(store.readStream(stream, { maxCount: 1 }));
+      expect((await ok(store.readAt(firstStored!.position)))?.eventId).toBe(events[0]!.eventId);
+      expect(await ok(store.readAt((await ok(store.headPosition())) + 1_000_000n))).toBeUndefined();
+    });
+
+    it('knows the position of the last event in the log', async () => {
+      const appended = await ok(store.append(`${prefix}-i`, [event('A', 0)], 'no-stream'));
+      // A shared server may have more events after ours, never fewer.
+      expect((await ok(store.headPosition())) >= appended.position).toBe(true);
+    });
+
     it('subscribes from a checkpoint: catches up, then delivers new events in order', async () => {
       const stream = `${prefix}-g`;
       const checkpoint = await ok(store.append(stream, [event('Old', 0)], 'no-stream'));
