@@ -505,10 +505,18 @@ export class BookProjection {
    * amount, in effective order (ties by revision). Their amounts add up to the weighted sum.
    */
   contributions(weightOf: (balanceKey: string) => bigint, asOf: number, v: number): EventContribution[] {
+    return this.contributionsIn(weightOf, asOf, v, 0, v).sort((a, b) => a.effectiveAt - b.effectiveAt || a.revision - b.revision);
+  }
+
+  /**
+   * The same for revisions in [fromRevision, toRevision) only, in revision order (unsorted): lets a
+   * caller walk a long book in bounded slices and sort once at the end.
+   */
+  contributionsIn(weightOf: (balanceKey: string) => bigint, asOf: number, v: number, fromRevision: number, toRevision: number): EventContribution[] {
     const weights = this.metricNames.map((name) => (/^(touch|fifo|flow)\|/.test(name) ? 0n : weightOf(name)));
     const found: EventContribution[] = [];
-    const end = Math.min(v, this.recordedAt.length);
-    for (let revision = 0; revision < end; revision++) {
+    const end = Math.min(v, this.recordedAt.length, toRevision);
+    for (let revision = Math.max(0, fromRevision); revision < end; revision++) {
       if (this.effectiveAt[revision]! > asOf || !this.liveAt(revision, v)) continue;
       let amount = 0n;
       let touched = false;
@@ -520,7 +528,7 @@ export class BookProjection {
       }
       if (touched) found.push(this.eventAt(revision, amount));
     }
-    return found.sort((a, b) => a.effectiveAt - b.effectiveAt || a.revision - b.revision);
+    return found;
   }
 
   eventIdAt(revision: number): string {
