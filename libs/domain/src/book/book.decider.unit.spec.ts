@@ -1,3 +1,5 @@
+import * as E from 'fp-ts/Either';
+import { BookEventCodec } from './book.events';
 import { NOW, at, command, eventsOf, given, refusalOf } from '../testing/book-spec';
 
 const open = command('open-book', { name: 'Seed Miner', effectiveAt: '2025-06-30T00:00:00Z' });
@@ -299,5 +301,118 @@ describe('book decider', () => {
       ]);
       expect(eventsOf(book.when(reverse(book.eventIds[1]!)))).toMatchObject([{ type: 'EventReversed', eventId: book.eventIds[1] }]);
     });
+  });
+});
+
+describe('book decider: bounds that need more than one field, or the clock', () => {
+  const FIVE_MINUTES = 5 * 60 * 1000;
+  const iso = (millis: number) => new Date(millis).toISOString();
+  const mining = (body: Record<string, unknown>) =>
+    command('record-mining-output', { effectiveAt: '2026-01-31T00:00:00Z', wallet: 'hot', btc: '1', usdPerBtc: '100000.00', ...body });
+  const pathsOf = (decision: ReturnType<ReturnType<typeof given>['when']>) => {
+    const refusal = refusalOf(decision);
+    return refusal._tag === 'InvalidCommand' ? refusal.errors.map((e) => e.path) : refusal;
+  };
+
+  describe('a mining period', () => {
+    it('starts before it ends: an empty period is refused', () => {
+      const period = { periodStart: '2026-01-01T00:00:00Z' };
+      expect(eventsOf(given(open).when(mining({ ...period, periodEnd: '2026-01-01T00:00:00.001Z' })))).toHaveLength(1);
+      expect(refusalOf(given(open).when(mining({ ...period, periodEnd: '2026-01-01T00:00:00Z' })))).toEqual({
+        _tag: 'InvalidCommand', errors: [{ path: 'periodEnd', message: 'must be after periodStart' }],
+      });
+    });
+
+    it('has ended by the time it is recorded, within the clock skew allowed for effectiveAt', () => {
+      const book = given(open);
+      expect(eventsOf(book.when(mining({ periodEnd: iso(NOW + FIVE_MINUTES) })))).toHaveLength(1);
+      expect(refusalOf(book.when(mining({ periodEnd: iso(NOW + FIVE_MINUTES + 1) })))).toEqual({
+        _tag: 'InvalidCommand', errors: [{ path: 'periodEnd', message: 'must not be after the time it is recorded (server time is 2026-03-01T00:00:00.000Z)' }],
+      });
+      // The 9999-12-31 the codec once let through is now refused by the codec itself; 2199 reaches the decider.
+      expect(pathsOf(book.when(mining({ periodStart: '2026-01-01T00:00:00Z', periodEnd: '2199-12-31T00:00:00Z' })))).toEqual(['periodEnd']);
+    });
+
+    it('has started by the time it is recorded when only its start is given', () => {
+      expect(eventsOf(given(open).when(mining({ periodStart: iso(NOW + FIVE_MINUTES) })))).toHaveLength(1);
+      expect(pathsOf(given(open).when(mining({ periodStart: iso(NOW + FIVE_MINUTES + 1) })))).toEqual(['periodStart']);
+    });
+  });
+
+  describe("a mining lot's cost (btc × usdPerBtc, rounded half to even as the FIFO projection does)", () => {
+    it('may be exactly 10,000,000,000.00 USD, not a cent more', () => {
+      // 20000.00000001 BTC × 500000.00 USD = 10,000,000,000.005 USD: half a cent rounds to the even 10,000,000,000.00.
+      expect(eventsOf(given(open).when(mining({ btc: '20000.00000001', usdPerBtc: '500000.00' })))).toEqual([
+        expect.objectContaining({ btc: 2_000_000_000_001n, usdPerBtc: 50_000_000n }),
+      ]);
+      // One satoshi more costs 10,000,000,000.01 USD.
+      expect(refusalOf(given(open).when(mining({ btc: '20000.00000002', usdPerBtc: '500000.00' })))).toEqual({
+        _tag: 'InvalidCommand',
+        errors: [{ path: 'btc', message: "btc × usdPerBtc, the lot's cost (10000000000.01 USD), must be at most 10000000000.00 USD" }],
+      });
+    });
+
+    it('refuses the largest BTC amount at the largest price, each within its own bound', () => {
+      expect(pathsOf(given(open).when(mining({ btc: '21000000', usdPerBtc: '10000000.00' })))).toEqual(['btc']);
+    });
+  });
+
+  describe('a loan maturity', () => {
+    const draw = (maturityAt: string) =>
+      command('draw-loan', {
+        effectiveAt: '2026-01-01T00:00:00Z', loanId: 'l', lender: 'Galaxy', principalUsd: '1.00', annualRate: '0.1', marginCallLtv: '0.7', liquidationLtv: '0.8', maturityAt,
+      });
+
+    it('is after the drawdown', () => {
+      expect(eventsOf(given(open).when(draw('2026-01-01T00:00:00.001Z')))).toHaveLength(1);
+      expect(pathsOf(given(open).when(draw('2026-01-01T00:00:00Z')))).toEqual(['maturityAt']);
+    });
+
+    it('is within a century of the drawdown', () => {
+      expect(eventsOf(given(open).when(draw('2126-01-01T00:00:00Z')))).toEqual([expect.objectContaining({ maturityAt: at('2126-01-01T00:00:00Z') })]);
+      expect(refusalOf(given(open).when(draw('2126-01-01T00:00:00.001Z')))).toEqual({
+        _tag: 'InvalidCommand', errors: [{ path: 'maturityAt', message: 'must be within a century of effectiveAt (by 2126-01-01T00:00:00.000Z)' }],
+      });
+    });
+  });
+
+  it("a reported holdings period starts by the report's date", () => {
+    const report = (periodStart: string) =>
+      command('record-reported-holdings', { effectiveAt: '2026-01-31T23:59:59Z', btc: '1', source: 'custodian-statement', periodStart });
+    expect(eventsOf(given(open).when(report('2026-01-31T23:59:59Z')))).toHaveLength(1);
+    expect(pathsOf(given(open).when(report('2026-01-31T23:59:59.001Z')))).toEqual(['periodStart']);
+  });
+
+  it('accepts the largest value of every bound, and the events it makes read back from the log unchanged', () => {
+    const MAX_USD = '10000000000.00';
+    const effectiveAt = '2026-01-02T00:00:00Z';
+    const book = given(
+      open,
+      // The largest BTC amount whose lot still costs at most $10bn: 21,000,000 BTC at $476.19.
+      command('record-mining-output', { effectiveAt: '2026-01-01T00:00:00Z', wallet: 'hot', btc: '21000000', usdPerBtc: '476.19', memo: 'm'.repeat(500) }),
+      command('draw-loan', {
+        effectiveAt: '2026-01-01T00:00:00Z', loanId: 'l', lender: '😀'.repeat(500), principalUsd: MAX_USD, annualRate: '10', marginCallLtv: '9.999999', liquidationLtv: '10',
+        maturityAt: '2126-01-01T00:00:00Z',
+      }),
+    );
+    const decided = [
+      command('record-btc-price', { effectiveAt, usdPerBtc: '10000000.00' }),
+      command('record-btc-sale', { effectiveAt, wallet: 'hot', btc: '21000000', proceedsUsd: MAX_USD, feesUsd: MAX_USD }),
+      command('transfer-btc', { effectiveAt, fromWallet: 'hot', toWallet: 'cold', btc: '20999999', feeBtc: '1' }),
+      command('pledge-collateral', { effectiveAt, loanId: 'l', wallet: 'hot', btc: '21000000' }),
+      command('accrue-interest', { effectiveAt, loanId: 'l', interestUsd: MAX_USD }),
+      command('repay-loan', { effectiveAt, loanId: 'l', principalUsd: MAX_USD }),
+      command('record-cash-movement', { effectiveAt, cashAccount: 'operating', amountUsd: `-${MAX_USD}`, category: 'power' }),
+      command('record-cash-movement', { effectiveAt, cashAccount: 'other', amountUsd: MAX_USD, category: 'equity' }),
+      command('record-reported-holdings', { effectiveAt, btc: '21000000', pledgedBtc: '21000000', minedBtc: '21000000', soldBtc: '21000000', source: 'lender-statement' }),
+      command('set-reconciliation-tolerance', { btc: '21000000' }),
+    ].flatMap((cmd) => eventsOf(book.when(cmd)));
+    expect(decided.map((event) => event.type)).toEqual([
+      'BtcPriceObserved', 'BtcSold', 'BtcTransferred', 'CollateralPledged', 'InterestAccrued', 'LoanRepaid', 'CashMoved', 'CashMoved', 'HoldingsReported', 'ReconciliationToleranceSet',
+    ]);
+    const mined = given(open).when(command('record-mining-output', { effectiveAt, wallet: 'hot', btc: '21000000', usdPerBtc: '476.19' }));
+    for (const event of [...decided, ...eventsOf(mined)]) {
+      expect(BookEventCodec.decode(JSON.parse(JSON.stringify(BookEventCodec.encode(event))))).toEqual(E.right(event));
+    }
   });
 });
