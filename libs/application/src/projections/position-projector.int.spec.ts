@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync, statSync, truncateSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync, statSync, truncateSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as E from 'fp-ts/Either';
@@ -25,14 +25,24 @@ describe('PositionProjector', () => {
     return result.right;
   };
   const btcOf = (projector: PositionProjector) => projector.book('acme')?.raw(Date.parse('2026-02-01T00:00:00Z'), Number.MAX_SAFE_INTEGER).balances.get('unencumbered-btc|cold');
-  const started = async (saveEvery = 2) => {
-    const projector = new PositionProjector(store, new FileProjectionSnapshots(snapshotPath()), { saveEvery, minSaveIntervalMs: 0, readPage: 3 });
+  const warnings: string[] = [];
+  const saveFailures: Error[] = [];
+  const started = async (saveEvery = 2, snapshots = new FileProjectionSnapshots(snapshotPath())) => {
+    const projector = new PositionProjector(store, snapshots, {
+      saveEvery,
+      minSaveIntervalMs: 0,
+      readPage: 3,
+      onWarning: (message) => warnings.push(message),
+      onSaveFailed: (error) => saveFailures.push(error),
+    });
     const report = await projector.start()();
     if (E.isLeft(report)) throw report.left;
     return { projector, report: report.right };
   };
 
   beforeEach(async () => {
+    warnings.length = 0;
+    saveFailures.length = 0;
     dir = mkdtempSync(join(tmpdir(), 'projector-'));
     store = new SqliteEventStore(join(dir, 'treasury.db'));
     commands = new BookCommandService(store, clock, new RandomIds());
@@ -87,15 +97,122 @@ describe('PositionProjector', () => {
     await projector.stop();
   });
 
-  it('stops folding at an event it cannot decode, and every query says why', async () => {
-    const { projector } = await started();
+  it('confines a failure to its book: that book answers 503 naming the event, others keep folding, and no snapshot is saved', async () => {
+    const { projector } = await started(1);
+    const snapshotBefore = readFileSync(snapshotPath());
     const foreign = await store.append('book-acme', [{ eventId: '00000000-0000-4000-8000-00000000dead', type: 'MiningOutputReceived', data: { btc: 'lots' }, metadata: {} }], 7)();
     expect(E.isRight(foreign)).toBe(true);
-    await run('record-mining-output', mined(9)).catch(() => undefined);
+    const other = await commands.execute({ bookId: 'other', command: 'open-book', body: { name: 'Other', effectiveAt: '2026-01-01T00:00:00Z' }, actor: 'test' })();
+    if (E.isLeft(other)) throw new Error('open-book failed');
+    expect(await projector.waitFor(other.right.position, 2_000)).toBe(true);
     const queries = new PositionQueries(projector, clock, () => 0n, 50);
-    for (let tries = 0; projector.failed === undefined && tries < 100; tries++) await new Promise((resolve) => setTimeout(resolve, 20));
     const answer = await queries.position('acme', {})();
-    expect(E.isLeft(answer) && answer.left).toMatchObject({ _tag: 'ProjectionFailed', message: expect.stringContaining('does not decode') });
+    expect(E.isLeft(answer) && answer.left).toMatchObject({
+      _tag: 'ProjectionFailed',
+      message: expect.stringContaining('does not decode'),
+      event: { eventId: '00000000-0000-4000-8000-00000000dead', revision: 8, position: E.isRight(foreign) ? foreign.right.position : 0n },
+    });
+    expect(E.isRight(await queries.position('other', {})())).toBe(true);
+    expect(projector.failures()).toHaveLength(1);
     await projector.stop();
+    // A failed state is never saved: the file is the one from before the failure, and the warning says why.
+    expect(readFileSync(snapshotPath()).equals(snapshotBefore)).toBe(true);
+    expect(warnings.join('\n')).toContain('snapshot not saved: book acme failed');
+  });
+
+  it('discards a snapshot of another store (an empty database beside it) and answers from the new log', async () => {
+    const { projector } = await started();
+    await projector.stop();
+    await store.close();
+    for (const suffix of ['', '-wal', '-shm']) rmSync(join(dir, `treasury.db${suffix}`), { force: true });
+    store = new SqliteEventStore(join(dir, 'treasury.db'));
+    commands = new BookCommandService(store, clock, new RandomIds());
+    const fresh = await started();
+    expect(fresh.report).toMatchObject({ fromSnapshot: 0, fromStore: 0 });
+    expect(fresh.projector.snapshot).toMatchObject({ status: 'discarded', reason: expect.stringContaining('another store') });
+    expect(fresh.projector.book('acme')).toBeUndefined();
+    await run('open-book', { name: 'Acme again', effectiveAt: '2026-01-01T00:00:00Z' });
+    const appended = await run('record-mining-output', mined(2));
+    expect(await fresh.projector.waitFor(appended.position, 2_000)).toBe(true);
+    expect(btcOf(fresh.projector)).toBe(100_000_000n);
+    await fresh.projector.stop();
+  });
+
+  it('an older database restored beside a newer snapshot: discarded, vanished events reported and carried, new writes folded', async () => {
+    await store.close();
+    for (const suffix of ['', '-wal']) if (existsSync(join(dir, `treasury.db${suffix}`))) copyFileSync(join(dir, `treasury.db${suffix}`), join(dir, `backup${suffix}`));
+    store = new SqliteEventStore(join(dir, 'treasury.db'));
+    commands = new BookCommandService(store, clock, new RandomIds());
+    await run('record-mining-output', mined(9));
+    await run('record-mining-output', mined(10));
+    const newer = await started();
+    expect(btcOf(newer.projector)).toBe(900_000_000n);
+    await newer.projector.stop();
+    await store.close();
+    // The backup comes back: the store lost two acknowledged events.
+    rmSync(join(dir, 'treasury.db-shm'), { force: true });
+    rmSync(join(dir, 'treasury.db-wal'), { force: true });
+    for (const suffix of ['', '-wal']) if (existsSync(join(dir, `backup${suffix}`))) copyFileSync(join(dir, `backup${suffix}`), join(dir, `treasury.db${suffix}`));
+    store = new SqliteEventStore(join(dir, 'treasury.db'));
+    commands = new BookCommandService(store, clock, new RandomIds());
+    const restored = await started();
+    expect(restored.projector.snapshot).toMatchObject({ status: 'discarded' });
+    expect(restored.report).toMatchObject({ fromSnapshot: 0, fromStore: 8 });
+    expect(btcOf(restored.projector)).toBe(700_000_000n);
+    expect(restored.projector.findingOf('acme')).toMatchObject({ reason: 'events-vanished', expected: { revision: 9 }, found: { revision: 7 } });
+    // New writes land at positions below the old checkpoint; they are folded.
+    const below = await run('record-mining-output', mined(11));
+    expect(await restored.projector.waitFor(below.position, 2_000)).toBe(true);
+    expect(btcOf(restored.projector)).toBe(800_000_000n);
+    await restored.projector.stop();
+    // A restart does not forget the finding; a rebuild clears it and says so.
+    const again = await started();
+    expect(again.projector.snapshot).toMatchObject({ status: 'loaded' });
+    expect(again.projector.findingOf('acme')).toMatchObject({ reason: 'events-vanished' });
+    const [first, second] = await Promise.all([again.projector.rebuild()(), again.projector.rebuild()()]);
+    expect(first).toBe(second);
+    expect(E.isRight(first) && first.right.clearedFindings).toEqual([expect.objectContaining({ bookId: 'acme', reason: 'events-vanished' })]);
+    expect(again.projector.findings()).toEqual([]);
+    await again.projector.stop();
+  });
+
+  it('discards a snapshot with any bit flipped (checksum), and still answers exactly', async () => {
+    const { projector } = await started();
+    await projector.stop();
+    const good = readFileSync(snapshotPath());
+    let seed = 12345;
+    const random = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+    for (let trial = 0; trial < 25; trial++) {
+      const bytes = Buffer.from(good);
+      const bit = Math.floor(random() * bytes.length * 8);
+      bytes[bit >> 3] ^= 1 << (bit & 7);
+      writeFileSync(snapshotPath(), bytes);
+      const flipped = await started();
+      expect({ bit, use: flipped.projector.snapshot.status }).toEqual({ bit, use: 'discarded' });
+      expect(flipped.report.fromStore).toBe(8);
+      expect(btcOf(flipped.projector)).toBe(700_000_000n);
+      await flipped.projector.stop();
+      writeFileSync(snapshotPath(), good);
+    }
+  });
+
+  it('an unwritable snapshot path does not stop the projection: the failed save is reported', async () => {
+    writeFileSync(join(dir, 'a-file'), 'not a directory');
+    const { projector, report } = await started(2, new FileProjectionSnapshots(join(dir, 'a-file', 'sub', 'treasury.projection')));
+    expect(report).toMatchObject({ fromStore: 8 });
+    expect(btcOf(projector)).toBe(700_000_000n);
+    await projector.stop();
+    expect(saveFailures.length).toBeGreaterThan(0);
+  });
+
+  it('writes its snapshot readable by its owner only', async () => {
+    const previous = process.umask(0o022);
+    try {
+      const { projector } = await started();
+      await projector.stop();
+      expect(statSync(snapshotPath()).mode & 0o777).toBe(0o600);
+    } finally {
+      process.umask(previous);
+    }
   });
 });

@@ -1,20 +1,22 @@
 import * as E from 'fp-ts/Either';
 import * as TE from 'fp-ts/TaskEither';
-import { pipe } from 'fp-ts/function';
 import type { BookProjection } from '@treasury/projections';
 import { EventStore, EventSubscription, storeErrorMessage } from '@treasury/event-store';
-import { ProjectionSnapshot, ProjectionSnapshots } from '../ports/projection-snapshots';
-import { ProjectionState } from './projection-state';
+import { bookStream } from '../commands/book-stream';
+import { BookHead, LogFinding, ProjectionSnapshot, ProjectionSnapshots } from '../ports/projection-snapshots';
+import { BookFailure, ProjectionState } from './projection-state';
 
 export interface ProjectorOptions {
   /** Save a snapshot once this many events were folded since the last one (and on stop) ... */
   readonly saveEvery?: number;
   /** ... but not more often than this: a save of a million-event book blocks for most of a second. */
   readonly minSaveIntervalMs?: number;
-  /** Page size when reading the log to catch up or rebuild. */
+  /** Page size when reading the log to catch up or rebuild; the event loop is yielded between pages. */
   readonly readPage?: number;
   /** Told when a snapshot could not be saved (the projection carries on; the next start reads more of the log). */
   readonly onSaveFailed?: (error: Error) => void;
+  /** Told what an operator should know: a snapshot discarded and why, a book that stopped folding, events that vanished. */
+  readonly onWarning?: (message: string) => void;
 }
 
 export interface CatchUpReport {
@@ -26,30 +28,47 @@ export interface CatchUpReport {
   readonly ms: number;
 }
 
-/** Small pages keep each page's decoded events short-lived (young garbage is cheap to collect). */
+export interface RebuildReport extends CatchUpReport {
+  /** Findings of vanished events the rebuild cleared (the new projection is the fold of the log as it is now). */
+  readonly clearedFindings: ReadonlyArray<LogFinding>;
+}
+
+/** Which snapshot the projection started from, or why it did not. */
+export type SnapshotUse =
+  | { readonly status: 'none' }
+  | { readonly status: 'loaded'; readonly checkpoint: bigint; readonly events: number }
+  | { readonly status: 'discarded'; readonly reason: string }
+  | { readonly status: 'rebuilt' };
+
+/** Small pages keep each page's decoded events short-lived (young garbage is cheap to collect) and the event loop free. */
 const READ_PAGE = 1_000;
 const SAVE_EVERY = 100_000;
 const MIN_SAVE_INTERVAL_MS = 10 * 60_000;
 
 const toError = (error: unknown): Error => (error instanceof Error ? error : new Error(String(error)));
+const yieldToEventLoop = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+const storeFailure = (what: string, error: Parameters<typeof storeErrorMessage>[0]) => new Error(`${what}: ${storeErrorMessage(error)}`);
 
 /**
  * Drives the position projections from the event log through the store port only (read-all to catch
- * up, subscribe-to-all to follow), so it behaves the same on SQLite and EventStoreDB. It snapshots
- * its state with the checkpoint, catches up on start, can rebuild from zero, and lets a query wait
- * until a given log position has been folded (read-your-writes).
+ * up, subscribe-to-all to follow), so it behaves the same on SQLite and EventStoreDB. Its snapshot is
+ * bound to the store (identity, checkpoint event, per-book heads) and checked before use; it catches up
+ * on start, can rebuild from zero, and lets a query wait until a log position has been folded.
  */
 export class PositionProjector {
-  private state = new ProjectionState();
+  private state = new ProjectionState('');
   private subscription: EventSubscription | undefined;
   private foldedSinceSave = 0;
   private saving: Promise<void> = Promise.resolve();
   private waiters = new Set<{ readonly position: bigint; readonly settle: (reached: boolean) => void }>();
-  private failure: Error | undefined;
   private readonly saveEvery: number;
   private readonly minSaveIntervalMs: number;
   private readonly readPage: number;
   private lastSaveAt = Number.NEGATIVE_INFINITY;
+  private rebuilding: Promise<E.Either<Error, RebuildReport>> | undefined;
+  private snapshotUse: SnapshotUse = { status: 'none' };
+  private caughtUpOnce = false;
+  private lastSaveSkipped: string | undefined;
 
   constructor(
     private readonly store: EventStore,
@@ -66,9 +85,40 @@ export class PositionProjector {
     return this.state.checkpoint;
   }
 
-  /** Why the projection stopped folding, if it did (an event it cannot decode): queries report it. */
-  get failed(): Error | undefined {
-    return this.failure;
+  /** True once the start-up catch-up has finished and the projection follows the log. */
+  get started(): boolean {
+    return this.caughtUpOnce;
+  }
+
+  get isRebuilding(): boolean {
+    return this.rebuilding !== undefined;
+  }
+
+  get snapshot(): SnapshotUse {
+    return this.snapshotUse;
+  }
+
+  /** Why the last snapshot save was skipped, if it was (a failed book). */
+  get snapshotSkipped(): string | undefined {
+    return this.lastSaveSkipped;
+  }
+
+  /** Why a book stopped folding, if it did: its queries report it; other books keep answering. */
+  failureOf(bookId: string): BookFailure | undefined {
+    return this.state.failures.get(bookId);
+  }
+
+  failures(): ReadonlyArray<BookFailure> {
+    return [...this.state.failures.values()];
+  }
+
+  /** Events the log lost under the projection, for a book (verify reports it). */
+  findingOf(bookId: string): LogFinding | undefined {
+    return this.state.findings.get(bookId);
+  }
+
+  findings(): ReadonlyArray<LogFinding> {
+    return [...this.state.findings.values()];
   }
 
   book(bookId: string): BookProjection | undefined {
@@ -79,57 +129,131 @@ export class PositionProjector {
     return this.state.books.entries();
   }
 
-  /** Loads the snapshot, reads what is newer from the store, saves if anything was, then follows the log. */
+  /**
+   * Loads the snapshot and checks it against the store (identity, the event at its checkpoint, each
+   * book's last folded event); reads what is newer (or the whole log, if the snapshot is not usable),
+   * saves, then follows the log. A snapshot that does not match is discarded with a warning.
+   */
   start(): TE.TaskEither<Error, CatchUpReport> {
-    const started = this.now();
-    return pipe(
-      this.snapshots.load(),
-      // An unreadable snapshot is only a cache miss: the log is the truth.
-      TE.orElse(() => TE.right<Error, ProjectionSnapshot | undefined>(undefined)),
-      TE.flatMap((snapshot) => {
-        const restored = snapshot === undefined ? undefined : ProjectionState.fromSnapshot(snapshot);
-        const state = restored !== undefined && E.isRight(restored) ? restored.right : new ProjectionState();
-        const fromSnapshot = state.eventCount;
-        return pipe(
-          this.readToEnd(state),
-          TE.flatMap((fromStore) => pipe(fromStore > 0 ? this.snapshots.save(state.toSnapshot()) : TE.right(undefined), TE.map(() => fromStore))),
-          TE.map((fromStore) => {
-            this.follow(state);
-            return { fromSnapshot, fromStore, checkpoint: state.checkpoint, ms: this.now() - started };
-          }),
-        );
-      }),
-    );
+    return async () => {
+      const started = this.now();
+      const identity = await this.store.identity()();
+      if (E.isLeft(identity)) return E.left(storeFailure('reading the store identity', identity.left));
+      const storeId = identity.right;
+      const loaded = await this.snapshots.load()();
+      const chosen = await this.chooseSnapshot(storeId, E.isLeft(loaded) ? { damaged: loaded.left } : { snapshot: loaded.right });
+      if (E.isLeft(chosen)) return chosen;
+      const { state, use, findings } = chosen.right;
+      for (const finding of findings) if (!state.findings.has(finding.bookId)) state.findings.set(finding.bookId, finding);
+      this.snapshotUse = use;
+      if (use.status === 'discarded') this.warn(`projection snapshot discarded (${use.reason}); folding the log from the start`);
+      for (const finding of state.findings.values()) this.warn(describeFinding(finding));
+      const fromSnapshot = state.eventCount;
+      const fromStore = await this.readToEnd(state);
+      if (E.isLeft(fromStore)) return fromStore;
+      this.follow(state);
+      this.caughtUpOnce = true;
+      if (fromStore.right > 0 || use.status !== 'loaded') await this.saveNow();
+      return E.right({ fromSnapshot, fromStore: fromStore.right, checkpoint: state.checkpoint, ms: this.now() - started });
+    };
+  }
+
+  /** Decides whether a loaded snapshot may be used; findings about vanished events hold whatever is decided. */
+  private async chooseSnapshot(
+    storeId: string,
+    loaded: { readonly snapshot: ProjectionSnapshot | undefined } | { readonly damaged: Error },
+  ): Promise<E.Either<Error, { state: ProjectionState; use: SnapshotUse; findings: LogFinding[] }>> {
+    const fresh = (use: SnapshotUse, findings: LogFinding[] = []) => E.right({ state: new ProjectionState(storeId), use, findings });
+    if ('damaged' in loaded) return fresh({ status: 'discarded', reason: `unreadable: ${loaded.damaged.message}` });
+    const snapshot = loaded.snapshot;
+    if (snapshot === undefined) return fresh({ status: 'none' });
+    if (snapshot.storeId !== storeId) return fresh({ status: 'discarded', reason: `it was made from another store (${snapshot.storeId}, this one is ${storeId})` });
+    // The same store: what it lost since the snapshot is a finding, whether or not the snapshot is used.
+    const findings = [...snapshot.findings];
+    for (const [bookId, head] of snapshot.heads) {
+      const finding = await this.checkHead(bookId, head);
+      if (E.isLeft(finding)) return finding;
+      if (finding.right !== undefined) findings.push(finding.right);
+    }
+    if (findings.length > snapshot.findings.length) return fresh({ status: 'discarded', reason: 'events it had folded are no longer in the log' }, findings);
+    if (snapshot.checkpointEvent !== null) {
+      const at = await this.store.readAt(snapshot.checkpoint)();
+      if (E.isLeft(at)) return E.left(storeFailure('reading the event at the snapshot checkpoint', at.left));
+      const found = at.right;
+      const hash = found === undefined ? null : typeof found.metadata['hash'] === 'string' ? found.metadata['hash'] : null;
+      if (found === undefined || found.eventId !== snapshot.checkpointEvent.eventId || hash !== snapshot.checkpointEvent.hash) {
+        const what = found === undefined ? 'no event' : `event ${found.eventId}`;
+        return fresh({ status: 'discarded', reason: `the store holds ${what} at its checkpoint ${snapshot.checkpoint}, not ${snapshot.checkpointEvent.eventId}` }, findings);
+      }
+    }
+    const restored = ProjectionState.fromSnapshot(snapshot);
+    if (E.isLeft(restored)) return fresh({ status: 'discarded', reason: `it does not restore: ${restored.left.message}` }, findings);
+    return E.right({ state: restored.right, use: { status: 'loaded', checkpoint: snapshot.checkpoint, events: restored.right.eventCount }, findings });
+  }
+
+  /** Does the book's stream still hold, at the same revision, the last event the snapshot folded? */
+  private async checkHead(bookId: string, head: BookHead): Promise<E.Either<Error, LogFinding | undefined>> {
+    const stream = bookStream(bookId);
+    const at = await this.store.readStream(stream, { fromRevision: head.revision, maxCount: 1 })();
+    if (E.isLeft(at)) return E.left(storeFailure(`reading ${stream}`, at.left));
+    const found = at.right[0];
+    const hashOf = (metadata: Record<string, unknown>) => (typeof metadata['hash'] === 'string' ? metadata['hash'] : null);
+    if (found !== undefined && found.revision === head.revision) {
+      if (found.eventId === head.eventId && hashOf(found.metadata) === head.hash) return E.right(undefined);
+      return E.right({ bookId, reason: 'events-rewritten', expected: head, found: { revision: found.revision, eventId: found.eventId, hash: hashOf(found.metadata) } });
+    }
+    const last = await this.store.readStream(stream, { direction: 'backwards', maxCount: 1 })();
+    if (E.isLeft(last)) return E.left(storeFailure(`reading ${stream}`, last.left));
+    const tail = last.right[0];
+    return E.right({
+      bookId,
+      reason: 'events-vanished',
+      expected: head,
+      found: tail === undefined ? { revision: null, eventId: null, hash: null } : { revision: tail.revision, eventId: tail.eventId, hash: hashOf(tail.metadata) },
+    });
   }
 
   /**
    * Folds the whole log again from zero into a new state, swaps it in when caught up and replaces the
-   * snapshot. Queries keep answering from the old state meanwhile.
+   * snapshot; findings of vanished events are cleared (the new state is the log as it is now). Queries
+   * keep answering from the old state meanwhile. Concurrent calls share one rebuild.
    */
-  rebuild(): TE.TaskEither<Error, CatchUpReport> {
+  rebuild(): TE.TaskEither<Error, RebuildReport> {
+    return () => {
+      this.rebuilding ??= this.runRebuild().finally(() => {
+        this.rebuilding = undefined;
+      });
+      return this.rebuilding;
+    };
+  }
+
+  private async runRebuild(): Promise<E.Either<Error, RebuildReport>> {
     const started = this.now();
-    const state = new ProjectionState();
-    return pipe(
-      this.readToEnd(state),
-      TE.flatMap((fromStore) =>
-        TE.tryCatch(async () => {
-          await this.subscription?.close();
-          this.failure = undefined;
-          this.follow(state);
-          return { fromSnapshot: 0, fromStore, checkpoint: state.checkpoint, ms: this.now() - started };
-        }, toError),
-      ),
-      TE.tap(() => TE.tryCatch(() => this.saveNow(), toError)),
-    );
+    const identity = await this.store.identity()();
+    if (E.isLeft(identity)) return E.left(storeFailure('reading the store identity', identity.left));
+    const state = new ProjectionState(identity.right);
+    const fromStore = await this.readToEnd(state);
+    if (E.isLeft(fromStore)) return fromStore;
+    const clearedFindings = this.findings();
+    try {
+      await this.subscription?.close();
+    } catch (error) {
+      return E.left(toError(error));
+    }
+    this.follow(state);
+    this.caughtUpOnce = true;
+    this.snapshotUse = { status: 'rebuilt' };
+    for (const finding of clearedFindings) this.warn(`rebuild cleared: ${describeFinding(finding)}`);
+    await this.saveNow();
+    return E.right({ fromSnapshot: 0, fromStore: fromStore.right, checkpoint: state.checkpoint, ms: this.now() - started, clearedFindings });
   }
 
   /**
-   * Resolves true once everything up to `position` is folded; false after `timeoutMs`, or at once if
-   * the projection has stopped on an event it cannot fold (it would never get there).
+   * Resolves true once everything up to `position` is folded; false after `timeoutMs`. A failed book
+   * does not hold the checkpoint back: the other books keep folding past its events.
    */
   waitFor(position: bigint, timeoutMs: number): Promise<boolean> {
     if (this.state.checkpoint >= position) return Promise.resolve(true);
-    if (this.failure !== undefined) return Promise.resolve(false);
     return new Promise((resolve) => {
       const waiter = {
         position,
@@ -146,26 +270,28 @@ export class PositionProjector {
 
   /** Stops following the log and saves a snapshot if anything was folded since the last one. */
   async stop(): Promise<void> {
+    await this.rebuilding;
     await this.subscription?.close();
     this.subscription = undefined;
     if (this.foldedSinceSave > 0) await this.saveNow();
     await this.saving;
   }
 
-  /** Reads the log after the state's checkpoint to its current end, folding each event; returns how many. */
-  private readToEnd(state: ProjectionState): TE.TaskEither<Error, number> {
-    return async () => {
-      const before = state.folded;
-      for (;;) {
-        const page = await this.store.readAll({ after: state.checkpoint, maxCount: this.readPage })();
-        if (E.isLeft(page)) return E.left(new Error(`reading the event log: ${storeErrorMessage(page.left)}`));
-        for (const stored of page.right) {
-          const applied = state.applyStored(stored);
-          if (E.isLeft(applied)) return applied;
-        }
-        if (page.right.length < this.readPage) return E.right(state.folded - before);
-      }
-    };
+  /** Reads the log after the state's checkpoint to its current end in pages, folding each event and yielding between pages; returns how many. */
+  private async readToEnd(state: ProjectionState): Promise<E.Either<Error, number>> {
+    const before = state.folded;
+    for (;;) {
+      const page = await this.store.readAll({ after: state.checkpoint, maxCount: this.readPage })();
+      if (E.isLeft(page)) return E.left(storeFailure('reading the event log', page.left));
+      for (const stored of page.right) this.reportFailure(state.applyStored(stored));
+      if (page.right.length < this.readPage) return E.right(state.folded - before);
+      await yieldToEventLoop();
+    }
+  }
+
+  private reportFailure(failure: BookFailure | undefined): void {
+    if (failure !== undefined)
+      this.warn(`book ${failure.bookId} stopped folding at event ${failure.eventId} (revision ${failure.revision}, position ${failure.position}): ${failure.message}; its queries answer 503 until this is fixed and the projection rebuilt`);
   }
 
   private follow(state: ProjectionState): void {
@@ -173,15 +299,9 @@ export class PositionProjector {
     this.foldedSinceSave = 0;
     this.release();
     this.subscription = this.store.subscribeToAll({ after: state.checkpoint }, (stored) => {
-      if (this.failure !== undefined || state !== this.state) return;
+      if (state !== this.state) return;
       const before = state.folded;
-      const applied = state.applyStored(stored);
-      if (E.isLeft(applied)) {
-        // Folding past an event we cannot read would give wrong figures: stop, and say why in every answer.
-        this.failure = applied.left;
-        for (const waiter of this.waiters) waiter.settle(false);
-        return;
-      }
+      this.reportFailure(state.applyStored(stored));
       this.foldedSinceSave += state.folded - before;
       this.release();
       if (this.foldedSinceSave >= this.saveEvery && this.now() - this.lastSaveAt >= this.minSaveIntervalMs) void this.saveNow();
@@ -192,15 +312,41 @@ export class PositionProjector {
     for (const waiter of this.waiters) if (waiter.position <= this.state.checkpoint) waiter.settle(true);
   }
 
-  /** Saves the current state, one save at a time. A failed save only means a longer catch-up next start. */
+  /**
+   * Saves the current state, one save at a time. Never while a book is failed (a failed state is never
+   * saved: the next start must meet the failing event again). A failed save is reported and only means
+   * a longer catch-up next start.
+   */
   private saveNow(): Promise<void> {
     this.foldedSinceSave = 0;
     this.lastSaveAt = this.now();
-    const snapshot = this.state.toSnapshot();
+    const failed = this.failures();
+    if (failed.length > 0) {
+      this.lastSaveSkipped = `book ${failed.map((f) => f.bookId).join(', ')} failed; a failed state is never saved`;
+      this.warn(`projection snapshot not saved: ${this.lastSaveSkipped}`);
+      return this.saving;
+    }
+    this.lastSaveSkipped = undefined;
+    let snapshot: ProjectionSnapshot;
+    try {
+      snapshot = this.state.toSnapshot();
+    } catch (error) {
+      this.options.onSaveFailed?.(toError(error));
+      return this.saving;
+    }
     this.saving = this.saving.then(async () => {
-      const saved = await this.snapshots.save(snapshot)();
+      const saved = await this.snapshots.save(snapshot)().catch((error: unknown) => E.left(toError(error)));
       if (E.isLeft(saved)) this.options.onSaveFailed?.(saved.left);
     });
     return this.saving;
   }
+
+  private warn(message: string): void {
+    this.options.onWarning?.(message);
+  }
 }
+
+export const describeFinding = (finding: LogFinding): string =>
+  finding.reason === 'events-vanished'
+    ? `book ${finding.bookId}: events vanished from the log: the projection had folded up to revision ${finding.expected.revision} (event ${finding.expected.eventId}, hash ${finding.expected.hash}), the stream now ends at ${finding.found.revision ?? 'nothing'}`
+    : `book ${finding.bookId}: the event at revision ${finding.expected.revision} was ${finding.expected.eventId} (hash ${finding.expected.hash}) and is now ${finding.found.eventId} (hash ${finding.found.hash})`;
