@@ -48,7 +48,13 @@ export const positionErrorToProblem = (error: PositionQueryError, bookId: string
         { checkpoint: error.checkpoint.toString(), minPosition: error.position.toString() },
       );
     case 'ProjectionFailed':
-      return problem(503, 'projection-failed', 'Projection stopped', `The projection stopped on an event it cannot fold: ${error.message}`);
+      return problem(
+        503,
+        'projection-failed',
+        'Projection stopped',
+        `The projection of book "${bookId}" stopped on an event it cannot fold: ${error.message}`,
+        error.event === undefined ? {} : { eventId: error.event.eventId, revision: error.event.revision, position: error.event.position.toString() },
+      );
     case 'UnknownFigure':
       return invalidRequest([{ path: 'query.figure', message: error.message }], 'The figure cannot be explained; see errors.');
     case 'TooManyResults':

@@ -24,7 +24,12 @@ import type { PositionProjector } from '../projections/position-projector';
 export type PositionQueryError =
   | { readonly _tag: 'BookNotFound' }
   | { readonly _tag: 'ProjectionBehind'; readonly position: bigint; readonly checkpoint: bigint; readonly waitedMs: number }
-  | { readonly _tag: 'ProjectionFailed'; readonly message: string }
+  | {
+      readonly _tag: 'ProjectionFailed';
+      readonly message: string;
+      /** The event the book's projection could not fold. */
+      readonly event?: { readonly eventId: string; readonly revision: number; readonly position: bigint };
+    }
   | { readonly _tag: 'TooManyResults'; readonly what: string; readonly max: number }
   | { readonly _tag: 'UnknownFigure'; readonly message: string };
 
@@ -139,8 +144,9 @@ export class PositionQueries {
       const position = query.minPosition ?? this.acknowledged();
       const started = Date.now();
       const reached = await this.projector.waitFor(position, this.waitMs);
-      const failed = this.projector.failed;
-      if (failed !== undefined) return E.left({ _tag: 'ProjectionFailed', message: failed.message });
+      // A failed book answers 503 naming its event; the other books keep answering.
+      const failed = this.projector.failureOf(bookId);
+      if (failed !== undefined) return E.left({ _tag: 'ProjectionFailed', message: failed.message, event: { eventId: failed.eventId, revision: failed.revision, position: failed.position } });
       if (!reached) {
         return E.left({ _tag: 'ProjectionBehind', position, checkpoint: this.projector.checkpoint, waitedMs: Date.now() - started });
       }
