@@ -7,9 +7,11 @@ import { startTestApp, TestApp } from '@treasury/test-support';
 describe('audit queries over the log', () => {
   let app: TestApp;
   const id: Record<string, string> = {};
-  const send = async (name: string, recordedAt: string, command: string, body: Record<string, unknown>, headers: Record<string, string> = {}) => {
+  let treasurerKey: { key: string; keyPrefix: string };
+  const send = async (name: string, recordedAt: string, command: string, body: Record<string, unknown>, as: 'admin' | 'treasurer' = 'admin') => {
     app.clock.set(recordedAt);
-    id[name] = (await app.http.accepted('audit', command, body, headers)).events[0].eventId;
+    const client = as === 'treasurer' ? app.http.as(treasurerKey.key) : app.http;
+    id[name] = (await client.accepted('audit', command, body)).events[0].eventId;
   };
   const listed = async (query: string) => {
     const response = await app.http.get(`/v1/books/audit/events?${query}`);
@@ -20,7 +22,9 @@ describe('audit queries over the log', () => {
 
   beforeAll(async () => {
     app = await startTestApp();
-    const treasurer = { 'X-Actor': 'treasurer@acme' };
+    app.clock.set('2026-01-01T00:00:00Z');
+    treasurerKey = (await app.http.post('/v1/admin/api-keys', { name: 'treasurer@acme', role: 'treasurer', books: ['audit'] })).body;
+    const treasurer = 'treasurer' as const;
     await send('open', '2026-01-01T00:00:00Z', 'open-book', { name: 'Audit', effectiveAt: '2026-01-01T00:00:00Z' });
     await send('minedJan', '2026-02-01T09:00:00Z', 'record-mining-output', { effectiveAt: '2026-01-31T00:00:00Z', wallet: 'pool', btc: '496.35', usdPerBtc: '84000.00', reference: 'pool-2026-01' });
     await send('soldJan', '2026-02-01T10:00:00Z', 'record-btc-sale', { effectiveAt: '2026-01-31T12:00:00Z', wallet: 'pool', btc: '50', proceedsUsd: '4200000.00', reference: 'otc-17' }, treasurer);
@@ -42,7 +46,7 @@ describe('audit queries over the log', () => {
     expect(names(await listed('effectiveTo=2026-01-31T11:59:59Z'))).toEqual(['open', 'minedJan']);
     expect(names(await listed('recordedFrom=2026-03-01T00:00:00Z'))).toEqual(['minedFebWrong', 'reversal', 'minedFeb']);
     expect(names(await listed('recordedFrom=2026-02-01T09:00:00Z&recordedTo=2026-02-01T10:00:00Z'))).toEqual(['minedJan', 'soldJan']);
-    expect(names(await listed('actor=treasurer%40acme'))).toEqual(['soldJan', 'loan', 'pledge', 'reversal']);
+    expect(names(await listed(`actor=key%3A${treasurerKey.keyPrefix}`))).toEqual(['soldJan', 'loan', 'pledge', 'reversal']);
     expect(names(await listed('reference=pool-2026-02'))).toEqual(['minedFebWrong', 'minedFeb']);
     expect(names(await listed('loanId=l1'))).toEqual(['loan', 'pledge', 'interest']);
     expect(names(await listed('wallet=cold'))).toEqual(['sweep', 'pledge']);

@@ -66,9 +66,11 @@ describe('command API: recording a treasury', () => {
       recordedAt: new Date(TEST_NOW).toISOString(),
       // Amounts come back at full scale, whatever precision was sent.
       data: { wallet: 'custody-cold', btc: '716.50000000', usdPerBtc: '107135.33', pool: 'Foundry USA' },
-      metadata: { command: 'record-mining-output', actor: 'anonymous', reference: 'pool-statement-2025-06', commandId: mined.body.commandId },
+      metadata: { command: 'record-mining-output', actor: `key:${app.adminKey.slice(4, 12)}`, actorName: 'bootstrap admin', reference: 'pool-statement-2025-06', commandId: mined.body.commandId },
     });
-    expect(events[0]?.metadata).toMatchObject({ actor: 'treasurer@acme' });
+    // X-Actor cannot make anyone else the actor: it is kept only as a labelled note.
+    expect(events[0]?.metadata).toMatchObject({ actor: `key:${app.adminKey.slice(4, 12)}`, onBehalfOf: 'treasurer@acme' });
+    expect(mining?.metadata).not.toHaveProperty('onBehalfOf');
     expect(events[3]).toMatchObject({ data: { principalUsd: '50000000.00', annualRate: '0.085000', cashAccount: 'operating' } });
   });
 

@@ -10,14 +10,24 @@ export interface HttpAnswer {
 const answer = async (response: Response): Promise<HttpAnswer> => {
   const text = await response.text();
   const contentType = response.headers.get('content-type') ?? '';
-  return { status: response.status, headers: response.headers, contentType, body: contentType.includes('json') ? JSON.parse(text) : text };
+  return { status: response.status, headers: response.headers, contentType, body: /\bjson\b/.test(contentType) ? JSON.parse(text) : text };
 };
 
 export class HttpClient {
-  constructor(readonly baseUrl: string) {}
+  /** `headers` go with every request: the test app's client carries its admin key this way. */
+  constructor(
+    readonly baseUrl: string,
+    readonly headers: Record<string, string> = {},
+  ) {}
 
-  async get(path: string): Promise<HttpAnswer> {
-    return answer(await fetch(`${this.baseUrl}${path}`));
+  /** The same server, as another principal (`undefined`: with no credentials at all). */
+  as(token: string | undefined): HttpClient {
+    const { authorization: _dropped, ...others } = this.headers;
+    return new HttpClient(this.baseUrl, token === undefined ? others : { ...others, authorization: `Bearer ${token}` });
+  }
+
+  async get(path: string, headers: Record<string, string> = {}): Promise<HttpAnswer> {
+    return answer(await fetch(`${this.baseUrl}${path}`, { headers: { ...this.headers, ...headers } }));
   }
 
   /** POSTs a JSON body; a string body is sent as is (for malformed-JSON tests). */
@@ -25,7 +35,7 @@ export class HttpClient {
     return answer(
       await fetch(`${this.baseUrl}${path}`, {
         method: 'POST',
-        headers: { 'content-type': 'application/json', ...headers },
+        headers: { 'content-type': 'application/json', ...this.headers, ...headers },
         body: typeof body === 'string' ? body : JSON.stringify(body),
       }),
     );

@@ -3,6 +3,7 @@ import { existsSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { HttpClient } from './http-client';
+import { readAdminKey } from './test-app';
 
 /** The built server, as `npm start` runs it. `npm test` builds before jest runs. */
 export const SERVER_ENTRY = join(__dirname, '..', '..', 'dist', 'apps', 'api', 'src', 'main.js');
@@ -39,7 +40,7 @@ export const startServerProcess = async (dbPath: string): Promise<ServerProcess>
   for (let attempt = 0; attempt < 200; attempt++) {
     if (child.exitCode !== null) throw new Error(`server exited with ${child.exitCode}: ${stderr}`);
     try {
-      if ((await http.get('/health')).status === 200) return { http, child, exited };
+      if ((await http.get('/health')).status === 200) return { http: http.as(readAdminKey(dbPath)), child, exited };
     } catch {
       // not listening yet
     }

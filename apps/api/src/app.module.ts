@@ -1,6 +1,8 @@
 import { DynamicModule, Inject, Logger, Module, OnApplicationBootstrap, OnApplicationShutdown, Provider } from '@nestjs/common';
+import { APP_GUARD } from '@nestjs/core';
 import * as E from 'fp-ts/Either';
 import {
+  AccessService,
   BookCommandService,
   BookEventsQuery,
   EventFinder,
@@ -19,6 +21,12 @@ import { EsdbEventStore } from '@treasury/event-store-esdb';
 import { SqliteEventStore } from '@treasury/event-store-sqlite';
 import { FileProjectionSnapshots } from '@treasury/projection-snapshots-file';
 import { AdminController } from './admin/admin.controller';
+import { AccessLogController } from './auth/access-log.controller';
+import { ApiKeysController } from './auth/api-keys.controller';
+import { AuthConfig, defaultBootstrapKeyFile } from './auth/auth-config';
+import { AUTH_CONFIG, AuthGuard, OIDC_VERIFIER } from './auth/auth.guard';
+import { writeBootstrapKey } from './auth/bootstrap-key';
+import { OidcVerifier } from './auth/oidc-verifier';
 import { AuditController } from './audit/audit.controller';
 import { CommandsController } from './commands/commands.controller';
 import type { AppConfig } from './config/app-config';
@@ -37,6 +45,10 @@ export interface AppOverrides {
 const eventStoreFor = (config: AppConfig): EventStore =>
   config.eventStore.kind === 'sqlite' ? new SqliteEventStore(config.eventStore.path) : new EsdbEventStore(config.eventStore.connectionString);
 
+/** Authentication is on unless the configuration says otherwise. */
+const authConfigOf = (config: AppConfig): AuthConfig =>
+  config.auth ?? { mode: 'on', bootstrapKeyFile: defaultBootstrapKeyFile(config.eventStore.kind === 'sqlite' ? config.eventStore.path : undefined) };
+
 /**
  * Start-up and shut-down in one place, because order matters: the projection catches up before the
  * API answers, and on the way out it saves its snapshot before the store closes.
@@ -47,13 +59,30 @@ class EngineLifecycle implements OnApplicationBootstrap, OnApplicationShutdown {
   constructor(
     @Inject(EventStore) private readonly store: EventStore,
     @Inject(PositionProjector) private readonly projector: PositionProjector,
+    @Inject(AccessService) private readonly access: AccessService,
+    @Inject(AUTH_CONFIG) private readonly auth: AuthConfig,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
+    await this.startAccess();
     const report = await this.projector.start()();
     if (E.isLeft(report)) throw new Error(`the position projection could not catch up: ${report.left.message}`);
     const { fromSnapshot, fromStore, checkpoint, ms } = report.right;
     this.logger.log(`caught up to position ${checkpoint}: ${fromSnapshot} events from the snapshot, ${fromStore} from the store, in ${Math.round(ms)} ms`);
+  }
+
+  /** Reads the access log; on a store with no key yet, creates the first admin key and writes it to a file. */
+  private async startAccess(): Promise<void> {
+    const logger = new Logger('Auth');
+    const started = await this.access.start()();
+    if (E.isLeft(started)) throw new Error(`the access log could not be read: ${started.left.message}`);
+    if (this.auth.mode === 'off') {
+      logger.warn('AUTH=off: every request acts as an unauthenticated local admin. For local experiments only; never expose this port.');
+      return;
+    }
+    const created = await this.access.bootstrapAdminKey(async (token) => writeBootstrapKey(this.auth.bootstrapKeyFile, token))();
+    if (E.isLeft(created)) throw new Error(`the bootstrap admin key could not be created: ${'message' in created.left ? created.left.message : created.left._tag}`);
+    if (created.right !== undefined) logger.log(`fresh store: a bootstrap admin key (${created.right.key.keyPrefix}) was written to ${this.auth.bootstrapKeyFile} (readable by its owner only)`);
   }
 
   async onApplicationShutdown(): Promise<void> {
@@ -97,11 +126,15 @@ export class AppModule {
           new PositionQueries(projector, clock, () => commands.lastAcknowledgedPosition),
         inject: [PositionProjector, Clock, BookCommandService],
       },
+      { provide: AccessService, useFactory: (store: EventStore, clock: Clock, ids: IdGenerator) => new AccessService(store, clock, ids), inject: [EventStore, Clock, IdGenerator] },
+      { provide: AUTH_CONFIG, useValue: authConfigOf(config) },
+      { provide: OIDC_VERIFIER, useValue: config.auth?.oidc === undefined ? null : new OidcVerifier(config.auth.oidc) },
+      { provide: APP_GUARD, useClass: AuthGuard },
       EngineLifecycle,
     ];
     return {
       module: AppModule,
-      controllers: [CommandsController, EventsController, PositionsController, ReportsController, AuditController, AdminController, HealthController, DocsController],
+      controllers: [ApiKeysController, AccessLogController, CommandsController, EventsController, PositionsController, ReportsController, AuditController, AdminController, HealthController, DocsController],
       providers,
     };
   }

@@ -1,14 +1,12 @@
 import { Body, Controller, Headers, HttpCode, Param, Post, Req, Res } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import * as E from 'fp-ts/Either';
-import { BookCommandService, CommandResult } from '@treasury/application';
+import { BookCommandService, CommandResult, Principal } from '@treasury/application';
 import { formatInstant } from '@treasury/domain';
+import { CurrentPrincipal } from '../auth/auth.guard';
 import { commandErrorToProblem } from '../http/command-error.mapper';
 import { ProblemException, problem } from '../http/problem';
 import { parseIfMatch, requireBookId, textHeaders } from '../http/request-fields';
-
-/** Who sent a command when the client does not say: recorded so the gap is visible in the audit trail. */
-export const ANONYMOUS_ACTOR = 'anonymous';
 
 export const commandResultView = (result: CommandResult) => ({
   bookId: result.bookId,
@@ -41,6 +39,7 @@ export class CommandsController {
     @Headers('x-correlation-id') correlationId: string | undefined,
     @Req() request: Request,
     @Res({ passthrough: true }) response: Response,
+    @CurrentPrincipal() principal: Principal,
   ) {
     const bookId = requireBookId(rawBookId);
     if (request.headers['content-length'] !== undefined && request.headers['content-length'] !== '0' && !request.is('application/json')) {
@@ -51,7 +50,10 @@ export class CommandsController {
       bookId,
       command,
       body,
-      actor: headers['x-actor'] ?? ANONYMOUS_ACTOR,
+      // The actor is who authenticated; X-Actor is only kept as a labelled "on behalf of" note.
+      actor: principal.id,
+      actorName: principal.name,
+      ...(headers['x-actor'] === undefined ? {} : { onBehalfOf: headers['x-actor'] }),
       expectedRevision: parseIfMatch(ifMatch),
       ...(headers['idempotency-key'] === undefined ? {} : { idempotencyKey: headers['idempotency-key'] }),
       ...(headers['x-correlation-id'] === undefined ? {} : { correlationId: headers['x-correlation-id'] }),

@@ -14,7 +14,7 @@ import {
   initialAccessState,
   keyUsable,
 } from '@treasury/domain';
-import { EventStore, EventToAppend, StoredEvent, storeErrorMessage } from '@treasury/event-store';
+import { EventStore, EventStoreError, EventToAppend, StoredEvent, storeErrorMessage } from '@treasury/event-store';
 import { GENESIS_HASH, eventHash } from '../audit/hash-chain';
 import type { CommandError } from '../commands/command.errors';
 import { KeyedMutex } from '../commands/keyed-mutex';
@@ -95,10 +95,14 @@ export class AccessService {
     return E.right(principalOfKey(key));
   }
 
-  createKey(request: NewKeyRequest, actor: string): TE.TaskEither<CommandError, CreatedKey> {
+  createKey(request: NewKeyRequest, actor: string, keep?: (token: string) => Promise<void>): TE.TaskEither<CommandError, CreatedKey> {
     return async () => {
       const generated = generateApiKey();
       const secretHash = await hashSecret(generated.secret);
+      if (keep !== undefined) {
+        const kept = await keep(generated.token).then(() => undefined, (error: unknown) => (error instanceof Error ? error : new Error(String(error))));
+        if (kept !== undefined) return E.left(failure(`the key could not be kept: ${kept.message}`));
+      }
       const command: AccessCommand = {
         name: 'create-api-key',
         keyPrefix: generated.keyPrefix,
@@ -126,12 +130,13 @@ export class AccessService {
    * On a store with no key at all, creates the first admin key (the caller writes it somewhere only its
    * owner can read). `undefined` when keys exist already.
    */
-  bootstrapAdminKey(): TE.TaskEither<CommandError, CreatedKey | undefined> {
+  bootstrapAdminKey(keep: (token: string) => Promise<void>): TE.TaskEither<CommandError, CreatedKey | undefined> {
     return async () => {
       const refreshed = await this.refresh(true);
       if (E.isLeft(refreshed)) return E.left(failure(refreshed.left.message));
       if (this.state.keys.size > 0) return E.right(undefined);
-      return this.createKey({ name: 'bootstrap admin', role: 'admin', books: '*' }, 'system:bootstrap')();
+      // Kept before it is recorded: a key in the log that nobody holds would lock the store for good.
+      return this.createKey({ name: 'bootstrap admin', role: 'admin', books: '*' }, 'system:bootstrap', keep)();
     };
   }
 
@@ -224,3 +229,15 @@ export const principalOfKey = (key: ApiKeyRecord): Principal => ({
   name: key.name,
   grants: [{ role: key.role, books: key.books }],
 });
+
+export interface AccessLogPage {
+  readonly events: ReadonlyArray<StoredEvent>;
+  readonly next: number | null;
+}
+
+/** Reads a page of the access log as stored, for auditors; the caller redacts secret hashes. */
+export const readAccessLog = (store: EventStore, after: number | undefined, limit: number): TE.TaskEither<Error, AccessLogPage> =>
+  TE.bimap(
+    (error: EventStoreError) => new Error(storeErrorMessage(error)),
+    (events: ReadonlyArray<StoredEvent>): AccessLogPage => ({ events, next: events.length === limit ? events[events.length - 1]!.revision : null }),
+  )(store.readStream(ACCESS_STREAM, { fromRevision: after === undefined ? 0 : after + 1, maxCount: limit }));

@@ -26,7 +26,11 @@ export interface CommandRequest {
   readonly command: string;
   /** The JSON body as received; decoded here by the command's codec. */
   readonly body: unknown;
+  /** The authenticated principal's id: events record it as their actor. */
   readonly actor: string;
+  readonly actorName?: string;
+  /** The caller's own "on behalf of" note (X-Actor), kept beside the actor, never instead of it. */
+  readonly onBehalfOf?: string;
   readonly correlationId?: string;
   readonly idempotencyKey?: string;
   /** The revision the client last saw (`If-Match`); absent means "decide against whatever is current". */
@@ -208,6 +212,8 @@ export class BookCommandService {
       command: command.name,
       commandId,
       actor: request.actor,
+      ...(request.actorName === undefined ? {} : { actorName: request.actorName }),
+      ...(request.onBehalfOf === undefined ? {} : { onBehalfOf: request.onBehalfOf }),
       correlationId: request.correlationId ?? commandId,
       causationId: commandId,
       ...(request.idempotencyKey === undefined ? {} : { idempotencyKey: request.idempotencyKey }),

@@ -29,6 +29,13 @@ export const EventMetadata = closedObject(
     /** SHA-256 of the command name and canonical body, to tell a replay from a key reused for another request. */
     requestHash: t.string,
     reference: t.string,
+    /** The principal's display name (an API key's name, a token's name or email) beside its id in `actor`. */
+    actorName: t.string,
+    /**
+     * What the caller said in X-Actor: only a note ("on behalf of"), never the actor, which is always
+     * the authenticated principal.
+     */
+    onBehalfOf: t.string,
   },
 );
 export type EventMetadata = t.TypeOf<typeof EventMetadata>;

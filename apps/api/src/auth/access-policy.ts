@@ -1,0 +1,68 @@
+import type { BookCommandName, Role } from '@treasury/domain';
+
+/**
+ * The one table of who may do what. Every route the API serves is listed here (a test walks them all,
+ * with every role); a route missing from it is refused to everyone, so a new endpoint cannot ship open
+ * by accident. The README prints this table.
+ *
+ * scope: `book` — the role on the book named in the path; `all-books` — the role on every book (`*`);
+ * `some-book` — the role on at least one book, the controller checking the book once it is known.
+ */
+export type RouteAccess =
+  | { readonly public: true; readonly why: string }
+  | { readonly role: Role | 'per-command'; readonly scope: 'book' | 'all-books' | 'some-book' };
+
+const book = (role: Role): RouteAccess => ({ role, scope: 'book' });
+
+export const ROUTE_ACCESS: Readonly<Record<string, RouteAccess>> = {
+  'GET /health': { public: true, why: 'liveness for operators and load balancers; says nothing of any book' },
+  'GET /ready': { public: true, why: 'readiness for a load balancer' },
+  'GET /docs': { public: true, why: 'the OpenAPI contract' },
+  'POST /v1/books/:bookId/commands/:command': { role: 'per-command', scope: 'book' },
+  'GET /v1/books/:bookId/position': book('viewer'),
+  'GET /v1/books/:bookId/position/series': book('viewer'),
+  'GET /v1/books/:bookId/position/explain': book('viewer'),
+  'GET /v1/books/:bookId/lots': book('viewer'),
+  'GET /v1/books/:bookId/disposals': book('viewer'),
+  'GET /v1/books/:bookId/reports/month-end': book('viewer'),
+  'GET /v1/books/:bookId/reconciliation': book('viewer'),
+  'GET /v1/books/:bookId/proposals': book('viewer'),
+  'GET /v1/books/:bookId/events': book('auditor'),
+  'GET /v1/books/:bookId/events.jsonl': book('auditor'),
+  'GET /v1/books/:bookId/events.csv': book('auditor'),
+  'GET /v1/books/:bookId/verify': book('auditor'),
+  'GET /v1/events/:eventId': { role: 'auditor', scope: 'some-book' },
+  'GET /v1/access/events': { role: 'auditor', scope: 'all-books' },
+  'GET /v1/access/verify': { role: 'auditor', scope: 'all-books' },
+  'GET /v1/admin/api-keys': { role: 'admin', scope: 'all-books' },
+  'POST /v1/admin/api-keys': { role: 'admin', scope: 'all-books' },
+  'POST /v1/admin/api-keys/:keyPrefix/revoke': { role: 'admin', scope: 'all-books' },
+  'POST /v1/admin/api-keys/:keyPrefix/role': { role: 'admin', scope: 'all-books' },
+  'POST /v1/admin/projections/rebuild': { role: 'admin', scope: 'all-books' },
+};
+
+/**
+ * The role each command needs on its book. Bookkeepers record what operations produce; treasurers
+ * move value (sales, loans, collateral) and correct the record (reversals); admins set the book up.
+ */
+export const COMMAND_ACCESS: Readonly<Record<BookCommandName, Role>> = {
+  'open-book': 'admin',
+  'record-mining-output': 'bookkeeper',
+  'transfer-btc': 'bookkeeper',
+  'record-btc-price': 'bookkeeper',
+  'record-cash-movement': 'bookkeeper',
+  'record-reported-holdings': 'bookkeeper',
+  'record-btc-sale': 'treasurer',
+  'draw-loan': 'treasurer',
+  'pledge-collateral': 'treasurer',
+  'release-collateral': 'treasurer',
+  'accrue-interest': 'treasurer',
+  'repay-loan': 'treasurer',
+  'liquidate-collateral': 'treasurer',
+  'reverse-event': 'treasurer',
+  'set-reconciliation-tolerance': 'admin',
+};
+
+/** The role a command needs; an unknown command needs only a viewer's (it then gets its 404). */
+export const commandRole = (command: string): Role =>
+  Object.prototype.hasOwnProperty.call(COMMAND_ACCESS, command) ? COMMAND_ACCESS[command as BookCommandName] : 'viewer';
