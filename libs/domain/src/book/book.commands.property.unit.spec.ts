@@ -31,7 +31,7 @@ import { ReportSource } from './book.events';
  * codecs/bounds.ts, so a bound loosened by mistake fails this test.
  */
 
-type Leaf = t.Type<unknown, unknown, unknown>;
+type Leaf = t.Mixed;
 
 const BTC = 2_100_000_000_000_000n; // 21,000,000 BTC in satoshis
 const USD = 1_000_000_000_000n; // $10,000,000,000.00 in cents
