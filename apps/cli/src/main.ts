@@ -12,6 +12,9 @@ import { ImportSummary, importLines } from './import-commands';
 import { ProgressBar } from './progress';
 import { textTable } from './text-table';
 
+// Files this process creates (database, snapshot, key files) are readable by their owner only.
+process.umask(0o077);
+
 const USAGE = `usage:
   npm run cli -- import <file.jsonl>   run a JSON Lines file of commands against the configured store
   npm run demo                         load the example book into ./data/demo.db and print its reports

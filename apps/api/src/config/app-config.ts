@@ -3,10 +3,51 @@ import * as E from 'fp-ts/Either';
 /** How the API is wired, read once from the environment at start-up. */
 export interface AppConfig {
   readonly port: number;
+  /** The interface to listen on; absent means DEFAULT_HOST (loopback only). */
+  readonly host?: string;
   readonly eventStore: { readonly kind: 'sqlite'; readonly path: string } | { readonly kind: 'eventstoredb'; readonly connectionString: string };
   /** Where the position projection keeps its snapshot; absent means it re-reads the log on every start. */
   readonly projectionSnapshotPath?: string;
+  /** Limits and defenses of the HTTP layer; each absent field takes its DEFAULT_HTTP_LIMITS value. */
+  readonly http?: Partial<HttpLimits>;
 }
+
+/** What the HTTP layer refuses, and how long it waits for a client. */
+export interface HttpLimits {
+  /** Requests per principal (credential, else client IP) per minute; 0 turns rate limiting off. */
+  readonly rateLimitPerMinute: number;
+  /** Origins a browser may call the API from; empty: no CORS headers at all (same origin only). */
+  readonly corsOrigins: ReadonlyArray<string>;
+  /** Request line and headers together (Node's maxHeaderSize); beyond it the answer is 431. */
+  readonly maxHeaderBytes: number;
+  /** The request target (path and query string); beyond it the answer is 414. */
+  readonly maxUrlBytes: number;
+  /** How many query parameters, and how long each name or value may be; beyond it the answer is 400. */
+  readonly maxQueryParams: number;
+  readonly maxQueryValueBytes: number;
+  /** A client has this long to send the request line and every header (slowloris); then 408 and close. */
+  readonly headersTimeoutMs: number;
+  /** ...and this long for the whole request, body included. */
+  readonly requestTimeoutMs: number;
+  /** An idle keep-alive connection is closed after this long. */
+  readonly keepAliveTimeoutMs: number;
+}
+
+export const DEFAULT_HOST = '127.0.0.1';
+
+export const DEFAULT_HTTP_LIMITS: HttpLimits = {
+  rateLimitPerMinute: 6000,
+  corsOrigins: [],
+  maxHeaderBytes: 16 * 1024,
+  maxUrlBytes: 8 * 1024,
+  maxQueryParams: 32,
+  maxQueryValueBytes: 1024,
+  headersTimeoutMs: 10_000,
+  requestTimeoutMs: 30_000,
+  keepAliveTimeoutMs: 5_000,
+};
+
+export const httpLimits = (config: AppConfig): HttpLimits => ({ ...DEFAULT_HTTP_LIMITS, ...config.http });
 
 export const DEFAULT_DB_PATH = './data/treasury.db';
 export const DEFAULT_ESDB_SNAPSHOT_PATH = './data/eventstoredb.projection';
@@ -19,6 +60,10 @@ export const defaultSnapshotPath = (eventStore: AppConfig['eventStore']): string
 export const configFromEnv = (env: NodeJS.ProcessEnv): E.Either<string, AppConfig> => {
   const port = Number(env.PORT ?? '3000');
   if (!Number.isInteger(port) || port < 0 || port > 65535) return E.left(`PORT must be a TCP port number, got "${env.PORT}"`);
+  const host = env.HOST === undefined || env.HOST === '' ? DEFAULT_HOST : env.HOST;
+  if (!/^[A-Za-z0-9.:-]{1,253}$/.test(host)) return E.left(`HOST must be an interface address or name such as 127.0.0.1 or 0.0.0.0, got "${env.HOST}"`);
+  const http = httpFromEnv(env);
+  if (E.isLeft(http)) return http;
   const kind = env.EVENT_STORE ?? 'sqlite';
   let eventStore: AppConfig['eventStore'];
   if (kind === 'sqlite') eventStore = { kind, path: env.TREASURY_DB ?? DEFAULT_DB_PATH };
@@ -32,5 +77,25 @@ export const configFromEnv = (env: NodeJS.ProcessEnv): E.Either<string, AppConfi
   // PROJECTION_SNAPSHOT=off keeps no snapshot; any other value is the file to use.
   const snapshot = env.PROJECTION_SNAPSHOT;
   const projectionSnapshotPath = snapshot === 'off' ? undefined : snapshot !== undefined && snapshot !== '' ? snapshot : defaultSnapshotPath(eventStore);
-  return E.right({ port, eventStore, ...(projectionSnapshotPath === undefined ? {} : { projectionSnapshotPath }) });
+  return E.right({ port, host, eventStore, http: http.right, ...(projectionSnapshotPath === undefined ? {} : { projectionSnapshotPath }) });
+};
+
+/** RATE_LIMIT_PER_MINUTE (a positive integer, or `off`) and CORS_ORIGINS (comma-separated origins). */
+const httpFromEnv = (env: NodeJS.ProcessEnv): E.Either<string, Partial<HttpLimits>> => {
+  const limits: { rateLimitPerMinute?: number; corsOrigins?: ReadonlyArray<string> } = {};
+  const rate = env.RATE_LIMIT_PER_MINUTE;
+  if (rate !== undefined && rate !== '') {
+    if (rate === 'off') limits.rateLimitPerMinute = 0;
+    else if (/^[1-9]\d{0,8}$/.test(rate)) limits.rateLimitPerMinute = Number(rate);
+    else return E.left(`RATE_LIMIT_PER_MINUTE must be a positive integer or "off", got "${rate}"`);
+  }
+  const cors = env.CORS_ORIGINS;
+  if (cors !== undefined && cors.trim() !== '') {
+    const origins = cors.split(',').map((origin) => origin.trim()).filter((origin) => origin !== '');
+    // An exact scheme://host[:port] each: a wildcard would let any site read the books with a user's credentials.
+    const bad = origins.find((origin) => !/^https?:\/\/[A-Za-z0-9.-]+(?::\d{1,5})?$/.test(origin));
+    if (bad !== undefined) return E.left(`CORS_ORIGINS must be comma-separated origins such as https://treasury.example.com, got "${bad}"`);
+    limits.corsOrigins = origins;
+  }
+  return E.right(limits);
 };
