@@ -113,11 +113,18 @@ export class AppModule {
         useFactory: (store: EventStore, projector: PositionProjector, commands: BookCommandService) => new EventFinder(store, projector, () => commands.lastAcknowledgedPosition),
         inject: [EventStore, PositionProjector, BookCommandService],
       },
-      { provide: VerifyBookQuery, useFactory: (store: EventStore) => new VerifyBookQuery(store), inject: [EventStore] },
+      {
+        provide: VerifyBookQuery,
+        useFactory: (store: EventStore, projector: PositionProjector) => new VerifyBookQuery(store, (bookId) => projector.findingOf(bookId)),
+        inject: [EventStore, PositionProjector],
+      },
       {
         provide: PositionProjector,
         useFactory: (store: EventStore, snapshots: ProjectionSnapshots) =>
-          new PositionProjector(store, snapshots, { onSaveFailed: (error) => new Logger('Projection').warn(`snapshot not saved: ${error.message}`) }),
+          new PositionProjector(store, snapshots, {
+            onSaveFailed: (error) => new Logger('Projection').warn(`snapshot not saved: ${error.message}`),
+            onWarning: (message) => new Logger('Projection').warn(message),
+          }),
         inject: [EventStore, ProjectionSnapshots],
       },
       {

@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 import * as E from 'fp-ts/Either';
-import { NoProjectionSnapshots, PositionProjector } from '@treasury/application';
+import { NoProjectionSnapshots, PositionProjector, describeFinding } from '@treasury/application';
 import { EventStore } from '@treasury/event-store';
 import { EsdbEventStore } from '@treasury/event-store-esdb';
 import { SqliteEventStore } from '@treasury/event-store-sqlite';
@@ -21,7 +21,13 @@ const main = async (): Promise<void> => {
   const { eventStore, projectionSnapshotPath } = config.right;
   const store: EventStore = eventStore.kind === 'sqlite' ? new SqliteEventStore(eventStore.path) : new EsdbEventStore(eventStore.connectionString);
   const snapshots = projectionSnapshotPath === undefined ? new NoProjectionSnapshots() : new FileProjectionSnapshots(projectionSnapshotPath);
-  const projector = new PositionProjector(store, snapshots);
+  let saveFailed: Error | undefined;
+  const projector = new PositionProjector(store, snapshots, {
+    onWarning: (message) => console.error(`treasury-engine: ${message}`),
+    onSaveFailed: (error) => (saveFailed = error),
+  });
+  // What the old snapshot recorded about vanished events: the rebuild clears it, and says so.
+  const previous = await snapshots.load()();
   const report = await projector.rebuild()();
   await projector.stop();
   await store.close();
@@ -32,7 +38,13 @@ const main = async (): Promise<void> => {
   const { fromStore, checkpoint, ms } = report.right;
   const rate = ms > 0 ? Math.round((fromStore * 1000) / ms).toLocaleString('en-US') : '-';
   console.log(`rebuilt the position projection from ${fromStore} events (to position ${checkpoint}) in ${(ms / 1000).toFixed(2)} s, ${rate} events/s`);
-  console.log(projectionSnapshotPath === undefined ? 'no snapshot kept (PROJECTION_SNAPSHOT=off)' : `snapshot written to ${projectionSnapshotPath}`);
+  if (E.isRight(previous) && previous.right !== undefined) for (const finding of previous.right.findings) console.log(`cleared: ${describeFinding(finding)}`);
+  for (const failure of projector.failures()) console.error(`treasury-engine: book ${failure.bookId} failed at event ${failure.eventId} (revision ${failure.revision}): ${failure.message}`);
+  if (projectionSnapshotPath === undefined) console.log('no snapshot kept (PROJECTION_SNAPSHOT=off)');
+  else if (saveFailed !== undefined || projector.failures().length > 0) {
+    console.error(`treasury-engine: snapshot not written${saveFailed === undefined ? '' : `: ${saveFailed.message}`}`);
+    process.exit(1);
+  } else console.log(`snapshot written to ${projectionSnapshotPath}`);
 };
 
 void main();

@@ -1,19 +1,69 @@
 import { Controller, Get } from '@nestjs/common';
 import * as E from 'fp-ts/Either';
+import { PositionProjector, describeFinding } from '@treasury/application';
 import { EventStore, storeErrorMessage } from '@treasury/event-store';
 import { ProblemException, problem } from '../http/problem';
 
-@Controller('health')
+/**
+ * `/health` is 200 whenever the event store answers, and says in its body how the projection is:
+ * caught up or not (lag), the snapshot it started from (or why it was discarded), failed books and
+ * events that vanished from the log — `status: "degraded"` when any of these needs an operator.
+ * A failed book does not make it non-200: the other books answer. `/ready` is for a load balancer:
+ * 200 once the projection has caught up and follows the log, 503 while it cannot serve at all.
+ */
+@Controller()
 export class HealthController {
-  constructor(private readonly store: EventStore) {}
+  constructor(
+    private readonly store: EventStore,
+    private readonly projector: PositionProjector,
+  ) {}
+
+  @Get('health')
+  async health() {
+    const head = await this.storeHead();
+    const projector = this.projector;
+    const checkpoint = projector.checkpoint;
+    const failedBooks = projector.failures().map((f) => ({ bookId: f.bookId, eventId: f.eventId, revision: f.revision, position: f.position.toString(), message: f.message }));
+    const vanishedEvents = projector.findings().map((f) => ({
+      bookId: f.bookId,
+      reason: f.reason,
+      expected: f.expected,
+      found: f.found,
+      detail: describeFinding(f),
+    }));
+    const snapshot = projector.snapshot;
+    const degraded = !projector.started || failedBooks.length > 0 || vanishedEvents.length > 0;
+    return {
+      status: degraded ? 'degraded' : 'ok',
+      eventStore: this.store.constructor.name,
+      projection: {
+        started: projector.started,
+        caughtUp: projector.started && checkpoint >= head,
+        checkpoint: checkpoint.toString(),
+        head: head.toString(),
+        // In log positions: events on SQLite, EventStoreDB's prepare positions (bytes) on EventStoreDB.
+        lag: (head > checkpoint ? head - checkpoint : 0n).toString(),
+        rebuilding: projector.isRebuilding,
+        snapshot: snapshot.status === 'loaded' ? { ...snapshot, checkpoint: snapshot.checkpoint.toString() } : snapshot,
+        snapshotNotSaved: projector.snapshotSkipped ?? null,
+        failedBooks,
+        vanishedEvents,
+      },
+    };
+  }
+
+  @Get('ready')
+  async ready() {
+    const head = await this.storeHead();
+    if (!this.projector.started) throw new ProblemException(problem(503, 'not-ready', 'Not ready', 'The projection has not caught up with the log yet.'));
+    const checkpoint = this.projector.checkpoint;
+    return { status: 'ready', checkpoint: checkpoint.toString(), lag: (head > checkpoint ? head - checkpoint : 0n).toString() };
+  }
 
   /** Up means the event store answers a read, not merely that the process is alive. */
-  @Get()
-  async health() {
-    const probe = await this.store.readStream('health-probe', { maxCount: 1 })();
-    if (E.isLeft(probe)) {
-      throw new ProblemException(problem(503, 'store-unavailable', 'Event store unavailable', storeErrorMessage(probe.left)));
-    }
-    return { status: 'ok', eventStore: this.store.constructor.name };
+  private async storeHead(): Promise<bigint> {
+    const head = await this.store.headPosition()();
+    if (E.isLeft(head)) throw new ProblemException(problem(503, 'store-unavailable', 'Event store unavailable', storeErrorMessage(head.left)));
+    return head.right;
   }
 }

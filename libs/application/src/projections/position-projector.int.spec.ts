@@ -185,7 +185,7 @@ describe('PositionProjector', () => {
     for (let trial = 0; trial < 25; trial++) {
       const bytes = Buffer.from(good);
       const bit = Math.floor(random() * bytes.length * 8);
-      bytes[bit >> 3] ^= 1 << (bit & 7);
+      bytes[bit >> 3] = bytes[bit >> 3]! ^ (1 << (bit & 7));
       writeFileSync(snapshotPath(), bytes);
       const flipped = await started();
       expect({ bit, use: flipped.projector.snapshot.status }).toEqual({ bit, use: 'discarded' });
