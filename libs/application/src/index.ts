@@ -10,6 +10,7 @@ export * from './ports/projection-snapshots';
 export * from './projections/projection-state';
 export * from './projections/position-projector';
 export * from './queries/position.query';
+export * from './queries/event-loop-slices';
 export * from './audit/hash-chain';
 export * from './audit/verify-book.query';
 export * from './access/principal';

@@ -5,7 +5,8 @@ const config = (env: NodeJS.ProcessEnv) => configFromEnv({ TREASURY_DB: ':memory
 
 describe('configFromEnv: host and HTTP limits', () => {
   it('listens on loopback unless every interface is asked for', () => {
-    expect(E.isRight(config({})) && config({}).right).toMatchObject({ host: '127.0.0.1' });
+    const defaults = config({});
+    expect(E.isRight(defaults) && defaults.right.host).toBe('127.0.0.1');
     const open = config({ HOST: '0.0.0.0' });
     expect(E.isRight(open) && open.right.host).toBe('0.0.0.0');
     const v6 = config({ HOST: '::1' });

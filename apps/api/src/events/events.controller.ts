@@ -1,13 +1,16 @@
 import { Controller, Get, Param, Query, Res } from '@nestjs/common';
 import type { Response } from 'express';
 import * as E from 'fp-ts/Either';
-import { BookEventsQuery, EventFinder, EventView, MAX_EVENTS_PAGE, eventView } from '@treasury/application';
+import { BookEventsQuery, EventFinder, EventLoopSlicer, EventView, MAX_EVENTS_PAGE, eventView } from '@treasury/application';
 import { eventsErrorToProblem } from '../http/command-error.mapper';
 import { ProblemException, problem } from '../http/problem';
 import { sendProblem } from '../http/problem-details.filter';
 import { checkQueryNames, integerParam, requireBookId } from '../http/request-fields';
 import { EVENT_FILTER_PARAMS, eventFilterFrom } from './event-filter.params';
 import { CSV_HEADER, csvRow } from './events-csv';
+
+/** Events per slice of an export: read, formatted and written, then the event loop gets a turn if the slice is spent. */
+const EXPORT_SLICE = 250;
 
 /** Audit reads of the log: filtered pages, exports, one event by id. */
 @Controller()
@@ -63,8 +66,12 @@ export class EventsController {
     const filter = eventFilterFrom(query);
     let after: number | undefined;
     let started = false;
+    // A whole book can be a million events: exported in slices, so /health and every other request
+    // are answered while it streams.
+    const slicer = new EventLoopSlicer();
     for (;;) {
-      const page = await this.events.list(bookId, { limit: MAX_EVENTS_PAGE, filter, ...(after === undefined ? {} : { after }) })();
+      await slicer.pause();
+      const page = await this.events.list(bookId, { limit: EXPORT_SLICE, filter, ...(after === undefined ? {} : { after }) })();
       if (E.isLeft(page)) {
         // Before the first byte the client gets a problem document; after it, only a cut-short stream.
         if (!started) return sendProblem(res, eventsErrorToProblem(page.left, bookId));

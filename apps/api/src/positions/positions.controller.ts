@@ -5,8 +5,9 @@ import { ProblemException, invalidRequest } from '../http/problem';
 import { checkQueryNames, instantParam, integerParam, oneOfParam, requireBookId, requiredInstantParam } from '../http/request-fields';
 import { Query, answer, asOfCut, freshness } from './position-query.params';
 
-/** Contributions per page of an explanation. */
+/** Contributions per page of an explanation: at most, and by default (a page of 10,000 is a 3 MB answer to serialise). */
 const MAX_EXPLAIN_PAGE = 10_000;
+const DEFAULT_EXPLAIN_PAGE = 1_000;
 
 /**
  * The bi-temporal queries. `asOf` cuts by effective time, `knownAt` by recorded time; both default to
@@ -46,7 +47,7 @@ export class PositionsController {
       throw new ProblemException(invalidRequest([{ path: 'query.figure', message: 'is required: a figure path such as holdings.unencumberedBtc or loans.<loanId>.outstandingUsd' }]));
     }
     const offset = integerParam(query, 'after', 0, Number.MAX_SAFE_INTEGER) ?? 0;
-    const limit = integerParam(query, 'limit', 1, MAX_EXPLAIN_PAGE) ?? MAX_EXPLAIN_PAGE;
+    const limit = integerParam(query, 'limit', 1, MAX_EXPLAIN_PAGE) ?? DEFAULT_EXPLAIN_PAGE;
     return answer(bookId, this.positions.explain(bookId, { figure, offset, limit, ...asOfCut(query) }));
   }
 

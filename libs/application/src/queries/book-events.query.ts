@@ -4,6 +4,7 @@ import { BookEvent, BookEventCodec, BookEventType, EventMetadata, formatInstant 
 import { EventStore, storeErrorMessage } from '@treasury/event-store';
 import { BookStoredEvent, bookStream, decodeStoredEvent } from '../commands/book-stream';
 import type { PositionProjector } from '../projections/position-projector';
+import { EventLoopSlicer } from './event-loop-slices';
 
 export type EventsQueryError = { readonly _tag: 'BookNotFound' } | { readonly _tag: 'StoreFailure'; readonly message: string };
 
@@ -42,7 +43,8 @@ export interface EventsPage {
 export const MAX_EVENTS_PAGE = 1000;
 /** A page scans at most this many events, so a rare filter costs bounded time per request. */
 export const EVENTS_SCAN_BUDGET = 10_000;
-const READ_PAGE = 1000;
+/** Events read and decoded per store read; between reads the event loop gets a turn when the slice is spent. */
+const READ_PAGE = 250;
 
 const walletsOf = (event: BookEvent): ReadonlyArray<string> =>
   'wallet' in event ? [event.wallet] : event.type === 'BtcTransferred' ? [event.fromWallet, event.toWallet] : [];
@@ -102,7 +104,9 @@ export class BookEventsQuery {
       let from = options.after === undefined ? 0 : options.after + 1;
       const events: AuditedEvent[] = [];
       let scanned = 0;
+      const slicer = new EventLoopSlicer();
       for (;;) {
+        await slicer.pause();
         const asked = Math.min(READ_PAGE, EVENTS_SCAN_BUDGET - scanned);
         const page = await this.store.readStream(bookStream(bookId), { fromRevision: from, maxCount: asked })();
         if (E.isLeft(page)) return E.left(storeFailure(storeErrorMessage(page.left)));

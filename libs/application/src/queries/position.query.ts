@@ -7,8 +7,9 @@ import {
   MAX_SERIES_POINTS,
   SeriesStep,
   disposalsView,
-  explainFigure,
+  explainFigureSteps,
   explanationView,
+  explanationViewSteps,
   monthEndReport,
   reconciliation,
   reconciliationView,
@@ -19,6 +20,7 @@ import {
   seriesPointView,
 } from '@treasury/projections';
 import { Clock } from '../ports/clock';
+import { EventLoopSlicer, runInSlices } from './event-loop-slices';
 import type { PositionProjector } from '../projections/position-projector';
 
 export type PositionQueryError =
@@ -115,11 +117,14 @@ export class PositionQueries {
   explain(bookId: string, query: { readonly figure: string; readonly asOf?: number; readonly knownAt?: number; readonly offset: number; readonly limit: number } & Freshness) {
     return pipe(
       this.ready(bookId, query),
-      TE.flatMap(({ book, knownAt, v }) => {
+      // A sum over a long book walks every event: in slices, so other requests are answered meanwhile.
+      TE.flatMap(({ book, knownAt, v }) => async (): Promise<E.Either<PositionQueryError, ExplainAnswer>> => {
         const asOf = query.asOf ?? this.clock.now();
-        const explained = explainFigure(book, query.figure, asOf, v);
-        if (E.isLeft(explained)) return TE.left<PositionQueryError>({ _tag: 'UnknownFigure', message: explained.left });
-        return TE.right({ bookId, asOf: formatInstant(asOf), ...header(knownAt, v), ...explanationView(query.figure, explained.right, query.offset, query.limit) });
+        const slicer = new EventLoopSlicer();
+        const explained = await runInSlices(explainFigureSteps(book, query.figure, asOf, v), slicer);
+        if (E.isLeft(explained)) return E.left({ _tag: 'UnknownFigure', message: explained.left });
+        const view = await runInSlices(explanationViewSteps(query.figure, explained.right, query.offset, query.limit), slicer);
+        return E.right({ bookId, asOf: formatInstant(asOf), ...header(knownAt, v), ...view });
       }),
     );
   }
@@ -157,6 +162,8 @@ export class PositionQueries {
     };
   }
 }
+
+type ExplainAnswer = { readonly bookId: string; readonly asOf: string; readonly knownAt: string; readonly revision: number } & ReturnType<typeof explanationView>;
 
 /** Which slice of the log an answer is computed from: known at `knownAt`, i.e. revisions 0..revision. */
 const header = (knownAt: number, v: number) => ({ knownAt: formatInstant(knownAt), revision: v - 1 });

@@ -72,43 +72,92 @@ export const figureValue = (position: Position, figure: string): bigint | null |
   const account = /^cash\.accounts\.(.+)$/.exec(figure);
   if (account !== null) return position.cash.accounts.get(account[1]!) ?? 0n;
   if (figure === 'price.usdPerBtc') return position.price?.usdPerBtc ?? null;
-  const [group, name] = figure.split('.');
-  const section = (position as unknown as Record<string, Record<string, unknown>>)[group ?? ''];
-  const value = section === undefined || name === undefined || figure.split('.').length !== 2 ? undefined : section[name];
+  const parts = figure.split('.');
+  if (parts.length !== 2) return undefined;
+  const [group, name] = parts as [string, string];
+  // Own properties only (no `constructor.name`), and a section may itself be null: `price` is when
+  // there is no price yet, and reading `price.effectiveAt` through it used to throw (a 500).
+  const section: unknown = Object.hasOwn(position, group) ? (position as unknown as Record<string, unknown>)[group] : undefined;
+  if (section === null || typeof section !== 'object' || section instanceof Map || !Object.hasOwn(section, name)) return undefined;
+  const value = (section as Record<string, unknown>)[name];
   return typeof value === 'bigint' || value === null ? value : undefined;
 };
+
+/**
+ * Explaining a figure of a long book is real work (every event for a sum, every open lot for the cost
+ * basis), so it is written as a generator that yields after each small step: a caller that must not
+ * hold the event loop (the API) resumes it in time-boxed slices, one that may (a test) runs it to the
+ * end with `runSteps`. Steps read the projection at version `v` only, which later events appended
+ * between two slices do not change (that is what every `knownAt` query relies on).
+ */
+export type Steps<R> = Generator<void, R, void>;
+
+/** How many revisions, lots or lines one step covers: a step costs well under a millisecond. */
+const REVISIONS_PER_STEP = 2_000;
+const ITEMS_PER_STEP = 200;
+
+/** Runs a generator of steps to the end, in one go. */
+export const runSteps = <R>(steps: Steps<R>): R => {
+  for (;;) {
+    const step = steps.next();
+    if (step.done === true) return step.value;
+  }
+};
+
+/** Collects an iterable, yielding every `per` items. */
+function* collect<A, B>(items: Iterable<A>, map: (item: A) => B, per = ITEMS_PER_STEP): Steps<B[]> {
+  const out: B[] = [];
+  for (const item of items) {
+    out.push(map(item));
+    if (out.length % per === 0) yield;
+  }
+  return out;
+}
 
 /**
  * Why a figure of the position at (asOf, v) is what it is: the events that sum to it, the observation
  * that set it, or the formula and the figures it is computed from. Left: the figure is unknown.
  */
-export const explainFigure = (projection: BookProjection, figure: string, asOf: number, v: number): E.Either<string, Explanation> => {
+export function* explainFigureSteps(projection: BookProjection, figure: string, asOf: number, v: number): Steps<E.Either<string, Explanation>> {
   const position = positionFrom(projection.raw(asOf, v));
   const value = figureValue(position, figure);
   if (value === undefined) return E.left(`"${figure}" is not a figure of this position`);
+  yield;
 
   for (const sum of balanceSums) {
     const match = sum.match.exec(figure);
     if (match === null) continue;
     const weight = sum.weight(match[1] ?? '');
-    const contributions = projection.contributions((key) => {
+    const weightOf = (key: string) => {
       const { kind, parts } = parseBalanceKey(key);
       return weight(kind, parts);
-    }, asOf, v);
+    };
+    const contributions: EventContribution[] = [];
+    for (let from = 0; from < v; from += REVISIONS_PER_STEP) {
+      contributions.push(...projection.contributionsIn(weightOf, asOf, v, from, from + REVISIONS_PER_STEP));
+      yield;
+    }
+    // Mostly in effective order already (late events are few), which the sort is quick on.
+    contributions.sort((a, b) => a.effectiveAt - b.effectiveAt || a.revision - b.revision);
     return E.right({ kind: 'sum', unit: sum.unit, value: value ?? 0n, contributions });
   }
   if (figure === 'costBasis.totalUsd') {
-    const contributions = [...projection.openLots(asOf, v)].map((slice): ContributionLine => ({
+    const contributions = yield* collect(projection.openLots(asOf, v), (slice): ContributionLine => ({
       ...projection.eventAt(slice.lot.revision, slice.costUsd),
       detail: { btc: slice.btc, lotBtc: slice.lot.btc, lotCostUsd: slice.lot.costUsd },
     }));
     return E.right({ kind: 'sum', unit: 'USD', value: value ?? 0n, contributions });
   }
   if (figure === 'costBasis.realizedGainUsd') {
-    const contributions = [...projection.disposals(Number.MIN_SAFE_INTEGER, asOf, v)].map(({ disposal, relievedCostUsd }): ContributionLine => ({
-      ...projection.eventAt(disposal.revision, disposal.proceedsUsd - relievedCostUsd),
-      detail: { btc: disposal.btc, proceedsUsd: disposal.proceedsUsd, relievedCostUsd },
-    }));
+    // Each disposal walks the lots it relieved: a step per disposal.
+    const contributions = yield* collect(
+      projection.disposals(Number.MIN_SAFE_INTEGER, asOf, v),
+      ({ disposal, relievedCostUsd }): ContributionLine => ({
+        ...projection.eventAt(disposal.revision, disposal.proceedsUsd - relievedCostUsd),
+        detail: { btc: disposal.btc, proceedsUsd: disposal.proceedsUsd, relievedCostUsd },
+      }),
+      1,
+    );
     return E.right({ kind: 'sum', unit: 'USD', value: value ?? 0n, contributions });
   }
   if (figure === 'price.usdPerBtc') {
@@ -126,7 +175,11 @@ export const explainFigure = (projection: BookProjection, figure: string, asOf: 
   const drawdown = term === null ? undefined : projection.drawdownOf(term[1]!);
   if (drawdown !== undefined) return E.right({ kind: 'observation', unit: 'ratio', value, source: projection.eventAt(drawdown, value ?? 0n) });
   return E.left(`"${figure}" cannot be explained`);
-};
+}
+
+/** `explainFigureSteps` in one go. */
+export const explainFigure = (projection: BookProjection, figure: string, asOf: number, v: number): E.Either<string, Explanation> =>
+  runSteps(explainFigureSteps(projection, figure, asOf, v));
 
 const formatIn = (unit: FigureUnit) => (value: bigint): string => (unit === 'BTC' ? formatBtc(value) : unit === 'USD' ? formatUsd(value) : formatRatio(value));
 
@@ -147,14 +200,21 @@ const contributionView = (unit: FigureUnit, c: ContributionLine, runningTotal: b
  * The JSON view of an explanation. Contributions come `limit` at a time after the first `offset`; the
  * running total always counts from the first contribution, so the last one's equals the figure.
  */
-export const explanationView = (figure: string, explanation: Explanation, offset: number, limit: number) => {
+export function* explanationViewSteps(figure: string, explanation: Explanation, offset: number, limit: number) {
   const format = formatIn(explanation.unit);
   const base = { figure, unit: explanation.unit, kind: explanation.kind, value: explanation.value === null ? null : format(explanation.value) };
   switch (explanation.kind) {
     case 'sum': {
       let running = 0n;
-      for (let i = 0; i < offset && i < explanation.contributions.length; i++) running += explanation.contributions[i]!.amount;
-      const page = explanation.contributions.slice(offset, offset + limit).map((c) => contributionView(explanation.unit, c, (running += c.amount)));
+      for (let i = 0; i < offset && i < explanation.contributions.length; i++) {
+        running += explanation.contributions[i]!.amount;
+        if (i % (REVISIONS_PER_STEP * 10) === 0) yield;
+      }
+      const page: Array<ReturnType<typeof contributionView>> = [];
+      for (const c of explanation.contributions.slice(offset, offset + limit)) {
+        page.push(contributionView(explanation.unit, c, (running += c.amount)));
+        if (page.length % ITEMS_PER_STEP === 0) yield;
+      }
       const next = offset + limit < explanation.contributions.length ? offset + limit : null;
       return { ...base, count: explanation.contributions.length, contributions: page, next };
     }
@@ -163,4 +223,6 @@ export const explanationView = (figure: string, explanation: Explanation, offset
     case 'formula':
       return { ...base, formula: explanation.formula, inputs: explanation.inputs.map((i) => ({ figure: i.figure, unit: i.unit, value: i.value === null ? null : formatIn(i.unit)(i.value) })) };
   }
-};
+}
+
+export const explanationView = (figure: string, explanation: Explanation, offset: number, limit: number) => runSteps(explanationViewSteps(figure, explanation, offset, limit));
