@@ -56,7 +56,8 @@ describe('amount bounds: the largest accepted value passes, one unit more is ref
   it('refuses a string longer than the largest value needs before parsing it', () => {
     // 17 characters is "21000000.00000000": a leading zero more is refused by length, as is a 10,000-digit number.
     expect(PositiveBtc.decode('1000000.00000000')).toEqual(E.right(100_000_000_000_000n));
-    expect(messagesOf(PositiveBtc, '021000000.0000000')).toEqual([]);
+    expect(messagesOf(PositiveBtc, '021000000.0000000')).toEqual(['must have at most 8 digits before the decimal point']);
+    expect(messagesOf(PositiveBtc, '00000001')).toEqual([]);
     expect(messagesOf(PositiveBtc, '0021000000.0000000')).toEqual([expect.stringMatching(/^must be at most 17 characters long/)]);
     expect(messagesOf(PositiveBtc, '9'.repeat(10_000))).toEqual([expect.stringMatching(/^must be at most 17 characters long/)]);
     expect(messagesOf(PositiveUsd, '1'.repeat(15))).toEqual([expect.stringMatching(/^must be at most 14 characters long/)]);
@@ -79,6 +80,23 @@ describe('amount bounds: the largest accepted value passes, one unit more is ref
     });
     expect(schemaOf(UsdPerBtc)).toMatchObject({ maxLength: 11, description: expect.stringContaining('at most 10000000.00 USD') });
     expect(schemaOf(PositiveRatio)).toMatchObject({ maxLength: 9, description: expect.stringContaining('at most 10.000000 ratio units') });
+  });
+
+  it('accepts an in-range value exactly when its OpenAPI pattern and maxLength do', () => {
+    // Every string here is a value within the bound and of the right sign; only how it is written varies.
+    const written: ReadonlyArray<[t.Mixed, ReadonlyArray<string>]> = [
+      [PositiveBtc, ['1', '01', '00000001', '000000001', '21000000', '021000000', '1.5', '0.00000001', '1.000000010', '1.']],
+      [NonZeroSignedUsd, ['-1', '-01', '-00000000001', '-000000000001', '-10000000000.00', '5.5', '-0.001']],
+      [UsdPerBtc, ['10000000.00', '010000000', '00000001.00', '1.0']],
+      [PositiveRatio, ['10', '010', '010.5', '0.000001', '.5']],
+    ];
+    for (const [codec, texts] of written) {
+      const { pattern, maxLength } = schemaOf(codec)!;
+      for (const text of texts) {
+        const bySchema = new RegExp(String(pattern)).test(text) && text.length <= Number(maxLength);
+        expect([text, E.isRight(codec.decode(text))]).toEqual([text, bySchema]);
+      }
+    }
   });
 
   it('names the failing field of a command', () => {

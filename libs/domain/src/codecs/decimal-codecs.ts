@@ -36,7 +36,7 @@ const decimalCodec = ({ name, scale, sign, unit, example }: DecimalSpec, bound?:
   const expectation = `must be a decimal string in ${unit} with at most ${scale} decimals, ${rule.words}, e.g. "${example}"`;
   const largest = bound === undefined ? undefined : formatDecimal(bound.max, scale);
   const wholeDigits = largest === undefined ? undefined : largest.length - scale - 1;
-  // The longest string a bounded value needs: sign, whole digits, point, decimals. Leading zeros beyond it are refused.
+  // The longest string a bounded value needs: sign, whole digits, point, decimals.
   const maxLength = wholeDigits === undefined ? undefined : (sign === 'non-zero' ? 1 : 0) + wholeDigits + 1 + scale;
   const range = largest === undefined ? '' : sign === 'non-zero' ? `from -${largest} to ${largest}` : `at most ${largest}`;
   const tooLarge = bound === undefined ? '' : `must be ${range} ${unit} (${bound.why})`;
@@ -49,7 +49,9 @@ const decimalCodec = ({ name, scale, sign, unit, example }: DecimalSpec, bound?:
       if (maxLength !== undefined && u.length > maxLength) return t.failure(u, c, `must be at most ${maxLength} characters long; ${expectation}`);
       const units = parseDecimal(u, scale);
       if (units === undefined || !rule.accepts(units)) return t.failure(u, c, expectation);
-      return inRange(units) ? t.success(units) : t.failure(u, c, tooLarge);
+      if (!inRange(units)) return t.failure(u, c, tooLarge);
+      // In range and short enough, it can still carry leading zeros the OpenAPI pattern does not allow.
+      return wholeDigits === undefined || wholeDigitCount(u) <= wholeDigits ? t.success(units) : t.failure(u, c, `must have at most ${wholeDigits} digits before the decimal point`);
     },
     (units) => formatDecimal(units, scale),
   );
@@ -60,6 +62,11 @@ const decimalCodec = ({ name, scale, sign, unit, example }: DecimalSpec, bound?:
     description: bound === undefined ? expectation : `${expectation}; ${range} ${unit} (${bound.why})`,
     example,
   });
+};
+
+const wholeDigitCount = (text: string): number => {
+  const point = text.indexOf('.');
+  return (point === -1 ? text.length : point) - (text.startsWith('-') ? 1 : 0);
 };
 
 const btc = (name: string, sign: Sign, example: string): DecimalSpec => ({ name, scale: BTC_SCALE, sign, unit: 'BTC', example });
