@@ -25,6 +25,12 @@ interface Bound {
   readonly why: string;
 }
 
+/** Digits before the decimal point, sign excluded. */
+const wholeDigitCount = (text: string): number => {
+  const point = text.indexOf('.');
+  return (point === -1 ? text.length : point) - (text.startsWith('-') ? 1 : 0);
+};
+
 /**
  * A decimal-string codec decoding to bigint minor units. JSON numbers are refused on purpose: a
  * float has already lost the exact amount before we could see it. With a bound, the string's length
@@ -62,11 +68,6 @@ const decimalCodec = ({ name, scale, sign, unit, example }: DecimalSpec, bound?:
     description: bound === undefined ? expectation : `${expectation}; ${range} ${unit} (${bound.why})`,
     example,
   });
-};
-
-const wholeDigitCount = (text: string): number => {
-  const point = text.indexOf('.');
-  return (point === -1 ? text.length : point) - (text.startsWith('-') ? 1 : 0);
 };
 
 const btc = (name: string, sign: Sign, example: string): DecimalSpec => ({ name, scale: BTC_SCALE, sign, unit: 'BTC', example });
