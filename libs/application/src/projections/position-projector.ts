@@ -44,6 +44,8 @@ export type SnapshotUse =
 const READ_PAGE = 1_000;
 const SAVE_EVERY = 100_000;
 const MIN_SAVE_INTERVAL_MS = 10 * 60_000;
+/** How long catch-up or rebuild folds before it lets other work run. */
+const SLICE_MS = 8;
 
 const toError = (error: unknown): Error => (error instanceof Error ? error : new Error(String(error)));
 const yieldToEventLoop = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
@@ -283,7 +285,15 @@ export class PositionProjector {
     for (;;) {
       const page = await this.store.readAll({ after: state.checkpoint, maxCount: this.readPage })();
       if (E.isLeft(page)) return E.left(storeFailure('reading the event log', page.left));
-      for (const stored of page.right) this.reportFailure(state.applyStored(stored));
+      let sliceStarted = performance.now();
+      for (const [index, stored] of page.right.entries()) {
+        this.reportFailure(state.applyStored(stored));
+        // A slice is at most ~SLICE_MS of folding, whatever the page size: other requests are answered between slices.
+        if ((index & 63) === 63 && performance.now() - sliceStarted > SLICE_MS) {
+          await yieldToEventLoop();
+          sliceStarted = performance.now();
+        }
+      }
       if (page.right.length < this.readPage) return E.right(state.folded - before);
       await yieldToEventLoop();
     }
