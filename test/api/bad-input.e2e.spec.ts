@@ -67,6 +67,8 @@ describe('command API: bad input writes nothing', () => {
       ['a date that does not exist', { ...sale, effectiveAt: '2026-02-30T00:00:00Z' }, ['effectiveAt']],
       ['an effectiveAt in the future', { ...sale, effectiveAt: '2026-03-02T00:00:00Z' }, ['effectiveAt']],
       ['a body that is not an object', ['not', 'an', 'object'], ['']],
+      ['a duplicated key (JSON.parse would keep the last: 1 satoshi)', '{"effectiveAt":"2026-01-15T00:00:00Z","wallet":"cold","btc":"1000000","proceedsUsd":"95000.00","btc":"0.00000001"}', ['btc']],
+      ['a key duplicated through an escape', '{"effectiveAt":"2026-01-15T00:00:00Z","wallet":"cold","btc":"1","proceedsUsd":"95000.00","\\u0077allet":"hot"}', ['wallet']],
     ])('%s', async (_case, body, paths) => {
       const answer = await app.http.command('acme', 'record-btc-sale', body);
       expectProblem(answer, 400);
