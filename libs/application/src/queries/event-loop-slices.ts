@@ -3,8 +3,8 @@
  * /health among them, would wait behind them. They work in slices and hand the loop back between.
  */
 
-/** How long one slice may run before the loop is handed back: a few milliseconds, far under any client's patience. */
-export const SLICE_BUDGET_MS = 8;
+/** How long one slice may run before the loop is handed back (measured: /health p-max 13–23 ms during a 50k-event export at 4 ms, 20–37 ms at 8 ms). */
+export const SLICE_BUDGET_MS = 4;
 
 /** Lets every pending I/O callback and timer run (a resolved promise would not: it is a microtask). */
 export const yieldToEventLoop = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
