@@ -89,16 +89,16 @@ describe('audit queries over the log', () => {
   });
 
   it('exports the same filtered events as JSON Lines and CSV', async () => {
-    const jsonl = await fetch(`${app.http.baseUrl}/v1/books/audit/events.jsonl?wallet=pool`);
+    const jsonl = await fetch(`${app.http.baseUrl}/v1/books/audit/events.jsonl?wallet=pool`, { headers: app.http.headers });
     expect(jsonl.headers.get('content-type')).toContain('application/x-ndjson');
     const lines = (await jsonl.text()).trimEnd().split('\n').map((line) => JSON.parse(line));
     expect(lines).toEqual(await listed('wallet=pool'));
 
-    const csv = await fetch(`${app.http.baseUrl}/v1/books/audit/events.csv?type=BtcSold`);
+    const csv = await fetch(`${app.http.baseUrl}/v1/books/audit/events.csv?type=BtcSold`, { headers: app.http.headers });
     expect(csv.headers.get('content-type')).toContain('text/csv');
     const rows = (await csv.text()).split('\r\n');
     expect(rows[0]).toBe('revision,position,eventId,type,effectiveAt,recordedAt,actor,commandId,reference,reverses,reversedBy,hash,data');
-    expect(rows[1]).toMatch(new RegExp(`^2,\\d+,${id.soldJan},BtcSold,2026-01-31T12:00:00.000Z,2026-02-01T10:00:00.000Z,treasurer@acme,[0-9a-f-]{36},otc-17,,,[0-9a-f]{64},"\\{""wallet"":""pool"",""btc"":""50.00000000""`));
+    expect(rows[1]).toMatch(new RegExp(`^2,\\d+,${id.soldJan},BtcSold,2026-01-31T12:00:00.000Z,2026-02-01T10:00:00.000Z,key:${treasurerKey.keyPrefix},[0-9a-f-]{36},otc-17,,,[0-9a-f]{64},"\\{""wallet"":""pool"",""btc"":""50.00000000""`));
     expect(rows.slice(2)).toEqual(['']);
   });
 
@@ -108,9 +108,9 @@ describe('audit queries over the log', () => {
     expect(bad.body.errors.map((e: { path: string }) => e.path).sort()).toEqual(['query.limit']);
     const filters = await app.http.get('/v1/books/audit/events?type=Minted&effectiveFrom=2026-01-32T00:00:00Z&recordedFrom=2026-02-02T00:00:00Z&recordedTo=2026-02-01T00:00:00Z');
     expect(filters.body.errors.map((e: { path: string }) => e.path).sort()).toEqual(['query.effectiveFrom', 'query.recordedTo', 'query.type']);
-    const csv = await fetch(`${app.http.baseUrl}/v1/books/audit/events.csv?wallet=`);
+    const csv = await fetch(`${app.http.baseUrl}/v1/books/audit/events.csv?wallet=`, { headers: app.http.headers });
     expect([csv.status, csv.headers.get('content-type')]).toEqual([400, expect.stringContaining('application/problem+json')]);
     expect((await app.http.get('/v1/books/nobody/events')).status).toBe(404);
-    expect((await fetch(`${app.http.baseUrl}/v1/books/nobody/events.jsonl`)).status).toBe(404);
+    expect((await fetch(`${app.http.baseUrl}/v1/books/nobody/events.jsonl`, { headers: app.http.headers })).status).toBe(404);
   });
 });

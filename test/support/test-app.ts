@@ -34,7 +34,14 @@ export type TestConfig = Partial<Omit<AppConfig, 'port' | 'eventStore'>>;
 
 const listen = async (dbPath: string, clock: FixedClock, dir: string, config: TestConfig): Promise<TestApp> => {
   const app: INestApplication = await createApp(
-    { port: 0, eventStore: { kind: 'sqlite', path: dbPath }, projectionSnapshotPath: `${dbPath}.projection`, ...config },
+    {
+      port: 0,
+      eventStore: { kind: 'sqlite', path: dbPath },
+      projectionSnapshotPath: `${dbPath}.projection`,
+      ...config,
+      // Whatever a test sets of auth, the bootstrap key goes where readAdminKey finds it.
+      ...(config.auth === undefined ? {} : { auth: { ...config.auth, bootstrapKeyFile: join(dir, 'admin.key') } }),
+    },
     { clock },
     false,
   );

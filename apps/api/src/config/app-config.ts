@@ -1,4 +1,5 @@
 import * as E from 'fp-ts/Either';
+import { AuthConfig, authConfigFromEnv } from '../auth/auth-config';
 
 /** How the API is wired, read once from the environment at start-up. */
 export interface AppConfig {
@@ -8,6 +9,8 @@ export interface AppConfig {
   readonly eventStore: { readonly kind: 'sqlite'; readonly path: string } | { readonly kind: 'eventstoredb'; readonly connectionString: string };
   /** Where the position projection keeps its snapshot; absent means it re-reads the log on every start. */
   readonly projectionSnapshotPath?: string;
+  /** Authentication; absent means on, with the bootstrap key file beside the SQLite file. */
+  readonly auth?: AuthConfig;
   /** Limits and defenses of the HTTP layer; each absent field takes its DEFAULT_HTTP_LIMITS value. */
   readonly http?: Partial<HttpLimits>;
 }
@@ -77,7 +80,9 @@ export const configFromEnv = (env: NodeJS.ProcessEnv): E.Either<string, AppConfi
   // PROJECTION_SNAPSHOT=off keeps no snapshot; any other value is the file to use.
   const snapshot = env.PROJECTION_SNAPSHOT;
   const projectionSnapshotPath = snapshot === 'off' ? undefined : snapshot !== undefined && snapshot !== '' ? snapshot : defaultSnapshotPath(eventStore);
-  return E.right({ port, host, eventStore, http: http.right, ...(projectionSnapshotPath === undefined ? {} : { projectionSnapshotPath }) });
+  const auth = authConfigFromEnv(env, host, eventStore.kind === 'sqlite' ? eventStore.path : undefined);
+  if (E.isLeft(auth)) return auth;
+  return E.right({ port, host, eventStore, http: http.right, auth: auth.right, ...(projectionSnapshotPath === undefined ? {} : { projectionSnapshotPath }) });
 };
 
 /** RATE_LIMIT_PER_MINUTE (a positive integer, or `off`) and CORS_ORIGINS (comma-separated origins). */

@@ -1,7 +1,9 @@
 import { Controller, Get, Param, Query, Res } from '@nestjs/common';
 import type { Response } from 'express';
 import * as E from 'fp-ts/Either';
-import { BookEventsQuery, EventFinder, EventLoopSlicer, EventView, MAX_EVENTS_PAGE, eventView } from '@treasury/application';
+import { BookEventsQuery, EventFinder, EventLoopSlicer, EventView, MAX_EVENTS_PAGE, Principal, eventView } from '@treasury/application';
+import { grantsAllow } from '@treasury/domain';
+import { CurrentPrincipal } from '../auth/auth.guard';
 import { eventsErrorToProblem } from '../http/command-error.mapper';
 import { ProblemException, problem } from '../http/problem';
 import { sendProblem } from '../http/problem-details.filter';
@@ -47,8 +49,12 @@ export class EventsController {
 
   /** One event by id, from whichever book holds it, with its hash and the previous event's. */
   @Get('v1/events/:eventId')
-  async one(@Param('eventId') eventId: string) {
+  async one(@Param('eventId') eventId: string, @CurrentPrincipal() principal: Principal) {
     const found = await this.finder.find(eventId)();
+    // An event of a book the caller may not audit is as absent as one that does not exist: no existence leak.
+    if (E.isRight(found) && !grantsAllow(principal.grants, 'auditor', found.right.bookId)) {
+      throw new ProblemException(problem(404, 'event-not-found', 'Event not found', `No book you may audit holds an event "${eventId}".`));
+    }
     if (E.isLeft(found)) {
       throw new ProblemException(
         found.left._tag === 'EventNotFound'

@@ -1,8 +1,8 @@
 import * as t from 'io-ts';
 import { closedObject } from '../codecs/closed-object';
-import { Instant } from '../codecs/instant';
+import { Instant, StoredInstant } from '../codecs/instant';
 import { literal } from '../codecs/literal';
-import { BookId, Text } from '../codecs/names';
+import { BookId, StoredText, Text } from '../codecs/names';
 import { withSchema } from '../codecs/schema-registry';
 import { RoleCodec } from './roles';
 
@@ -47,13 +47,13 @@ export const BookScope = withSchema(
 
 export const ApiKeyCreated = closedObject(
   'ApiKeyCreated',
-  { type: literal('ApiKeyCreated'), keyPrefix: KeyPrefix, name: Text, role: RoleCodec, books: BookScope, secretHash: t.string },
-  { expiresAt: Instant },
+  { type: literal('ApiKeyCreated'), keyPrefix: KeyPrefix, name: StoredText, role: RoleCodec, books: BookScope, secretHash: t.string },
+  { expiresAt: StoredInstant },
 );
 export const ApiKeyRoleChanged = closedObject('ApiKeyRoleChanged', { type: literal('ApiKeyRoleChanged'), keyPrefix: KeyPrefix, role: RoleCodec, books: BookScope });
-export const ApiKeyRevoked = closedObject('ApiKeyRevoked', { type: literal('ApiKeyRevoked'), keyPrefix: KeyPrefix }, { reason: Text });
+export const ApiKeyRevoked = closedObject('ApiKeyRevoked', { type: literal('ApiKeyRevoked'), keyPrefix: KeyPrefix }, { reason: StoredText });
 /** Recorded at most once an hour per key: enough to tell a key in use from a forgotten one. */
-export const ApiKeyUsed = closedObject('ApiKeyUsed', { type: literal('ApiKeyUsed'), keyPrefix: KeyPrefix, usedAt: Instant });
+export const ApiKeyUsed = closedObject('ApiKeyUsed', { type: literal('ApiKeyUsed'), keyPrefix: KeyPrefix, usedAt: StoredInstant });
 
 const accessEventCodecs = { ApiKeyCreated, ApiKeyRoleChanged, ApiKeyRevoked, ApiKeyUsed } as const;
 type AccessEventType = keyof typeof accessEventCodecs;
@@ -72,7 +72,7 @@ export const AccessEventCodec = new t.Type<AccessEvent, Record<string, unknown>,
   (event) => (accessEventCodecs[event.type] as t.Type<AccessEvent, Record<string, unknown>>).encode(event),
 );
 
-/** Access commands: the bodies of the admin key endpoints. */
+/** Access commands: the bodies (bounded like every input; the events above read the log with the stored twins) of the admin key endpoints. */
 export const CreateApiKey = closedObject('CreateApiKey', { name: Text, role: RoleCodec }, { books: BookScope, expiresAt: Instant });
 export const ChangeApiKeyRole = closedObject('ChangeApiKeyRole', { role: RoleCodec }, { books: BookScope });
 export const RevokeApiKey = closedObject('RevokeApiKey', {}, { reason: Text });
