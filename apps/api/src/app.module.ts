@@ -21,6 +21,7 @@ import { EsdbEventStore } from '@treasury/event-store-esdb';
 import { SqliteEventStore } from '@treasury/event-store-sqlite';
 import { FileProjectionSnapshots } from '@treasury/projection-snapshots-file';
 import { AdminController } from './admin/admin.controller';
+import { ProposalsController } from './approvals/proposals.controller';
 import { AccessLogController } from './auth/access-log.controller';
 import { ApiKeysController } from './auth/api-keys.controller';
 import { AuthConfig, defaultBootstrapKeyFile } from './auth/auth-config';
@@ -141,7 +142,7 @@ export class AppModule {
     ];
     return {
       module: AppModule,
-      controllers: [ApiKeysController, AccessLogController, CommandsController, EventsController, PositionsController, ReportsController, AuditController, AdminController, HealthController, DocsController],
+      controllers: [ApiKeysController, AccessLogController, ProposalsController, CommandsController, EventsController, PositionsController, ReportsController, AuditController, AdminController, HealthController, DocsController],
       providers,
     };
   }

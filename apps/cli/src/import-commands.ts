@@ -34,6 +34,8 @@ const describe = (error: CommandError): string => {
       return `idempotency key "${error.key}" was used before for a different command`;
     case 'RevisionMismatch':
       return `revision mismatch (expected ${error.expected}, book at ${error.actual})`;
+    case 'NotPermitted':
+      return `not permitted: ${error.detail}`;
     case 'StoreFailure':
       return `event store failure: ${error.message}`;
   }

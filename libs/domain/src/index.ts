@@ -11,6 +11,8 @@ export * from './book/balance-effects';
 export * from './book/book.events';
 export * from './book/book.commands';
 export * from './book/book.decider';
+export * from './book/approvals';
+export * from './book/approval.codecs';
 export * from './book/event-metadata';
 export * from './access/roles';
 export * from './access/access.events';

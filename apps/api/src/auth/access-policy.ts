@@ -61,6 +61,10 @@ export const COMMAND_ACCESS: Readonly<Record<BookCommandName, Role>> = {
   'liquidate-collateral': 'treasurer',
   'reverse-event': 'treasurer',
   'set-reconciliation-tolerance': 'admin',
+  'set-approval-policy': 'admin',
+  // The least role that can hold a proposal; the approver must also hold the proposed command's role.
+  'approve-proposal': 'bookkeeper',
+  'reject-proposal': 'bookkeeper',
 };
 
 /** The role a command needs; an unknown command needs only a viewer's (it then gets its 404). */

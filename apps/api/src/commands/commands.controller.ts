@@ -3,6 +3,8 @@ import type { Request, Response } from 'express';
 import * as E from 'fp-ts/Either';
 import { BookCommandService, CommandResult, Principal } from '@treasury/application';
 import { formatInstant } from '@treasury/domain';
+import { grantsAllow } from '@treasury/domain';
+import { commandRole } from '../auth/access-policy';
 import { CurrentPrincipal } from '../auth/auth.guard';
 import { commandErrorToProblem } from '../http/command-error.mapper';
 import { ProblemException, problem } from '../http/problem';
@@ -54,6 +56,7 @@ export class CommandsController {
       actor: principal.id,
       actorName: principal.name,
       ...(headers['x-actor'] === undefined ? {} : { onBehalfOf: headers['x-actor'] }),
+      mayDecideProposalOf: (proposed) => grantsAllow(principal.grants, commandRole(proposed), bookId),
       expectedRevision: parseIfMatch(ifMatch),
       ...(headers['idempotency-key'] === undefined ? {} : { idempotencyKey: headers['idempotency-key'] }),
       ...(headers['x-correlation-id'] === undefined ? {} : { correlationId: headers['x-correlation-id'] }),

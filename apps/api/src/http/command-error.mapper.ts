@@ -25,6 +25,8 @@ export const commandErrorToProblem = (error: CommandError, bookId: string): Prob
         'Idempotency key reused',
         `Idempotency-Key "${error.key}" was already used for a different request on this book; use a new key.`,
       );
+    case 'NotPermitted':
+      return problem(403, 'forbidden', 'Forbidden', error.detail);
     case 'StoreFailure':
       return problem(503, 'store-unavailable', 'Event store unavailable', error.message);
   }

@@ -11,6 +11,7 @@ import {
   initialState,
   recordingTime,
   isBookCommandName,
+  Proposal,
 } from '@treasury/domain';
 import { EventStore, EventStoreError, StoredEvent, storeErrorMessage } from '@treasury/event-store';
 import { Clock } from '../ports/clock';
@@ -35,6 +36,11 @@ export interface CommandRequest {
   readonly idempotencyKey?: string;
   /** The revision the client last saw (`If-Match`); absent means "decide against whatever is current". */
   readonly expectedRevision?: number;
+  /**
+   * Whether the caller may decide (approve or reject) a proposal of this command: it must hold the
+   * command's own role on the book. Absent: no such check (the CLI, whose user owns the store).
+   */
+  readonly mayDecideProposalOf?: (command: string) => boolean;
 }
 
 export interface AppendedEventSummary {
@@ -113,6 +119,17 @@ export class BookCommandService {
     return this.acknowledged;
   }
 
+  /** The book's proposals (four eyes), as the log has them now, oldest first. */
+  proposals(bookId: string): TE.TaskEither<CommandError, ReadonlyArray<Proposal>> {
+    return () =>
+      this.mutex.run(bookId, async () => {
+        const loaded = await this.load(bookId)();
+        if (E.isLeft(loaded)) return loaded;
+        if (!loaded.right.state.opened) return E.left({ _tag: 'BookNotFound' });
+        return E.right([...loaded.right.state.approvals.proposals.values()].map((proposal) => ({ ...proposal })));
+      });
+  }
+
   execute(request: CommandRequest): TE.TaskEither<CommandError, CommandResult> {
     return pipe(
       TE.fromEither(this.decodeCommand(request)),
@@ -185,12 +202,22 @@ export class BookCommandService {
           return TE.left({ _tag: 'RevisionMismatch', expected: request.expectedRevision, actual: entry.state.revision });
         }
         const now = recordingTime(entry.state, this.clock.now());
+        const forbidden = this.proposalPermission(request, command, entry);
+        if (forbidden !== undefined) return TE.left(forbidden);
         return pipe(
-          TE.fromEither(decide(command, entry.state, { now })),
+          TE.fromEither(decide(command, entry.state, { now, actor: request.actor })),
           TE.map((events): Reservation => ({ _tag: 'Committing', commit: this.append(request, command, entry, events, now, hash) })),
         );
       }),
     );
+  }
+
+  /** Approving or rejecting a proposal needs the role of the command proposed. */
+  private proposalPermission(request: CommandRequest, command: BookCommand, entry: BookEntry): CommandError | undefined {
+    if ((command.name !== 'approve-proposal' && command.name !== 'reject-proposal') || request.mayDecideProposalOf === undefined) return undefined;
+    const proposal = entry.state.approvals.proposals.get(command.body.proposalId);
+    if (proposal === undefined || request.mayDecideProposalOf(proposal.commandName)) return undefined;
+    return { _tag: 'NotPermitted', detail: `deciding a proposal to ${proposal.commandName} needs the role that command needs on this book` };
   }
 
   /**

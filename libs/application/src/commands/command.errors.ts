@@ -9,4 +9,5 @@ export type CommandError =
   | { readonly _tag: 'UnknownCommand'; readonly command: string }
   | { readonly _tag: 'RevisionMismatch'; readonly expected: number; readonly actual: number }
   | { readonly _tag: 'IdempotencyKeyReused'; readonly key: string }
+  | { readonly _tag: 'NotPermitted'; readonly detail: string }
   | { readonly _tag: 'StoreFailure'; readonly message: string };

@@ -76,6 +76,10 @@ export const balanceEffects = (event: BookEvent): ReadonlyArray<BalanceEffect> =
     case 'EventReversed':
     case 'HoldingsReported':
     case 'ReconciliationToleranceSet':
+    case 'ApprovalPolicySet':
+    case 'CommandProposed':
+    case 'ProposalApproved':
+    case 'ProposalRejected':
       break;
   }
   return effects;

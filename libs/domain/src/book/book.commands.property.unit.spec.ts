@@ -24,6 +24,7 @@ import { CashAccount, EventId, LoanId, StoredText, Text, WalletName } from '../c
 import { formatDecimal } from '../money/decimal';
 import { BookCommandName, bookCommandCodecs } from './book.commands';
 import { ReportSource } from './book.events';
+import { Flag, MAX_PROPOSAL_LIFETIME_HOURS, ProposalLifetimeHours } from './approval.codecs';
 
 /**
  * Properties of every command codec, over bodies mixing valid fields, values at and just past each
@@ -104,6 +105,8 @@ const leafValues = new Map<Leaf, fc.Arbitrary<unknown>>([
   [CashAccount, identifier],
   [LoanId, identifier],
   [EventId, fc.oneof({ weight: 30, arbitrary: fc.uuid() }, { weight: 1, arbitrary: junk })],
+  [Flag, fc.oneof({ weight: 30, arbitrary: fc.boolean() }, { weight: 1, arbitrary: junk })],
+  [ProposalLifetimeHours, fc.oneof({ weight: 30, arbitrary: fc.integer({ min: 1, max: MAX_PROPOSAL_LIFETIME_HOURS }) }, { weight: 3, arbitrary: fc.constantFrom(0, 721, 1.5, -1) }, { weight: 1, arbitrary: junk })],
   [ReportSource, fc.constantFrom('operational-update', 'custodian-statement', 'lender-statement', 'operational-update', 'custodian-statement', 'lender-statement', 'press')],
 ]);
 
@@ -146,6 +149,7 @@ const withinBounds = (codec: AnyClosed, decoded: Record<string, unknown>): void 
       expect(typeof value).toBe('bigint');
       expect(value as bigint >= amount.min && (value as bigint) <= amount.max).toBe(true);
     }
+    if (leaf === ProposalLifetimeHours) expect(Number.isInteger(value) && (value as number) >= 1 && (value as number) <= 720).toBe(true);
     if (leaf === Instant) expect(value as number >= GENESIS && (value as number) < END).toBe(true);
     if (leaf === Text) {
       expect(FORBIDDEN_IN_TEXT.test(value as string)).toBe(false);

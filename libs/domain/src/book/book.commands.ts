@@ -15,6 +15,7 @@ import {
 } from '../codecs/decimal-codecs';
 import { Instant } from '../codecs/instant';
 import { CashAccount, EventId, LoanId, Text, WalletName } from '../codecs/names';
+import { approvalCommandCodecs } from './approval.codecs';
 import { ReportSource } from './book.events';
 
 /**
@@ -82,6 +83,7 @@ export const bookCommandCodecs = {
     { pledgedBtc: NonNegativeBtc, minedBtc: NonNegativeBtc, soldBtc: NonNegativeBtc, periodStart: Instant, ...annotations },
   ),
   'set-reconciliation-tolerance': closedObject('SetReconciliationTolerance', { btc: NonNegativeBtc }, annotations),
+  ...approvalCommandCodecs,
 } as const;
 
 export type BookCommandName = keyof typeof bookCommandCodecs;

@@ -2,9 +2,12 @@ import * as E from 'fp-ts/Either';
 import { formatInstant } from '../codecs/instant';
 import { DomainError, invalidCommand, ruleViolated } from '../errors';
 import { MAX_USD_CENTS } from '../codecs/bounds';
-import { formatDecimal, formatUsd, minBigint, valueInCents } from '../money/decimal';
+import { formatUsd, minBigint, valueInCents } from '../money/decimal';
 import { BalanceTimeline } from './balance-timeline';
-import { BalanceEffect, balanceEffects, balanceKey, loanOf, parseBalanceKey } from './balance-effects';
+import { ApprovalState, decideWithApprovals, evolveApproval, initialApprovalState, isApprovalEvent } from './approvals';
+import type { approvalCommandCodecs } from './approval.codecs';
+import { BalanceEffect, balanceEffects, balanceKey, loanOf } from './balance-effects';
+import { checkBalances } from './balance-rules';
 import { BookCommand, DEFAULT_CASH_ACCOUNT } from './book.commands';
 import { BookEvent, BookEventOf, BookEventType } from './book.events';
 
@@ -49,11 +52,17 @@ export interface BookState {
   readonly events: Map<string, EventSummary>;
   readonly loans: Map<string, LoanSummary>;
   readonly balances: Map<string, BalanceTimeline>;
+  /** Four eyes: the book's approval policy and its proposals. */
+  readonly approvals: ApprovalState;
 }
+
+type ApprovalCommandName = keyof typeof approvalCommandCodecs;
 
 export interface DecisionContext {
   /** The server clock at decision time (becomes recordedAt); passed in so decide stays deterministic. */
   readonly now: number;
+  /** The authenticated principal deciding: proposals record it; an approval must come from another. */
+  readonly actor?: string;
 }
 
 /** How far ahead of the server clock an effectiveAt may be: client clocks drift, bookings are not forecasts. */
@@ -73,6 +82,7 @@ export const initialState = (): BookState => ({
   events: new Map(),
   loans: new Map(),
   balances: new Map(),
+  approvals: initialApprovalState(),
 });
 
 const timeline = (state: BookState, key: string): BalanceTimeline => {
@@ -115,6 +125,7 @@ export const evolve = (state: BookState, recorded: RecordedBookEvent): BookState
       if (loan !== undefined) loan.liveActivity += 1;
     }
     state.events.set(eventId, { type: event.type, effectiveAt: event.effectiveAt, revision, effects, loanId, reversed: false });
+    if (isApprovalEvent(event)) evolveApproval(state.approvals, eventId, event);
   }
   if (event.type === 'EventReversed') {
     state.events.set(eventId, { type: event.type, effectiveAt: event.effectiveAt, revision, effects: [], loanId: undefined, reversed: false });
@@ -126,56 +137,8 @@ export const evolve = (state: BookState, recorded: RecordedBookEvent): BookState
 // decide
 
 type Decision = E.Either<DomainError, ReadonlyArray<BookEvent>>;
-
-const shortfallMessages: Record<string, { code: string; say: (parts: string[], amount: string, at: string) => string }> = {
-  'unencumbered-btc': {
-    code: 'insufficient-unencumbered-btc',
-    say: ([wallet], amount, at) => `wallet "${wallet}" would hold ${amount} BTC of unencumbered BTC at ${at}`,
-  },
-  'pledged-btc': {
-    code: 'insufficient-pledged-collateral',
-    say: ([loan, wallet], amount, at) => `loan "${loan}" would have ${amount} BTC pledged from wallet "${wallet}" at ${at}`,
-  },
-  principal: {
-    code: 'exceeds-outstanding-principal',
-    say: ([loan], amount, at) => `loan "${loan}" would have ${amount} USD of principal outstanding at ${at}`,
-  },
-  interest: {
-    code: 'exceeds-accrued-interest',
-    say: ([loan], amount, at) => `loan "${loan}" would have ${amount} USD of accrued interest unpaid at ${at}`,
-  },
-  cash: {
-    code: 'insufficient-cash',
-    say: ([account], amount, at) => `cash account "${account}" would hold ${amount} USD at ${at}`,
-  },
-};
-
-/**
- * Checks that applying `sign * effects` at (time, revision) leaves every balance at or above zero at
- * every effective time from there on. sign -1 is a reversal taking the effects out again.
- */
-const checkBalances = (
-  state: BookState,
-  effects: ReadonlyArray<BalanceEffect>,
-  time: number,
-  revision: number,
-  sign: 1n | -1n,
-): E.Either<DomainError, void> => {
-  const perKey = new Map<string, bigint>();
-  for (const { key, delta } of effects) perKey.set(key, (perKey.get(key) ?? 0n) + sign * delta);
-  for (const [key, delta] of perKey) {
-    const shortfall = (state.balances.get(key) ?? new BalanceTimeline()).firstShortfall(time, revision, delta);
-    if (shortfall !== undefined) {
-      const { kind, parts } = parseBalanceKey(key);
-      const message = shortfallMessages[kind]!;
-      const scale = kind === 'unencumbered-btc' || kind === 'pledged-btc' ? 8 : 2;
-      return E.left(
-        ruleViolated(message.code, message.say(parts, formatDecimal(shortfall.balance, scale), formatInstant(shortfall.at))),
-      );
-    }
-  }
-  return E.right(undefined);
-};
+/** The commands the book decides itself; approval commands go through decideWithApprovals. */
+type DirectCommand = Exclude<BookCommand, { readonly name: ApprovalCommandName }>;
 
 const requireLiveLoan = (state: BookState, loanId: string, effectiveAt: number): E.Either<DomainError, LoanSummary> => {
   const loan = state.loans.get(loanId);
@@ -200,6 +163,9 @@ const decideReversal = (state: BookState, body: { eventId: string; reason: strin
   if (target === undefined) return E.left(ruleViolated('unknown-event', `event ${body.eventId} is not in this book`));
   if (target.type === 'EventReversed') return E.left(ruleViolated('cannot-reverse-reversal', 'a reversal cannot itself be reversed: record the event again instead'));
   if (target.type === 'BookOpened') return E.left(ruleViolated('cannot-reverse-book-opening', 'the event that opened the book cannot be reversed'));
+  if (['ApprovalPolicySet', 'CommandProposed', 'ProposalApproved', 'ProposalRejected'].includes(target.type)) {
+    return E.left(ruleViolated('cannot-reverse-approval-record', 'approval records cannot be reversed: set the policy again, reject a proposal, or reverse the approved events'));
+  }
   if (target.reversed) return E.left(ruleViolated('already-reversed', `event ${body.eventId} has already been reversed`));
   if (target.type === 'LoanDrawn') {
     const loan = state.loans.get(target.loanId!);
@@ -240,7 +206,13 @@ const centuryAfter = (millis: number): number => {
   return date.getTime();
 };
 
+/** Decides a command: approval commands and the policy's proposals first, then the book's own rules. */
 export const decide = (command: BookCommand, state: BookState, context: DecisionContext): Decision => {
+  if (!state.opened && command.name !== 'open-book') return E.left({ _tag: 'BookNotFound' });
+  return decideWithApprovals(command, state.approvals, context, (direct) => decideDirect(direct as DirectCommand, state, context));
+};
+
+const decideDirect = (command: DirectCommand, state: BookState, context: DecisionContext): Decision => {
   if (command.name === 'open-book') {
     if (state.opened) return E.left({ _tag: 'BookAlreadyOpen' });
     return E.right([{ type: 'BookOpened', effectiveAt: command.body.effectiveAt ?? context.now, name: command.body.name }]);

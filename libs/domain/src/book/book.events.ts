@@ -13,6 +13,7 @@ import { StoredInstant } from '../codecs/instant';
 import { literal } from '../codecs/literal';
 import { withSchema } from '../codecs/schema-registry';
 import { CashAccount, EventId, LoanId, StoredText, WalletName } from '../codecs/names';
+import { ApprovalPolicySet, CommandProposed, ProposalApproved, ProposalRejected } from './approval.codecs';
 
 /**
  * The facts a book records. Every event is immutable once appended: mistakes are corrected by an
@@ -169,6 +170,10 @@ export const bookEventCodecs = {
   EventReversed,
   HoldingsReported,
   ReconciliationToleranceSet,
+  ApprovalPolicySet,
+  CommandProposed,
+  ProposalApproved,
+  ProposalRejected,
 } as const;
 
 export type BookEventType = keyof typeof bookEventCodecs;

@@ -1,0 +1,171 @@
+import * as E from 'fp-ts/Either';
+import type * as t from 'io-ts';
+import { formatInstant } from '../codecs/instant';
+import { DomainError, ruleViolated } from '../errors';
+import { formatBtc, formatUsd } from '../money/decimal';
+import { BookCommand, bookCommandCodecs, decodeBookCommand, isBookCommandName } from './book.commands';
+import type { BookEvent, BookEventOf } from './book.events';
+
+/** What the book's policy holds proposals to, and the proposals made so far. */
+export interface ApprovalPolicy {
+  readonly reversals: boolean;
+  readonly salesAboveBtc: bigint | undefined;
+  readonly cashMovementsAboveUsd: bigint | undefined;
+  readonly proposalLifetimeHours: number;
+}
+
+export type ProposalStatus = 'open' | 'approved' | 'rejected';
+
+export interface Proposal {
+  readonly proposalId: string;
+  readonly command: BookCommand | undefined;
+  readonly commandName: string;
+  readonly proposedBy: string;
+  readonly proposedAt: number;
+  readonly expiresAt: number;
+  status: ProposalStatus;
+  decidedBy: string | undefined;
+  decidedAt: number | undefined;
+  reason: string | undefined;
+}
+
+export interface ApprovalState {
+  policy: ApprovalPolicy;
+  readonly proposals: Map<string, Proposal>;
+}
+
+export const DEFAULT_PROPOSAL_LIFETIME_HOURS = 168;
+export const NO_APPROVAL_POLICY: ApprovalPolicy = { reversals: false, salesAboveBtc: undefined, cashMovementsAboveUsd: undefined, proposalLifetimeHours: DEFAULT_PROPOSAL_LIFETIME_HOURS };
+
+export const initialApprovalState = (): ApprovalState => ({ policy: NO_APPROVAL_POLICY, proposals: new Map() });
+
+export const APPROVAL_EVENT_TYPES = ['ApprovalPolicySet', 'CommandProposed', 'ProposalApproved', 'ProposalRejected'] as const;
+export const isApprovalEvent = (event: BookEvent): boolean => (APPROVAL_EVENT_TYPES as ReadonlyArray<string>).includes(event.type);
+
+/** Why a command needs a second person under `policy`, or undefined when it does not. */
+export const approvalNeeded = (policy: ApprovalPolicy, command: BookCommand): string | undefined => {
+  switch (command.name) {
+    case 'reverse-event':
+      return policy.reversals ? 'the book requires approval of reversals' : undefined;
+    case 'record-btc-sale':
+      return policy.salesAboveBtc !== undefined && command.body.btc > policy.salesAboveBtc ? `sales above ${formatBtc(policy.salesAboveBtc)} BTC need approval` : undefined;
+    case 'record-cash-movement': {
+      const size = command.body.amountUsd < 0n ? -command.body.amountUsd : command.body.amountUsd;
+      return policy.cashMovementsAboveUsd !== undefined && size > policy.cashMovementsAboveUsd ? `cash movements above ${formatUsd(policy.cashMovementsAboveUsd)} USD need approval` : undefined;
+    }
+    default:
+      return undefined;
+  }
+};
+
+/** Folds an approval event into the state (the decider's evolve calls this for those four types). */
+export const evolveApproval = (state: ApprovalState, eventId: string, event: BookEvent): void => {
+  switch (event.type) {
+    case 'ApprovalPolicySet':
+      state.policy = {
+        reversals: event.reversals,
+        salesAboveBtc: event.salesAboveBtc,
+        cashMovementsAboveUsd: event.cashMovementsAboveUsd,
+        proposalLifetimeHours: event.proposalLifetimeHours,
+      };
+      break;
+    case 'CommandProposed': {
+      // Decoded again by today's codec; a proposal it no longer accepts can only be rejected.
+      const decoded = isBookCommandName(event.command) ? decodeBookCommand(event.command, event.body) : undefined;
+      state.proposals.set(eventId, {
+        proposalId: eventId,
+        command: decoded !== undefined && E.isRight(decoded) ? decoded.right : undefined,
+        commandName: event.command,
+        proposedBy: event.proposedBy,
+        proposedAt: event.effectiveAt,
+        expiresAt: event.expiresAt,
+        status: 'open',
+        decidedBy: undefined,
+        decidedAt: undefined,
+        reason: undefined,
+      });
+      break;
+    }
+    case 'ProposalApproved':
+    case 'ProposalRejected': {
+      const proposal = state.proposals.get(event.proposalId);
+      if (proposal !== undefined) {
+        proposal.status = event.type === 'ProposalApproved' ? 'approved' : 'rejected';
+        proposal.decidedBy = event.type === 'ProposalApproved' ? event.approvedBy : event.rejectedBy;
+        proposal.decidedAt = event.effectiveAt;
+        proposal.reason = event.type === 'ProposalRejected' ? event.reason : undefined;
+      }
+      break;
+    }
+    default:
+      break;
+  }
+};
+
+export type Decision = E.Either<DomainError, ReadonlyArray<BookEvent>>;
+export interface ApprovalContext {
+  readonly now: number;
+  /** The principal deciding: a proposal records it, and an approval must come from someone else. */
+  readonly actor?: string;
+}
+
+const openProposal = (state: ApprovalState, proposalId: string, now: number): E.Either<DomainError, Proposal> => {
+  const proposal = state.proposals.get(proposalId);
+  if (proposal === undefined) return E.left(ruleViolated('unknown-proposal', `no proposal ${proposalId} in this book`));
+  if (proposal.status !== 'open') return E.left(ruleViolated('proposal-decided', `proposal ${proposalId} was already ${proposal.status}`));
+  if (now >= proposal.expiresAt) return E.left(ruleViolated('proposal-lapsed', `proposal ${proposalId} lapsed at ${formatInstant(proposal.expiresAt)}; propose it again`));
+  return E.right(proposal);
+};
+
+/**
+ * Four eyes around the book decider: approval commands are decided here; a command the policy holds
+ * is checked as if it were to take effect now (so a proposal that could never apply is refused at
+ * once) and recorded as a proposal instead of its events.
+ */
+export const decideWithApprovals = (command: BookCommand, state: ApprovalState, context: ApprovalContext, decideDirect: (command: BookCommand) => Decision): Decision => {
+  const actor = context.actor ?? 'unknown';
+  switch (command.name) {
+    case 'set-approval-policy': {
+      const { reversals, salesAboveBtc, cashMovementsAboveUsd, proposalLifetimeHours, memo } = command.body;
+      return E.right([
+        {
+          type: 'ApprovalPolicySet',
+          effectiveAt: context.now,
+          reversals,
+          proposalLifetimeHours: proposalLifetimeHours ?? DEFAULT_PROPOSAL_LIFETIME_HOURS,
+          ...(salesAboveBtc === undefined ? {} : { salesAboveBtc }),
+          ...(cashMovementsAboveUsd === undefined ? {} : { cashMovementsAboveUsd }),
+          ...(memo === undefined ? {} : { memo }),
+        },
+      ]);
+    }
+    case 'approve-proposal':
+      return E.flatMap((proposal: Proposal): Decision => {
+        if (proposal.proposedBy === actor) return E.left(ruleViolated('four-eyes', `${actor} proposed this; a different person must approve it`));
+        if (proposal.command === undefined) return E.left(ruleViolated('proposal-unreadable', `proposal ${proposal.proposalId} no longer decodes as a ${proposal.commandName} command; reject it`));
+        const approved: BookEventOf<'ProposalApproved'> = { type: 'ProposalApproved', effectiveAt: context.now, proposalId: proposal.proposalId, approvedBy: actor };
+        // Decided against the book as it is now: a sale whose BTC has since gone is refused, not forced.
+        return E.map((events: ReadonlyArray<BookEvent>) => [approved, ...events])(decideDirect(proposal.command));
+      })(openProposal(state, command.body.proposalId, context.now));
+    case 'reject-proposal':
+      return E.map((proposal: Proposal): ReadonlyArray<BookEvent> => [
+        { type: 'ProposalRejected', effectiveAt: context.now, proposalId: proposal.proposalId, rejectedBy: actor, ...(command.body.reason === undefined ? {} : { reason: command.body.reason }) },
+      ])(openProposal(state, command.body.proposalId, context.now));
+    default: {
+      const why = approvalNeeded(state.policy, command);
+      const decided = decideDirect(command);
+      if (why === undefined || E.isLeft(decided)) return decided;
+      const codec = bookCommandCodecs[command.name] as t.Type<BookCommand['body'], Record<string, unknown>>;
+      return E.right([
+        {
+          type: 'CommandProposed',
+          effectiveAt: context.now,
+          command: command.name,
+          body: codec.encode(command.body),
+          proposedBy: actor,
+          expiresAt: context.now + state.policy.proposalLifetimeHours * 3_600_000,
+        },
+      ]);
+    }
+  }
+};
