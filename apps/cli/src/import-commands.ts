@@ -78,7 +78,9 @@ export const importLines = async (
       bookId: line.book,
       command: line.command,
       body: line.body,
-      actor: line.actor ?? options.actor,
+      // The actor is whoever runs the import; a line's own "actor" is kept only as an on-behalf-of note.
+      actor: options.actor,
+      ...(line.actor === undefined ? {} : { onBehalfOf: line.actor }),
       idempotencyKey: line.idempotencyKey ?? `import:${digest}:${occurrence}`,
     })();
     if (E.isLeft(result)) return fail(describe(result.left));

@@ -9,6 +9,7 @@ import { SqliteEventStore } from '@treasury/event-store-sqlite';
 import { monthsBetween } from '@treasury/projections';
 import { configFromEnv } from '../../api/src/config/app-config';
 import { ImportSummary, importLines } from './import-commands';
+import { KEYS_USAGE, cliActor, runKeys } from './keys-command';
 import { ProgressBar } from './progress';
 import { textTable } from './text-table';
 
@@ -18,7 +19,9 @@ process.umask(0o077);
 const USAGE = `usage:
   npm run cli -- import <file.jsonl>   run a JSON Lines file of commands against the configured store
   npm run demo                         load the example book into ./data/demo.db and print its reports
-Environment as for the server: TREASURY_DB, EVENT_STORE, EVENTSTORE_CONNECTION_STRING; CLI_ACTOR (default "cli").`;
+${KEYS_USAGE}
+Environment as for the server: TREASURY_DB, EVENT_STORE, EVENTSTORE_CONNECTION_STRING. Events record the
+operating-system user as their actor (local:cli:<user>); a line's "actor" is kept as an on-behalf-of note.`;
 
 const EXAMPLE = join(__dirname, '..', '..', '..', '..', 'apps', 'cli', 'examples', 'seed-miner.jsonl');
 const DEMO_DB = './data/demo.db';
@@ -50,7 +53,7 @@ const demo = async (): Promise<number> => {
   for (const path of [DEMO_DB, `${DEMO_DB}-wal`, `${DEMO_DB}-shm`, `${DEMO_DB}.projection`]) if (existsSync(path)) rmSync(path);
   const store = openStore({ ...process.env, EVENT_STORE: 'sqlite', TREASURY_DB: DEMO_DB });
   try {
-    const summary = await runImport(store, EXAMPLE, 'demo');
+    const summary = await runImport(store, EXAMPLE, cliActor());
     if (summary.failed !== undefined) return 1;
     const clock = new SystemClock();
     const projector = new PositionProjector(store, new NoProjectionSnapshots());
@@ -94,6 +97,14 @@ const demo = async (): Promise<number> => {
 const main = async (argv: ReadonlyArray<string>): Promise<number> => {
   const [command, file] = argv;
   if (command === 'demo') return demo();
+  if (command === 'keys') {
+    const store = openStore(process.env);
+    try {
+      return await runKeys(store, argv.slice(1));
+    } finally {
+      await store.close();
+    }
+  }
   if (command === 'import' && file !== undefined) {
     if (!existsSync(file)) {
       console.error(`no such file: ${file}`);
@@ -101,7 +112,7 @@ const main = async (argv: ReadonlyArray<string>): Promise<number> => {
     }
     const store = openStore(process.env);
     try {
-      return (await runImport(store, file, process.env.CLI_ACTOR ?? 'cli')).failed === undefined ? 0 : 1;
+      return (await runImport(store, file, cliActor())).failed === undefined ? 0 : 1;
     } finally {
       await store.close();
     }
