@@ -57,6 +57,8 @@ export const positionErrorToProblem = (error: PositionQueryError, bookId: string
         `The projection of book "${bookId}" stopped on an event it cannot fold: ${error.message}`,
         error.event === undefined ? {} : { eventId: error.event.eventId, revision: error.event.revision, position: error.event.position.toString() },
       );
+    case 'BeyondLog':
+      return invalidRequest([{ path: 'query.minPosition', message: `is beyond the end of the log (its last position is ${error.head})` }]);
     case 'UnknownFigure':
       return invalidRequest([{ path: 'query.figure', message: error.message }], 'The figure cannot be explained; see errors.');
     case 'TooManyResults':

@@ -270,6 +270,12 @@ export class PositionProjector {
     });
   }
 
+  /** The position of the log's last event, or undefined when the store cannot say right now. */
+  async logHead(): Promise<bigint | undefined> {
+    const head = await this.store.headPosition()();
+    return E.isRight(head) ? head.right : undefined;
+  }
+
   /** Stops following the log and saves a snapshot if anything was folded since the last one. */
   async stop(): Promise<void> {
     await this.rebuilding;

@@ -26,6 +26,7 @@ import type { PositionProjector } from '../projections/position-projector';
 export type PositionQueryError =
   | { readonly _tag: 'BookNotFound' }
   | { readonly _tag: 'ProjectionBehind'; readonly position: bigint; readonly checkpoint: bigint; readonly waitedMs: number }
+  | { readonly _tag: 'BeyondLog'; readonly position: bigint; readonly head: bigint }
   | {
       readonly _tag: 'ProjectionFailed';
       readonly message: string;
@@ -147,6 +148,11 @@ export class PositionQueries {
   private ready(bookId: string, query: { readonly knownAt?: number } & Freshness): TE.TaskEither<PositionQueryError, { book: BookProjection; knownAt: number; v: number }> {
     return async () => {
       const position = query.minPosition ?? this.acknowledged();
+      // A position the log has not reached would only time out: say so at once (a client's mistake, not ours).
+      if (query.minPosition !== undefined && query.minPosition > this.projector.checkpoint) {
+        const head = await this.projector.logHead();
+        if (head !== undefined && query.minPosition > head) return E.left({ _tag: 'BeyondLog', position: query.minPosition, head });
+      }
       const started = Date.now();
       const reached = await this.projector.waitFor(position, this.waitMs);
       // A failed book answers 503 naming its event; the other books keep answering.
