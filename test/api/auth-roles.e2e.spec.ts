@@ -130,6 +130,21 @@ describe('authorisation: every route and command with every role', () => {
     expect(await app.http.eventCount('acme')).toBe(before);
   });
 
+  it('the OpenAPI document states, for every route and command, the role the guard enforces', async () => {
+    const docs = (await app.http.as(undefined).get('/docs')).body;
+    expect(docs.components.securitySchemes.bearer).toMatchObject({ type: 'http', scheme: 'bearer' });
+    for (const [route, role] of Object.entries(EXPECTED_ROUTE_ROLE)) {
+      if (route === 'GET /docs' || role === 'per-command') continue;
+      const [method, template] = route.split(' ') as [string, string];
+      const operation = docs.paths[template.replace(/:(\w+)/g, '{$1}')]?.[method.toLowerCase()];
+      expect([route, role === 'public' ? operation?.security : operation?.['x-required-role']]).toEqual([route, role === 'public' ? [] : role]);
+      if (role !== 'public') expect(Object.keys(operation.responses)).toEqual(expect.arrayContaining(['401', '403', '429']));
+    }
+    for (const command of Object.keys(bookCommandCodecs)) {
+      expect([command, docs.paths[`/v1/books/{bookId}/commands/${command}`].post['x-required-role']]).toEqual([command, expectedCommandRole(command)]);
+    }
+  });
+
   it('public routes answer without credentials', async () => {
     for (const path of ['/health', '/docs']) expect((await app.http.as(undefined).get(path)).status).toBe(200);
   });

@@ -2,6 +2,7 @@ import * as t from 'io-ts';
 import { ClosedObjectType, JsonSchema, bookCommandCodecs, bookEventCodecs, schemaOf } from '@treasury/domain';
 import { EVENTS_SCAN_BUDGET, MAX_EVENTS_PAGE } from '@treasury/application';
 import { MAX_SERIES_POINTS, SERIES_STEPS } from '@treasury/projections';
+import { accessPaths, bearerSecurity, withAccess } from './openapi-access';
 
 /**
  * The OpenAPI document, generated from the same io-ts codecs that decode requests, so it cannot drift
@@ -50,7 +51,7 @@ const commandPath = (name: string, codec: t.Mixed) => ({
       bookIdParameter,
       { name: 'Idempotency-Key', in: 'header', schema: { type: 'string', maxLength: 200 }, description: 'Same key and body: the original result, marked replayed; different body: 422.' },
       { name: 'If-Match', in: 'header', schema: { type: 'string', example: '"12"' }, description: 'Expected book revision (the ETag of a previous response); 412 when stale.' },
-      { name: 'X-Actor', in: 'header', schema: { type: 'string', maxLength: 200 }, description: 'Who issues the command; recorded in every event.' },
+      { name: 'X-Actor', in: 'header', schema: { type: 'string', maxLength: 200 }, description: 'An "on behalf of" note recorded as onBehalfOf; the actor is always the authenticated principal.' },
       { name: 'X-Correlation-Id', in: 'header', schema: { type: 'string', maxLength: 200 }, description: 'Recorded in every event; defaults to the command id.' },
     ],
     requestBody: { required: true, content: { 'application/json': { schema: toSchema(codec) } } },
@@ -91,7 +92,7 @@ const eventFilters = [
   instantQuery('effectiveTo', 'effectiveAt <= this.'),
   instantQuery('recordedFrom', 'recordedAt >= this.'),
   instantQuery('recordedTo', 'recordedAt <= this.'),
-  { name: 'actor', in: 'query', schema: { type: 'string' }, description: 'Who issued the command (X-Actor).' },
+  { name: 'actor', in: 'query', schema: { type: 'string' }, description: 'The principal that issued the command, e.g. key:k3x9q2ab or oidc:<subject>.' },
   { name: 'reference', in: 'query', schema: { type: 'string' }, description: "The command's reference." },
   { name: 'loanId', in: 'query', schema: { type: 'string' } },
   { name: 'wallet', in: 'query', schema: { type: 'string' }, description: 'wallet, fromWallet or toWallet.' },
@@ -112,7 +113,9 @@ export const openApiDocument = () => ({
     description:
       'Event-sourced treasury ledger for bitcoin miners. Amounts are decimal strings: BTC up to 8 decimals, USD up to 2, ratios up to 6; instants are ISO-8601 with an offset.',
   },
-  paths: {
+  security: [{ bearer: [] }],
+  paths: withAccess({
+    ...accessPaths(toSchema, bookIdParameter),
     ...Object.fromEntries(Object.entries(bookCommandCodecs).map(([name, codec]) => [`/v1/books/{bookId}/commands/${name}`, commandPath(name, codec)])),
     '/v1/books/{bookId}/events': {
       get: {
@@ -233,8 +236,9 @@ export const openApiDocument = () => ({
     '/health': {
       get: { operationId: 'health', summary: 'Liveness including an event-store read', responses: { '200': { description: 'ok' }, '503': problemResponse('Store unavailable.') } },
     },
-  },
+  }),
   components: {
+    ...bearerSecurity,
     schemas: {
       Problem: {
         type: 'object',
