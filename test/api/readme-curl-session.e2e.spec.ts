@@ -23,7 +23,7 @@ describe('README: the curl session works against a fresh server with authenticat
     if (!existsSync(SERVER_ENTRY)) throw new Error(`${SERVER_ENTRY} is missing: run "npm run build" first (npm test does)`);
     dir = mkdtempSync(join(tmpdir(), 'treasury-readme-'));
     port = await freePort();
-    const env = { ...process.env, PORT: String(port) };
+    const env: NodeJS.ProcessEnv = { ...process.env, PORT: String(port) };
     for (const name of ['TREASURY_DB', 'EVENT_STORE', 'HOST', 'AUTH', 'PROJECTION_SNAPSHOT', 'BOOTSTRAP_KEY_FILE']) delete env[name];
     child = spawn(process.execPath, [SERVER_ENTRY], { cwd: dir, env, stdio: 'ignore' });
     const http = new HttpClient(`http://127.0.0.1:${port}`);

@@ -96,9 +96,9 @@ const inProcessQueries = async (projector: PositionProjector, first: number, las
 
 /** A plain keep-alive GET: lighter on the client than fetch, so the latency measured is mostly the server's. */
 const keepAlive = new Agent({ keepAlive: true, maxSockets: 1 });
-const getStatus = (url: string): Promise<number> =>
+const getStatus = (url: string, authorization: string): Promise<number> =>
   new Promise((resolve, reject) => {
-    get(url, { agent: keepAlive }, (response) => {
+    get(url, { agent: keepAlive, headers: { authorization } }, (response) => {
       response.resume();
       response.on('end', () => resolve(response.statusCode ?? 0));
     }).on('error', reject);
@@ -112,7 +112,7 @@ const httpQueries = async (dbPath: string, first: number, last: number) => {
     const cut = randomCut(first, last);
     const url = `${server.baseUrl}/v1/books/${BOOK}/position?asOf=${new Date(cut.asOf).toISOString()}${cut.knownAt === undefined ? '' : `&knownAt=${new Date(cut.knownAt).toISOString()}`}`;
     const began = performance.now();
-    const status = await getStatus(url);
+    const status = await getStatus(url, server.authorization);
     samples.push(performance.now() - began);
     if (status !== 200) throw new Error(`position answered ${status}`);
   }
@@ -124,7 +124,7 @@ const httpQueries = async (dbPath: string, first: number, last: number) => {
 const httpCommands = async (dir: string, books: number) => {
   const server = await startServer(join(dir, `commands-${books}.db`));
   const post = (book: string, command: string, body: unknown) =>
-    fetch(`${server.baseUrl}/v1/books/${book}/commands/${command}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    fetch(`${server.baseUrl}/v1/books/${book}/commands/${command}`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: server.authorization }, body: JSON.stringify(body) });
   const bookIds = Array.from({ length: books }, (_, i) => `http-${i}`);
   for (const book of bookIds) await (await post(book, 'open-book', { name: book, effectiveAt: '2026-01-01T00:00:00Z' })).text();
   let sent = 0;

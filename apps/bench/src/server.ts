@@ -1,10 +1,13 @@
 import { ChildProcess, spawn } from 'node:child_process';
 import { createServer } from 'node:net';
-import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 
 /** The built API in its own process (its own core), as `npm start` runs it. */
 export interface BenchServer {
   readonly baseUrl: string;
+  /** The bootstrap admin key the server wrote beside its database, as an Authorization header value. */
+  readonly authorization: string;
   readonly startupMs: number;
   stop(): Promise<void>;
 }
@@ -40,6 +43,7 @@ export const startServer = async (dbPath: string): Promise<BenchServer> => {
       const startupMs = performance.now() - started;
       return {
         baseUrl,
+        authorization: `Bearer ${readFileSync(join(dirname(dbPath), 'admin.key'), 'utf8').trim()}`,
         startupMs,
         stop: async () => {
           child.kill('SIGTERM');
