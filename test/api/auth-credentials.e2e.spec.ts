@@ -82,6 +82,22 @@ describe('credentials: API keys', () => {
   });
 });
 
+describe('credentials: guessing keys', () => {
+  let app: TestApp;
+  beforeAll(async () => (app = await startTestApp(undefined, { http: { authFailuresPerMinute: 5 } })));
+  afterAll(() => app.dispose());
+
+  it('an address that keeps presenting unknown keys is slowed to 429 (each made-up key would dodge the per-credential limit)', async () => {
+    const guesses = Array.from({ length: 6 }, (_, i) => `tek_${app.adminKey.slice(4, 12)}_${String(i).repeat(43)}`);
+    const statuses = [];
+    for (const guess of guesses) statuses.push((await app.http.as(guess).get('/v1/admin/api-keys')).status);
+    expect(statuses).toEqual([401, 401, 401, 401, 401, 429]);
+    const blocked = await app.http.get('/v1/admin/api-keys');
+    expect([blocked.status, Number(blocked.headers.get('retry-after')) > 0]).toEqual([429, true]);
+    expect((await app.http.as(undefined).get('/health')).status).toBe(200);
+  });
+});
+
 describe('credentials: tokens from the identity provider (OIDC/JWT)', () => {
   let app: TestApp;
   let jwks: Server;

@@ -253,7 +253,8 @@ export class SqliteEventStore extends EventStore {
         do {
           again = false;
           for (;;) {
-            if (closed) return;
+            // A store closed under a live subscription (a shutdown in progress) has nothing more to deliver.
+            if (closed || !this.db.open) return;
             const page = this.statements.all.all(checkpoint, PAGE).map(toStoredEvent);
             for (const event of page) {
               if (closed) return;

@@ -19,6 +19,12 @@ export interface AppConfig {
 export interface HttpLimits {
   /** Requests per principal (credential, else client IP) per minute; 0 turns rate limiting off. */
   readonly rateLimitPerMinute: number;
+  /**
+   * Refused authentications (401) per client address per minute; beyond it every request from that
+   * address is 429 until the minute is out. Cycling through made-up keys would otherwise dodge the
+   * per-credential limit, and a wrong secret for a real prefix costs an scrypt hash. 0 turns it off.
+   */
+  readonly authFailuresPerMinute: number;
   /** Origins a browser may call the API from; empty: no CORS headers at all (same origin only). */
   readonly corsOrigins: ReadonlyArray<string>;
   /** Request line and headers together (Node's maxHeaderSize); beyond it the answer is 431. */
@@ -40,6 +46,7 @@ export const DEFAULT_HOST = '127.0.0.1';
 
 export const DEFAULT_HTTP_LIMITS: HttpLimits = {
   rateLimitPerMinute: 6000,
+  authFailuresPerMinute: 100,
   corsOrigins: [],
   maxHeaderBytes: 16 * 1024,
   maxUrlBytes: 8 * 1024,

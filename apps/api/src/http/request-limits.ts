@@ -42,6 +42,30 @@ export const rateLimiter = (limits: HttpLimits): RequestHandler =>
     },
   });
 
+/** Refused authentications per client address: counts only the 401s (see HttpLimits.authFailuresPerMinute). */
+export const authFailureLimiter = (limits: HttpLimits): RequestHandler =>
+  rateLimit({
+    windowMs: 60_000,
+    limit: limits.authFailuresPerMinute,
+    standardHeaders: false,
+    legacyHeaders: false,
+    keyGenerator: (req: Request) => `ip:${ipKeyGenerator(req.ip ?? req.socket.remoteAddress ?? 'unknown')}`,
+    skip: (req) => RATE_LIMIT_EXEMPT.includes(req.path),
+    skipSuccessfulRequests: true,
+    requestWasSuccessful: (_req: Request, res: Response) => res.statusCode !== 401,
+    handler: (req: Request, res: Response) => {
+      const resetTime = (req as Request & { rateLimit?: { resetTime?: Date } }).rateLimit?.resetTime;
+      const seconds = resetTime === undefined ? 60 : Math.max(1, Math.ceil((resetTime.getTime() - Date.now()) / 1000));
+      res.setHeader('Retry-After', String(seconds));
+      sendProblem(
+        res,
+        problem(429, 'too-many-failed-authentications', 'Too many requests', `More than ${limits.authFailuresPerMinute} refused authentications in a minute from this address; retry after ${seconds} s.`, {
+          retryAfterSeconds: seconds,
+        }),
+      );
+    },
+  });
+
 /**
  * Bounds on the request target before any parsing: the whole of it (414), the number of query
  * parameters and the length of each name and value (400 naming `query.<name>`). Route handlers check

@@ -87,13 +87,20 @@ describe('PositionProjector', () => {
   it('a query that must include a position the projection has not reached says so after waiting', async () => {
     const { projector } = await started();
     const queries = new PositionQueries(projector, clock, () => 0n, 50);
-    const behind = await queries.position('acme', { minPosition: 1_000n })();
-    expect(E.isLeft(behind) && behind.left).toMatchObject({ _tag: 'ProjectionBehind', position: 1_000n, checkpoint: 8n });
+    // A position past the end of the log is refused at once: no wait could ever reach it.
+    const beyond = await queries.position('acme', { minPosition: 1_000n })();
+    expect(E.isLeft(beyond) && beyond.left).toMatchObject({ _tag: 'BeyondLog', position: 1_000n, head: 8n });
+    // One the log has but the projection has not folded (here: it has stopped following) is waited for.
+    const stopped = await started();
+    await stopped.projector.stop();
+    const later = await run('record-mining-output', mined(9));
+    const behind = await new PositionQueries(stopped.projector, clock, () => 0n, 50).position('acme', { minPosition: later.position })();
+    expect(E.isLeft(behind) && behind.left).toMatchObject({ _tag: 'ProjectionBehind', position: later.position, checkpoint: 8n });
     // By default it waits for what this process acknowledged.
     const defaults = new PositionQueries(projector, clock, () => commands.lastAcknowledgedPosition, 2_000);
-    await run('record-mining-output', mined(9));
+    await run('record-mining-output', mined(10));
     const fresh = await defaults.position('acme', {})();
-    expect(E.isRight(fresh) && fresh.right.holdings.btc).toBe('8.00000000');
+    expect(E.isRight(fresh) && fresh.right.holdings.btc).toBe('9.00000000');
     await projector.stop();
   });
 

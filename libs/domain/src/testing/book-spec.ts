@@ -23,6 +23,8 @@ export interface BookSpec {
   /** Ids of the given events, in order, for reversal tests. */
   readonly eventIds: ReadonlyArray<string>;
   when(cmd: BookCommand, now?: number): E.Either<DomainError, ReadonlyArray<BookEvent>>;
+  /** The same, decided as a given principal (four eyes); given commands are decided as `proposer`. */
+  whenBy(actor: string, cmd: BookCommand, now?: number): E.Either<DomainError, ReadonlyArray<BookEvent>>;
 }
 
 /** Builds state by deciding and recording each given command in turn, as the application would. */
@@ -30,7 +32,7 @@ export const given = (...commands: ReadonlyArray<BookCommand>): BookSpec => {
   const state = initialState();
   const eventIds: string[] = [];
   for (const cmd of commands) {
-    const decision = decide(cmd, state, { now: NOW });
+    const decision = decide(cmd, state, { now: NOW, actor: 'proposer' });
     if (E.isLeft(decision)) throw new Error(`given command ${cmd.name} was refused: ${JSON.stringify(decision.left)}`);
     for (const event of decision.right) {
       const eventId = `00000000-0000-4000-8000-${String(eventIds.length).padStart(12, '0')}`;
@@ -38,7 +40,7 @@ export const given = (...commands: ReadonlyArray<BookCommand>): BookSpec => {
       eventIds.push(eventId);
     }
   }
-  return { state, eventIds, when: (cmd, now = NOW) => decide(cmd, state, { now }) };
+  return { state, eventIds, when: (cmd, now = NOW) => decide(cmd, state, { now }), whenBy: (actor, cmd, now = NOW) => decide(cmd, state, { now, actor }) };
 };
 
 export const refusalOf = (decision: E.Either<DomainError, unknown>): DomainError => {
