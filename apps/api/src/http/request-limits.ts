@@ -20,6 +20,16 @@ export const rateLimitKey = (req: Request): string => {
   return `ip:${ipKeyGenerator(req.ip ?? req.socket.remoteAddress ?? 'unknown')}`;
 };
 
+/** A 429 problem with Retry-After: the seconds until the limiter's window ends. */
+const tooMany =
+  (slug: string, what: string) =>
+  (req: Request, res: Response): void => {
+    const resetTime = (req as Request & { rateLimit?: { resetTime?: Date } }).rateLimit?.resetTime;
+    const seconds = resetTime === undefined ? 60 : Math.max(1, Math.ceil((resetTime.getTime() - Date.now()) / 1000));
+    res.setHeader('Retry-After', String(seconds));
+    sendProblem(res, problem(429, slug, 'Too many requests', `${what}; retry after ${seconds} s.`, { retryAfterSeconds: seconds }));
+  };
+
 /** At most `rateLimitPerMinute` requests per principal per minute; beyond it 429 with Retry-After. */
 export const rateLimiter = (limits: HttpLimits): RequestHandler =>
   rateLimit({
@@ -29,17 +39,7 @@ export const rateLimiter = (limits: HttpLimits): RequestHandler =>
     legacyHeaders: false,
     keyGenerator: rateLimitKey,
     skip: (req) => RATE_LIMIT_EXEMPT.includes(req.path),
-    handler: (req: Request, res: Response) => {
-      const resetTime = (req as Request & { rateLimit?: { resetTime?: Date } }).rateLimit?.resetTime;
-      const seconds = resetTime === undefined ? 60 : Math.max(1, Math.ceil((resetTime.getTime() - Date.now()) / 1000));
-      res.setHeader('Retry-After', String(seconds));
-      sendProblem(
-        res,
-        problem(429, 'rate-limited', 'Too many requests', `More than ${limits.rateLimitPerMinute} requests in a minute from this principal; retry after ${seconds} s.`, {
-          retryAfterSeconds: seconds,
-        }),
-      );
-    },
+    handler: tooMany('rate-limited', `More than ${limits.rateLimitPerMinute} requests in a minute from this principal`),
   });
 
 /** Refused authentications per client address: counts only the 401s (see HttpLimits.authFailuresPerMinute). */
@@ -53,17 +53,7 @@ export const authFailureLimiter = (limits: HttpLimits): RequestHandler =>
     skip: (req) => RATE_LIMIT_EXEMPT.includes(req.path),
     skipSuccessfulRequests: true,
     requestWasSuccessful: (_req: Request, res: Response) => res.statusCode !== 401,
-    handler: (req: Request, res: Response) => {
-      const resetTime = (req as Request & { rateLimit?: { resetTime?: Date } }).rateLimit?.resetTime;
-      const seconds = resetTime === undefined ? 60 : Math.max(1, Math.ceil((resetTime.getTime() - Date.now()) / 1000));
-      res.setHeader('Retry-After', String(seconds));
-      sendProblem(
-        res,
-        problem(429, 'too-many-failed-authentications', 'Too many requests', `More than ${limits.authFailuresPerMinute} refused authentications in a minute from this address; retry after ${seconds} s.`, {
-          retryAfterSeconds: seconds,
-        }),
-      );
-    },
+    handler: tooMany('too-many-failed-authentications', `More than ${limits.authFailuresPerMinute} refused authentications in a minute from this address`),
   });
 
 /**
