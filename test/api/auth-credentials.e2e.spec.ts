@@ -1,6 +1,6 @@
 import { createServer, Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { SignJWT, exportJWK, generateKeyPair } from 'jose';
+import { KeyLike, SignJWT, exportJWK, generateKeyPair } from 'jose';
 import { startTestApp, TestApp } from '@treasury/test-support';
 
 /**
@@ -104,9 +104,11 @@ describe('credentials: tokens from the identity provider (OIDC/JWT)', () => {
   let sign: (claims: Record<string, unknown>, options?: { audience?: string; expiresIn?: string; issuer?: string }) => Promise<string>;
   let foreignSign: (claims: Record<string, unknown>) => Promise<string>;
   const issuer = 'https://id.example.test/';
+  let signingKey: KeyLike;
 
   beforeAll(async () => {
     const { publicKey, privateKey } = await generateKeyPair('RS256');
+    signingKey = privateKey;
     const foreign = await generateKeyPair('RS256');
     const jwk = { ...(await exportJWK(publicKey)), kid: 'test-1', alg: 'RS256', use: 'sig' };
     jwks = createServer((_req, res) => res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ keys: [jwk] })));
@@ -146,6 +148,7 @@ describe('credentials: tokens from the identity provider (OIDC/JWT)', () => {
     ['another issuer', () => sign({ sub: 'bob', treasury_roles: ['admin'] }, { issuer: 'https://evil.example.test/' })],
     ['an expired token', () => sign({ sub: 'bob', treasury_roles: ['admin'] }, { expiresIn: '-10m' })],
     ['a key the issuer never published', () => foreignSign({ sub: 'bob', treasury_roles: ['admin'] })],
+    ['a token without an expiry', () => new SignJWT({ sub: 'bob', treasury_roles: ['admin'] }).setProtectedHeader({ alg: 'RS256', kid: 'test-1' }).setIssuer(issuer).setAudience('treasury-engine').sign(signingKey)],
     ['an unsigned token (alg none)', async () => `${Buffer.from('{"alg":"none"}').toString('base64url')}.${Buffer.from(JSON.stringify({ sub: 'bob', iss: issuer, aud: 'treasury-engine', treasury_roles: ['admin'] })).toString('base64url')}.`],
   ])('refuses %s with 401', async (_what, make) => {
     const answer = await app.http.as(await make()).get('/v1/books/acme/position');

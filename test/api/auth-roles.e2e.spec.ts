@@ -145,8 +145,13 @@ describe('authorisation: every route and command with every role', () => {
     }
   });
 
-  it('public routes answer without credentials', async () => {
+  it('public routes answer without credentials; HEAD follows the GET rule', async () => {
     for (const path of ['/health', '/docs']) expect((await app.http.as(undefined).get(path)).status).toBe(200);
+    const head = (path: string, token?: string) => fetch(`${app.http.baseUrl}${path}`, { method: 'HEAD', headers: token === undefined ? {} : { authorization: `Bearer ${token}` } }).then((r) => r.status);
+    expect(await head('/health')).toBe(200);
+    expect(await head('/v1/books/acme/position')).toBe(401);
+    expect(await head('/v1/books/acme/position', keys.viewer)).toBe(200);
+    expect(await head('/v1/books/acme/events', keys.viewer)).toBe(403);
   });
 
   it('refuses malformed, unknown and foreign credentials with 401, never 5xx', async () => {

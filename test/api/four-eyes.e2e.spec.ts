@@ -101,4 +101,25 @@ describe('four-eyes approval', () => {
     const refused = await alice.accepted('acme', 'reverse-event', { eventId: proposal, reason: 'x' }).catch((error: Error) => error.message);
     expect(refused).toMatch(/cannot-reverse-approval-record/);
   });
+
+  it('replaying an approval with its idempotency key still needs the approver\'s role', async () => {
+    app.clock.set('2026-02-05T01:00:00Z');
+    const proposalId = (await alice.accepted('acme', 'record-btc-sale', { effectiveAt: '2026-02-05T00:00:00Z', wallet: 'cold', btc: '101', proceedsUsd: '9090000.00' })).events[0].eventId;
+    const key = { 'Idempotency-Key': 'approve-101' };
+    expect((await bob.command('acme', 'approve-proposal', { proposalId }, key)).status).toBe(201);
+    expect((await bob.command('acme', 'approve-proposal', { proposalId }, key)).body.replayed).toBe(true);
+    expect((await clerk.command('acme', 'approve-proposal', { proposalId }, key)).status).toBe(403);
+  });
+
+  it('once a book has a policy, changing it needs a second admin (one admin cannot switch it off and act alone)', async () => {
+    const second = app.http.as((await app.http.post('/v1/admin/api-keys', { name: 'second admin', role: 'admin', books: ['acme'] })).body.key);
+    const loosen = await app.http.accepted('acme', 'set-approval-policy', { reversals: false });
+    expect(loosen.events.map((e: { type: string }) => e.type)).toEqual(['CommandProposed']);
+    expect((await alice.accepted('acme', 'record-btc-sale', { effectiveAt: '2026-02-05T00:00:00Z', wallet: 'cold', btc: '150', proceedsUsd: '1.00' })).events[0].type).toBe('CommandProposed');
+    expect((await app.http.command('acme', 'approve-proposal', { proposalId: loosen.events[0].eventId })).body.rule).toBe('four-eyes');
+    expect((await alice.command('acme', 'approve-proposal', { proposalId: loosen.events[0].eventId })).status).toBe(403);
+    const approved = await second.accepted('acme', 'approve-proposal', { proposalId: loosen.events[0].eventId });
+    expect(approved.events.map((e: { type: string }) => e.type)).toEqual(['ProposalApproved', 'ApprovalPolicySet']);
+    expect((await alice.accepted('acme', 'record-btc-sale', { effectiveAt: '2026-02-05T00:00:00Z', wallet: 'cold', btc: '150', proceedsUsd: '1.00' })).events[0].type).toBe('BtcSold');
+  });
 });

@@ -19,6 +19,7 @@ export const createApp = async (config: AppConfig, overrides: AppOverrides = {},
   // Our ETags are book revisions; Express's content-hash ETags on other responses would only confuse If-Match.
   app.set('etag', false);
   app.disable('x-powered-by');
+  app.set('trust proxy', limits.trustProxy);
   // Cheapest refusals first: headers, then an oversized target, then the principal's rate, then the body.
   applySecurityHeaders(app, limits);
   app.use(queryLimits(limits));

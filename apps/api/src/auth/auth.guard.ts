@@ -35,7 +35,9 @@ const unauthorized = (failure: AuthFailure): ProblemException => {
     KeyExpired: `API key ${'keyPrefix' in failure ? failure.keyPrefix : ''} has expired.`,
     InvalidToken: `The token was refused: ${'detail' in failure ? failure.detail : ''}.`,
     AuthUnavailable: `Credentials cannot be checked right now: ${'detail' in failure ? failure.detail : ''}.`,
+    AuthBusy: 'Too many key checks are waiting; retry in a second.',
   };
+  if (failure._tag === 'AuthBusy') return new ProblemException(problem(429, 'auth-busy', 'Too many requests', detail.AuthBusy, { retryAfterSeconds: 1 }));
   return failure._tag === 'AuthUnavailable'
     ? new ProblemException(problem(503, 'auth-unavailable', 'Authentication unavailable', detail[failure._tag]))
     : new ProblemException(problem(401, 'unauthenticated', 'Unauthenticated', detail[failure._tag], { reason: failure._tag }));
@@ -61,7 +63,9 @@ export class AuthGuard implements CanActivate {
     const http = context.switchToHttp();
     const request = http.getRequest<AuthenticatedRequest>();
     const routePath = (request.route as { path?: string } | undefined)?.path;
-    const rule: RouteAccess | undefined = routePath === undefined ? undefined : ROUTE_ACCESS[`${request.method} ${routePath}`];
+    // Express answers HEAD with the GET handler: the same rule applies.
+    const method = request.method === 'HEAD' ? 'GET' : request.method;
+    const rule: RouteAccess | undefined = routePath === undefined ? undefined : ROUTE_ACCESS[`${method} ${routePath}`];
     if (rule === undefined) {
       throw new ProblemException(problem(403, 'route-not-classified', 'Forbidden', 'This route has no entry in the access table, so nobody may call it.'));
     }
@@ -86,7 +90,8 @@ export class AuthGuard implements CanActivate {
     const header = request.headers.authorization;
     const outcome = await this.check(header);
     if (E.isLeft(outcome)) {
-      if (outcome.left._tag !== 'AuthUnavailable') response.setHeader('WWW-Authenticate', 'Bearer realm="treasury-engine"');
+      if (outcome.left._tag === 'AuthBusy') response.setHeader('Retry-After', '1');
+      else if (outcome.left._tag !== 'AuthUnavailable') response.setHeader('WWW-Authenticate', 'Bearer realm="treasury-engine"');
       throw unauthorized(outcome.left);
     }
     return outcome.right;

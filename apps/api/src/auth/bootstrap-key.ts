@@ -1,4 +1,5 @@
-import { mkdirSync, writeFileSync, chmodSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 
 /**
@@ -7,7 +8,8 @@ import { dirname } from 'node:path';
  */
 export const writeBootstrapKey = (path: string, token: string): void => {
   mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
-  writeFileSync(path, `${token}\n`, { mode: 0o600 });
-  // writeFileSync keeps the mode of a file that already existed: make sure.
-  chmodSync(path, 0o600);
+  // A new file (never one planted before, nor a link's target), then renamed over the path.
+  const temporary = `${path}.${randomBytes(6).toString('hex')}.tmp`;
+  writeFileSync(temporary, `${token}\n`, { mode: 0o600, flag: 'wx' });
+  renameSync(temporary, path);
 };

@@ -35,7 +35,7 @@ export class OidcVerifier {
 
   async verify(token: string): Promise<E.Either<AuthFailure, Principal>> {
     try {
-      const { payload } = await jwtVerify(token, this.jwks, { issuer: this.config.issuer, audience: this.config.audience, algorithms: ALGORITHMS, clockTolerance: 30 });
+      const { payload } = await jwtVerify(token, this.jwks, { issuer: this.config.issuer, audience: this.config.audience, algorithms: ALGORITHMS, clockTolerance: 30, requiredClaims: ['exp', 'sub'] });
       if (typeof payload.sub !== 'string' || payload.sub === '' || payload.sub.length > 200) return E.left({ _tag: 'InvalidToken', detail: 'the token has no subject' });
       const name = [payload.name, payload.email, payload.preferred_username].find((v): v is string => typeof v === 'string' && v.length <= 200) ?? payload.sub;
       return E.right({ id: `oidc:${payload.sub}`, kind: 'oidc', name, grants: grantsFromClaim(payload[this.config.rolesClaim]) });

@@ -40,6 +40,12 @@ export interface HttpLimits {
   readonly requestTimeoutMs: number;
   /** An idle keep-alive connection is closed after this long. */
   readonly keepAliveTimeoutMs: number;
+  /**
+   * Express's `trust proxy`: which proxies' X-Forwarded-For to believe for the client address (rate
+   * limits key on it). `false` by default: behind a load balancer set TRUST_PROXY (a hop count, or
+   * addresses/subnets such as `loopback, 10.0.0.0/8`), or every client shares the balancer's address.
+   */
+  readonly trustProxy: boolean | number | string;
 }
 
 export const DEFAULT_HOST = '127.0.0.1';
@@ -55,6 +61,7 @@ export const DEFAULT_HTTP_LIMITS: HttpLimits = {
   headersTimeoutMs: 10_000,
   requestTimeoutMs: 30_000,
   keepAliveTimeoutMs: 5_000,
+  trustProxy: false,
 };
 
 export const httpLimits = (config: AppConfig): HttpLimits => ({ ...DEFAULT_HTTP_LIMITS, ...config.http });
@@ -94,7 +101,14 @@ export const configFromEnv = (env: NodeJS.ProcessEnv): E.Either<string, AppConfi
 
 /** RATE_LIMIT_PER_MINUTE (a positive integer, or `off`) and CORS_ORIGINS (comma-separated origins). */
 const httpFromEnv = (env: NodeJS.ProcessEnv): E.Either<string, Partial<HttpLimits>> => {
-  const limits: { rateLimitPerMinute?: number; corsOrigins?: ReadonlyArray<string> } = {};
+  const limits: { rateLimitPerMinute?: number; corsOrigins?: ReadonlyArray<string>; trustProxy?: boolean | number | string } = {};
+  const proxy = env.TRUST_PROXY?.trim();
+  if (proxy !== undefined && proxy !== '') {
+    if (proxy === 'true' || proxy === 'false') limits.trustProxy = proxy === 'true';
+    else if (/^\d{1,2}$/.test(proxy)) limits.trustProxy = Number(proxy);
+    else if (/^[A-Za-z0-9.:/, ]{1,500}$/.test(proxy)) limits.trustProxy = proxy;
+    else return E.left(`TRUST_PROXY must be true, false, a hop count or a comma-separated list of addresses or subnets, got "${proxy}"`);
+  }
   const rate = env.RATE_LIMIT_PER_MINUTE;
   if (rate !== undefined && rate !== '') {
     if (rate === 'off') limits.rateLimitPerMinute = 0;

@@ -29,6 +29,19 @@ describe('configFromEnv: host and HTTP limits', () => {
     for (const bad of ['0', '-5', '1.5', 'lots']) expect(config({ RATE_LIMIT_PER_MINUTE: bad })).toEqual(E.left(expect.stringContaining('RATE_LIMIT_PER_MINUTE')));
   });
 
+  it('reads TRUST_PROXY: off by default, a hop count, true/false, or addresses and subnets', () => {
+    const proxy = (env: NodeJS.ProcessEnv) => {
+      const read = config(env);
+      if (E.isLeft(read)) throw new Error(read.left);
+      return httpLimits(read.right).trustProxy;
+    };
+    expect(proxy({})).toBe(false);
+    expect(proxy({ TRUST_PROXY: '1' })).toBe(1);
+    expect(proxy({ TRUST_PROXY: 'true' })).toBe(true);
+    expect(proxy({ TRUST_PROXY: 'loopback, 10.0.0.0/8' })).toBe('loopback, 10.0.0.0/8');
+    expect(config({ TRUST_PROXY: 'every$one' })).toEqual(E.left(expect.stringContaining('TRUST_PROXY')));
+  });
+
   it('reads CORS_ORIGINS as exact origins; none by default; a wildcard is refused', () => {
     const read = config({ CORS_ORIGINS: 'https://treasury.example.com, http://localhost:5173' });
     expect(E.isRight(read) && httpLimits(read.right).corsOrigins).toEqual(['https://treasury.example.com', 'http://localhost:5173']);

@@ -28,6 +28,10 @@ export const ACCESS_STREAM = 'treasury-access';
 export const ACCESS_CHAIN = '$access';
 /** How stale the in-memory access state may be before a request re-reads the log (other processes' changes). */
 const REFRESH_MS = 1_000;
+/** Unverified key checks queued at once before new ones are turned away (429): guessing must not starve the server. */
+const MAX_CHECKS_WAITING = 32;
+/** Appends lost to another process's append to the access log are decided again this often. */
+const MAX_ACCESS_RETRIES = 3;
 /** A key's use is written to the access log at most this often. */
 const USE_RECORD_MS = 60 * 60_000;
 
@@ -44,6 +48,7 @@ export interface CreatedKey {
 }
 
 const failure = (message: string): CommandError => ({ _tag: 'StoreFailure', message });
+const CONFLICT = 'conflict' as const;
 
 /**
  * API keys as an event-sourced aggregate of their own: created, re-scoped and revoked by appending to
@@ -58,6 +63,9 @@ export class AccessService {
   /** SHA-256 of a verified token -> its prefix: scrypt runs once per key and process, not per request. */
   private readonly verified = new Map<string, string>();
   private readonly mutex = new KeyedMutex();
+  /** scrypt checks run one at a time (each takes ~50 ms and 32 MiB); a queue longer than MAX_CHECKS_WAITING is refused. */
+  private readonly checks = new KeyedMutex();
+  private checksWaiting = 0;
 
   constructor(
     private readonly store: EventStore,
@@ -83,14 +91,21 @@ export class AccessService {
     if (E.isLeft(refreshed)) return E.left({ _tag: 'AuthUnavailable', detail: refreshed.left.message });
     const key = this.state.keys.get(parsed.keyPrefix);
     if (key === undefined) return E.left({ _tag: 'UnknownKey' });
+    // The secret first: without it nobody learns whether a prefix is revoked or expired.
+    const digest = tokenDigest(token);
+    if (this.verified.get(digest) !== key.keyPrefix) {
+      if (this.checksWaiting >= MAX_CHECKS_WAITING) return E.left({ _tag: 'AuthBusy' });
+      this.checksWaiting += 1;
+      // Requests with the same new key queue behind each other: the first one's check serves the rest.
+      const matches = await this.checks
+        .run('scrypt', async () => this.verified.get(digest) === key.keyPrefix || verifySecret(parsed.secret, key.secretHash))
+        .finally(() => (this.checksWaiting -= 1));
+      if (!matches) return E.left({ _tag: 'UnknownKey' });
+      this.verified.set(digest, key.keyPrefix);
+    }
     const now = this.clock.now();
     const usable = keyUsable(key, now);
     if (E.isLeft(usable)) return E.left(usable.left === 'revoked' ? { _tag: 'KeyRevoked', keyPrefix: key.keyPrefix } : { _tag: 'KeyExpired', keyPrefix: key.keyPrefix });
-    const digest = tokenDigest(token);
-    if (this.verified.get(digest) !== key.keyPrefix) {
-      if (!(await verifySecret(parsed.secret, key.secretHash))) return E.left({ _tag: 'UnknownKey' });
-      this.verified.set(digest, key.keyPrefix);
-    }
     this.noteUse(key, now);
     return E.right(principalOfKey(key));
   }
@@ -99,10 +114,7 @@ export class AccessService {
     return async () => {
       const generated = generateApiKey();
       const secretHash = await hashSecret(generated.secret);
-      if (keep !== undefined) {
-        const kept = await keep(generated.token).then(() => undefined, (error: unknown) => (error instanceof Error ? error : new Error(String(error))));
-        if (kept !== undefined) return E.left(failure(`the key could not be kept: ${kept.message}`));
-      }
+
       const command: AccessCommand = {
         name: 'create-api-key',
         keyPrefix: generated.keyPrefix,
@@ -114,6 +126,14 @@ export class AccessService {
       };
       const done = await this.execute(command, actor)();
       if (E.isLeft(done)) return done;
+      if (keep !== undefined) {
+        const kept = await keep(generated.token).then(() => undefined, (error: unknown) => (error instanceof Error ? error : new Error(String(error))));
+        if (kept !== undefined) {
+          // A key in the log that nobody holds is revoked at once rather than left live.
+          await this.revoke(generated.keyPrefix, 'its secret could not be written where it was to be kept', actor)();
+          return E.left(failure(`the key could not be kept: ${kept.message}`));
+        }
+      }
       return E.right({ token: generated.token, key: this.state.keys.get(generated.keyPrefix)! });
     };
   }
@@ -135,7 +155,7 @@ export class AccessService {
       const refreshed = await this.refresh(true);
       if (E.isLeft(refreshed)) return E.left(failure(refreshed.left.message));
       if (this.state.keys.size > 0) return E.right(undefined);
-      // Kept before it is recorded: a key in the log that nobody holds would lock the store for good.
+      // Recorded, then kept: of two processes bootstrapping one store only the one whose append lands writes the file.
       return this.createKey({ name: 'bootstrap admin', role: 'admin', books: '*' }, 'system:bootstrap', keep)();
     };
   }
@@ -144,19 +164,23 @@ export class AccessService {
   private execute(command: AccessCommand, actor: string): TE.TaskEither<CommandError, ReadonlyArray<AccessEvent>> {
     return () =>
       this.mutex.run(ACCESS_STREAM, async () => {
-        const refreshed = await this.refresh(true);
-        if (E.isLeft(refreshed)) return E.left(failure(refreshed.left.message));
-        const now = Math.max(this.clock.now(), this.lastRecordedAt);
-        const decided = decideAccess(command, this.state, { now });
-        if (E.isLeft(decided)) return decided;
-        const appended = await this.append(decided.right, command.name, actor, now);
-        return E.isLeft(appended) ? appended : E.right(decided.right);
+        for (let attempt = 0; ; attempt++) {
+          const refreshed = await this.refresh(true);
+          if (E.isLeft(refreshed)) return E.left(failure(refreshed.left.message));
+          const now = Math.max(this.clock.now(), this.lastRecordedAt);
+          const decided = decideAccess(command, this.state, { now });
+          if (E.isLeft(decided)) return decided;
+          const appended = await this.append(decided.right, command.name, actor, now);
+          if (E.isRight(appended)) return E.right(decided.right);
+          // Another process wrote to the access log first: read it and decide again.
+          if (appended.left !== CONFLICT || attempt >= MAX_ACCESS_RETRIES) return E.left(appended.left === CONFLICT ? failure('the access log kept changing; try again') : appended.left);
+        }
       });
   }
 
   private lastRecordedAt = 0;
 
-  private async append(events: ReadonlyArray<AccessEvent>, commandName: string, actor: string, now: number): Promise<E.Either<CommandError, void>> {
+  private async append(events: ReadonlyArray<AccessEvent>, commandName: string, actor: string, now: number): Promise<E.Either<CommandError | typeof CONFLICT, void>> {
     const commandId = this.ids.newId();
     const first = this.state.revision + 1;
     let previous = this.lastHash;
@@ -172,7 +196,7 @@ export class AccessService {
     if (E.isLeft(result)) {
       // Another process appended first: the next call re-reads the log and decides again.
       this.refreshedAt = Number.NEGATIVE_INFINITY;
-      return E.left(failure(result.left._tag === 'WrongExpectedRevision' ? 'the access log changed meanwhile; try again' : storeErrorMessage(result.left)));
+      return E.left(result.left._tag === 'WrongExpectedRevision' ? CONFLICT : failure(storeErrorMessage(result.left)));
     }
     events.forEach((event, index) => evolveAccess(this.state, { revision: first + index, recordedAt: now, actor, event }));
     this.lastHash = previous;

@@ -21,4 +21,5 @@ export type AuthFailure =
   | { readonly _tag: 'KeyRevoked'; readonly keyPrefix: string }
   | { readonly _tag: 'KeyExpired'; readonly keyPrefix: string }
   | { readonly _tag: 'InvalidToken'; readonly detail: string }
-  | { readonly _tag: 'AuthUnavailable'; readonly detail: string };
+  | { readonly _tag: 'AuthUnavailable'; readonly detail: string }
+  | { readonly _tag: 'AuthBusy' };

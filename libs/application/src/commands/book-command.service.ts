@@ -187,6 +187,9 @@ export class BookCommandService {
     return pipe(
       this.load(request.bookId),
       TE.flatMap((entry): TE.TaskEither<CommandError, Reservation> => {
+        // Who may decide comes first: a replayed answer is still an answer to this caller.
+        const forbidden = this.proposalPermission(request, command, entry);
+        if (forbidden !== undefined) return TE.left(forbidden);
         const key = request.idempotencyKey;
         if (key !== undefined) {
           const earlier = entry.idempotency.get(key);
@@ -202,8 +205,6 @@ export class BookCommandService {
           return TE.left({ _tag: 'RevisionMismatch', expected: request.expectedRevision, actual: entry.state.revision });
         }
         const now = recordingTime(entry.state, this.clock.now());
-        const forbidden = this.proposalPermission(request, command, entry);
-        if (forbidden !== undefined) return TE.left(forbidden);
         return pipe(
           TE.fromEither(decide(command, entry.state, { now, actor: request.actor })),
           TE.map((events): Reservation => ({ _tag: 'Committing', commit: this.append(request, command, entry, events, now, hash) })),

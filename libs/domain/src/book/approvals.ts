@@ -45,6 +45,9 @@ export const isApprovalEvent = (event: BookEvent): boolean => (APPROVAL_EVENT_TY
 /** Why a command needs a second person under `policy`, or undefined when it does not. */
 export const approvalNeeded = (policy: ApprovalPolicy, command: BookCommand): string | undefined => {
   switch (command.name) {
+    // Otherwise one admin could switch the policy off, act alone, and switch it back on.
+    case 'set-approval-policy':
+      return policy.reversals || policy.salesAboveBtc !== undefined || policy.cashMovementsAboveUsd !== undefined ? 'a book with an approval policy changes it only with approval' : undefined;
     case 'reverse-event':
       return policy.reversals ? 'the book requires approval of reversals' : undefined;
     case 'record-btc-sale':
@@ -103,6 +106,17 @@ export const evolveApproval = (state: ApprovalState, eventId: string, event: Boo
 };
 
 export type Decision = E.Either<DomainError, ReadonlyArray<BookEvent>>;
+
+type PolicyBody = Extract<BookCommand, { readonly name: 'set-approval-policy' }>['body'];
+const policySet = ({ reversals, salesAboveBtc, cashMovementsAboveUsd, proposalLifetimeHours, memo }: PolicyBody, now: number): BookEventOf<'ApprovalPolicySet'> => ({
+  type: 'ApprovalPolicySet',
+  effectiveAt: now,
+  reversals,
+  proposalLifetimeHours: proposalLifetimeHours ?? DEFAULT_PROPOSAL_LIFETIME_HOURS,
+  ...(salesAboveBtc === undefined ? {} : { salesAboveBtc }),
+  ...(cashMovementsAboveUsd === undefined ? {} : { cashMovementsAboveUsd }),
+  ...(memo === undefined ? {} : { memo }),
+});
 export interface ApprovalContext {
   readonly now: number;
   /** The principal deciding: a proposal records it, and an approval must come from someone else. */
@@ -124,28 +138,16 @@ const openProposal = (state: ApprovalState, proposalId: string, now: number): E.
  */
 export const decideWithApprovals = (command: BookCommand, state: ApprovalState, context: ApprovalContext, decideDirect: (command: BookCommand) => Decision): Decision => {
   const actor = context.actor ?? 'unknown';
+  // The book's own commands, and a policy change (which approval may also have held).
+  const decideHeld = (held: BookCommand): Decision => (held.name === 'set-approval-policy' ? E.right([policySet(held.body, context.now)]) : decideDirect(held));
   switch (command.name) {
-    case 'set-approval-policy': {
-      const { reversals, salesAboveBtc, cashMovementsAboveUsd, proposalLifetimeHours, memo } = command.body;
-      return E.right([
-        {
-          type: 'ApprovalPolicySet',
-          effectiveAt: context.now,
-          reversals,
-          proposalLifetimeHours: proposalLifetimeHours ?? DEFAULT_PROPOSAL_LIFETIME_HOURS,
-          ...(salesAboveBtc === undefined ? {} : { salesAboveBtc }),
-          ...(cashMovementsAboveUsd === undefined ? {} : { cashMovementsAboveUsd }),
-          ...(memo === undefined ? {} : { memo }),
-        },
-      ]);
-    }
     case 'approve-proposal':
       return E.flatMap((proposal: Proposal): Decision => {
         if (proposal.proposedBy === actor) return E.left(ruleViolated('four-eyes', `${actor} proposed this; a different person must approve it`));
         if (proposal.command === undefined) return E.left(ruleViolated('proposal-unreadable', `proposal ${proposal.proposalId} no longer decodes as a ${proposal.commandName} command; reject it`));
         const approved: BookEventOf<'ProposalApproved'> = { type: 'ProposalApproved', effectiveAt: context.now, proposalId: proposal.proposalId, approvedBy: actor };
         // Decided against the book as it is now: a sale whose BTC has since gone is refused, not forced.
-        return E.map((events: ReadonlyArray<BookEvent>) => [approved, ...events])(decideDirect(proposal.command));
+        return E.map((events: ReadonlyArray<BookEvent>) => [approved, ...events])(decideHeld(proposal.command));
       })(openProposal(state, command.body.proposalId, context.now));
     case 'reject-proposal':
       return E.map((proposal: Proposal): ReadonlyArray<BookEvent> => [
@@ -153,7 +155,7 @@ export const decideWithApprovals = (command: BookCommand, state: ApprovalState, 
       ])(openProposal(state, command.body.proposalId, context.now));
     default: {
       const why = approvalNeeded(state.policy, command);
-      const decided = decideDirect(command);
+      const decided = decideHeld(command);
       if (why === undefined || E.isLeft(decided)) return decided;
       const codec = bookCommandCodecs[command.name] as t.Type<BookCommand['body'], Record<string, unknown>>;
       return E.right([
