@@ -6,7 +6,7 @@ import { AppConfig, httpLimits } from './config/app-config';
 import { HardenedExpressAdapter } from './http/http-server';
 import { jsonBody } from './http/json-body';
 import { ProblemDetailsFilter } from './http/problem-details.filter';
-import { authFailureLimiter, queryLimits, rateLimiter } from './http/request-limits';
+import { queryLimits, rateLimiter } from './http/request-limits';
 import { applySecurityHeaders } from './http/security-headers';
 
 /** Builds the API exactly as main.ts runs it; end-to-end tests use it with a temporary store. */
@@ -23,7 +23,6 @@ export const createApp = async (config: AppConfig, overrides: AppOverrides = {},
   // Cheapest refusals first: headers, then an oversized target, then the principal's rate, then the body.
   applySecurityHeaders(app, limits);
   app.use(queryLimits(limits));
-  if (limits.authFailuresPerMinute > 0) app.use(authFailureLimiter(limits));
   if (limits.rateLimitPerMinute > 0) app.use(rateLimiter(limits));
   for (const handler of jsonBody()) app.use(handler);
   app.useGlobalFilters(new ProblemDetailsFilter());

@@ -26,11 +26,12 @@ import { AccessLogController } from './auth/access-log.controller';
 import { ApiKeysController } from './auth/api-keys.controller';
 import { AuthConfig, defaultBootstrapKeyFile } from './auth/auth-config';
 import { AUTH_CONFIG, AuthGuard, OIDC_VERIFIER } from './auth/auth.guard';
+import { FailedAuthentications } from './auth/failed-authentications';
 import { writeBootstrapKey } from './auth/bootstrap-key';
 import { OidcVerifier } from './auth/oidc-verifier';
 import { AuditController } from './audit/audit.controller';
 import { CommandsController } from './commands/commands.controller';
-import type { AppConfig } from './config/app-config';
+import { AppConfig, httpLimits } from './config/app-config';
 import { DocsController } from './docs/docs.controller';
 import { EventsController } from './events/events.controller';
 import { HealthController } from './health/health.controller';
@@ -137,6 +138,7 @@ export class AppModule {
       { provide: AccessService, useFactory: (store: EventStore, clock: Clock, ids: IdGenerator) => new AccessService(store, clock, ids), inject: [EventStore, Clock, IdGenerator] },
       { provide: AUTH_CONFIG, useValue: authConfigOf(config) },
       { provide: OIDC_VERIFIER, useValue: config.auth?.oidc === undefined ? null : new OidcVerifier(config.auth.oidc) },
+      { provide: FailedAuthentications, useValue: new FailedAuthentications(httpLimits(config).authFailuresPerMinute) },
       { provide: APP_GUARD, useClass: AuthGuard },
       EngineLifecycle,
     ];

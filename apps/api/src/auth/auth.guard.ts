@@ -6,6 +6,7 @@ import { Role, grantsAllow, grantsAllowSomewhere } from '@treasury/domain';
 import { ProblemException, problem } from '../http/problem';
 import { ROUTE_ACCESS, RouteAccess, commandRole } from './access-policy';
 import { AuthConfig } from './auth-config';
+import { FailedAuthentications } from './failed-authentications';
 import { OidcVerifier } from './oidc-verifier';
 
 /** DI tokens for the auth configuration and the (optional) OIDC verifier. */
@@ -57,6 +58,7 @@ export class AuthGuard implements CanActivate {
     @Inject(AUTH_CONFIG) private readonly config: AuthConfig,
     private readonly access: AccessService,
     @Inject(OIDC_VERIFIER) private readonly oidc: OidcVerifier | null,
+    private readonly failures: FailedAuthentications,
   ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
@@ -87,8 +89,19 @@ export class AuthGuard implements CanActivate {
 
   private async authenticate(request: Request, response: Response): Promise<Principal> {
     if (this.config.mode === 'off') return LOCAL_PRINCIPAL;
+    const now = Date.now();
+    const wait = this.failures.retryAfterSeconds(request.ip, now);
+    if (wait > 0) {
+      response.setHeader('Retry-After', String(wait));
+      throw new ProblemException(
+        problem(429, 'too-many-failed-authentications', 'Too many requests', `More than ${this.failures.limitPerMinute} refused authentications in a minute from this address; retry after ${wait} s.`, {
+          retryAfterSeconds: wait,
+        }),
+      );
+    }
     const header = request.headers.authorization;
     const outcome = await this.check(header);
+    if (E.isLeft(outcome) && outcome.left._tag !== 'AuthBusy' && outcome.left._tag !== 'AuthUnavailable') this.failures.record(request.ip, now);
     if (E.isLeft(outcome)) {
       if (outcome.left._tag === 'AuthBusy') response.setHeader('Retry-After', '1');
       else if (outcome.left._tag !== 'AuthUnavailable') response.setHeader('WWW-Authenticate', 'Bearer realm="treasury-engine"');

@@ -42,20 +42,6 @@ export const rateLimiter = (limits: HttpLimits): RequestHandler =>
     handler: tooMany('rate-limited', `More than ${limits.rateLimitPerMinute} requests in a minute from this principal`),
   });
 
-/** Refused authentications per client address: counts only the 401s (see HttpLimits.authFailuresPerMinute). */
-export const authFailureLimiter = (limits: HttpLimits): RequestHandler =>
-  rateLimit({
-    windowMs: 60_000,
-    limit: limits.authFailuresPerMinute,
-    standardHeaders: false,
-    legacyHeaders: false,
-    keyGenerator: (req: Request) => `ip:${ipKeyGenerator(req.ip ?? req.socket.remoteAddress ?? 'unknown')}`,
-    skip: (req) => RATE_LIMIT_EXEMPT.includes(req.path),
-    skipSuccessfulRequests: true,
-    requestWasSuccessful: (_req: Request, res: Response) => res.statusCode !== 401,
-    handler: tooMany('too-many-failed-authentications', `More than ${limits.authFailuresPerMinute} refused authentications in a minute from this address`),
-  });
-
 /**
  * Bounds on the request target before any parsing: the whole of it (414), the number of query
  * parameters and the length of each name and value (400 naming `query.<name>`). Route handlers check
