@@ -25,6 +25,8 @@ import { formatDecimal } from '../money/decimal';
 import { BookCommandName, bookCommandCodecs } from './book.commands';
 import { ReportSource } from './book.events';
 import { Flag, MAX_PROPOSAL_LIFETIME_HOURS, ProposalLifetimeHours } from './approval.codecs';
+import { StoredTimeZone, TimeZone } from '../calendar/time-zone';
+import { ReportScope } from './report-scope';
 
 /**
  * Properties of every command codec, over bodies mixing valid fields, values at and just past each
@@ -95,7 +97,8 @@ const instantValue = fc.oneof(
   { weight: 1, arbitrary: junk },
 );
 
-const identifier = fc.oneof({ weight: 30, arbitrary: fc.stringMatching(/^[A-Za-z0-9][A-Za-z0-9._:-]{0,12}$/) }, { weight: 1, arbitrary: junk });
+const validIdentifier = fc.stringMatching(/^[A-Za-z0-9][A-Za-z0-9._:-]{0,12}$/);
+const identifier = fc.oneof({ weight: 30, arbitrary: validIdentifier }, { weight: 1, arbitrary: junk });
 
 const leafValues = new Map<Leaf, fc.Arbitrary<unknown>>([
   ...[...amounts].map(([codec, rule]) => [codec, decimalText(rule)] as const),
@@ -107,6 +110,8 @@ const leafValues = new Map<Leaf, fc.Arbitrary<unknown>>([
   [EventId, fc.oneof({ weight: 30, arbitrary: fc.uuid() }, { weight: 1, arbitrary: junk })],
   [Flag, fc.oneof({ weight: 30, arbitrary: fc.boolean() }, { weight: 1, arbitrary: junk })],
   [ProposalLifetimeHours, fc.oneof({ weight: 30, arbitrary: fc.integer({ min: 1, max: MAX_PROPOSAL_LIFETIME_HOURS }) }, { weight: 3, arbitrary: fc.constantFrom(0, 721, 1.5, -1) }, { weight: 1, arbitrary: junk })],
+  [TimeZone, fc.oneof({ weight: 10, arbitrary: fc.constantFrom('UTC', 'Europe/Zurich', 'europe/zurich', 'America/New_York', 'Asia/Kolkata') }, { weight: 3, arbitrary: fc.constantFrom('Mars/Olympus', '+01:00', '', 'Europe/Zurich ') }, { weight: 1, arbitrary: junk })],
+  [ReportScope, fc.oneof({ weight: 10, arbitrary: fc.oneof(fc.constant('company'), validIdentifier.map((wallet) => ({ wallet })), validIdentifier.map((loanId) => ({ loanId }))) }, { weight: 1, arbitrary: junk })],
   [ReportSource, fc.constantFrom('operational-update', 'custodian-statement', 'lender-statement', 'operational-update', 'custodian-statement', 'lender-statement', 'press')],
 ]);
 
@@ -187,7 +192,7 @@ describe('command codecs (property)', () => {
   });
 
   it('every bounded leaf accepts only what its stored twin reads back, with the same value', () => {
-    const twins: ReadonlyArray<[Leaf, Leaf]> = [...[...amounts].map(([codec, rule]) => [codec, rule.stored] as [Leaf, Leaf]), [Instant, StoredInstant], [Text, StoredText]];
+    const twins: ReadonlyArray<[Leaf, Leaf]> = [...[...amounts].map(([codec, rule]) => [codec, rule.stored] as [Leaf, Leaf]), [Instant, StoredInstant], [Text, StoredText], [TimeZone, StoredTimeZone]];
     for (const [bounded, stored] of twins) {
       fc.assert(
         fc.property(valuesOf(bounded), (value) => {

@@ -17,6 +17,8 @@ import { Instant } from '../codecs/instant';
 import { CashAccount, EventId, LoanId, Text, WalletName } from '../codecs/names';
 import { approvalCommandCodecs } from './approval.codecs';
 import { ReportSource } from './book.events';
+import { TimeZone } from '../calendar/time-zone';
+import { ReportScope } from './report-scope';
 
 /**
  * Request bodies of `POST /v1/books/{bookId}/commands/{command}`, one codec per command. They are the
@@ -28,7 +30,7 @@ const annotations = { reference: Text, memo: Text };
 const collateral = { ...when, loanId: LoanId, wallet: WalletName, btc: PositiveBtc };
 
 export const bookCommandCodecs = {
-  'open-book': closedObject('OpenBook', { name: Text }, { effectiveAt: Instant }),
+  'open-book': closedObject('OpenBook', { name: Text }, { effectiveAt: Instant, timeZone: TimeZone }),
   'record-mining-output': closedObject(
     'RecordMiningOutput',
     { ...when, wallet: WalletName, btc: PositiveBtc, usdPerBtc: UsdPerBtc },
@@ -80,9 +82,9 @@ export const bookCommandCodecs = {
   'record-reported-holdings': closedObject(
     'RecordReportedHoldings',
     { ...when, btc: NonNegativeBtc, source: ReportSource },
-    { pledgedBtc: NonNegativeBtc, minedBtc: NonNegativeBtc, soldBtc: NonNegativeBtc, periodStart: Instant, ...annotations },
+    { pledgedBtc: NonNegativeBtc, minedBtc: NonNegativeBtc, soldBtc: NonNegativeBtc, periodStart: Instant, scope: ReportScope, outstandingUsd: NonNegativeUsd, ...annotations },
   ),
-  'set-reconciliation-tolerance': closedObject('SetReconciliationTolerance', { btc: NonNegativeBtc }, annotations),
+  'set-reconciliation-tolerance': closedObject('SetReconciliationTolerance', { btc: NonNegativeBtc }, { source: ReportSource, usd: NonNegativeUsd, ...annotations }),
   ...approvalCommandCodecs,
 } as const;
 

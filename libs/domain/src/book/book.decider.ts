@@ -10,6 +10,7 @@ import { BalanceEffect, balanceEffects, balanceKey, loanOf } from './balance-eff
 import { checkBalances } from './balance-rules';
 import { BookCommand, DEFAULT_CASH_ACCOUNT } from './book.commands';
 import { BookEvent, BookEventOf, BookEventType } from './book.events';
+import { BookCalendar, UNOPENED_CALENDAR, beforeOpeningRefusal, calendarOf, openBookEvent, reportedHoldingsDecision, toleranceEvent } from './calendar.rules';
 
 /**
  * The book decider: initialState / evolve / decide, read top to bottom.
@@ -45,6 +46,8 @@ interface LoanSummary {
 
 export interface BookState {
   opened: boolean;
+  /** When the book opened and its time zone (calendar.rules.ts). */
+  calendar: BookCalendar;
   /** Revision of the last event, -1 before the first. */
   revision: number;
   /** recordedAt of the last event: a book's recorded times never go backwards (see recordingTime). */
@@ -77,6 +80,7 @@ export const recordingTime = (state: BookState, clockNow: number): number => Mat
 
 export const initialState = (): BookState => ({
   opened: false,
+  calendar: UNOPENED_CALENDAR,
   revision: -1,
   lastRecordedAt: Number.NEGATIVE_INFINITY,
   events: new Map(),
@@ -118,7 +122,10 @@ export const evolve = (state: BookState, recorded: RecordedBookEvent): BookState
     const effects = balanceEffects(event);
     for (const effect of effects) timeline(state, effect.key).insert(event.effectiveAt, revision, effect.delta);
     const loanId = loanOf(event);
-    if (event.type === 'BookOpened') state.opened = true;
+    if (event.type === 'BookOpened') {
+      state.opened = true;
+      state.calendar = calendarOf(event);
+    }
     if (event.type === 'LoanDrawn') state.loans.set(event.loanId, { drawnAt: event.effectiveAt, reversed: false, liveActivity: 0 });
     else if (loanId !== undefined) {
       const loan = state.loans.get(loanId);
@@ -215,19 +222,20 @@ export const decide = (command: BookCommand, state: BookState, context: Decision
 const decideDirect = (command: DirectCommand, state: BookState, context: DecisionContext): Decision => {
   if (command.name === 'open-book') {
     if (state.opened) return E.left({ _tag: 'BookAlreadyOpen' });
-    return E.right([{ type: 'BookOpened', effectiveAt: command.body.effectiveAt ?? context.now, name: command.body.name }]);
+    return E.right([openBookEvent(command.body, context.now)]);
   }
   if (!state.opened) return E.left({ _tag: 'BookNotFound' });
   if (command.name === 'reverse-event') return decideReversal(state, command.body, context.now);
   if (command.name === 'set-reconciliation-tolerance') {
-    const { btc, memo } = command.body;
-    return E.right([{ type: 'ReconciliationToleranceSet', effectiveAt: context.now, btc, ...(memo === undefined ? {} : { memo }) }]);
+    return E.right([toleranceEvent(command.body, context.now)]);
   }
 
   const { effectiveAt } = command.body;
   if (effectiveAt > context.now + FUTURE_TOLERANCE_MS) {
     return E.left(invalidCommand('effectiveAt', `must not be in the future (server time is ${formatInstant(context.now)})`));
   }
+  const beforeOpening = beforeOpeningRefusal(state.calendar, effectiveAt);
+  if (beforeOpening !== undefined) return E.left(beforeOpening);
   const memo = command.body.memo === undefined ? {} : { memo: command.body.memo };
 
   switch (command.name) {
@@ -274,27 +282,11 @@ const decideDirect = (command: DirectCommand, state: BookState, context: Decisio
       if (fromWallet === toWallet) return E.left(invalidCommand('toWallet', 'must differ from fromWallet'));
       return acceptIfBalancesHold(state, { type: 'BtcTransferred', effectiveAt, fromWallet, toWallet, btc, feeBtc: feeBtc ?? 0n, ...memo });
     }
-    case 'record-reported-holdings': {
-      const { btc, source, pledgedBtc, minedBtc, soldBtc } = command.body;
-      // Mined and sold cover the calendar month (UTC) ending at effectiveAt unless a period is given.
-      const reported = new Date(effectiveAt);
-      const periodStart = command.body.periodStart ?? Date.UTC(reported.getUTCFullYear(), reported.getUTCMonth(), 1);
-      if (periodStart > effectiveAt) return E.left(invalidCommand('periodStart', 'must not be after effectiveAt'));
-      if (pledgedBtc !== undefined && pledgedBtc > btc) return E.left(invalidCommand('pledgedBtc', 'must not exceed btc'));
-      return E.right([
-        {
-          type: 'HoldingsReported',
-          effectiveAt,
-          btc,
-          periodStart,
-          source,
-          ...(pledgedBtc === undefined ? {} : { pledgedBtc }),
-          ...(minedBtc === undefined ? {} : { minedBtc }),
-          ...(soldBtc === undefined ? {} : { soldBtc }),
-          ...memo,
-        },
-      ]);
-    }
+    case 'record-reported-holdings':
+      return reportedHoldingsDecision(command.body, state.calendar, (loanId) => {
+        const loan = requireLiveLoan(state, loanId, effectiveAt);
+        return E.isLeft(loan) ? loan.left : undefined;
+      });
     case 'record-btc-price': {
       const { usdPerBtc, source } = command.body;
       return E.right([{ type: 'BtcPriceObserved', effectiveAt, usdPerBtc, ...(source === undefined ? {} : { source }), ...memo }]);

@@ -14,6 +14,8 @@ import { literal } from '../codecs/literal';
 import { withSchema } from '../codecs/schema-registry';
 import { CashAccount, EventId, LoanId, StoredText, WalletName } from '../codecs/names';
 import { ApprovalPolicySet, CommandProposed, ProposalApproved, ProposalRejected } from './approval.codecs';
+import { StoredTimeZone } from '../calendar/time-zone';
+import { ReportScope } from './report-scope';
 
 /**
  * The facts a book records. Every event is immutable once appended: mistakes are corrected by an
@@ -29,7 +31,8 @@ import { ApprovalPolicySet, CommandProposed, ProposalApproved, ProposalRejected 
 const common = { effectiveAt: StoredInstant };
 const note = { memo: StoredText };
 
-export const BookOpened = closedObject('BookOpened', { type: literal('BookOpened'), ...common, name: StoredText });
+/** `timeZone` is the book's calendar (month ends, days); a book opened before it existed has none and keeps UTC. */
+export const BookOpened = closedObject('BookOpened', { type: literal('BookOpened'), ...common, name: StoredText }, { timeZone: StoredTimeZone });
 
 export const MiningOutputReceived = closedObject(
   'MiningOutputReceived',
@@ -144,14 +147,15 @@ export const ReportSource = withSchema(
 export const HoldingsReported = closedObject(
   'HoldingsReported',
   { type: literal('HoldingsReported'), ...common, btc: StoredNonNegativeBtc, periodStart: StoredInstant, source: ReportSource },
-  { pledgedBtc: StoredNonNegativeBtc, minedBtc: StoredNonNegativeBtc, soldBtc: StoredNonNegativeBtc, ...note },
+  { pledgedBtc: StoredNonNegativeBtc, minedBtc: StoredNonNegativeBtc, soldBtc: StoredNonNegativeBtc, scope: ReportScope, outstandingUsd: StoredNonNegativeUsd, ...note },
 );
 
 /** The BTC difference beyond which reconciliation flags a report (until set again). */
 export const ReconciliationToleranceSet = closedObject(
   'ReconciliationToleranceSet',
   { type: literal('ReconciliationToleranceSet'), ...common, btc: StoredNonNegativeBtc },
-  note,
+  // No source: the book-wide tolerance (what every setting meant before sources); usd applies to USD lines.
+  { source: ReportSource, usd: StoredNonNegativeUsd, ...note },
 );
 
 export const bookEventCodecs = {
