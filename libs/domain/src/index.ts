@@ -20,3 +20,4 @@ export * from './book/calendar.rules';
 export * from './access/roles';
 export * from './access/access.events';
 export * from './access/access.decider';
+export * from './book/risk.codecs';

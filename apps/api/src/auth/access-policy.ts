@@ -59,9 +59,12 @@ export const COMMAND_ACCESS: Readonly<Record<BookCommandName, Role>> = {
   'accrue-interest': 'treasurer',
   'repay-loan': 'treasurer',
   'liquidate-collateral': 'treasurer',
+  'pledge-cash-collateral': 'treasurer',
+  'release-cash-collateral': 'treasurer',
   'reverse-event': 'treasurer',
   'set-reconciliation-tolerance': 'admin',
   'set-approval-policy': 'admin',
+  'set-price-staleness': 'admin',
   // The least role that can hold a proposal; the approver must also hold the proposed command's role.
   'approve-proposal': 'bookkeeper',
   'reject-proposal': 'bookkeeper',

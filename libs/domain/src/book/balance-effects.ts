@@ -5,7 +5,7 @@ import type { BookEvent } from './book.events';
  * rule over these balances, and the position projection sums the same effects, so the deciders and
  * the figures can never disagree about what an event means.
  */
-export type BalanceKind = 'unencumbered-btc' | 'pledged-btc' | 'principal' | 'interest' | 'cash';
+export type BalanceKind = 'unencumbered-btc' | 'pledged-btc' | 'principal' | 'interest' | 'cash' | 'pledged-cash';
 
 export interface BalanceEffect {
   readonly key: string;
@@ -18,6 +18,8 @@ export const balanceKey = {
   principal: (loanId: string) => `principal|${loanId}`,
   interest: (loanId: string) => `interest|${loanId}`,
   cash: (account: string) => `cash|${account}`,
+  /** Cash pledged to a loan from an account: no longer in the account, still the company's. */
+  pledgedCash: (loanId: string, account: string) => `pledged-cash|${loanId}|${account}`,
 };
 
 export const parseBalanceKey = (key: string): { kind: BalanceKind; parts: string[] } => {
@@ -71,6 +73,14 @@ export const balanceEffects = (event: BookEvent): ReadonlyArray<BalanceEffect> =
     case 'CashMoved':
       add(balanceKey.cash(event.cashAccount), event.amountUsd);
       break;
+    case 'CashCollateralPledged':
+      add(balanceKey.cash(event.cashAccount), -event.amountUsd);
+      add(balanceKey.pledgedCash(event.loanId, event.cashAccount), event.amountUsd);
+      break;
+    case 'CashCollateralReleased':
+      add(balanceKey.pledgedCash(event.loanId, event.cashAccount), -event.amountUsd);
+      add(balanceKey.cash(event.cashAccount), event.amountUsd);
+      break;
     case 'BookOpened':
     case 'BtcPriceObserved':
     case 'EventReversed':
@@ -80,6 +90,7 @@ export const balanceEffects = (event: BookEvent): ReadonlyArray<BalanceEffect> =
     case 'CommandProposed':
     case 'ProposalApproved':
     case 'ProposalRejected':
+    case 'PriceStalenessSet':
       break;
   }
   return effects;

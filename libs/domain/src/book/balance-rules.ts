@@ -23,6 +23,10 @@ const shortfallMessages: Record<string, { code: string; say: (parts: string[], a
     code: 'exceeds-accrued-interest',
     say: ([loan], amount, at) => `loan "${loan}" would have ${amount} USD of accrued interest unpaid at ${at}`,
   },
+  'pledged-cash': {
+    code: 'insufficient-pledged-cash',
+    say: ([loan, account], amount, at) => `loan "${loan}" would have ${amount} USD pledged from cash account "${account}" at ${at}`,
+  },
   cash: {
     code: 'insufficient-cash',
     say: ([account], amount, at) => `cash account "${account}" would hold ${amount} USD at ${at}`,

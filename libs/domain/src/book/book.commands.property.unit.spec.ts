@@ -25,6 +25,7 @@ import { formatDecimal } from '../money/decimal';
 import { BookCommandName, bookCommandCodecs } from './book.commands';
 import { ReportSource } from './book.events';
 import { Flag, MAX_PROPOSAL_LIFETIME_HOURS, ProposalLifetimeHours } from './approval.codecs';
+import { PriceMaxAgeSeconds, StoredPriceMaxAgeSeconds } from './risk.codecs';
 import { StoredTimeZone, TimeZone } from '../calendar/time-zone';
 import { ReportScope } from './report-scope';
 
@@ -112,6 +113,7 @@ const leafValues = new Map<Leaf, fc.Arbitrary<unknown>>([
   [ProposalLifetimeHours, fc.oneof({ weight: 30, arbitrary: fc.integer({ min: 1, max: MAX_PROPOSAL_LIFETIME_HOURS }) }, { weight: 3, arbitrary: fc.constantFrom(0, 721, 1.5, -1) }, { weight: 1, arbitrary: junk })],
   [TimeZone, fc.oneof({ weight: 10, arbitrary: fc.constantFrom('UTC', 'Europe/Zurich', 'europe/zurich', 'America/New_York', 'Asia/Kolkata') }, { weight: 3, arbitrary: fc.constantFrom('Mars/Olympus', '+01:00', '', 'Europe/Zurich ') }, { weight: 1, arbitrary: junk })],
   [ReportScope, fc.oneof({ weight: 10, arbitrary: fc.oneof(fc.constant('company'), validIdentifier.map((wallet) => ({ wallet })), validIdentifier.map((loanId) => ({ loanId }))) }, { weight: 1, arbitrary: junk })],
+  [PriceMaxAgeSeconds, fc.oneof({ weight: 30, arbitrary: fc.integer({ min: 1, max: 31_536_000 }) }, { weight: 3, arbitrary: fc.constantFrom(0, 31_536_001, 1.5, -1) }, { weight: 1, arbitrary: junk })],
   [ReportSource, fc.constantFrom('operational-update', 'custodian-statement', 'lender-statement', 'operational-update', 'custodian-statement', 'lender-statement', 'press')],
 ]);
 
@@ -154,6 +156,7 @@ const withinBounds = (codec: AnyClosed, decoded: Record<string, unknown>): void 
       expect(typeof value).toBe('bigint');
       expect(value as bigint >= amount.min && (value as bigint) <= amount.max).toBe(true);
     }
+    if (leaf === PriceMaxAgeSeconds) expect(Number.isInteger(value) && (value as number) >= 1 && (value as number) <= 31_536_000).toBe(true);
     if (leaf === ProposalLifetimeHours) expect(Number.isInteger(value) && (value as number) >= 1 && (value as number) <= 720).toBe(true);
     if (leaf === Instant) expect(value as number >= GENESIS && (value as number) < END).toBe(true);
     if (leaf === Text) {
@@ -192,7 +195,7 @@ describe('command codecs (property)', () => {
   });
 
   it('every bounded leaf accepts only what its stored twin reads back, with the same value', () => {
-    const twins: ReadonlyArray<[Leaf, Leaf]> = [...[...amounts].map(([codec, rule]) => [codec, rule.stored] as [Leaf, Leaf]), [Instant, StoredInstant], [Text, StoredText], [TimeZone, StoredTimeZone]];
+    const twins: ReadonlyArray<[Leaf, Leaf]> = [...[...amounts].map(([codec, rule]) => [codec, rule.stored] as [Leaf, Leaf]), [Instant, StoredInstant], [Text, StoredText], [PriceMaxAgeSeconds, StoredPriceMaxAgeSeconds], [TimeZone, StoredTimeZone]];
     for (const [bounded, stored] of twins) {
       fc.assert(
         fc.property(valuesOf(bounded), (value) => {

@@ -17,6 +17,7 @@ import { Instant } from '../codecs/instant';
 import { CashAccount, EventId, LoanId, Text, WalletName } from '../codecs/names';
 import { approvalCommandCodecs } from './approval.codecs';
 import { ReportSource } from './book.events';
+import { riskCommandCodecs } from './risk.codecs';
 import { TimeZone } from '../calendar/time-zone';
 import { ReportScope } from './report-scope';
 
@@ -86,6 +87,7 @@ export const bookCommandCodecs = {
   ),
   'set-reconciliation-tolerance': closedObject('SetReconciliationTolerance', { btc: NonNegativeBtc }, { source: ReportSource, usd: NonNegativeUsd, ...annotations }),
   ...approvalCommandCodecs,
+  ...riskCommandCodecs,
 } as const;
 
 export type BookCommandName = keyof typeof bookCommandCodecs;

@@ -10,6 +10,7 @@ import { BalanceEffect, balanceEffects, balanceKey, loanOf } from './balance-eff
 import { checkBalances } from './balance-rules';
 import { BookCommand, DEFAULT_CASH_ACCOUNT } from './book.commands';
 import { BookEvent, BookEventOf, BookEventType } from './book.events';
+import { cashCollateralEvent, priceStalenessEvent } from './collateral.rules';
 import { BookCalendar, UNOPENED_CALENDAR, beforeOpeningRefusal, calendarOf, openBookEvent, reportedHoldingsDecision, toleranceEvent } from './calendar.rules';
 
 /**
@@ -229,6 +230,7 @@ const decideDirect = (command: DirectCommand, state: BookState, context: Decisio
   if (command.name === 'set-reconciliation-tolerance') {
     return E.right([toleranceEvent(command.body, context.now)]);
   }
+  if (command.name === 'set-price-staleness') return E.right([priceStalenessEvent(command.body, context.now)]);
 
   const { effectiveAt } = command.body;
   if (effectiveAt > context.now + FUTURE_TOLERANCE_MS) {
@@ -320,6 +322,11 @@ const decideDirect = (command: DirectCommand, state: BookState, context: Decisio
       const { loanId, wallet, btc } = command.body;
       const type = command.name === 'pledge-collateral' ? 'CollateralPledged' : 'CollateralReleased';
       return withLoan(state, loanId, effectiveAt, () => acceptIfBalancesHold(state, { type, effectiveAt, loanId, wallet, btc, ...memo }));
+    }
+    case 'pledge-cash-collateral':
+    case 'release-cash-collateral': {
+      const event = cashCollateralEvent(command.name, command.body, effectiveAt);
+      return withLoan(state, event.loanId, effectiveAt, () => acceptIfBalancesHold(state, event));
     }
     case 'accrue-interest': {
       const { loanId, interestUsd } = command.body;

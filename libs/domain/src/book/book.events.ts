@@ -14,6 +14,7 @@ import { literal } from '../codecs/literal';
 import { withSchema } from '../codecs/schema-registry';
 import { CashAccount, EventId, LoanId, StoredText, WalletName } from '../codecs/names';
 import { ApprovalPolicySet, CommandProposed, ProposalApproved, ProposalRejected } from './approval.codecs';
+import { CashCollateralPledged, CashCollateralReleased, PriceStalenessSet } from './risk.codecs';
 import { StoredTimeZone } from '../calendar/time-zone';
 import { ReportScope } from './report-scope';
 
@@ -178,6 +179,10 @@ export const bookEventCodecs = {
   CommandProposed,
   ProposalApproved,
   ProposalRejected,
+  // Appended last: a snapshot stores event types by their place in this list.
+  CashCollateralPledged,
+  CashCollateralReleased,
+  PriceStalenessSet,
 } as const;
 
 export type BookEventType = keyof typeof bookEventCodecs;

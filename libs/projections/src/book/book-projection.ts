@@ -1,5 +1,6 @@
 import {
   BookEvent,
+  DEFAULT_PRICE_MAX_AGE_SECONDS,
   RecordedBookEvent,
   balanceEffects,
   bookEventCodecs,
@@ -8,6 +9,7 @@ import { BitemporalSums, BitemporalSumsSnapshot } from '../bitemporal/bitemporal
 import { IntegerColumn, IntegerValues } from '../bitemporal/integer-column';
 import { lotCost, partialCost } from './fifo';
 import { LoanTerms, RawPosition, loanTerms } from './raw-position';
+import { SettingHistory, SettingRecord } from './setting-history';
 
 /** FIFO running totals, as metrics beside the balances of balanceEffects. */
 const FIFO = {
@@ -76,6 +78,8 @@ export interface BookProjectionSnapshot {
   readonly loans: ReadonlyArray<readonly [string, LoanRecord]>;
   readonly reports: ReadonlyArray<ReportRecord>;
   readonly tolerances: ReadonlyArray<{ readonly revision: number; readonly btc: bigint }>;
+  /** Absent from snapshots taken before price staleness existed (their logs hold no such setting). */
+  readonly priceMaxAges?: ReadonlyArray<SettingRecord<number>>;
   readonly sums: BitemporalSumsSnapshot;
 }
 
@@ -101,6 +105,7 @@ interface ApplyPlan {
   readonly price?: PriceRecord;
   readonly report?: ReportRecord;
   readonly tolerance?: { readonly revision: number; readonly btc: bigint };
+  readonly priceMaxAge?: SettingRecord<number>;
   readonly loan?: readonly [string, LoanRecord];
 }
 
@@ -169,6 +174,7 @@ export class BookProjection {
   /** Published figures to reconcile against, and the tolerance settings, in revision order (few). */
   private reports: ReportRecord[] = [];
   private tolerances: Array<{ readonly revision: number; readonly btc: bigint }> = [];
+  private priceMaxAges = new SettingHistory<number>();
 
   get revision(): number {
     return this.recordedAt.length - 1;
@@ -318,6 +324,8 @@ export class BookProjection {
         };
       case 'ReconciliationToleranceSet':
         return { ...plan, tolerance: { revision, btc: event.btc } };
+      case 'PriceStalenessSet':
+        return { ...plan, priceMaxAge: { revision, value: event.maxAgeSeconds } };
       case 'LoanDrawn':
         return { ...plan, loan: [event.loanId, { terms: loanTerms(event), revision }] };
       default:
@@ -349,6 +357,7 @@ export class BookProjection {
     if (plan.price !== undefined) this.addPrice(plan.price);
     if (plan.report !== undefined) this.reports.push(plan.report);
     if (plan.tolerance !== undefined) this.tolerances.push(plan.tolerance);
+    if (plan.priceMaxAge !== undefined) this.priceMaxAges.add(plan.priceMaxAge);
     if (plan.loan !== undefined) this.loans.set(plan.loan[0], plan.loan[1]);
   }
 
@@ -374,6 +383,7 @@ export class BookProjection {
       loans: [...this.loans],
       reports: [...this.reports],
       tolerances: [...this.tolerances],
+      priceMaxAges: this.priceMaxAges.toSnapshot(),
       sums: this.sums.toSnapshot(),
     };
   }
@@ -400,6 +410,7 @@ export class BookProjection {
     for (const [loanId, loan] of snapshot.loans) projection.loans.set(loanId, loan);
     projection.reports = [...snapshot.reports];
     projection.tolerances = [...snapshot.tolerances];
+    projection.priceMaxAges = new SettingHistory([...(snapshot.priceMaxAges ?? [])]);
     projection.sums = BitemporalSums.fromSnapshot(snapshot.sums);
     return projection;
   }
@@ -588,6 +599,7 @@ export class BookProjection {
       proceedsUsd: this.sum(FIFO.proceeds, v, asOf),
       relievedCostUsd: this.costOfFirst(disposedBtc, v),
       price: price === undefined ? null : { usdPerBtc: price.usdPerBtc, effectiveAt: price.effectiveAt },
+      priceMaxAgeSeconds: this.priceMaxAges.at(v, (r, at) => this.liveAt(r, at)) ?? DEFAULT_PRICE_MAX_AGE_SECONDS,
     };
   }
 

@@ -1,7 +1,8 @@
-import { RATIO_ONE, SATS_PER_BTC, divRoundHalfEven, formatBtc, formatInstant, formatRatio, formatUsd, parseBalanceKey } from '@treasury/domain';
+import { RATIO_ONE, SATS_PER_BTC, divRoundHalfEven, formatBtc, formatDecimal, formatInstant, formatRatio, formatUsd, parseBalanceKey } from '@treasury/domain';
+import { LoanStatus, Secured, aggregateLtvOf, btcToCure, daysToMaturity, loanStatus, ltvOf, priceDropToMarginCall, triggerPrice, usdToCure } from './loan-risk';
 import type { RawPosition } from './raw-position';
 
-export type LoanStatus = 'open' | 'margin-call' | 'liquidatable' | 'repaid';
+export type { LoanStatus } from './loan-risk';
 
 export interface LoanPosition {
   readonly lender: string;
@@ -12,12 +13,19 @@ export interface LoanPosition {
   readonly accruedInterestUsd: bigint;
   readonly outstandingUsd: bigint;
   readonly pledgedBtc: bigint;
+  readonly pledgedCashUsd: bigint;
   readonly ltv: bigint | null;
   readonly marginCallLtv: bigint;
   readonly liquidationLtv: bigint;
   readonly marginCallPriceUsd: bigint | null;
   readonly liquidationPriceUsd: bigint | null;
   readonly status: LoanStatus;
+  /** Whole days to maturity, rounded down (negative once past); null without a maturity. */
+  readonly daysToMaturity: number | null;
+  /** Micros: how far the price may fall before margin call (see loan-risk.ts). */
+  readonly priceDropToMarginCall: bigint | null;
+  readonly btcToCureMarginCall: bigint | null;
+  readonly usdToCureMarginCall: bigint | null;
 }
 
 /** Every figure of a position in minor units (sats, cents, micros); null where a price is needed and missing. */
@@ -30,15 +38,27 @@ export interface Position {
     readonly unencumberedBtc: bigint;
     readonly wallets: ReadonlyMap<string, { btc: bigint; pledgedBtc: bigint }>;
   };
-  readonly price: { readonly usdPerBtc: bigint; readonly effectiveAt: number } | null;
+  readonly price: {
+    readonly usdPerBtc: bigint;
+    readonly effectiveAt: number;
+    /** Whole seconds from the price's effectiveAt to asOf, rounded down. */
+    readonly ageSeconds: number;
+    readonly maxAgeSeconds: number;
+    /** ageSeconds > maxAgeSeconds (the book's setting, one day unless set). */
+    readonly stale: boolean;
+  } | null;
   readonly costBasis: { readonly totalUsd: bigint; readonly realizedGainUsd: bigint; readonly unrealizedGainUsd: bigint | null };
-  readonly cash: { readonly totalUsd: bigint; readonly accounts: ReadonlyMap<string, bigint> };
+  /** totalUsd = the accounts (what can be spent) + pledgedUsd (cash pledged to loans: still the company's). */
+  readonly cash: { readonly totalUsd: bigint; readonly pledgedUsd: bigint; readonly accounts: ReadonlyMap<string, bigint> };
   readonly loans: ReadonlyMap<string, LoanPosition>;
   readonly leverage: {
     readonly totalDebtUsd: bigint;
     readonly totalAssetsUsd: bigint | null;
     readonly netDebtUsd: bigint;
     readonly debtToAssets: bigint | null;
+    /** Debt of the loans that owe something and hold collateral, and that collateral's value. */
+    readonly securedDebtUsd: bigint;
+    readonly collateralValueUsd: bigint | null;
     readonly aggregateLtv: bigint | null;
   };
   readonly liquidity: { readonly cashUsd: bigint; readonly unencumberedBtcValueUsd: bigint | null; readonly availableLiquidityUsd: bigint | null };
@@ -46,14 +66,6 @@ export interface Position {
 
 /** Sats at a price in cents per BTC, in cents, rounded half-even. */
 const valueOf = (sats: bigint, usdPerBtc: bigint): bigint => divRoundHalfEven(sats * usdPerBtc, SATS_PER_BTC);
-
-/** debt / (sats x price) as a ratio in micros, from exact integers, rounded once. */
-const ltvOf = (debtCents: bigint, sats: bigint, usdPerBtc: bigint): bigint | null =>
-  sats === 0n ? null : divRoundHalfEven(debtCents * RATIO_ONE * SATS_PER_BTC, sats * usdPerBtc);
-
-/** The BTC price (cents) at which debt / (sats x price) equals the threshold. */
-const priceAtLtv = (debtCents: bigint, sats: bigint, thresholdMicros: bigint): bigint | null =>
-  sats === 0n ? null : divRoundHalfEven(debtCents * RATIO_ONE * SATS_PER_BTC, thresholdMicros * sats);
 
 const addTo = <K>(map: Map<K, bigint>, key: K, delta: bigint) => map.set(key, (map.get(key) ?? 0n) + delta);
 
@@ -69,10 +81,12 @@ export const positionFrom = (raw: RawPosition): Position => {
   };
   const accounts = new Map<string, bigint>();
   const pledgedByLoan = new Map<string, bigint>();
+  const pledgedCashByLoan = new Map<string, bigint>();
   const principal = new Map<string, bigint>();
   const interest = new Map<string, bigint>();
   let unencumbered = 0n;
   let pledged = 0n;
+  let pledgedCash = 0n;
   for (const [key, amount] of raw.balances) {
     const { kind, parts } = parseBalanceKey(key);
     if (kind === 'unencumbered-btc') {
@@ -85,44 +99,55 @@ export const positionFrom = (raw: RawPosition): Position => {
       pledged += amount;
       addTo(pledgedByLoan, parts[0]!, amount);
     } else if (kind === 'cash') accounts.set(parts[0]!, amount);
+    else if (kind === 'pledged-cash') {
+      pledgedCash += amount;
+      addTo(pledgedCashByLoan, parts[0]!, amount);
+    }
     else if (kind === 'principal') addTo(principal, parts[0]!, amount);
     else if (kind === 'interest') addTo(interest, parts[0]!, amount);
   }
   const price = raw.price;
-  const cashTotal = [...accounts.values()].reduce((a, b) => a + b, 0n);
+  const usdPerBtc = price === null ? null : price.usdPerBtc;
+  const cashAvailable = [...accounts.values()].reduce((a, b) => a + b, 0n);
+  const cashTotal = cashAvailable + pledgedCash;
   const holdingsBtc = unencumbered + pledged;
 
   const loans = new Map<string, LoanPosition>();
   let totalDebt = 0n;
+  const secured: Secured[] = [];
   for (const terms of raw.loans) {
     const principalUsd = principal.get(terms.loanId) ?? 0n;
     const accruedInterestUsd = interest.get(terms.loanId) ?? 0n;
     const outstandingUsd = principalUsd + accruedInterestUsd;
     const pledgedBtc = pledgedByLoan.get(terms.loanId) ?? 0n;
+    const pledgedCashUsd = pledgedCashByLoan.get(terms.loanId) ?? 0n;
     // A loan repaid and released is closed: it leaves the position (its history stays in the log).
-    if (outstandingUsd === 0n && pledgedBtc === 0n) continue;
+    if (outstandingUsd === 0n && pledgedBtc === 0n && pledgedCashUsd === 0n) continue;
     totalDebt += outstandingUsd;
-    const ltv = price === null ? null : ltvOf(outstandingUsd, pledgedBtc, price.usdPerBtc);
-    // Status compares exact products, not the rounded LTV, so a loan is never flagged by rounding.
-    const reaches = (threshold: bigint) =>
-      price !== null && pledgedBtc > 0n && outstandingUsd * RATIO_ONE * SATS_PER_BTC >= threshold * pledgedBtc * price.usdPerBtc;
-    const status: LoanStatus =
-      outstandingUsd === 0n ? 'repaid' : reaches(terms.liquidationLtv) ? 'liquidatable' : reaches(terms.marginCallLtv) ? 'margin-call' : 'open';
+    const loan: Secured = { debt: outstandingUsd, sats: pledgedBtc, cash: pledgedCashUsd };
+    secured.push(loan);
+    const maturityAt = terms.maturityAt ?? null;
     loans.set(terms.loanId, {
       lender: terms.lender,
       drawnAt: terms.drawnAt,
-      maturityAt: terms.maturityAt ?? null,
+      maturityAt,
       annualRate: terms.annualRate,
       principalUsd,
       accruedInterestUsd,
       outstandingUsd,
       pledgedBtc,
-      ltv,
+      pledgedCashUsd,
+      // Status and headroom compare exact products, not the rounded LTV, so nothing flips on a rounding.
+      ltv: ltvOf(loan, usdPerBtc),
       marginCallLtv: terms.marginCallLtv,
       liquidationLtv: terms.liquidationLtv,
-      marginCallPriceUsd: outstandingUsd === 0n ? null : priceAtLtv(outstandingUsd, pledgedBtc, terms.marginCallLtv),
-      liquidationPriceUsd: outstandingUsd === 0n ? null : priceAtLtv(outstandingUsd, pledgedBtc, terms.liquidationLtv),
-      status,
+      marginCallPriceUsd: triggerPrice(loan, terms.marginCallLtv),
+      liquidationPriceUsd: triggerPrice(loan, terms.liquidationLtv),
+      status: loanStatus(loan, usdPerBtc, { marginCallLtv: terms.marginCallLtv, liquidationLtv: terms.liquidationLtv, maturityAt }, raw.asOf),
+      daysToMaturity: daysToMaturity(maturityAt, raw.asOf),
+      priceDropToMarginCall: priceDropToMarginCall(loan, usdPerBtc, terms.marginCallLtv),
+      btcToCureMarginCall: btcToCure(loan, usdPerBtc, terms.marginCallLtv),
+      usdToCureMarginCall: usdToCure(loan, usdPerBtc, terms.marginCallLtv),
     });
   }
 
@@ -130,29 +155,31 @@ export const positionFrom = (raw: RawPosition): Position => {
   const btcValue = price === null ? null : valueOf(holdingsBtc, price.usdPerBtc);
   const unencumberedValue = price === null ? null : valueOf(unencumbered, price.usdPerBtc);
   const totalAssets = btcValue === null ? null : cashTotal + btcValue;
+  const ageSeconds = price === null ? 0 : Math.floor((raw.asOf - price.effectiveAt) / 1000);
   return {
     asOf: raw.asOf,
     version: raw.version,
     holdings: { btc: holdingsBtc, pledgedBtc: pledged, unencumberedBtc: unencumbered, wallets },
-    price,
+    price: price === null ? null : { ...price, ageSeconds, maxAgeSeconds: raw.priceMaxAgeSeconds, stale: ageSeconds > raw.priceMaxAgeSeconds },
     costBasis: {
       totalUsd: openCost,
       realizedGainUsd: raw.proceedsUsd - raw.relievedCostUsd,
       unrealizedGainUsd: btcValue === null ? null : btcValue - openCost,
     },
-    cash: { totalUsd: cashTotal, accounts },
+    cash: { totalUsd: cashTotal, pledgedUsd: pledgedCash, accounts },
     loans,
     leverage: {
       totalDebtUsd: totalDebt,
       totalAssetsUsd: totalAssets,
       netDebtUsd: totalDebt - cashTotal,
       debtToAssets: totalAssets === null || totalAssets <= 0n ? null : divRoundHalfEven(totalDebt * RATIO_ONE, totalAssets),
-      aggregateLtv: price === null ? null : ltvOf(totalDebt, pledged, price.usdPerBtc),
+      ...aggregateLtvOf(secured, usdPerBtc),
     },
+    // Pledged cash cannot be spent: liquidity counts the accounts only.
     liquidity: {
-      cashUsd: cashTotal,
+      cashUsd: cashAvailable,
       unencumberedBtcValueUsd: unencumberedValue,
-      availableLiquidityUsd: unencumberedValue === null ? null : cashTotal + unencumberedValue,
+      availableLiquidityUsd: unencumberedValue === null ? null : cashAvailable + unencumberedValue,
     },
   };
 };
@@ -170,13 +197,22 @@ export const positionView = (position: Position) => ({
     unencumberedBtc: formatBtc(position.holdings.unencumberedBtc),
     wallets: sortedObject(position.holdings.wallets, (w) => ({ btc: formatBtc(w.btc), pledgedBtc: formatBtc(w.pledgedBtc) })),
   },
-  price: position.price === null ? null : { usdPerBtc: formatUsd(position.price.usdPerBtc), effectiveAt: formatInstant(position.price.effectiveAt) },
+  price:
+    position.price === null
+      ? null
+      : {
+          usdPerBtc: formatUsd(position.price.usdPerBtc),
+          effectiveAt: formatInstant(position.price.effectiveAt),
+          ageSeconds: position.price.ageSeconds,
+          maxAgeSeconds: position.price.maxAgeSeconds,
+          stale: position.price.stale,
+        },
   costBasis: {
     totalUsd: formatUsd(position.costBasis.totalUsd),
     realizedGainUsd: formatUsd(position.costBasis.realizedGainUsd),
     unrealizedGainUsd: orNull(position.costBasis.unrealizedGainUsd, formatUsd),
   },
-  cash: { totalUsd: formatUsd(position.cash.totalUsd), accounts: sortedObject(position.cash.accounts, formatUsd) },
+  cash: { totalUsd: formatUsd(position.cash.totalUsd), pledgedUsd: formatUsd(position.cash.pledgedUsd), accounts: sortedObject(position.cash.accounts, formatUsd) },
   loans: sortedObject(position.loans, (loan) => ({
     lender: loan.lender,
     drawnAt: formatInstant(loan.drawnAt),
@@ -186,18 +222,26 @@ export const positionView = (position: Position) => ({
     accruedInterestUsd: formatUsd(loan.accruedInterestUsd),
     outstandingUsd: formatUsd(loan.outstandingUsd),
     pledgedBtc: formatBtc(loan.pledgedBtc),
+    pledgedCashUsd: formatUsd(loan.pledgedCashUsd),
     ltv: orNull(loan.ltv, formatRatio),
     marginCallLtv: formatRatio(loan.marginCallLtv),
     liquidationLtv: formatRatio(loan.liquidationLtv),
     marginCallPriceUsd: orNull(loan.marginCallPriceUsd, formatUsd),
     liquidationPriceUsd: orNull(loan.liquidationPriceUsd, formatUsd),
     status: loan.status,
+    daysToMaturity: loan.daysToMaturity,
+    // The same micros as a percentage with 4 decimals ("25.0000" is 25%), as the name says.
+    priceDropToMarginCallPct: orNull(loan.priceDropToMarginCall, (micros) => formatDecimal(micros, 4)),
+    btcToCureMarginCall: orNull(loan.btcToCureMarginCall, formatBtc),
+    usdToCureMarginCall: orNull(loan.usdToCureMarginCall, formatUsd),
   })),
   leverage: {
     totalDebtUsd: formatUsd(position.leverage.totalDebtUsd),
     totalAssetsUsd: orNull(position.leverage.totalAssetsUsd, formatUsd),
     netDebtUsd: formatUsd(position.leverage.netDebtUsd),
     debtToAssets: orNull(position.leverage.debtToAssets, formatRatio),
+    securedDebtUsd: formatUsd(position.leverage.securedDebtUsd),
+    collateralValueUsd: orNull(position.leverage.collateralValueUsd, formatUsd),
     aggregateLtv: orNull(position.leverage.aggregateLtv, formatRatio),
   },
   liquidity: {

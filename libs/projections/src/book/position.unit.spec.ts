@@ -42,13 +42,14 @@ describe('position: holdings, cost basis and gains (FIFO)', () => {
     const { projection, ids } = fifoBook();
     const p = positionAt(projection, '2026-01-15T00:00:00Z', '2026-01-15T00:00:00Z');
     expect(p.holdings).toEqual({ btc: '0.50000000', pledgedBtc: '0.00000000', unencumberedBtc: '0.50000000', wallets: { pool: { btc: '0.50000000', pledgedBtc: '0.00000000' } } });
-    expect(p.price).toEqual({ usdPerBtc: '70000.00', effectiveAt: '2026-01-06T00:00:00.000Z' });
+    // Nine days old at Jan 15 (777,600 s): stale beyond the default day.
+    expect(p.price).toEqual({ usdPerBtc: '70000.00', effectiveAt: '2026-01-06T00:00:00.000Z', ageSeconds: 777_600, maxAgeSeconds: 86_400, stale: true });
     // Relieved 100,000 + 0.5 x 60,000 = 130,000; realized 175,000 - 130,000; open 0.5 BTC at 60,000.
     // Unrealized: 0.5 x 70,000 - 30,000.
     expect(p.costBasis).toEqual({ totalUsd: '30000.00', realizedGainUsd: '45000.00', unrealizedGainUsd: '5000.00' });
-    expect(p.cash).toEqual({ totalUsd: '175000.00', accounts: { operating: '175000.00' } });
+    expect(p.cash).toEqual({ totalUsd: '175000.00', pledgedUsd: '0.00', accounts: { operating: '175000.00' } });
     expect(p.liquidity).toEqual({ cashUsd: '175000.00', unencumberedBtcValueUsd: '35000.00', availableLiquidityUsd: '210000.00' });
-    expect(p.leverage).toEqual({ totalDebtUsd: '0.00', totalAssetsUsd: '210000.00', netDebtUsd: '-175000.00', debtToAssets: '0.000000', aggregateLtv: null });
+    expect(p.leverage).toEqual({ totalDebtUsd: '0.00', totalAssetsUsd: '210000.00', netDebtUsd: '-175000.00', debtToAssets: '0.000000', securedDebtUsd: '0.00', collateralValueUsd: '0.00', aggregateLtv: null });
     expect(lotsAt(projection, '2026-01-15T00:00:00Z', '2026-01-15T00:00:00Z')).toEqual([{ lotEventId: ids.secondLot, btc: '0.50000000', costUsd: '30000.00' }]);
   });
 
@@ -87,7 +88,8 @@ describe('position: holdings, cost basis and gains (FIFO)', () => {
     expect(p.price).toBeNull();
     expect(p.costBasis).toEqual({ totalUsd: '140000.00', realizedGainUsd: '0.00', unrealizedGainUsd: null });
     expect(p.liquidity).toEqual({ cashUsd: '0.00', unencumberedBtcValueUsd: null, availableLiquidityUsd: null });
-    expect(p.leverage).toEqual({ totalDebtUsd: '0.00', totalAssetsUsd: null, netDebtUsd: '0.00', debtToAssets: null, aggregateLtv: null });
+    // No loan holds collateral: the collateral's value (0) needs no price, the aggregate LTV has no loan to cover.
+    expect(p.leverage).toEqual({ totalDebtUsd: '0.00', totalAssetsUsd: null, netDebtUsd: '0.00', debtToAssets: null, securedDebtUsd: '0.00', collateralValueUsd: '0.00', aggregateLtv: null });
     // The same asOf as known on Jan 4: the late payout was not recorded yet.
     expect(positionAt(projection, '2026-01-04T00:00:00Z', '2026-01-04T00:00:00Z').holdings.btc).toBe('2.00000000');
   });
@@ -97,7 +99,7 @@ describe('position: holdings, cost basis and gains (FIFO)', () => {
     const p = positionAt(projection, '2025-12-31T00:00:00Z', '2026-02-01T00:00:00Z');
     expect(p.holdings).toEqual({ btc: '0.00000000', pledgedBtc: '0.00000000', unencumberedBtc: '0.00000000', wallets: {} });
     expect(p.loans).toEqual({});
-    expect(p.cash).toEqual({ totalUsd: '0.00', accounts: {} });
+    expect(p.cash).toEqual({ totalUsd: '0.00', pledgedUsd: '0.00', accounts: {} });
   });
 
   it('rounds each lot once and relieves cumulatively, so partial sales never lose or invent a cent', () => {
@@ -126,8 +128,8 @@ describe('position: holdings, cost basis and gains (FIFO)', () => {
     book.record('2026-01-03T00:00:00Z', 'record-btc-price', { effectiveAt: '2026-01-03T00:00:00Z', usdPerBtc: '91000.00' });
     book.record('2026-01-09T00:00:00Z', 'record-btc-price', { effectiveAt: '2026-01-05T00:00:00Z', usdPerBtc: '88000.00' });
     const prices = book.projection();
-    expect(positionAt(prices, '2026-01-06T00:00:00Z', '2026-01-08T00:00:00Z').price).toEqual({ usdPerBtc: '91000.00', effectiveAt: '2026-01-03T00:00:00.000Z' });
-    expect(positionAt(prices, '2026-01-06T00:00:00Z', '2026-01-10T00:00:00Z').price).toEqual({ usdPerBtc: '88000.00', effectiveAt: '2026-01-05T00:00:00.000Z' });
+    expect(positionAt(prices, '2026-01-06T00:00:00Z', '2026-01-08T00:00:00Z').price).toMatchObject({ usdPerBtc: '91000.00', effectiveAt: '2026-01-03T00:00:00.000Z', ageSeconds: 259_200 });
+    expect(positionAt(prices, '2026-01-06T00:00:00Z', '2026-01-10T00:00:00Z').price).toMatchObject({ usdPerBtc: '88000.00', effectiveAt: '2026-01-05T00:00:00.000Z', ageSeconds: 86_400, stale: false });
     expect(positionAt(prices, '2026-01-06T00:00:00Z', '2026-01-10T00:00:00Z').costBasis.unrealizedGainUsd).toBe('-2000.00');
   });
 });
@@ -169,16 +171,22 @@ describe('position: loans, LTV, leverage and liquidity', () => {
       accruedInterestUsd: '0.00',
       outstandingUsd: '96000.00',
       pledgedBtc: '2.00000000',
+      pledgedCashUsd: '0.00',
       ltv: '0.600000', // 96,000 / (2 x 80,000)
       marginCallLtv: '0.700000',
       liquidationLtv: '0.850000',
-      marginCallPriceUsd: '68571.43', // 96,000 / (0.70 x 2) = 68,571.428...
-      liquidationPriceUsd: '56470.59', // 96,000 / (0.85 x 2) = 56,470.588...
+      // Rounded down, so that at the displayed price the status applies (see the next tests).
+      marginCallPriceUsd: '68571.42', // 96,000 / (0.70 x 2) = 68,571.428...
+      liquidationPriceUsd: '56470.58', // 96,000 / (0.85 x 2) = 56,470.588...
       status: 'open',
+      daysToMaturity: 364, // Feb 3 12:00 to Feb 3 next year: 364.5 days, rounded down
+      priceDropToMarginCallPct: '14.2857', // (80,000 - 68,571.428...) / 80,000 = 0.142857142..., rounded down
+      btcToCureMarginCall: '0.00000000',
+      usdToCureMarginCall: '0.00',
     });
     expect(p.holdings).toEqual({ btc: '3.00000000', pledgedBtc: '2.00000000', unencumberedBtc: '1.00000000', wallets: { cold: { btc: '3.00000000', pledgedBtc: '2.00000000' } } });
     // Assets: 96,000 cash + 3 x 80,000. Debt to assets 96/336 = 0.2857142857.
-    expect(p.leverage).toEqual({ totalDebtUsd: '96000.00', totalAssetsUsd: '336000.00', netDebtUsd: '0.00', debtToAssets: '0.285714', aggregateLtv: '0.600000' });
+    expect(p.leverage).toEqual({ totalDebtUsd: '96000.00', totalAssetsUsd: '336000.00', netDebtUsd: '0.00', debtToAssets: '0.285714', securedDebtUsd: '96000.00', collateralValueUsd: '160000.00', aggregateLtv: '0.600000' });
     expect(p.liquidity).toEqual({ cashUsd: '96000.00', unencumberedBtcValueUsd: '80000.00', availableLiquidityUsd: '176000.00' });
   });
 
@@ -201,7 +209,7 @@ describe('position: loans, LTV, leverage and liquidity', () => {
   it('interest accrues into outstanding; repaid in full the loan is repaid, and once released it is closed', () => {
     const projection = loanBook();
     const accrued = positionAt(projection, '2026-02-06T06:00:00Z', NOW).loans['loan-1']!;
-    expect([accrued.accruedInterestUsd, accrued.outstandingUsd, accrued.liquidationPriceUsd]).toEqual(['1000.00', '97000.00', '57058.82']);
+    expect([accrued.accruedInterestUsd, accrued.outstandingUsd, accrued.liquidationPriceUsd]).toEqual(['1000.00', '97000.00', '57058.82']); // 57,058.823...
     const repaid = positionAt(projection, '2026-02-07T12:00:00Z', NOW);
     expect(repaid.loans['loan-1']).toMatchObject({ principalUsd: '0.00', accruedInterestUsd: '0.00', outstandingUsd: '0.00', ltv: '0.000000', marginCallPriceUsd: null, status: 'repaid' });
     // 96,000 drawn + 10,000 revenue - 97,000 repaid.
@@ -209,7 +217,7 @@ describe('position: loans, LTV, leverage and liquidity', () => {
     const released = positionAt(projection, '2026-02-08T12:00:00Z', NOW);
     expect(released.loans).toEqual({});
     expect(released.holdings.unencumberedBtc).toBe('3.00000000');
-    expect(released.leverage).toEqual({ totalDebtUsd: '0.00', totalAssetsUsd: '178411.74', netDebtUsd: '-9000.00', debtToAssets: '0.000000', aggregateLtv: null });
+    expect(released.leverage).toEqual({ totalDebtUsd: '0.00', totalAssetsUsd: '178411.74', netDebtUsd: '-9000.00', debtToAssets: '0.000000', securedDebtUsd: '0.00', collateralValueUsd: '0.00', aggregateLtv: null });
   });
 
   it('explains loan figures: the events behind outstanding, the formula behind LTV, the drawdown behind a term', () => {
@@ -229,7 +237,7 @@ describe('position: loans, LTV, leverage and liquidity', () => {
     expect(E.isRight(ltv) && explanationView('loans.loan-1.ltv', ltv.right, 0, 100)).toMatchObject({
       kind: 'formula',
       value: '0.858854', // 97,000 / (2 x 56,470.58) = 0.8588543...
-      inputs: [{ value: '97000.00' }, { value: '2.00000000' }, { value: '56470.58' }],
+      inputs: [{ value: '97000.00' }, { value: '2.00000000' }, { value: '56470.58' }, { figure: 'loans.loan-1.pledgedCashUsd', value: '0.00' }],
     });
     const term = explainFigure(projection, 'loans.loan-1.marginCallLtv', at, v);
     expect(E.isRight(term) && explanationView('loans.loan-1.marginCallLtv', term.right, 0, 100)).toMatchObject({ kind: 'observation', value: '0.700000', source: { type: 'LoanDrawn' } });

@@ -38,4 +38,6 @@ export interface RawPosition {
   /** Cost of the first `disposedBtc` satoshis acquired: what the disposals relieved, FIFO. */
   readonly relievedCostUsd: bigint;
   readonly price: { readonly usdPerBtc: bigint; readonly effectiveAt: number } | null;
+  /** The price staleness threshold in force at the version (a book setting, by recorded time). */
+  readonly priceMaxAgeSeconds: number;
 }

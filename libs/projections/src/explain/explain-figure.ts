@@ -37,7 +37,11 @@ const balanceSums: ReadonlyArray<{ readonly match: RegExp; readonly unit: Figure
     weight: (wallet) => (kind, parts) => ((kind === 'unencumbered-btc' && parts[0] === wallet) || (kind === 'pledged-btc' && parts[1] === wallet) ? 1n : 0n),
   },
   { match: /^holdings\.wallets\.(.+)\.pledgedBtc$/, unit: 'BTC', weight: (wallet) => (kind, parts) => (kind === 'pledged-btc' && parts[1] === wallet ? 1n : 0n) },
-  { match: /^(?:cash\.totalUsd|liquidity\.cashUsd)$/, unit: 'USD', weight: () => (kind) => (kind === 'cash' ? 1n : 0n) },
+  // Cash pledged to loans is still the company's (cash.totalUsd) but cannot be spent (liquidity.cashUsd).
+  { match: /^cash\.totalUsd$/, unit: 'USD', weight: () => (kind) => (kind === 'cash' || kind === 'pledged-cash' ? 1n : 0n) },
+  { match: /^liquidity\.cashUsd$/, unit: 'USD', weight: () => (kind) => (kind === 'cash' ? 1n : 0n) },
+  { match: /^cash\.pledgedUsd$/, unit: 'USD', weight: () => (kind) => (kind === 'pledged-cash' ? 1n : 0n) },
+  { match: /^loans\.(.+)\.pledgedCashUsd$/, unit: 'USD', weight: (loan) => (kind, parts) => (kind === 'pledged-cash' && parts[0] === loan ? 1n : 0n) },
   { match: /^cash\.accounts\.(.+)$/, unit: 'USD', weight: (account) => (kind, parts) => (kind === 'cash' && parts[0] === account ? 1n : 0n) },
   { match: /^loans\.(.+)\.principalUsd$/, unit: 'USD', weight: (loan) => (kind, parts) => (kind === 'principal' && parts[0] === loan ? 1n : 0n) },
   { match: /^loans\.(.+)\.accruedInterestUsd$/, unit: 'USD', weight: (loan) => (kind, parts) => (kind === 'interest' && parts[0] === loan ? 1n : 0n) },
@@ -45,24 +49,24 @@ const balanceSums: ReadonlyArray<{ readonly match: RegExp; readonly unit: Figure
   { match: /^loans\.(.+)\.pledgedBtc$/, unit: 'BTC', weight: (loan) => (kind, parts) => (kind === 'pledged-btc' && parts[0] === loan ? 1n : 0n) },
   { match: /^leverage\.totalDebtUsd$/, unit: 'USD', weight: () => (kind) => (kind === 'principal' || kind === 'interest' ? 1n : 0n) },
   // Net debt: debt up, cash down.
-  { match: /^leverage\.netDebtUsd$/, unit: 'USD', weight: () => (kind) => (kind === 'principal' || kind === 'interest' ? 1n : kind === 'cash' ? -1n : 0n) },
+  { match: /^leverage\.netDebtUsd$/, unit: 'USD', weight: () => (kind) => (kind === 'principal' || kind === 'interest' ? 1n : kind === 'cash' || kind === 'pledged-cash' ? -1n : 0n) },
 ];
 
 const formulas: ReadonlyArray<{ readonly match: RegExp; readonly unit: FigureUnit; readonly formula: string; readonly inputs: (id: string) => ReadonlyArray<readonly [string, FigureUnit]> }> = [
   { match: /^costBasis\.unrealizedGainUsd$/, unit: 'USD', formula: 'holdings.btc × price.usdPerBtc − costBasis.totalUsd', inputs: () => [['holdings.btc', 'BTC'], ['price.usdPerBtc', 'USD'], ['costBasis.totalUsd', 'USD']] },
   { match: /^leverage\.totalAssetsUsd$/, unit: 'USD', formula: 'cash.totalUsd + holdings.btc × price.usdPerBtc', inputs: () => [['cash.totalUsd', 'USD'], ['holdings.btc', 'BTC'], ['price.usdPerBtc', 'USD']] },
   { match: /^leverage\.debtToAssets$/, unit: 'ratio', formula: 'leverage.totalDebtUsd / leverage.totalAssetsUsd', inputs: () => [['leverage.totalDebtUsd', 'USD'], ['leverage.totalAssetsUsd', 'USD']] },
-  { match: /^leverage\.aggregateLtv$/, unit: 'ratio', formula: 'leverage.totalDebtUsd / (holdings.pledgedBtc × price.usdPerBtc)', inputs: () => [['leverage.totalDebtUsd', 'USD'], ['holdings.pledgedBtc', 'BTC'], ['price.usdPerBtc', 'USD']] },
+  { match: /^leverage\.aggregateLtv$/, unit: 'ratio', formula: 'leverage.securedDebtUsd / leverage.collateralValueUsd (loans that owe something and hold collateral)', inputs: () => [['leverage.securedDebtUsd', 'USD'], ['leverage.collateralValueUsd', 'USD']] },
   { match: /^liquidity\.unencumberedBtcValueUsd$/, unit: 'USD', formula: 'holdings.unencumberedBtc × price.usdPerBtc', inputs: () => [['holdings.unencumberedBtc', 'BTC'], ['price.usdPerBtc', 'USD']] },
   { match: /^liquidity\.availableLiquidityUsd$/, unit: 'USD', formula: 'liquidity.cashUsd + liquidity.unencumberedBtcValueUsd', inputs: () => [['liquidity.cashUsd', 'USD'], ['liquidity.unencumberedBtcValueUsd', 'USD']] },
-  { match: /^loans\.(.+)\.ltv$/, unit: 'ratio', formula: 'loans.<id>.outstandingUsd / (loans.<id>.pledgedBtc × price.usdPerBtc)', inputs: (id) => [[`loans.${id}.outstandingUsd`, 'USD'], [`loans.${id}.pledgedBtc`, 'BTC'], ['price.usdPerBtc', 'USD']] },
-  { match: /^loans\.(.+)\.marginCallPriceUsd$/, unit: 'USD', formula: 'loans.<id>.outstandingUsd / (loans.<id>.marginCallLtv × loans.<id>.pledgedBtc)', inputs: (id) => [[`loans.${id}.outstandingUsd`, 'USD'], [`loans.${id}.marginCallLtv`, 'ratio'], [`loans.${id}.pledgedBtc`, 'BTC']] },
-  { match: /^loans\.(.+)\.liquidationPriceUsd$/, unit: 'USD', formula: 'loans.<id>.outstandingUsd / (loans.<id>.liquidationLtv × loans.<id>.pledgedBtc)', inputs: (id) => [[`loans.${id}.outstandingUsd`, 'USD'], [`loans.${id}.liquidationLtv`, 'ratio'], [`loans.${id}.pledgedBtc`, 'BTC']] },
+  { match: /^loans\.(.+)\.ltv$/, unit: 'ratio', formula: 'loans.<id>.outstandingUsd / (loans.<id>.pledgedBtc × price.usdPerBtc + loans.<id>.pledgedCashUsd)', inputs: (id) => [[`loans.${id}.outstandingUsd`, 'USD'], [`loans.${id}.pledgedBtc`, 'BTC'], ['price.usdPerBtc', 'USD'], [`loans.${id}.pledgedCashUsd`, 'USD']] },
+  { match: /^loans\.(.+)\.marginCallPriceUsd$/, unit: 'USD', formula: '(loans.<id>.outstandingUsd / loans.<id>.marginCallLtv − loans.<id>.pledgedCashUsd) / loans.<id>.pledgedBtc, rounded down to the cent', inputs: (id) => [[`loans.${id}.outstandingUsd`, 'USD'], [`loans.${id}.marginCallLtv`, 'ratio'], [`loans.${id}.pledgedCashUsd`, 'USD'], [`loans.${id}.pledgedBtc`, 'BTC']] },
+  { match: /^loans\.(.+)\.liquidationPriceUsd$/, unit: 'USD', formula: '(loans.<id>.outstandingUsd / loans.<id>.liquidationLtv − loans.<id>.pledgedCashUsd) / loans.<id>.pledgedBtc, rounded down to the cent', inputs: (id) => [[`loans.${id}.outstandingUsd`, 'USD'], [`loans.${id}.liquidationLtv`, 'ratio'], [`loans.${id}.pledgedCashUsd`, 'USD'], [`loans.${id}.pledgedBtc`, 'BTC']] },
 ];
 
 /** Reads a figure of a position by its path; undefined when the position has no such figure. */
 export const figureValue = (position: Position, figure: string): bigint | null | undefined => {
-  const loan = /^loans\.(.+)\.(principalUsd|accruedInterestUsd|outstandingUsd|pledgedBtc|ltv|marginCallLtv|liquidationLtv|marginCallPriceUsd|liquidationPriceUsd)$/.exec(figure);
+  const loan = /^loans\.(.+)\.(principalUsd|accruedInterestUsd|outstandingUsd|pledgedBtc|pledgedCashUsd|ltv|marginCallLtv|liquidationLtv|marginCallPriceUsd|liquidationPriceUsd)$/.exec(figure);
   if (loan !== null) {
     const found = position.loans.get(loan[1]!);
     return found === undefined ? undefined : found[loan[2] as 'principalUsd'];

@@ -1,4 +1,4 @@
-import { BookEventOf, RecordedBookEvent, balanceEffects } from '@treasury/domain';
+import { BookEventOf, DEFAULT_PRICE_MAX_AGE_SECONDS, RecordedBookEvent, balanceEffects } from '@treasury/domain';
 import { lotCost, partialCost } from '../book/fifo';
 import { LoanTerms, RawPosition, loanTerms } from '../book/raw-position';
 
@@ -65,6 +65,10 @@ export const naiveRaw = (events: ReadonlyArray<RecordedBookEvent>, asOf: number,
     proceedsUsd,
     relievedCostUsd,
     price,
+    // A setting applies from when it is recorded, whatever asOf: the last one known and not reversed.
+    priceMaxAgeSeconds:
+      known.filter((e) => !reversed.has(e.eventId)).reduce<number | undefined>((age, e) => (e.event.type === 'PriceStalenessSet' ? e.event.maxAgeSeconds : age), undefined) ??
+      DEFAULT_PRICE_MAX_AGE_SECONDS,
   };
 };
 

@@ -1,0 +1,30 @@
+/**
+ * A book setting that applies from when it is recorded (a price staleness threshold, like the
+ * reconciliation tolerance): its values in revision order, few. The value in force at version v is
+ * the last one known at v and not taken back by a reversal known at v.
+ */
+export interface SettingRecord<A> {
+  readonly revision: number;
+  readonly value: A;
+}
+
+export class SettingHistory<A> {
+  constructor(private readonly records: Array<SettingRecord<A>> = []) {}
+
+  add(record: SettingRecord<A>): void {
+    this.records.push(record);
+  }
+
+  /** `live(revision, v)`: known and not reversed at v (the projection's own rule). */
+  at(v: number, live: (revision: number, v: number) => boolean): A | undefined {
+    for (let i = this.records.length - 1; i >= 0; i--) {
+      const record = this.records[i]!;
+      if (record.revision < v && live(record.revision, v)) return record.value;
+    }
+    return undefined;
+  }
+
+  toSnapshot(): ReadonlyArray<SettingRecord<A>> {
+    return [...this.records];
+  }
+}
