@@ -96,7 +96,7 @@ describe('position queries over HTTP', () => {
 
   it('refuses bad queries with the failing parameter named, and unknown books with 404', async () => {
     const cases: Array<[string, string]> = [
-      ['/v1/books/fifo/position?asOf=2026-01-15', 'query.asOf'],
+      ['/v1/books/fifo/position?asOf=2026-02-30', 'query.asOf'],
       ['/v1/books/fifo/position?knownAt=2026-02-30T00:00:00Z', 'query.knownAt'],
       ['/v1/books/fifo/position?minPosition=-1', 'query.minPosition'],
       ['/v1/books/fifo/position?asof=2026-01-15T00:00:00Z', 'query.asof'],

@@ -6,7 +6,6 @@ import { BookCommandService, NoProjectionSnapshots, PositionProjector, PositionQ
 import { EventStore } from '@treasury/event-store';
 import { EsdbEventStore } from '@treasury/event-store-esdb';
 import { SqliteEventStore } from '@treasury/event-store-sqlite';
-import { monthsBetween } from '@treasury/projections';
 import { configFromEnv } from '../../api/src/config/app-config';
 import { ImportSummary, importLines } from './import-commands';
 import { KEYS_USAGE, cliActor, runKeys } from './keys-command';
@@ -60,7 +59,7 @@ const demo = async (): Promise<number> => {
     const started = await projector.start()();
     if (E.isLeft(started)) throw started.left;
     const queries = new PositionQueries(projector, clock, () => started.right.checkpoint);
-    const report = await queries.monthEnd('seed-miner', { months: monthsBetween({ year: 2025, month: 7 }, { year: 2026, month: 2 })! })();
+    const report = await queries.monthEnd('seed-miner', { from: { year: 2025, month: 7 }, to: { year: 2026, month: 2 } })();
     const reconciled = await queries.reconciliation('seed-miner', {})();
     await projector.stop();
     if (E.isLeft(report) || E.isLeft(reconciled)) throw new Error('the demo book could not be read back');

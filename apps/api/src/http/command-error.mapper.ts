@@ -1,4 +1,5 @@
 import type { CommandError, EventsQueryError, PositionQueryError } from '@treasury/application';
+import { formatInstant } from '@treasury/domain';
 import { Problem, invalidRequest, problem } from './problem';
 
 /** The one place where a refused command becomes an HTTP status. */
@@ -64,6 +65,19 @@ export const positionErrorToProblem = (error: PositionQueryError, bookId: string
     case 'TooManyResults':
       return problem(400, 'too-many-results', 'Too many results', `The request asks for more than ${error.max} ${error.what}; narrow the range or use a larger step.`, {
         errors: [{ path: 'query', message: `more than ${error.max} ${error.what}` }],
+      });
+    case 'NothingKnownYet':
+      return problem(
+        422,
+        'nothing-known-yet',
+        'Nothing known yet',
+        `Book "${bookId}" recorded its first event at ${formatInstant(error.firstRecordedAt)}; at knownAt ${formatInstant(error.knownAt)} the ledger knew nothing yet.`,
+        { rule: 'nothing-known-yet', firstRecordedAt: formatInstant(error.firstRecordedAt) },
+      );
+    case 'BeforeBookOpened':
+      return problem(422, 'before-book-opened', 'Before the book opened', `Book "${bookId}" opened at ${formatInstant(error.openedAt)}; the report's months all end before it.`, {
+        rule: 'before-book-opened',
+        bookOpenedAt: formatInstant(error.openedAt),
       });
   }
 };

@@ -3,19 +3,19 @@ import type * as TE from 'fp-ts/TaskEither';
 import type { PositionQueryError } from '@treasury/application';
 import { positionErrorToProblem } from '../http/command-error.mapper';
 import { ProblemException } from '../http/problem';
-import { instantParam, positionParam } from '../http/request-fields';
+import { positionParam, timeParam } from '../http/request-fields';
 
 export type Query = Record<string, unknown>;
 
-/** knownAt and minPosition, which every query on the projection takes. */
+/** knownAt and minPosition, which every query on the projection takes; knownAt may be a date (the end of that day in the book's zone). */
 export const freshness = (query: Query) => {
-  const knownAt = instantParam(query, 'knownAt');
+  const knownAt = timeParam(query, 'knownAt');
   const minPosition = positionParam(query, 'minPosition');
   return { ...(knownAt === undefined ? {} : { knownAt }), ...(minPosition === undefined ? {} : { minPosition }) };
 };
 
 export const asOfCut = (query: Query) => {
-  const asOf = instantParam(query, 'asOf');
+  const asOf = timeParam(query, 'asOf');
   return { ...(asOf === undefined ? {} : { asOf }), ...freshness(query) };
 };
 

@@ -2,12 +2,24 @@ import { Controller, Get, Param, Query as QueryParams } from '@nestjs/common';
 import { PositionQueries } from '@treasury/application';
 import { SERIES_STEPS } from '@treasury/projections';
 import { ProblemException, invalidRequest } from '../http/problem';
-import { checkQueryNames, instantParam, integerParam, oneOfParam, requireBookId, requiredInstantParam } from '../http/request-fields';
+import { checkQueryNames, integerParam, oneOfParam, requireBookId, requiredTimeParam, timeParam } from '../http/request-fields';
+import { QueryTime } from '@treasury/application';
 import { Query, answer, asOfCut, freshness } from './position-query.params';
 
 /** Contributions per page of an explanation: at most, and by default (a page of 10,000 is a 3 MB answer to serialise). */
 const MAX_EXPLAIN_PAGE = 10_000;
 const DEFAULT_EXPLAIN_PAGE = 1_000;
+
+/**
+ * Whether `a` is certainly before `b` without the book's calendar: two instants, or two dates (compared
+ * as days). An instant and a date are left to the query (the range is then simply empty).
+ */
+const isBefore = (a: QueryTime, b: QueryTime): boolean => {
+  if (typeof a === 'number' && typeof b === 'number') return a < b;
+  if (typeof a === 'number' || typeof b === 'number') return false;
+  const day = ({ date }: Exclude<QueryTime, number>) => (date.year * 13 + date.month) * 32 + date.day;
+  return day(a) < day(b);
+};
 
 /**
  * The bi-temporal queries. `asOf` cuts by effective time, `knownAt` by recorded time; both default to
@@ -29,11 +41,11 @@ export class PositionsController {
   series(@Param('bookId') rawBookId: string, @QueryParams() query: Query) {
     const bookId = requireBookId(rawBookId);
     checkQueryNames(query, ['from', 'to', 'every', 'knownAt', 'minPosition']);
-    const from = requiredInstantParam(query, 'from');
-    const to = requiredInstantParam(query, 'to');
+    const from = requiredTimeParam(query, 'from');
+    const to = requiredTimeParam(query, 'to');
     const every = oneOfParam(query, 'every', SERIES_STEPS);
     if (every === undefined) throw new ProblemException(invalidRequest([{ path: 'query.every', message: `is required: one of ${SERIES_STEPS.join(', ')}` }]));
-    if (to < from) throw new ProblemException(invalidRequest([{ path: 'query.to', message: 'must not be before from' }]));
+    if (isBefore(to, from)) throw new ProblemException(invalidRequest([{ path: 'query.to', message: 'must not be before from' }]));
     return answer(bookId, this.positions.series(bookId, { from, to, every, ...freshness(query) }));
   }
 
@@ -70,9 +82,9 @@ export class PositionsController {
   disposals(@Param('bookId') rawBookId: string, @QueryParams() query: Query) {
     const bookId = requireBookId(rawBookId);
     checkQueryNames(query, ['from', 'to', 'knownAt', 'minPosition']);
-    const from = instantParam(query, 'from');
-    const to = instantParam(query, 'to');
-    if (from !== undefined && to !== undefined && to < from) throw new ProblemException(invalidRequest([{ path: 'query.to', message: 'must not be before from' }]));
+    const from = timeParam(query, 'from', 'start');
+    const to = timeParam(query, 'to');
+    if (from !== undefined && to !== undefined && isBefore(to, from)) throw new ProblemException(invalidRequest([{ path: 'query.to', message: 'must not be before from' }]));
     return answer(bookId, this.positions.disposals(bookId, { ...(from === undefined ? {} : { from }), ...(to === undefined ? {} : { to }), ...freshness(query) }));
   }
 }

@@ -1,7 +1,7 @@
 import * as E from 'fp-ts/Either';
 import * as TE from 'fp-ts/TaskEither';
 import { pipe } from 'fp-ts/function';
-import { formatInstant } from '@treasury/domain';
+import { CalendarDay, endOfDay, formatInstant, startOfDay } from '@treasury/domain';
 import {
   BookProjection,
   MAX_SERIES_POINTS,
@@ -10,7 +10,9 @@ import {
   explainFigureSteps,
   explanationView,
   explanationViewSteps,
+  YearMonth,
   monthEndReport,
+  reportMonths,
   reconciliation,
   reconciliationView,
   openLotsView,
@@ -34,11 +36,27 @@ export type PositionQueryError =
       readonly event?: { readonly eventId: string; readonly revision: number; readonly position: bigint };
     }
   | { readonly _tag: 'TooManyResults'; readonly what: string; readonly max: number }
-  | { readonly _tag: 'UnknownFigure'; readonly message: string };
+  | { readonly _tag: 'UnknownFigure'; readonly message: string }
+  /** knownAt is before the book's first recorded event: nothing was known yet (not "we held nothing"). */
+  | { readonly _tag: 'NothingKnownYet'; readonly knownAt: number; readonly firstRecordedAt: number }
+  /** A report whose every month ends before the book opened. */
+  | { readonly _tag: 'BeforeBookOpened'; readonly openedAt: number };
+
+/**
+ * A time a query names: an instant, or a date-only value (`asOf=2025-10-31`) read on the book's
+ * calendar once the book is known: the end of that day (its last millisecond) in the book's time zone,
+ * or its start where the value opens a range (`from` of disposals).
+ */
+export type QueryTime = number | { readonly date: CalendarDay; readonly at: 'start' | 'end' };
+
+export const resolveQueryTime = (time: QueryTime, timeZone: string): number =>
+  typeof time === 'number' ? time : time.at === 'end' ? endOfDay(timeZone, time.date) : startOfDay(timeZone, time.date);
 
 /** Read-your-writes: the log position the answer must include. */
 export interface Freshness {
   readonly minPosition?: bigint;
+  /** What the ledger knew: an instant, or a date (the end of that day in the book's zone). */
+  readonly knownAt?: QueryTime;
 }
 
 export const MAX_DISPOSALS = 10_000;
@@ -58,27 +76,29 @@ export class PositionQueries {
     private readonly waitMs = DEFAULT_FRESHNESS_WAIT_MS,
   ) {}
 
-  position(bookId: string, cut: { readonly asOf?: number; readonly knownAt?: number } & Freshness) {
+  position(bookId: string, cut: { readonly asOf?: QueryTime } & Freshness) {
     return pipe(
       this.ready(bookId, cut),
-      TE.map(({ book, knownAt, v }) => {
-        const asOf = cut.asOf ?? this.clock.now();
+      TE.map(({ book, knownAt, v, timeZone }) => {
+        const asOf = cut.asOf === undefined ? this.clock.now() : resolveQueryTime(cut.asOf, timeZone);
         return { bookId, ...header(knownAt, v), ...positionView(positionFrom(book.raw(asOf, v))) };
       }),
     );
   }
 
-  series(bookId: string, query: { readonly from: number; readonly to: number; readonly every: SeriesStep; readonly knownAt?: number } & Freshness) {
+  series(bookId: string, query: { readonly from: QueryTime; readonly to: QueryTime; readonly every: SeriesStep } & Freshness) {
     return pipe(
       this.ready(bookId, query),
-      TE.flatMap(({ book, knownAt, v }) => {
-        const instants = seriesInstants(query.from, query.to, query.every);
+      TE.flatMap(({ book, knownAt, v, timeZone }) => {
+        const from = resolveQueryTime(query.from, timeZone);
+        const to = resolveQueryTime(query.to, timeZone);
+        const instants = seriesInstants(from, to, query.every, MAX_SERIES_POINTS, timeZone);
         if (instants === undefined) return TE.left<PositionQueryError>({ _tag: 'TooManyResults', what: 'series points', max: MAX_SERIES_POINTS });
         return TE.right({
           bookId,
           ...header(knownAt, v),
-          from: formatInstant(query.from),
-          to: formatInstant(query.to),
+          from: formatInstant(from),
+          to: formatInstant(to),
           every: query.every,
           points: instants.map((asOf) => seriesPointView(positionFrom(book.raw(asOf, v)))),
         });
@@ -86,27 +106,27 @@ export class PositionQueries {
     );
   }
 
-  lots(bookId: string, cut: { readonly asOf?: number; readonly knownAt?: number } & Freshness) {
+  lots(bookId: string, cut: { readonly asOf?: QueryTime } & Freshness) {
     return pipe(
       this.ready(bookId, cut),
-      TE.map(({ book, knownAt, v }) => {
-        const asOf = cut.asOf ?? this.clock.now();
+      TE.map(({ book, knownAt, v, timeZone }) => {
+        const asOf = cut.asOf === undefined ? this.clock.now() : resolveQueryTime(cut.asOf, timeZone);
         return { bookId, asOf: formatInstant(asOf), ...header(knownAt, v), ...openLotsView(book, asOf, v) };
       }),
     );
   }
 
-  disposals(bookId: string, range: { readonly from?: number; readonly to?: number; readonly knownAt?: number } & Freshness) {
+  disposals(bookId: string, range: { readonly from?: QueryTime; readonly to?: QueryTime } & Freshness) {
     return pipe(
       this.ready(bookId, range),
-      TE.flatMap(({ book, knownAt, v }) => {
-        const from = range.from ?? Number.MIN_SAFE_INTEGER;
-        const to = range.to ?? this.clock.now();
+      TE.flatMap(({ book, knownAt, v, timeZone }) => {
+        const from = range.from === undefined ? Number.MIN_SAFE_INTEGER : resolveQueryTime(range.from, timeZone);
+        const to = range.to === undefined ? this.clock.now() : resolveQueryTime(range.to, timeZone);
         const disposals = disposalsView(book, from, to, v, MAX_DISPOSALS);
         if (disposals === undefined) return TE.left<PositionQueryError>({ _tag: 'TooManyResults', what: 'disposals', max: MAX_DISPOSALS });
         return TE.right({
           bookId,
-          from: range.from === undefined ? null : formatInstant(range.from),
+          from: range.from === undefined ? null : formatInstant(from),
           to: formatInstant(to),
           ...header(knownAt, v),
           disposals,
@@ -115,12 +135,12 @@ export class PositionQueries {
     );
   }
 
-  explain(bookId: string, query: { readonly figure: string; readonly asOf?: number; readonly knownAt?: number; readonly offset: number; readonly limit: number } & Freshness) {
+  explain(bookId: string, query: { readonly figure: string; readonly asOf?: QueryTime; readonly offset: number; readonly limit: number } & Freshness) {
     return pipe(
       this.ready(bookId, query),
       // A sum over a long book walks every event: in slices, so other requests are answered meanwhile.
-      TE.flatMap(({ book, knownAt, v }) => async (): Promise<E.Either<PositionQueryError, ExplainAnswer>> => {
-        const asOf = query.asOf ?? this.clock.now();
+      TE.flatMap(({ book, knownAt, v, timeZone }) => async (): Promise<E.Either<PositionQueryError, ExplainAnswer>> => {
+        const asOf = query.asOf === undefined ? this.clock.now() : resolveQueryTime(query.asOf, timeZone);
         const slicer = new EventLoopSlicer();
         const explained = await runInSlices(explainFigureSteps(book, query.figure, asOf, v), slicer);
         if (E.isLeft(explained)) return E.left({ _tag: 'UnknownFigure', message: explained.left });
@@ -130,14 +150,27 @@ export class PositionQueries {
     );
   }
 
-  monthEnd(bookId: string, query: { readonly months: ReadonlyArray<{ label: string; start: number; end: number }>; readonly knownAt?: number } & Freshness) {
+  /** Months on the book's calendar (its time zone), from the month it opened in at the earliest. */
+  monthEnd(bookId: string, query: { readonly from: YearMonth; readonly to: YearMonth } & Freshness) {
     return pipe(
       this.ready(bookId, query),
-      TE.map(({ book, knownAt, v }) => ({ bookId, ...header(knownAt, v), months: monthEndReport(book, query.months, v) })),
+      TE.flatMap(({ book, knownAt, v, timeZone, openedAt }) => {
+        const range = reportMonths(query.from, query.to, { timeZone, openedAt });
+        if (range?.months === undefined) return TE.left<PositionQueryError>({ _tag: 'BeforeBookOpened', openedAt });
+        const { year, month } = range.firstMonth;
+        return TE.right({
+          bookId,
+          ...header(knownAt, v),
+          timeZone,
+          bookOpenedAt: formatInstant(openedAt),
+          firstMonth: `${year}-${String(month).padStart(2, '0')}`,
+          months: monthEndReport(book, range.months, v),
+        });
+      }),
     );
   }
 
-  reconciliation(bookId: string, query: { readonly knownAt?: number } & Freshness) {
+  reconciliation(bookId: string, query: Freshness) {
     return pipe(
       this.ready(bookId, query),
       TE.map(({ book, knownAt, v }) => ({ bookId, ...header(knownAt, v), ...reconciliationView(reconciliation(book, v), (revision) => book.eventIdAt(revision)) })),
@@ -145,7 +178,7 @@ export class PositionQueries {
   }
 
   /** Waits for freshness, then finds the book and the version known at `knownAt` (default now). */
-  private ready(bookId: string, query: { readonly knownAt?: number } & Freshness): TE.TaskEither<PositionQueryError, { book: BookProjection; knownAt: number; v: number }> {
+  private ready(bookId: string, query: Freshness): TE.TaskEither<PositionQueryError, Ready> {
     return async () => {
       const position = query.minPosition ?? this.acknowledged();
       // A position the log has not reached would only time out: say so at once (a client's mistake, not ours).
@@ -163,10 +196,23 @@ export class PositionQueries {
       }
       const book = this.projector.book(bookId);
       if (book === undefined) return E.left({ _tag: 'BookNotFound' });
-      const knownAt = query.knownAt ?? this.clock.now();
-      return E.right({ book, knownAt, v: book.versionAt(knownAt) });
+      const calendar = book.calendar();
+      if (calendar === undefined) return E.left({ _tag: 'BookNotFound' });
+      const knownAt = query.knownAt === undefined ? this.clock.now() : resolveQueryTime(query.knownAt, calendar.timeZone);
+      const v = book.versionAt(knownAt);
+      // Before the first recorded event the ledger knew nothing: zeros would read as "we held nothing".
+      if (v === 0) return E.left({ _tag: 'NothingKnownYet', knownAt, firstRecordedAt: calendar.firstRecordedAt });
+      return E.right({ book, knownAt, v, timeZone: calendar.timeZone, openedAt: calendar.openedAt });
     };
   }
+}
+
+interface Ready {
+  readonly book: BookProjection;
+  readonly knownAt: number;
+  readonly v: number;
+  readonly timeZone: string;
+  readonly openedAt: number;
 }
 
 type ExplainAnswer = { readonly bookId: string; readonly asOf: string; readonly knownAt: string; readonly revision: number } & ReturnType<typeof explanationView>;

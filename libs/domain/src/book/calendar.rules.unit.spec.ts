@@ -24,8 +24,8 @@ describe('the book calendar', () => {
   it('gives a report dated at midnight the month that ends there, in the book zone', () => {
     const utc = given(open());
     const periodOf = (book: typeof utc, effectiveAt: string) => {
-      const [event] = eventsOf(book.when(report({ effectiveAt })));
-      return event!.type === 'HoldingsReported' ? new Date(event.periodStart).toISOString() : undefined;
+      const event = eventsOf(book.when(report({ effectiveAt })))[0]!;
+      return event.type === 'HoldingsReported' ? new Date(event.periodStart).toISOString() : undefined;
     };
     expect(periodOf(utc, '2025-08-01T00:00:00Z')).toBe('2025-07-01T00:00:00.000Z');
     expect(periodOf(utc, '2025-07-31T23:59:59Z')).toBe('2025-07-01T00:00:00.000Z');

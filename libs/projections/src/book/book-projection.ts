@@ -2,6 +2,7 @@ import {
   BookEvent,
   DEFAULT_PRICE_MAX_AGE_SECONDS,
   RecordedBookEvent,
+  UTC,
   balanceEffects,
   bookEventCodecs,
 } from '@treasury/domain';
@@ -9,6 +10,7 @@ import { BitemporalSums, BitemporalSumsSnapshot } from '../bitemporal/bitemporal
 import { IntegerColumn, IntegerValues } from '../bitemporal/integer-column';
 import { lotCost, partialCost } from './fifo';
 import { LoanTerms, RawPosition, loanTerms } from './raw-position';
+import { ReportRecord, ToleranceRecord, reportRecordOf, toleranceRecordOf } from '../reports/report-records';
 import { SettingHistory, SettingRecord } from './setting-history';
 
 /** FIFO running totals, as metrics beside the balances of balanceEffects. */
@@ -41,16 +43,7 @@ export interface PriceRecord {
   readonly usdPerBtc: bigint;
 }
 
-export interface ReportRecord {
-  readonly revision: number;
-  readonly effectiveAt: number;
-  readonly periodStart: number;
-  readonly source: string;
-  readonly btc: bigint;
-  readonly pledgedBtc: bigint | null;
-  readonly minedBtc: bigint | null;
-  readonly soldBtc: bigint | null;
-}
+export type { ReportRecord, ToleranceRecord };
 
 export interface LoanRecord {
   readonly terms: LoanTerms;
@@ -77,7 +70,9 @@ export interface BookProjectionSnapshot {
   readonly latePrices: ReadonlyArray<PriceRecord>;
   readonly loans: ReadonlyArray<readonly [string, LoanRecord]>;
   readonly reports: ReadonlyArray<ReportRecord>;
-  readonly tolerances: ReadonlyArray<{ readonly revision: number; readonly btc: bigint }>;
+  readonly tolerances: ReadonlyArray<ToleranceRecord>;
+  /** Absent from snapshots taken before time zones (their books are UTC). */
+  readonly timeZone?: string;
   /** Absent from snapshots taken before price staleness existed (their logs hold no such setting). */
   readonly priceMaxAges?: ReadonlyArray<SettingRecord<number>>;
   readonly sums: BitemporalSumsSnapshot;
@@ -104,7 +99,7 @@ interface ApplyPlan {
   readonly reversal?: { readonly target: number; readonly negated: ReadonlyArray<readonly [number, bigint]> };
   readonly price?: PriceRecord;
   readonly report?: ReportRecord;
-  readonly tolerance?: { readonly revision: number; readonly btc: bigint };
+  readonly tolerance?: ToleranceRecord;
   readonly priceMaxAge?: SettingRecord<number>;
   readonly loan?: readonly [string, LoanRecord];
 }
@@ -173,7 +168,9 @@ export class BookProjection {
   private readonly loans = new Map<string, LoanRecord>();
   /** Published figures to reconcile against, and the tolerance settings, in revision order (few). */
   private reports: ReportRecord[] = [];
-  private tolerances: Array<{ readonly revision: number; readonly btc: bigint }> = [];
+  private tolerances: ToleranceRecord[] = [];
+  /** The book's time zone, from its BookOpened (none: UTC). */
+  private timeZone = UTC;
   private priceMaxAges = new SettingHistory<number>();
 
   get revision(): number {
@@ -309,21 +306,9 @@ export class BookProjection {
       case 'BtcPriceObserved':
         return { ...plan, price: { effectiveAt: event.effectiveAt, revision, usdPerBtc: event.usdPerBtc } };
       case 'HoldingsReported':
-        return {
-          ...plan,
-          report: {
-            revision,
-            effectiveAt: event.effectiveAt,
-            periodStart: event.periodStart,
-            source: event.source,
-            btc: event.btc,
-            pledgedBtc: event.pledgedBtc ?? null,
-            minedBtc: event.minedBtc ?? null,
-            soldBtc: event.soldBtc ?? null,
-          },
-        };
+        return { ...plan, report: reportRecordOf(event, revision) };
       case 'ReconciliationToleranceSet':
-        return { ...plan, tolerance: { revision, btc: event.btc } };
+        return { ...plan, tolerance: toleranceRecordOf(event, revision) };
       case 'PriceStalenessSet':
         return { ...plan, priceMaxAge: { revision, value: event.maxAgeSeconds } };
       case 'LoanDrawn':
@@ -357,6 +342,7 @@ export class BookProjection {
     if (plan.price !== undefined) this.addPrice(plan.price);
     if (plan.report !== undefined) this.reports.push(plan.report);
     if (plan.tolerance !== undefined) this.tolerances.push(plan.tolerance);
+    if (event.type === 'BookOpened') this.timeZone = event.timeZone ?? UTC;
     if (plan.priceMaxAge !== undefined) this.priceMaxAges.add(plan.priceMaxAge);
     if (plan.loan !== undefined) this.loans.set(plan.loan[0], plan.loan[1]);
   }
@@ -383,6 +369,7 @@ export class BookProjection {
       loans: [...this.loans],
       reports: [...this.reports],
       tolerances: [...this.tolerances],
+      timeZone: this.timeZone,
       priceMaxAges: this.priceMaxAges.toSnapshot(),
       sums: this.sums.toSnapshot(),
     };
@@ -410,6 +397,7 @@ export class BookProjection {
     for (const [loanId, loan] of snapshot.loans) projection.loans.set(loanId, loan);
     projection.reports = [...snapshot.reports];
     projection.tolerances = [...snapshot.tolerances];
+    projection.timeZone = snapshot.timeZone ?? UTC;
     projection.priceMaxAges = new SettingHistory([...(snapshot.priceMaxAges ?? [])]);
     projection.sums = BitemporalSums.fromSnapshot(snapshot.sums);
     return projection;
@@ -563,10 +551,15 @@ export class BookProjection {
     return this.reports.filter((r) => this.liveAt(r.revision, v)).sort((a, b) => a.effectiveAt - b.effectiveAt || a.revision - b.revision);
   }
 
-  /** The reconciliation tolerance in force at version v (the last live setting), if any was set. */
-  toleranceAt(v: number): bigint | undefined {
-    for (let i = this.tolerances.length - 1; i >= 0; i--) if (this.liveAt(this.tolerances[i]!.revision, v)) return this.tolerances[i]!.btc;
-    return undefined;
+  /** The reconciliation tolerance settings live at version v, in revision order. */
+  tolerancesAt(v: number): ToleranceRecord[] {
+    return this.tolerances.filter((t) => this.liveAt(t.revision, v));
+  }
+
+  /** The book's calendar: its time zone (UTC unless opened with one), when it opened, and when its log began. */
+  calendar(): { readonly timeZone: string; readonly openedAt: number; readonly firstRecordedAt: number } | undefined {
+    if (this.recordedAt.length === 0) return undefined;
+    return { timeZone: this.timeZone, openedAt: this.effectiveAt[0]!, firstRecordedAt: this.recordedAt[0]! };
   }
 
   /** A flow's total over events effective in (after, through], known at v. */

@@ -1,8 +1,8 @@
-import { formatBtc, formatInstant, formatRatio, formatUsd } from '@treasury/domain';
+import { UTC, formatBtc, formatInstant, formatRatio, formatUsd, localTimeAt, startOfMonth } from '@treasury/domain';
 import type { BookProjection } from '../book/book-projection';
 import { positionFrom } from '../book/position';
 
-/** A calendar month in UTC, as "YYYY-MM". */
+/** A calendar month, as "YYYY-MM": in the book's time zone (UTC unless it was opened with one). */
 const MONTH = /^(\d{4})-(0[1-9]|1[0-2])$/;
 export const MAX_REPORT_MONTHS = 1_200;
 
@@ -11,16 +11,46 @@ export const parseMonth = (text: string): { year: number; month: number } | unde
   return match === null ? undefined : { year: Number(match[1]), month: Number(match[2]) };
 };
 
-/** The months from `from` to `to` inclusive with their first and last millisecond; undefined when too many. */
-export const monthsBetween = (from: { year: number; month: number }, to: { year: number; month: number }) => {
-  const months: Array<{ label: string; start: number; end: number }> = [];
+export interface YearMonth {
+  readonly year: number;
+  readonly month: number;
+}
+export interface ReportMonth {
+  readonly label: string;
+  readonly start: number;
+  readonly end: number;
+}
+
+/** How many months `from` to `to` inclusive name (0 or less when `to` is before `from`). */
+export const monthCount = (from: YearMonth, to: YearMonth): number => to.year * 12 + to.month - (from.year * 12 + from.month) + 1;
+
+/**
+ * The months from `from` to `to` inclusive with their first and last millisecond in the zone (local
+ * midnight to the millisecond before the next local midnight); undefined when too many.
+ */
+export const monthsBetween = (from: YearMonth, to: YearMonth, timeZone: string = UTC) => {
+  const months: ReportMonth[] = [];
   for (let index = from.year * 12 + from.month - 1; index <= to.year * 12 + to.month - 1; index++) {
     if (months.length === MAX_REPORT_MONTHS) return undefined;
     const year = Math.floor(index / 12);
     const month = index % 12;
-    months.push({ label: `${year}-${String(month + 1).padStart(2, '0')}`, start: Date.UTC(year, month, 1), end: Date.UTC(year, month + 1, 1) - 1 });
+    months.push({ label: `${year}-${String(month + 1).padStart(2, '0')}`, start: startOfMonth(timeZone, year, month + 1), end: startOfMonth(timeZone, year, month + 2) - 1 });
   }
   return months;
+};
+
+/**
+ * The months of a report on a book's calendar. A book has no months before the one it opened in: the
+ * report starts there, whatever `from` asks (`firstMonth` says where it started); a range that ends
+ * before the book opened has no months at all (undefined). Events an old log holds effective before the
+ * opening are not lost: they are in the first month's opening balance.
+ */
+export const reportMonths = (from: YearMonth, to: YearMonth, calendar: { readonly timeZone: string; readonly openedAt: number }) => {
+  const opened = localTimeAt(calendar.timeZone, calendar.openedAt);
+  const openingMonth = { year: opened.year, month: opened.month };
+  const start = monthCount(openingMonth, from) > 0 ? from : openingMonth;
+  if (monthCount(start, to) <= 0) return undefined;
+  return { firstMonth: start, months: monthsBetween(start, to, calendar.timeZone) };
 };
 
 /**

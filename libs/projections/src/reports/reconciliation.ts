@@ -1,48 +1,115 @@
-import { formatBtc, formatInstant } from '@treasury/domain';
+import { ReportScope, formatBtc, formatInstant, formatUsd } from '@treasury/domain';
 import type { BookProjection } from '../book/book-projection';
 import { positionFrom } from '../book/position';
+import type { ReportRecord, ToleranceRecord } from './report-records';
 
 /** 0.1 BTC: published month-end figures are often rounded to one decimal. */
 export const DEFAULT_RECONCILIATION_TOLERANCE_SATS = 10_000_000n;
+/** $1.00: for USD lines (a lender's outstanding), when no setting names a USD tolerance. */
+export const DEFAULT_RECONCILIATION_TOLERANCE_CENTS = 100n;
 
 const abs = (n: bigint) => (n < 0n ? -n : n);
 
+/** The tolerance a report is held to, and where it came from (a setting's revision, or the default). */
+export interface AppliedTolerance {
+  /** The source the setting names, or null for a book-wide setting (or the default). */
+  readonly source: string | null;
+  readonly btc: bigint;
+  readonly usd: bigint;
+  readonly revision: number | null;
+}
+
 /**
- * Every report known at version v beside the ledger's own figure for the same date (and period), as
- * known at v, with reported − ledger. A line is flagged when any difference exceeds the tolerance.
+ * The most specific live setting: the last one for the report's source, else the last book-wide one,
+ * else the defaults. A setting without `usd` leaves USD lines at the default.
  */
-export const reconciliation = (projection: BookProjection, v: number) => {
-  const tolerance = projection.toleranceAt(v) ?? DEFAULT_RECONCILIATION_TOLERANCE_SATS;
-  const reports = projection.reportsAt(v).map((report) => {
-    const position = positionFrom(projection.raw(report.effectiveAt, v));
-    const compare = (reported: bigint | null, ledger: bigint) =>
-      reported === null ? null : { reported, ledger, difference: reported - ledger, flagged: abs(reported - ledger) > tolerance };
-    const lines = {
-      btc: compare(report.btc, position.holdings.btc),
-      pledgedBtc: compare(report.pledgedBtc, position.holdings.pledgedBtc),
-      minedBtc: compare(report.minedBtc, projection.flow('mined', report.periodStart - 1, report.effectiveAt, v)),
-      soldBtc: compare(report.soldBtc, projection.flow('sold', report.periodStart - 1, report.effectiveAt, v)),
-    };
-    return { report, lines, flagged: Object.values(lines).some((line) => line?.flagged === true) };
-  });
-  return { tolerance, reports };
+export const toleranceFor = (settings: ReadonlyArray<ToleranceRecord>, source: string | null): AppliedTolerance => {
+  const last = (match: (t: ToleranceRecord) => boolean) => [...settings].reverse().find(match);
+  const setting = (source === null ? undefined : last((t) => t.source === source)) ?? last((t) => t.source === undefined);
+  if (setting === undefined) return { source: null, btc: DEFAULT_RECONCILIATION_TOLERANCE_SATS, usd: DEFAULT_RECONCILIATION_TOLERANCE_CENTS, revision: null };
+  return { source: setting.source ?? null, btc: setting.btc, usd: setting.usd ?? DEFAULT_RECONCILIATION_TOLERANCE_CENTS, revision: setting.revision };
 };
 
-const lineView = (line: { reported: bigint; ledger: bigint; difference: bigint; flagged: boolean } | null) =>
-  line === null ? null : { reported: formatBtc(line.reported), ledger: formatBtc(line.ledger), difference: formatBtc(line.difference), flagged: line.flagged };
+export interface Line {
+  readonly reported: bigint;
+  readonly ledger: bigint;
+  readonly difference: bigint;
+  readonly flagged: boolean;
+}
+
+/** The ledger's figures for a report's scope at its date, as known at v. */
+const ledgerFor = (projection: BookProjection, report: ReportRecord, v: number) => {
+  const position = positionFrom(projection.raw(report.effectiveAt, v));
+  const scope: ReportScope = report.scope ?? 'company';
+  if (scope === 'company') {
+    return {
+      btc: position.holdings.btc,
+      pledgedBtc: position.holdings.pledgedBtc,
+      minedBtc: projection.flow('mined', report.periodStart - 1, report.effectiveAt, v),
+      soldBtc: projection.flow('sold', report.periodStart - 1, report.effectiveAt, v),
+      outstandingUsd: null,
+    };
+  }
+  if ('wallet' in scope) {
+    const wallet = position.holdings.wallets.get(scope.wallet);
+    return { btc: wallet?.btc ?? 0n, pledgedBtc: wallet?.pledgedBtc ?? 0n, minedBtc: null, soldBtc: null, outstandingUsd: null };
+  }
+  // A loan that is closed (or not listed) at that date has nothing pledged and owes nothing.
+  const loan = position.loans.get(scope.loanId);
+  return { btc: loan?.pledgedBtc ?? 0n, pledgedBtc: null, minedBtc: null, soldBtc: null, outstandingUsd: loan?.outstandingUsd ?? 0n };
+};
+
+/**
+ * Every report known at version v beside the ledger's own figures for the same scope and date (and
+ * period), as known at v, with reported − ledger. A line is flagged when its difference exceeds the
+ * tolerance that applies to the report's source (BTC lines in BTC, USD lines in USD).
+ */
+export const reconciliation = (projection: BookProjection, v: number) => {
+  const settings = projection.tolerancesAt(v);
+  const reports = projection.reportsAt(v).map((report) => {
+    const tolerance = toleranceFor(settings, report.source);
+    const ledger = ledgerFor(projection, report, v);
+    const compare = (reported: bigint | null | undefined, ledgerFigure: bigint | null, limit: bigint): Line | null =>
+      reported === null || reported === undefined || ledgerFigure === null
+        ? null
+        : { reported, ledger: ledgerFigure, difference: reported - ledgerFigure, flagged: abs(reported - ledgerFigure) > limit };
+    const lines = {
+      btc: compare(report.btc, ledger.btc, tolerance.btc),
+      pledgedBtc: compare(report.pledgedBtc, ledger.pledgedBtc, tolerance.btc),
+      minedBtc: compare(report.minedBtc, ledger.minedBtc, tolerance.btc),
+      soldBtc: compare(report.soldBtc, ledger.soldBtc, tolerance.btc),
+      outstandingUsd: compare(report.outstandingUsd, ledger.outstandingUsd, tolerance.usd),
+    };
+    return { report, tolerance, lines, flagged: Object.values(lines).some((line) => line?.flagged === true) };
+  });
+  return { tolerance: toleranceFor(settings, null), reports };
+};
+
+const lineView = (line: Line | null, format: (n: bigint) => string) =>
+  line === null ? null : { reported: format(line.reported), ledger: format(line.ledger), difference: format(line.difference), flagged: line.flagged };
 
 export const reconciliationView = (result: ReturnType<typeof reconciliation>, eventIdOf: (revision: number) => string) => ({
-  toleranceBtc: formatBtc(result.tolerance),
+  /** The book-wide tolerance (what applies to a source with no setting of its own). */
+  toleranceBtc: formatBtc(result.tolerance.btc),
+  toleranceUsd: formatUsd(result.tolerance.usd),
   flagged: result.reports.filter((r) => r.flagged).length,
-  reports: result.reports.map(({ report, lines, flagged }) => ({
+  reports: result.reports.map(({ report, tolerance, lines, flagged }) => ({
     eventId: eventIdOf(report.revision),
     asOf: formatInstant(report.effectiveAt),
     periodStart: formatInstant(report.periodStart),
     source: report.source,
+    scope: report.scope ?? 'company',
     flagged,
-    btc: lineView(lines.btc),
-    pledgedBtc: lineView(lines.pledgedBtc),
-    minedBtc: lineView(lines.minedBtc),
-    soldBtc: lineView(lines.soldBtc),
+    tolerance: {
+      source: tolerance.source,
+      btc: formatBtc(tolerance.btc),
+      usd: formatUsd(tolerance.usd),
+      setBy: tolerance.revision === null ? null : eventIdOf(tolerance.revision),
+    },
+    btc: lineView(lines.btc, formatBtc),
+    pledgedBtc: lineView(lines.pledgedBtc, formatBtc),
+    minedBtc: lineView(lines.minedBtc, formatBtc),
+    soldBtc: lineView(lines.soldBtc, formatBtc),
+    outstandingUsd: lineView(lines.outstandingUsd, formatUsd),
   })),
 });

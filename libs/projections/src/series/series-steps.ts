@@ -1,30 +1,38 @@
-/** Step sizes a series can take; months are calendar months in UTC, the others fixed durations. */
+import { UTC, addLocalDays, addLocalMonths, localTimeAt } from '@treasury/domain';
+
+/**
+ * Step sizes a series can take. `1h` is a fixed hour; `1d`, `1w` and `1mo` are calendar days, weeks
+ * and months in the book's time zone: the same wall-clock time each local day, so a daily point at
+ * 23:59:59.999 Zurich stays at 23:59:59.999 Zurich across a DST change (23 or 25 hours apart).
+ */
 export const SERIES_STEPS = ['1h', '1d', '1w', '1mo'] as const;
 export type SeriesStep = (typeof SERIES_STEPS)[number];
 export const MAX_SERIES_POINTS = 10_000;
 
-const FIXED_MS: Record<Exclude<SeriesStep, '1mo'>, number> = { '1h': 3_600_000, '1d': 86_400_000, '1w': 7 * 86_400_000 };
+const HOUR_MS = 3_600_000;
 
 /**
- * The n-th month after `start`, keeping its day and time of day and clamping the day to the month's
- * end, always counted from the start so Jan 31 -> Feb 28 -> Mar 31 (never drifting to the 28th).
+ * The instants from `from` to `to` inclusive, `every` apart, counted in the zone; `undefined` when there
+ * would be more than `max` points (the caller names the limit in its error). Each point is counted from
+ * `from` (n days or months after it), so a month-end clamped to Feb 28 goes back to Mar 31.
  */
-const addMonths = (start: number, months: number): number => {
-  const d = new Date(start);
-  const year = d.getUTCFullYear();
-  const month = d.getUTCMonth() + months;
-  const lastDay = new Date(Date.UTC(year, month + 1, 0)).getUTCDate();
-  return Date.UTC(year, month, Math.min(d.getUTCDate(), lastDay), d.getUTCHours(), d.getUTCMinutes(), d.getUTCSeconds(), d.getUTCMilliseconds());
-};
-
-/**
- * The instants from `from` to `to` inclusive, `every` apart; `undefined` when there would be more
- * than `max` points (the caller names the limit in its error).
- */
-export const seriesInstants = (from: number, to: number, every: SeriesStep, max = MAX_SERIES_POINTS): number[] | undefined => {
+export const seriesInstants = (from: number, to: number, every: SeriesStep, max = MAX_SERIES_POINTS, timeZone: string = UTC): number[] | undefined => {
+  const start = localTimeAt(timeZone, from);
+  const nth = (n: number): number => {
+    switch (every) {
+      case '1h':
+        return from + n * HOUR_MS;
+      case '1d':
+        return addLocalDays(timeZone, start, n);
+      case '1w':
+        return addLocalDays(timeZone, start, 7 * n);
+      case '1mo':
+        return addLocalMonths(timeZone, start, n);
+    }
+  };
   const instants: number[] = [];
   for (let n = 0; ; n++) {
-    const at = every === '1mo' ? addMonths(from, n) : from + n * FIXED_MS[every];
+    const at = nth(n);
     if (at > to) return instants;
     if (instants.length === max) return undefined;
     instants.push(at);
