@@ -48,7 +48,7 @@ describe('reports on a log written before calendars and scopes', () => {
     const calendar = projection.calendar()!;
     const range = reportMonths({ year: 2025, month: 1 }, { year: 2025, month: 7 }, calendar)!;
     expect(range.firstMonth).toEqual({ year: 2025, month: 6 });
-    const rows = monthEndReport(projection, range.months, 5);
+    const rows = monthEndReport(projection, range.months!, 5);
     expect(rows.map((r) => [r.month, r.openingBtc, r.minedBtc, r.closingBtc, r.rollforwardCheckBtc])).toEqual([
       ['2025-06', '5.00000000', '10.00000000', '15.00000000', '0.00000000'],
       ['2025-07', '15.00000000', '0.00000000', '15.00000000', '0.00000000'],
