@@ -27,7 +27,7 @@ describe('BookCommandService with another writer on the same store', () => {
   const sale = { effectiveAt: '2026-01-02T00:00:00Z', wallet: 'cold', btc: '2', proceedsUsd: '180000.00' };
 
   it('catches up with events the other writer appended before deciding', async () => {
-    await run(mine, 'open-book', { name: 'Acme' });
+    await run(mine, 'open-book', { name: 'Acme', effectiveAt: '2025-01-01T00:00:00Z' });
     await run(theirs, 'record-mining-output', mined);
     // `mine` has not seen the mining output; it must read it, or the sale would look like an overdraft.
     const sold = await run(mine, 'record-btc-sale', sale);
@@ -38,14 +38,14 @@ describe('BookCommandService with another writer on the same store', () => {
   });
 
   it('sees the other writer\'s idempotency keys', async () => {
-    await run(mine, 'open-book', { name: 'Acme' });
+    await run(mine, 'open-book', { name: 'Acme', effectiveAt: '2025-01-01T00:00:00Z' });
     const first = await run(theirs, 'record-mining-output', mined, { idempotencyKey: 'k1' });
     const replay = await run(mine, 'record-mining-output', mined, { idempotencyKey: 'k1' });
     expect(E.isRight(first) && E.isRight(replay) && replay.right).toEqual(E.isRight(first) && { ...first.right, replayed: true });
   });
 
   it('reports a stale If-Match as a mismatch with the current revision', async () => {
-    await run(mine, 'open-book', { name: 'Acme' });
+    await run(mine, 'open-book', { name: 'Acme', effectiveAt: '2025-01-01T00:00:00Z' });
     await run(theirs, 'record-mining-output', mined);
     const stale = await run(mine, 'record-mining-output', mined, { expectedRevision: 0 });
     expect(E.isLeft(stale) && stale.left).toEqual({ _tag: 'RevisionMismatch', expected: 0, actual: 1 });
@@ -65,7 +65,7 @@ describe('BookCommandService recorded time', () => {
     let now = Date.parse('2026-03-01T00:00:10Z');
     const service = new BookCommandService(store, { now: () => now }, new RandomIds());
     const run = (command: string, body: unknown) => service.execute({ bookId: 'acme', command, body, actor: 'test' })();
-    await run('open-book', { name: 'Acme' });
+    await run('open-book', { name: 'Acme', effectiveAt: '2025-01-01T00:00:00Z' });
     now -= 5000; // NTP steps the clock back five seconds
     const price = await run('record-btc-price', { effectiveAt: '2026-02-01T00:00:00Z', usdPerBtc: '80000.00' });
     expect(E.isRight(price) && price.right.events[0]?.recordedAt).toBe(Date.parse('2026-03-01T00:00:10Z'));
@@ -82,7 +82,7 @@ describe('BookCommandService pipelining on one book', () => {
     const store = new SqliteEventStore(join(dir, 'events.db'));
     const service = new BookCommandService(store, clock, new RandomIds());
     const run = (command: string, body: unknown) => service.execute({ bookId: 'acme', command, body, actor: 'test' })();
-    await run('open-book', { name: 'Acme' });
+    await run('open-book', { name: 'Acme', effectiveAt: '2025-01-01T00:00:00Z' });
     const results = await Promise.all(Array.from({ length: 20 }, () => run('record-mining-output', { effectiveAt: '2026-01-01T00:00:00Z', wallet: 'cold', btc: '1', usdPerBtc: '90000.00' })));
     expect(results.map((r) => E.isRight(r) && r.right.revision)).toEqual(Array.from({ length: 20 }, (_, i) => i + 1));
     await store.close();
@@ -95,7 +95,7 @@ describe('BookCommandService pipelining on one book', () => {
     const mine = new BookCommandService(mineStore, clock, new RandomIds());
     const theirs = new BookCommandService(theirsStore, clock, new RandomIds());
     const run = (service: BookCommandService, command: string, body: unknown) => service.execute({ bookId: 'acme', command, body, actor: 'test' })();
-    await run(mine, 'open-book', { name: 'Acme' });
+    await run(mine, 'open-book', { name: 'Acme', effectiveAt: '2025-01-01T00:00:00Z' });
 
     const price = run(theirs, 'record-btc-price', { effectiveAt: '2026-01-01T00:00:00Z', usdPerBtc: '90000.00' });
     // The sale is decided on top of the mining output, whose commit will fail (theirs took revision 1).
