@@ -52,7 +52,7 @@ describe('CLI import and demo', () => {
 
   it('reports a refused command and a line that is not JSON by their line numbers', () => {
     const file = join(dir, 'refused.jsonl');
-    writeFileSync(file, [line('open-book', { name: 'Acme' }), line('record-btc-sale', { effectiveAt: '2026-01-02T00:00:00Z', wallet: 'cold', btc: '1', proceedsUsd: '1.00' })].join('\n'));
+    writeFileSync(file, [line('open-book', { name: 'Acme', effectiveAt: '2026-01-01T00:00:00Z' }), line('record-btc-sale', { effectiveAt: '2026-01-02T00:00:00Z', wallet: 'cold', btc: '1', proceedsUsd: '1.00' })].join('\n'));
     expect(run(['import', file]).stderr).toContain('line 2: refused (insufficient-unencumbered-btc)');
     writeFileSync(file, '{"book": "acme", ');
     expect(run(['import', file]).stderr).toContain('line 1: not JSON');
