@@ -83,15 +83,42 @@ export const StoredTimeZone = withSchema(
 
 const wallMillis = (l: LocalTime): number => Date.UTC(l.year, l.month - 1, l.day, l.hour, l.minute, l.second, l.millisecond);
 
-/** The zone's offset from UTC at an instant, in milliseconds (Zurich in summer: +7,200,000). */
-export const offsetAt = (zone: string, instant: number): number => {
-  if (zone === UTC) return 0;
+/** The offset at an instant, asked of Intl (a few microseconds). */
+const exactOffsetAt = (zone: string, instant: number): number => {
   const millis = ((instant % 1000) + 1000) % 1000;
   const whole = instant - millis;
   const parts = formatterOf(zone).formatToParts(whole);
   const field = (type: Intl.DateTimeFormatPartTypes) => Number(parts.find((p) => p.type === type)!.value);
   const wall = Date.UTC(field('year'), field('month') - 1, field('day'), field('hour'), field('minute'), field('second'));
   return wall - whole;
+};
+
+/** Offsets at UTC midnights, per zone: most instants lie in a day whose offset does not change. */
+const dayOffsets = new Map<string, Map<number, number>>();
+const MAX_CACHED_DAYS = 200_000;
+
+const offsetAtDay = (zone: string, dayIndex: number): number => {
+  let days = dayOffsets.get(zone);
+  if (days === undefined) dayOffsets.set(zone, (days = new Map()));
+  let offset = days.get(dayIndex);
+  if (offset === undefined) {
+    if (days.size >= MAX_CACHED_DAYS) days.clear();
+    offset = exactOffsetAt(zone, dayIndex * DAY_MS);
+    days.set(dayIndex, offset);
+  }
+  return offset;
+};
+
+/**
+ * The zone's offset from UTC at an instant, in milliseconds (Zurich in summer: +7,200,000). When the
+ * offset is the same at the UTC midnights either side, that is it (a zone changes its offset at most
+ * twice a year, never twice back and forth within a day); otherwise Intl is asked for the instant itself.
+ */
+export const offsetAt = (zone: string, instant: number): number => {
+  if (zone === UTC) return 0;
+  const day = Math.floor(instant / DAY_MS);
+  const before = offsetAtDay(zone, day);
+  return before === offsetAtDay(zone, day + 1) ? before : exactOffsetAt(zone, instant);
 };
 
 /** The wall-clock time in the zone at an instant. */
