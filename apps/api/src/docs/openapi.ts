@@ -72,8 +72,8 @@ const commandPath = (name: string, codec: t.Mixed) => ({
 const instantQuery = (name: string, description: string) => ({
   name,
   in: 'query',
-  schema: { type: 'string', format: 'date-time', example: '2026-01-31T23:59:59Z' },
-  description,
+  schema: { oneOf: [{ type: 'string', format: 'date-time' }, { type: 'string', format: 'date' }], example: '2026-01-31T23:59:59Z' },
+  description: `${description} An instant with an offset, or a date (YYYY-MM-DD): the end of that day in the book's time zone.`,
 });
 
 const knownAtAndFreshness = [
