@@ -1,6 +1,7 @@
 import * as E from 'fp-ts/Either';
 import { explainFigure } from '../explain/explain-figure';
 import { RecordedBook } from '../testing/recorded-book';
+import { BookProjection } from './book-projection';
 import { positionFrom, positionView } from './position';
 
 /**
@@ -249,5 +250,17 @@ describe('price staleness', () => {
     b.record('2026-01-02T13:00:00Z', 'reverse-event', { eventId: setting!, reason: 'too strict' });
     expect(view(b, '2026-01-02T01:00:01Z').price).toMatchObject({ maxAgeSeconds: 86_400, stale: false });
     expect(view(b, '2026-01-02T01:00:01Z', '2026-01-02T12:30:00Z').price).toMatchObject({ maxAgeSeconds: 3600, stale: true });
+  });
+});
+
+describe('logs and snapshots from before loan risk', () => {
+  it('a snapshot without price staleness settings (taken before they existed) restores with the default', () => {
+    const b = new RecordedBook();
+    b.record('2026-01-01T00:00:00Z', 'open-book', { name: 'Old', effectiveAt: '2026-01-01T00:00:00Z' });
+    b.record('2026-01-02T00:30:00Z', 'record-btc-price', { effectiveAt: '2026-01-02T00:00:00Z', usdPerBtc: '100000.00' });
+    const { priceMaxAges: _absent, ...older } = b.projection().toSnapshot();
+    const restored = BookProjection.fromSnapshot(older);
+    const raw = restored.raw(Date.parse('2026-01-03T00:00:01Z'), restored.versionAt(Date.parse('2027-01-01T00:00:00Z')));
+    expect(positionView(positionFrom(raw)).price).toMatchObject({ maxAgeSeconds: 86_400, ageSeconds: 86_401, stale: true });
   });
 });
