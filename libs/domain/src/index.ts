@@ -21,3 +21,6 @@ export * from './access/roles';
 export * from './access/access.events';
 export * from './access/access.decider';
 export * from './book/risk.codecs';
+export * from './loans/day-count';
+export * from './loans/loan.codecs';
+export * from './loans/loan.rules';

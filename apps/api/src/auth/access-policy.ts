@@ -59,6 +59,7 @@ export const COMMAND_ACCESS: Readonly<Record<BookCommandName, Role>> = {
   'accrue-interest': 'treasurer',
   'repay-loan': 'treasurer',
   'liquidate-collateral': 'treasurer',
+  'reprice-loan': 'treasurer',
   'pledge-cash-collateral': 'treasurer',
   'release-cash-collateral': 'treasurer',
   'reverse-event': 'treasurer',

@@ -66,6 +66,8 @@ export const balanceEffects = (event: BookEvent): ReadonlyArray<BalanceEffect> =
       break;
     case 'CollateralLiquidated':
       add(balanceKey.pledged(event.loanId, event.wallet), -event.btc);
+      // A projected waterfall is split at read time (libs/projections/src/loans): only the BTC moves here.
+      if (event.waterfall === 'projected') break;
       add(balanceKey.interest(event.loanId), -event.interestAppliedUsd);
       add(balanceKey.principal(event.loanId), -event.principalAppliedUsd);
       add(balanceKey.cash(event.cashAccount), event.excessUsd);
@@ -91,6 +93,7 @@ export const balanceEffects = (event: BookEvent): ReadonlyArray<BalanceEffect> =
     case 'ProposalApproved':
     case 'ProposalRejected':
     case 'PriceStalenessSet':
+    case 'LoanRepriced':
       break;
   }
   return effects;

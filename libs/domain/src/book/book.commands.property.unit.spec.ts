@@ -28,6 +28,7 @@ import { Flag, MAX_PROPOSAL_LIFETIME_HOURS, ProposalLifetimeHours } from './appr
 import { PriceMaxAgeSeconds, StoredPriceMaxAgeSeconds } from './risk.codecs';
 import { StoredTimeZone, TimeZone } from '../calendar/time-zone';
 import { ReportScope } from './report-scope';
+import { DayCountCodec } from '../loans/day-count';
 
 /**
  * Properties of every command codec, over bodies mixing valid fields, values at and just past each
@@ -114,6 +115,7 @@ const leafValues = new Map<Leaf, fc.Arbitrary<unknown>>([
   [TimeZone, fc.oneof({ weight: 10, arbitrary: fc.constantFrom('UTC', 'Europe/Zurich', 'europe/zurich', 'America/New_York', 'Asia/Kolkata') }, { weight: 3, arbitrary: fc.constantFrom('Mars/Olympus', '+01:00', '', 'Europe/Zurich ') }, { weight: 1, arbitrary: junk })],
   [ReportScope, fc.oneof({ weight: 10, arbitrary: fc.oneof(fc.constant('company'), validIdentifier.map((wallet) => ({ wallet })), validIdentifier.map((loanId) => ({ loanId }))) }, { weight: 1, arbitrary: junk })],
   [PriceMaxAgeSeconds, fc.oneof({ weight: 30, arbitrary: fc.integer({ min: 1, max: 31_536_000 }) }, { weight: 3, arbitrary: fc.constantFrom(0, 31_536_001, 1.5, -1) }, { weight: 1, arbitrary: junk })],
+  [DayCountCodec, fc.constantFrom('act/365', 'act/360', '30/360', 'act/365', '30E/360', 'ACT/365', 'manual')],
   [ReportSource, fc.constantFrom('operational-update', 'custodian-statement', 'lender-statement', 'operational-update', 'custodian-statement', 'lender-statement', 'press')],
 ]);
 

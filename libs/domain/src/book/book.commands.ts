@@ -17,9 +17,11 @@ import { Instant } from '../codecs/instant';
 import { CashAccount, EventId, LoanId, Text, WalletName } from '../codecs/names';
 import { approvalCommandCodecs } from './approval.codecs';
 import { ReportSource } from './book.events';
-import { riskCommandCodecs } from './risk.codecs';
 import { TimeZone } from '../calendar/time-zone';
 import { ReportScope } from './report-scope';
+import { riskCommandCodecs } from './risk.codecs';
+import { DayCountCodec } from '../loans/day-count';
+import { loanCommandCodecs } from '../loans/loan.codecs';
 
 /**
  * Request bodies of `POST /v1/books/{bookId}/commands/{command}`, one codec per command. They are the
@@ -59,7 +61,7 @@ export const bookCommandCodecs = {
       marginCallLtv: PositiveRatio,
       liquidationLtv: PositiveRatio,
     },
-    { maturityAt: Instant, cashAccount: CashAccount, ...annotations },
+    { maturityAt: Instant, cashAccount: CashAccount, dayCount: DayCountCodec, ...annotations },
   ),
   'pledge-collateral': closedObject('PledgeCollateral', collateral, annotations),
   'release-collateral': closedObject('ReleaseCollateral', collateral, annotations),
@@ -88,6 +90,7 @@ export const bookCommandCodecs = {
   'set-reconciliation-tolerance': closedObject('SetReconciliationTolerance', { btc: NonNegativeBtc }, { source: ReportSource, usd: NonNegativeUsd, ...annotations }),
   ...approvalCommandCodecs,
   ...riskCommandCodecs,
+  ...loanCommandCodecs,
 } as const;
 
 export type BookCommandName = keyof typeof bookCommandCodecs;

@@ -10,8 +10,11 @@ import { BalanceEffect, balanceEffects, balanceKey, loanOf } from './balance-eff
 import { checkBalances } from './balance-rules';
 import { BookCommand, DEFAULT_CASH_ACCOUNT } from './book.commands';
 import { BookEvent, BookEventOf, BookEventType } from './book.events';
-import { cashCollateralEvent, priceStalenessEvent } from './collateral.rules';
 import { BookCalendar, UNOPENED_CALENDAR, beforeOpeningRefusal, calendarOf, openBookEvent, reportedHoldingsDecision, toleranceEvent } from './calendar.rules';
+import { cashCollateralEvent, priceStalenessEvent } from './collateral.rules';
+import { DEFAULT_DAY_COUNT } from '../loans/day-count';
+import { TermLoan, evolveTermLoans } from '../loans/loan.rules';
+import { decideReprice, decideTermLiquidation, decideTermLoanEvent, termLoanReversalCheck } from '../loans/loan.decisions';
 
 /**
  * The book decider: initialState / evolve / decide, read top to bottom.
@@ -56,6 +59,8 @@ export interface BookState {
   readonly events: Map<string, EventSummary>;
   readonly loans: Map<string, LoanSummary>;
   readonly balances: Map<string, BalanceTimeline>;
+  /** Loans drawn with a dayCount: their timelines, for the rules of loan.rules.ts. */
+  readonly termLoans: Map<string, TermLoan>;
   /** Four eyes: the book's approval policy and its proposals. */
   readonly approvals: ApprovalState;
 }
@@ -87,6 +92,7 @@ export const initialState = (): BookState => ({
   events: new Map(),
   loans: new Map(),
   balances: new Map(),
+  termLoans: new Map(),
   approvals: initialApprovalState(),
 });
 
@@ -118,6 +124,7 @@ export const evolve = (state: BookState, recorded: RecordedBookEvent): BookState
         if (target.type === 'LoanDrawn') loan.reversed = true;
         else loan.liveActivity -= 1;
       }
+      evolveTermLoans(state, event, revision, target);
     }
   } else {
     const effects = balanceEffects(event);
@@ -134,6 +141,7 @@ export const evolve = (state: BookState, recorded: RecordedBookEvent): BookState
     }
     state.events.set(eventId, { type: event.type, effectiveAt: event.effectiveAt, revision, effects, loanId, reversed: false });
     if (isApprovalEvent(event)) evolveApproval(state.approvals, eventId, event);
+    evolveTermLoans(state, event, revision);
   }
   if (event.type === 'EventReversed') {
     state.events.set(eventId, { type: event.type, effectiveAt: event.effectiveAt, revision, effects: [], loanId: undefined, reversed: false });
@@ -190,7 +198,7 @@ const decideReversal = (state: BookState, body: { eventId: string; reason: strin
     reason: body.reason,
     ...(body.memo === undefined ? {} : { memo: body.memo }),
   };
-  return E.map(() => [reversal])(checkBalances(state, target.effects, target.effectiveAt, target.revision, -1n));
+  return E.map(() => [reversal])(termLoanReversalCheck(state, target) ?? checkBalances(state, target.effects, target.effectiveAt, target.revision, -1n));
 };
 
 /**
@@ -294,7 +302,7 @@ const decideDirect = (command: DirectCommand, state: BookState, context: Decisio
       return E.right([{ type: 'BtcPriceObserved', effectiveAt, usdPerBtc, ...(source === undefined ? {} : { source }), ...memo }]);
     }
     case 'draw-loan': {
-      const { loanId, lender, principalUsd, annualRate, marginCallLtv, liquidationLtv, maturityAt, cashAccount } = command.body;
+      const { loanId, lender, principalUsd, annualRate, marginCallLtv, liquidationLtv, maturityAt, cashAccount, dayCount } = command.body;
       if (state.loans.has(loanId)) return E.left(ruleViolated('duplicate-loan-id', `loan id "${loanId}" is already used in this book`));
       if (liquidationLtv <= marginCallLtv) return E.left(invalidCommand('liquidationLtv', 'must be greater than marginCallLtv'));
       if (maturityAt !== undefined && maturityAt <= effectiveAt) return E.left(invalidCommand('maturityAt', 'must be after effectiveAt'));
@@ -313,6 +321,8 @@ const decideDirect = (command: DirectCommand, state: BookState, context: Decisio
           liquidationLtv,
           cashAccount: cashAccount ?? DEFAULT_CASH_ACCOUNT,
           ...(maturityAt === undefined ? {} : { maturityAt }),
+          // Recorded explicitly, so a drawdown without it can only be one from before accrual from terms.
+          dayCount: dayCount ?? DEFAULT_DAY_COUNT,
           ...memo,
         },
       ]);
@@ -330,28 +340,33 @@ const decideDirect = (command: DirectCommand, state: BookState, context: Decisio
     }
     case 'accrue-interest': {
       const { loanId, interestUsd } = command.body;
-      return withLoan(state, loanId, effectiveAt, () => E.right([{ type: 'InterestAccrued', effectiveAt, loanId, interestUsd, ...memo }]));
+      const event: BookEvent = { type: 'InterestAccrued', effectiveAt, loanId, interestUsd, ...memo };
+      return withLoan(state, loanId, effectiveAt, () => decideTermLoanEvent(state, loanId, event, () => E.right([event])));
+    }
+    case 'reprice-loan': {
+      const { loanId, annualRate } = command.body;
+      return withLoan(state, loanId, effectiveAt, () => decideReprice(state, { type: 'LoanRepriced', effectiveAt, loanId, annualRate, ...memo }));
     }
     case 'repay-loan': {
       const { loanId, principalUsd, interestUsd, cashAccount } = command.body;
       if (principalUsd === 0n && (interestUsd ?? 0n) === 0n) {
         return E.left(invalidCommand('principalUsd', 'principalUsd and interestUsd cannot both be zero'));
       }
-      return withLoan(state, loanId, effectiveAt, () =>
-        acceptIfBalancesHold(state, {
-          type: 'LoanRepaid',
-          effectiveAt,
-          loanId,
-          principalUsd,
-          interestUsd: interestUsd ?? 0n,
-          cashAccount: cashAccount ?? DEFAULT_CASH_ACCOUNT,
-          ...memo,
-        }),
-      );
+      const event: BookEvent = {
+        type: 'LoanRepaid',
+        effectiveAt,
+        loanId,
+        principalUsd,
+        interestUsd: interestUsd ?? 0n,
+        cashAccount: cashAccount ?? DEFAULT_CASH_ACCOUNT,
+        ...memo,
+      };
+      return withLoan(state, loanId, effectiveAt, () => decideTermLoanEvent(state, loanId, event, () => acceptIfBalancesHold(state, event)));
     }
     case 'liquidate-collateral': {
       const { loanId, wallet, btc, proceedsUsd, cashAccount } = command.body;
-      return withLoan(state, loanId, effectiveAt, () => {
+      const liquidation = { type: 'CollateralLiquidated' as const, effectiveAt, loanId, wallet, btc, proceedsUsd, cashAccount: cashAccount ?? DEFAULT_CASH_ACCOUNT, ...memo };
+      return withLoan(state, loanId, effectiveAt, () => decideTermLiquidation(state, liquidation, () => {
         // Proceeds settle what is owed at that effective time: accrued interest first, then principal.
         const revision = state.revision + 1;
         const interestOwed = state.balances.get(balanceKey.interest(loanId))?.balanceThrough(effectiveAt, revision) ?? 0n;
@@ -371,7 +386,7 @@ const decideDirect = (command: DirectCommand, state: BookState, context: Decisio
           cashAccount: cashAccount ?? DEFAULT_CASH_ACCOUNT,
           ...memo,
         });
-      });
+      }));
     }
     case 'record-cash-movement': {
       const { cashAccount, amountUsd, category, counterparty } = command.body;

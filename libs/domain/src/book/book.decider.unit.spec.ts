@@ -119,7 +119,7 @@ describe('book decider', () => {
     it('draws a loan into a cash account', () => {
       expect(eventsOf(given(open).when(draw()))).toEqual([{
         type: 'LoanDrawn', effectiveAt: at('2026-01-01T00:00:00Z'), loanId: 'loan-a', lender: 'Galaxy', principalUsd: 100_000_000n,
-        annualRate: 90_000n, marginCallLtv: 700_000n, liquidationLtv: 850_000n, cashAccount: 'operating',
+        annualRate: 90_000n, marginCallLtv: 700_000n, liquidationLtv: 850_000n, cashAccount: 'operating', dayCount: 'act/365',
       }]);
     });
 
@@ -182,7 +182,9 @@ describe('book decider', () => {
       it('cannot repay more than the outstanding principal or the accrued interest', () => {
         const withCash = given(open, draw(), cash('5000000.00', '2026-01-01T00:00:00Z'));
         expect(refusalOf(withCash.when(repay('1000000.01')))).toMatchObject({ code: 'exceeds-outstanding-principal' });
-        expect(refusalOf(accrued().when(repay('0', '100.01')))).toMatchObject({ code: 'exceeds-accrued-interest' });
+        // Owed on Feb 1: 1,000,000.00 × 9% × 31/365 = 7,643.835… accrued from the terms, + 100.00 charged.
+        expect(eventsOf(accrued().when(repay('0', '7743.84')))).toHaveLength(1);
+        expect(refusalOf(accrued().when(repay('0', '7743.85')))).toMatchObject({ code: 'exceeds-accrued-interest' });
       });
 
       it('cannot repay with cash the account does not hold', () => {
@@ -202,10 +204,12 @@ describe('book decider', () => {
         given(open, mine('10', '2025-12-01T00:00:00Z'), draw(), pledge('10'),
           command('accrue-interest', { effectiveAt: '2026-01-31T00:00:00Z', loanId: 'loan-a', interestUsd: '5000.00' }));
 
-      it('applies proceeds to interest, then principal, the rest to cash', () => {
+      it('applies proceeds to interest, then principal, the rest to cash (the split as known when recorded)', () => {
+        // Interest owed on Feb 5: 1,000,000.00 × 9% × 35/365 = 8,630.14 from the terms + 5,000.00 charged.
         expect(eventsOf(pledgedWithInterest().when(liquidate('10', '1200000.00')))).toEqual([{
           type: 'CollateralLiquidated', effectiveAt: at('2026-02-05T00:00:00Z'), loanId: 'loan-a', wallet: 'hot', btc: 1_000_000_000n,
-          proceedsUsd: 120_000_000n, interestAppliedUsd: 500_000n, principalAppliedUsd: 100_000_000n, excessUsd: 19_500_000n, cashAccount: 'operating',
+          proceedsUsd: 120_000_000n, interestAppliedUsd: 1_363_014n, principalAppliedUsd: 100_000_000n, excessUsd: 18_636_986n, cashAccount: 'operating',
+          waterfall: 'projected',
         }]);
       });
 

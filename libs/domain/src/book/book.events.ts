@@ -14,9 +14,11 @@ import { literal } from '../codecs/literal';
 import { withSchema } from '../codecs/schema-registry';
 import { CashAccount, EventId, LoanId, StoredText, WalletName } from '../codecs/names';
 import { ApprovalPolicySet, CommandProposed, ProposalApproved, ProposalRejected } from './approval.codecs';
-import { CashCollateralPledged, CashCollateralReleased, PriceStalenessSet } from './risk.codecs';
 import { StoredTimeZone } from '../calendar/time-zone';
 import { ReportScope } from './report-scope';
+import { CashCollateralPledged, CashCollateralReleased, PriceStalenessSet } from './risk.codecs';
+import { DayCountCodec } from '../loans/day-count';
+import { LoanRepriced } from '../loans/loan.codecs';
 
 /**
  * The facts a book records. Every event is immutable once appended: mistakes are corrected by an
@@ -67,6 +69,11 @@ export const BtcPriceObserved = closedObject(
   { source: StoredText, ...note },
 );
 
+/**
+ * `dayCount`: interest accrues from annualRate under that convention. A LoanDrawn without it (every
+ * drawdown recorded before accrual from terms existed) is a manual-interest loan: it accrues nothing
+ * from its terms, only what accrue-interest charges, and its liquidations keep their stored split.
+ */
 export const LoanDrawn = closedObject(
   'LoanDrawn',
   {
@@ -80,7 +87,7 @@ export const LoanDrawn = closedObject(
     liquidationLtv: StoredPositiveRatio,
     cashAccount: CashAccount,
   },
-  { maturityAt: StoredInstant, ...note },
+  { maturityAt: StoredInstant, dayCount: DayCountCodec, ...note },
 );
 
 const collateralMove = { ...common, loanId: LoanId, wallet: WalletName, btc: StoredPositiveBtc };
@@ -106,7 +113,7 @@ export const LoanRepaid = closedObject(
   note,
 );
 
-/** The lender sold pledged BTC; the split of the proceeds is fixed when recorded (interest, then principal, then cash). */
+/** The lender sold pledged BTC; proceeds go to interest owed, then principal, then cash (fixed when recorded unless `waterfall` is 'projected'). */
 export const CollateralLiquidated = closedObject(
   'CollateralLiquidated',
   {
@@ -118,7 +125,9 @@ export const CollateralLiquidated = closedObject(
     excessUsd: StoredNonNegativeUsd,
     cashAccount: CashAccount,
   },
-  note,
+  // 'projected' (liquidations of loans drawn with a dayCount): the split above is only what was known
+  // when recorded; the figures split the proceeds at read time (libs/projections/src/loans/waterfall).
+  { waterfall: literal('projected'), ...note },
 );
 
 export const CashMoved = closedObject(
@@ -183,6 +192,7 @@ export const bookEventCodecs = {
   CashCollateralPledged,
   CashCollateralReleased,
   PriceStalenessSet,
+  LoanRepriced,
 } as const;
 
 export type BookEventType = keyof typeof bookEventCodecs;

@@ -12,6 +12,8 @@ import { lotCost, partialCost } from './fifo';
 import { LoanTerms, RawPosition, loanTerms } from './raw-position';
 import { ReportRecord, ToleranceRecord, reportRecordOf, toleranceRecordOf } from '../reports/report-records';
 import { SettingHistory, SettingRecord } from './setting-history';
+import { TermLoanPlan, TermLoans } from '../loans/term-loans';
+import type { BookReader, TermLoanFigures } from '../loans/term-loan-index';
 
 /** FIFO running totals, as metrics beside the balances of balanceEffects. */
 const FIFO = {
@@ -76,6 +78,8 @@ export interface BookProjectionSnapshot {
   /** Absent from snapshots taken before price staleness existed (their logs hold no such setting). */
   readonly priceMaxAges?: ReadonlyArray<SettingRecord<number>>;
   readonly sums: BitemporalSumsSnapshot;
+  /** Loans drawn with a dayCount (libs/projections/src/loans); absent from snapshots taken before them. */
+  readonly termLoans?: ReturnType<TermLoans['toSnapshot']>;
 }
 
 const EVENT_TYPES = Object.keys(bookEventCodecs) as Array<BookEvent['type']>;
@@ -102,6 +106,7 @@ interface ApplyPlan {
   readonly tolerance?: ToleranceRecord;
   readonly priceMaxAge?: SettingRecord<number>;
   readonly loan?: readonly [string, LoanRecord];
+  readonly termLoan?: TermLoanPlan;
 }
 
 /** An acquisition or a disposal as the FIFO listings show it. */
@@ -172,6 +177,12 @@ export class BookProjection {
   /** The book's time zone, from its BookOpened (none: UTC). */
   private timeZone = UTC;
   private priceMaxAges = new SettingHistory<number>();
+  /** Loans accruing from their terms, with their liquidation waterfalls (libs/projections/src/loans). */
+  private termLoans = new TermLoans();
+  private readonly loanReader: BookReader = {
+    live: (revision, v) => this.liveAt(revision, v),
+    interestThrough: (loanId, v, effectiveAt, order) => this.sum(`interest|${loanId}`, v, effectiveAt, order),
+  };
 
   get revision(): number {
     return this.recordedAt.length - 1;
@@ -262,7 +273,8 @@ export class BookProjection {
       // The negative point sits at the target's key, so the two cancel exactly from this revision on.
       const negated: Array<readonly [number, bigint]> = [];
       for (let i = this.deltaStart[target]!; i < this.deltaStart[target + 1]!; i++) negated.push([this.deltaMetric[i]!, -this.deltaValue.get(i)]);
-      return { fifo: NO_FIFO, deltas: [], reversal: { target, negated } };
+      const termLoan = this.termLoans.plan(event, revision, { target, effectiveAt: this.effectiveAt[target]! });
+      return { fifo: NO_FIFO, deltas: [], reversal: { target, negated }, ...(termLoan === undefined ? {} : { termLoan }) };
     }
 
     const deltas: Array<readonly [number, bigint]> = [];
@@ -301,7 +313,9 @@ export class BookProjection {
       default:
         break;
     }
-    const plan: ApplyPlan = { fifo, deltas };
+    const termLoan = this.termLoans.plan(event, revision);
+    for (const key of termLoan?.touches ?? []) deltas.push([this.touchOf(this.metric(key)), 1n]);
+    const plan: ApplyPlan = { fifo, deltas, ...(termLoan === undefined ? {} : { termLoan }) };
     switch (event.type) {
       case 'BtcPriceObserved':
         return { ...plan, price: { effectiveAt: event.effectiveAt, revision, usdPerBtc: event.usdPerBtc } };
@@ -345,6 +359,7 @@ export class BookProjection {
     if (event.type === 'BookOpened') this.timeZone = event.timeZone ?? UTC;
     if (plan.priceMaxAge !== undefined) this.priceMaxAges.add(plan.priceMaxAge);
     if (plan.loan !== undefined) this.loans.set(plan.loan[0], plan.loan[1]);
+    plan.termLoan?.commit();
   }
 
   toSnapshot(): BookProjectionSnapshot {
@@ -372,6 +387,7 @@ export class BookProjection {
       timeZone: this.timeZone,
       priceMaxAges: this.priceMaxAges.toSnapshot(),
       sums: this.sums.toSnapshot(),
+      termLoans: this.termLoans.toSnapshot(),
     };
   }
 
@@ -400,6 +416,7 @@ export class BookProjection {
     projection.timeZone = snapshot.timeZone ?? UTC;
     projection.priceMaxAges = new SettingHistory([...(snapshot.priceMaxAges ?? [])]);
     projection.sums = BitemporalSums.fromSnapshot(snapshot.sums);
+    projection.termLoans = TermLoans.fromSnapshot(snapshot.termLoans);
     return projection;
   }
 
@@ -567,6 +584,11 @@ export class BookProjection {
     return this.sum(FLOWS[kind], v, through) - this.sum(FLOWS[kind], v, after);
   }
 
+  /** A loan drawn with a dayCount: its accrual from the terms and its liquidations' splits at (asOf, v). */
+  termLoanFigures(loanId: string, asOf: number, v: number): TermLoanFigures | undefined {
+    return this.termLoans.get(loanId)?.figures(asOf, v, this.loanReader);
+  }
+
   /** The raw figures at (asOf, v): sums and terms, before any rounding or formatting. */
   raw(asOf: number, v: number): RawPosition {
     const balances = new Map<string, bigint>();
@@ -575,10 +597,14 @@ export class BookProjection {
       const key = name.slice('touch|'.length);
       if (this.sum(name, v, asOf) > 0n) balances.set(key, this.sum(key, v, asOf));
     }
-    const loans: Array<LoanTerms & { readonly drawnAt: number }> = [];
-    for (const [loanId, loan] of this.loans) {
-      if (this.sum(touches(`loan|${loanId}`), v, asOf) > 0n) loans.push({ ...loan.terms, drawnAt: this.effectiveAt[loan.revision]! });
-    }
+    const listed = [...this.loans].filter(([loanId]) => this.sum(touches(`loan|${loanId}`), v, asOf) > 0n);
+    // Loans drawn with a dayCount: accrual from the terms and the liquidation waterfall, at read time.
+    const terms = this.termLoans.adjust(balances, listed.map(([loanId]) => loanId), asOf, v, this.loanReader);
+    const loans: Array<LoanTerms & { readonly drawnAt: number }> = listed.map(([loanId, loan]) => ({
+      ...loan.terms,
+      ...(terms.has(loanId) ? { annualRate: terms.get(loanId)!.rate } : {}),
+      drawnAt: this.effectiveAt[loan.revision]!,
+    }));
     const disposedBtc = this.sum(FIFO.disposedBtc, v, asOf);
     const price = this.priceAt(asOf, v);
     return {

@@ -1,4 +1,4 @@
-import type { BookEventOf } from '@treasury/domain';
+import type { BookEventOf, DayCount } from '@treasury/domain';
 
 /** A loan's terms as drawn. */
 export interface LoanTerms {
@@ -8,6 +8,8 @@ export interface LoanTerms {
   readonly marginCallLtv: bigint;
   readonly liquidationLtv: bigint;
   readonly maturityAt?: number;
+  /** How interest accrues from annualRate; absent: a loan drawn before accrual from terms (manual interest only). */
+  readonly dayCount?: DayCount;
 }
 
 /** A drawdown's terms, as both the projection and the naive replay read them. */
@@ -18,6 +20,7 @@ export const loanTerms = (event: BookEventOf<'LoanDrawn'>): LoanTerms => ({
   marginCallLtv: event.marginCallLtv,
   liquidationLtv: event.liquidationLtv,
   ...(event.maturityAt === undefined ? {} : { maturityAt: event.maturityAt }),
+  ...(event.dayCount === undefined ? {} : { dayCount: event.dayCount }),
 });
 
 /**

@@ -2,12 +2,15 @@ import * as E from 'fp-ts/Either';
 import { BalanceKind, formatBtc, formatInstant, formatRatio, formatUsd, parseBalanceKey } from '@treasury/domain';
 import type { BookProjection, EventContribution } from '../book/book-projection';
 import { Position, positionFrom } from '../book/position';
+import { termLoanContributions } from '../loans/term-loan-explain';
 
 export type FigureUnit = 'BTC' | 'USD' | 'ratio';
 
 /** An event's part in a figure, with what else an auditor needs to check it (lot, proceeds...). */
 export interface ContributionLine extends EventContribution {
   readonly detail?: Readonly<Record<string, bigint>>;
+  /** How the amount is computed, when it is not an event's own delta (a loan's accrual from its terms). */
+  readonly formula?: string;
 }
 
 export type Explanation =
@@ -141,6 +144,9 @@ export function* explainFigureSteps(projection: BookProjection, figure: string, 
       contributions.push(...projection.contributionsIn(weightOf, asOf, v, from, from + REVISIONS_PER_STEP));
       yield;
     }
+    // Loans drawn with a dayCount: accrual from the terms and projected liquidation splits.
+    contributions.push(...termLoanContributions(projection, weightOf, asOf, v));
+    yield;
     // Mostly in effective order already (late events are few), which the sort is quick on.
     contributions.sort((a, b) => a.effectiveAt - b.effectiveAt || a.revision - b.revision);
     return E.right({ kind: 'sum', unit: sum.unit, value: value ?? 0n, contributions });
@@ -195,6 +201,7 @@ const contributionView = (unit: FigureUnit, c: ContributionLine, runningTotal: b
   recordedAt: formatInstant(c.recordedAt),
   amount: formatIn(unit)(c.amount),
   ...(runningTotal === undefined ? {} : { runningTotal: formatIn(unit)(runningTotal) }),
+  ...(c.formula === undefined ? {} : { formula: c.formula }),
   ...(c.detail === undefined
     ? {}
     : { detail: Object.fromEntries(Object.entries(c.detail).map(([name, amount]) => [name, /btc/i.test(name) ? formatBtc(amount) : formatUsd(amount)])) }),

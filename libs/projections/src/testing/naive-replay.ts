@@ -1,6 +1,7 @@
 import { BookEventOf, DEFAULT_PRICE_MAX_AGE_SECONDS, RecordedBookEvent, balanceEffects } from '@treasury/domain';
 import { lotCost, partialCost } from '../book/fifo';
 import { LoanTerms, RawPosition, loanTerms } from '../book/raw-position';
+import { naiveTermLoans } from './naive-loans';
 
 /**
  * The reference: what a position means, computed the slow and obvious way. Keep the events known at
@@ -54,11 +55,13 @@ export const naiveRaw = (events: ReadonlyArray<RecordedBookEvent>, asOf: number,
     remaining -= take;
   }
   if (remaining > 0n) throw new Error('naive replay: more disposed than acquired');
+  // Loans drawn with a dayCount: accrual from the terms and the liquidation waterfall (naive-loans.ts).
+  const rates = naiveTermLoans(live, asOf, balances);
   return {
     asOf,
     version: known.length,
     balances,
-    loans,
+    loans: loans.map((loan) => (rates.has(loan.loanId) ? { ...loan, annualRate: rates.get(loan.loanId)! } : loan)),
     acquiredBtc: lots.reduce((a, l) => a + l.btc, 0n),
     acquiredCostUsd: lots.reduce((a, l) => a + l.cost, 0n),
     disposedBtc,
