@@ -35,11 +35,13 @@ const step = fc.record({
     { weight: 3, arbitrary: fc.record({ kind: fc.constant('sell' as const), wallet, btc: sats, proceedsUsd: cents }) },
     fc.record({ kind: fc.constant('transfer' as const), from: wallet, to: wallet, btc: sats, feeBtc: fc.bigInt({ min: 0n, max: 100_000n }) }),
     fc.record({ kind: fc.constant('price' as const), usdPerBtc: cents }),
-    fc.record({ kind: fc.constant('draw' as const), loanId, principalUsd: cents }),
+    // Loans accrue from their terms under each day count; rates are repriced; interest is paid in amounts that often fit.
+    fc.record({ kind: fc.constant('draw' as const), loanId, principalUsd: cents, dayCount: fc.constantFrom('act/365', 'act/360', '30/360'), annualRate: fc.bigInt({ min: 0n, max: 250_000n }) }),
+    fc.record({ kind: fc.constant('reprice' as const), loanId, annualRate: fc.bigInt({ min: 0n, max: 250_000n }) }),
     fc.record({ kind: fc.constant('pledge' as const), loanId, wallet, btc: sats }),
     fc.record({ kind: fc.constant('release' as const), loanId, wallet, btc: sats }),
     fc.record({ kind: fc.constant('accrue' as const), loanId, interestUsd: cents }),
-    fc.record({ kind: fc.constant('repay' as const), loanId, principalUsd: fc.bigInt({ min: 0n, max: 100_000_00n }), interestUsd: fc.bigInt({ min: 0n, max: 1_000_00n }) }),
+    fc.record({ kind: fc.constant('repay' as const), loanId, principalUsd: fc.bigInt({ min: 0n, max: 100_000_00n }), interestUsd: fc.oneof(fc.bigInt({ min: 0n, max: 1_000_00n }), fc.bigInt({ min: 0n, max: 10_000_000_00n })) }),
     fc.record({ kind: fc.constant('liquidate' as const), loanId, wallet, btc: sats, proceedsUsd: cents }),
     fc.record({ kind: fc.constant('cash' as const), amountUsd: fc.bigInt({ min: -1_000_000_00n, max: 10_000_000_00n }).filter((n) => n !== 0n) }),
     { weight: 2, arbitrary: fc.record({ kind: fc.constant('reverse' as const), pick: fc.nat() }) },
@@ -59,7 +61,9 @@ const toCommand = (s: Step, effectiveAt: number, eventIds: string[]): BookComman
     case 'price':
       return { name: 'record-btc-price', body: { effectiveAt, usdPerBtc: a.usdPerBtc } };
     case 'draw':
-      return { name: 'draw-loan', body: { effectiveAt, loanId: a.loanId, lender: 'L', principalUsd: a.principalUsd, annualRate: 80_000n, marginCallLtv: 700_000n, liquidationLtv: 850_000n } };
+      return { name: 'draw-loan', body: { effectiveAt, loanId: a.loanId, lender: 'L', principalUsd: a.principalUsd, annualRate: a.annualRate, marginCallLtv: 700_000n, liquidationLtv: 850_000n, dayCount: a.dayCount } };
+    case 'reprice':
+      return { name: 'reprice-loan', body: { effectiveAt, loanId: a.loanId, annualRate: a.annualRate } };
     case 'pledge':
       return { name: 'pledge-collateral', body: { effectiveAt, loanId: a.loanId, wallet: a.wallet, btc: a.btc } };
     case 'release':
