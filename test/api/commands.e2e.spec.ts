@@ -122,7 +122,7 @@ describe('command API: recording a treasury', () => {
     expect(docs.status).toBe(200);
     expect(docs.body.openapi).toBe('3.1.0');
     const commands = Object.keys(docs.body.paths).filter((path) => path.includes('/commands/'));
-    expect(commands).toHaveLength(18);
+    expect(commands).toHaveLength(22);
     const sale = docs.body.paths['/v1/books/{bookId}/commands/record-btc-sale'].post.requestBody.content['application/json'].schema;
     expect(sale.required).toEqual(expect.arrayContaining(['effectiveAt', 'wallet', 'btc', 'proceedsUsd']));
     expect(sale.additionalProperties).toBe(false);
