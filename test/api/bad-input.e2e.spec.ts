@@ -154,7 +154,8 @@ describe('command API: bad input writes nothing', () => {
       ['releasing more than is pledged', 'release-collateral', { effectiveAt: '2026-02-01T00:00:00Z', loanId: 'loan-a', wallet: 'cold', btc: '4.00000001' }, 'insufficient-pledged-collateral'],
       ['liquidating more than is pledged', 'liquidate-collateral', { effectiveAt: '2026-02-01T00:00:00Z', loanId: 'loan-a', wallet: 'cold', btc: '4.1', proceedsUsd: '1000.00' }, 'insufficient-pledged-collateral'],
       ['repaying more principal than is outstanding', 'repay-loan', { effectiveAt: '2026-02-01T00:00:00Z', loanId: 'loan-a', principalUsd: '100000.01' }, 'exceeds-outstanding-principal'],
-      ['repaying more interest than has accrued', 'repay-loan', { effectiveAt: '2026-02-01T00:00:00Z', loanId: 'loan-a', principalUsd: '0', interestUsd: '500.01' }, 'exceeds-accrued-interest'],
+      // Owed on Feb 1: 100,000.00 × 9% × 21/365 = 517.81 accrued from the terms + 500.00 charged.
+      ['repaying more interest than has accrued', 'repay-loan', { effectiveAt: '2026-02-01T00:00:00Z', loanId: 'loan-a', principalUsd: '0', interestUsd: '1017.82' }, 'exceeds-accrued-interest'],
       ['spending more cash than the account holds', 'record-cash-movement', { effectiveAt: '2026-02-01T00:00:00Z', cashAccount: 'operating', amountUsd: '-195000.01', category: 'capex' }, 'insufficient-cash'],
       ['a loan id used twice', 'draw-loan', { effectiveAt: '2026-02-01T00:00:00Z', loanId: 'loan-a', lender: 'X', principalUsd: '1.00', annualRate: '0.1', marginCallLtv: '0.7', liquidationLtv: '0.8' }, 'duplicate-loan-id'],
       ['a command on an unknown loan', 'accrue-interest', { effectiveAt: '2026-02-01T00:00:00Z', loanId: 'loan-z', interestUsd: '1.00' }, 'unknown-loan'],
