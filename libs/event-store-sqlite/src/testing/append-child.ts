@@ -1,4 +1,6 @@
 import { randomUUID } from 'node:crypto';
+import { readdirSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { SqliteEventStore } from '../sqlite-event-store';
 
 /**
@@ -9,7 +11,10 @@ import { SqliteEventStore } from '../sqlite-event-store';
 const main = async (): Promise<void> => {
   const [path, name, countText, startAtText] = process.argv.slice(2);
   const store = new SqliteEventStore(path!);
-  // Both processes start appending at the same instant, once both are loaded.
+  // Both processes start appending together, once both are loaded: each says it is ready and waits for
+  // the other (on a loaded machine one child can take seconds longer to start), then for `startAt`.
+  writeFileSync(`${path}.${name}.ready`, '');
+  while (readdirSync(dirname(path!)).filter((file) => file.endsWith('.ready')).length < 2) await new Promise((resolve) => setTimeout(resolve, 5));
   await new Promise((resolve) => setTimeout(resolve, Math.max(0, Number(startAtText) - Date.now())));
   const count = Number(countText);
   const failures: unknown[] = [];
