@@ -1,8 +1,9 @@
 import fc from 'fast-check';
 import * as E from 'fp-ts/Either';
-import { BookCommand, BookState, RATIO_ONE, RecordedBookEvent, SATS_PER_BTC, decide, evolve, initialState } from '@treasury/domain';
+import { BookCommand, BookState, RATIO_ONE, RecordedBookEvent, SATS_PER_BTC } from '@treasury/domain';
 import { explainFigure } from '../explain/explain-figure';
 import { naiveRaw } from '../testing/naive-replay';
+import { RecordedBook } from '../testing/recorded-book';
 import { BookProjection } from './book-projection';
 import { positionFrom } from './position';
 import type { RawPosition } from './raw-position';
@@ -92,18 +93,10 @@ const prelude = fc.record({
 type Prelude = typeof prelude extends fc.Arbitrary<infer P> ? P : never;
 
 const buildBook = (start: Prelude, steps: ReadonlyArray<Step>): RecordedBookEvent[] => {
-  const state: BookState = initialState();
-  const recorded: RecordedBookEvent[] = [];
+  const book = new RecordedBook();
+  const { state, events: recorded } = book;
   let now = START;
-  const record = (cmd: BookCommand) => {
-    const decision = decide(cmd, state, { now });
-    if (E.isLeft(decision)) return;
-    for (const event of decision.right) {
-      const r: RecordedBookEvent = { eventId: `00000000-0000-4000-8000-${String(recorded.length).padStart(12, '0')}`, revision: recorded.length, recordedAt: now, event };
-      evolve(state, r);
-      recorded.push(r);
-    }
-  };
+  const record = (cmd: BookCommand) => book.tryRecord(now, cmd);
   record({ name: 'open-book', body: { name: 'P', effectiveAt: START - 365 * DAY } });
   const loan = (loanId: string, principalUsd: bigint, maturityDays: number | null) =>
     record({

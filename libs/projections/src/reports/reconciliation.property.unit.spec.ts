@@ -1,6 +1,6 @@
 import fc from 'fast-check';
-import * as E from 'fp-ts/Either';
-import { BookCommand, BookState, RecordedBookEvent, decide, evolve, initialState } from '@treasury/domain';
+import { BookCommand, RecordedBookEvent } from '@treasury/domain';
+import { RecordedBook } from '../testing/recorded-book';
 import { BookProjection } from '../book/book-projection';
 import { positionFrom } from '../book/position';
 import { naiveRaw } from '../testing/naive-replay';
@@ -66,28 +66,19 @@ const toCommand = (s: Step, effectiveAt: number, eventIds: ReadonlyArray<string>
   }
 };
 
-const buildBook = (steps: ReadonlyArray<Step>): RecordedBookEvent[] => {
-  const state: BookState = initialState();
-  const recorded: RecordedBookEvent[] = [];
+const buildBook = (steps: ReadonlyArray<Step>): ReadonlyArray<RecordedBookEvent> => {
+  const book = new RecordedBook();
   let now = START;
-  const record = (cmd: BookCommand) => {
-    const decision = decide(cmd, state, { now });
-    if (E.isLeft(decision)) return;
-    for (const event of decision.right) {
-      const r: RecordedBookEvent = { eventId: `00000000-0000-4000-8000-${String(recorded.length).padStart(12, '0')}`, revision: recorded.length, recordedAt: now, event };
-      evolve(state, r);
-      recorded.push(r);
-    }
-  };
+  const record = (cmd: BookCommand) => book.tryRecord(now, cmd);
   record({ name: 'open-book', body: { name: 'R', effectiveAt: START - 365 * DAY } });
   record({ name: 'record-mining-output', body: { effectiveAt: START - 100 * DAY, wallet: 'cold', btc: 4_000_000_000n, usdPerBtc: 5_000_000n } });
   record({ name: 'draw-loan', body: { effectiveAt: START - 100 * DAY, loanId: 'l1', lender: 'L', principalUsd: 50_000_000n, annualRate: 80_000n, marginCallLtv: 700_000n, liquidationLtv: 850_000n, dayCount: 'act/365' } } as BookCommand);
   for (const s of steps) {
     now += s.recordGapMs;
-    const cmd = toCommand(s, now - s.backdateMs, recorded.map((r) => r.eventId));
+    const cmd = toCommand(s, now - s.backdateMs, book.events.map((r) => r.eventId));
     if (cmd !== undefined) record(cmd);
   }
-  return recorded;
+  return book.events;
 };
 
 /** The naive side: live events known at `knownAt`, read straight off the list. */

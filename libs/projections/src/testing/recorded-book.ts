@@ -10,20 +10,27 @@ import { BookProjection } from '../book/book-projection';
  */
 export class RecordedBook {
   readonly events: RecordedBookEvent[] = [];
-  private readonly state: BookState = initialState();
+  /** The decider's state so far, for generators that shape the next command on it. */
+  readonly state: BookState = initialState();
 
   /** Records `name` with its JSON body at `recordedAt` (ISO); returns the new event ids. */
   record(recordedAt: string, name: BookCommand['name'], body: Record<string, unknown>): string[] {
-    const now = Date.parse(recordedAt);
-    const decision = decide(command(name, body), this.state, { now });
-    if (E.isLeft(decision)) throw new Error(`${name} at ${recordedAt} was refused: ${JSON.stringify(decision.left)}`);
-    return decision.right.map((event) => {
+    const ids = this.tryRecord(Date.parse(recordedAt), command(name, body));
+    if (E.isLeft(ids)) throw new Error(`${name} at ${recordedAt} was refused: ${JSON.stringify(ids.left)}`);
+    return ids.right;
+  }
+
+  /** Decides an already decoded command at `now`; a refusal records nothing (random books keep what the engine accepts). */
+  tryRecord(now: number, cmd: BookCommand): E.Either<unknown, string[]> {
+    const decision = decide(cmd, this.state, { now });
+    if (E.isLeft(decision)) return decision;
+    return E.right(decision.right.map((event) => {
       const eventId = `00000000-0000-4000-8000-${String(this.events.length).padStart(12, '0')}`;
       const recorded: RecordedBookEvent = { eventId, revision: this.events.length, recordedAt: now, event };
       evolve(this.state, recorded);
       this.events.push(recorded);
       return eventId;
-    });
+    }));
   }
 
   projection(): BookProjection {
