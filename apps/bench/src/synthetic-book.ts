@@ -1,5 +1,5 @@
 import * as E from 'fp-ts/Either';
-import { BookCommand, BookEvent, BookState, decide, decodeBookCommand, evolve, initialState, recordingTime } from '@treasury/domain';
+import { BookCommand, BookEvent, BookState, decide, decodeBookCommand, divRoundHalfEven, evolve, initialState, recordingTime } from '@treasury/domain';
 
 /**
  * A synthetic mining treasury, ten years long: two pools paying every 10 minutes, a daily price,
@@ -75,7 +75,7 @@ export const buildSyntheticBook = (options: SyntheticOptions, onEvent: (decided:
   let price = 43_000n; // cents per BTC: $430 at the start of 2016
   let payouts = 0;
   let cashCents = 0n;
-  let loan: { id: string; principal: bigint; interest: bigint; pledged: bigint } | undefined;
+  let loan: { id: string; principal: bigint; interest: bigint; pledged: bigint; drawnAt: number } | undefined;
   const end = START + Math.round(options.years * 365.25 * DAY);
   for (let now = START + 10 * MINUTE; now <= end; now += 10 * MINUTE) {
     const minuteOfDay = (now - START) % DAY;
@@ -104,23 +104,27 @@ export const buildSyntheticBook = (options: SyntheticOptions, onEvent: (decided:
       }
       record(now, 'transfer-btc', { effectiveAt: iso(now), fromWallet: 'antpool', toWallet: 'cold', btc: '40', feeBtc: '0.0001' });
     }
-    // Quarterly loans, monthly interest: drawn on day 91k, repaid and released on day 91k + 90.
+    // Quarterly loans accruing 9% act/365 from their terms, with a monthly fee charged on top: drawn on
+    // day 91k, repaid (principal, the terms' interest and the fees) and released on day 91k + 90.
     if (minuteOfDay === 360 * MINUTE) {
       const quarterDay = day % 91;
       if (quarterDay === 1 && loan === undefined) {
         const id = `loan-${day}`;
         const principal = (100n * price * 40n) / 100n; // 40% LTV on 100 BTC
         if (record(now, 'draw-loan', { effectiveAt: iso(now), loanId: id, lender: 'Synthetic Credit', principalUsd: usd(principal), annualRate: '0.09', marginCallLtv: '0.70', liquidationLtv: '0.85' }) !== undefined) {
-          loan = { id, principal, interest: 0n, pledged: 0n };
+          loan = { id, principal, interest: 0n, pledged: 0n, drawnAt: now };
           cashCents += principal;
           if (record(now, 'pledge-collateral', { effectiveAt: iso(now), loanId: id, wallet: 'cold', btc: '100' }) !== undefined) loan.pledged = 10_000_000_000n;
         }
       } else if (loan !== undefined && quarterDay % 30 === 0 && quarterDay < 90) {
-        const interest = (loan.principal * 9n) / 1200n;
+        const interest = loan.principal / 1200n; // a monthly fee of 0.0833%
         if (interest > 0n && record(now, 'accrue-interest', { effectiveAt: iso(now), loanId: loan.id, interestUsd: usd(interest) }) !== undefined) loan.interest += interest;
-      } else if (loan !== undefined && quarterDay === 90 && cashCents >= loan.principal + loan.interest) {
-        if (record(now, 'repay-loan', { effectiveAt: iso(now), loanId: loan.id, principalUsd: usd(loan.principal), interestUsd: usd(loan.interest) }) !== undefined) {
-          cashCents -= loan.principal + loan.interest;
+      } else if (loan !== undefined && quarterDay === 90 && cashCents >= loan.principal + loan.interest + loan.principal / 40n) {
+        // What the terms accrued, rounded half-even once as the position shows it: paying it closes the loan.
+        const fromTerms = divRoundHalfEven(loan.principal * 90_000n * BigInt(now - loan.drawnAt), 1_000_000n * 365n * BigInt(DAY));
+        const interest = loan.interest + fromTerms;
+        if (record(now, 'repay-loan', { effectiveAt: iso(now), loanId: loan.id, principalUsd: usd(loan.principal), interestUsd: usd(interest) }) !== undefined) {
+          cashCents -= loan.principal + interest;
           if (loan.pledged > 0n) record(now, 'release-collateral', { effectiveAt: iso(now), loanId: loan.id, wallet: 'cold', btc: btc(loan.pledged) });
           loan = undefined;
         }
