@@ -13,6 +13,7 @@ const EXPECTED_ROUTE_ROLE: Record<string, Role | 'public' | 'per-command'> = {
   'GET /ready': 'public',
   'GET /docs': 'public',
   'POST /v1/books/:bookId/commands/:command': 'per-command',
+  'POST /v1/books/:bookId/commands': 'per-command',
   'GET /v1/books/:bookId/position': 'viewer',
   'GET /v1/books/:bookId/position/series': 'viewer',
   'GET /v1/books/:bookId/position/explain': 'viewer',

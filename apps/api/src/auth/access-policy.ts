@@ -19,6 +19,9 @@ export const ROUTE_ACCESS: Readonly<Record<string, RouteAccess>> = {
   'GET /ready': { public: true, why: 'readiness for a load balancer' },
   'GET /docs': { public: true, why: 'the OpenAPI contract' },
   'POST /v1/books/:bookId/commands/:command': { role: 'per-command', scope: 'book' },
+  // A batch: the guard asks for a viewer on the book (no :command in the path); the controller then
+  // checks every item's own command role and refuses the batch (403, naming the item's index).
+  'POST /v1/books/:bookId/commands': { role: 'per-command', scope: 'book' },
   'GET /v1/books/:bookId/position': book('viewer'),
   'GET /v1/books/:bookId/position/series': book('viewer'),
   'GET /v1/books/:bookId/position/explain': book('viewer'),

@@ -9,6 +9,7 @@ import { CurrentPrincipal } from '../auth/auth.guard';
 import { commandErrorToProblem } from '../http/command-error.mapper';
 import { ProblemException, problem } from '../http/problem';
 import { parseIfMatch, requireBookId, textHeaders } from '../http/request-fields';
+import { batchFailureToProblem, batchResultView, batchRoleRefusal, parseBatchBody } from './batch-commands';
 
 export const commandResultView = (result: CommandResult) => ({
   bookId: result.bookId,
@@ -28,6 +29,49 @@ export const commandResultView = (result: CommandResult) => ({
 @Controller('v1/books/:bookId/commands')
 export class CommandsController {
   constructor(private readonly commands: BookCommandService) {}
+
+  /** A batch: every item decided in order and appended in one commit, or none (see batch-commands.ts). */
+  @Post()
+  @HttpCode(201)
+  async executeBatch(
+    @Param('bookId') rawBookId: string,
+    @Body() body: unknown,
+    @Headers('idempotency-key') idempotencyKey: string | undefined,
+    @Headers('if-match') ifMatch: string | undefined,
+    @Headers('x-actor') actor: string | undefined,
+    @Headers('x-correlation-id') correlationId: string | undefined,
+    @Req() request: Request,
+    @Res({ passthrough: true }) response: Response,
+    @CurrentPrincipal() principal: Principal,
+  ) {
+    const bookId = requireBookId(rawBookId);
+    if (!request.is('application/json')) {
+      throw new ProblemException(problem(415, 'unsupported-media-type', 'Unsupported media type', 'Send the batch as Content-Type: application/json.'));
+    }
+    const headers = textHeaders({ 'idempotency-key': idempotencyKey, 'x-actor': actor, 'x-correlation-id': correlationId });
+    const expectedRevision = parseIfMatch(ifMatch);
+    const parsed = parseBatchBody(body);
+    if ('problem' in parsed) throw new ProblemException(parsed.problem);
+    // The guard asked only for a viewer on the book: every item needs its own command's role.
+    const forbidden = batchRoleRefusal(parsed.items, principal, bookId);
+    if (forbidden !== undefined) throw new ProblemException(forbidden);
+    const outcome = await this.commands.executeBatch({
+      bookId,
+      items: parsed.items,
+      actor: principal.id,
+      actorName: principal.name,
+      ...(headers['x-actor'] === undefined ? {} : { onBehalfOf: headers['x-actor'] }),
+      mayDecideProposalOf: (proposed) => grantsAllow(principal.grants, commandRole(proposed), bookId),
+      expectedRevision,
+      ...(headers['idempotency-key'] === undefined ? {} : { idempotencyKey: headers['idempotency-key'] }),
+      ...(headers['x-correlation-id'] === undefined ? {} : { correlationId: headers['x-correlation-id'] }),
+      atomicity: 'all',
+    })();
+    if (E.isLeft(outcome)) throw new ProblemException(batchFailureToProblem(outcome.left, parsed.items, bookId));
+    response.setHeader('ETag', `"${outcome.right.revision}"`);
+    if (outcome.right.replayed) response.setHeader('Idempotent-Replayed', 'true');
+    return batchResultView(outcome.right);
+  }
 
   @Post(':command')
   @HttpCode(201)

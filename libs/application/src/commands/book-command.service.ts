@@ -21,6 +21,7 @@ import { GENESIS_HASH } from '../audit/hash-chain';
 import type { CommandError } from './command.errors';
 import { KeyedMutex } from './keyed-mutex';
 import { requestHash } from './request-hash';
+import { BatchFailure, BatchRequest, BatchResult, executeBatch } from './book-batch';
 
 export interface CommandRequest {
   readonly bookId: string;
@@ -64,7 +65,7 @@ export interface CommandResult {
 }
 
 /** The state one book's commands are decided against, kept warm between commands. */
-interface BookEntry {
+export interface BookEntry {
   /** Includes the events of commands whose commit is still in flight. */
   readonly state: BookState;
   /** Idempotency key -> the request it was first used for and that request's result. */
@@ -93,7 +94,7 @@ interface Conflict {
 /** Appends lost to a concurrent writer (another process on the same store) are retried this often. */
 const MAX_CONFLICT_RETRIES = 5;
 
-const storeFailure = (error: EventStoreError | Error): CommandError => ({
+export const storeFailure = (error: EventStoreError | Error): CommandError => ({
   _tag: 'StoreFailure',
   message: error instanceof Error ? error.message : storeErrorMessage(error),
 });
@@ -134,6 +135,23 @@ export class BookCommandService {
     return pipe(
       TE.fromEither(this.decodeCommand(request)),
       TE.flatMap((command) => this.attempt(request, command, 0)),
+    );
+  }
+
+  /** Several commands on one book, decided in order, appended in one commit (book-batch.ts). */
+  executeBatch(request: BatchRequest): TE.TaskEither<BatchFailure, BatchResult> {
+    return executeBatch(
+      {
+        store: this.store,
+        clock: this.clock,
+        ids: this.ids,
+        locked: (bookId, run) => this.mutex.run(bookId, run),
+        load: (bookId) => this.load(bookId),
+        acknowledge: (position) => {
+          if (position > this.acknowledged) this.acknowledged = position;
+        },
+      },
+      request,
     );
   }
 
