@@ -66,6 +66,7 @@ export const COMMAND_ACCESS: Readonly<Record<BookCommandName, Role>> = {
   'pledge-cash-collateral': 'treasurer',
   'release-cash-collateral': 'treasurer',
   'reverse-event': 'treasurer',
+  'amend-event': 'treasurer',
   'set-reconciliation-tolerance': 'admin',
   'set-approval-policy': 'admin',
   'set-price-staleness': 'admin',

@@ -50,6 +50,9 @@ export const approvalNeeded = (policy: ApprovalPolicy, command: BookCommand): st
       return policy.reversals || policy.salesAboveBtc !== undefined || policy.cashMovementsAboveUsd !== undefined ? 'a book with an approval policy changes it only with approval' : undefined;
     case 'reverse-event':
       return policy.reversals ? 'the book requires approval of reversals' : undefined;
+    // An amendment reverses; and its replacement is held as that command would be (a sale amended above the threshold).
+    case 'amend-event':
+      return policy.reversals ? 'the book requires approval of reversals, and an amendment reverses' : heldReplacement(policy, command.body.replacement);
     case 'record-btc-sale':
       return policy.salesAboveBtc !== undefined && command.body.btc > policy.salesAboveBtc ? `sales above ${formatBtc(policy.salesAboveBtc)} BTC need approval` : undefined;
     case 'record-cash-movement': {
@@ -59,6 +62,19 @@ export const approvalNeeded = (policy: ApprovalPolicy, command: BookCommand): st
     default:
       return undefined;
   }
+};
+
+/**
+ * The replacement's own reason to be held. Which command it is depends on the amended event's type
+ * (known to the book, not here), but only sale and cash-movement bodies can be held, and each decodes
+ * by its own codec alone (closed objects with distinct required fields).
+ */
+const heldReplacement = (policy: ApprovalPolicy, replacement: unknown): string | undefined => {
+  for (const name of ['record-btc-sale', 'record-cash-movement'] as const) {
+    const decoded = decodeBookCommand(name, replacement);
+    if (E.isRight(decoded)) return approvalNeeded(policy, decoded.right);
+  }
+  return undefined;
 };
 
 /** Folds an approval event into the state (the decider's evolve calls this for those four types). */

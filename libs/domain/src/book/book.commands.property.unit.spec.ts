@@ -25,6 +25,7 @@ import { formatDecimal } from '../money/decimal';
 import { BookCommandName, bookCommandCodecs } from './book.commands';
 import { ReportSource } from './book.events';
 import { Flag, MAX_PROPOSAL_LIFETIME_HOURS, ProposalLifetimeHours } from './approval.codecs';
+import { AmendReplacement, MAX_REPLACEMENT_CHARS } from './amend.codecs';
 import { PriceMaxAgeSeconds, StoredPriceMaxAgeSeconds } from './risk.codecs';
 import { StoredTimeZone, TimeZone } from '../calendar/time-zone';
 import { ReportScope } from './report-scope';
@@ -116,6 +117,7 @@ const leafValues = new Map<Leaf, fc.Arbitrary<unknown>>([
   [ReportScope, fc.oneof({ weight: 10, arbitrary: fc.oneof(fc.constant('company'), validIdentifier.map((wallet) => ({ wallet })), validIdentifier.map((loanId) => ({ loanId }))) }, { weight: 1, arbitrary: junk })],
   [PriceMaxAgeSeconds, fc.oneof({ weight: 30, arbitrary: fc.integer({ min: 1, max: 31_536_000 }) }, { weight: 3, arbitrary: fc.constantFrom(0, 31_536_001, 1.5, -1) }, { weight: 1, arbitrary: junk })],
   [DayCountCodec, fc.constantFrom('act/365', 'act/360', '30/360', 'act/365', '30E/360', 'ACT/365', 'manual')],
+  [AmendReplacement, fc.oneof({ weight: 30, arbitrary: fc.dictionary(fc.string({ maxLength: 12 }), fc.string({ maxLength: 20 }), { maxKeys: 8 }) }, { weight: 1, arbitrary: fc.constant({ memo: 'x'.repeat(MAX_REPLACEMENT_CHARS) }) }, { weight: 1, arbitrary: junk })],
   [ReportSource, fc.constantFrom('operational-update', 'custodian-statement', 'lender-statement', 'operational-update', 'custodian-statement', 'lender-statement', 'press')],
 ]);
 
@@ -160,6 +162,7 @@ const withinBounds = (codec: AnyClosed, decoded: Record<string, unknown>): void 
     }
     if (leaf === PriceMaxAgeSeconds) expect(Number.isInteger(value) && (value as number) >= 1 && (value as number) <= 31_536_000).toBe(true);
     if (leaf === ProposalLifetimeHours) expect(Number.isInteger(value) && (value as number) >= 1 && (value as number) <= 720).toBe(true);
+    if (leaf === AmendReplacement) expect(JSON.stringify(value).length).toBeLessThanOrEqual(MAX_REPLACEMENT_CHARS);
     if (leaf === Instant) expect(value as number >= GENESIS && (value as number) < END).toBe(true);
     if (leaf === Text) {
       expect(FORBIDDEN_IN_TEXT.test(value as string)).toBe(false);

@@ -16,6 +16,7 @@ import {
 import { Instant } from '../codecs/instant';
 import { CashAccount, EventId, LoanId, Text, WalletName } from '../codecs/names';
 import { approvalCommandCodecs } from './approval.codecs';
+import { amendCommandCodecs } from './amend.codecs';
 import { ReportSource } from './book.events';
 import { TimeZone } from '../calendar/time-zone';
 import { ReportScope } from './report-scope';
@@ -91,6 +92,7 @@ export const bookCommandCodecs = {
   ...approvalCommandCodecs,
   ...riskCommandCodecs,
   ...loanCommandCodecs,
+  ...amendCommandCodecs,
 } as const;
 
 export type BookCommandName = keyof typeof bookCommandCodecs;

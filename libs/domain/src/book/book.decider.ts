@@ -8,6 +8,7 @@ import { ApprovalState, decideWithApprovals, evolveApproval, initialApprovalStat
 import type { approvalCommandCodecs } from './approval.codecs';
 import { BalanceEffect, balanceEffects, balanceKey, loanOf } from './balance-effects';
 import { checkBalances } from './balance-rules';
+import { decideAmendment } from './amend.rules';
 import { BookCommand, DEFAULT_CASH_ACCOUNT } from './book.commands';
 import { BookEvent, BookEventOf, BookEventType } from './book.events';
 import { BookCalendar, UNOPENED_CALENDAR, beforeOpeningRefusal, calendarOf, openBookEvent, reportedHoldingsDecision, toleranceEvent } from './calendar.rules';
@@ -235,6 +236,7 @@ const decideDirect = (command: DirectCommand, state: BookState, context: Decisio
   }
   if (!state.opened) return E.left({ _tag: 'BookNotFound' });
   if (command.name === 'reverse-event') return decideReversal(state, command.body, context.now);
+  if (command.name === 'amend-event') return decideAmendment(state, command.body, context.now, (replacement) => decideDirect(replacement as DirectCommand, state, context));
   if (command.name === 'set-reconciliation-tolerance') {
     return E.right([toleranceEvent(command.body, context.now)]);
   }

@@ -140,7 +140,8 @@ export const CashMoved = closedObject(
 export const EventReversed = closedObject(
   'EventReversed',
   { type: literal('EventReversed'), ...common, eventId: EventId, reason: StoredText },
-  note,
+  // amendment: the first half of an amend-event; its replacement is the next revision (amend.rules.ts). Absent: a plain reversal.
+  { ...note, amendment: withSchema(t.literal(true), { type: 'boolean', enum: [true] }) },
 );
 
 /** Who published a reported figure: reconciliation tells them apart. */
