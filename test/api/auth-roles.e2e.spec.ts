@@ -46,7 +46,7 @@ const MAY: Record<Role, ReadonlyArray<Role>> = {
 };
 
 const OPERATIONAL = ['record-mining-output', 'transfer-btc', 'record-btc-price', 'record-cash-movement', 'record-reported-holdings'];
-const BOOK_SETTINGS = ['open-book', 'set-reconciliation-tolerance', 'set-approval-policy', 'set-price-staleness'];
+const BOOK_SETTINGS = ['open-book', 'set-reconciliation-tolerance', 'set-approval-policy', 'set-price-staleness', 'record-opening-balance', 'record-opening-cash'];
 const expectedCommandRole = (command: string): Role =>
   OPERATIONAL.includes(command) ? 'bookkeeper' : BOOK_SETTINGS.includes(command) ? 'admin' : ['approve-proposal', 'reject-proposal'].includes(command) ? 'bookkeeper' : 'treasurer';
 

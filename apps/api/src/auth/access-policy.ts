@@ -56,6 +56,8 @@ export const COMMAND_ACCESS: Readonly<Record<BookCommandName, Role>> = {
   'record-cash-movement': 'bookkeeper',
   'record-reported-holdings': 'bookkeeper',
   'record-btc-sale': 'treasurer',
+  'record-btc-purchase': 'treasurer',
+  'record-btc-payment': 'treasurer',
   'draw-loan': 'treasurer',
   'pledge-collateral': 'treasurer',
   'release-collateral': 'treasurer',
@@ -70,6 +72,9 @@ export const COMMAND_ACCESS: Readonly<Record<BookCommandName, Role>> = {
   'set-reconciliation-tolerance': 'admin',
   'set-approval-policy': 'admin',
   'set-price-staleness': 'admin',
+  // Opening balances bring value in with no counterpart in the book: setting the book up, like open-book.
+  'record-opening-balance': 'admin',
+  'record-opening-cash': 'admin',
   // The least role that can hold a proposal; the approver must also hold the proposed command's role.
   'approve-proposal': 'bookkeeper',
   'reject-proposal': 'bookkeeper',

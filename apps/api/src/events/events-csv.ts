@@ -1,6 +1,6 @@
 import type { EventView } from '@treasury/application';
 
-const COLUMNS = ['revision', 'position', 'eventId', 'type', 'effectiveAt', 'recordedAt', 'actor', 'commandId', 'reference', 'reverses', 'reversedBy', 'hash', 'data'] as const;
+const COLUMNS = ['revision', 'position', 'eventId', 'type', 'effectiveAt', 'recordedAt', 'actor', 'commandId', 'reference', 'reverses', 'reversedBy', 'hash', 'data', 'amends', 'amendedBy'] as const;
 
 export const CSV_HEADER = `${COLUMNS.join(',')}\r\n`;
 
@@ -37,6 +37,9 @@ export const csvRow = (view: EventView): string => {
     view.reversedBy?.eventId,
     metadata.hash,
     JSON.stringify(view.data),
+    // Appended after data, so a reader of the earlier columns by position is unaffected.
+    view.amends,
+    view.amendedBy?.eventId,
   ];
   return `${cells.map(field).join(',')}\r\n`;
 };

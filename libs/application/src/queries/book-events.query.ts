@@ -5,6 +5,7 @@ import { EventStore, storeErrorMessage } from '@treasury/event-store';
 import { BookStoredEvent, bookStream, decodeStoredEvent } from '../commands/book-stream';
 import type { PositionProjector } from '../projections/position-projector';
 import { EventLoopSlicer } from './event-loop-slices';
+import { AmendmentLink, amendedByOf, amendsOf, readDecoded } from './amendment-links';
 
 export type EventsQueryError = { readonly _tag: 'BookNotFound' } | { readonly _tag: 'StoreFailure'; readonly message: string };
 
@@ -32,6 +33,10 @@ export interface Reversal {
 export interface AuditedEvent extends BookStoredEvent {
   /** The reversal that took this event back, as known now. */
   readonly reversedBy: Reversal | null;
+  /** For an amendment's replacement: the event it corrects (amendment-links.ts). */
+  readonly amends: string | null;
+  /** The replacement that corrected this event, when the reversal that took it back was an amendment. */
+  readonly amendedBy: AmendmentLink | null;
 }
 
 export interface EventsPage {
@@ -65,7 +70,7 @@ export const matchesFilter = (filter: EventFilter, { event, metadata }: BookStor
  * instants as ISO-8601, the global position as a string (it is a 64-bit integer), and the reversal
  * links both ways.
  */
-export const eventView = ({ stored, event, metadata, reversedBy }: AuditedEvent) => {
+export const eventView = ({ stored, event, metadata, reversedBy, amends, amendedBy }: AuditedEvent) => {
   const { type: _type, effectiveAt: _effectiveAt, ...data } = BookEventCodec.encode(event);
   const { recordedAt: _recordedAt, ...meta } = EventMetadata.encode(metadata);
   return {
@@ -79,6 +84,8 @@ export const eventView = ({ stored, event, metadata, reversedBy }: AuditedEvent)
     metadata: meta,
     reverses: event.type === 'EventReversed' ? event.eventId : null,
     reversedBy: reversedBy === null ? null : { eventId: reversedBy.eventId, revision: reversedBy.revision, recordedAt: formatInstant(reversedBy.recordedAt) },
+    amends,
+    amendedBy: amendedBy === null ? null : { eventId: amendedBy.eventId, revision: amendedBy.revision, recordedAt: formatInstant(amendedBy.recordedAt) },
   };
 };
 export type EventView = ReturnType<typeof eventView>;
@@ -105,6 +112,10 @@ export class BookEventsQuery {
       const events: AuditedEvent[] = [];
       let scanned = 0;
       const slicer = new EventLoopSlicer();
+      // The event before the first one read: a replacement's link is the amending reversal just before it.
+      const before = from === 0 ? E.right([]) : await readDecoded(this.store, bookId, from - 1, 1);
+      if (E.isLeft(before)) return E.left(storeFailure(before.left));
+      let previous: BookStoredEvent | undefined = before.right[0];
       for (;;) {
         await slicer.pause();
         const asked = Math.min(READ_PAGE, EVENTS_SCAN_BUDGET - scanned);
@@ -117,8 +128,12 @@ export class BookEventsQuery {
           const decoded = decodeStoredEvent(stored);
           if (E.isLeft(decoded)) return E.left(storeFailure(decoded.left.message));
           scanned += 1;
+          const prior = previous;
+          previous = decoded.right;
           if (!matchesFilter(filter, decoded.right)) continue;
-          events.push({ ...decoded.right, reversedBy: this.projector.book(bookId)?.reversalOf(stored.revision) ?? null });
+          const links = await auditLinks(this.store, this.projector, bookId, prior, decoded.right);
+          if (E.isLeft(links)) return links;
+          events.push({ ...decoded.right, ...links.right });
           // A full page: there is a next one unless this was provably the book's last event.
           if (events.length === options.limit) return E.right(atEnd && index === rows.length - 1 ? { events } : { events, nextAfter: stored.revision });
         }
@@ -135,6 +150,20 @@ export class BookEventsQuery {
     return E.isLeft(first) || first.right.length > 0;
   }
 }
+
+/** Who reversed an event (the projection knows), and the amendment links (read from the log around it). */
+const auditLinks = async (
+  store: EventStore,
+  projector: PositionProjector,
+  bookId: string,
+  prior: BookStoredEvent | undefined,
+  current: BookStoredEvent,
+): Promise<E.Either<EventsQueryError, Pick<AuditedEvent, 'reversedBy' | 'amends' | 'amendedBy'>>> => {
+  const reversedBy = projector.book(bookId)?.reversalOf(current.stored.revision) ?? null;
+  const amendedBy = await amendedByOf(store, bookId, reversedBy?.revision);
+  if (E.isLeft(amendedBy)) return E.left(storeFailure(amendedBy.left));
+  return E.right({ reversedBy, amends: amendsOf(prior, current), amendedBy: amendedBy.right });
+};
 
 export type FindEventError = { readonly _tag: 'EventNotFound' } | { readonly _tag: 'StoreFailure'; readonly message: string };
 
@@ -159,7 +188,11 @@ export class EventFinder {
         if (stored === undefined || stored.eventId !== eventId) return E.left({ _tag: 'EventNotFound' });
         const decoded = decodeStoredEvent(stored);
         if (E.isLeft(decoded)) return E.left({ _tag: 'StoreFailure', message: decoded.left.message });
-        return E.right({ bookId, event: { ...decoded.right, reversedBy: book.reversalOf(revision) ?? null } });
+        const prior = revision === 0 ? E.right([]) : await readDecoded(this.store, bookId, revision - 1, 1);
+        if (E.isLeft(prior)) return E.left({ _tag: 'StoreFailure', message: prior.left });
+        const links = await auditLinks(this.store, this.projector, bookId, prior.right[0], decoded.right);
+        if (E.isLeft(links)) return E.left({ _tag: 'StoreFailure', message: links.left._tag === 'StoreFailure' ? links.left.message : links.left._tag });
+        return E.right({ bookId, event: { ...decoded.right, ...links.right } });
       }
       return E.left({ _tag: 'EventNotFound' });
     };

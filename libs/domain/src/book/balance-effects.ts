@@ -83,6 +83,19 @@ export const balanceEffects = (event: BookEvent): ReadonlyArray<BalanceEffect> =
       add(balanceKey.pledgedCash(event.loanId, event.cashAccount), -event.amountUsd);
       add(balanceKey.cash(event.cashAccount), event.amountUsd);
       break;
+    case 'OpeningBalanceRecorded':
+      add(balanceKey.unencumbered(event.wallet), event.btc);
+      break;
+    case 'OpeningCashRecorded':
+      add(balanceKey.cash(event.cashAccount), event.amountUsd);
+      break;
+    case 'BtcPurchased':
+      add(balanceKey.unencumbered(event.wallet), event.btc);
+      add(balanceKey.cash(event.cashAccount), -(event.costUsd + event.feesUsd));
+      break;
+    case 'BtcPaid':
+      add(balanceKey.unencumbered(event.wallet), -event.btc);
+      break;
     case 'BookOpened':
     case 'BtcPriceObserved':
     case 'EventReversed':

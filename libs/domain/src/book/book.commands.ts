@@ -23,6 +23,7 @@ import { ReportScope } from './report-scope';
 import { riskCommandCodecs } from './risk.codecs';
 import { DayCountCodec } from '../loans/day-count';
 import { loanCommandCodecs } from '../loans/loan.codecs';
+import { acquisitionCommandCodecs } from './acquisitions.codecs';
 
 /**
  * Request bodies of `POST /v1/books/{bookId}/commands/{command}`, one codec per command. They are the
@@ -92,6 +93,7 @@ export const bookCommandCodecs = {
   ...approvalCommandCodecs,
   ...riskCommandCodecs,
   ...loanCommandCodecs,
+  ...acquisitionCommandCodecs,
   ...amendCommandCodecs,
 } as const;
 

@@ -16,6 +16,7 @@ import { cashCollateralEvent, priceStalenessEvent } from './collateral.rules';
 import { DEFAULT_DAY_COUNT } from '../loans/day-count';
 import { TermLoan, evolveTermLoans } from '../loans/loan.rules';
 import { decideReprice, decideTermLiquidation, decideTermLoanEvent, termLoanReversalCheck } from '../loans/loan.decisions';
+import { decideAcquisition, isAcquisitionCommand } from './acquisitions.rules';
 
 /**
  * The book decider: initialState / evolve / decide, read top to bottom.
@@ -241,6 +242,7 @@ const decideDirect = (command: DirectCommand, state: BookState, context: Decisio
     return E.right([toleranceEvent(command.body, context.now)]);
   }
   if (command.name === 'set-price-staleness') return E.right([priceStalenessEvent(command.body, context.now)]);
+  if (isAcquisitionCommand(command)) return decideAcquisition(command, state, context.now, FUTURE_TOLERANCE_MS);
 
   const { effectiveAt } = command.body;
   if (effectiveAt > context.now + FUTURE_TOLERANCE_MS) {

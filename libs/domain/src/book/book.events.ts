@@ -19,6 +19,7 @@ import { ReportScope } from './report-scope';
 import { CashCollateralPledged, CashCollateralReleased, PriceStalenessSet } from './risk.codecs';
 import { DayCountCodec } from '../loans/day-count';
 import { LoanRepriced } from '../loans/loan.codecs';
+import { BtcPaid, BtcPurchased, OpeningBalanceRecorded, OpeningCashRecorded } from './acquisitions.codecs';
 
 /**
  * The facts a book records. Every event is immutable once appended: mistakes are corrected by an
@@ -194,6 +195,10 @@ export const bookEventCodecs = {
   CashCollateralReleased,
   PriceStalenessSet,
   LoanRepriced,
+  OpeningBalanceRecorded,
+  OpeningCashRecorded,
+  BtcPurchased,
+  BtcPaid,
 } as const;
 
 export type BookEventType = keyof typeof bookEventCodecs;

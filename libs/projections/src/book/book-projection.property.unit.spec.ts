@@ -43,6 +43,11 @@ const step = fc.record({
     fc.record({ kind: fc.constant('accrue' as const), loanId, interestUsd: cents }),
     fc.record({ kind: fc.constant('repay' as const), loanId, principalUsd: fc.bigInt({ min: 0n, max: 100_000_00n }), interestUsd: fc.oneof(fc.bigInt({ min: 0n, max: 1_000_00n }), fc.bigInt({ min: 0n, max: 10_000_000_00n })) }),
     fc.record({ kind: fc.constant('liquidate' as const), loanId, wallet, btc: sats, proceedsUsd: cents }),
+    // Opening lots: held from their effectiveAt (or the book's opening), queued in FIFO by an earlier acquiredAt.
+    fc.record({ kind: fc.constant('opening' as const), wallet, btc: mined, costBasisUsd: fc.bigInt({ min: 0n, max: 10_000_000_00n }), acquiredBeforeMs: fc.integer({ min: 0, max: 400 * DAY }), atOpening: fc.boolean() }),
+    fc.record({ kind: fc.constant('opening-cash' as const), amountUsd: cents }),
+    { weight: 2, arbitrary: fc.record({ kind: fc.constant('buy' as const), wallet, btc: mined, costUsd: fc.bigInt({ min: 1n, max: 100_000_00n }), feesUsd: fc.bigInt({ min: 0n, max: 1_000_00n }) }) },
+    { weight: 2, arbitrary: fc.record({ kind: fc.constant('pay' as const), wallet, btc: sats, usdPerBtc: cents, category: fc.constantFrom('hosting', 'power') }) },
     fc.record({ kind: fc.constant('cash' as const), amountUsd: fc.bigInt({ min: -1_000_000_00n, max: 10_000_000_00n }).filter((n) => n !== 0n) }),
     { weight: 2, arbitrary: fc.record({ kind: fc.constant('reverse' as const), pick: fc.nat() }) },
   ),
@@ -76,6 +81,19 @@ const toCommand = (s: Step, effectiveAt: number, eventIds: string[]): BookComman
       return { name: 'liquidate-collateral', body: { effectiveAt, loanId: a.loanId, wallet: a.wallet, btc: a.btc, proceedsUsd: a.proceedsUsd } };
     case 'cash':
       return { name: 'record-cash-movement', body: { effectiveAt, cashAccount: 'operating', amountUsd: a.amountUsd, category: 'opex' } };
+    case 'opening': {
+      const heldFrom = a.atOpening ? START - 365 * DAY : effectiveAt;
+      return {
+        name: 'record-opening-balance',
+        body: { wallet: a.wallet, btc: a.btc, costBasisUsd: a.costBasisUsd, acquiredAt: heldFrom - a.acquiredBeforeMs, ...(a.atOpening ? {} : { effectiveAt }) },
+      };
+    }
+    case 'opening-cash':
+      return { name: 'record-opening-cash', body: { effectiveAt, cashAccount: 'operating', amountUsd: a.amountUsd } };
+    case 'buy':
+      return { name: 'record-btc-purchase', body: { effectiveAt, wallet: a.wallet, btc: a.btc, costUsd: a.costUsd, feesUsd: a.feesUsd } };
+    case 'pay':
+      return { name: 'record-btc-payment', body: { effectiveAt, wallet: a.wallet, btc: a.btc, usdPerBtc: a.usdPerBtc, category: a.category } };
     case 'reverse':
       return eventIds.length < 2 ? undefined : { name: 'reverse-event', body: { eventId: eventIds[1 + (a.pick % (eventIds.length - 1))]!, reason: 'test' } };
   }
@@ -161,8 +179,9 @@ describe('BookProjection equals a naive replay from zero', () => {
             // The BTC roll-forward holds over any window: the flows explain every change in holdings.
             const btcAt = (t: number) => [...projection.raw(t, v).balances].filter(([k]) => k.includes('-btc|')).reduce((sum, [, amount]) => sum + amount, 0n);
             const from = Math.min(asOf, at(k));
-            const flows = (['mined', 'sold', 'liquidated', 'transferredOut', 'transferredIn'] as const).map((kind) => projection.flow(kind, from, asOf, v));
-            expect(btcAt(asOf) - btcAt(from)).toBe(flows[0]! - flows[1]! - flows[2]! - flows[3]! + flows[4]!);
+            const kinds = ['mined', 'sold', 'liquidated', 'transferredOut', 'transferredIn', 'opening', 'purchased', 'paid'] as const;
+            const flows = kinds.map((kind) => projection.flow(kind, from, asOf, v));
+            expect(btcAt(asOf) - btcAt(from)).toBe(flows[0]! - flows[1]! - flows[2]! - flows[3]! + flows[4]! + flows[5]! + flows[6]! - flows[7]!);
 
             // Every additive figure is exactly the sum of the contributions explain lists.
             const figures = [

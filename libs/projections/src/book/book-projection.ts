@@ -8,33 +8,15 @@ import {
 } from '@treasury/domain';
 import { BitemporalSums, BitemporalSumsSnapshot } from '../bitemporal/bitemporal-sums';
 import { IntegerColumn, IntegerValues } from '../bitemporal/integer-column';
-import { lotCost, partialCost } from './fifo';
+import { partialCost } from './fifo';
+import { BTC_EXPENSE_PREFIX, FIFO, FIFO_LOT, FIFO_NONE, FLOWS, FifoRecord, FlowKind, NO_FIFO, fifoPlan, openingLotDeltas } from './fifo-plan';
 import { LoanTerms, RawPosition, loanTerms } from './raw-position';
 import { ReportRecord, ToleranceRecord, reportRecordOf, toleranceRecordOf } from '../reports/report-records';
 import { SettingHistory, SettingRecord } from './setting-history';
 import { TermLoanPlan, TermLoans } from '../loans/term-loans';
 import type { BookReader, TermLoanFigures } from '../loans/term-loan-index';
 
-/** FIFO running totals, as metrics beside the balances of balanceEffects. */
-const FIFO = {
-  acquiredBtc: 'fifo|acquired-btc',
-  acquiredCost: 'fifo|acquired-cost',
-  disposedBtc: 'fifo|disposed-btc',
-  proceeds: 'fifo|proceeds',
-} as const;
-
-/**
- * BTC flows by kind, summed over effective-time windows for month-end reports. Mined BTC is exactly
- * what FIFO acquires (every lot is a mining output), so it reads that metric rather than a copy.
- */
-export const FLOWS = {
-  mined: FIFO.acquiredBtc,
-  sold: 'flow|sold',
-  liquidated: 'flow|liquidated',
-  transferredOut: 'flow|transferred-out',
-  transferredIn: 'flow|transferred-in',
-} as const;
-export type FlowKind = keyof typeof FLOWS;
+export { FLOWS, type FlowKind } from './fifo-plan';
 
 /** Balances are listed when something visible touched them, even if they net to zero. */
 const touches = (key: string) => `touch|${key}`;
@@ -75,6 +57,8 @@ export interface BookProjectionSnapshot {
   readonly tolerances: ReadonlyArray<ToleranceRecord>;
   /** Absent from snapshots taken before time zones (their books are UTC). */
   readonly timeZone?: string;
+  /** Opening lots' acquiredAt by revision; absent from snapshots taken before opening balances (none then). */
+  readonly lotTimes?: ReadonlyArray<readonly [revision: number, acquiredAt: number]>;
   /** Absent from snapshots taken before price staleness existed (their logs hold no such setting). */
   readonly priceMaxAges?: ReadonlyArray<SettingRecord<number>>;
   readonly sums: BitemporalSumsSnapshot;
@@ -84,29 +68,24 @@ export interface BookProjectionSnapshot {
 
 const EVENT_TYPES = Object.keys(bookEventCodecs) as Array<BookEvent['type']>;
 
-const FIFO_NONE = 0;
-const FIFO_LOT = 1;
-const FIFO_DISPOSAL = 2;
-
-interface FifoRecord {
-  readonly kind: number;
-  readonly btc: bigint;
-  readonly cost: bigint;
-  readonly proceeds: bigint;
-}
-const NO_FIFO: FifoRecord = { kind: FIFO_NONE, btc: 0n, cost: 0n, proceeds: 0n };
-
 /** Everything one event changes, worked out before any of it is committed (see BookProjection.apply). */
 interface ApplyPlan {
   readonly fifo: FifoRecord;
   readonly deltas: ReadonlyArray<readonly [metric: number, delta: bigint]>;
-  readonly reversal?: { readonly target: number; readonly negated: ReadonlyArray<readonly [number, bigint]> };
+  readonly reversal?: { readonly target: number; readonly negated: ReadonlyArray<readonly [number, bigint]>; readonly lotAt?: LotPoint };
+  /** An opening lot sits in the FIFO queue at its acquiredAt, apart from its balances (fifo-plan.ts). */
+  readonly lotAt?: LotPoint;
   readonly price?: PriceRecord;
   readonly report?: ReportRecord;
   readonly tolerance?: ToleranceRecord;
   readonly priceMaxAge?: SettingRecord<number>;
   readonly loan?: readonly [string, LoanRecord];
   readonly termLoan?: TermLoanPlan;
+}
+
+interface LotPoint {
+  readonly time: number;
+  readonly deltas: ReadonlyArray<readonly [metric: number, delta: bigint]>;
 }
 
 /** An acquisition or a disposal as the FIFO listings show it. */
@@ -167,6 +146,8 @@ export class BookProjection {
   private fifoBtc = new IntegerColumn();
   private fifoCost = new IntegerColumn();
   private fifoProceeds = new IntegerColumn();
+  /** Opening lots: their place in the FIFO queue (acquiredAt), which is not their effectiveAt. */
+  private lotTimes = new Map<number, number>();
   private readonly revisionOf = new Map<string, number>();
   private prices: PriceRecord[] = [];
   private latePrices: PriceRecord[] = [];
@@ -274,7 +255,9 @@ export class BookProjection {
       const negated: Array<readonly [number, bigint]> = [];
       for (let i = this.deltaStart[target]!; i < this.deltaStart[target + 1]!; i++) negated.push([this.deltaMetric[i]!, -this.deltaValue.get(i)]);
       const termLoan = this.termLoans.plan(event, revision, { target, effectiveAt: this.effectiveAt[target]! });
-      return { fifo: NO_FIFO, deltas: [], reversal: { target, negated }, ...(termLoan === undefined ? {} : { termLoan }) };
+      const lotTime = this.lotTimes.get(target);
+      const lotAt = lotTime === undefined ? undefined : this.lotPoint(lotTime, openingLotDeltas(-this.fifoBtc.get(target), -this.fifoCost.get(target)));
+      return { fifo: NO_FIFO, deltas: [], reversal: { target, negated, ...(lotAt === undefined ? {} : { lotAt }) }, ...(termLoan === undefined ? {} : { termLoan }) };
     }
 
     const deltas: Array<readonly [number, bigint]> = [];
@@ -282,40 +265,14 @@ export class BookProjection {
       const id = this.metric(effect.key);
       deltas.push([id, effect.delta], [this.touchOf(id), 1n]);
     }
-    let fifo: FifoRecord = NO_FIFO;
-    switch (event.type) {
-      case 'MiningOutputReceived': {
-        const cost = lotCost(event.btc, event.usdPerBtc);
-        fifo = { kind: FIFO_LOT, btc: event.btc, cost, proceeds: 0n };
-        deltas.push([this.metric(FIFO.acquiredBtc), event.btc], [this.metric(FIFO.acquiredCost), cost]);
-        break;
-      }
-      case 'BtcSold':
-      case 'CollateralLiquidated':
-        fifo = { kind: FIFO_DISPOSAL, btc: event.btc, cost: 0n, proceeds: event.proceedsUsd };
-        deltas.push(
-          [this.metric(FIFO.disposedBtc), event.btc],
-          [this.metric(FIFO.proceeds), event.proceedsUsd],
-          [this.metric(event.type === 'BtcSold' ? FLOWS.sold : FLOWS.liquidated), event.btc],
-        );
-        break;
-      case 'BtcTransferred':
-        // The network fee leaves the company: a disposal for no proceeds.
-        if (event.feeBtc > 0n) {
-          fifo = { kind: FIFO_DISPOSAL, btc: event.feeBtc, cost: 0n, proceeds: 0n };
-          deltas.push([this.metric(FIFO.disposedBtc), event.feeBtc], [this.metric(FIFO.proceeds), 0n]);
-        }
-        deltas.push([this.metric(FLOWS.transferredOut), event.btc + event.feeBtc], [this.metric(FLOWS.transferredIn), event.btc]);
-        break;
-      case 'LoanDrawn':
-        deltas.push([this.metric(touches(`loan|${event.loanId}`)), 1n]);
-        break;
-      default:
-        break;
-    }
+    const fifoChange = fifoPlan(event);
+    for (const [name, delta] of fifoChange.deltas) deltas.push([this.metric(name), delta]);
+    if (event.type === 'LoanDrawn') deltas.push([this.metric(touches(`loan|${event.loanId}`)), 1n]);
+    const fifo: FifoRecord = fifoChange.fifo;
+    const lotAt = fifoChange.lotAt === undefined ? undefined : this.lotPoint(fifoChange.lotAt.time, fifoChange.lotAt.deltas);
     const termLoan = this.termLoans.plan(event, revision);
     for (const key of termLoan?.touches ?? []) deltas.push([this.touchOf(this.metric(key)), 1n]);
-    const plan: ApplyPlan = { fifo, deltas, ...(termLoan === undefined ? {} : { termLoan }) };
+    const plan: ApplyPlan = { fifo, deltas, ...(termLoan === undefined ? {} : { termLoan }), ...(lotAt === undefined ? {} : { lotAt }) };
     switch (event.type) {
       case 'BtcPriceObserved':
         return { ...plan, price: { effectiveAt: event.effectiveAt, revision, usdPerBtc: event.usdPerBtc } };
@@ -330,6 +287,10 @@ export class BookProjection {
       default:
         return plan;
     }
+  }
+
+  private lotPoint(time: number, deltas: ReadonlyArray<readonly [string, bigint]>): LotPoint {
+    return { time, deltas: deltas.map(([name, delta]) => [this.metric(name), delta] as const) };
   }
 
   /** Commits a plan: appends only, none of which can fail on valid input. */
@@ -348,10 +309,15 @@ export class BookProjection {
     }
     this.deltaStart.push(this.deltaMetric.length);
     if (plan.deltas.length > 0) this.sums.add({ effectiveAt: event.effectiveAt, order: revision, known: revision, deltas: plan.deltas });
+    if (plan.lotAt !== undefined) {
+      this.lotTimes.set(revision, plan.lotAt.time);
+      this.sums.add({ effectiveAt: plan.lotAt.time, order: revision, known: revision, deltas: plan.lotAt.deltas });
+    }
     if (plan.reversal !== undefined) {
       const { target, negated } = plan.reversal;
       this.reversedAt[target] = revision;
       if (negated.length > 0) this.sums.add({ effectiveAt: this.effectiveAt[target]!, order: target, known: revision, deltas: negated });
+      if (plan.reversal.lotAt !== undefined) this.sums.add({ effectiveAt: plan.reversal.lotAt.time, order: target, known: revision, deltas: plan.reversal.lotAt.deltas });
     }
     if (plan.price !== undefined) this.addPrice(plan.price);
     if (plan.report !== undefined) this.reports.push(plan.report);
@@ -386,6 +352,7 @@ export class BookProjection {
       tolerances: [...this.tolerances],
       timeZone: this.timeZone,
       priceMaxAges: this.priceMaxAges.toSnapshot(),
+      lotTimes: [...this.lotTimes],
       sums: this.sums.toSnapshot(),
       termLoans: this.termLoans.toSnapshot(),
     };
@@ -415,6 +382,7 @@ export class BookProjection {
     projection.tolerances = [...snapshot.tolerances];
     projection.timeZone = snapshot.timeZone ?? UTC;
     projection.priceMaxAges = new SettingHistory([...(snapshot.priceMaxAges ?? [])]);
+    projection.lotTimes = new Map(snapshot.lotTimes ?? []);
     projection.sums = BitemporalSums.fromSnapshot(snapshot.sums);
     projection.termLoans = TermLoans.fromSnapshot(snapshot.termLoans);
     return projection;
@@ -435,7 +403,8 @@ export class BookProjection {
       kind: kind === FIFO_LOT ? 'lot' : 'disposal',
       eventId: this.eventIds[revision]!,
       type: this.types[revision]!,
-      effectiveAt: this.effectiveAt[revision]!,
+      // Where the lot sits in the FIFO queue: an opening lot's acquiredAt, any other entry's effectiveAt.
+      effectiveAt: this.lotTimes.get(revision) ?? this.effectiveAt[revision]!,
       revision,
       btc: this.fifoBtc.get(revision),
       costUsd: this.fifoCost.get(revision),
@@ -511,7 +480,8 @@ export class BookProjection {
     return this.sums
       .pointsAt(effectiveAt, v)
       .map((point) => this.fifoAt(point.order))
-      .filter((entry): entry is FifoEntry => entry !== undefined && entry.kind === 'lot' && this.liveAt(entry.revision, v))
+      // An opening lot's balance point sits at its effectiveAt, its place in the queue at its acquiredAt.
+      .filter((entry): entry is FifoEntry => entry !== undefined && entry.kind === 'lot' && entry.effectiveAt === effectiveAt && this.liveAt(entry.revision, v))
       .filter((entry, index, all) => all.findIndex((e) => e.revision === entry.revision) === index);
   }
 
@@ -581,7 +551,13 @@ export class BookProjection {
 
   /** A flow's total over events effective in (after, through], known at v. */
   flow(kind: FlowKind, after: number, through: number, v: number): bigint {
-    return this.sum(FLOWS[kind], v, through) - this.sum(FLOWS[kind], v, after);
+    return FLOWS[kind].reduce((total, [name, sign]) => total + sign * (this.sum(name, v, through) - this.sum(name, v, after)), 0n);
+  }
+
+  /** The expenses paid in BTC (fair value, cents) over (after, through] at v, by category. */
+  btcExpenses(after: number, through: number, v: number): Map<string, bigint> {
+    const names = this.metricNames.filter((name) => name.startsWith(BTC_EXPENSE_PREFIX));
+    return new Map(names.map((name) => [name.slice(BTC_EXPENSE_PREFIX.length), this.sum(name, v, through) - this.sum(name, v, after)]));
   }
 
   /** A loan drawn with a dayCount: its accrual from the terms and its liquidations' splits at (asOf, v). */

@@ -54,8 +54,9 @@ export const reportMonths = (from: YearMonth, to: YearMonth, calendar: { readonl
 };
 
 /**
- * One row per month, as known at version v: the BTC roll-forward (opening + mined − sold − liquidated
- * − transferred out + transferred in = closing, where out − in is the network fees) and the month-end
+ * One row per month, as known at version v: the BTC roll-forward (opening + opening balances + mined +
+ * purchased − sold − paid in BTC − liquidated − transferred out + transferred in = closing, where out − in
+ * is the network fees; opening balances are lots the company held before the book, never mined) and the month-end
  * position. `rollforwardCheckBtc` is closing minus the roll-forward: zero unless the ledger is broken.
  */
 export const monthEndReport = (projection: BookProjection, months: ReadonlyArray<{ label: string; start: number; end: number }>, v: number) => {
@@ -67,17 +68,23 @@ export const monthEndReport = (projection: BookProjection, months: ReadonlyArray
     opening = closing;
     const flow = (kind: Parameters<BookProjection['flow']>[0]) => projection.flow(kind, start - 1, end, v);
     const mined = flow('mined');
+    const openingBalances = flow('opening');
+    const purchased = flow('purchased');
+    const paid = flow('paid');
     const sold = flow('sold');
     const liquidated = flow('liquidated');
     const out = flow('transferredOut');
     const inflow = flow('transferredIn');
-    const check = closing.holdings.btc - (openingBtc + mined - sold - liquidated - out + inflow);
+    const check = closing.holdings.btc - (openingBtc + openingBalances + mined + purchased - sold - paid - liquidated - out + inflow);
     return {
       month: label,
       asOf: formatInstant(end),
       openingBtc: formatBtc(openingBtc),
+      openingBalancesBtc: formatBtc(openingBalances),
       minedBtc: formatBtc(mined),
+      purchasedBtc: formatBtc(purchased),
       soldBtc: formatBtc(sold),
+      paidBtc: formatBtc(paid),
       liquidatedBtc: formatBtc(liquidated),
       transferredOutBtc: formatBtc(out),
       transferredInBtc: formatBtc(inflow),

@@ -16,16 +16,30 @@ export const naiveRaw = (events: ReadonlyArray<RecordedBookEvent>, asOf: number,
     .sort((a, b) => a.event.effectiveAt - b.event.effectiveAt || a.revision - b.revision);
 
   const balances = new Map<string, bigint>();
-  const lots: Array<{ btc: bigint; cost: bigint }> = [];
+  // FIFO lots in queue order: by acquisition time (an opening lot's acquiredAt, any other its effectiveAt), then revision.
+  const lots: Array<{ at: number; revision: number; btc: bigint; cost: bigint }> = [];
+  // An opening lot is in the queue from its acquiredAt, even before the effectiveAt it is held from.
+  for (const { event, revision, eventId } of known) {
+    if (event.type === 'OpeningBalanceRecorded' && !reversed.has(eventId) && event.acquiredAt <= asOf) {
+      lots.push({ at: event.acquiredAt, revision, btc: event.btc, cost: event.costBasisUsd });
+    }
+  }
   const loans: Array<LoanTerms & { drawnAt: number }> = [];
   let disposedBtc = 0n;
   let proceedsUsd = 0n;
   let price: RawPosition['price'] = null;
-  for (const { event } of live) {
+  for (const { event, revision } of live) {
     for (const effect of balanceEffects(event)) balances.set(effect.key, (balances.get(effect.key) ?? 0n) + effect.delta);
     switch (event.type) {
       case 'MiningOutputReceived':
-        lots.push({ btc: event.btc, cost: lotCost(event.btc, event.usdPerBtc) });
+        lots.push({ at: event.effectiveAt, revision, btc: event.btc, cost: lotCost(event.btc, event.usdPerBtc) });
+        break;
+      case 'BtcPurchased':
+        lots.push({ at: event.effectiveAt, revision, btc: event.btc, cost: event.costUsd + event.feesUsd });
+        break;
+      case 'BtcPaid':
+        disposedBtc += event.btc;
+        proceedsUsd += lotCost(event.btc, event.usdPerBtc);
         break;
       case 'BtcSold':
       case 'CollateralLiquidated':
@@ -48,6 +62,7 @@ export const naiveRaw = (events: ReadonlyArray<RecordedBookEvent>, asOf: number,
   // FIFO relief: walk the lots oldest first until the disposed satoshis are covered.
   let relievedCostUsd = 0n;
   let remaining = disposedBtc;
+  lots.sort((a, b) => a.at - b.at || a.revision - b.revision);
   for (const lot of lots) {
     if (remaining === 0n) break;
     const take = remaining < lot.btc ? remaining : lot.btc;
