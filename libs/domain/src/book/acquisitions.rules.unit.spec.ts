@@ -70,3 +70,19 @@ describe('record-btc-purchase and record-btc-payment', () => {
     expect(refusalOf(spec.when(command('reverse-event', { eventId: spec.eventIds[1], reason: 'typo' })))).toMatchObject({ code: 'insufficient-unencumbered-btc' });
   });
 });
+
+describe('amend-event on an opening balance', () => {
+  it('replaces a migrated lot in one step, even when a payment depends on it, and refuses a replacement the payment cannot stand', () => {
+    const spec = given(
+      opened,
+      command('record-opening-balance', { wallet: 'cold', btc: '1', costBasisUsd: '1.00', acquiredAt: '2020-01-01T00:00:00Z' }),
+      command('record-btc-payment', { effectiveAt: '2025-06-20T00:00:00Z', wallet: 'cold', btc: '0.5', usdPerBtc: '1.00', category: 'power' }),
+    );
+    const replacement = { wallet: 'cold', btc: '0.75', costBasisUsd: '9000.00', acquiredAt: '2019-06-01T00:00:00Z' };
+    const events = eventsOf(spec.when(command('amend-event', { eventId: spec.eventIds[1], replacement, reason: 'migrated cost was wrong' })));
+    expect(events.map((e) => e.type)).toEqual(['EventReversed', 'OpeningBalanceRecorded']);
+    expect(events[1]).toMatchObject({ btc: 75_000_000n, costBasisUsd: 900_000n, acquiredAt: at('2019-06-01T00:00:00Z'), effectiveAt: at('2025-06-01T00:00:00Z') });
+    const tooSmall = { ...replacement, btc: '0.4' };
+    expect(refusalOf(spec.when(command('amend-event', { eventId: spec.eventIds[1], replacement: tooSmall, reason: 'x' })))).toMatchObject({ code: 'insufficient-unencumbered-btc' });
+  });
+});

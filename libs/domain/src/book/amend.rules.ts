@@ -32,6 +32,10 @@ export const AMENDING_COMMAND: Partial<Record<BookEventType, BookCommandName>> =
   CashCollateralReleased: 'release-cash-collateral',
   CashMoved: 'record-cash-movement',
   HoldingsReported: 'record-reported-holdings',
+  OpeningBalanceRecorded: 'record-opening-balance',
+  OpeningCashRecorded: 'record-opening-cash',
+  BtcPurchased: 'record-btc-purchase',
+  BtcPaid: 'record-btc-payment',
 };
 
 /** Loan schedule events: their rules read the loan's term timeline, which a reversal rebuilds; reverse and record them instead. */
