@@ -120,24 +120,27 @@ const checkAsOneChange = (state: AmendableState, target: AmendableEvent, replace
   const removals = sumByKey(target.effects);
   const additions = sumByKey(balanceEffects(replacement));
   const undo: Array<() => void> = [];
-  const remove = (key: string, delta: bigint): void => {
-    // Taken out as a compensating entry at the same point (the target's own entry stays); remove() takes
-    // the last entry at a point, so undoing in reverse order takes exactly what was put in.
-    timelineOf(key).insert(target.effectiveAt, target.revision, -delta);
-    undo.push(() => timelineOf(key).remove(target.effectiveAt, target.revision));
+  // The target's entries come out of the key's timeline, and go back at the same (time, revision).
+  const remove = (key: string): void => {
+    const effects = target.effects.filter((effect) => effect.key === key);
+    effects.forEach(() => timelineOf(key).remove(target.effectiveAt, target.revision));
+    undo.push(() => {
+      for (const effect of effects) timelineOf(key).insert(target.effectiveAt, target.revision, effect.delta);
+    });
   };
   const add = (key: string, delta: bigint): void => {
     timelineOf(key).insert(replacement.effectiveAt, revision, delta);
     undo.push(() => timelineOf(key).remove(replacement.effectiveAt, revision));
   };
   try {
-    for (const [key, delta] of removals) if (delta < 0n) remove(key, delta);
+    for (const [key, delta] of removals) if (delta < 0n) remove(key);
     for (const [key, delta] of additions) if (delta > 0n) add(key, delta);
     for (const [key, delta] of removals) {
       if (delta <= 0n) continue;
+      // Checked as a reversal is, with the target's entry still in place; then taken out.
       const refused = checkBalances(state, [{ key, delta }], target.effectiveAt, target.revision, -1n);
       if (E.isLeft(refused)) return refused;
-      remove(key, delta);
+      remove(key);
     }
     for (const [key, delta] of additions) {
       if (delta >= 0n) continue;

@@ -66,6 +66,14 @@ describe('amend-event', () => {
     expect(eventsOf(spec.when(amend(sale, { effectiveAt: '2026-01-20T00:00:00Z', wallet: 'hot', btc: '1', proceedsUsd: '1100.00' })))[1]).toMatchObject({ type: 'BtcSold', btc: 100_000_000n, proceedsUsd: 110_000n });
   });
 
+  it('moves a transfer earlier without a false shortfall where its own entries come out (the property found it)', () => {
+    const transfer = command('transfer-btc', { effectiveAt: '2026-01-11T00:00:00Z', fromWallet: 'hot', toWallet: 'cold', btc: '1' });
+    const spec = given(open, mine('1'), transfer);
+    const moved = { effectiveAt: '2026-01-10T00:00:00Z', fromWallet: 'hot', toWallet: 'cold', btc: '1', feeBtc: '0' };
+    expect(eventsOf(spec.when(amend(spec.eventIds[2]!, moved)))[1]).toMatchObject({ type: 'BtcTransferred', effectiveAt: at('2026-01-10T00:00:00Z') });
+    expect(refusalOf(spec.when(amend(spec.eventIds[2]!, { ...moved, effectiveAt: '2026-01-09T00:00:00Z' })))).toMatchObject({ code: 'insufficient-unencumbered-btc' });
+  });
+
   it('refuses what cannot be amended: unknown, opening, reversals, loan schedule events, settings, what is already reversed', () => {
     const loan = command('draw-loan', { effectiveAt: '2026-01-01T00:00:00Z', loanId: 'L', lender: 'G', principalUsd: '100.00', annualRate: '0', marginCallLtv: '0.7', liquidationLtv: '0.85' });
     const tolerance = command('set-reconciliation-tolerance', { btc: '0.01' });
