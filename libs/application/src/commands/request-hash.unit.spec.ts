@@ -22,8 +22,16 @@ describe('canonicalJson and requestHash', () => {
 
   it('equal the reference form on any JSON value, undefined fields and unicode keys included', () => {
     const value = fc.letrec((tie) => ({
-      node: fc.oneof({ depthSize: 'small' }, fc.jsonValue({ maxDepth: 1 }), fc.array(tie('node'), { maxLength: 4 }), fc.dictionary(fc.string({ unit: 'grapheme' }), fc.oneof(tie('node'), fc.constant(undefined)), { maxKeys: 5 })),
+      node: fc.oneof(
+        { depthSize: 'small' },
+        fc.jsonValue({ maxDepth: 1 }),
+        fc.array(tie('node'), { maxLength: 4 }),
+        fc.dictionary(fc.oneof(fc.string({ unit: 'grapheme' }), fc.constantFrom('1', '10', '9', '01', '__proto__', 'constructor', '')), fc.oneof(tie('node'), fc.constant(undefined)), { maxKeys: 5 }),
+      ),
     })).node;
-    fc.assert(fc.property(value, (v) => canonicalJson(v) === reference(v)), { numRuns: 500 });
+    fc.assert(fc.property(value, (v) => canonicalJson(v) === reference(v)), { numRuns: 2000 });
+    for (const tricky of [{ 10: 'a', 9: 'b', x: 1 }, JSON.parse('{"__proto__": {"b": 1, "a": 2}}'), { when: new Date(0) }, [undefined, () => 1], { f: () => 1 }, undefined, -0, Number.NaN]) {
+      expect(canonicalJson(tricky)).toBe(reference(tricky));
+    }
   });
 });
