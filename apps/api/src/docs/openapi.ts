@@ -142,7 +142,7 @@ export const openApiDocument = () => ({
       get: { operationId: 'exportEventsJsonl', summary: 'Every matching event as JSON Lines (streamed)', tags: ['audit'], parameters: [bookIdParameter, ...eventFilters], responses: { '200': { description: 'application/x-ndjson, one event view per line' }, '400': problemResponse('Invalid filter.'), '404': problemResponse('Book not opened.') } },
     },
     '/v1/books/{bookId}/events.csv': {
-      get: { operationId: 'exportEventsCsv', summary: 'Every matching event as CSV (streamed)', tags: ['audit'], parameters: [bookIdParameter, ...eventFilters], responses: { '200': { description: 'text/csv: revision, position, eventId, type, effectiveAt, recordedAt, actor, commandId, reference, reverses, reversedBy, hash, data (JSON)' }, '400': problemResponse('Invalid filter.'), '404': problemResponse('Book not opened.') } },
+      get: { operationId: 'exportEventsCsv', summary: 'Every matching event as CSV (streamed)', tags: ['audit'], parameters: [bookIdParameter, ...eventFilters], responses: { '200': { description: 'text/csv: revision, position, eventId, type, effectiveAt, recordedAt, actor, commandId, reference, reverses, reversedBy, hash, data (JSON), amends, amendedBy' }, '400': problemResponse('Invalid filter.'), '404': problemResponse('Book not opened.') } },
     },
     '/v1/events/{eventId}': {
       get: { operationId: 'getEvent', summary: 'One event by id, with its book, metadata, hash and previous hash', tags: ['audit'], parameters: [{ name: 'eventId', in: 'path', required: true, schema: { type: 'string', format: 'uuid' } }], responses: { '200': { description: 'The event.' }, '404': problemResponse('No book holds this event.') } },
@@ -295,6 +295,8 @@ export const openApiDocument = () => ({
           metadata: { type: 'object', description: 'recorded metadata: command, commandId, actor, correlationId, causationId, previousHash, hash, and idempotencyKey, requestHash, reference when given' },
           reverses: { type: ['string', 'null'], description: 'For an EventReversed: the event it takes back.' },
           reversedBy: { type: ['object', 'null'], description: 'The reversal that took this event back, as known now.' },
+          amends: { type: ['string', 'null'], description: 'For the replacement written by amend-event: the event it corrects.' },
+          amendedBy: { type: ['object', 'null'], description: 'The replacement that amended this event ({eventId, revision, recordedAt}), as known now.' },
         },
       },
     },
