@@ -32,7 +32,9 @@ export const withAccess = (paths: Paths): Paths =>
             {
               ...operation,
               'x-required-role': rule.role,
-              description: `${operation.description ?? ''}${operation.description === undefined ? '' : '\n\n'}Needs the **${rule.role}** role ${where}${command === 'approve-proposal' || command === 'reject-proposal' ? ", and the proposed command's own role" : ''}.`,
+              description: `${operation.description ?? ''}${operation.description === undefined ? '' : '\n\n'}${
+                rule.role === 'per-command' ? `Needs, ${where}, the role of every command in the batch.` : `Needs the **${rule.role}** role ${where}${command === 'approve-proposal' || command === 'reject-proposal' ? ", and the proposed command's own role" : ''}.`
+              }`,
               responses: {
                 ...operation.responses,
                 '401': problem('No credentials, or an API key or token that is malformed, unknown, revoked, expired or otherwise invalid.'),

@@ -117,6 +117,44 @@ export const openApiDocument = () => ({
   paths: withAccess({
     ...accessPaths(toSchema, bookIdParameter),
     ...Object.fromEntries(Object.entries(bookCommandCodecs).map(([name, codec]) => [`/v1/books/{bookId}/commands/${name}`, commandPath(name, codec)])),
+    '/v1/books/{bookId}/commands': {
+      post: {
+        operationId: 'batchCommands',
+        summary: 'Up to 10,000 commands, each decided on the ones before it, appended in one commit or none',
+        tags: ['commands'],
+        parameters: [
+          bookIdParameter,
+          { name: 'Idempotency-Key', in: 'header', schema: { type: 'string', maxLength: 200 }, description: 'Covers the whole batch.' },
+          { name: 'If-Match', in: 'header', schema: { type: 'string', example: '"12"' }, description: 'Expected book revision before the first item.' },
+        ],
+        requestBody: {
+          required: true,
+          content: {
+            'application/json': {
+              schema: {
+                type: 'array',
+                minItems: 1,
+                maxItems: 10_000,
+                items: {
+                  type: 'object',
+                  required: ['command', 'body'],
+                  additionalProperties: false,
+                  properties: { command: { type: 'string', enum: Object.keys(bookCommandCodecs) }, body: { type: 'object', description: 'The body the command takes on its own route.' } },
+                },
+              },
+            },
+          },
+        },
+        responses: {
+          '201': { description: 'All appended: `{bookId, revision, position, replayed, items: [{index, command, commandId, events}]}`.' },
+          '400': problemResponse('A malformed batch (every bad path named) or an invalid item (`index`, paths under `[i].body`).'),
+          '404': problemResponse('Book not opened, or an unknown command.'),
+          '412': problemResponse('If-Match does not match the book revision.'),
+          '413': problemResponse('The batch exceeds 16 MB.'),
+          '422': problemResponse('An item was refused by a book rule (`index`, `command`, `rule`); nothing was written.'),
+        },
+      },
+    },
     '/v1/books/{bookId}/events': {
       get: {
         operationId: 'listEvents',
