@@ -105,7 +105,7 @@ describe('SqliteEventStore identity and files', () => {
 
 describe('SqliteEventStore shared by two processes', () => {
   const child = (path: string, name: string, count: number, startAt: number) =>
-    new Promise<{ name: string; failures: unknown[] }>((resolve, reject) => {
+    new Promise<{ name: string; failures: unknown[]; firstAttemptAt: number; lastDoneAt: number }>((resolve, reject) => {
       execFile(
         process.execPath,
         ['-r', join(__dirname, 'testing', 'register-ts.cjs'), join(__dirname, 'testing', 'append-child.ts'), path, name, String(count), String(startAt)],
@@ -131,9 +131,11 @@ describe('SqliteEventStore shared by two processes', () => {
     expect(all.right).toHaveLength(2 * COUNT);
     const shared = all.right.filter((e) => e.stream === 'shared');
     expect(shared.map((e) => e.revision)).toEqual([...Array(COUNT).keys()]);
-    // Both really wrote at the same time: the shared stream interleaves them.
-    const switches = shared.filter((e, i) => i > 0 && e.data['by'] !== shared[i - 1]!.data['by']).length;
-    expect(switches).toBeGreaterThan(1);
+    // Both really wrote at the same time: each started before the other had finished, so every append
+    // of the one started first competed for the lock with the other. (How finely the stream interleaves
+    // depends on SQLite's busy-wait back-off and the machine's load, so it is not asserted.)
+    const [a, b] = results as [(typeof results)[0], (typeof results)[0]];
+    expect(a.firstAttemptAt < b.lastDoneAt && b.firstAttemptAt < a.lastDoneAt).toBe(true);
     for (const name of ['a', 'b']) expect(all.right.filter((e) => e.stream === `own-${name}`).map((e) => e.revision)).toEqual([...Array(COUNT / 2).keys()]);
     await store.close();
   });

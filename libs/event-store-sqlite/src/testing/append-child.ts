@@ -18,6 +18,7 @@ const main = async (): Promise<void> => {
   await new Promise((resolve) => setTimeout(resolve, Math.max(0, Number(startAtText) - Date.now())));
   const count = Number(countText);
   const failures: unknown[] = [];
+  const firstAttemptAt = Date.now();
   let own = -1;
   for (let i = 0; i < count; i++) {
     const event = { eventId: randomUUID(), type: 'Noted', data: { by: name, i }, metadata: {} };
@@ -25,8 +26,9 @@ const main = async (): Promise<void> => {
     if (result._tag === 'Left') failures.push(result.left);
     else if (i % 2 === 0) own = result.right.revision;
   }
+  const lastDoneAt = Date.now();
   await store.close();
-  process.stdout.write(`${JSON.stringify({ name, failures })}\n`);
+  process.stdout.write(`${JSON.stringify({ name, failures, firstAttemptAt, lastDoneAt })}\n`);
 };
 
 void main();
