@@ -8,6 +8,7 @@ import { ApprovalState, decideWithApprovals, evolveApproval, initialApprovalStat
 import type { approvalCommandCodecs } from './approval.codecs';
 import { BalanceEffect, balanceEffects, balanceKey, loanOf } from './balance-effects';
 import { checkBalances } from './balance-rules';
+import { FUTURE_TOLERANCE_MS, centuryAfter, miningPeriodRefusal } from './time.rules';
 import { decideAmendment } from './amend.rules';
 import { BookCommand, DEFAULT_CASH_ACCOUNT } from './book.commands';
 import { BookEvent, BookEventOf, BookEventType } from './book.events';
@@ -76,8 +77,7 @@ export interface DecisionContext {
   readonly actor?: string;
 }
 
-/** How far ahead of the server clock an effectiveAt may be: client clocks drift, bookings are not forecasts. */
-export const FUTURE_TOLERANCE_MS = 5 * 60 * 1000;
+export { FUTURE_TOLERANCE_MS } from './time.rules';
 
 /**
  * The recordedAt for the next command: the server clock, but never before the book's last recordedAt.
@@ -201,27 +201,6 @@ const decideReversal = (state: BookState, body: { eventId: string; reason: strin
     ...(body.memo === undefined ? {} : { memo: body.memo }),
   };
   return E.map(() => [reversal])(termLoanReversalCheck(state, target) ?? checkBalances(state, target.effects, target.effectiveAt, target.revision, -1n));
-};
-
-/**
- * A mining period must start before it ends, and have started (and ended) by the time it is recorded:
- * a pool statement covers the past. "By then" allows the same clock skew as effectiveAt, so a client
- * whose clock runs a minute fast can send its own "now" for both.
- */
-const miningPeriodRefusal = (periodStart: number | undefined, periodEnd: number | undefined, now: number): DomainError | undefined => {
-  const latest = now + FUTURE_TOLERANCE_MS;
-  const serverTime = `server time is ${formatInstant(now)}`;
-  if (periodStart !== undefined && periodEnd !== undefined && periodEnd <= periodStart) return invalidCommand('periodEnd', 'must be after periodStart');
-  if (periodEnd !== undefined && periodEnd > latest) return invalidCommand('periodEnd', `must not be after the time it is recorded (${serverTime})`);
-  if (periodStart !== undefined && periodStart > latest) return invalidCommand('periodStart', `must not be after the time it is recorded (${serverTime})`);
-  return undefined;
-};
-
-/** The same instant a hundred calendar years later (29 February becomes 1 March when that year has none). */
-const centuryAfter = (millis: number): number => {
-  const date = new Date(millis);
-  date.setUTCFullYear(date.getUTCFullYear() + 100);
-  return date.getTime();
 };
 
 /** Decides a command: approval commands and the policy's proposals first, then the book's own rules. */
