@@ -1,9 +1,8 @@
 import { Body, Controller, Headers, HttpCode, Param, Post, Req, Res } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import * as E from 'fp-ts/Either';
-import { BookCommandService, CommandResult, Principal } from '@treasury/application';
-import { formatInstant } from '@treasury/domain';
-import { grantsAllow } from '@treasury/domain';
+import { BookCommandService, CommandCaller, CommandResult, Principal } from '@treasury/application';
+import { formatInstant, grantsAllow } from '@treasury/domain';
 import { commandRole } from '../auth/access-policy';
 import { CurrentPrincipal } from '../auth/auth.guard';
 import { commandErrorToProblem } from '../http/command-error.mapper';
@@ -25,6 +24,24 @@ export const commandResultView = (result: CommandResult) => ({
     recordedAt: formatInstant(event.recordedAt),
   })),
 });
+
+/**
+ * What a single command and a batch take from the request alike. The actor is who authenticated;
+ * X-Actor is only kept as a labelled "on behalf of" note.
+ */
+const callerOf = (bookId: string, principal: Principal, raw: Record<'idempotency-key' | 'x-actor' | 'x-correlation-id', string | undefined>, ifMatch: string | undefined): CommandCaller => {
+  const headers = textHeaders(raw);
+  return {
+    bookId,
+    actor: principal.id,
+    actorName: principal.name,
+    ...(headers['x-actor'] === undefined ? {} : { onBehalfOf: headers['x-actor'] }),
+    mayDecideProposalOf: (proposed) => grantsAllow(principal.grants, commandRole(proposed), bookId),
+    expectedRevision: parseIfMatch(ifMatch),
+    ...(headers['idempotency-key'] === undefined ? {} : { idempotencyKey: headers['idempotency-key'] }),
+    ...(headers['x-correlation-id'] === undefined ? {} : { correlationId: headers['x-correlation-id'] }),
+  };
+};
 
 @Controller('v1/books/:bookId/commands')
 export class CommandsController {
@@ -48,25 +65,13 @@ export class CommandsController {
     if (!request.is('application/json')) {
       throw new ProblemException(problem(415, 'unsupported-media-type', 'Unsupported media type', 'Send the batch as Content-Type: application/json.'));
     }
-    const headers = textHeaders({ 'idempotency-key': idempotencyKey, 'x-actor': actor, 'x-correlation-id': correlationId });
-    const expectedRevision = parseIfMatch(ifMatch);
+    const caller = callerOf(bookId, principal, { 'idempotency-key': idempotencyKey, 'x-actor': actor, 'x-correlation-id': correlationId }, ifMatch);
     const parsed = parseBatchBody(body);
     if ('problem' in parsed) throw new ProblemException(parsed.problem);
     // The guard asked only for a viewer on the book: every item needs its own command's role.
     const forbidden = batchRoleRefusal(parsed.items, principal, bookId);
     if (forbidden !== undefined) throw new ProblemException(forbidden);
-    const outcome = await this.commands.executeBatch({
-      bookId,
-      items: parsed.items,
-      actor: principal.id,
-      actorName: principal.name,
-      ...(headers['x-actor'] === undefined ? {} : { onBehalfOf: headers['x-actor'] }),
-      mayDecideProposalOf: (proposed) => grantsAllow(principal.grants, commandRole(proposed), bookId),
-      expectedRevision,
-      ...(headers['idempotency-key'] === undefined ? {} : { idempotencyKey: headers['idempotency-key'] }),
-      ...(headers['x-correlation-id'] === undefined ? {} : { correlationId: headers['x-correlation-id'] }),
-      atomicity: 'all',
-    })();
+    const outcome = await this.commands.executeBatch({ ...caller, items: parsed.items, atomicity: 'all' })();
     if (E.isLeft(outcome)) throw new ProblemException(batchFailureToProblem(outcome.left, parsed.items, bookId));
     response.setHeader('ETag', `"${outcome.right.revision}"`);
     if (outcome.right.replayed) response.setHeader('Idempotent-Replayed', 'true');
@@ -91,20 +96,8 @@ export class CommandsController {
     if (request.headers['content-length'] !== undefined && request.headers['content-length'] !== '0' && !request.is('application/json')) {
       throw new ProblemException(problem(415, 'unsupported-media-type', 'Unsupported media type', 'Send the command as Content-Type: application/json.'));
     }
-    const headers = textHeaders({ 'idempotency-key': idempotencyKey, 'x-actor': actor, 'x-correlation-id': correlationId });
-    const outcome = await this.commands.execute({
-      bookId,
-      command,
-      body,
-      // The actor is who authenticated; X-Actor is only kept as a labelled "on behalf of" note.
-      actor: principal.id,
-      actorName: principal.name,
-      ...(headers['x-actor'] === undefined ? {} : { onBehalfOf: headers['x-actor'] }),
-      mayDecideProposalOf: (proposed) => grantsAllow(principal.grants, commandRole(proposed), bookId),
-      expectedRevision: parseIfMatch(ifMatch),
-      ...(headers['idempotency-key'] === undefined ? {} : { idempotencyKey: headers['idempotency-key'] }),
-      ...(headers['x-correlation-id'] === undefined ? {} : { correlationId: headers['x-correlation-id'] }),
-    })();
+    const caller = callerOf(bookId, principal, { 'idempotency-key': idempotencyKey, 'x-actor': actor, 'x-correlation-id': correlationId }, ifMatch);
+    const outcome = await this.commands.execute({ ...caller, command, body })();
     if (E.isLeft(outcome)) throw new ProblemException(commandErrorToProblem(outcome.left, bookId));
     response.setHeader('ETag', `"${outcome.right.revision}"`);
     if (outcome.right.replayed) response.setHeader('Idempotent-Replayed', 'true');

@@ -8,6 +8,7 @@ import { CommandMetadata, bookStream, toEventsToAppend } from './book-stream';
 import type { AppendedEventSummary, BookEntry } from './book-command.service';
 import { storeFailure } from './book-command.service';
 import type { CommandError } from './command.errors';
+import { CommandCaller, proposalPermission } from './command-caller';
 import { canonicalJson, requestHash } from './request-hash';
 import { createHash } from 'node:crypto';
 
@@ -23,18 +24,9 @@ export interface BatchItem {
   readonly onBehalfOf?: string;
 }
 
-export interface BatchRequest {
-  readonly bookId: string;
+/** A batch's caller: its `idempotencyKey` covers the whole batch, its `expectedRevision` is checked once before the first item. */
+export interface BatchRequest extends CommandCaller {
   readonly items: ReadonlyArray<BatchItem>;
-  readonly actor: string;
-  readonly actorName?: string;
-  readonly onBehalfOf?: string;
-  readonly correlationId?: string;
-  /** One key for the whole batch (HTTP's Idempotency-Key): the same batch again is answered, not appended. */
-  readonly idempotencyKey?: string;
-  /** If-Match: the revision the client last saw, checked once before the first item. */
-  readonly expectedRevision?: number;
-  readonly mayDecideProposalOf?: (command: string) => boolean;
   /**
    * `all` (the API): every item or none. `prefix` (the CLI import): the items before the first refusal
    * are committed, so an import keeps everything before its bad line.
@@ -241,14 +233,6 @@ const reserve = (host: BatchHost, request: BatchRequest, commands: ReadonlyArray
     return refused === undefined ? E.right({ _tag: 'Done', result }) : E.left({ ...refused, committed: result });
   }
   return E.right({ _tag: 'Committing', commit: commit(host, request, entry, decided, replayed, now, startRevision), ...(refused === undefined ? {} : { refused }) });
-};
-
-/** Approving or rejecting a proposal needs the role of the command proposed (as for a single command). */
-const proposalPermission = (request: BatchRequest, command: BookCommand, entry: BookEntry): CommandError | undefined => {
-  if ((command.name !== 'approve-proposal' && command.name !== 'reject-proposal') || request.mayDecideProposalOf === undefined) return undefined;
-  const proposal = entry.state.approvals.proposals.get(command.body.proposalId);
-  if (proposal === undefined || request.mayDecideProposalOf(proposal.commandName)) return undefined;
-  return { _tag: 'NotPermitted', detail: `deciding a proposal to ${proposal.commandName} needs the role that command needs on this book` };
 };
 
 /** Seals every item's events into one hash-chained append and issues it; settles when durable or refused. */

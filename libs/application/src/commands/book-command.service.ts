@@ -22,26 +22,12 @@ import type { CommandError } from './command.errors';
 import { KeyedMutex } from './keyed-mutex';
 import { requestHash } from './request-hash';
 import { BatchFailure, BatchRequest, BatchResult, executeBatch } from './book-batch';
+import { CommandCaller, proposalPermission } from './command-caller';
 
-export interface CommandRequest {
-  readonly bookId: string;
+export interface CommandRequest extends CommandCaller {
   readonly command: string;
   /** The JSON body as received; decoded here by the command's codec. */
   readonly body: unknown;
-  /** The authenticated principal's id: events record it as their actor. */
-  readonly actor: string;
-  readonly actorName?: string;
-  /** The caller's own "on behalf of" note (X-Actor), kept beside the actor, never instead of it. */
-  readonly onBehalfOf?: string;
-  readonly correlationId?: string;
-  readonly idempotencyKey?: string;
-  /** The revision the client last saw (`If-Match`); absent means "decide against whatever is current". */
-  readonly expectedRevision?: number;
-  /**
-   * Whether the caller may decide (approve or reject) a proposal of this command: it must hold the
-   * command's own role on the book. Absent: no such check (the CLI, whose user owns the store).
-   */
-  readonly mayDecideProposalOf?: (command: string) => boolean;
 }
 
 export interface AppendedEventSummary {
@@ -206,7 +192,7 @@ export class BookCommandService {
       this.load(request.bookId),
       TE.flatMap((entry): TE.TaskEither<CommandError, Reservation> => {
         // Who may decide comes first: a replayed answer is still an answer to this caller.
-        const forbidden = this.proposalPermission(request, command, entry);
+        const forbidden = proposalPermission(request, command, entry);
         if (forbidden !== undefined) return TE.left(forbidden);
         const key = request.idempotencyKey;
         if (key !== undefined) {
@@ -229,14 +215,6 @@ export class BookCommandService {
         );
       }),
     );
-  }
-
-  /** Approving or rejecting a proposal needs the role of the command proposed. */
-  private proposalPermission(request: CommandRequest, command: BookCommand, entry: BookEntry): CommandError | undefined {
-    if ((command.name !== 'approve-proposal' && command.name !== 'reject-proposal') || request.mayDecideProposalOf === undefined) return undefined;
-    const proposal = entry.state.approvals.proposals.get(command.body.proposalId);
-    if (proposal === undefined || request.mayDecideProposalOf(proposal.commandName)) return undefined;
-    return { _tag: 'NotPermitted', detail: `deciding a proposal to ${proposal.commandName} needs the role that command needs on this book` };
   }
 
   /**
