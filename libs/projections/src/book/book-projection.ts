@@ -4,16 +4,16 @@ import {
   RecordedBookEvent,
   UTC,
   balanceEffects,
-  bookEventCodecs,
 } from '@treasury/domain';
-import { BitemporalSums, BitemporalSumsSnapshot } from '../bitemporal/bitemporal-sums';
-import { IntegerColumn, IntegerValues } from '../bitemporal/integer-column';
+import { BitemporalSums } from '../bitemporal/bitemporal-sums';
+import { IntegerColumn } from '../bitemporal/integer-column';
 import { partialCost } from './fifo';
 import { BTC_EXPENSE_PREFIX, FIFO, FIFO_LOT, FIFO_NONE, FLOWS, FifoRecord, FlowKind, NO_FIFO, fifoPlan, openingLotDeltas } from './fifo-plan';
 import { LoanTerms, RawPosition, loanTerms } from './raw-position';
 import { ReportRecord, ToleranceRecord, reportRecordOf, toleranceRecordOf } from '../reports/report-records';
-import { SettingHistory, SettingRecord } from './setting-history';
-import { TermLoanPlan, TermLoans } from '../loans/term-loans';
+import { SettingHistory } from './setting-history';
+import { ApplyPlan, BookProjectionSnapshot, EVENT_TYPES, EventContribution, FifoEntry, LoanRecord, LotPoint, LotSlice, PriceRecord } from './book-projection.records';
+import { TermLoans } from '../loans/term-loans';
 import type { BookReader, TermLoanFigures } from '../loans/term-loan-index';
 
 export { FLOWS, type FlowKind } from './fifo-plan';
@@ -21,102 +21,8 @@ export { FLOWS, type FlowKind } from './fifo-plan';
 /** Balances are listed when something visible touched them, even if they net to zero. */
 const touches = (key: string) => `touch|${key}`;
 
-export interface PriceRecord {
-  readonly effectiveAt: number;
-  readonly revision: number;
-  readonly usdPerBtc: bigint;
-}
-
 export type { ReportRecord, ToleranceRecord };
-
-export interface LoanRecord {
-  readonly terms: LoanTerms;
-  readonly revision: number;
-}
-
-/** Everything a BookProjection holds, as typed arrays and small lists: what a snapshot stores. */
-export interface BookProjectionSnapshot {
-  readonly metricNames: ReadonlyArray<string>;
-  readonly touchIds: ReadonlyArray<readonly [metric: number, touch: number]>;
-  readonly recordedAt: Float64Array;
-  readonly effectiveAt: Float64Array;
-  readonly reversedAt: Float64Array;
-  readonly eventIds: ReadonlyArray<string>;
-  readonly typeCodes: Uint8Array;
-  readonly deltaStart: Int32Array;
-  readonly deltaMetric: Int32Array;
-  readonly deltaValue: IntegerValues;
-  readonly fifoKind: Uint8Array;
-  readonly fifoBtc: IntegerValues;
-  readonly fifoCost: IntegerValues;
-  readonly fifoProceeds: IntegerValues;
-  readonly prices: ReadonlyArray<PriceRecord>;
-  readonly latePrices: ReadonlyArray<PriceRecord>;
-  readonly loans: ReadonlyArray<readonly [string, LoanRecord]>;
-  readonly reports: ReadonlyArray<ReportRecord>;
-  readonly tolerances: ReadonlyArray<ToleranceRecord>;
-  /** Absent from snapshots taken before time zones (their books are UTC). */
-  readonly timeZone?: string;
-  /** Opening lots' acquiredAt by revision; absent from snapshots taken before opening balances (none then). */
-  readonly lotTimes?: ReadonlyArray<readonly [revision: number, acquiredAt: number]>;
-  /** Absent from snapshots taken before price staleness existed (their logs hold no such setting). */
-  readonly priceMaxAges?: ReadonlyArray<SettingRecord<number>>;
-  readonly sums: BitemporalSumsSnapshot;
-  /** Loans drawn with a dayCount (libs/projections/src/loans); absent from snapshots taken before them. */
-  readonly termLoans?: ReturnType<TermLoans['toSnapshot']>;
-}
-
-const EVENT_TYPES = Object.keys(bookEventCodecs) as Array<BookEvent['type']>;
-
-/** Everything one event changes, worked out before any of it is committed (see BookProjection.apply). */
-interface ApplyPlan {
-  readonly fifo: FifoRecord;
-  readonly deltas: ReadonlyArray<readonly [metric: number, delta: bigint]>;
-  readonly reversal?: { readonly target: number; readonly negated: ReadonlyArray<readonly [number, bigint]>; readonly lotAt?: LotPoint };
-  /** An opening lot sits in the FIFO queue at its acquiredAt, apart from its balances (fifo-plan.ts). */
-  readonly lotAt?: LotPoint;
-  readonly price?: PriceRecord;
-  readonly report?: ReportRecord;
-  readonly tolerance?: ToleranceRecord;
-  readonly priceMaxAge?: SettingRecord<number>;
-  readonly loan?: readonly [string, LoanRecord];
-  readonly termLoan?: TermLoanPlan;
-}
-
-interface LotPoint {
-  readonly time: number;
-  readonly deltas: ReadonlyArray<readonly [metric: number, delta: bigint]>;
-}
-
-/** An acquisition or a disposal as the FIFO listings show it. */
-export interface FifoEntry {
-  /** A lot (mining output) or a disposal (sale, liquidation, network fee); a lot can cost 0.00. */
-  readonly kind: 'lot' | 'disposal';
-  readonly eventId: string;
-  readonly type: BookEvent['type'];
-  readonly effectiveAt: number;
-  readonly revision: number;
-  readonly btc: bigint;
-  readonly costUsd: bigint;
-  readonly proceedsUsd: bigint;
-}
-
-/** One event's part in a figure. */
-export interface EventContribution {
-  readonly revision: number;
-  readonly eventId: string;
-  readonly type: BookEvent['type'];
-  readonly effectiveAt: number;
-  readonly recordedAt: number;
-  readonly amount: bigint;
-}
-
-export interface LotSlice {
-  readonly lot: FifoEntry;
-  /** Satoshis of the lot this slice covers, and their cost. */
-  readonly btc: bigint;
-  readonly costUsd: bigint;
-}
+export type { BookProjectionSnapshot, EventContribution, FifoEntry, LoanRecord, LotSlice, PriceRecord } from './book-projection.records';
 
 /**
  * One book's bi-temporal projection. `apply` folds events in log order (revision order); every query
