@@ -9,3 +9,4 @@ export * from './listings/fifo-listings';
 export * from './explain/explain-figure';
 export * from './reports/month-end';
 export * from './reports/reconciliation';
+export * from './lots/lot-method';

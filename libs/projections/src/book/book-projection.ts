@@ -504,6 +504,11 @@ export class BookProjection {
     };
   }
 
+  /** The cost relieved (company-wide FIFO) by every disposal effective at or before asOf, known at v. */
+  relievedCostAt(asOf: number, v: number): bigint {
+    return this.costOfFirst(this.sum(FIFO.disposedBtc, v, asOf), v);
+  }
+
   /** Open FIFO lots at (asOf, v): acquisitions after the first D(asOf) satoshis, oldest first. */
   *openLots(asOf: number, v: number): Generator<LotSlice> {
     const disposed = this.sum(FIFO.disposedBtc, v, asOf);

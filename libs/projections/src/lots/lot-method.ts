@@ -1,0 +1,44 @@
+import type { BookProjection } from '../book/book-projection';
+import type { FifoEntry, LotSlice } from '../book/book-projection.records';
+
+/**
+ * How disposals relieve lots. `fifo` (the default): one queue for the whole company, oldest
+ * acquisition first. `wallet-fifo`: one queue per wallet (the US rule for digital assets from 2025); a
+ * transfer between the company's wallets moves lots with their acquisition date and cost.
+ */
+export const LOT_METHODS = ['fifo', 'wallet-fifo'] as const;
+export type LotMethod = (typeof LOT_METHODS)[number];
+export const DEFAULT_LOT_METHOD: LotMethod = 'fifo';
+
+/** An open lot slice, and under wallet-fifo the wallet that holds it. */
+export interface HeldSlice extends LotSlice {
+  readonly wallet?: string;
+}
+
+/** One disposal with the cost it relieved under the method. */
+export interface Relief {
+  readonly disposal: FifoEntry;
+  readonly relievedCostUsd: bigint;
+  readonly lots: ReadonlyArray<LotSlice>;
+  /** Under wallet-fifo: the wallet the disposal left from. */
+  readonly wallet?: string;
+}
+
+/** One book's lots at version v under one method: every accounting figure that depends on the method. */
+export interface LotBook {
+  readonly method: LotMethod;
+  /** The cost relieved by every disposal effective at or before asOf (cents). */
+  relievedCost(asOf: number): bigint;
+  /** The open slices at asOf, oldest first (per wallet under wallet-fifo). */
+  openLots(asOf: number): Iterable<HeldSlice>;
+  /** Disposals with from <= effectiveAt <= to, in effective order (ties: revision). */
+  disposals(from: number, to: number): Iterable<Relief>;
+}
+
+/** Company-wide FIFO: the projection's own cumulative relief F(D(asOf)). */
+export const fifoLotBook = (projection: BookProjection, v: number): LotBook => ({
+  method: 'fifo',
+  relievedCost: (asOf) => projection.relievedCostAt(asOf, v),
+  openLots: (asOf) => projection.openLots(asOf, v),
+  disposals: (from, to) => projection.disposals(from, to, v),
+});
