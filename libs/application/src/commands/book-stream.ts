@@ -32,9 +32,11 @@ export const toEventsToAppend = (
   metadata: CommandMetadata,
 ): { readonly events: EventToAppend[]; readonly lastHash: string } => {
   let previous = previousHash;
+  // The command's metadata is encoded once; only previousHash and hash differ from event to event.
+  const encoded = EventMetadata.encode({ ...metadata, previousHash: '', hash: '' });
   const events = envelopes.map(({ eventId, event }, index): EventToAppend => {
     const data = BookEventCodec.encode(event);
-    const unsealed = EventMetadata.encode({ ...metadata, previousHash: previous, hash: '' });
+    const unsealed = { ...encoded, previousHash: previous, hash: '' };
     const hash = eventHash({ bookId, revision: firstRevision + index, eventId, type: event.type, data, metadata: unsealed });
     previous = hash;
     return { eventId, type: event.type, data, metadata: { ...unsealed, hash } };
