@@ -75,6 +75,8 @@ export const COMMAND_ACCESS: Readonly<Record<BookCommandName, Role>> = {
   // Opening balances bring value in with no counterpart in the book: setting the book up, like open-book.
   'record-opening-balance': 'admin',
   'record-opening-cash': 'admin',
+  // Ends migration mode for good (no more knownAt): setting the book up, like open-book.
+  'go-live': 'admin',
   // The least role that can hold a proposal; the approver must also hold the proposed command's role.
   'approve-proposal': 'bookkeeper',
   'reject-proposal': 'bookkeeper',

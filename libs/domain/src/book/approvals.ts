@@ -137,6 +137,8 @@ export interface ApprovalContext {
   readonly now: number;
   /** The principal deciding: a proposal records it, and an approval must come from someone else. */
   readonly actor?: string;
+  /** A migrated command (knownAt): history being loaded is recorded as it happened, never held for approval. */
+  readonly unheld?: boolean;
 }
 
 const openProposal = (state: ApprovalState, proposalId: string, now: number): E.Either<DomainError, Proposal> => {
@@ -170,7 +172,7 @@ export const decideWithApprovals = (command: BookCommand, state: ApprovalState, 
         { type: 'ProposalRejected', effectiveAt: context.now, proposalId: proposal.proposalId, rejectedBy: actor, ...(command.body.reason === undefined ? {} : { reason: command.body.reason }) },
       ])(openProposal(state, command.body.proposalId, context.now));
     default: {
-      const why = approvalNeeded(state.policy, command);
+      const why = context.unheld === true ? undefined : approvalNeeded(state.policy, command);
       const decided = decideHeld(command);
       if (why === undefined || E.isLeft(decided)) return decided;
       const codec = bookCommandCodecs[command.name] as t.Type<BookCommand['body'], Record<string, unknown>>;

@@ -107,6 +107,7 @@ export const balanceEffects = (event: BookEvent): ReadonlyArray<BalanceEffect> =
     case 'ProposalRejected':
     case 'PriceStalenessSet':
     case 'LoanRepriced':
+    case 'BookWentLive':
       break;
   }
   return effects;

@@ -29,6 +29,7 @@ import { AmendReplacement, MAX_REPLACEMENT_CHARS } from './amend.codecs';
 import { PriceMaxAgeSeconds, StoredPriceMaxAgeSeconds } from './risk.codecs';
 import { StoredTimeZone, TimeZone } from '../calendar/time-zone';
 import { ReportScope } from './report-scope';
+import { BookMode } from './migration.codecs';
 import { DayCountCodec } from '../loans/day-count';
 
 /**
@@ -118,6 +119,7 @@ const leafValues = new Map<Leaf, fc.Arbitrary<unknown>>([
   [PriceMaxAgeSeconds, fc.oneof({ weight: 30, arbitrary: fc.integer({ min: 1, max: 31_536_000 }) }, { weight: 3, arbitrary: fc.constantFrom(0, 31_536_001, 1.5, -1) }, { weight: 1, arbitrary: junk })],
   [DayCountCodec, fc.constantFrom('act/365', 'act/360', '30/360', 'act/365', '30E/360', 'ACT/365', 'manual')],
   [AmendReplacement, fc.oneof({ weight: 30, arbitrary: fc.dictionary(fc.string({ maxLength: 12 }), fc.string({ maxLength: 20 }), { maxKeys: 8 }) }, { weight: 1, arbitrary: fc.constant({ memo: 'x'.repeat(MAX_REPLACEMENT_CHARS) }) }, { weight: 1, arbitrary: junk })],
+  [BookMode, fc.constantFrom('migrating', 'migrating', 'live', 'Migrating', true)],
   [ReportSource, fc.constantFrom('operational-update', 'custodian-statement', 'lender-statement', 'operational-update', 'custodian-statement', 'lender-statement', 'press')],
 ]);
 

@@ -24,6 +24,7 @@ import { riskCommandCodecs } from './risk.codecs';
 import { DayCountCodec } from '../loans/day-count';
 import { loanCommandCodecs } from '../loans/loan.codecs';
 import { acquisitionCommandCodecs } from './acquisitions.codecs';
+import { BookMode, migrationCommandCodecs } from './migration.codecs';
 
 /**
  * Request bodies of `POST /v1/books/{bookId}/commands/{command}`, one codec per command. They are the
@@ -35,7 +36,7 @@ const annotations = { reference: Text, memo: Text };
 const collateral = { ...when, loanId: LoanId, wallet: WalletName, btc: PositiveBtc };
 
 export const bookCommandCodecs = {
-  'open-book': closedObject('OpenBook', { name: Text }, { effectiveAt: Instant, timeZone: TimeZone }),
+  'open-book': closedObject('OpenBook', { name: Text }, { effectiveAt: Instant, timeZone: TimeZone, mode: BookMode }),
   'record-mining-output': closedObject(
     'RecordMiningOutput',
     { ...when, wallet: WalletName, btc: PositiveBtc, usdPerBtc: UsdPerBtc },
@@ -95,6 +96,7 @@ export const bookCommandCodecs = {
   ...loanCommandCodecs,
   ...acquisitionCommandCodecs,
   ...amendCommandCodecs,
+  ...migrationCommandCodecs,
 } as const;
 
 export type BookCommandName = keyof typeof bookCommandCodecs;

@@ -11,13 +11,15 @@ import { checkBalances } from './balance-rules';
 import { FUTURE_TOLERANCE_MS, centuryAfter, miningPeriodRefusal } from './time.rules';
 import { decideAmendment } from './amend.rules';
 import { BookCommand, DEFAULT_CASH_ACCOUNT } from './book.commands';
-import { BookEvent, BookEventOf, BookEventType } from './book.events';
+import { BookEvent, BookEventType } from './book.events';
 import { BookCalendar, UNOPENED_CALENDAR, beforeOpeningRefusal, calendarOf, openBookEvent, reportedHoldingsDecision, toleranceEvent } from './calendar.rules';
 import { cashCollateralEvent, priceStalenessEvent } from './collateral.rules';
 import { DEFAULT_DAY_COUNT } from '../loans/day-count';
 import { TermLoan, evolveTermLoans } from '../loans/loan.rules';
-import { decideReprice, decideTermLiquidation, decideTermLoanEvent, termLoanReversalCheck } from '../loans/loan.decisions';
+import { decideReprice, decideTermLiquidation, decideTermLoanEvent } from '../loans/loan.decisions';
 import { decideAcquisition, isAcquisitionCommand } from './acquisitions.rules';
+import { MigrationStatus, decideGoLive, knownAtRefusal, migrationStatusAfter } from './migration.rules';
+import { decideReversal } from './reversal.rules';
 
 /**
  * The book decider: initialState / evolve / decide, read top to bottom.
@@ -66,6 +68,8 @@ export interface BookState {
   readonly termLoans: Map<string, TermLoan>;
   /** Four eyes: the book's approval policy and its proposals. */
   readonly approvals: ApprovalState;
+  /** Migration mode (migration.rules.ts): whether commands may still carry knownAt. */
+  migration: MigrationStatus;
 }
 
 type ApprovalCommandName = keyof typeof approvalCommandCodecs;
@@ -75,6 +79,8 @@ export interface DecisionContext {
   readonly now: number;
   /** The authenticated principal deciding: proposals record it; an approval must come from another. */
   readonly actor?: string;
+  /** Migration: when the old system knew this command; it becomes recordedAt and the decision's "now". */
+  readonly knownAt?: number;
 }
 
 export { FUTURE_TOLERANCE_MS } from './time.rules';
@@ -96,6 +102,7 @@ export const initialState = (): BookState => ({
   balances: new Map(),
   termLoans: new Map(),
   approvals: initialApprovalState(),
+  migration: 'none',
 });
 
 const timeline = (state: BookState, key: string): BalanceTimeline => {
@@ -116,6 +123,7 @@ export const evolve = (state: BookState, recorded: RecordedBookEvent): BookState
   const { event, revision, eventId } = recorded;
   state.revision = revision;
   state.lastRecordedAt = Math.max(state.lastRecordedAt, recorded.recordedAt);
+  state.migration = migrationStatusAfter(state.migration, event);
   if (event.type === 'EventReversed') {
     const target = state.events.get(event.eventId);
     if (target !== undefined && !target.reversed) {
@@ -176,37 +184,17 @@ const acceptIfBalancesHold = (state: BookState, event: BookEvent): Decision =>
 const withLoan = (state: BookState, loanId: string, effectiveAt: number, make: () => Decision): Decision =>
   E.flatMap(() => make())(requireLiveLoan(state, loanId, effectiveAt));
 
-const decideReversal = (state: BookState, body: { eventId: string; reason: string; memo?: string }, now: number): Decision => {
-  const target = state.events.get(body.eventId);
-  if (target === undefined) return E.left(ruleViolated('unknown-event', `event ${body.eventId} is not in this book`));
-  if (target.type === 'EventReversed') return E.left(ruleViolated('cannot-reverse-reversal', 'a reversal cannot itself be reversed: record the event again instead'));
-  if (target.type === 'BookOpened') return E.left(ruleViolated('cannot-reverse-book-opening', 'the event that opened the book cannot be reversed'));
-  if (['ApprovalPolicySet', 'CommandProposed', 'ProposalApproved', 'ProposalRejected'].includes(target.type)) {
-    return E.left(ruleViolated('cannot-reverse-approval-record', 'approval records cannot be reversed: set the policy again, reject a proposal, or reverse the approved events'));
-  }
-  if (target.reversed) return E.left(ruleViolated('already-reversed', `event ${body.eventId} has already been reversed`));
-  if (target.type === 'LoanDrawn') {
-    const loan = state.loans.get(target.loanId!);
-    if (loan !== undefined && loan.liveActivity > 0) {
-      return E.left(
-        ruleViolated('loan-has-activity', `loan "${target.loanId}" still has ${loan.liveActivity} live event(s): reverse them before the drawdown`),
-      );
-    }
-  }
-  const reversal: BookEventOf<'EventReversed'> = {
-    type: 'EventReversed',
-    effectiveAt: now,
-    eventId: body.eventId,
-    reason: body.reason,
-    ...(body.memo === undefined ? {} : { memo: body.memo }),
-  };
-  return E.map(() => [reversal])(termLoanReversalCheck(state, target) ?? checkBalances(state, target.effects, target.effectiveAt, target.revision, -1n));
-};
-
-/** Decides a command: approval commands and the policy's proposals first, then the book's own rules. */
+/**
+ * Decides a command: approval commands and the policy's proposals first, then the book's own rules. A
+ * migrated command (knownAt) is decided with knownAt as "now", and is never held: history is loaded, not decided.
+ */
 export const decide = (command: BookCommand, state: BookState, context: DecisionContext): Decision => {
   if (!state.opened && command.name !== 'open-book') return E.left({ _tag: 'BookNotFound' });
-  return decideWithApprovals(command, state.approvals, context, (direct) => decideDirect(direct as DirectCommand, state, context));
+  const { knownAt } = context;
+  const refusal = knownAt === undefined ? undefined : knownAtRefusal(state, command, knownAt, context.now);
+  if (refusal !== undefined) return E.left(refusal);
+  const asKnown = knownAt === undefined ? context : { ...context, now: knownAt };
+  return decideWithApprovals(command, state.approvals, { ...asKnown, unheld: knownAt !== undefined }, (direct) => decideDirect(direct as DirectCommand, state, asKnown));
 };
 
 const decideDirect = (command: DirectCommand, state: BookState, context: DecisionContext): Decision => {
@@ -216,6 +204,7 @@ const decideDirect = (command: DirectCommand, state: BookState, context: Decisio
   }
   if (!state.opened) return E.left({ _tag: 'BookNotFound' });
   if (command.name === 'reverse-event') return decideReversal(state, command.body, context.now);
+  if (command.name === 'go-live') return decideGoLive(state, command.body, context.now);
   if (command.name === 'amend-event') return decideAmendment(state, command.body, context.now, (replacement) => decideDirect(replacement as DirectCommand, state, context));
   if (command.name === 'set-reconciliation-tolerance') {
     return E.right([toleranceEvent(command.body, context.now)]);

@@ -20,6 +20,7 @@ import { CashCollateralPledged, CashCollateralReleased, PriceStalenessSet } from
 import { DayCountCodec } from '../loans/day-count';
 import { LoanRepriced } from '../loans/loan.codecs';
 import { BtcPaid, BtcPurchased, OpeningBalanceRecorded, OpeningCashRecorded } from './acquisitions.codecs';
+import { BookWentLive, MigratingFlag } from './migration.codecs';
 
 /**
  * The facts a book records. Every event is immutable once appended: mistakes are corrected by an
@@ -35,8 +36,11 @@ import { BtcPaid, BtcPurchased, OpeningBalanceRecorded, OpeningCashRecorded } fr
 const common = { effectiveAt: StoredInstant };
 const note = { memo: StoredText };
 
-/** `timeZone` is the book's calendar (month ends, days); a book opened before it existed has none and keeps UTC. */
-export const BookOpened = closedObject('BookOpened', { type: literal('BookOpened'), ...common, name: StoredText }, { timeZone: StoredTimeZone });
+/**
+ * `timeZone` is the book's calendar (month ends, days); a book opened before it existed has none and keeps UTC.
+ * `migrating`: opened in migration mode (migration.rules.ts); absent for a book opened live.
+ */
+export const BookOpened = closedObject('BookOpened', { type: literal('BookOpened'), ...common, name: StoredText }, { timeZone: StoredTimeZone, migrating: MigratingFlag });
 
 export const MiningOutputReceived = closedObject(
   'MiningOutputReceived',
@@ -199,6 +203,7 @@ export const bookEventCodecs = {
   OpeningCashRecorded,
   BtcPurchased,
   BtcPaid,
+  BookWentLive,
 } as const;
 
 export type BookEventType = keyof typeof bookEventCodecs;

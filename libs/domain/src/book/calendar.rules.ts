@@ -26,6 +26,7 @@ export const openBookEvent = (body: Body<'open-book'>, now: number): BookEventOf
   name: body.name,
   // Stored only when given: no zone reads as UTC, for old and new books alike.
   ...(body.timeZone === undefined ? {} : { timeZone: body.timeZone }),
+  ...(body.mode === 'migrating' ? { migrating: true as const } : {}),
 });
 
 /** Nothing happens to a book before it opened: the month-end report would otherwise invent months before it. */

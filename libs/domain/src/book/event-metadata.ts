@@ -3,8 +3,8 @@ import { closedObject } from '../codecs/closed-object';
 import { StoredInstant } from '../codecs/instant';
 
 /**
- * Who recorded an event, when, and why: stored beside every event. recordedAt is the server clock,
- * the second time axis of every query (`knownAt`).
+ * Who recorded an event, when, and why: stored beside every event. recordedAt is the server clock (or,
+ * for a `migrated` event, when the old system knew it), the second time axis of every query (`knownAt`).
  */
 export const EventMetadata = closedObject(
   'EventMetadata',
@@ -36,6 +36,11 @@ export const EventMetadata = closedObject(
      * the authenticated principal.
      */
     onBehalfOf: t.string,
+    /**
+     * Loaded in migration mode with the old system's date: recordedAt is the command's `knownAt`, not
+     * the server clock. Absent on every event recorded live (and on every event before migration existed).
+     */
+    migrated: t.literal(true),
   },
 );
 export type EventMetadata = t.TypeOf<typeof EventMetadata>;
