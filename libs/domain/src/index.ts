@@ -25,3 +25,4 @@ export * from './book/risk.codecs';
 export * from './loans/day-count';
 export * from './loans/loan.codecs';
 export * from './loans/loan.rules';
+export * from './book/accounting.codecs';

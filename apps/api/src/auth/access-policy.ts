@@ -72,6 +72,8 @@ export const COMMAND_ACCESS: Readonly<Record<BookCommandName, Role>> = {
   'set-reconciliation-tolerance': 'admin',
   'set-approval-policy': 'admin',
   'set-price-staleness': 'admin',
+  // The chart of accounts the journal posts to: the finance team's call, like a sale or a reversal.
+  'set-account-mapping': 'treasurer',
   // Opening balances bring value in with no counterpart in the book: setting the book up, like open-book.
   'record-opening-balance': 'admin',
   'record-opening-cash': 'admin',

@@ -108,6 +108,7 @@ export const balanceEffects = (event: BookEvent): ReadonlyArray<BalanceEffect> =
     case 'PriceStalenessSet':
     case 'LoanRepriced':
     case 'BookWentLive':
+    case 'AccountMappingSet':
       break;
   }
   return effects;

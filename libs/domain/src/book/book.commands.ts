@@ -25,6 +25,7 @@ import { DayCountCodec } from '../loans/day-count';
 import { loanCommandCodecs } from '../loans/loan.codecs';
 import { acquisitionCommandCodecs } from './acquisitions.codecs';
 import { BookMode, migrationCommandCodecs } from './migration.codecs';
+import { accountingCommandCodecs } from './accounting.codecs';
 
 /**
  * Request bodies of `POST /v1/books/{bookId}/commands/{command}`, one codec per command. They are the
@@ -97,6 +98,7 @@ export const bookCommandCodecs = {
   ...acquisitionCommandCodecs,
   ...amendCommandCodecs,
   ...migrationCommandCodecs,
+  ...accountingCommandCodecs,
 } as const;
 
 export type BookCommandName = keyof typeof bookCommandCodecs;

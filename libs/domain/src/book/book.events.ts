@@ -21,6 +21,7 @@ import { DayCountCodec } from '../loans/day-count';
 import { LoanRepriced } from '../loans/loan.codecs';
 import { BtcPaid, BtcPurchased, OpeningBalanceRecorded, OpeningCashRecorded } from './acquisitions.codecs';
 import { BookWentLive, MigratingFlag } from './migration.codecs';
+import { AccountMappingSet } from './accounting.codecs';
 
 /**
  * The facts a book records. Every event is immutable once appended: mistakes are corrected by an
@@ -204,6 +205,7 @@ export const bookEventCodecs = {
   BtcPurchased,
   BtcPaid,
   BookWentLive,
+  AccountMappingSet,
 } as const;
 
 export type BookEventType = keyof typeof bookEventCodecs;

@@ -1,4 +1,4 @@
-import { BookEvent, bookEventCodecs } from '@treasury/domain';
+import { AccountMapping, BookEvent, bookEventCodecs } from '@treasury/domain';
 import type { BitemporalSumsSnapshot } from '../bitemporal/bitemporal-sums';
 import type { IntegerValues } from '../bitemporal/integer-column';
 import type { TermLoanPlan, TermLoans } from '../loans/term-loans';
@@ -50,6 +50,8 @@ export interface BookProjectionSnapshot {
   readonly lotTimes?: ReadonlyArray<readonly [revision: number, acquiredAt: number]>;
   /** Absent from snapshots taken before price staleness existed (their logs hold no such setting). */
   readonly priceMaxAges?: ReadonlyArray<SettingRecord<number>>;
+  /** Chart-of-accounts overrides (AccountMappingSet); absent from snapshots taken before them (their logs hold none). */
+  readonly accountMappings?: ReadonlyArray<SettingRecord<AccountMapping>>;
   readonly sums: BitemporalSumsSnapshot;
   /** Loans drawn with a dayCount (libs/projections/src/loans); absent from snapshots taken before them. */
   readonly termLoans?: ReturnType<TermLoans['toSnapshot']>;
@@ -68,6 +70,7 @@ export interface ApplyPlan {
   readonly report?: ReportRecord;
   readonly tolerance?: ToleranceRecord;
   readonly priceMaxAge?: SettingRecord<number>;
+  readonly accountMapping?: SettingRecord<AccountMapping>;
   readonly loan?: readonly [string, LoanRecord];
   readonly termLoan?: TermLoanPlan;
 }

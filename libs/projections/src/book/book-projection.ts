@@ -1,4 +1,5 @@
 import {
+  AccountMapping,
   BookEvent,
   DEFAULT_PRICE_MAX_AGE_SECONDS,
   RecordedBookEvent,
@@ -64,6 +65,8 @@ export class BookProjection {
   /** The book's time zone, from its BookOpened (none: UTC). */
   private timeZone = UTC;
   private priceMaxAges = new SettingHistory<number>();
+  /** Chart-of-accounts overrides (set-account-mapping), in revision order. */
+  private accountMappings = new SettingHistory<AccountMapping>();
   /** Loans accruing from their terms, with their liquidation waterfalls (libs/projections/src/loans). */
   private termLoans = new TermLoans();
   private readonly loanReader: BookReader = {
@@ -188,6 +191,10 @@ export class BookProjection {
         return { ...plan, tolerance: toleranceRecordOf(event, revision) };
       case 'PriceStalenessSet':
         return { ...plan, priceMaxAge: { revision, value: event.maxAgeSeconds } };
+      case 'AccountMappingSet': {
+        const { type: _type, effectiveAt: _at, memo: _memo, ...mapping } = event;
+        return { ...plan, accountMapping: { revision, value: mapping } };
+      }
       case 'LoanDrawn':
         return { ...plan, loan: [event.loanId, { terms: loanTerms(event), revision }] };
       default:
@@ -230,6 +237,7 @@ export class BookProjection {
     if (plan.tolerance !== undefined) this.tolerances.push(plan.tolerance);
     if (event.type === 'BookOpened') this.timeZone = event.timeZone ?? UTC;
     if (plan.priceMaxAge !== undefined) this.priceMaxAges.add(plan.priceMaxAge);
+    if (plan.accountMapping !== undefined) this.accountMappings.add(plan.accountMapping);
     if (plan.loan !== undefined) this.loans.set(plan.loan[0], plan.loan[1]);
     plan.termLoan?.commit();
   }
@@ -258,6 +266,7 @@ export class BookProjection {
       tolerances: [...this.tolerances],
       timeZone: this.timeZone,
       priceMaxAges: this.priceMaxAges.toSnapshot(),
+      accountMappings: this.accountMappings.toSnapshot(),
       lotTimes: [...this.lotTimes],
       sums: this.sums.toSnapshot(),
       termLoans: this.termLoans.toSnapshot(),
@@ -288,6 +297,7 @@ export class BookProjection {
     projection.tolerances = [...snapshot.tolerances];
     projection.timeZone = snapshot.timeZone ?? UTC;
     projection.priceMaxAges = new SettingHistory([...(snapshot.priceMaxAges ?? [])]);
+    projection.accountMappings = new SettingHistory([...(snapshot.accountMappings ?? [])]);
     projection.lotTimes = new Map(snapshot.lotTimes ?? []);
     projection.sums = BitemporalSums.fromSnapshot(snapshot.sums);
     projection.termLoans = TermLoans.fromSnapshot(snapshot.termLoans);
@@ -447,6 +457,11 @@ export class BookProjection {
   /** The reconciliation tolerance settings live at version v, in revision order. */
   tolerancesAt(v: number): ToleranceRecord[] {
     return this.tolerances.filter((t) => this.liveAt(t.revision, v));
+  }
+
+  /** The chart-of-accounts overrides in force at version v (the last live set-account-mapping), or undefined: the default chart. */
+  accountMappingAt(v: number): AccountMapping | undefined {
+    return this.accountMappings.at(v, (r, at) => this.liveAt(r, at));
   }
 
   /** The book's calendar: its time zone (UTC unless opened with one), when it opened, and when its log began. */

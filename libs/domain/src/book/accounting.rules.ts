@@ -1,0 +1,21 @@
+import type { BookCommand } from './book.commands';
+import type { BookEventOf } from './book.events';
+
+/**
+ * set-account-mapping: a book setting. It applies from when it is recorded (its effectiveAt is the
+ * recording time, like set-price-staleness), needs no balance rule, and replaces the previous overrides
+ * wholly: a mapping that leaves a role out sends it back to the default chart. The codec already
+ * refuses unknown roles, bad codes and duplicate categories, naming the field.
+ */
+export const accountMappingEvent = (
+  body: Extract<BookCommand, { readonly name: 'set-account-mapping' }>['body'],
+  now: number,
+): BookEventOf<'AccountMappingSet'> => ({
+  type: 'AccountMappingSet',
+  effectiveAt: now,
+  ...(body.accounts === undefined ? {} : { accounts: body.accounts }),
+  ...(body.cashAccounts === undefined ? {} : { cashAccounts: body.cashAccounts }),
+  ...(body.expenseAccounts === undefined ? {} : { expenseAccounts: body.expenseAccounts }),
+  ...(body.productionCostCategories === undefined ? {} : { productionCostCategories: body.productionCostCategories }),
+  ...(body.memo === undefined ? {} : { memo: body.memo }),
+});
