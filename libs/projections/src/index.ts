@@ -9,4 +9,7 @@ export * from './listings/fifo-listings';
 export * from './explain/explain-figure';
 export * from './reports/month-end';
 export * from './reports/reconciliation';
+export * from './reports/usd-rollforward';
+export * from './reports/pnl';
 export * from './lots/lot-method';
+export * from './lots/wallet-fifo';

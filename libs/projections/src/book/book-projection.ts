@@ -481,6 +481,17 @@ export class BookProjection {
     return new Map(names.map((name) => [name.slice(BTC_EXPENSE_PREFIX.length), this.sum(name, v, through) - this.sum(name, v, after)]));
   }
 
+  /** Every flow metric named `prefix` + key, its total over (after, through] at v, by key (zeros included). */
+  flowsByPrefix(prefix: string, after: number, through: number, v: number): Map<string, bigint> {
+    const names = this.metricNames.filter((name) => name.startsWith(prefix));
+    return new Map(names.map((name) => [name.slice(prefix.length), this.sum(name, v, through) - this.sum(name, v, after)]));
+  }
+
+  /** The loans drawn by an event known at version v (a reversed drawdown included: its figures are then zero). */
+  loanIdsAt(v: number): string[] {
+    return [...this.loans].filter(([, loan]) => loan.revision < v).map(([loanId]) => loanId);
+  }
+
   /** A loan drawn with a dayCount: its accrual from the terms and its liquidations' splits at (asOf, v). */
   termLoanFigures(loanId: string, asOf: number, v: number): TermLoanFigures | undefined {
     return this.termLoans.get(loanId)?.figures(asOf, v, this.loanReader);
@@ -542,6 +553,32 @@ export class BookProjection {
       const lots = [...this.slices(before, disposal.btc, v, Number.POSITIVE_INFINITY)];
       yield { disposal, relievedCostUsd: this.costOfFirst(before + disposal.btc, v) - this.costOfFirst(before, v), lots };
     }
+  }
+
+  // Read accessors for the lot methods (libs/projections/src/lots), whose logic lives there.
+  /** Known at version v and not taken back by a reversal known at v. */
+  isLive(revision: number, v: number): boolean {
+    return this.liveAt(revision, v);
+  }
+
+  /** The event type and effectiveAt (where its balances move) of a revision. */
+  typeOf(revision: number): BookEvent['type'] | undefined {
+    return this.types[revision];
+  }
+  effectiveAtOf(revision: number): number {
+    return this.effectiveAt[revision]!;
+  }
+
+  /** The FIFO entry of a revision, if it is a lot or a disposal (a lot's effectiveAt is its place in the queue). */
+  fifoEntry(revision: number): FifoEntry | undefined {
+    return this.fifoAt(revision);
+  }
+
+  /** A revision's own deltas by metric name (balance keys, and the touch/fifo/flow metrics beside them). */
+  deltasOf(revision: number): Array<readonly [name: string, delta: bigint]> {
+    const found: Array<readonly [string, bigint]> = [];
+    for (let i = this.deltaStart[revision]!; i < this.deltaStart[revision + 1]!; i++) found.push([this.metricNames[this.deltaMetric[i]!]!, this.deltaValue.get(i)]);
+    return found;
   }
 
   /** Walks acquisitions in effective order, skipping the first `skip` sats, for `take` sats (or all up to asOf). */

@@ -1,5 +1,6 @@
 import type { BookProjection } from '../book/book-projection';
 import type { FifoEntry, LotSlice } from '../book/book-projection.records';
+import { walletFifoLotBook } from './wallet-fifo';
 
 /**
  * How disposals relieve lots. `fifo` (the default): one queue for the whole company, oldest
@@ -42,3 +43,7 @@ export const fifoLotBook = (projection: BookProjection, v: number): LotBook => (
   openLots: (asOf) => projection.openLots(asOf, v),
   disposals: (from, to) => projection.disposals(from, to, v),
 });
+
+/** The LotBook of a method: company-wide FIFO (no simulation, the projection's own index) or wallet-by-wallet. */
+export const lotBook = (projection: BookProjection, v: number, method: LotMethod): LotBook =>
+  method === 'wallet-fifo' ? walletFifoLotBook(projection, v) : fifoLotBook(projection, v);

@@ -1,0 +1,206 @@
+import type { BookProjection } from '../book/book-projection';
+import type { FifoEntry } from '../book/book-projection.records';
+import { IntegerColumn } from '../bitemporal/integer-column';
+import type { HeldSlice, LotBook, Relief } from './lot-method';
+import { Piece, WalletQueue, pieceCost, pieceSlice } from './wallet-queues';
+
+/**
+ * Wallet-by-wallet FIFO: one queue per wallet, simulated for a version v over every live event (known
+ * at v, not reversed at v) in effective order, ties by revision.
+ * - A lot joins its wallet's queue at its place in FIFO: an opening lot at its acquiredAt (as under
+ *   company-wide FIFO), any other at its effectiveAt.
+ * - A disposal (sale, payment, liquidation: pledged BTC stays in its wallet) relieves that wallet's
+ *   oldest sats.
+ * - A transfer first pays its network fee, a disposal for no proceeds, out of the source wallet's
+ *   oldest sats; the transferred sats are the next oldest, and move into the destination's queue with
+ *   their lot's acquisition date and cost, in acquisition order.
+ * The pass is a generator (it yields every few thousand events) so a query can run it in event-loop
+ * slices; its per-disposal cumulative relief is cached per (projection, v), so relievedCost(asOf) is a
+ * binary search after the first pass.
+ */
+
+const EVENTS_PER_STEP = 4096;
+/** Versions whose relief is kept per projection: the usual reads are "now" and a few knownAt cuts. */
+const VERSIONS_CACHED = 4;
+
+const UNENCUMBERED = 'unencumbered-btc|';
+const PLEDGED = 'pledged-btc|';
+
+/** The wallet a balance metric belongs to (unencumbered-btc|wallet, pledged-btc|loan|wallet). */
+const walletOf = (name: string): string | undefined => {
+  if (name.startsWith(UNENCUMBERED)) return name.slice(UNENCUMBERED.length);
+  if (name.startsWith(PLEDGED)) return name.split('|')[2];
+  return undefined;
+};
+
+/** The wallets an event moves BTC out of and into, with the amount moved in. */
+const btcMoves = (projection: BookProjection, revision: number) => {
+  let from: string | undefined;
+  let to: string | undefined;
+  let into = 0n;
+  for (const [name, delta] of projection.deltasOf(revision)) {
+    const wallet = walletOf(name);
+    if (wallet === undefined) continue;
+    if (delta < 0n) from = wallet;
+    else if (delta > 0n) {
+      to = wallet;
+      into += delta;
+    }
+  }
+  return { from, to, into };
+};
+
+const need = (wallet: string | undefined, revision: number): string => {
+  if (wallet === undefined) throw new Error(`wallet-fifo: revision ${revision} moves BTC in no wallet`);
+  return wallet;
+};
+
+/** Receives each disposal as the pass reaches it; returning false stops the pass. */
+type OnDisposal = (disposal: FifoEntry, wallet: string, pieces: Piece[]) => boolean;
+
+/** The live lots, disposals and transfers at v, in effective order (ties: revision). */
+function* liveSteps(projection: BookProjection, v: number): Generator<void, { revisions: number[]; times: number[]; entries: Array<FifoEntry | undefined> }> {
+  const revisions: number[] = [];
+  const times: number[] = [];
+  const entries: Array<FifoEntry | undefined> = [];
+  const end = Math.min(v, projection.revision + 1);
+  for (let revision = 0; revision < end; revision++) {
+    if (revision % EVENTS_PER_STEP === 0) yield;
+    if (!projection.isLive(revision, v)) continue;
+    const entry = projection.fifoEntry(revision);
+    if (entry === undefined && projection.typeOf(revision) !== 'BtcTransferred') continue;
+    revisions.push(revision);
+    times.push(entry?.effectiveAt ?? projection.effectiveAtOf(revision));
+    entries.push(entry);
+  }
+  yield;
+  // Collected in revision order, so index order breaks ties; the log is mostly in effective order already.
+  const order = revisions.map((_, index) => index).sort((a, b) => times[a]! - times[b]! || a - b);
+  yield;
+  return { revisions: order.map((i) => revisions[i]!), times: order.map((i) => times[i]!), entries: order.map((i) => entries[i]) };
+}
+
+/** The pass: every live step with effective time <= until; returns the queues as they stand then. */
+function* simulate(projection: BookProjection, v: number, until: number, onDisposal: OnDisposal): Generator<void, Map<string, WalletQueue>> {
+  const { revisions, times, entries } = yield* liveSteps(projection, v);
+  const queues = new Map<string, WalletQueue>();
+  const queue = (wallet: string) => {
+    let found = queues.get(wallet);
+    if (found === undefined) {
+      found = new WalletQueue();
+      queues.set(wallet, found);
+    }
+    return found;
+  };
+  for (let i = 0; i < revisions.length; i++) {
+    if (i % EVENTS_PER_STEP === 0) yield;
+    if (times[i]! > until) break;
+    const revision = revisions[i]!;
+    const entry = entries[i];
+    const moves = btcMoves(projection, revision);
+    if (entry?.kind === 'lot') {
+      queue(need(moves.to, revision)).insert({ lot: entry, start: 0n, end: entry.btc });
+      continue;
+    }
+    if (projection.typeOf(revision) === 'BtcTransferred') {
+      const from = need(moves.from, revision);
+      const to = need(moves.to, revision);
+      // The fee first, from the oldest sats; then the transfer, from the next oldest.
+      if (entry !== undefined && !onDisposal(entry, from, queue(from).take(entry.btc, `the fee of ${entry.eventId}`))) break;
+      if (from === to) continue;
+      const destination = queue(to);
+      for (const piece of queue(from).take(moves.into, `transfer ${projection.eventIdAt(revision)}`)) destination.insert(piece);
+      continue;
+    }
+    if (entry !== undefined) {
+      const wallet = need(moves.from, revision);
+      if (!onDisposal(entry, wallet, queue(wallet).take(entry.btc, `disposal ${entry.eventId}`))) break;
+    }
+  }
+  return queues;
+}
+
+/** Each disposal's effective time and the cumulative relief through it, in effective order. */
+interface ReliefIndex {
+  readonly times: number[];
+  readonly cumulative: IntegerColumn;
+}
+
+const reliefIndexes = new WeakMap<BookProjection, Map<number, ReliefIndex>>();
+
+function* reliefIndexSteps(projection: BookProjection, v: number): Generator<void, ReliefIndex> {
+  let cached = reliefIndexes.get(projection);
+  const found = cached?.get(v);
+  if (found !== undefined) return found;
+  const index: ReliefIndex = { times: [], cumulative: new IntegerColumn() };
+  yield* simulate(projection, v, Number.POSITIVE_INFINITY, (disposal, _wallet, pieces) => {
+    index.times.push(disposal.effectiveAt);
+    index.cumulative.push(index.cumulative.last() + pieces.reduce((sum, piece) => sum + pieceCost(piece), 0n));
+    return true;
+  });
+  if (cached === undefined) {
+    cached = new Map();
+    reliefIndexes.set(projection, cached);
+  }
+  if (cached.size >= VERSIONS_CACHED) cached.delete(cached.keys().next().value!);
+  cached.set(v, index);
+  return index;
+}
+
+const reliefThrough = (index: ReliefIndex, asOf: number): bigint => {
+  let low = 0;
+  let high = index.times.length;
+  while (low < high) {
+    const mid = (low + high) >>> 1;
+    if (index.times[mid]! <= asOf) low = mid + 1;
+    else high = mid;
+  }
+  return low === 0 ? 0n : index.cumulative.get(low - 1);
+};
+
+/** The same figures as steps, for a query that runs them in event-loop slices (runInSlices). */
+export const walletFifoSteps = {
+  *relievedCost(projection: BookProjection, v: number, asOf: number): Generator<void, bigint> {
+    return reliefThrough(yield* reliefIndexSteps(projection, v), asOf);
+  },
+
+  /** Open slices at asOf, by wallet (names in order), oldest first in each. */
+  *openLots(projection: BookProjection, v: number, asOf: number): Generator<void, HeldSlice[]> {
+    const queues = yield* simulate(projection, v, asOf, () => true);
+    const wallets = [...queues.keys()].sort();
+    return wallets.flatMap((wallet) => queues.get(wallet)!.open().map((piece) => ({ ...pieceSlice(piece), wallet })));
+  },
+
+  /** Disposals with from <= effectiveAt <= to; undefined once there are more than `max`. */
+  *disposals(projection: BookProjection, v: number, from: number, to: number, max = Number.POSITIVE_INFINITY): Generator<void, Relief[] | undefined> {
+    const found: Relief[] = [];
+    let tooMany = false;
+    yield* simulate(projection, v, to, (disposal, wallet, pieces) => {
+      if (disposal.effectiveAt < from) return true;
+      if (found.length === max) {
+        tooMany = true;
+        return false;
+      }
+      const lots = pieces.map(pieceSlice);
+      found.push({ disposal, wallet, lots, relievedCostUsd: lots.reduce((sum, slice) => sum + slice.costUsd, 0n) });
+      return true;
+    });
+    return tooMany ? undefined : found;
+  },
+};
+
+/** Runs steps to the end in one go (a caller that is not answering HTTP, or already sliced). */
+const complete = <R>(steps: Generator<void, R>): R => {
+  for (;;) {
+    const step = steps.next();
+    if (step.done === true) return step.value;
+  }
+};
+
+/** Wallet-by-wallet FIFO for version v (see the top of this file). */
+export const walletFifoLotBook = (projection: BookProjection, v: number): LotBook => ({
+  method: 'wallet-fifo',
+  relievedCost: (asOf) => complete(walletFifoSteps.relievedCost(projection, v, asOf)),
+  openLots: (asOf) => complete(walletFifoSteps.openLots(projection, v, asOf)),
+  disposals: (from, to) => complete(walletFifoSteps.disposals(projection, v, from, to))!,
+});

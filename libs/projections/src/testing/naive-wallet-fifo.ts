@@ -1,0 +1,106 @@
+import type { RecordedBookEvent } from '@treasury/domain';
+import { lotCost, partialCost } from '../book/fifo';
+
+/**
+ * The reference for wallet-fifo, the slow and obvious way: keep the events known at knownAt, drop the
+ * reversed ones, keep those whose time (an opening lot's acquiredAt, else effectiveAt) is at or before
+ * asOf, sort by (time, revision), and walk them with one plain array per wallet, re-sorted after every
+ * insert. A fee is paid from the oldest sats, then the transferred sats move with their lot.
+ */
+
+interface Piece {
+  readonly lotEventId: string;
+  readonly lotAt: number;
+  readonly lotRevision: number;
+  readonly lotBtc: bigint;
+  readonly lotCost: bigint;
+  readonly start: bigint;
+  readonly end: bigint;
+}
+
+export interface NaiveWalletFifo {
+  /** Relieved cost and wallet per disposal, by event id (a transfer's fee by the transfer's id). */
+  readonly reliefs: Map<string, { readonly wallet: string; readonly relievedCostUsd: bigint }>;
+  /** Open BTC and cost per wallet, then per lot event id. */
+  readonly open: Map<string, Map<string, { btc: bigint; costUsd: bigint }>>;
+}
+
+const costOf = (p: Piece) => partialCost(p.lotCost, p.lotBtc, p.end) - partialCost(p.lotCost, p.lotBtc, p.start);
+
+export const naiveWalletFifo = (events: ReadonlyArray<RecordedBookEvent>, asOf: number, knownAt: number): NaiveWalletFifo => {
+  const known = events.filter((e) => e.recordedAt <= knownAt);
+  const reversed = new Set(known.flatMap((e) => (e.event.type === 'EventReversed' ? [e.event.eventId] : [])));
+  const timeOf = (e: RecordedBookEvent) => (e.event.type === 'OpeningBalanceRecorded' ? e.event.acquiredAt : e.event.effectiveAt);
+  const live = known
+    .filter((e) => e.event.type !== 'EventReversed' && !reversed.has(e.eventId) && timeOf(e) <= asOf)
+    .sort((a, b) => timeOf(a) - timeOf(b) || a.revision - b.revision);
+
+  const wallets = new Map<string, Piece[]>();
+  const queue = (wallet: string) => wallets.get(wallet) ?? wallets.set(wallet, []).get(wallet)!;
+  const add = (wallet: string, piece: Piece) => {
+    const q = queue(wallet);
+    q.push(piece);
+    q.sort((a, b) => a.lotAt - b.lotAt || a.lotRevision - b.lotRevision || (a.start < b.start ? -1 : a.start > b.start ? 1 : 0));
+  };
+  const take = (wallet: string, sats: bigint): Piece[] => {
+    const q = queue(wallet);
+    const taken: Piece[] = [];
+    let remaining = sats;
+    while (remaining > 0n) {
+      const first = q.shift();
+      if (first === undefined) throw new Error(`naive wallet-fifo: wallet ${wallet} is short of ${remaining} sats`);
+      const size = first.end - first.start;
+      if (size <= remaining) {
+        taken.push(first);
+        remaining -= size;
+      } else {
+        taken.push({ ...first, end: first.start + remaining });
+        q.unshift({ ...first, start: first.start + remaining });
+        remaining = 0n;
+      }
+    }
+    return taken;
+  };
+  const reliefs = new Map<string, { wallet: string; relievedCostUsd: bigint }>();
+  const dispose = (eventId: string, wallet: string, sats: bigint) =>
+    reliefs.set(eventId, { wallet, relievedCostUsd: take(wallet, sats).reduce((sum, p) => sum + costOf(p), 0n) });
+
+  for (const e of live) {
+    const { event, eventId, revision } = e;
+    const lot = (wallet: string, btc: bigint, cost: bigint) =>
+      add(wallet, { lotEventId: eventId, lotAt: timeOf(e), lotRevision: revision, lotBtc: btc, lotCost: cost, start: 0n, end: btc });
+    switch (event.type) {
+      case 'MiningOutputReceived':
+        lot(event.wallet, event.btc, lotCost(event.btc, event.usdPerBtc));
+        break;
+      case 'BtcPurchased':
+        lot(event.wallet, event.btc, event.costUsd + event.feesUsd);
+        break;
+      case 'OpeningBalanceRecorded':
+        lot(event.wallet, event.btc, event.costBasisUsd);
+        break;
+      case 'BtcSold':
+      case 'BtcPaid':
+      case 'CollateralLiquidated':
+        dispose(eventId, event.wallet, event.btc);
+        break;
+      case 'BtcTransferred':
+        if (event.feeBtc > 0n) dispose(eventId, event.fromWallet, event.feeBtc);
+        for (const piece of take(event.fromWallet, event.btc)) add(event.toWallet, piece);
+        break;
+      default:
+        break;
+    }
+  }
+
+  const open = new Map<string, Map<string, { btc: bigint; costUsd: bigint }>>();
+  for (const [wallet, pieces] of wallets) {
+    const lots = new Map<string, { btc: bigint; costUsd: bigint }>();
+    for (const p of pieces) {
+      const sum = lots.get(p.lotEventId) ?? { btc: 0n, costUsd: 0n };
+      lots.set(p.lotEventId, { btc: sum.btc + p.end - p.start, costUsd: sum.costUsd + costOf(p) });
+    }
+    if (lots.size > 0) open.set(wallet, lots);
+  }
+  return { reliefs, open };
+};
