@@ -1,6 +1,8 @@
 import { UTC, formatBtc, formatInstant, formatRatio, formatUsd, localTimeAt, startOfMonth } from '@treasury/domain';
 import type { BookProjection } from '../book/book-projection';
 import { positionFrom } from '../book/position';
+import { LotBook, fifoLotBook } from '../lots/lot-method';
+import { usdBoundary, usdRollforwardBetween, usdRollforwardView } from './usd-rollforward';
 
 /** A calendar month, as "YYYY-MM": in the book's time zone (UTC unless it was opened with one). */
 const MONTH = /^(\d{4})-(0[1-9]|1[0-2])$/;
@@ -58,14 +60,21 @@ export const reportMonths = (from: YearMonth, to: YearMonth, calendar: { readonl
  * purchased − sold − paid in BTC − liquidated − transferred out + transferred in = closing, where out − in
  * is the network fees; opening balances are lots the company held before the book, never mined) and the month-end
  * position. `rollforwardCheckBtc` is closing minus the roll-forward: zero unless the ledger is broken.
+ * `usd`: the USD roll-forward beside it under the lot method (usd-rollforward.ts).
  */
-export const monthEndReport = (projection: BookProjection, months: ReadonlyArray<{ label: string; start: number; end: number }>, v: number) => {
+export const monthEndReport = (projection: BookProjection, months: ReadonlyArray<{ label: string; start: number; end: number }>, v: number, lots: LotBook = fifoLotBook(projection, v)) => {
   // Each month opens where the previous one closed (the months are consecutive): one position per boundary.
   let opening = months[0] === undefined ? undefined : positionFrom(projection.raw(months[0].start - 1, v));
+  const boundaryOf = (position: NonNullable<typeof opening>) =>
+    usdBoundary(projection, lots, v, position.asOf, position.holdings.btc, position.price === null ? null : position.price.usdPerBtc);
+  let openingUsd = opening === undefined ? undefined : boundaryOf(opening);
   return months.map(({ label, start, end }) => {
     const closing = positionFrom(projection.raw(end, v));
     const openingBtc = opening!.holdings.btc;
     opening = closing;
+    const closingUsd = boundaryOf(closing);
+    const usd = usdRollforwardView(usdRollforwardBetween(projection, v, openingUsd!, closingUsd));
+    openingUsd = closingUsd;
     const flow = (kind: Parameters<BookProjection['flow']>[0]) => projection.flow(kind, start - 1, end, v);
     const mined = flow('mined');
     const openingBalances = flow('opening');
@@ -96,6 +105,7 @@ export const monthEndReport = (projection: BookProjection, months: ReadonlyArray
       totalDebtUsd: formatUsd(closing.leverage.totalDebtUsd),
       debtToAssets: closing.leverage.debtToAssets === null ? null : formatRatio(closing.leverage.debtToAssets),
       availableLiquidityUsd: closing.liquidity.availableLiquidityUsd === null ? null : formatUsd(closing.liquidity.availableLiquidityUsd),
+      usd,
     };
   });
 };
