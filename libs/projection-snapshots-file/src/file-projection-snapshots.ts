@@ -9,8 +9,10 @@ import { ProjectionSnapshot, ProjectionSnapshots } from '@treasury/application';
  * Bumped whenever the projection's snapshot layout changes: a file of another format is ignored, and
  * the projection re-reads the log. @3: bound to its store (identity, checkpoint event, book heads),
  * findings of vanished events, a SHA-256 over the content, and running sums that may be wider than 64 bits.
+ * @4: the USD flow metrics of the roll-forward and the P&L (fifo-plan.ts); a @3 snapshot lacks them for
+ * the events it holds, so it is refused and the books are rebuilt from the log.
  */
-export const SNAPSHOT_FORMAT = 'treasury-engine/position-projection@3';
+export const SNAPSHOT_FORMAT = 'treasury-engine/position-projection@4';
 
 const MAGIC = Buffer.from(`${SNAPSHOT_FORMAT}\n`, 'utf8');
 const DIGEST_BYTES = 32;
