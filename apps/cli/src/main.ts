@@ -8,6 +8,7 @@ import { EsdbEventStore } from '@treasury/event-store-esdb';
 import { SqliteEventStore } from '@treasury/event-store-sqlite';
 import { configFromEnv } from '../../api/src/config/app-config';
 import { ImportSummary, importLines } from './import-commands';
+import { IMPORT_CSV_USAGE, runImportCsv } from './import-csv/import-csv.command';
 import { KEYS_USAGE, cliActor, runKeys } from './keys-command';
 import { ProgressBar } from './progress';
 import { textTable } from './text-table';
@@ -18,6 +19,7 @@ process.umask(0o077);
 const USAGE = `usage:
   npm run cli -- import <file.jsonl>   run a JSON Lines file of commands against the configured store
   npm run demo                         load the example book into ./data/demo.db and print its reports
+${IMPORT_CSV_USAGE}
 ${KEYS_USAGE}
 Environment as for the server: TREASURY_DB, EVENT_STORE, EVENTSTORE_CONNECTION_STRING. Events record the
 operating-system user as their actor (local:cli:<user>); a line's "actor" is kept as an on-behalf-of note.`;
@@ -96,6 +98,7 @@ const demo = async (): Promise<number> => {
 const main = async (argv: ReadonlyArray<string>): Promise<number> => {
   const [command, file] = argv;
   if (command === 'demo') return demo();
+  if (command === 'import-csv') return runImportCsv(argv.slice(1), () => openStore(process.env), cliActor());
   if (command === 'keys') {
     const store = openStore(process.env);
     try {
