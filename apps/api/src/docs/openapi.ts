@@ -1,7 +1,7 @@
 import * as t from 'io-ts';
 import { ClosedObjectType, JsonSchema, bookCommandCodecs, bookEventCodecs, schemaOf } from '@treasury/domain';
 import { EVENTS_SCAN_BUDGET, MAX_EVENTS_PAGE } from '@treasury/application';
-import { MAX_SERIES_POINTS, SERIES_STEPS } from '@treasury/projections';
+import { DEFAULT_LOT_METHOD, LOT_METHODS, MAX_SERIES_POINTS, SERIES_STEPS } from '@treasury/projections';
 import { accessPaths, bearerSecurity, withAccess } from './openapi-access';
 
 /**
@@ -85,6 +85,13 @@ const knownAtAndFreshness = [
     description: "Read-your-writes: answer only once the projection includes this log position (a command's `position`). Default: everything this server acknowledged.",
   },
 ];
+
+const lotMethodQuery = {
+  name: 'method',
+  in: 'query',
+  schema: { type: 'string', enum: [...LOT_METHODS], default: DEFAULT_LOT_METHOD },
+  description: 'How disposals relieve lots: fifo (one queue for the company, oldest acquisition first) or wallet-fifo (one queue per wallet; a transfer moves lots with their acquisition date and cost, its network fee is a disposal from the source wallet\'s oldest sats). Anything else: 400 naming query.method.',
+};
 
 const eventFilters = [
   { name: 'type', in: 'query', schema: { type: 'string' }, description: `Event types, comma-separated: ${Object.keys(bookEventCodecs).join(', ')}.` },
@@ -226,8 +233,8 @@ export const openApiDocument = () => ({
         operationId: 'position',
         summary: 'Holdings, cost basis, cash, loans, leverage and liquidity at asOf, as known at knownAt',
         tags: ['positions'],
-        parameters: [bookIdParameter, instantQuery('asOf', 'Effective cut: events with effectiveAt <= asOf. Default now.'), ...knownAtAndFreshness],
-        responses: positionResponses('The position; every figure needing a price is null when there is none.'),
+        parameters: [bookIdParameter, instantQuery('asOf', 'Effective cut: events with effectiveAt <= asOf. Default now.'), ...knownAtAndFreshness, lotMethodQuery],
+        responses: positionResponses('The position (costBasis under `method`, which the answer repeats); every figure needing a price is null when there is none.'),
       },
     },
     '/v1/books/{bookId}/position/series': {
@@ -250,8 +257,8 @@ export const openApiDocument = () => ({
         operationId: 'openLots',
         summary: 'Open FIFO lots at asOf, as known at knownAt, oldest first',
         tags: ['positions'],
-        parameters: [bookIdParameter, instantQuery('asOf', 'Default now.'), ...knownAtAndFreshness],
-        responses: positionResponses('What is left of each lot and what that part cost.'),
+        parameters: [bookIdParameter, instantQuery('asOf', 'Default now.'), ...knownAtAndFreshness, lotMethodQuery],
+        responses: positionResponses('What is left of each lot and what that part cost; under wallet-fifo each names its wallet, lots grouped by wallet.'),
       },
     },
     '/v1/books/{bookId}/disposals': {
@@ -259,8 +266,8 @@ export const openApiDocument = () => ({
         operationId: 'disposals',
         summary: 'Sales, liquidations and network fees with the lots each relieved and its realized gain',
         tags: ['positions'],
-        parameters: [bookIdParameter, instantQuery('from', 'Default: the beginning.'), instantQuery('to', 'Default now.'), ...knownAtAndFreshness],
-        responses: positionResponses('Disposals with from <= effectiveAt <= to.'),
+        parameters: [bookIdParameter, instantQuery('from', 'Default: the beginning.'), instantQuery('to', 'Default now.'), ...knownAtAndFreshness, lotMethodQuery],
+        responses: positionResponses('Disposals with from <= effectiveAt <= to; under wallet-fifo each names the wallet it left from.'),
       },
     },
     '/v1/admin/projections/rebuild': {

@@ -1,6 +1,6 @@
 import { Controller, Get, Param, Query as QueryParams } from '@nestjs/common';
 import { PositionQueries } from '@treasury/application';
-import { SERIES_STEPS } from '@treasury/projections';
+import { LOT_METHODS, SERIES_STEPS } from '@treasury/projections';
 import { ProblemException, invalidRequest } from '../http/problem';
 import { checkQueryNames, integerParam, oneOfParam, requireBookId, requiredTimeParam, timeParam } from '../http/request-fields';
 import { QueryTime } from '@treasury/application';
@@ -21,6 +21,12 @@ const isBefore = (a: QueryTime, b: QueryTime): boolean => {
   return day(a) < day(b);
 };
 
+/** `method`: how disposals relieve lots (fifo, the default, or wallet-fifo); 400 naming query.method otherwise. */
+const lotMethod = (query: Query) => {
+  const method = oneOfParam(query, 'method', LOT_METHODS);
+  return method === undefined ? {} : { method };
+};
+
 /**
  * The bi-temporal queries. `asOf` cuts by effective time, `knownAt` by recorded time; both default to
  * now. Every answer includes every event up to `minPosition` (default: whatever this server has
@@ -33,8 +39,8 @@ export class PositionsController {
   @Get('position')
   position(@Param('bookId') rawBookId: string, @QueryParams() query: Query) {
     const bookId = requireBookId(rawBookId);
-    checkQueryNames(query, ['asOf', 'knownAt', 'minPosition']);
-    return answer(bookId, this.positions.position(bookId, asOfCut(query)));
+    checkQueryNames(query, ['asOf', 'knownAt', 'minPosition', 'method']);
+    return answer(bookId, this.positions.position(bookId, { ...asOfCut(query), ...lotMethod(query) }));
   }
 
   @Get('position/series')
@@ -74,17 +80,17 @@ export class PositionsController {
   @Get('lots')
   lots(@Param('bookId') rawBookId: string, @QueryParams() query: Query) {
     const bookId = requireBookId(rawBookId);
-    checkQueryNames(query, ['asOf', 'knownAt', 'minPosition']);
-    return answer(bookId, this.positions.lots(bookId, asOfCut(query)));
+    checkQueryNames(query, ['asOf', 'knownAt', 'minPosition', 'method']);
+    return answer(bookId, this.positions.lots(bookId, { ...asOfCut(query), ...lotMethod(query) }));
   }
 
   @Get('disposals')
   disposals(@Param('bookId') rawBookId: string, @QueryParams() query: Query) {
     const bookId = requireBookId(rawBookId);
-    checkQueryNames(query, ['from', 'to', 'knownAt', 'minPosition']);
+    checkQueryNames(query, ['from', 'to', 'knownAt', 'minPosition', 'method']);
     const from = timeParam(query, 'from', 'start');
     const to = timeParam(query, 'to');
     if (from !== undefined && to !== undefined && isBefore(to, from)) throw new ProblemException(invalidRequest([{ path: 'query.to', message: 'must not be before from' }]));
-    return answer(bookId, this.positions.disposals(bookId, { ...(from === undefined ? {} : { from }), ...(to === undefined ? {} : { to }), ...freshness(query) }));
+    return answer(bookId, this.positions.disposals(bookId, { ...(from === undefined ? {} : { from }), ...(to === undefined ? {} : { to }), ...lotMethod(query), ...freshness(query) }));
   }
 }

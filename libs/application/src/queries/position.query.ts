@@ -4,7 +4,10 @@ import { pipe } from 'fp-ts/function';
 import { CalendarDay, endOfDay, formatInstant, startOfDay } from '@treasury/domain';
 import {
   BookProjection,
+  DEFAULT_LOT_METHOD,
+  LotMethod,
   MAX_SERIES_POINTS,
+  RawPosition,
   SeriesStep,
   disposalsView,
   explainFigureSteps,
@@ -20,6 +23,7 @@ import {
   positionView,
   seriesInstants,
   seriesPointView,
+  walletFifoSteps,
 } from '@treasury/projections';
 import { Clock } from '../ports/clock';
 import { EventLoopSlicer, runInSlices } from './event-loop-slices';
@@ -76,12 +80,17 @@ export class PositionQueries {
     private readonly waitMs = DEFAULT_FRESHNESS_WAIT_MS,
   ) {}
 
-  position(bookId: string, cut: { readonly asOf?: QueryTime } & Freshness) {
+  position(bookId: string, cut: { readonly asOf?: QueryTime } & LotMethodChoice & Freshness) {
+    const method = cut.method ?? DEFAULT_LOT_METHOD;
     return pipe(
       this.ready(bookId, cut),
-      TE.map(({ book, knownAt, v, timeZone }) => {
+      TE.flatMap(({ book, knownAt, v, timeZone }) => {
         const asOf = cut.asOf === undefined ? this.clock.now() : resolveQueryTime(cut.asOf, timeZone);
-        return { bookId, ...header(knownAt, v), ...positionView(positionFrom(book.raw(asOf, v))) };
+        const raw = book.raw(asOf, v);
+        const answer = (figures: RawPosition) => ({ bookId, ...header(knownAt, v), method, ...positionView(positionFrom(figures)) });
+        // fifo: the projection's own figures, no simulation. wallet-fifo: its relief, in event-loop slices.
+        if (method === 'fifo') return TE.right(answer(raw));
+        return TE.fromTask(async () => answer({ ...raw, relievedCostUsd: await runInSlices(walletFifoSteps.relievedCost(book, v, asOf)) }));
       }),
     );
   }
@@ -106,29 +115,35 @@ export class PositionQueries {
     );
   }
 
-  lots(bookId: string, cut: { readonly asOf?: QueryTime } & Freshness) {
+  lots(bookId: string, cut: { readonly asOf?: QueryTime } & LotMethodChoice & Freshness) {
+    const method = cut.method ?? DEFAULT_LOT_METHOD;
     return pipe(
       this.ready(bookId, cut),
-      TE.map(({ book, knownAt, v, timeZone }) => {
+      TE.flatMap(({ book, knownAt, v, timeZone }) => async () => {
         const asOf = cut.asOf === undefined ? this.clock.now() : resolveQueryTime(cut.asOf, timeZone);
-        return { bookId, asOf: formatInstant(asOf), ...header(knownAt, v), ...openLotsView(book, asOf, v) };
+        const slices = method === 'fifo' ? book.openLots(asOf, v) : await runInSlices(walletFifoSteps.openLots(book, v, asOf));
+        return E.right({ bookId, asOf: formatInstant(asOf), ...header(knownAt, v), ...openLotsView(method, slices) });
       }),
     );
   }
 
-  disposals(bookId: string, range: { readonly from?: QueryTime; readonly to?: QueryTime } & Freshness) {
+  disposals(bookId: string, range: { readonly from?: QueryTime; readonly to?: QueryTime } & LotMethodChoice & Freshness) {
+    const method = range.method ?? DEFAULT_LOT_METHOD;
     return pipe(
       this.ready(bookId, range),
-      TE.flatMap(({ book, knownAt, v, timeZone }) => {
+      TE.flatMap(({ book, knownAt, v, timeZone }) => async (): Promise<E.Either<PositionQueryError, DisposalsAnswer>> => {
         const from = range.from === undefined ? Number.MIN_SAFE_INTEGER : resolveQueryTime(range.from, timeZone);
         const to = range.to === undefined ? this.clock.now() : resolveQueryTime(range.to, timeZone);
-        const disposals = disposalsView(book, from, to, v, MAX_DISPOSALS);
-        if (disposals === undefined) return TE.left<PositionQueryError>({ _tag: 'TooManyResults', what: 'disposals', max: MAX_DISPOSALS });
-        return TE.right({
+        // wallet-fifo stops its pass at the first disposal beyond the limit (undefined: too many).
+        const reliefs = method === 'fifo' ? book.disposals(from, to, v) : await runInSlices(walletFifoSteps.disposals(book, v, from, to, MAX_DISPOSALS));
+        const disposals = reliefs === undefined ? undefined : disposalsView(reliefs, MAX_DISPOSALS);
+        if (disposals === undefined) return E.left({ _tag: 'TooManyResults', what: 'disposals', max: MAX_DISPOSALS });
+        return E.right({
           bookId,
           from: range.from === undefined ? null : formatInstant(from),
           to: formatInstant(to),
           ...header(knownAt, v),
+          method,
           disposals,
         });
       }),
@@ -214,6 +229,15 @@ interface Ready {
   readonly timeZone: string;
   readonly openedAt: number;
 }
+
+/** The lot method a query asks for (`fifo` unless it says otherwise). */
+export interface LotMethodChoice {
+  readonly method?: LotMethod;
+}
+
+type DisposalsAnswer = { readonly bookId: string; readonly from: string | null; readonly to: string; readonly knownAt: string; readonly revision: number; readonly method: LotMethod } & {
+  readonly disposals: NonNullable<ReturnType<typeof disposalsView>>;
+};
 
 type ExplainAnswer = { readonly bookId: string; readonly asOf: string; readonly knownAt: string; readonly revision: number } & ReturnType<typeof explanationView>;
 

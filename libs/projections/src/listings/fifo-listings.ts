@@ -1,13 +1,19 @@
 import { formatBtc, formatInstant, formatUsd } from '@treasury/domain';
-import type { BookProjection, LotSlice } from '../book/book-projection';
+import type { LotSlice } from '../book/book-projection';
+import type { HeldSlice, LotMethod, Relief } from '../lots/lot-method';
 
-/** Open FIFO lots at (asOf, v), oldest first: what is left of each lot and what that part cost. */
-export const openLotsView = (projection: BookProjection, asOf: number, v: number) => {
-  const lots = [...projection.openLots(asOf, v)];
+/** Under wallet-fifo a slice or a disposal names its wallet; under fifo the field is absent. */
+const walletField = (wallet: string | undefined) => (wallet === undefined ? {} : { wallet });
+
+/** Open lots at a cut under one method, oldest first (by wallet under wallet-fifo): what is left of each lot and what that part cost. */
+export const openLotsView = (method: LotMethod, slices: Iterable<HeldSlice>) => {
+  const lots = [...slices];
   return {
+    method,
     totalBtc: formatBtc(lots.reduce((sum, slice) => sum + slice.btc, 0n)),
     totalCostUsd: formatUsd(lots.reduce((sum, slice) => sum + slice.costUsd, 0n)),
     lots: lots.map((slice) => ({
+      ...walletField(slice.wallet),
       lotEventId: slice.lot.eventId,
       acquiredAt: formatInstant(slice.lot.effectiveAt),
       btc: formatBtc(slice.btc),
@@ -26,16 +32,17 @@ const sliceView = (slice: LotSlice) => ({
 });
 
 /**
- * Disposals with from <= effectiveAt <= to at version v: each sale, liquidation or network fee with
- * the lot slices it relieved and its realized gain. `undefined` when there are more than `max`.
+ * Disposals (each sale, payment, liquidation or network fee with the lot slices it relieved and its
+ * realized gain), in effective order. `undefined` when there are more than `max`.
  */
-export const disposalsView = (projection: BookProjection, from: number, to: number, v: number, max: number) => {
+export const disposalsView = (reliefs: Iterable<Relief>, max: number) => {
   const disposals = [];
-  for (const { disposal, relievedCostUsd, lots } of projection.disposals(from, to, v)) {
+  for (const { disposal, relievedCostUsd, lots, wallet } of reliefs) {
     if (disposals.length === max) return undefined;
     disposals.push({
       eventId: disposal.eventId,
       type: disposal.type,
+      ...walletField(wallet),
       effectiveAt: formatInstant(disposal.effectiveAt),
       btc: formatBtc(disposal.btc),
       proceedsUsd: formatUsd(disposal.proceedsUsd),
