@@ -2,12 +2,15 @@ import { createHash } from 'node:crypto';
 import * as E from 'fp-ts/Either';
 import * as t from 'io-ts';
 import { BatchItem, BatchItemResult, BookCommandService, CommandError } from '@treasury/application';
-import { BookId, FieldError, toFieldErrors } from '@treasury/domain';
+import { BookId, FieldError, Instant, KNOWN_AT_PATH, toFieldErrors } from '@treasury/domain';
 
-/** One line of an import file: a command for a book, as the HTTP API takes it. */
+/**
+ * One line of an import file: a command for a book, as the HTTP API takes it. `knownAt` (migration
+ * mode): when the old system knew the command, recorded as its recordedAt, as the API's `?knownAt=`.
+ */
 const ImportLine = t.intersection([
   t.type({ book: BookId, command: t.string, body: t.UnknownRecord }),
-  t.partial({ idempotencyKey: t.string, actor: t.string }),
+  t.partial({ idempotencyKey: t.string, actor: t.string, knownAt: Instant }),
 ]);
 
 export interface ImportSummary {
@@ -102,6 +105,7 @@ export const importLines = async (
     const decoded = ImportLine.decode(json);
     if (E.isLeft(decoded)) return fail(`not an import line: ${toFieldErrors(decoded.left).map((e) => `${e.path.replace(/^\d+\.?/, '') || '(line)'} ${e.message}`).join('; ')}`);
     const line = decoded.right;
+    if (Object.prototype.hasOwnProperty.call(line.body, KNOWN_AT_PATH)) return fail('not an import line: body.knownAt is not a field of any command: put knownAt beside body');
     const digest = createHash('sha256').update(raw.trim()).digest('hex').slice(0, 32);
     const occurrence = (seen.get(digest) ?? 0) + 1;
     seen.set(digest, occurrence);
@@ -117,6 +121,7 @@ export const importLines = async (
         body: line.body,
         // The actor is whoever runs the import; a line's own "actor" is kept only as an on-behalf-of note.
         ...(line.actor === undefined ? {} : { onBehalfOf: line.actor }),
+        ...(line.knownAt === undefined ? {} : { knownAt: line.knownAt }),
         idempotencyKey: line.idempotencyKey ?? `import:${digest}:${occurrence}`,
       },
     });

@@ -1,8 +1,10 @@
 import { BatchFailure, BatchItem, BatchResult, MAX_BATCH_ITEMS, Principal } from '@treasury/application';
-import { FieldError, formatInstant, grantsAllow } from '@treasury/domain';
+import * as E from 'fp-ts/Either';
+import { FieldError, Instant, formatInstant, grantsAllow, toFieldErrors } from '@treasury/domain';
 import { commandRole } from '../auth/access-policy';
 import { commandErrorToProblem } from '../http/command-error.mapper';
 import { Problem, invalidRequest, problem } from '../http/problem';
+import { knownAtInBody, migrationRoleRefusal, placeKnownAt } from './known-at';
 
 /**
  * The batch route's own checks and views: the body's shape (an array of `{command, body}`), the role
@@ -10,6 +12,15 @@ import { Problem, invalidRequest, problem } from '../http/problem';
  */
 
 const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
+
+/** An item's knownAt (migration mode): an instant, decoded by the codec of every effectiveAt. */
+const knownAtOf = (value: unknown, index: number, errors: FieldError[]): number | undefined => {
+  if (value === undefined) return undefined;
+  const decoded = Instant.decode(value);
+  if (E.isRight(decoded)) return decoded.right;
+  errors.push(...toFieldErrors(decoded.left).map((error) => ({ ...error, path: `[${index}].knownAt` })));
+  return undefined;
+};
 
 /** The items of a batch body, or every shape error with its path (`[3].command`). */
 export const parseBatchBody = (body: unknown): { readonly items: ReadonlyArray<BatchItem> } | { readonly problem: Problem } => {
@@ -26,8 +37,11 @@ export const parseBatchBody = (body: unknown): { readonly items: ReadonlyArray<B
     }
     if (typeof item.command !== 'string') errors.push({ path: `[${index}].command`, message: 'must be a command name (a string)' });
     if (!isRecord(item.body)) errors.push({ path: `[${index}].body`, message: 'must be an object' });
-    for (const extra of Object.keys(item).filter((field) => field !== 'command' && field !== 'body')) errors.push({ path: `[${index}].${extra}`, message: 'is not a field of a batch item' });
-    if (errors.length === 0) items.push({ command: item.command as string, body: item.body });
+    for (const extra of Object.keys(item).filter((field) => field !== 'command' && field !== 'body' && field !== 'knownAt')) errors.push({ path: `[${index}].${extra}`, message: 'is not a field of a batch item' });
+    const inBody = knownAtInBody(item.body, `[${index}].body.`, `beside the body: {"command", "body", "knownAt"}`);
+    if (inBody !== undefined) errors.push(inBody);
+    const knownAt = knownAtOf(item.knownAt, index, errors);
+    if (errors.length === 0) items.push({ command: item.command as string, body: item.body, ...(knownAt === undefined ? {} : { knownAt }) });
     if (errors.length >= 100) break;
   }
   return errors.length === 0 ? { items } : { problem: invalidRequest(errors) };
@@ -44,6 +58,8 @@ export const batchRoleRefusal = (items: ReadonlyArray<BatchItem>, principal: Pri
         command: item.command,
       });
     }
+    const migrating = item.knownAt === undefined ? undefined : migrationRoleRefusal(principal, bookId, `Command [${index}] (${item.command}): `);
+    if (migrating !== undefined) return { ...migrating, index, command: item.command };
   }
   return undefined;
 };
@@ -59,7 +75,9 @@ export const batchFailureToProblem = (failure: BatchFailure, items: ReadonlyArra
     detail: `Command [${index}] (${command}) was refused; nothing in the batch was written. ${base.detail}`,
     index,
     command,
-    ...(base.errors === undefined ? {} : { errors: base.errors.map((error) => ({ ...error, path: error.path === '' ? `[${index}].body` : `[${index}].body.${error.path}` })) }),
+    ...(base.errors === undefined
+      ? {}
+      : { errors: placeKnownAt(base.errors, `[${index}].knownAt`, (error) => ({ ...error, path: error.path === '' ? `[${index}].body` : `[${index}].body.${error.path}` })) }),
   };
 };
 

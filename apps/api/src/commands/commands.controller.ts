@@ -1,4 +1,4 @@
-import { Body, Controller, Headers, HttpCode, Param, Post, Req, Res } from '@nestjs/common';
+import { Body, Controller, Headers, HttpCode, Param, Post, Query, Req, Res } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import * as E from 'fp-ts/Either';
 import { BookCommandService, CommandCaller, CommandResult, Principal } from '@treasury/application';
@@ -6,8 +6,9 @@ import { formatInstant, grantsAllow } from '@treasury/domain';
 import { commandRole } from '../auth/access-policy';
 import { CurrentPrincipal } from '../auth/auth.guard';
 import { commandErrorToProblem } from '../http/command-error.mapper';
-import { ProblemException, problem } from '../http/problem';
-import { parseIfMatch, requireBookId, textHeaders } from '../http/request-fields';
+import { ProblemException, invalidRequest, problem } from '../http/problem';
+import { checkQueryNames, instantParam, parseIfMatch, requireBookId, textHeaders } from '../http/request-fields';
+import { knownAtInBody, migrationRoleRefusal, placeKnownAt } from './known-at';
 import { batchFailureToProblem, batchResultView, batchRoleRefusal, parseBatchBody } from './batch-commands';
 
 export const commandResultView = (result: CommandResult) => ({
@@ -84,6 +85,7 @@ export class CommandsController {
     @Param('bookId') rawBookId: string,
     @Param('command') command: string,
     @Body() body: unknown,
+    @Query() query: Record<string, unknown>,
     @Headers('idempotency-key') idempotencyKey: string | undefined,
     @Headers('if-match') ifMatch: string | undefined,
     @Headers('x-actor') actor: string | undefined,
@@ -97,8 +99,18 @@ export class CommandsController {
       throw new ProblemException(problem(415, 'unsupported-media-type', 'Unsupported media type', 'Send the command as Content-Type: application/json.'));
     }
     const caller = callerOf(bookId, principal, { 'idempotency-key': idempotencyKey, 'x-actor': actor, 'x-correlation-id': correlationId }, ifMatch);
-    const outcome = await this.commands.execute({ ...caller, command, body })();
-    if (E.isLeft(outcome)) throw new ProblemException(commandErrorToProblem(outcome.left, bookId));
+    // Migration mode: `?knownAt=` is when the old system knew the command (a typo must not record it at the clock).
+    checkQueryNames(query, ['knownAt']);
+    const knownAt = instantParam(query, 'knownAt');
+    const inBody = knownAtInBody(body, '', 'as the query parameter knownAt');
+    if (inBody !== undefined) throw new ProblemException(invalidRequest([inBody]));
+    const forbidden = knownAt === undefined ? undefined : migrationRoleRefusal(principal, bookId);
+    if (forbidden !== undefined) throw new ProblemException(forbidden);
+    const outcome = await this.commands.execute({ ...caller, command, body, ...(knownAt === undefined ? {} : { knownAt }) })();
+    if (E.isLeft(outcome)) {
+      const refused = commandErrorToProblem(outcome.left, bookId);
+      throw new ProblemException(refused.errors === undefined ? refused : { ...refused, errors: placeKnownAt(refused.errors, 'query.knownAt') });
+    }
     response.setHeader('ETag', `"${outcome.right.revision}"`);
     if (outcome.right.replayed) response.setHeader('Idempotent-Replayed', 'true');
     return commandResultView(outcome.right);

@@ -53,6 +53,13 @@ const commandPath = (name: string, codec: t.Mixed) => ({
       { name: 'If-Match', in: 'header', schema: { type: 'string', example: '"12"' }, description: 'Expected book revision (the ETag of a previous response); 412 when stale.' },
       { name: 'X-Actor', in: 'header', schema: { type: 'string', maxLength: 200 }, description: 'An "on behalf of" note recorded as onBehalfOf; the actor is always the authenticated principal.' },
       { name: 'X-Correlation-Id', in: 'header', schema: { type: 'string', maxLength: 200 }, description: 'Recorded in every event; defaults to the command id.' },
+      {
+        name: 'knownAt',
+        in: 'query',
+        schema: { type: 'string', format: 'date-time', example: '2024-03-31T18:00:00Z' },
+        description:
+          "Migration mode only (a book opened with mode \"migrating\", until go-live): when the old system knew this command, recorded as its recordedAt (metadata migrated: true) and used as \"now\" by the book's rules. Not before the book's last recordedAt, not after the server clock; needs the treasurer role; never held for approval.",
+      },
     ],
     requestBody: { required: true, content: { 'application/json': { schema: toSchema(codec) } } },
     responses: {
@@ -146,7 +153,11 @@ export const openApiDocument = () => ({
                   type: 'object',
                   required: ['command', 'body'],
                   additionalProperties: false,
-                  properties: { command: { type: 'string', enum: Object.keys(bookCommandCodecs) }, body: { type: 'object', description: 'The body the command takes on its own route.' } },
+                  properties: {
+                    command: { type: 'string', enum: Object.keys(bookCommandCodecs) },
+                    body: { type: 'object', description: 'The body the command takes on its own route.' },
+                    knownAt: { type: 'string', format: 'date-time', description: 'Migration mode: as the knownAt query parameter of the single route, for this item.' },
+                  },
                 },
               },
             },
@@ -337,7 +348,7 @@ export const openApiDocument = () => ({
           effectiveAt: { type: 'string', format: 'date-time' },
           recordedAt: { type: 'string', format: 'date-time' },
           data: { oneOf: Object.values(bookEventCodecs).map((codec) => toSchema(codec)) },
-          metadata: { type: 'object', description: 'recorded metadata: command, commandId, actor, correlationId, causationId, previousHash, hash, and idempotencyKey, requestHash, reference when given' },
+          metadata: { type: 'object', description: 'recorded metadata: command, commandId, actor, correlationId, causationId, previousHash, hash, and idempotencyKey, requestHash, reference when given; migrated: true for an event loaded in migration mode, whose recordedAt is the knownAt it was loaded with' },
           reverses: { type: ['string', 'null'], description: 'For an EventReversed: the event it takes back.' },
           reversedBy: { type: ['object', 'null'], description: 'The reversal that took this event back, as known now.' },
           amends: { type: ['string', 'null'], description: 'For the replacement written by amend-event: the event it corrects.' },

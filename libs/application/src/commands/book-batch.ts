@@ -8,8 +8,8 @@ import { CommandMetadata, bookStream, toEventsToAppend } from './book-stream';
 import type { AppendedEventSummary, BookEntry } from './book-command.service';
 import { storeFailure } from './book-command.service';
 import type { CommandError } from './command.errors';
-import { CommandCaller, proposalPermission } from './command-caller';
-import { canonicalJson, requestHash } from './request-hash';
+import { CommandCaller, commandRequestHash, proposalPermission } from './command-caller';
+import { canonicalJson } from './request-hash';
 import { createHash } from 'node:crypto';
 
 /** The most commands one batch may carry: one commit, decided under the book's lock, must stay short. */
@@ -22,6 +22,8 @@ export interface BatchItem {
   /** This item's own key (the CLI's content-derived keys): a key seen before with the same body is skipped as replayed. */
   readonly idempotencyKey?: string;
   readonly onBehalfOf?: string;
+  /** Migration mode: when the old system knew this command, recorded as its recordedAt (migration.rules.ts). */
+  readonly knownAt?: number;
 }
 
 /** A batch's caller: its `idempotencyKey` covers the whole batch, its `expectedRevision` is checked once before the first item. */
@@ -78,10 +80,22 @@ const itemKey = (key: string, index: number): string => (index === 0 ? key : `${
 const batchHash = (items: ReadonlyArray<BatchItem>): string =>
   createHash('sha256')
     .update('batch\n')
-    .update(canonicalJson(items.map(({ command, body }) => ({ command, body }))))
+    // knownAt only where given, so a batch without it hashes as it always did.
+    .update(canonicalJson(items.map(({ command, body, knownAt }) => (knownAt === undefined ? { command, body } : { command, body, knownAt }))))
     .digest('hex');
 
-type Decided = { readonly index: number; readonly command: BookCommand; readonly commandId: string; readonly key?: string; readonly hash?: string; readonly onBehalfOf?: string; readonly envelopes: ReadonlyArray<{ readonly eventId: string; readonly event: BookEvent }> };
+type Decided = {
+  readonly index: number;
+  readonly command: BookCommand;
+  readonly commandId: string;
+  readonly key?: string;
+  readonly hash?: string;
+  readonly onBehalfOf?: string;
+  /** The batch's clock, or the item's knownAt (then `migrated`). */
+  readonly recordedAt: number;
+  readonly migrated: boolean;
+  readonly envelopes: ReadonlyArray<{ readonly eventId: string; readonly event: BookEvent }>;
+};
 type Step =
   | { readonly _tag: 'Done'; readonly result: BatchResult }
   | { readonly _tag: 'WaitFor'; readonly pending: Promise<void> }
@@ -185,7 +199,7 @@ const reserve = (host: BatchHost, request: BatchRequest, commands: ReadonlyArray
   let revision = startRevision;
   for (const [index, command] of commands.entries()) {
     const item = request.items[index]!;
-    const ownHash = item.idempotencyKey === undefined ? undefined : requestHash(item.command, item.body);
+    const ownHash = item.idempotencyKey === undefined ? undefined : commandRequestHash(item.command, item.body, item.knownAt);
     if (item.idempotencyKey !== undefined) {
       const earlier = entry.idempotency.get(item.idempotencyKey);
       const inBatch = keysInBatch.get(item.idempotencyKey);
@@ -204,13 +218,15 @@ const reserve = (host: BatchHost, request: BatchRequest, commands: ReadonlyArray
       refused = { index, error: forbidden };
       break;
     }
-    const decision = decide(command, entry.state, { now, actor: request.actor });
+    const { knownAt } = item;
+    const decision = decide(command, entry.state, { now, actor: request.actor, ...(knownAt === undefined ? {} : { knownAt }) });
     if (E.isLeft(decision)) {
       refused = { index, error: decision.left };
       break;
     }
     const envelopes = decision.right.map((event) => ({ eventId: host.ids.newId(), event }));
-    for (const { eventId, event } of envelopes) evolve(entry.state, { eventId, revision: (revision += 1), recordedAt: now, event });
+    const recordedAt = knownAt ?? now;
+    for (const { eventId, event } of envelopes) evolve(entry.state, { eventId, revision: (revision += 1), recordedAt, event });
     const batchKey = key === undefined ? undefined : itemKey(key, index);
     decided.push({
       index,
@@ -218,6 +234,8 @@ const reserve = (host: BatchHost, request: BatchRequest, commands: ReadonlyArray
       commandId: host.ids.newId(),
       ...(batchKey !== undefined ? { key: batchKey, hash } : item.idempotencyKey !== undefined ? { key: item.idempotencyKey, hash: ownHash } : {}),
       ...(item.onBehalfOf === undefined ? {} : { onBehalfOf: item.onBehalfOf }),
+      recordedAt,
+      migrated: knownAt !== undefined,
       envelopes,
     });
   }
@@ -232,7 +250,7 @@ const reserve = (host: BatchHost, request: BatchRequest, commands: ReadonlyArray
     const result: BatchResult = { bookId: request.bookId, revision: entry.state.revision, position: 0n, items, replayed: false };
     return refused === undefined ? E.right({ _tag: 'Done', result }) : E.left({ ...refused, committed: result });
   }
-  return E.right({ _tag: 'Committing', commit: commit(host, request, entry, decided, replayed, now, startRevision), ...(refused === undefined ? {} : { refused }) });
+  return E.right({ _tag: 'Committing', commit: commit(host, request, entry, decided, replayed, startRevision), ...(refused === undefined ? {} : { refused }) });
 };
 
 /** Seals every item's events into one hash-chained append and issues it; settles when durable or refused. */
@@ -242,7 +260,6 @@ const commit = (
   entry: BookEntry,
   decided: ReadonlyArray<Decided>,
   replayed: ReadonlyArray<BatchItemResult>,
-  now: number,
   startRevision: number,
 ): Promise<E.Either<BatchFailure | 'conflict', BatchResult>> => {
   const correlationId = request.correlationId ?? host.ids.newId();
@@ -252,7 +269,7 @@ const commit = (
     const reference = (item.command.body as { readonly reference?: string }).reference;
     const onBehalfOf = item.onBehalfOf ?? request.onBehalfOf;
     const metadata: CommandMetadata = {
-      recordedAt: now,
+      recordedAt: item.recordedAt,
       command: item.command.name,
       commandId: item.commandId,
       actor: request.actor,
@@ -263,6 +280,7 @@ const commit = (
       ...(item.key === undefined ? {} : { idempotencyKey: item.key }),
       ...(item.hash === undefined ? {} : { requestHash: item.hash }),
       ...(reference === undefined ? {} : { reference }),
+      ...(item.migrated ? { migrated: true as const } : {}),
     };
     const sealed = toEventsToAppend(request.bookId, revision, entry.lastHash, item.envelopes, metadata);
     entry.lastHash = sealed.lastHash;
@@ -289,7 +307,7 @@ const commit = (
       index: item.index,
       command: item.command.name,
       commandId: item.commandId,
-      events: item.envelopes.map(({ eventId, event }) => ({ eventId, type: event.type, effectiveAt: event.effectiveAt, recordedAt: now })),
+      events: item.envelopes.map(({ eventId, event }) => ({ eventId, type: event.type, effectiveAt: event.effectiveAt, recordedAt: item.recordedAt })),
       replayed: false,
     }));
     for (const [i, item] of decided.entries()) {

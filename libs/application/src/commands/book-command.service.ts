@@ -20,14 +20,15 @@ import { CommandMetadata, bookStream, decodeStoredEvent, toEventsToAppend, toRec
 import { GENESIS_HASH } from '../audit/hash-chain';
 import type { CommandError } from './command.errors';
 import { KeyedMutex } from './keyed-mutex';
-import { requestHash } from './request-hash';
 import { BatchFailure, BatchRequest, BatchResult, executeBatch } from './book-batch';
-import { CommandCaller, proposalPermission } from './command-caller';
+import { CommandCaller, commandRequestHash, proposalPermission } from './command-caller';
 
 export interface CommandRequest extends CommandCaller {
   readonly command: string;
   /** The JSON body as received; decoded here by the command's codec. */
   readonly body: unknown;
+  /** Migration mode: when the old system knew this command, recorded as its recordedAt (migration.rules.ts). */
+  readonly knownAt?: number;
 }
 
 export interface AppendedEventSummary {
@@ -187,7 +188,7 @@ export class BookCommandService {
 
   /** Under the book's lock: catch up, idempotency, If-Match, decide, evolve, issue the append. */
   private reserve(request: CommandRequest, command: BookCommand): TE.TaskEither<CommandError, Reservation> {
-    const hash = request.idempotencyKey === undefined ? undefined : requestHash(request.command, request.body);
+    const hash = request.idempotencyKey === undefined ? undefined : commandRequestHash(request.command, request.body, request.knownAt);
     return pipe(
       this.load(request.bookId),
       TE.flatMap((entry): TE.TaskEither<CommandError, Reservation> => {
@@ -209,9 +210,11 @@ export class BookCommandService {
           return TE.left({ _tag: 'RevisionMismatch', expected: request.expectedRevision, actual: entry.state.revision });
         }
         const now = recordingTime(entry.state, this.clock.now());
+        const { knownAt } = request;
         return pipe(
-          TE.fromEither(decide(command, entry.state, { now, actor: request.actor })),
-          TE.map((events): Reservation => ({ _tag: 'Committing', commit: this.append(request, command, entry, events, now, hash) })),
+          TE.fromEither(decide(command, entry.state, { now, actor: request.actor, ...(knownAt === undefined ? {} : { knownAt }) })),
+          // A migrated command is recorded when the old system knew it.
+          TE.map((events): Reservation => ({ _tag: 'Committing', commit: this.append(request, command, entry, events, knownAt ?? now, hash) })),
         );
       }),
     );
@@ -226,13 +229,13 @@ export class BookCommandService {
     command: BookCommand,
     entry: BookEntry,
     events: ReadonlyArray<BookEvent>,
-    now: number,
+    recordedAt: number,
     hash: string | undefined,
   ): Promise<E.Either<CommandError | Conflict, CommandResult>> {
     const commandId = this.ids.newId();
     const reference = (command.body as { readonly reference?: string }).reference;
     const metadata: CommandMetadata = {
-      recordedAt: now,
+      recordedAt,
       command: command.name,
       commandId,
       actor: request.actor,
@@ -243,13 +246,14 @@ export class BookCommandService {
       ...(request.idempotencyKey === undefined ? {} : { idempotencyKey: request.idempotencyKey }),
       ...(hash === undefined ? {} : { requestHash: hash }),
       ...(reference === undefined ? {} : { reference }),
+      ...(request.knownAt === undefined ? {} : { migrated: true as const }),
     };
     const envelopes = events.map((event) => ({ eventId: this.ids.newId(), event }));
     const expected = entry.state.revision === -1 ? 'no-stream' : entry.state.revision;
     const first = entry.state.revision + 1;
     const sealed = toEventsToAppend(request.bookId, first, entry.lastHash, envelopes, metadata);
     entry.lastHash = sealed.lastHash;
-    envelopes.forEach(({ eventId, event }, index) => evolve(entry.state, { eventId, revision: first + index, recordedAt: now, event }));
+    envelopes.forEach(({ eventId, event }, index) => evolve(entry.state, { eventId, revision: first + index, recordedAt, event }));
     const key = request.idempotencyKey;
     let settle = () => {};
     if (key !== undefined) entry.pendingKeys.set(key, new Promise<void>((resolve) => (settle = resolve)));
@@ -274,7 +278,7 @@ export class BookCommandService {
         commandId,
         revision,
         position,
-        events: envelopes.map(({ eventId, event }) => ({ eventId, type: event.type, effectiveAt: event.effectiveAt, recordedAt: now })),
+        events: envelopes.map(({ eventId, event }) => ({ eventId, type: event.type, effectiveAt: event.effectiveAt, recordedAt })),
         replayed: false,
       };
       if (key !== undefined && hash !== undefined) entry.idempotency.set(key, { requestHash: hash, result });

@@ -1,6 +1,7 @@
-import type { BookCommand } from '@treasury/domain';
+import { BookCommand, formatInstant } from '@treasury/domain';
 import type { BookEntry } from './book-command.service';
 import type { CommandError } from './command.errors';
+import { requestHash } from './request-hash';
 
 /** Who sends a command or a batch, and how: what a single command and a batch have in common. */
 export interface CommandCaller {
@@ -28,3 +29,10 @@ export const proposalPermission = (caller: CommandCaller, command: BookCommand, 
   if (proposal === undefined || caller.mayDecideProposalOf(proposal.commandName)) return undefined;
   return { _tag: 'NotPermitted', detail: `deciding a proposal to ${proposal.commandName} needs the role that command needs on this book` };
 };
+
+/**
+ * A request's identity for idempotency: a migrated command (knownAt) is another request than the same
+ * body recorded at another instant, so knownAt is part of it; without knownAt the hash is what it always was.
+ */
+export const commandRequestHash = (command: string, body: unknown, knownAt: number | undefined): string =>
+  requestHash(command, knownAt === undefined ? body : { body, knownAt: formatInstant(knownAt) });

@@ -85,6 +85,7 @@ export interface DecisionContext {
 }
 
 export { FUTURE_TOLERANCE_MS } from './time.rules';
+export { KNOWN_AT_PATH, type MigrationStatus } from './migration.rules';
 
 /**
  * The recordedAt for the next command: the server clock, but never before the book's last recordedAt.
