@@ -136,7 +136,10 @@ export const importCsv = async (request: CsvImportRequest): Promise<CsvImportSum
   for (const { row, cells } of table.right.rows) {
     const mapped = mapper.right.map(cells, row);
     if (E.isLeft(mapped)) {
-      if (errors.push(mapped.left) >= MAX_REPORTED_ROW_ERRORS) break;
+      if (errors.push(mapped.left) >= MAX_REPORTED_ROW_ERRORS) {
+        errors.push({ row: 0, message: `stopped reading after ${MAX_REPORTED_ROW_ERRORS} bad rows` });
+        break;
+      }
       continue;
     }
     const identity = canonicalJson(mapped.right.facts);
