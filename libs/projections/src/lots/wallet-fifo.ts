@@ -58,26 +58,56 @@ const need = (wallet: string | undefined, revision: number): string => {
 /** Receives each disposal as the pass reaches it; returning false stops the pass. */
 type OnDisposal = (disposal: FifoEntry, wallet: string, pieces: Piece[]) => boolean;
 
-/** The live lots, disposals and transfers at v, in effective order (ties: revision). */
-function* liveSteps(projection: BookProjection, v: number): Generator<void, { revisions: number[]; times: number[]; entries: Array<FifoEntry | undefined> }> {
-  const revisions: number[] = [];
-  const times: number[] = [];
-  const entries: Array<FifoEntry | undefined> = [];
+interface LiveSteps {
+  readonly revisions: number[];
+  readonly times: number[];
+  readonly entries: Array<FifoEntry | undefined>;
+}
+
+/**
+ * The live lots, disposals and transfers at v, in effective order (ties: revision). The log is mostly
+ * in effective order already: the run that is goes straight in, the late ones are sorted apart (few)
+ * and the two merged, so no single step sorts a million entries.
+ */
+function* liveSteps(projection: BookProjection, v: number): Generator<void, LiveSteps> {
+  const main: LiveSteps = { revisions: [], times: [], entries: [] };
+  const late: LiveSteps = { revisions: [], times: [], entries: [] };
   const end = Math.min(v, projection.revision + 1);
   for (let revision = 0; revision < end; revision++) {
     if (revision % EVENTS_PER_STEP === 0) yield;
     if (!projection.isLive(revision, v)) continue;
     const entry = projection.fifoEntry(revision);
     if (entry === undefined && projection.typeOf(revision) !== 'BtcTransferred') continue;
-    revisions.push(revision);
-    times.push(entry?.effectiveAt ?? projection.effectiveAtOf(revision));
-    entries.push(entry);
+    const time = entry?.effectiveAt ?? projection.effectiveAtOf(revision);
+    const into = main.times.length === 0 || time >= main.times[main.times.length - 1]! ? main : late;
+    into.revisions.push(revision);
+    into.times.push(time);
+    into.entries.push(entry);
   }
+  if (late.times.length === 0) return main;
   yield;
-  // Collected in revision order, so index order breaks ties; the log is mostly in effective order already.
-  const order = revisions.map((_, index) => index).sort((a, b) => times[a]! - times[b]! || a - b);
+  const order = late.revisions.map((_, index) => index).sort((a, b) => late.times[a]! - late.times[b]! || a - b);
   yield;
-  return { revisions: order.map((i) => revisions[i]!), times: order.map((i) => times[i]!), entries: order.map((i) => entries[i]) };
+  const merged: LiveSteps = { revisions: [], times: [], entries: [] };
+  const push = (from: LiveSteps, i: number) => {
+    merged.revisions.push(from.revisions[i]!);
+    merged.times.push(from.times[i]!);
+    merged.entries.push(from.entries[i]);
+  };
+  let m = 0;
+  for (let l = 0; l < order.length; l++) {
+    const i = order[l]!;
+    while (m < main.times.length && (main.times[m]! < late.times[i]! || (main.times[m] === late.times[i] && main.revisions[m]! < late.revisions[i]!))) {
+      push(main, m++);
+      if (m % EVENTS_PER_STEP === 0) yield;
+    }
+    push(late, i);
+  }
+  while (m < main.times.length) {
+    push(main, m++);
+    if (m % EVENTS_PER_STEP === 0) yield;
+  }
+  return merged;
 }
 
 /** The pass: every live step with effective time <= until; returns the queues as they stand then. */
@@ -167,8 +197,14 @@ export const walletFifoSteps = {
   /** Open slices at asOf, by wallet (names in order), oldest first in each. */
   *openLots(projection: BookProjection, v: number, asOf: number): Generator<void, HeldSlice[]> {
     const queues = yield* simulate(projection, v, asOf, () => true);
-    const wallets = [...queues.keys()].sort();
-    return wallets.flatMap((wallet) => queues.get(wallet)!.open().map((piece) => ({ ...pieceSlice(piece), wallet })));
+    const slices: HeldSlice[] = [];
+    for (const wallet of [...queues.keys()].sort()) {
+      for (const piece of queues.get(wallet)!.open()) {
+        if (slices.length % EVENTS_PER_STEP === 0) yield;
+        slices.push({ ...pieceSlice(piece), wallet });
+      }
+    }
+    return slices;
   },
 
   /** Disposals with from <= effectiveAt <= to; undefined once there are more than `max`. */
