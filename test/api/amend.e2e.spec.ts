@@ -86,8 +86,8 @@ describe('amend-event', () => {
 
     const csv = await app.http.get('/v1/books/amend/events.csv');
     const rows = (csv.body as string).trim().split('\r\n');
-    expect(rows[0]!.endsWith(',data,amends,amendedBy')).toBe(true);
-    expect(rows.find((row) => row.includes(id.replacement) && row.startsWith(`${byId(id.replacement).revision},`))!.endsWith(`,${id.payout},`)).toBe(true);
-    expect(rows.find((row) => row.startsWith(`${byId(id.payout).revision},`))!.endsWith(`,,${id.replacement}`)).toBe(true);
+    expect(rows[0]!.endsWith(',data,amends,amendedBy,migrated')).toBe(true);
+    expect(rows.find((row) => row.includes(id.replacement) && row.startsWith(`${byId(id.replacement).revision},`))!.endsWith(`,${id.payout},,`)).toBe(true);
+    expect(rows.find((row) => row.startsWith(`${byId(id.payout).revision},`))!.endsWith(`,,${id.replacement},`)).toBe(true);
   });
 });

@@ -113,6 +113,8 @@ describe('migration mode', () => {
       ['BtcSold', '2024-05-10T12:00:00.000Z', true],
     ]);
     expect((events[0]!.data as { migrating?: boolean }).migrating).toBe(true);
+    const csv = ((await app.http.get(`${B}/events.csv`)).body as string).trim().split('\r\n');
+    expect([csv[0]!.endsWith(',amendedBy,migrated'), csv.slice(1).every((row) => row.endsWith(',true'))]).toEqual([true, true]);
     const verify = await app.http.get(`${B}/verify`);
     expect([verify.status, verify.body.ok, verify.body.checked]).toEqual([200, true, 6]);
   });
@@ -129,6 +131,8 @@ describe('migration mode', () => {
     const events = await app.http.allEvents('mig');
     expect(events).toHaveLength(7);
     expect(events[6]!.metadata).not.toHaveProperty('migrated');
+    const csv = ((await app.http.get(`${B}/events.csv`)).body as string).trim().split('\r\n');
+    expect(csv[7]!.endsWith(',')).toBe(true);
     // Live commands still take the server clock; the migrated history still answers as it was known.
     const price = await app.http.accepted('mig', 'record-btc-price', { effectiveAt: '2026-03-01T00:00:00Z', usdPerBtc: '90000.00' });
     expect(price.events[0].recordedAt).toBe('2026-03-01T12:00:00.000Z');

@@ -198,7 +198,7 @@ export const openApiDocument = () => ({
       get: { operationId: 'exportEventsJsonl', summary: 'Every matching event as JSON Lines (streamed)', tags: ['audit'], parameters: [bookIdParameter, ...eventFilters], responses: { '200': { description: 'application/x-ndjson, one event view per line' }, '400': problemResponse('Invalid filter.'), '404': problemResponse('Book not opened.') } },
     },
     '/v1/books/{bookId}/events.csv': {
-      get: { operationId: 'exportEventsCsv', summary: 'Every matching event as CSV (streamed)', tags: ['audit'], parameters: [bookIdParameter, ...eventFilters], responses: { '200': { description: 'text/csv: revision, position, eventId, type, effectiveAt, recordedAt, actor, commandId, reference, reverses, reversedBy, hash, data (JSON), amends, amendedBy' }, '400': problemResponse('Invalid filter.'), '404': problemResponse('Book not opened.') } },
+      get: { operationId: 'exportEventsCsv', summary: 'Every matching event as CSV (streamed)', tags: ['audit'], parameters: [bookIdParameter, ...eventFilters], responses: { '200': { description: 'text/csv: revision, position, eventId, type, effectiveAt, recordedAt, actor, commandId, reference, reverses, reversedBy, hash, data (JSON), amends, amendedBy, migrated (true for an event loaded in migration mode)' }, '400': problemResponse('Invalid filter.'), '404': problemResponse('Book not opened.') } },
     },
     '/v1/events/{eventId}': {
       get: { operationId: 'getEvent', summary: 'One event by id, with its book, metadata, hash and previous hash', tags: ['audit'], parameters: [{ name: 'eventId', in: 'path', required: true, schema: { type: 'string', format: 'uuid' } }], responses: { '200': { description: 'The event.' }, '404': problemResponse('No book holds this event.') } },
@@ -232,8 +232,24 @@ export const openApiDocument = () => ({
           { name: 'from', in: 'query', required: true, schema: { type: 'string', pattern: '^\\d{4}-\\d{2}$', example: '2025-07' } },
           { name: 'to', in: 'query', required: true, schema: { type: 'string', pattern: '^\\d{4}-\\d{2}$', example: '2026-01' } },
           ...knownAtAndFreshness,
+          { name: 'method', in: 'query', schema: { type: 'string', enum: ['fifo', 'wallet-fifo'], default: 'fifo' }, description: 'Lot method of the USD roll-forward (`usd` in each row).' },
         ],
         responses: positionResponses('One row per calendar month (UTC).'),
+      },
+    },
+    '/v1/books/{bookId}/reports/pnl': {
+      get: {
+        operationId: 'pnlReport',
+        summary: 'Per month and in total: mining revenue by pool, realized gain on sales, payments and liquidations, trading and network fees, fair-value remeasurement, interest expense, expenses in BTC and cash by category, other income, net income, cost per BTC mined',
+        tags: ['reports'],
+        parameters: [
+          bookIdParameter,
+          { name: 'from', in: 'query', required: true, schema: { type: 'string', pattern: '^\\d{4}-\\d{2}$', example: '2025-07' } },
+          { name: 'to', in: 'query', required: true, schema: { type: 'string', pattern: '^\\d{4}-\\d{2}$', example: '2026-01' } },
+          ...knownAtAndFreshness,
+          { name: 'method', in: 'query', schema: { type: 'string', enum: ['fifo', 'wallet-fifo'], default: 'fifo' }, description: 'Lot method of the realized gains and the remeasurement.' },
+        ],
+        responses: positionResponses('`months` (one column per calendar month in the book\'s zone) and `total`; null where a price is needed and missing.'),
       },
     },
     '/v1/books/{bookId}/reconciliation': {

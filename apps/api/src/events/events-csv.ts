@@ -1,6 +1,6 @@
 import type { EventView } from '@treasury/application';
 
-const COLUMNS = ['revision', 'position', 'eventId', 'type', 'effectiveAt', 'recordedAt', 'actor', 'commandId', 'reference', 'reverses', 'reversedBy', 'hash', 'data', 'amends', 'amendedBy'] as const;
+const COLUMNS = ['revision', 'position', 'eventId', 'type', 'effectiveAt', 'recordedAt', 'actor', 'commandId', 'reference', 'reverses', 'reversedBy', 'hash', 'data', 'amends', 'amendedBy', 'migrated'] as const;
 
 export const CSV_HEADER = `${COLUMNS.join(',')}\r\n`;
 
@@ -22,7 +22,7 @@ const field = (value: string | number | null | undefined): string => {
 };
 
 export const csvRow = (view: EventView): string => {
-  const metadata = view.metadata as { actor?: string; commandId?: string; reference?: string; hash?: string };
+  const metadata = view.metadata as { actor?: string; commandId?: string; reference?: string; hash?: string; migrated?: boolean };
   const cells = [
     view.revision,
     view.position,
@@ -40,6 +40,8 @@ export const csvRow = (view: EventView): string => {
     // Appended after data, so a reader of the earlier columns by position is unaffected.
     view.amends,
     view.amendedBy?.eventId,
+    // Loaded in migration mode: recordedAt is the old system's date, not the server clock's.
+    metadata.migrated === true ? 'true' : '',
   ];
   return `${cells.map(field).join(',')}\r\n`;
 };
