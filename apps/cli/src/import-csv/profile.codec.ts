@@ -132,7 +132,7 @@ export const mappingsOf = (profile: CsvProfile): ReadonlyMap<string, Mapping> =>
 
 const commandFields = (command: ImportableCommand) => {
   const codec = bookCommandCodecs[command] as unknown as ClosedObjectType<t.Props, t.Props>;
-  return { required: Object.keys(codec.required), all: new Set([...Object.keys(codec.required), ...Object.keys(codec.optional)]) };
+  return { required: Object.keys(codec.required), all: new Set([...Object.keys(codec.required), ...Object.keys(codec.optional)]), codecOf: (field: string): t.Mixed | undefined => codec.required[field] ?? codec.optional[field] };
 };
 
 /** What the codec cannot say alone: one way to pick the command, fields the command has, every required field fed. */
@@ -141,14 +141,22 @@ const checkMappings = (profile: CsvProfile): ReadonlyArray<FieldError> => {
   if (profile.decimalMark !== undefined && profile.decimalMark === profile.thousandsSeparator) return [{ path: 'thousandsSeparator', message: 'must differ from decimalMark' }];
   const errors: FieldError[] = [];
   const keys = new Set<string>();
-  for (const [value, mapping] of mappingsOf(profile)) {
-    const where = profile.commandBy === undefined ? '' : `commandBy.values.${value}: `;
+  for (const raw of Object.keys(profile.commandBy?.values ?? {})) {
+    const value = raw.trim().toLowerCase();
     if (keys.has(value)) errors.push({ path: 'commandBy.values', message: `"${value}" is given twice (values are compared case-insensitively)` });
     keys.add(value);
+  }
+  for (const [value, mapping] of mappingsOf(profile)) {
+    const where = profile.commandBy === undefined ? '' : `commandBy.values.${value}: `;
     const fields = commandFields(mapping.command);
     const fed = new Set([...Object.keys(mapping.columns), ...Object.keys(mapping.constants), ...(profile.bookPrice === undefined ? [] : [profile.bookPrice.field])]);
     for (const field of fed) {
       if (!fields.all.has(field.split('.')[0]!)) errors.push({ path: `${where}${field}`, message: `${mapping.command} has no field "${field.split('.')[0]}"` });
+    }
+    for (const [field, value] of Object.entries(mapping.constants)) {
+      // A constant is the same on every row: checked by the command's codec once, here.
+      const decoded = field.includes('.') ? undefined : fields.codecOf(field)?.decode(value);
+      if (decoded !== undefined && E.isLeft(decoded)) errors.push({ path: `${where}constants.${field}`, message: toFieldErrors(decoded.left)[0]?.message ?? 'is invalid' });
     }
     for (const field of fields.required) {
       if (![...fed].some((f) => f.split('.')[0] === field)) errors.push({ path: `${where}columns`, message: `${mapping.command} needs "${field}": map a column to it or give it as a constant` });
