@@ -20,6 +20,7 @@ const EXPECTED_ROUTE_ROLE: Record<string, Role | 'public' | 'per-command'> = {
   'GET /v1/books/:bookId/lots': 'viewer',
   'GET /v1/books/:bookId/disposals': 'viewer',
   'GET /v1/books/:bookId/reports/month-end': 'viewer',
+  'GET /v1/books/:bookId/reports/pnl': 'viewer',
   'GET /v1/books/:bookId/reconciliation': 'viewer',
   'GET /v1/books/:bookId/proposals': 'viewer',
   'GET /v1/books/:bookId/events': 'auditor',
@@ -93,7 +94,7 @@ describe('authorisation: every route and command with every role', () => {
       .replace(':eventId', eventId)
       .replace(':keyPrefix', 'zzzzzzzz')
       .replace(':command', 'record-btc-price');
-    const query = path.endsWith('/explain') ? '?figure=price.usdPerBtc' : path.endsWith('/series') ? '?from=2025-06-01T00:00:00Z&to=2025-06-02T00:00:00Z&every=1d' : path.endsWith('/month-end') ? '?from=2025-06&to=2025-06' : path.endsWith('/disposals') ? '?from=2025-06-01T00:00:00Z&to=2025-07-01T00:00:00Z' : '';
+    const query = path.endsWith('/explain') ? '?figure=price.usdPerBtc' : path.endsWith('/series') ? '?from=2025-06-01T00:00:00Z&to=2025-06-02T00:00:00Z&every=1d' : path.endsWith('/month-end') || path.endsWith('/pnl') ? '?from=2025-06&to=2025-06' : path.endsWith('/disposals') ? '?from=2025-06-01T00:00:00Z&to=2025-07-01T00:00:00Z' : '';
     return method === 'GET' ? { method, path: path + query } : { method, path, body: {} };
   };
 

@@ -28,6 +28,7 @@ export const ROUTE_ACCESS: Readonly<Record<string, RouteAccess>> = {
   'GET /v1/books/:bookId/lots': book('viewer'),
   'GET /v1/books/:bookId/disposals': book('viewer'),
   'GET /v1/books/:bookId/reports/month-end': book('viewer'),
+  'GET /v1/books/:bookId/reports/pnl': book('viewer'),
   'GET /v1/books/:bookId/reconciliation': book('viewer'),
   'GET /v1/books/:bookId/proposals': book('viewer'),
   'GET /v1/books/:bookId/events': book('auditor'),

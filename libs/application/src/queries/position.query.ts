@@ -15,6 +15,9 @@ import {
   explanationViewSteps,
   YearMonth,
   monthEndReport,
+  lotBook,
+  pnlFiguresView,
+  pnlReport,
   reportMonths,
   reconciliation,
   reconciliationView,
@@ -166,7 +169,7 @@ export class PositionQueries {
   }
 
   /** Months on the book's calendar (its time zone), from the month it opened in at the earliest. */
-  monthEnd(bookId: string, query: { readonly from: YearMonth; readonly to: YearMonth } & Freshness) {
+  monthEnd(bookId: string, query: { readonly from: YearMonth; readonly to: YearMonth; readonly method?: LotMethod } & Freshness) {
     return pipe(
       this.ready(bookId, query),
       TE.flatMap(({ book, knownAt, v, timeZone, openedAt }) => {
@@ -179,7 +182,37 @@ export class PositionQueries {
           timeZone,
           bookOpenedAt: formatInstant(openedAt),
           firstMonth: `${year}-${String(month).padStart(2, '0')}`,
-          months: monthEndReport(book, range.months, v),
+          method: query.method ?? DEFAULT_LOT_METHOD,
+          months: monthEndReport(book, range.months, v, lotBook(book, v, query.method ?? DEFAULT_LOT_METHOD)),
+        });
+      }),
+    );
+  }
+
+  /**
+   * The period P&L per month on the book's calendar and in total, under a lot method; cost per BTC mined
+   * from the production-cost categories of the account mapping in force at the version (none: no costs).
+   */
+  pnl(bookId: string, query: { readonly from: YearMonth; readonly to: YearMonth; readonly method?: LotMethod } & Freshness) {
+    return pipe(
+      this.ready(bookId, query),
+      TE.flatMap(({ book, knownAt, v, timeZone, openedAt }) => {
+        const range = reportMonths(query.from, query.to, { timeZone, openedAt });
+        if (range?.months === undefined) return TE.left<PositionQueryError>({ _tag: 'BeforeBookOpened', openedAt });
+        const method = query.method ?? DEFAULT_LOT_METHOD;
+        const categories = new Set(book.accountMappingAt(v)?.productionCostCategories ?? []);
+        const report = pnlReport(book, lotBook(book, v, method), range.months, v, categories);
+        const { year, month } = range.firstMonth;
+        return TE.right({
+          bookId,
+          ...header(knownAt, v),
+          timeZone,
+          bookOpenedAt: formatInstant(openedAt),
+          firstMonth: `${year}-${String(month).padStart(2, '0')}`,
+          method,
+          productionCostCategories: [...categories].sort(),
+          months: report.months.map(({ label, figures }) => ({ month: label, ...pnlFiguresView(figures) })),
+          total: pnlFiguresView(report.total),
         });
       }),
     );
@@ -190,6 +223,11 @@ export class PositionQueries {
       this.ready(bookId, query),
       TE.map(({ book, knownAt, v }) => ({ bookId, ...header(knownAt, v), ...reconciliationView(reconciliation(book, v), (revision) => book.eventIdAt(revision)) })),
     );
+  }
+
+  /** The same readiness for the read models that also read the log (the journal): freshness, the book, the version known at knownAt. */
+  readyBook(bookId: string, query: Freshness): TE.TaskEither<PositionQueryError, Ready> {
+    return this.ready(bookId, query);
   }
 
   /** Waits for freshness, then finds the book and the version known at `knownAt` (default now). */
