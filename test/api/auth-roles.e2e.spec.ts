@@ -22,6 +22,7 @@ const EXPECTED_ROUTE_ROLE: Record<string, Role | 'public' | 'per-command'> = {
   'GET /v1/books/:bookId/reports/month-end': 'viewer',
   'GET /v1/books/:bookId/reports/pnl': 'viewer',
   'GET /v1/books/:bookId/reconciliation': 'viewer',
+  'GET /v1/books/:bookId/journal': 'viewer',
   'GET /v1/books/:bookId/proposals': 'viewer',
   'GET /v1/books/:bookId/events': 'auditor',
   'GET /v1/books/:bookId/events.jsonl': 'auditor',

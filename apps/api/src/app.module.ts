@@ -37,6 +37,8 @@ import { EventsController } from './events/events.controller';
 import { HealthController } from './health/health.controller';
 import { PositionsController } from './positions/positions.controller';
 import { ReportsController } from './reports/reports.controller';
+import { JournalController } from './journal/journal.controller';
+import { JournalQueries } from '@treasury/application';
 
 /** Test seams: a fixed clock or ids. Production uses the system clock and random UUIDs. */
 export interface AppOverrides {
@@ -135,6 +137,7 @@ export class AppModule {
           new PositionQueries(projector, clock, () => commands.lastAcknowledgedPosition),
         inject: [PositionProjector, Clock, BookCommandService],
       },
+      { provide: JournalQueries, useFactory: (store: EventStore, positions: PositionQueries) => new JournalQueries(store, positions), inject: [EventStore, PositionQueries] },
       { provide: AccessService, useFactory: (store: EventStore, clock: Clock, ids: IdGenerator) => new AccessService(store, clock, ids), inject: [EventStore, Clock, IdGenerator] },
       { provide: AUTH_CONFIG, useValue: authConfigOf(config) },
       { provide: OIDC_VERIFIER, useValue: config.auth?.oidc === undefined ? null : new OidcVerifier(config.auth.oidc) },
@@ -144,7 +147,7 @@ export class AppModule {
     ];
     return {
       module: AppModule,
-      controllers: [ApiKeysController, AccessLogController, ProposalsController, CommandsController, EventsController, PositionsController, ReportsController, AuditController, AdminController, HealthController, DocsController],
+      controllers: [ApiKeysController, AccessLogController, ProposalsController, CommandsController, EventsController, PositionsController, ReportsController, JournalController, AuditController, AdminController, HealthController, DocsController],
       providers,
     };
   }

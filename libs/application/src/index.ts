@@ -18,3 +18,4 @@ export * from './audit/verify-book.query';
 export * from './access/principal';
 export * from './access/api-key-secret';
 export * from './access/access.service';
+export * from './queries/journal.query';

@@ -13,3 +13,5 @@ export * from './reports/usd-rollforward';
 export * from './reports/pnl';
 export * from './lots/lot-method';
 export * from './lots/wallet-fifo';
+export * from './journal/chart-of-accounts';
+export * from './journal/journal';

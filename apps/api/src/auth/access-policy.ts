@@ -30,6 +30,8 @@ export const ROUTE_ACCESS: Readonly<Record<string, RouteAccess>> = {
   'GET /v1/books/:bookId/reports/month-end': book('viewer'),
   'GET /v1/books/:bookId/reports/pnl': book('viewer'),
   'GET /v1/books/:bookId/reconciliation': book('viewer'),
+  // Every figure of the book, line by line, as the ERP imports it: the same readers as the reports.
+  'GET /v1/books/:bookId/journal': book('viewer'),
   'GET /v1/books/:bookId/proposals': book('viewer'),
   'GET /v1/books/:bookId/events': book('auditor'),
   'GET /v1/books/:bookId/events.jsonl': book('auditor'),

@@ -252,6 +252,28 @@ export const openApiDocument = () => ({
         responses: positionResponses('`months` (one column per calendar month in the book\'s zone) and `total`; null where a price is needed and missing.'),
       },
     },
+    '/v1/books/{bookId}/journal': {
+      get: {
+        operationId: 'journal',
+        summary: 'Double-entry journal lines per event effective in [from, to], with month-end remeasurement of digital assets to fair value and interest accruals; debits equal credits per entry and per period; JSON or CSV (ERP import)',
+        tags: ['reports'],
+        parameters: [
+          bookIdParameter,
+          { ...instantQuery('from', 'First effective instant (a date: the start of that day).'), required: true },
+          { ...instantQuery('to', 'Last effective instant (a date: the end of that day).'), required: true },
+          ...knownAtAndFreshness,
+          { name: 'method', in: 'query', schema: { type: 'string', enum: ['fifo', 'wallet-fifo'], default: 'fifo' }, description: 'Lot method of the relieved cost and realized gain.' },
+          { name: 'format', in: 'query', schema: { type: 'string', enum: ['json', 'csv'], default: 'json' }, description: 'csv (or Accept: text/csv): one row per line: entryId, date, eventId, type, account, accountName, debit, credit, memo, reference, interim.' },
+        ],
+        responses: {
+          ...positionResponses('entries (each with lines of account, debitUsd, creditUsd), periods (per calendar month: debitUsd = creditUsd), accounts (opening, debits, credits, closing) and totals.'),
+          '200': {
+            description: 'The journal: JSON, or CSV with format=csv or Accept: text/csv.',
+            content: { 'application/json': { schema: { type: 'object' } }, 'text/csv': { schema: { type: 'string' } } },
+          },
+        },
+      },
+    },
     '/v1/books/{bookId}/reconciliation': {
       get: { operationId: 'reconciliation', summary: "Every published report beside the ledger's figures for the same date, flagged beyond the tolerance", tags: ['reports'], parameters: [bookIdParameter, ...knownAtAndFreshness], responses: positionResponses('Reports with reported, ledger, difference and flagged per figure.') },
     },

@@ -35,8 +35,9 @@ describe('set-account-mapping', () => {
     expect(BookEventCodec.decode(BookEventCodec.encode(event!))).toEqual(E.right(event));
   });
 
-  it('an empty mapping is accepted: it sends every role back to the default chart', () => {
-    expect(eventsOf(opened().when(command('set-account-mapping', {})))).toEqual([{ type: 'AccountMappingSet', effectiveAt: NOW }]);
+  it('a body that maps nothing is refused (400 on accounts); {"accounts": {}} sends every role back to the default chart', () => {
+    expect(refusalOf(opened().when(command('set-account-mapping', { memo: 'oops' })))).toMatchObject({ _tag: 'InvalidCommand', errors: [{ path: 'accounts' }] });
+    expect(eventsOf(opened().when(command('set-account-mapping', { accounts: {} })))).toEqual([{ type: 'AccountMappingSet', effectiveAt: NOW, accounts: {} }]);
   });
 
   it('refuses unknown roles, bad codes and keys, duplicates and too many entries, naming each field', () => {
@@ -65,6 +66,6 @@ describe('set-account-mapping', () => {
   it('can be reversed like any setting', () => {
     const spec = given(command('open-book', { name: 'Acme', effectiveAt: '2025-01-01T00:00:00Z' }), command('set-account-mapping', { accounts: { cash: { code: '1000' } } }));
     expect(eventsOf(spec.when(command('reverse-event', { eventId: spec.eventIds[1], reason: 'wrong chart' })))[0]).toMatchObject({ type: 'EventReversed' });
-    expect(refusalOf(given().when(command('set-account-mapping', {})))).toEqual({ _tag: 'BookNotFound' });
+    expect(refusalOf(given().when(command('set-account-mapping', { accounts: {} })))).toEqual({ _tag: 'BookNotFound' });
   });
 });

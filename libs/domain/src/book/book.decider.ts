@@ -18,7 +18,7 @@ import { DEFAULT_DAY_COUNT } from '../loans/day-count';
 import { TermLoan, evolveTermLoans } from '../loans/loan.rules';
 import { decideReprice, decideTermLiquidation, decideTermLoanEvent } from '../loans/loan.decisions';
 import { decideAcquisition, isAcquisitionCommand } from './acquisitions.rules';
-import { accountMappingEvent } from './accounting.rules';
+import { decideAccountMapping } from './accounting.rules';
 import { MigrationStatus, decideGoLive, knownAtRefusal, migrationStatusAfter } from './migration.rules';
 import { decideReversal } from './reversal.rules';
 
@@ -212,7 +212,7 @@ const decideDirect = (command: DirectCommand, state: BookState, context: Decisio
     return E.right([toleranceEvent(command.body, context.now)]);
   }
   if (command.name === 'set-price-staleness') return E.right([priceStalenessEvent(command.body, context.now)]);
-  if (command.name === 'set-account-mapping') return E.right([accountMappingEvent(command.body, context.now)]);
+  if (command.name === 'set-account-mapping') return decideAccountMapping(command.body, context.now);
   if (isAcquisitionCommand(command)) return decideAcquisition(command, state, context.now, FUTURE_TOLERANCE_MS);
 
   const { effectiveAt } = command.body;
