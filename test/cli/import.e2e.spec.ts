@@ -60,11 +60,34 @@ describe('CLI import and demo', () => {
     expect(run(['import', file]).stderr).toContain('line 1: not an import line: book');
   });
 
-  it('loads the example book and reconciles it with the published month-end holdings', () => {
+  it('loads the example book with its opening lots and prints the BTC and USD roll-forwards, the P&L and the reconciliation', () => {
     const demo = run(['demo']);
     expect(demo.status).toBe(0);
-    expect(demo.stdout).toMatch(/2026-01\s+7528\.30000000\s+496\.35000000\s+550\.03000000\s+7474\.62000000/);
-    expect(demo.stdout).toMatch(/2026-01-31\s+operational-update\s+7474\.60000000\s+7474\.62000000\s+-0\.02000000\s+0\.00000000\s+0\.00000000\s+no/);
-    expect(demo.stdout).toMatch(/2026-02\s+7474\.62000000\s+0\.00000000\s+4451\.00000000\s+3023\.62000000/);
+    const out = demo.stdout;
+    // Each report is a title, a blank line and its table.
+    const blocks = out.split('\n\n');
+    const section = (title: string) => {
+      const at = blocks.findIndex((block) => block.startsWith(title));
+      return `${blocks[at]}\n${blocks[at + 1]}`;
+    };
+    // BTC: month, opening, opening balances, mined, purchased, sold, paid, fees, closing, check.
+    const btc = section('BTC roll-forward');
+    expect(btc).toMatch(/2026-01\s+7528\.30000000\s+0\.00000000\s+496\.35000000\s+0\.00000000\s+550\.03000000\s+0\.00000000\s+0\.00000000\s+7474\.62000000\s+0\.00000000/);
+    expect(btc).toMatch(/2026-02\s+7474\.62000000\s+0\.00000000\s+0\.00000000\s+0\.00000000\s+4451\.00000000\s+0\.00000000\s+0\.00000000\s+3023\.62000000\s+0\.00000000/);
+    // The 30 June holdings are opening lots, not July's mining: July mined exactly what was published.
+    expect(btc).toMatch(/2025-07\s+3879\.20000000\s+0\.00000000\s+650\.50000000\s/);
+    // USD: every month's check closes to the cent; January's sale of 550.03 BTC relieves the oldest
+    // opening lot (2021, $57,000/BTC): 48,952,670.00 - 550.03 x 57,000 = 17,600,960.00 realized.
+    const usd = section('USD roll-forward');
+    const usdRows = usd.split('\n').filter((line) => /^20\d\d-\d\d\s/.test(line));
+    expect(usdRows).toHaveLength(8);
+    for (const line of usdRows) expect(line).toMatch(/\s0\.00$/);
+    expect(usd).toMatch(/2026-01\s+658792724\.89\s+39023592\.91\s+48952670\.00\s+17600960\.00\s/);
+    // P&L: power and hosting are the production costs of the book's account mapping.
+    const pnl = section('P&L');
+    expect(pnl).toContain('production costs: hosting, power');
+    expect(pnl).toMatch(/2025-07\s+75300709\.10\s+0\.00\s+33449837\.30\s+0\.00\s+32140000\.00\s+76610546\.40\s+49408\.15/);
+    expect(pnl).toMatch(/\ntotal\s+421717627\.10\s/);
+    expect(out).toMatch(/2026-01-31\s+operational-update\s+7474\.60000000\s+7474\.62000000\s+-0\.02000000\s+0\.00000000\s+0\.00000000\s+no/);
   });
 });

@@ -1,8 +1,8 @@
 import 'reflect-metadata';
-import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as E from 'fp-ts/Either';
-import { BookCommandService, NoProjectionSnapshots, PositionProjector, PositionQueries, RandomIds, SystemClock } from '@treasury/application';
+import { BookCommandService, RandomIds, SystemClock } from '@treasury/application';
 import { EventStore } from '@treasury/event-store';
 import { EsdbEventStore } from '@treasury/event-store-esdb';
 import { SqliteEventStore } from '@treasury/event-store-sqlite';
@@ -11,7 +11,7 @@ import { ImportSummary, importLines } from './import-commands';
 import { IMPORT_CSV_USAGE, runImportCsv } from './import-csv/import-csv.command';
 import { KEYS_USAGE, cliActor, runKeys } from './keys-command';
 import { ProgressBar } from './progress';
-import { textTable } from './text-table';
+import { runDemo } from './demo';
 
 // Files this process creates (database, snapshot, key files) are readable by their owner only.
 process.umask(0o077);
@@ -25,7 +25,6 @@ Environment as for the server: TREASURY_DB, EVENT_STORE, EVENTSTORE_CONNECTION_S
 operating-system user as their actor (local:cli:<user>); a line's "actor" is kept as an on-behalf-of note.`;
 
 const EXAMPLE = join(__dirname, '..', '..', '..', '..', 'apps', 'cli', 'examples', 'seed-miner.jsonl');
-const DEMO_DB = './data/demo.db';
 
 const openStore = (env: NodeJS.ProcessEnv): EventStore => {
   const config = configFromEnv(env);
@@ -49,51 +48,11 @@ const runImport = async (store: EventStore, file: string, actor: string): Promis
   return summary;
 };
 
-const demo = async (): Promise<number> => {
-  // A fresh demo database every run, so the output is always the same.
-  for (const path of [DEMO_DB, `${DEMO_DB}-wal`, `${DEMO_DB}-shm`, `${DEMO_DB}.projection`]) if (existsSync(path)) rmSync(path);
-  const store = openStore({ ...process.env, EVENT_STORE: 'sqlite', TREASURY_DB: DEMO_DB });
-  try {
-    const summary = await runImport(store, EXAMPLE, cliActor());
-    if (summary.failed !== undefined) return 1;
-    const clock = new SystemClock();
-    const projector = new PositionProjector(store, new NoProjectionSnapshots());
-    const started = await projector.start()();
-    if (E.isLeft(started)) throw started.left;
-    const queries = new PositionQueries(projector, clock, () => started.right.checkpoint);
-    const report = await queries.monthEnd('seed-miner', { from: { year: 2025, month: 7 }, to: { year: 2026, month: 2 } })();
-    const reconciled = await queries.reconciliation('seed-miner', {})();
-    await projector.stop();
-    if (E.isLeft(report) || E.isLeft(reconciled)) throw new Error('the demo book could not be read back');
-    console.log('\nMonth-end report, seed-miner (BTC; USD; as known now)\n');
-    console.log(
-      textTable(
-        [['month', 'month'], ['opening', 'openingBtc'], ['mined', 'minedBtc'], ['sold', 'soldBtc'], ['closing', 'closingBtc'], ['pledged', 'pledgedBtc'], ['price', 'usdPerBtc'], ['cash', 'cashUsd'], ['debt', 'totalDebtUsd'], ['debt/assets', 'debtToAssets'], ['available liquidity', 'availableLiquidityUsd']],
-        report.right.months,
-      ),
-    );
-    console.log(`\nReconciliation against the published month-end figures (tolerance ${reconciled.right.toleranceBtc} BTC)\n`);
-    console.log(
-      textTable(
-        [['as of', 'asOf'], ['source', 'source'], ['held (published)', 'reported'], ['held (ledger)', 'ledger'], ['difference', 'difference'], ['mined diff', 'mined'], ['sold diff', 'sold'], ['flagged', 'flagged']],
-        reconciled.right.reports.map((r) => ({
-          asOf: r.asOf.slice(0, 10),
-          source: r.source,
-          reported: r.btc?.reported,
-          ledger: r.btc?.ledger,
-          difference: r.btc?.difference,
-          mined: r.minedBtc?.difference ?? null,
-          sold: r.soldBtc?.difference ?? null,
-          flagged: r.flagged ? 'yes' : 'no',
-        })),
-      ),
-    );
-    console.log(`\nThe demo book is in ${DEMO_DB}: TREASURY_DB=${DEMO_DB} npm start, then e.g. GET /v1/books/seed-miner/position?asOf=2026-02-28T23:59:59Z`);
-    return 0;
-  } finally {
-    await store.close();
-  }
-};
+const demo = (): Promise<number> =>
+  runDemo(
+    (db) => openStore({ ...process.env, EVENT_STORE: 'sqlite', TREASURY_DB: db }),
+    async (store) => (await runImport(store, EXAMPLE, cliActor())).failed === undefined,
+  );
 
 const main = async (argv: ReadonlyArray<string>): Promise<number> => {
   const [command, file] = argv;
