@@ -16,7 +16,8 @@ import { DecidedEvent, buildSyntheticBook } from './synthetic-book';
 /**
  * `npm run bench`: builds a ten-year synthetic book (about 1.06 million events) on the embedded
  * store and prints one table. Knobs: BENCH_YEARS, BENCH_QUERIES, BENCH_HTTP_SECONDS, BENCH_HTTP_CLIENTS,
- * BENCH_IMPORT_LINES, and BENCH_ONLY=batch-import to run that phase alone.
+ * BENCH_IMPORT_LINES, and BENCH_ONLY=batch-import (that phase alone) or BENCH_ONLY=in-process (the book, rebuild and
+ * in-process queries only).
  */
 const env = (name: string, fallback: number) => Number(process.env[name] ?? fallback);
 const YEARS = env('BENCH_YEARS', 10);
@@ -162,10 +163,31 @@ const importPhase = async (dir: string) => {
   row(`Batch import (${int(IMPORT_LINES)} commands, CLI path)`, `${int(rate)} commands/s (${seconds.toFixed(1)} s, ${cpuSeconds.toFixed(1)} s CPU, 1,000 per commit)`, '≥ 20,000 commands/s');
 };
 
+/** The accountant's reports over the book's last twelve months, under each lot method (timed once each: the first wallet-fifo read simulates the book). */
+const accountingReports = async (projector: PositionProjector, last: number) => {
+  const queries = new PositionQueries(projector, { now: () => last }, () => 0n);
+  const end = new Date(last);
+  const to = { year: end.getUTCFullYear(), month: end.getUTCMonth() + 1 };
+  const from = to.month === 12 ? { year: to.year, month: 1 } : { year: to.year - 1, month: to.month + 1 };
+  const timed = async (label: string, run: () => Promise<E.Either<unknown, unknown>>) => {
+    const began = performance.now();
+    const answer = await run();
+    if (E.isLeft(answer)) throw new Error(`${label}: ${JSON.stringify(answer.left)}`);
+    return performance.now() - began;
+  };
+  for (const method of ['fifo', 'wallet-fifo'] as const) {
+    const first = await timed('month-end', () => queries.monthEnd(BOOK, { from, to, method })());
+    const again = await timed('month-end', () => queries.monthEnd(BOOK, { from, to, method })());
+    const pnl = await timed('pnl', () => queries.pnl(BOOK, { from, to, method })());
+    row(`Month-end report with USD roll-forward, 12 months (${method})`, `${ms(first)} first, ${ms(again)} again; P&L ${ms(pnl)}`);
+  }
+};
+
 /** In its own function so the bench process drops the projection before the HTTP phase (its GC would skew latencies). */
 const inProcessPhase = async (store: SqliteEventStore, snapshotPath: string, first: number, last: number) => {
   const projector = await rebuild(store, snapshotPath);
   await inProcessQueries(projector, first, last);
+  await accountingReports(projector, last);
   await projector.stop();
 };
 
@@ -179,11 +201,13 @@ const main = async () => {
       const { first, last } = await bulkAppend(store);
       await inProcessPhase(store, `${dbPath}.projection`, first, last);
       await store.close();
-      await httpQueries(dbPath, first, last);
-      await httpCommands(dir, 1);
-      await httpCommands(dir, 8);
+      if (ONLY !== 'in-process') {
+        await httpQueries(dbPath, first, last);
+        await httpCommands(dir, 1);
+        await httpCommands(dir, 8);
+      }
     }
-    await importPhase(dir);
+    if (ONLY !== 'in-process') await importPhase(dir);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

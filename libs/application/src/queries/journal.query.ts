@@ -2,10 +2,10 @@ import * as E from 'fp-ts/Either';
 import * as TE from 'fp-ts/TaskEither';
 import { pipe } from 'fp-ts/function';
 import { EventStore, storeErrorMessage } from '@treasury/event-store';
-import { ChartOfAccounts, DEFAULT_LOT_METHOD, Journal, JournalEvent, JournalWriter, LotBook, LotMethod, lotBook, walletFifoSteps } from '@treasury/projections';
+import { ChartOfAccounts, DEFAULT_LOT_METHOD, Journal, JournalEvent, JournalWriter, LotMethod } from '@treasury/projections';
 import { bookStream, decodeStoredEvent } from '../commands/book-stream';
-import { EventLoopSlicer, runInSlices } from './event-loop-slices';
-import { Freshness, PositionQueries, PositionQueryError, QueryTime, resolveQueryTime } from './position.query';
+import { EventLoopSlicer } from './event-loop-slices';
+import { Freshness, PositionQueries, PositionQueryError, QueryTime, preparedLotBook, resolveQueryTime } from './position.query';
 
 /** At most this many entries in one answer: a longer range is refused (narrow it). */
 export const MAX_JOURNAL_ENTRIES = 50_000;
@@ -51,9 +51,8 @@ export class JournalQueries {
         const slicer = new EventLoopSlicer();
         const events = await this.liveEvents(bookId, v, to, (revision) => book.isLive(revision, v), slicer);
         if (E.isLeft(events)) return events;
-        // wallet-fifo simulates the book's queues: run it in slices, then hand its reliefs to the writer.
-        const reliefs = method === 'fifo' ? undefined : await runInSlices(walletFifoSteps.disposals(book, v, Number.MIN_SAFE_INTEGER, to), slicer);
-        const lots: LotBook = reliefs === undefined ? lotBook(book, v, method) : { ...lotBook(book, v, method), disposals: () => reliefs };
+        // wallet-fifo simulates the book's queues once per version: in slices, before the writer reads its reliefs.
+        const lots = await preparedLotBook(book, v, method, slicer);
         const writer = new JournalWriter({ projection: book, v, lots, chart: new ChartOfAccounts(book.accountMappingAt(v)), timeZone, from, to });
         for (const event of events.right) {
           writer.add(event);

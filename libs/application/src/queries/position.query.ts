@@ -15,6 +15,7 @@ import {
   explanationViewSteps,
   YearMonth,
   monthEndReport,
+  LotBook,
   lotBook,
   pnlFiguresView,
   pnlReport,
@@ -172,18 +173,20 @@ export class PositionQueries {
   monthEnd(bookId: string, query: { readonly from: YearMonth; readonly to: YearMonth; readonly method?: LotMethod } & Freshness) {
     return pipe(
       this.ready(bookId, query),
-      TE.flatMap(({ book, knownAt, v, timeZone, openedAt }) => {
+      TE.flatMap(({ book, knownAt, v, timeZone, openedAt }) => async (): Promise<E.Either<PositionQueryError, MonthEndAnswer>> => {
         const range = reportMonths(query.from, query.to, { timeZone, openedAt });
-        if (range?.months === undefined) return TE.left<PositionQueryError>({ _tag: 'BeforeBookOpened', openedAt });
+        if (range?.months === undefined) return E.left({ _tag: 'BeforeBookOpened', openedAt });
         const { year, month } = range.firstMonth;
-        return TE.right({
+        const method = query.method ?? DEFAULT_LOT_METHOD;
+        const lots = await preparedLotBook(book, v, method);
+        return E.right({
           bookId,
           ...header(knownAt, v),
           timeZone,
           bookOpenedAt: formatInstant(openedAt),
           firstMonth: `${year}-${String(month).padStart(2, '0')}`,
-          method: query.method ?? DEFAULT_LOT_METHOD,
-          months: monthEndReport(book, range.months, v, lotBook(book, v, query.method ?? DEFAULT_LOT_METHOD)),
+          method,
+          months: monthEndReport(book, range.months, v, lots),
         });
       }),
     );
@@ -196,14 +199,14 @@ export class PositionQueries {
   pnl(bookId: string, query: { readonly from: YearMonth; readonly to: YearMonth; readonly method?: LotMethod } & Freshness) {
     return pipe(
       this.ready(bookId, query),
-      TE.flatMap(({ book, knownAt, v, timeZone, openedAt }) => {
+      TE.flatMap(({ book, knownAt, v, timeZone, openedAt }) => async (): Promise<E.Either<PositionQueryError, PnlAnswer>> => {
         const range = reportMonths(query.from, query.to, { timeZone, openedAt });
-        if (range?.months === undefined) return TE.left<PositionQueryError>({ _tag: 'BeforeBookOpened', openedAt });
+        if (range?.months === undefined) return E.left({ _tag: 'BeforeBookOpened', openedAt });
         const method = query.method ?? DEFAULT_LOT_METHOD;
         const categories = new Set(book.accountMappingAt(v)?.productionCostCategories ?? []);
-        const report = pnlReport(book, lotBook(book, v, method), range.months, v, categories);
+        const report = pnlReport(book, await preparedLotBook(book, v, method), range.months, v, categories);
         const { year, month } = range.firstMonth;
-        return TE.right({
+        return E.right({
           bookId,
           ...header(knownAt, v),
           timeZone,
@@ -259,6 +262,35 @@ export class PositionQueries {
     };
   }
 }
+
+/**
+ * A lot method's LotBook ready to answer at once: wallet-fifo simulates the book's queues on its first
+ * read of a version, so that pass runs here in event-loop slices (other requests are answered meanwhile)
+ * and fills the cache every later read of the version uses (a binary search per figure).
+ */
+export const preparedLotBook = async (book: BookProjection, v: number, method: LotMethod, slicer?: EventLoopSlicer): Promise<LotBook> => {
+  if (method === 'wallet-fifo') await runInSlices(walletFifoSteps.relievedCost(book, v, 0), slicer);
+  return lotBook(book, v, method);
+};
+
+type MonthEndAnswer = ReturnType<typeof header> & {
+  readonly bookId: string;
+  readonly timeZone: string;
+  readonly bookOpenedAt: string;
+  readonly firstMonth: string;
+  readonly method: LotMethod;
+  readonly months: ReturnType<typeof monthEndReport>;
+};
+type PnlAnswer = ReturnType<typeof header> & {
+  readonly bookId: string;
+  readonly timeZone: string;
+  readonly bookOpenedAt: string;
+  readonly firstMonth: string;
+  readonly method: LotMethod;
+  readonly productionCostCategories: string[];
+  readonly months: Array<{ readonly month: string } & ReturnType<typeof pnlFiguresView>>;
+  readonly total: ReturnType<typeof pnlFiguresView>;
+};
 
 interface Ready {
   readonly book: BookProjection;

@@ -530,6 +530,11 @@ export class BookProjection {
     };
   }
 
+  /** The FIFO running totals at (asOf, v): what was acquired (sats, cost) and disposed of (sats). */
+  fifoTotals(asOf: number, v: number): { readonly acquiredBtc: bigint; readonly acquiredCostUsd: bigint; readonly disposedBtc: bigint } {
+    return { acquiredBtc: this.sum(FIFO.acquiredBtc, v, asOf), acquiredCostUsd: this.sum(FIFO.acquiredCost, v, asOf), disposedBtc: this.sum(FIFO.disposedBtc, v, asOf) };
+  }
+
   /** The cost relieved (company-wide FIFO) by every disposal effective at or before asOf, known at v. */
   relievedCostAt(asOf: number, v: number): bigint {
     return this.costOfFirst(this.sum(FIFO.disposedBtc, v, asOf), v);
@@ -543,6 +548,18 @@ export class BookProjection {
 
   /** Disposals with from <= effectiveAt <= to at version v, each with the lot slices it relieved. */
   *disposals(from: number, to: number, v: number): Generator<{ readonly disposal: FifoEntry; readonly relievedCostUsd: bigint; readonly lots: LotSlice[] }> {
+    for (const { disposal, relievedCostUsd, before } of this.reliefPoints(from, to, v)) {
+      yield { disposal, relievedCostUsd, lots: [...this.slices(before, disposal.btc, v, Number.POSITIVE_INFINITY)] };
+    }
+  }
+
+  /** The same disposals with the cost each relieved, without listing the lot slices (what the P&L and the journal need). */
+  *reliefs(from: number, to: number, v: number): Generator<{ readonly disposal: FifoEntry; readonly relievedCostUsd: bigint }> {
+    for (const { disposal, relievedCostUsd } of this.reliefPoints(from, to, v)) yield { disposal, relievedCostUsd };
+  }
+
+  /** Disposals in [from, to] at v, each with F(before + btc) − F(before), before = the sats disposed of ahead of it. */
+  private *reliefPoints(from: number, to: number, v: number): Generator<{ readonly disposal: FifoEntry; readonly relievedCostUsd: bigint; readonly before: bigint }> {
     const id = this.metricIds.get(FIFO.disposedBtc);
     if (id === undefined) return;
     for (const point of this.sums.pointsFrom(id, v, { effectiveAt: from - 1, order: Number.POSITIVE_INFINITY })) {
@@ -550,8 +567,7 @@ export class BookProjection {
       const disposal = this.fifoAt(point.order);
       if (disposal === undefined || point.known !== point.order || !this.liveAt(point.order, v)) continue;
       const before = this.sum(FIFO.disposedBtc, v, point.effectiveAt, point.order - 1);
-      const lots = [...this.slices(before, disposal.btc, v, Number.POSITIVE_INFINITY)];
-      yield { disposal, relievedCostUsd: this.costOfFirst(before + disposal.btc, v) - this.costOfFirst(before, v), lots };
+      yield { disposal, relievedCostUsd: this.costOfFirst(before + disposal.btc, v) - this.costOfFirst(before, v), before };
     }
   }
 

@@ -109,7 +109,7 @@ export class JournalWriter {
   private lastClosed = EARLIEST;
 
   constructor(private readonly input: JournalInput) {
-    this.reliefs = input.lots.disposals(EARLIEST, input.to)[Symbol.iterator]();
+    this.reliefs = input.lots.reliefs(EARLIEST, input.to)[Symbol.iterator]();
   }
 
   /** Entries kept so far (dated in [from, to]): the caller bounds the answer with it. */

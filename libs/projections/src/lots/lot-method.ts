@@ -34,7 +34,26 @@ export interface LotBook {
   openLots(asOf: number): Iterable<HeldSlice>;
   /** Disposals with from <= effectiveAt <= to, in effective order (ties: revision). */
   disposals(from: number, to: number): Iterable<Relief>;
+  /** The same disposals with the cost each relieved, without their lot slices: cheaper, for the P&L and the journal. */
+  reliefs(from: number, to: number): Iterable<CostRelief>;
 }
+
+/** A disposal and the cost it relieved under the method. */
+export interface CostRelief {
+  readonly disposal: FifoEntry;
+  readonly relievedCostUsd: bigint;
+}
+
+/**
+ * The open lots at asOf in total, without listing them: the satoshis acquired and not disposed of, and
+ * the cost acquired less the cost the method relieved. Equal to the sum of `openLots(asOf)` (both
+ * methods split a lot's cost cumulatively, so its parts add up to it: a property test checks it), and
+ * O(log n) where the listing walks every open lot: the month-end report reads it at every boundary.
+ */
+export const openLotTotals = (projection: BookProjection, v: number, lots: LotBook, asOf: number): { readonly btc: bigint; readonly costUsd: bigint } => {
+  const totals = projection.fifoTotals(asOf, v);
+  return { btc: totals.acquiredBtc - totals.disposedBtc, costUsd: totals.acquiredCostUsd - lots.relievedCost(asOf) };
+};
 
 /** Company-wide FIFO: the projection's own cumulative relief F(D(asOf)). */
 export const fifoLotBook = (projection: BookProjection, v: number): LotBook => ({
@@ -42,6 +61,7 @@ export const fifoLotBook = (projection: BookProjection, v: number): LotBook => (
   relievedCost: (asOf) => projection.relievedCostAt(asOf, v),
   openLots: (asOf) => projection.openLots(asOf, v),
   disposals: (from, to) => projection.disposals(from, to, v),
+  reliefs: (from, to) => projection.reliefs(from, to, v),
 });
 
 /** The LotBook of a method: company-wide FIFO (no simulation, the projection's own index) or wallet-by-wallet. */

@@ -1,7 +1,7 @@
 import type { BookProjection } from '../book/book-projection';
 import type { FifoEntry } from '../book/book-projection.records';
 import { IntegerColumn } from '../bitemporal/integer-column';
-import type { HeldSlice, LotBook, Relief } from './lot-method';
+import type { CostRelief, HeldSlice, LotBook, Relief } from './lot-method';
 import { Piece, WalletQueue, pieceCost, pieceSlice } from './wallet-queues';
 
 /**
@@ -153,6 +153,7 @@ function* simulate(projection: BookProjection, v: number, until: number, onDispo
 /** Each disposal's effective time and the cumulative relief through it, in effective order. */
 interface ReliefIndex {
   readonly times: number[];
+  readonly disposals: FifoEntry[];
   readonly cumulative: IntegerColumn;
 }
 
@@ -162,9 +163,10 @@ function* reliefIndexSteps(projection: BookProjection, v: number): Generator<voi
   let cached = reliefIndexes.get(projection);
   const found = cached?.get(v);
   if (found !== undefined) return found;
-  const index: ReliefIndex = { times: [], cumulative: new IntegerColumn() };
+  const index: ReliefIndex = { times: [], disposals: [], cumulative: new IntegerColumn() };
   yield* simulate(projection, v, Number.POSITIVE_INFINITY, (disposal, _wallet, pieces) => {
     index.times.push(disposal.effectiveAt);
+    index.disposals.push(disposal);
     index.cumulative.push(index.cumulative.last() + pieces.reduce((sum, piece) => sum + pieceCost(piece), 0n));
     return true;
   });
@@ -177,7 +179,8 @@ function* reliefIndexSteps(projection: BookProjection, v: number): Generator<voi
   return index;
 }
 
-const reliefThrough = (index: ReliefIndex, asOf: number): bigint => {
+/** How many disposals of the index are effective at or before asOf. */
+const countThrough = (index: ReliefIndex, asOf: number): number => {
   let low = 0;
   let high = index.times.length;
   while (low < high) {
@@ -185,13 +188,28 @@ const reliefThrough = (index: ReliefIndex, asOf: number): bigint => {
     if (index.times[mid]! <= asOf) low = mid + 1;
     else high = mid;
   }
-  return low === 0 ? 0n : index.cumulative.get(low - 1);
+  return low;
+};
+
+const reliefThrough = (index: ReliefIndex, asOf: number): bigint => {
+  const count = countThrough(index, asOf);
+  return count === 0 ? 0n : index.cumulative.get(count - 1);
 };
 
 /** The same figures as steps, for a query that runs them in event-loop slices (runInSlices). */
 export const walletFifoSteps = {
   *relievedCost(projection: BookProjection, v: number, asOf: number): Generator<void, bigint> {
     return reliefThrough(yield* reliefIndexSteps(projection, v), asOf);
+  },
+
+  /** Disposals with from <= effectiveAt <= to and the cost each relieved, from the cached index (no slices). */
+  *reliefs(projection: BookProjection, v: number, from: number, to: number): Generator<void, CostRelief[]> {
+    const index = yield* reliefIndexSteps(projection, v);
+    const found: CostRelief[] = [];
+    for (let i = countThrough(index, from - 1); i < index.times.length && index.times[i]! <= to; i++) {
+      found.push({ disposal: index.disposals[i]!, relievedCostUsd: index.cumulative.get(i) - (i === 0 ? 0n : index.cumulative.get(i - 1)) });
+    }
+    return found;
   },
 
   /** Open slices at asOf, by wallet (names in order), oldest first in each. */
@@ -239,4 +257,5 @@ export const walletFifoLotBook = (projection: BookProjection, v: number): LotBoo
   relievedCost: (asOf) => complete(walletFifoSteps.relievedCost(projection, v, asOf)),
   openLots: (asOf) => complete(walletFifoSteps.openLots(projection, v, asOf)),
   disposals: (from, to) => complete(walletFifoSteps.disposals(projection, v, from, to))!,
+  reliefs: (from, to) => complete(walletFifoSteps.reliefs(projection, v, from, to)),
 });

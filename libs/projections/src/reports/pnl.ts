@@ -117,7 +117,7 @@ export const pnlReport = (
     let realizedOnPaymentsUsd = 0n;
     let realizedOnLiquidationsUsd = 0n;
     let networkFeesUsd = 0n;
-    for (const { disposal, relievedCostUsd } of lots.disposals(start, end)) {
+    for (const { disposal, relievedCostUsd } of lots.reliefs(start, end)) {
       const gain = disposal.proceedsUsd - relievedCostUsd;
       if (disposal.type === 'BtcSold') realizedOnSalesUsd += gain;
       else if (disposal.type === 'BtcPaid') realizedOnPaymentsUsd += gain;

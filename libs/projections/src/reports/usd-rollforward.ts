@@ -2,7 +2,7 @@ import { formatUsd } from '@treasury/domain';
 import type { BookProjection } from '../book/book-projection';
 import { lotCost } from '../book/fifo';
 import { MINING_USD_PREFIX } from '../book/fifo-plan';
-import type { LotBook } from '../lots/lot-method';
+import { LotBook, openLotTotals } from '../lots/lot-method';
 
 /**
  * The USD roll-forward of the BTC held (ASU 2023-08, fair value), per month:
@@ -15,7 +15,8 @@ import type { LotBook } from '../lots/lot-method';
  *   + fees, opening balances at their cost basis; sales and liquidations at net proceeds, BTC payments at
  *   fair value, network fees at zero);
  * - realized gain from the lot method: proceeds − the cost it relieved over the month;
- * - unrealized gain from the lot method's open lots: their BTC at the price − their cost.
+ * - unrealized gain from the lot method's open lots: their BTC at the price − their cost (their totals:
+ *   acquired less disposed of, and acquired cost less the cost the method relieved; see openLotTotals).
  *
  * Where the FIFO pool and the holdings differ: an opening lot sits in the queue from its acquiredAt
  * but is held only from its effectiveAt. At a boundary between the two it is in the pool and not in
@@ -39,12 +40,9 @@ export interface UsdBoundary {
 
 /** A boundary's figures, given the holdings and the price the balances give at `at`. */
 export const usdBoundary = (projection: BookProjection, lots: LotBook, v: number, at: number, holdingsBtc: bigint, usdPerBtc: bigint | null): UsdBoundary => {
-  let poolBtc = 0n;
-  let poolCost = 0n;
-  for (const slice of lots.openLots(at)) {
-    poolBtc += slice.btc;
-    poolCost += slice.costUsd;
-  }
+  const pool = openLotTotals(projection, v, lots, at);
+  const poolBtc = pool.btc;
+  const poolCost = pool.costUsd;
   // Cumulative: opening lots whose acquiredAt has passed but whose effectiveAt has not.
   const openBtc = poolBtc - projection.flow('openingPendingBtc', Number.NEGATIVE_INFINITY, at, v);
   const openCostUsd = poolCost - projection.flow('openingPendingUsd', Number.NEGATIVE_INFINITY, at, v);
