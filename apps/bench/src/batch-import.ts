@@ -6,7 +6,7 @@ import { importLines } from '../../cli/src/import-commands';
 
 /**
  * The CLI import's own path (`npm run cli -- import <file>`: read the file, importLines, the batch
- * path, chunks of 1,000 lines per commit) on a fresh durable SQLite file: a 100,000-line file of one
+ * path, chunks of IMPORT_CHUNK lines per commit) on a fresh durable SQLite file: a 100,000-line file of one
  * book, mining payouts every ten minutes with a price and a transfer to cold storage in between.
  */
 export const batchImportFile = (lines: number): string => {

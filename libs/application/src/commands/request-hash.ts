@@ -12,8 +12,18 @@ const quotedKey = (key: string): string => {
   return quoted;
 };
 
-/** One value's text: JSON.stringify's for a leaf, 'null' for what JSON has no text for (as a field or an item). */
-const leaf = (value: unknown): string => JSON.stringify(value) ?? 'null';
+/** What JSON.stringify escapes in a string: quotes, backslashes, control characters, lone surrogates. */
+// eslint-disable-next-line no-control-regex -- the control characters are exactly what JSON must escape
+const NEEDS_ESCAPING = /["\\\u0000-\u001f\ud800-\udfff]/;
+
+/**
+ * One value's text: JSON.stringify's for a leaf, 'null' for what JSON has no text for (as a field or an
+ * item). A string with nothing to escape (almost every id, amount and instant) is quoted as it is.
+ */
+const leaf = (value: unknown): string => {
+  if (typeof value === 'string' && !NEEDS_ESCAPING.test(value)) return `"${value}"`;
+  return JSON.stringify(value) ?? 'null';
+};
 
 /**
  * JSON with object keys sorted at every depth, so that key order never changes a request's identity.

@@ -30,7 +30,10 @@ describe('canonicalJson and requestHash', () => {
       ),
     })).node;
     fc.assert(fc.property(value, (v) => canonicalJson(v) === reference(v)), { numRuns: 2000 });
-    for (const tricky of [{ 10: 'a', 9: 'b', x: 1 }, JSON.parse('{"__proto__": {"b": 1, "a": 2}}'), { when: new Date(0) }, [undefined, () => 1], { f: () => 1 }, undefined, -0, Number.NaN]) {
+    // Strings made of the characters JSON escapes (or not) around plain ones: the quoted-as-is path must agree.
+    const awkward = fc.string({ unit: fc.constantFrom('a', '"', '\\', '\u0000', '\u001f', ' ', '\ud800', '\udc00', '😀', '\u2028', 'é') });
+    fc.assert(fc.property(awkward, fc.dictionary(awkward, awkward), (text, record) => canonicalJson(text) === reference(text) && canonicalJson(record) === reference(record)), { numRuns: 2000 });
+    for (const tricky of [{ q: 'say "hi"', b: 'a\\b', c: '\u0001\n\t', lone: '\ud800x', low: 'x\udfff', emoji: '😀', sep: '\u2028\u2029', del: '\u007f', plain: 'tek_ab12cd34' }, { 10: 'a', 9: 'b', x: 1 }, JSON.parse('{"__proto__": {"b": 1, "a": 2}}'), { when: new Date(0) }, [undefined, () => 1], { f: () => 1 }, undefined, -0, Number.NaN]) {
       expect(canonicalJson(tricky)).toBe(reference(tricky));
     }
   });
