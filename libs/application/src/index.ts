@@ -19,3 +19,5 @@ export * from './access/principal';
 export * from './access/api-key-secret';
 export * from './access/access.service';
 export * from './queries/journal.query';
+export * from './feed/feed-items';
+export * from './feed/feed-notifier';

@@ -19,6 +19,7 @@ export * from './calendar/time-zone';
 export * from './book/report-scope';
 export * from './book/calendar.rules';
 export * from './access/roles';
+export * from './alerts/alert.events';
 export * from './access/access.events';
 export * from './access/access.decider';
 export * from './book/risk.codecs';
