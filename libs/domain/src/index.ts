@@ -1,5 +1,6 @@
 export * from './money/decimal';
 export * from './codecs/schema-registry';
+export * from './codecs/json-schema';
 export * from './codecs/bounds';
 export * from './codecs/closed-object';
 export * from './codecs/decimal-codecs';

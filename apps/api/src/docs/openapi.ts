@@ -1,34 +1,15 @@
 import * as t from 'io-ts';
-import { ClosedObjectType, JsonSchema, bookCommandCodecs, bookEventCodecs, schemaOf } from '@treasury/domain';
+import { bookCommandCodecs, bookEventCodecs } from '@treasury/domain';
 import { EVENTS_SCAN_BUDGET, MAX_EVENTS_PAGE } from '@treasury/application';
 import { DEFAULT_LOT_METHOD, LOT_METHODS, MAX_SERIES_POINTS, SERIES_STEPS } from '@treasury/projections';
 import { accessPaths, bearerSecurity, withAccess } from './openapi-access';
+import { jsonAnswer, problems, schemaComponents, toSchema } from './responses';
+import { PositionAnswer } from '../positions/position.answers';
 
 /**
- * The OpenAPI document, generated from the same io-ts codecs that decode requests, so it cannot drift
- * from what the API accepts. Leaf codecs carry their schema (schemaOf); closed objects expose their
- * required and optional field maps.
+ * The OpenAPI document, generated from the same io-ts codecs that decode requests and describe answers
+ * (responses.ts, the *.answers.ts files beside the controllers), so it cannot drift from the API.
  */
-const toSchema = (codec: t.Mixed): JsonSchema => {
-  const registered = schemaOf(codec);
-  if (registered !== undefined) return registered;
-  if (codec instanceof ClosedObjectType) {
-    const closed = codec as ClosedObjectType<t.Props, t.Props>;
-    const properties: Record<string, JsonSchema> = {};
-    for (const [name, field] of [...Object.entries(closed.required), ...Object.entries(closed.optional)]) properties[name] = toSchema(field);
-    return {
-      type: 'object',
-      title: closed.name,
-      properties,
-      required: Object.keys(closed.required),
-      additionalProperties: false,
-    };
-  }
-  if (codec instanceof t.StringType) return { type: 'string' };
-  if (codec instanceof t.NumberType) return { type: 'number' };
-  return {};
-};
-
 const problemResponse = (description: string) => ({
   description,
   content: { 'application/problem+json': { schema: { $ref: '#/components/schemas/Problem' } } },
@@ -283,7 +264,10 @@ export const openApiDocument = () => ({
         summary: 'Holdings, cost basis, cash, loans, leverage and liquidity at asOf, as known at knownAt',
         tags: ['positions'],
         parameters: [bookIdParameter, instantQuery('asOf', 'Effective cut: events with effectiveAt <= asOf. Default now.'), ...knownAtAndFreshness, lotMethodQuery],
-        responses: positionResponses('The position (costBasis under `method`, which the answer repeats); every figure needing a price is null when there is none.'),
+        responses: {
+          '200': jsonAnswer('The position (costBasis under `method`, which the answer repeats); every figure needing a price is null when there is none.', PositionAnswer),
+          ...problems([400, 'Invalid query parameter.'], [404, 'Book not opened.'], 422, 503),
+        },
       },
     },
     '/v1/books/{bookId}/position/series': {
@@ -334,17 +318,7 @@ export const openApiDocument = () => ({
   components: {
     ...bearerSecurity,
     schemas: {
-      Problem: {
-        type: 'object',
-        required: ['type', 'title', 'status', 'detail'],
-        properties: {
-          type: { type: 'string' },
-          title: { type: 'string' },
-          status: { type: 'integer' },
-          detail: { type: 'string' },
-          errors: { type: 'array', items: { type: 'object', properties: { path: { type: 'string' }, message: { type: 'string' } } } },
-        },
-      },
+      ...schemaComponents,
       CommandResult: {
         type: 'object',
         properties: {
