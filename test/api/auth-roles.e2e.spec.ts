@@ -48,7 +48,7 @@ const MAY: Record<Role, ReadonlyArray<Role>> = {
 };
 
 const OPERATIONAL = ['record-mining-output', 'transfer-btc', 'record-btc-price', 'record-cash-movement', 'record-reported-holdings'];
-const BOOK_SETTINGS = ['open-book', 'set-reconciliation-tolerance', 'set-approval-policy', 'set-price-staleness', 'record-opening-balance', 'record-opening-cash', 'go-live'];
+const BOOK_SETTINGS = ['open-book', 'set-reconciliation-tolerance', 'set-approval-policy', 'set-price-staleness', 'record-opening-balance', 'record-opening-cash', 'go-live', 'register-webhook', 'disable-webhook', 'redeliver-webhook'];
 /** Commands whose empty body is valid: what the allowed roles get instead of the codec's 400 (still writing nothing). */
 const EMPTY_BODY_ANSWER: Record<string, number> = { 'go-live': 422 };
 const expectedCommandRole = (command: string): Role =>

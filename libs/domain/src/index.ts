@@ -28,3 +28,5 @@ export * from './loans/day-count';
 export * from './loans/loan.codecs';
 export * from './loans/loan.rules';
 export * from './book/accounting.codecs';
+export * from './book/webhook.codecs';
+export * from './book/webhook.rules';

@@ -82,6 +82,10 @@ export const COMMAND_ACCESS: Readonly<Record<BookCommandName, Role>> = {
   'record-opening-cash': 'admin',
   // Ends migration mode for good (no more knownAt): setting the book up, like open-book.
   'go-live': 'admin',
+  // Webhooks send the book's events to a URL with a secret: only an admin may point them anywhere.
+  'register-webhook': 'admin',
+  'disable-webhook': 'admin',
+  'redeliver-webhook': 'admin',
   // The least role that can hold a proposal; the approver must also hold the proposed command's role.
   'approve-proposal': 'bookkeeper',
   'reject-proposal': 'bookkeeper',

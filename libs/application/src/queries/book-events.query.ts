@@ -6,6 +6,7 @@ import { BookStoredEvent, bookStream, decodeStoredEvent } from '../commands/book
 import type { PositionProjector } from '../projections/position-projector';
 import { EventLoopSlicer } from './event-loop-slices';
 import { AmendmentLink, amendedByOf, amendsOf, readDecoded } from './amendment-links';
+import { redactWebhookSecret } from '../webhooks/secret-redaction';
 
 export type EventsQueryError = { readonly _tag: 'BookNotFound' } | { readonly _tag: 'StoreFailure'; readonly message: string };
 
@@ -80,7 +81,8 @@ export const eventView = ({ stored, event, metadata, reversedBy, amends, amended
     type: event.type,
     effectiveAt: formatInstant(event.effectiveAt),
     recordedAt: formatInstant(metadata.recordedAt),
-    data,
+    // A webhook's secret never leaves the log (webhooks/secret-redaction.ts).
+    data: redactWebhookSecret(event.type, data),
     metadata: meta,
     reverses: event.type === 'EventReversed' ? event.eventId : null,
     reversedBy: reversedBy === null ? null : { eventId: reversedBy.eventId, revision: reversedBy.revision, recordedAt: formatInstant(reversedBy.recordedAt) },

@@ -109,6 +109,9 @@ export const balanceEffects = (event: BookEvent): ReadonlyArray<BalanceEffect> =
     case 'LoanRepriced':
     case 'BookWentLive':
     case 'AccountMappingSet':
+    case 'WebhookRegistered':
+    case 'WebhookDisabled':
+    case 'WebhookRedeliveryRequested':
       break;
   }
   return effects;

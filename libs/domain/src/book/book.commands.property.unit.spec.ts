@@ -32,6 +32,7 @@ import { ReportScope } from './report-scope';
 import { BookMode } from './migration.codecs';
 import { DayCountCodec } from '../loans/day-count';
 import { CashAccounts, ExpenseAccounts, ProductionCostCategories, RoleAccounts } from './accounting.codecs';
+import { LogPosition, WebhookId, WebhookSecret, WebhookUrl } from './webhook.codecs';
 
 /**
  * Properties of every command codec, over bodies mixing valid fields, values at and just past each
@@ -122,8 +123,24 @@ const leafValues = new Map<Leaf, fc.Arbitrary<unknown>>([
   [AmendReplacement, fc.oneof({ weight: 30, arbitrary: fc.dictionary(fc.string({ maxLength: 12 }), fc.string({ maxLength: 20 }), { maxKeys: 8 }) }, { weight: 1, arbitrary: fc.constant({ memo: 'x'.repeat(MAX_REPLACEMENT_CHARS) }) }, { weight: 1, arbitrary: junk })],
   [BookMode, fc.constantFrom('migrating', 'migrating', 'live', 'Migrating', true)],
   ...accountMappingLeaves(),
+  ...webhookLeaves(),
   [ReportSource, fc.constantFrom('operational-update', 'custodian-statement', 'lender-statement', 'operational-update', 'custodian-statement', 'lender-statement', 'press')],
 ]);
+
+/** The webhook commands' fields: URLs good and bad (schemes, credentials, private hosts), secrets around 24 and 64 bytes, positions. */
+function webhookLeaves(): Array<readonly [Leaf, fc.Arbitrary<unknown>]> {
+  const host = fc.constantFrom('erp.example.com', '127.0.0.1', 'localhost', '10.0.0.1', '169.254.169.254', '[::1]', '[fe80::1]', 'example.org:8443', '');
+  const url = fc.tuple(fc.constantFrom('https://', 'http://', 'file://', 'ftp://', 'https://user:pw@'), host, fc.constantFrom('', '/hooks', '/a?b=c', '#frag', '/' + 'x'.repeat(2100))).map((parts) => parts.join(''));
+  const bytes = (n: number) => 'whsec_' + Buffer.alloc(n, 7).toString('base64');
+  const events = fc.oneof({ weight: 20, arbitrary: fc.uniqueArray(fc.constantFrom('BtcSold', 'AlertRaised', 'CashMoved', 'WebhookRegistered'), { minLength: 1, maxLength: 3 }) }, { weight: 1, arbitrary: fc.constantFrom([], ['Nope'], ['BtcSold', 'BtcSold']) }, { weight: 1, arbitrary: junk });
+  return [
+    [WebhookId, identifier],
+    [WebhookUrl, fc.oneof({ weight: 20, arbitrary: url }, { weight: 1, arbitrary: junk })],
+    [WebhookSecret, fc.oneof({ weight: 20, arbitrary: fc.integer({ min: 22, max: 66 }).map(bytes) }, { weight: 1, arbitrary: fc.constantFrom('whsec_', 'secret', 'whsec_!!!!') }, { weight: 1, arbitrary: junk })],
+    [LogPosition, fc.oneof({ weight: 20, arbitrary: fc.bigInt({ min: 1n, max: 2n ** 63n - 1n }).map(String) }, { weight: 1, arbitrary: fc.constantFrom('0', '01', '9223372036854775808', '-1', 1) }, { weight: 1, arbitrary: junk })],
+    [(bookCommandCodecs['register-webhook'] as unknown as AnyClosed).required['events']!, events],
+  ];
+}
 
 /** set-account-mapping's fields: accounts by role, by cash account and by category (bad codes, keys and roles among them), category lists. */
 function accountMappingLeaves(): Array<readonly [Leaf, fc.Arbitrary<unknown>]> {
@@ -181,6 +198,10 @@ const withinBounds = (codec: AnyClosed, decoded: Record<string, unknown>): void 
     if (leaf === PriceMaxAgeSeconds) expect(Number.isInteger(value) && (value as number) >= 1 && (value as number) <= 31_536_000).toBe(true);
     if (leaf === ProposalLifetimeHours) expect(Number.isInteger(value) && (value as number) >= 1 && (value as number) <= 720).toBe(true);
     if (leaf === AmendReplacement) expect(JSON.stringify(value).length).toBeLessThanOrEqual(MAX_REPLACEMENT_CHARS);
+    if (leaf === WebhookUrl) expect((value as string).length <= 2048 && /^https?:\/\/[^@#]+$/.test(value as string)).toBe(true);
+    if (leaf === WebhookSecret) expect(Buffer.from((value as string).slice(6), 'base64').length).toBeGreaterThanOrEqual(24);
+    if (leaf === WebhookSecret) expect(Buffer.from((value as string).slice(6), 'base64').length).toBeLessThanOrEqual(64);
+    if (leaf === LogPosition) expect(BigInt(value as string) >= 1n && BigInt(value as string) < 2n ** 63n).toBe(true);
     if (leaf === Instant) expect(value as number >= GENESIS && (value as number) < END).toBe(true);
     if (leaf === Text) {
       expect(FORBIDDEN_IN_TEXT.test(value as string)).toBe(false);

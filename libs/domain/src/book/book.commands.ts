@@ -17,7 +17,7 @@ import { Instant } from '../codecs/instant';
 import { CashAccount, EventId, LoanId, Text, WalletName } from '../codecs/names';
 import { approvalCommandCodecs } from './approval.codecs';
 import { amendCommandCodecs } from './amend.codecs';
-import { ReportSource } from './book.events';
+import { ReportSource, bookEventCodecs } from './book.events';
 import { TimeZone } from '../calendar/time-zone';
 import { ReportScope } from './report-scope';
 import { riskCommandCodecs } from './risk.codecs';
@@ -26,6 +26,7 @@ import { loanCommandCodecs } from '../loans/loan.codecs';
 import { acquisitionCommandCodecs } from './acquisitions.codecs';
 import { BookMode, migrationCommandCodecs } from './migration.codecs';
 import { accountingCommandCodecs } from './accounting.codecs';
+import { ALERT_EVENT_TYPES, webhookCommandCodecs } from './webhook.codecs';
 
 /**
  * Request bodies of `POST /v1/books/{bookId}/commands/{command}`, one codec per command. They are the
@@ -99,6 +100,7 @@ export const bookCommandCodecs = {
   ...amendCommandCodecs,
   ...migrationCommandCodecs,
   ...accountingCommandCodecs,
+  ...webhookCommandCodecs([...Object.keys(bookEventCodecs), ...ALERT_EVENT_TYPES]),
 } as const;
 
 export type BookCommandName = keyof typeof bookCommandCodecs;

@@ -21,6 +21,7 @@ import { decideAcquisition, isAcquisitionCommand } from './acquisitions.rules';
 import { decideAccountMapping } from './accounting.rules';
 import { MigrationStatus, decideGoLive, knownAtRefusal, migrationStatusAfter } from './migration.rules';
 import { decideReversal } from './reversal.rules';
+import { WebhookRegistry, decideWebhook, evolveWebhooks, isWebhookCommand } from './webhook.rules';
 
 /**
  * The book decider: initialState / evolve / decide, read top to bottom.
@@ -71,6 +72,8 @@ export interface BookState {
   readonly approvals: ApprovalState;
   /** Migration mode (migration.rules.ts): whether commands may still carry knownAt. */
   migration: MigrationStatus;
+  /** Webhooks registered in the book (webhook.rules.ts). */
+  readonly webhooks: WebhookRegistry;
 }
 
 type ApprovalCommandName = keyof typeof approvalCommandCodecs;
@@ -105,6 +108,7 @@ export const initialState = (): BookState => ({
   termLoans: new Map(),
   approvals: initialApprovalState(),
   migration: 'none',
+  webhooks: new Map(),
 });
 
 const timeline = (state: BookState, key: string): BalanceTimeline => {
@@ -126,6 +130,7 @@ export const evolve = (state: BookState, recorded: RecordedBookEvent): BookState
   state.revision = revision;
   state.lastRecordedAt = Math.max(state.lastRecordedAt, recorded.recordedAt);
   state.migration = migrationStatusAfter(state.migration, event);
+  evolveWebhooks(state.webhooks, event);
   if (event.type === 'EventReversed') {
     const target = state.events.get(event.eventId);
     if (target !== undefined && !target.reversed) {
@@ -213,6 +218,7 @@ const decideDirect = (command: DirectCommand, state: BookState, context: Decisio
   }
   if (command.name === 'set-price-staleness') return E.right([priceStalenessEvent(command.body, context.now)]);
   if (command.name === 'set-account-mapping') return decideAccountMapping(command.body, context.now);
+  if (isWebhookCommand(command)) return decideWebhook(command, state.webhooks, context.now);
   if (isAcquisitionCommand(command)) return decideAcquisition(command, state, context.now, FUTURE_TOLERANCE_MS);
 
   const { effectiveAt } = command.body;

@@ -22,6 +22,7 @@ import { LoanRepriced } from '../loans/loan.codecs';
 import { BtcPaid, BtcPurchased, OpeningBalanceRecorded, OpeningCashRecorded } from './acquisitions.codecs';
 import { BookWentLive, MigratingFlag } from './migration.codecs';
 import { AccountMappingSet } from './accounting.codecs';
+import { WebhookDisabled, WebhookRedeliveryRequested, WebhookRegistered } from './webhook.codecs';
 
 /**
  * The facts a book records. Every event is immutable once appended: mistakes are corrected by an
@@ -206,6 +207,9 @@ export const bookEventCodecs = {
   BtcPaid,
   BookWentLive,
   AccountMappingSet,
+  WebhookRegistered,
+  WebhookDisabled,
+  WebhookRedeliveryRequested,
 } as const;
 
 export type BookEventType = keyof typeof bookEventCodecs;

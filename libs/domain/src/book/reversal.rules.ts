@@ -10,6 +10,9 @@ const NOT_REVERSIBLE: Partial<Record<BookEventType, readonly [string, string]>> 
   EventReversed: ['cannot-reverse-reversal', 'a reversal cannot itself be reversed: record the event again instead'],
   BookOpened: ['cannot-reverse-book-opening', 'the event that opened the book cannot be reversed'],
   BookWentLive: ['cannot-reverse-go-live', 'going live ends migration mode for good: it cannot be reversed'],
+  WebhookRegistered: ['cannot-reverse-webhook-record', 'webhook records cannot be reversed: disable the webhook instead'],
+  WebhookDisabled: ['cannot-reverse-webhook-record', 'a disabled webhook stays disabled: register a new one'],
+  WebhookRedeliveryRequested: ['cannot-reverse-webhook-record', 'a redelivery request cannot be reversed'],
 };
 const APPROVAL_RECORDS: ReadonlyArray<BookEventType> = ['ApprovalPolicySet', 'CommandProposed', 'ProposalApproved', 'ProposalRejected'];
 
