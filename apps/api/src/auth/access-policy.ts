@@ -18,6 +18,12 @@ export const ROUTE_ACCESS: Readonly<Record<string, RouteAccess>> = {
   'GET /health': { public: true, why: 'liveness for operators and load balancers; says nothing of any book' },
   'GET /ready': { public: true, why: 'readiness for a load balancer' },
   'GET /docs': { public: true, why: 'the OpenAPI contract' },
+  // The web console's page and bundle: static files with no data; every figure it shows comes from /v1.
+  'GET /': { public: true, why: 'the web console (index.html)' },
+  'GET /assets/:file': { public: true, why: "the web console's script and style sheet" },
+  // Who the caller is and which books it may read: any principal with a role somewhere (every role includes viewer).
+  'GET /v1/me': { role: 'viewer', scope: 'some-book' },
+  'GET /v1/books': { role: 'viewer', scope: 'some-book' },
   'POST /v1/books/:bookId/commands/:command': { role: 'per-command', scope: 'book' },
   // A batch: the guard asks for a viewer on the book (no :command in the path); the controller then
   // checks every item's own command role and refuses the batch (403, naming the item's index).
@@ -33,6 +39,11 @@ export const ROUTE_ACCESS: Readonly<Record<string, RouteAccess>> = {
   // Every figure of the book, line by line, as the ERP imports it: the same readers as the reports.
   'GET /v1/books/:bookId/journal': book('viewer'),
   'GET /v1/books/:bookId/proposals': book('viewer'),
+  // The live feed: a viewer's to open; each item is then filtered by the role on its book (alerts:
+  // viewer, book events: auditor, as GET /events). The all-books stream carries every book granted.
+  'GET /v1/books/:bookId/events/stream': book('viewer'),
+  'GET /v1/events/stream': { role: 'viewer', scope: 'some-book' },
+  'GET /v1/books/:bookId/alerts': book('viewer'),
   'GET /v1/books/:bookId/events': book('auditor'),
   'GET /v1/books/:bookId/events.jsonl': book('auditor'),
   'GET /v1/books/:bookId/events.csv': book('auditor'),
