@@ -311,6 +311,12 @@ export const openApiDocument = () => ({
         responses: { '200': { description: 'Events folded, checkpoint, duration.' }, '503': problemResponse('The log could not be read.') },
       },
     },
+    '/v1/me': {
+      get: { operationId: 'me', summary: 'The authenticated principal: id, name, kind and grants (role per book or *)', tags: ['access'], responses: { '200': { description: '`{id, name, kind, grants: [{role, books}]}`' } } },
+    },
+    '/v1/books': {
+      get: { operationId: 'books', summary: 'The books the principal may read (viewer or more), with name, time zone and opening date', tags: ['access'], responses: { '200': { description: '`{books: [{bookId, name, timeZone, openedAt}], truncated}` (at most 1,000 books)' } } },
+    },
     '/health': {
       get: { operationId: 'health', summary: 'Liveness including an event-store read', responses: { '200': { description: 'ok' }, '503': problemResponse('Store unavailable.') } },
     },
