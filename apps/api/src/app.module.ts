@@ -39,8 +39,6 @@ import { PositionsController } from './positions/positions.controller';
 import { ReportsController } from './reports/reports.controller';
 import { JournalController } from './journal/journal.controller';
 import { JournalQueries } from '@treasury/application';
-import { FeedController } from './feed/feed.controller';
-import { feedProviders } from './feed/feed.providers';
 import { ConsoleController } from './web/console.controller';
 import { IdentityController } from './web/identity.controller';
 
@@ -148,12 +146,10 @@ export class AppModule {
       { provide: FailedAuthentications, useValue: new FailedAuthentications(httpLimits(config).authFailuresPerMinute) },
       { provide: APP_GUARD, useClass: AuthGuard },
       EngineLifecycle,
-      ...feedProviders,
     ];
     return {
       module: AppModule,
-      // The feed first: its /v1/events/stream must be routed before EventsController's /v1/events/:eventId.
-      controllers: [FeedController, ApiKeysController, AccessLogController, ProposalsController, CommandsController, EventsController, PositionsController, ReportsController, JournalController, AuditController, AdminController, HealthController, DocsController, IdentityController, ConsoleController],
+      controllers: [ApiKeysController, AccessLogController, ProposalsController, CommandsController, EventsController, PositionsController, ReportsController, JournalController, AuditController, AdminController, HealthController, DocsController, IdentityController, ConsoleController],
       providers,
     };
   }
