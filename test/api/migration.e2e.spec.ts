@@ -91,8 +91,13 @@ describe('migration mode', () => {
     expect(await app.http.eventCount('live')).toBe(1);
   });
 
-  it('does not hold a migrated sale for approval; an Idempotency-Key covers knownAt too', async () => {
-    await migrate('set-approval-policy', { reversals: true, salesAboveBtc: '1' }, '2024-05-01T00:00:00Z');
+  it('four eyes start at go-live: a migrating book refuses an approval policy (with or without knownAt), writing nothing; an Idempotency-Key covers knownAt too', async () => {
+    const before = await app.http.eventCount('mig');
+    const policy = await migrate('set-approval-policy', { reversals: true, salesAboveBtc: '1' }, '2024-05-01T00:00:00Z');
+    expect([policy.status, policy.body.rule]).toEqual([422, 'book-migrating']);
+    const livePolicy = await app.http.command('mig', 'set-approval-policy', { reversals: true, salesAboveBtc: '1' });
+    expect([livePolicy.status, livePolicy.body.rule]).toEqual([422, 'book-migrating']);
+    expect(await app.http.eventCount('mig')).toBe(before);
     const migrated = await migrate('record-btc-sale', sale('2024-05-10T00:00:00Z', '3'), '2024-05-10T12:00:00Z', { 'idempotency-key': 'may-sale' });
     expect([migrated.status, migrated.body.events.map((e: { type: string }) => e.type)]).toEqual([201, ['BtcSold']]);
     const replay = await migrate('record-btc-sale', sale('2024-05-10T00:00:00Z', '3'), '2024-05-10T12:00:00Z', { 'idempotency-key': 'may-sale' });
@@ -109,14 +114,13 @@ describe('migration mode', () => {
       ['MiningOutputReceived', '2024-02-01T10:00:00.000Z', true],
       ['BtcSold', '2024-03-16T08:00:00.000Z', true],
       ['BtcPriceObserved', '2024-04-01T08:00:00.000Z', true],
-      ['ApprovalPolicySet', '2024-05-01T00:00:00.000Z', true],
       ['BtcSold', '2024-05-10T12:00:00.000Z', true],
     ]);
     expect((events[0]!.data as { migrating?: boolean }).migrating).toBe(true);
     const csv = ((await app.http.get(`${B}/events.csv`)).body as string).trim().split('\r\n');
     expect([csv[0]!.endsWith(',amendedBy,migrated'), csv.slice(1).every((row) => row.endsWith(',true'))]).toEqual([true, true]);
     const verify = await app.http.get(`${B}/verify`);
-    expect([verify.status, verify.body.ok, verify.body.checked]).toEqual([200, true, 6]);
+    expect([verify.status, verify.body.ok, verify.body.checked]).toEqual([200, true, 5]);
   });
 
   it('go-live ends the mode for good: recorded at the server clock, and every knownAt after it refused', async () => {
@@ -129,14 +133,21 @@ describe('migration mode', () => {
     const afterInBatch = await app.http.post(`${B}/commands`, [{ command: 'record-btc-price', body: { effectiveAt: '2026-03-01T00:00:00Z', usdPerBtc: '90000.00' }, knownAt: '2026-03-01T12:00:00Z' }]);
     expect([afterInBatch.status, paths(afterInBatch)]).toEqual([400, ['[0].knownAt']]);
     const events = await app.http.allEvents('mig');
-    expect(events).toHaveLength(7);
-    expect(events[6]!.metadata).not.toHaveProperty('migrated');
+    expect(events).toHaveLength(6);
+    expect(events[5]!.metadata).not.toHaveProperty('migrated');
     const csv = ((await app.http.get(`${B}/events.csv`)).body as string).trim().split('\r\n');
-    expect(csv[7]!.endsWith(',')).toBe(true);
+    expect(csv[6]!.endsWith(',')).toBe(true);
     // Live commands still take the server clock; the migrated history still answers as it was known.
     const price = await app.http.accepted('mig', 'record-btc-price', { effectiveAt: '2026-03-01T00:00:00Z', usdPerBtc: '90000.00' });
     expect(price.events[0].recordedAt).toBe('2026-03-01T12:00:00.000Z');
     expect(await holdings('2024-03-16T08:00:00Z')).toBe('8.00000000');
     expect((await app.http.get(`${B}/verify`)).body.ok).toBe(true);
+  });
+
+  it('once live, the book takes an approval policy and holds a sale above it', async () => {
+    const policy = await app.http.command('mig', 'set-approval-policy', { reversals: true, salesAboveBtc: '1' });
+    expect([policy.status, policy.body.events[0].type]).toEqual([201, 'ApprovalPolicySet']);
+    const sale = await app.http.command('mig', 'record-btc-sale', { effectiveAt: '2026-03-01T00:00:00Z', wallet: 'cold', btc: '2', proceedsUsd: '180000.00' });
+    expect([sale.status, sale.body.events[0].type]).toEqual([expect.any(Number), 'CommandProposed']);
   });
 });

@@ -5,6 +5,7 @@ import { DomainError, ruleViolated } from '../errors';
 import { formatBtc, formatUsd } from '../money/decimal';
 import { BookCommand, bookCommandCodecs, decodeBookCommand, isBookCommandName } from './book.commands';
 import type { BookEvent, BookEventOf } from './book.events';
+import { approvalPolicyRefusal, heldMigrationRefusal } from './migration.rules';
 
 /** What the book's policy holds proposals to, and the proposals made so far. */
 export interface ApprovalPolicy {
@@ -137,8 +138,10 @@ export interface ApprovalContext {
   readonly now: number;
   /** The principal deciding: a proposal records it, and an approval must come from someone else. */
   readonly actor?: string;
-  /** A migrated command (knownAt): history being loaded is recorded as it happened, never held for approval. */
-  readonly unheld?: boolean;
+  /** The book is in migration mode: it takes no approval policy (four eyes start at go-live). */
+  readonly migrating?: boolean;
+  /** A migrated command (knownAt): history is recorded as it happened, never held; one a policy would hold is refused. */
+  readonly migrated?: boolean;
 }
 
 const openProposal = (state: ApprovalState, proposalId: string, now: number): E.Either<DomainError, Proposal> => {
@@ -157,7 +160,11 @@ const openProposal = (state: ApprovalState, proposalId: string, now: number): E.
 export const decideWithApprovals = (command: BookCommand, state: ApprovalState, context: ApprovalContext, decideDirect: (command: BookCommand) => Decision): Decision => {
   const actor = context.actor ?? 'unknown';
   // The book's own commands, and a policy change (which approval may also have held).
-  const decideHeld = (held: BookCommand): Decision => (held.name === 'set-approval-policy' ? E.right([policySet(held.body, context.now)]) : decideDirect(held));
+  const decideHeld = (held: BookCommand): Decision => {
+    if (held.name !== 'set-approval-policy') return decideDirect(held);
+    const refusal = context.migrating === true ? approvalPolicyRefusal('migrating') : undefined;
+    return refusal === undefined ? E.right([policySet(held.body, context.now)]) : E.left(refusal);
+  };
   switch (command.name) {
     case 'approve-proposal':
       return E.flatMap((proposal: Proposal): Decision => {
@@ -172,9 +179,10 @@ export const decideWithApprovals = (command: BookCommand, state: ApprovalState, 
         { type: 'ProposalRejected', effectiveAt: context.now, proposalId: proposal.proposalId, rejectedBy: actor, ...(command.body.reason === undefined ? {} : { reason: command.body.reason }) },
       ])(openProposal(state, command.body.proposalId, context.now));
     default: {
-      const why = context.unheld === true ? undefined : approvalNeeded(state.policy, command);
+      const why = approvalNeeded(state.policy, command);
       const decided = decideHeld(command);
       if (why === undefined || E.isLeft(decided)) return decided;
+      if (context.migrated === true) return E.left(heldMigrationRefusal(why));
       const codec = bookCommandCodecs[command.name] as t.Type<BookCommand['body'], Record<string, unknown>>;
       return E.right([
         {

@@ -22,6 +22,7 @@ import { decideAccountMapping } from './accounting.rules';
 import { MigrationStatus, decideGoLive, knownAtRefusal, migrationStatusAfter } from './migration.rules';
 import { decideReversal } from './reversal.rules';
 import { WebhookRegistry, decideWebhook, evolveWebhooks, isWebhookCommand } from './webhook.rules';
+import { OpeningWindows, checkOpeningWindows, evolveOpeningWindows, initialOpeningWindows, reverseInOpeningWindows } from './opening-window.rules';
 
 /**
  * The book decider: initialState / evolve / decide, read top to bottom.
@@ -74,6 +75,8 @@ export interface BookState {
   migration: MigrationStatus;
   /** Webhooks registered in the book (webhook.rules.ts). */
   readonly webhooks: WebhookRegistry;
+  /** Opening lots' (acquiredAt, effectiveAt) windows and the live disposals' times (opening-window.rules.ts). */
+  readonly openingWindows: OpeningWindows;
 }
 
 type ApprovalCommandName = keyof typeof approvalCommandCodecs;
@@ -109,6 +112,7 @@ export const initialState = (): BookState => ({
   approvals: initialApprovalState(),
   migration: 'none',
   webhooks: new Map(),
+  openingWindows: initialOpeningWindows(),
 });
 
 const timeline = (state: BookState, key: string): BalanceTimeline => {
@@ -135,6 +139,7 @@ export const evolve = (state: BookState, recorded: RecordedBookEvent): BookState
     const target = state.events.get(event.eventId);
     if (target !== undefined && !target.reversed) {
       target.reversed = true;
+      reverseInOpeningWindows(state.openingWindows, event.eventId, target);
       for (const effect of target.effects) timeline(state, effect.key).remove(target.effectiveAt, target.revision);
       const loan = target.loanId === undefined ? undefined : state.loans.get(target.loanId);
       if (loan !== undefined) {
@@ -146,6 +151,7 @@ export const evolve = (state: BookState, recorded: RecordedBookEvent): BookState
   } else {
     const effects = balanceEffects(event);
     for (const effect of effects) timeline(state, effect.key).insert(event.effectiveAt, revision, effect.delta);
+    evolveOpeningWindows(state.openingWindows, eventId, event, effects);
     const loanId = loanOf(event);
     if (event.type === 'BookOpened') {
       state.opened = true;
@@ -193,7 +199,8 @@ const withLoan = (state: BookState, loanId: string, effectiveAt: number, make: (
 
 /**
  * Decides a command: approval commands and the policy's proposals first, then the book's own rules. A
- * migrated command (knownAt) is decided with knownAt as "now", and is never held: history is loaded, not decided.
+ * migrated command (knownAt) is decided with knownAt as "now", and is never held: history is loaded, not
+ * decided (a migrating book takes no approval policy: four eyes start at go-live).
  */
 export const decide = (command: BookCommand, state: BookState, context: DecisionContext): Decision => {
   if (!state.opened && command.name !== 'open-book') return E.left({ _tag: 'BookNotFound' });
@@ -201,10 +208,15 @@ export const decide = (command: BookCommand, state: BookState, context: Decision
   const refusal = knownAt === undefined ? undefined : knownAtRefusal(state, command, knownAt, context.now);
   if (refusal !== undefined) return E.left(refusal);
   const asKnown = knownAt === undefined ? context : { ...context, now: knownAt };
-  return decideWithApprovals(command, state.approvals, { ...asKnown, unheld: knownAt !== undefined }, (direct) => decideDirect(direct as DirectCommand, state, asKnown));
+  const approvalContext = { ...asKnown, migrating: state.migration === 'migrating', migrated: knownAt !== undefined };
+  return decideWithApprovals(command, state.approvals, approvalContext, (direct) => decideDirect(direct as DirectCommand, state, asKnown));
 };
 
-const decideDirect = (command: DirectCommand, state: BookState, context: DecisionContext): Decision => {
+/** The book's own rules, then the opening-lot windows over every event they would append. */
+const decideDirect = (command: DirectCommand, state: BookState, context: DecisionContext): Decision =>
+  E.flatMap(checkOpeningWindows(state.openingWindows))(decideOwn(command, state, context));
+
+const decideOwn = (command: DirectCommand, state: BookState, context: DecisionContext): Decision => {
   if (command.name === 'open-book') {
     if (state.opened) return E.left({ _tag: 'BookAlreadyOpen' });
     return E.right([openBookEvent(command.body, context.now)]);

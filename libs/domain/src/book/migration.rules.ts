@@ -59,6 +59,23 @@ export const knownAtRefusal = (state: MigrationState, command: BookCommand, know
   return undefined;
 };
 
+/**
+ * Four eyes start at go-live. A migrating book is loaded by one person with the old system's dates,
+ * and a migrated command is history, not a decision a second person could still stop; so a policy set
+ * while migrating would guard nothing (any command could skip it by carrying knownAt). Refusing the
+ * policy until go-live makes that plain instead of leaving a policy that looks in force.
+ */
+export const approvalPolicyRefusal = (status: MigrationStatus): DomainError | undefined =>
+  status === 'migrating' ? ruleViolated('book-migrating', 'four eyes start at go-live: a book in migration mode takes no approval policy; go live, then set it') : undefined;
+
+/**
+ * A migrated command the policy would hold. Only a book whose policy was set while migrating (before
+ * approvalPolicyRefusal existed) can get here: the command is refused rather than recorded unheld, and
+ * can still be sent without knownAt, where it is held as on a live book.
+ */
+export const heldMigrationRefusal = (why: string): DomainError =>
+  ruleViolated('migrated-command-needs-approval', `${why}; this book's policy holds it, so it cannot be migrated with knownAt: send it without knownAt to propose it`);
+
 type GoLiveBody = Extract<BookCommand, { readonly name: 'go-live' }>['body'];
 
 /** go-live: only a migrating book, and only once. */

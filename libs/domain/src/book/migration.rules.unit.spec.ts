@@ -96,14 +96,34 @@ describe('migration mode', () => {
     expect(refusalOf(decide(command('amend-event', { eventId: id(1), replacement: {}, reason: 'oops' }), live, { now: CLOCK }))).toMatchObject({ _tag: 'RuleViolated' });
   });
 
-  it('never holds a migrated command for approval; the same command live is held', () => {
+  it('four eyes start at go-live: a migrating book refuses an approval policy, with or without knownAt; once live it takes one and holds what it should', () => {
     const policy = command('set-approval-policy', { reversals: true, salesAboveBtc: '1' });
-    const state = book([openMigrating, '2024-01-02T00:00:00Z'], [mine('2024-01-31T00:00:00Z'), '2024-02-01T00:00:00Z'], [policy, '2024-02-01T00:00:00Z']);
+    const migrating = book([openMigrating, '2024-01-02T00:00:00Z'], [mine('2024-01-31T00:00:00Z'), '2024-02-01T00:00:00Z']);
+    const refused = { _tag: 'RuleViolated', code: 'book-migrating', detail: expect.stringContaining('go live') };
+    expect(refusalOf(decide(policy, migrating, { now: CLOCK, actor: 'admin', knownAt: at('2024-02-01T00:00:00Z') }))).toEqual(refused);
+    expect(refusalOf(decide(policy, migrating, { now: CLOCK, actor: 'admin' }))).toEqual(refused);
+    // So the bypass the reviewer found (policy set, then every command sent with knownAt = now) cannot arise.
     const sale = command('record-btc-sale', { effectiveAt: '2024-02-10T00:00:00Z', wallet: 'cold', btc: '5', proceedsUsd: '200000.00' });
-    expect(eventsOf(decide(sale, state, { now: CLOCK, actor: 'migrator', knownAt: at('2024-02-10T00:00:00Z') })).map((e) => e.type)).toEqual(['BtcSold']);
-    expect(eventsOf(decide(sale, state, { now: CLOCK, actor: 'migrator' })).map((e) => e.type)).toEqual(['CommandProposed']);
+    expect(eventsOf(decide(sale, migrating, { now: CLOCK, knownAt: at('2024-02-10T00:00:00Z') })).map((e) => e.type)).toEqual(['BtcSold']);
+    const live = book([openMigrating, '2024-01-02T00:00:00Z'], [mine('2024-01-31T00:00:00Z'), '2024-02-01T00:00:00Z'], [goLive, undefined], [policy, undefined]);
+    expect(live.approvals.policy.salesAboveBtc).toBe(100_000_000n);
+    expect(eventsOf(decide(sale, live, { now: CLOCK, actor: 'treasurer' })).map((e) => e.type)).toEqual(['CommandProposed']);
     // A migrated sale is still refused by the balance rules.
     const tooBig = command('record-btc-sale', { effectiveAt: '2024-02-10T00:00:00Z', wallet: 'cold', btc: '11', proceedsUsd: '200000.00' });
-    expect(refusalOf(decide(tooBig, state, { now: CLOCK, knownAt: at('2024-02-10T00:00:00Z') }))).toMatchObject({ code: 'insufficient-unencumbered-btc' });
+    expect(refusalOf(decide(tooBig, migrating, { now: CLOCK, knownAt: at('2024-02-10T00:00:00Z') }))).toMatchObject({ code: 'insufficient-unencumbered-btc' });
+  });
+
+  it('a migrating book whose policy was set before that was refused: a migrated command the policy would hold is refused, not recorded unheld; without knownAt it is proposed', () => {
+    const state = book([openMigrating, '2024-01-02T00:00:00Z'], [mine('2024-01-31T00:00:00Z'), '2024-02-01T00:00:00Z']);
+    // An ApprovalPolicySet already in such a book's log (written by an earlier version).
+    evolve(state, { eventId: id(state.revision + 1), revision: state.revision + 1, recordedAt: at('2024-02-01T00:00:00Z'), event: { type: 'ApprovalPolicySet', effectiveAt: at('2024-02-01T00:00:00Z'), reversals: true, salesAboveBtc: 100_000_000n, proposalLifetimeHours: 168 } });
+    const sale = (btc: string) => command('record-btc-sale', { effectiveAt: '2024-02-10T00:00:00Z', wallet: 'cold', btc, proceedsUsd: '200000.00' });
+    const known = { now: CLOCK, actor: 'treasurer', knownAt: at('2024-02-10T00:00:00Z') };
+    expect(refusalOf(decide(sale('5'), state, known))).toEqual({ _tag: 'RuleViolated', code: 'migrated-command-needs-approval', detail: expect.stringContaining('sales above 1.00000000 BTC need approval') });
+    expect(refusalOf(decide(command('reverse-event', { eventId: id(1), reason: 'duplicate' }), state, known))).toMatchObject({ code: 'migrated-command-needs-approval' });
+    expect(eventsOf(decide(sale('1'), state, known)).map((e) => e.type)).toEqual(['BtcSold']);
+    expect(eventsOf(decide(sale('5'), state, { now: CLOCK, actor: 'treasurer' })).map((e) => e.type)).toEqual(['CommandProposed']);
+    // Nor can the policy be changed (or switched off) until go-live.
+    expect(refusalOf(decide(command('set-approval-policy', { reversals: false }), state, { now: CLOCK, actor: 'admin' }))).toMatchObject({ code: 'book-migrating' });
   });
 });
