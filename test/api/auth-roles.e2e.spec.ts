@@ -28,6 +28,8 @@ const EXPECTED_ROUTE_ROLE: Record<string, Role | 'public' | 'per-command'> = {
   'GET /v1/books/:bookId/events.jsonl': 'auditor',
   'GET /v1/books/:bookId/events.csv': 'auditor',
   'GET /v1/books/:bookId/verify': 'auditor',
+  'GET /v1/books/:bookId/webhooks': 'auditor',
+  'GET /v1/books/:bookId/webhooks/:webhookId/deliveries': 'auditor',
   'GET /v1/events/:eventId': 'auditor',
   'GET /v1/access/events': 'auditor',
   'GET /v1/access/verify': 'auditor',

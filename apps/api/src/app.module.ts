@@ -39,6 +39,8 @@ import { PositionsController } from './positions/positions.controller';
 import { ReportsController } from './reports/reports.controller';
 import { JournalController } from './journal/journal.controller';
 import { JournalQueries } from '@treasury/application';
+import { WebhookLifecycle, WebhookOverrides, webhookWorkerFactory } from './webhooks/webhook-lifecycle';
+import { WebhooksController } from './webhooks/webhooks.controller';
 import { ConsoleController } from './web/console.controller';
 import { IdentityController } from './web/identity.controller';
 
@@ -46,6 +48,8 @@ import { IdentityController } from './web/identity.controller';
 export interface AppOverrides {
   readonly clock?: Clock;
   readonly ids?: IdGenerator;
+  /** The webhook worker's scheduler, transport, attempt timeout and jitter. */
+  readonly webhooks?: WebhookOverrides;
 }
 
 const eventStoreFor = (config: AppConfig): EventStore =>
@@ -146,10 +150,12 @@ export class AppModule {
       { provide: FailedAuthentications, useValue: new FailedAuthentications(httpLimits(config).authFailuresPerMinute) },
       { provide: APP_GUARD, useClass: AuthGuard },
       EngineLifecycle,
+      webhookWorkerFactory(overrides.webhooks),
+      WebhookLifecycle,
     ];
     return {
       module: AppModule,
-      controllers: [ApiKeysController, AccessLogController, ProposalsController, CommandsController, EventsController, PositionsController, ReportsController, JournalController, AuditController, AdminController, HealthController, DocsController, IdentityController, ConsoleController],
+      controllers: [ApiKeysController, AccessLogController, ProposalsController, CommandsController, EventsController, PositionsController, ReportsController, JournalController, AuditController, AdminController, HealthController, DocsController, IdentityController, ConsoleController, WebhooksController],
       providers,
     };
   }

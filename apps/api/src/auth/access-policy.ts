@@ -43,6 +43,9 @@ export const ROUTE_ACCESS: Readonly<Record<string, RouteAccess>> = {
   'GET /v1/books/:bookId/events.jsonl': book('auditor'),
   'GET /v1/books/:bookId/events.csv': book('auditor'),
   'GET /v1/books/:bookId/verify': book('auditor'),
+  // A book's webhooks (URLs, types, secret fingerprints: never the secret) and their delivery logs: read like the event log.
+  'GET /v1/books/:bookId/webhooks': book('auditor'),
+  'GET /v1/books/:bookId/webhooks/:webhookId/deliveries': book('auditor'),
   'GET /v1/events/:eventId': { role: 'auditor', scope: 'some-book' },
   'GET /v1/access/events': { role: 'auditor', scope: 'all-books' },
   'GET /v1/access/verify': { role: 'auditor', scope: 'all-books' },
