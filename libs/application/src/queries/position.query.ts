@@ -27,6 +27,7 @@ import {
   positionView,
   seriesInstants,
   seriesPointView,
+  preparedWalletFifoLotBook,
   walletFifoSteps,
 } from '@treasury/projections';
 import { Clock } from '../ports/clock';
@@ -266,12 +267,11 @@ export class PositionQueries {
 /**
  * A lot method's LotBook ready to answer at once: wallet-fifo simulates the book's queues on its first
  * read of a version, so that pass runs here in event-loop slices (other requests are answered meanwhile)
- * and fills the cache every later read of the version uses (a binary search per figure).
+ * and the LotBook keeps the relief index it built (a binary search per figure), so no eviction from the
+ * shared cache by other versions' reads can make it re-run the pass in one synchronous step.
  */
-export const preparedLotBook = async (book: BookProjection, v: number, method: LotMethod, slicer?: EventLoopSlicer): Promise<LotBook> => {
-  if (method === 'wallet-fifo') await runInSlices(walletFifoSteps.relievedCost(book, v, 0), slicer);
-  return lotBook(book, v, method);
-};
+export const preparedLotBook = async (book: BookProjection, v: number, method: LotMethod, slicer?: EventLoopSlicer): Promise<LotBook> =>
+  method === 'wallet-fifo' ? runInSlices(preparedWalletFifoLotBook(book, v), slicer) : lotBook(book, v, method);
 
 type MonthEndAnswer = ReturnType<typeof header> & {
   readonly bookId: string;

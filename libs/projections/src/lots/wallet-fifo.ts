@@ -196,6 +196,14 @@ const reliefThrough = (index: ReliefIndex, asOf: number): bigint => {
   return count === 0 ? 0n : index.cumulative.get(count - 1);
 };
 
+const reliefsIn = (index: ReliefIndex, from: number, to: number): CostRelief[] => {
+  const found: CostRelief[] = [];
+  for (let i = countThrough(index, from - 1); i < index.times.length && index.times[i]! <= to; i++) {
+    found.push({ disposal: index.disposals[i]!, relievedCostUsd: index.cumulative.get(i) - (i === 0 ? 0n : index.cumulative.get(i - 1)) });
+  }
+  return found;
+};
+
 /** The same figures as steps, for a query that runs them in event-loop slices (runInSlices). */
 export const walletFifoSteps = {
   *relievedCost(projection: BookProjection, v: number, asOf: number): Generator<void, bigint> {
@@ -204,12 +212,7 @@ export const walletFifoSteps = {
 
   /** Disposals with from <= effectiveAt <= to and the cost each relieved, from the cached index (no slices). */
   *reliefs(projection: BookProjection, v: number, from: number, to: number): Generator<void, CostRelief[]> {
-    const index = yield* reliefIndexSteps(projection, v);
-    const found: CostRelief[] = [];
-    for (let i = countThrough(index, from - 1); i < index.times.length && index.times[i]! <= to; i++) {
-      found.push({ disposal: index.disposals[i]!, relievedCostUsd: index.cumulative.get(i) - (i === 0 ? 0n : index.cumulative.get(i - 1)) });
-    }
-    return found;
+    return reliefsIn(yield* reliefIndexSteps(projection, v), from, to);
   },
 
   /** Open slices at asOf, by wallet (names in order), oldest first in each. */
@@ -251,11 +254,27 @@ const complete = <R>(steps: Generator<void, R>): R => {
   }
 };
 
-/** Wallet-by-wallet FIFO for version v (see the top of this file). */
-export const walletFifoLotBook = (projection: BookProjection, v: number): LotBook => ({
+/**
+ * A LotBook whose relief figures read one relief index, held by the LotBook itself: the shared cache
+ * keeps a few versions per projection, and a LotBook that looked its version up again on every read
+ * would, once evicted by other versions' reads, re-run the whole pass synchronously.
+ */
+const boundLotBook = (projection: BookProjection, v: number, relief: () => ReliefIndex): LotBook => ({
   method: 'wallet-fifo',
-  relievedCost: (asOf) => complete(walletFifoSteps.relievedCost(projection, v, asOf)),
+  relievedCost: (asOf) => reliefThrough(relief(), asOf),
   openLots: (asOf) => complete(walletFifoSteps.openLots(projection, v, asOf)),
   disposals: (from, to) => complete(walletFifoSteps.disposals(projection, v, from, to))!,
-  reliefs: (from, to) => complete(walletFifoSteps.reliefs(projection, v, from, to)),
+  reliefs: (from, to) => reliefsIn(relief(), from, to),
 });
+
+/** Wallet-by-wallet FIFO for version v (see the top of this file); its relief pass runs at the first relief read, once. */
+export const walletFifoLotBook = (projection: BookProjection, v: number): LotBook => {
+  let index: ReliefIndex | undefined;
+  return boundLotBook(projection, v, () => (index ??= complete(reliefIndexSteps(projection, v))));
+};
+
+/** The same LotBook with its relief pass run (or found in the cache) as steps first: its relief reads are then binary searches. */
+export function* preparedWalletFifoLotBook(projection: BookProjection, v: number): Generator<void, LotBook> {
+  const index = yield* reliefIndexSteps(projection, v);
+  return boundLotBook(projection, v, () => index);
+}
