@@ -115,7 +115,7 @@ const CommandForm = ({ book, command }: { book: Book; command: Command }) => {
       {command.fields.some((f) => f.kind === 'instant') && (
         <label class="zone">
           Times are in{' '}
-          <select value={zone} onChange={(e) => setZone((e.target as HTMLSelectElement).value)}>
+          <select name="_zone" value={zone} onChange={(e) => setZone((e.target as HTMLSelectElement).value)}>
             {zones.map((z) => (
               <option key={z} value={z}>
                 {z}
