@@ -3,6 +3,9 @@ import { bookCommandCodecs, bookEventCodecs } from '@treasury/domain';
 import { EVENTS_SCAN_BUDGET, MAX_EVENTS_PAGE } from '@treasury/application';
 import { DEFAULT_LOT_METHOD, LOT_METHODS, MAX_SERIES_POINTS, SERIES_STEPS } from '@treasury/projections';
 import { accessPaths, bearerSecurity, withAccess } from './openapi-access';
+import { DeliveriesAnswer, WebhooksAnswer } from '../webhooks/webhook.answers';
+import { MAX_DELIVERIES_PAGE } from '../webhooks/webhooks.controller';
+import { WebhookId } from '@treasury/domain';
 import { jsonAnswer, problems, schemaComponents, toSchema } from './responses';
 import { PositionAnswer } from '../positions/position.answers';
 
@@ -183,6 +186,29 @@ export const openApiDocument = () => ({
     },
     '/v1/events/{eventId}': {
       get: { operationId: 'getEvent', summary: 'One event by id, with its book, metadata, hash and previous hash', tags: ['audit'], parameters: [{ name: 'eventId', in: 'path', required: true, schema: { type: 'string', format: 'uuid' } }], responses: { '200': { description: 'The event.' }, '404': problemResponse('No book holds this event.') } },
+    },
+    '/v1/books/{bookId}/webhooks': {
+      get: {
+        operationId: 'listWebhooks',
+        summary: "The book's webhooks: URL, subscribed types, status and position; the secret never (its fingerprint instead)",
+        tags: ['webhooks'],
+        parameters: [bookIdParameter],
+        responses: { '200': jsonAnswer('Every webhook of the book, disabled ones included.', WebhooksAnswer), ...problems(400, 404) },
+      },
+    },
+    '/v1/books/{bookId}/webhooks/{webhookId}/deliveries': {
+      get: {
+        operationId: 'webhookDeliveries',
+        summary: "A webhook's delivery log, oldest first: each attempt (item, webhook-id, time, status code or error, next attempt) and each redelivery request",
+        tags: ['webhooks'],
+        parameters: [
+          bookIdParameter,
+          { name: 'webhookId', in: 'path', required: true, schema: toSchema(WebhookId) },
+          { name: 'after', in: 'query', required: false, schema: { type: 'integer', minimum: 0 }, description: 'the last `sequence` read (the previous page\'s `next`)' },
+          { name: 'limit', in: 'query', required: false, schema: { type: 'integer', minimum: 1, maximum: MAX_DELIVERIES_PAGE, default: MAX_DELIVERIES_PAGE } },
+        ],
+        responses: { '200': jsonAnswer('The webhook and a page of its delivery log; `next` is null at the end.', DeliveriesAnswer), ...problems(400, [404, 'No such book or webhook.'], 503) },
+      },
     },
     '/v1/books/{bookId}/verify': {
       get: { operationId: 'verifyBook', summary: "Recompute the book's SHA-256 hash chain from its first event", tags: ['audit'], parameters: [bookIdParameter], responses: { '200': { description: '`ok`, `checked`, `firstBroken` (event, revision, reason) or null, `lastHash`.' }, '404': problemResponse('Book not opened.') } },

@@ -6,7 +6,7 @@ export const webhookView = (registration: WebhookRegistration, summary: Endpoint
   webhookId: registration.webhookId,
   url: registration.url,
   events: registration.events,
-  secret: REDACTED,
+  secret: REDACTED as typeof REDACTED,
   secretFingerprint: registration.secretFingerprint,
   registeredAt: formatInstant(registration.registeredAt),
   registeredAtPosition: registration.registeredAtPosition.toString(),
