@@ -525,6 +525,7 @@ export class BookProjection {
       disposedBtc,
       proceedsUsd: this.sum(FIFO.proceeds, v, asOf),
       relievedCostUsd: this.costOfFirst(disposedBtc, v),
+      openingPendingUsd: this.flow('openingPendingUsd', Number.NEGATIVE_INFINITY, asOf, v),
       price: price === undefined ? null : { usdPerBtc: price.usdPerBtc, effectiveAt: price.effectiveAt },
       priceMaxAgeSeconds: this.priceMaxAges.at(v, (r, at) => this.liveAt(r, at)) ?? DEFAULT_PRICE_MAX_AGE_SECONDS,
     };
@@ -540,10 +541,13 @@ export class BookProjection {
     return this.costOfFirst(this.sum(FIFO.disposedBtc, v, asOf), v);
   }
 
-  /** Open FIFO lots at (asOf, v): acquisitions after the first D(asOf) satoshis, oldest first. */
+  /**
+   * Open FIFO lots held at (asOf, v): acquisitions after the first D(asOf) satoshis, oldest first. An
+   * opening lot queued at its acquiredAt but held only from its effectiveAt is left out until then.
+   */
   *openLots(asOf: number, v: number): Generator<LotSlice> {
     const disposed = this.sum(FIFO.disposedBtc, v, asOf);
-    yield* this.slices(disposed, undefined, v, asOf);
+    for (const slice of this.slices(disposed, undefined, v, asOf)) if (this.effectiveAt[slice.lot.revision]! <= asOf) yield slice;
   }
 
   /** Disposals with from <= effectiveAt <= to at version v, each with the lot slices it relieved. */

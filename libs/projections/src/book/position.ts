@@ -151,7 +151,8 @@ export const positionFrom = (raw: RawPosition): Position => {
     });
   }
 
-  const openCost = raw.acquiredCostUsd - raw.relievedCostUsd;
+  // The open lots held: an opening lot queued but not held yet is neither in the holdings nor in their cost.
+  const openCost = raw.acquiredCostUsd - raw.relievedCostUsd - raw.openingPendingUsd;
   const btcValue = price === null ? null : valueOf(holdingsBtc, price.usdPerBtc);
   const unencumberedValue = price === null ? null : valueOf(unencumbered, price.usdPerBtc);
   const totalAssets = btcValue === null ? null : cashTotal + btcValue;

@@ -40,6 +40,11 @@ export interface RawPosition {
   readonly proceedsUsd: bigint;
   /** Cost of the first `disposedBtc` satoshis acquired: what the disposals relieved, FIFO. */
   readonly relievedCostUsd: bigint;
+  /**
+   * Cost basis of the opening lots in the FIFO queue (acquiredAt <= asOf) but not held yet (effectiveAt >
+   * asOf): in acquiredCostUsd, not in the holdings, never relieved (the book refuses a disposal in that window).
+   */
+  readonly openingPendingUsd: bigint;
   readonly price: { readonly usdPerBtc: bigint; readonly effectiveAt: number } | null;
   /** The price staleness threshold in force at the version (a book setting, by recorded time). */
   readonly priceMaxAgeSeconds: number;

@@ -45,14 +45,17 @@ export interface CostRelief {
 }
 
 /**
- * The open lots at asOf in total, without listing them: the satoshis acquired and not disposed of, and
- * the cost acquired less the cost the method relieved. Equal to the sum of `openLots(asOf)` (both
- * methods split a lot's cost cumulatively, so its parts add up to it: a property test checks it), and
- * O(log n) where the listing walks every open lot: the month-end report reads it at every boundary.
+ * The open lots held at asOf in total, without listing them: the satoshis acquired and not disposed of,
+ * and the cost acquired less the cost the method relieved, both less the opening lots queued (acquiredAt
+ * passed) but not held yet (effectiveAt not reached). Equal to the sum of `openLots(asOf)` (both methods
+ * split a lot's cost cumulatively, so its parts add up to it: a property test checks it), and O(log n)
+ * where the listing walks every open lot: the month-end report reads it at every boundary.
  */
 export const openLotTotals = (projection: BookProjection, v: number, lots: LotBook, asOf: number): { readonly btc: bigint; readonly costUsd: bigint } => {
   const totals = projection.fifoTotals(asOf, v);
-  return { btc: totals.acquiredBtc - totals.disposedBtc, costUsd: totals.acquiredCostUsd - lots.relievedCost(asOf) };
+  const pendingBtc = projection.flow('openingPendingBtc', Number.NEGATIVE_INFINITY, asOf, v);
+  const pendingUsd = projection.flow('openingPendingUsd', Number.NEGATIVE_INFINITY, asOf, v);
+  return { btc: totals.acquiredBtc - totals.disposedBtc - pendingBtc, costUsd: totals.acquiredCostUsd - lots.relievedCost(asOf) - pendingUsd };
 };
 
 /** Company-wide FIFO: the projection's own cumulative relief F(D(asOf)). */

@@ -215,13 +215,14 @@ export const walletFifoSteps = {
     return reliefsIn(yield* reliefIndexSteps(projection, v), from, to);
   },
 
-  /** Open slices at asOf, by wallet (names in order), oldest first in each. */
+  /** Open slices held at asOf, by wallet (names in order), oldest first in each (an opening lot not held yet left out). */
   *openLots(projection: BookProjection, v: number, asOf: number): Generator<void, HeldSlice[]> {
     const queues = yield* simulate(projection, v, asOf, () => true);
     const slices: HeldSlice[] = [];
     for (const wallet of [...queues.keys()].sort()) {
       for (const piece of queues.get(wallet)!.open()) {
         if (slices.length % EVENTS_PER_STEP === 0) yield;
+        if (projection.effectiveAtOf(piece.lot.revision) > asOf) continue;
         slices.push({ ...pieceSlice(piece), wallet });
       }
     }

@@ -1,5 +1,6 @@
 import { RecordedBook } from '../testing/recorded-book';
-import { fifoLotBook } from '../lots/lot-method';
+import { LOT_METHODS, fifoLotBook, lotBook } from '../lots/lot-method';
+import { positionFrom } from '../book/position';
 import type { BookProjection } from '../book/book-projection';
 import { monthEndReport, monthsBetween } from './month-end';
 import { pnlFiguresView, pnlReport } from './pnl';
@@ -114,6 +115,16 @@ describe('USD roll-forward (ASU 2023-08) on a book worked by hand', () => {
     expect(june).toMatchObject({ closingFairValueUsd: '180000.00', closingUnrealizedGainUsd: '60000.00', rollforwardCheckUsd: '0.00' });
     // July: the 2019 lot is an addition at its cost basis; the sale now relieves it first (1,000 for 0.1).
     expect(july).toMatchObject({ openingBalancesUsd: '1000.00', additionsUsd: '93100.00', rollforwardCheckUsd: '0.00' });
+    // GET position and GET lots at the June close agree with it (finding 4): the 2019 lot is not held yet.
+    const juneEnd = MONTHS[0]!.end;
+    const position = positionFrom(projection.raw(juneEnd, v));
+    expect(position.costBasis).toEqual({ totalUsd: 12_000_000n, realizedGainUsd: 0n, unrealizedGainUsd: 6_000_000n });
+    for (const method of LOT_METHODS) {
+      const lots = [...lotBook(projection, v, method).openLots(juneEnd)];
+      expect([method, lots.reduce((sum, s) => sum + s.btc, 0n), lots.reduce((sum, s) => sum + s.costUsd, 0n)]).toEqual([method, 300_000_000n, 12_000_000n]);
+    }
+    // From 2 July it is held and listed.
+    expect(positionFrom(projection.raw(Date.parse('2025-07-02T00:00:00Z'), v)).costBasis.totalUsd).toBe(12_100_000n);
   });
 });
 

@@ -40,12 +40,8 @@ export interface UsdBoundary {
 
 /** A boundary's figures, given the holdings and the price the balances give at `at`. */
 export const usdBoundary = (projection: BookProjection, lots: LotBook, v: number, at: number, holdingsBtc: bigint, usdPerBtc: bigint | null): UsdBoundary => {
-  const pool = openLotTotals(projection, v, lots, at);
-  const poolBtc = pool.btc;
-  const poolCost = pool.costUsd;
-  // Cumulative: opening lots whose acquiredAt has passed but whose effectiveAt has not.
-  const openBtc = poolBtc - projection.flow('openingPendingBtc', Number.NEGATIVE_INFINITY, at, v);
-  const openCostUsd = poolCost - projection.flow('openingPendingUsd', Number.NEGATIVE_INFINITY, at, v);
+  // The lots held: opening lots whose acquiredAt has passed but whose effectiveAt has not are left out.
+  const { btc: openBtc, costUsd: openCostUsd } = openLotTotals(projection, v, lots, at);
   // Nothing held is worth 0.00 at any price: an empty book's first month needs no price at its opening.
   const valueOf = (sats: bigint) => (sats === 0n ? 0n : usdPerBtc === null ? null : lotCost(sats, usdPerBtc));
   const openValue = valueOf(openBtc);

@@ -18,10 +18,12 @@ export const naiveRaw = (events: ReadonlyArray<RecordedBookEvent>, asOf: number,
   const balances = new Map<string, bigint>();
   // FIFO lots in queue order: by acquisition time (an opening lot's acquiredAt, any other its effectiveAt), then revision.
   const lots: Array<{ at: number; revision: number; btc: bigint; cost: bigint }> = [];
+  let openingPendingUsd = 0n;
   // An opening lot is in the queue from its acquiredAt, even before the effectiveAt it is held from.
   for (const { event, revision, eventId } of known) {
     if (event.type === 'OpeningBalanceRecorded' && !reversed.has(eventId) && event.acquiredAt <= asOf) {
       lots.push({ at: event.acquiredAt, revision, btc: event.btc, cost: event.costBasisUsd });
+      if (event.effectiveAt > asOf) openingPendingUsd += event.costBasisUsd;
     }
   }
   const loans: Array<LoanTerms & { drawnAt: number }> = [];
@@ -82,6 +84,7 @@ export const naiveRaw = (events: ReadonlyArray<RecordedBookEvent>, asOf: number,
     disposedBtc,
     proceedsUsd,
     relievedCostUsd,
+    openingPendingUsd,
     price,
     // A setting applies from when it is recorded, whatever asOf: the last one known and not reversed.
     priceMaxAgeSeconds:

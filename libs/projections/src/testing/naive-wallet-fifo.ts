@@ -5,7 +5,8 @@ import { lotCost, partialCost } from '../book/fifo';
  * The reference for wallet-fifo, the slow and obvious way: keep the events known at knownAt, drop the
  * reversed ones, keep those whose time (an opening lot's acquiredAt, else effectiveAt) is at or before
  * asOf, sort by (time, revision), and walk them with one plain array per wallet, re-sorted after every
- * insert. A fee is paid from the oldest sats, then the transferred sats move with their lot.
+ * insert. A fee is paid from the oldest sats, then the transferred sats move with their lot. The open
+ * lots are those held at asOf: an opening lot queued (acquiredAt) but not held yet (effectiveAt) is left out.
  */
 
 interface Piece {
@@ -14,6 +15,8 @@ interface Piece {
   readonly lotRevision: number;
   readonly lotBtc: bigint;
   readonly lotCost: bigint;
+  /** When the lot is held from (an opening lot's effectiveAt). */
+  readonly lotHeldFrom: number;
   readonly start: bigint;
   readonly end: bigint;
 }
@@ -68,7 +71,7 @@ export const naiveWalletFifo = (events: ReadonlyArray<RecordedBookEvent>, asOf: 
   for (const e of live) {
     const { event, eventId, revision } = e;
     const lot = (wallet: string, btc: bigint, cost: bigint) =>
-      add(wallet, { lotEventId: eventId, lotAt: timeOf(e), lotRevision: revision, lotBtc: btc, lotCost: cost, start: 0n, end: btc });
+      add(wallet, { lotEventId: eventId, lotAt: timeOf(e), lotRevision: revision, lotBtc: btc, lotCost: cost, lotHeldFrom: event.effectiveAt, start: 0n, end: btc });
     switch (event.type) {
       case 'MiningOutputReceived':
         lot(event.wallet, event.btc, lotCost(event.btc, event.usdPerBtc));
@@ -97,6 +100,7 @@ export const naiveWalletFifo = (events: ReadonlyArray<RecordedBookEvent>, asOf: 
   for (const [wallet, pieces] of wallets) {
     const lots = new Map<string, { btc: bigint; costUsd: bigint }>();
     for (const p of pieces) {
+      if (p.lotHeldFrom > asOf) continue;
       const sum = lots.get(p.lotEventId) ?? { btc: 0n, costUsd: 0n };
       lots.set(p.lotEventId, { btc: sum.btc + p.end - p.start, costUsd: sum.costUsd + costOf(p) });
     }
