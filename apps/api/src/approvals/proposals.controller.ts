@@ -17,7 +17,7 @@ export const proposalView = (proposal: Proposal, now: number) => {
     proposedBy: proposal.proposedBy,
     proposedAt: formatInstant(proposal.proposedAt),
     expiresAt: formatInstant(proposal.expiresAt),
-    status: proposal.status === 'open' && now >= proposal.expiresAt ? 'lapsed' : proposal.status,
+    status: proposal.status === 'open' && now >= proposal.expiresAt ? ('lapsed' as const) : proposal.status,
     decidedBy: proposal.decidedBy ?? null,
     decidedAt: proposal.decidedAt === undefined ? null : formatInstant(proposal.decidedAt),
     reason: proposal.reason ?? null,

@@ -18,6 +18,8 @@ export const ROUTE_ACCESS: Readonly<Record<string, RouteAccess>> = {
   'GET /health': { public: true, why: 'liveness for operators and load balancers; says nothing of any book' },
   'GET /ready': { public: true, why: 'readiness for a load balancer' },
   'GET /docs': { public: true, why: 'the OpenAPI contract' },
+  'GET /docs/openapi.json': { public: true, why: 'the OpenAPI contract as JSON, for client generators' },
+  'GET /docs/assets/:file': { public: true, why: "the contract page's stylesheet and scripts (Swagger UI, served locally)" },
   // The web console's page and bundle: static files with no data; every figure it shows comes from /v1.
   'GET /': { public: true, why: 'the web console (index.html)' },
   'GET /assets/:file': { public: true, why: "the web console's script and style sheet" },

@@ -1,6 +1,10 @@
 import * as t from 'io-ts';
-import { ChangeApiKeyRole, CreateApiKey, RevokeApiKey, ROLES, JsonSchema } from '@treasury/domain';
+import { ChangeApiKeyRole, CreateApiKey, RevokeApiKey, JsonSchema } from '@treasury/domain';
 import { COMMAND_ACCESS, ROUTE_ACCESS } from '../auth/access-policy';
+import { AccessEventsAnswer, AccessVerifyAnswer, ApiKeyAnswer, ApiKeysAnswer, CreatedApiKeyAnswer } from '../auth/access.answers';
+import { ProposalsAnswer } from '../approvals/proposal.answers';
+import { ReadyAnswer } from '../health/health.answers';
+import { jsonAnswer } from './responses';
 
 /**
  * The access side of the OpenAPI document: the bearer scheme, the role every operation needs (from
@@ -31,6 +35,7 @@ export const withAccess = (paths: Paths): Paths =>
             method,
             {
               ...operation,
+              security: EITHER_SCHEME,
               'x-required-role': rule.role,
               description: `${operation.description ?? ''}${operation.description === undefined ? '' : '\n\n'}${
                 rule.role === 'per-command' ? `Needs, ${where}, the role of every command in the batch.` : `Needs the **${rule.role}** role ${where}${command === 'approve-proposal' || command === 'reject-proposal' ? ", and the proposed command's own role" : ''}.`
@@ -48,40 +53,25 @@ export const withAccess = (paths: Paths): Paths =>
     ]),
   );
 
-const apiKeySchema = {
-  type: 'object',
-  properties: {
-    keyPrefix: { type: 'string', pattern: '^[a-z0-9]{8}$' },
-    name: { type: 'string' },
-    role: { type: 'string', enum: [...ROLES] },
-    books: { oneOf: [{ type: 'string', enum: ['*'] }, { type: 'array', items: { type: 'string' } }] },
-    createdAt: { type: 'string', format: 'date-time' },
-    createdBy: { type: 'string' },
-    expiresAt: { type: ['string', 'null'], format: 'date-time' },
-    revokedAt: { type: ['string', 'null'], format: 'date-time' },
-    lastUsedAt: { type: ['string', 'null'], format: 'date-time', description: 'Recorded at most once an hour.' },
-  },
-};
-
 const keyPrefixParameter = { name: 'keyPrefix', in: 'path', required: true, schema: { type: 'string', pattern: '^[a-z0-9]{8}$' } };
 const json = (schema: unknown) => ({ content: { 'application/json': { schema } } });
 
 export const accessPaths = (toSchema: (codec: t.Mixed) => JsonSchema, bookIdParameter: unknown): Paths => ({
   '/v1/admin/api-keys': {
-    get: { operationId: 'listApiKeys', summary: 'Every API key (never a secret or its hash)', tags: ['access'], responses: { '200': { description: 'The keys.', ...json({ type: 'object', properties: { keys: { type: 'array', items: apiKeySchema } } }) } } },
+    get: { operationId: 'listApiKeys', summary: 'Every API key (never a secret or its hash)', tags: ['access'], responses: { '200': jsonAnswer('The keys.', ApiKeysAnswer) } },
     post: {
       operationId: 'createApiKey',
       summary: 'Create an API key; the answer holds the secret, shown this once',
       tags: ['access'],
       requestBody: { required: true, ...json(toSchema(CreateApiKey)) },
-      responses: { '201': { description: 'The key, with `key` (the whole secret).', ...json({ ...apiKeySchema, properties: { ...apiKeySchema.properties, key: { type: 'string' } } }) }, '400': problem('Invalid body; errors names each field.') },
+      responses: { '201': jsonAnswer('The key, with `key` (the whole secret, `tek_<prefix>_<secret>`), shown this once.', CreatedApiKeyAnswer), '400': problem('Invalid body; errors names each field.') },
     },
   },
   '/v1/admin/api-keys/{keyPrefix}/revoke': {
-    post: { operationId: 'revokeApiKey', summary: 'Revoke a key: refused from its next request on', tags: ['access'], parameters: [keyPrefixParameter], requestBody: json(toSchema(RevokeApiKey)), responses: { '200': { description: 'The revoked key.', ...json(apiKeySchema) }, '400': problem('Invalid prefix or body.'), '422': problem('Unknown or already revoked key.') } },
+    post: { operationId: 'revokeApiKey', summary: 'Revoke a key: refused from its next request on', tags: ['access'], parameters: [keyPrefixParameter], requestBody: json(toSchema(RevokeApiKey)), responses: { '200': jsonAnswer('The revoked key.', ApiKeyAnswer), '400': problem('Invalid prefix or body.'), '422': problem('Unknown or already revoked key.') } },
   },
   '/v1/admin/api-keys/{keyPrefix}/role': {
-    post: { operationId: 'changeApiKeyRole', summary: "Change a key's role and books", tags: ['access'], parameters: [keyPrefixParameter], requestBody: { required: true, ...json(toSchema(ChangeApiKeyRole)) }, responses: { '200': { description: 'The key.', ...json(apiKeySchema) }, '400': problem('Invalid prefix or body.'), '422': problem('Unknown or revoked key.') } },
+    post: { operationId: 'changeApiKeyRole', summary: "Change a key's role and books", tags: ['access'], parameters: [keyPrefixParameter], requestBody: { required: true, ...json(toSchema(ChangeApiKeyRole)) }, responses: { '200': jsonAnswer('The key.', ApiKeyAnswer), '400': problem('Invalid prefix or body.'), '422': problem('Unknown or revoked key.') } },
   },
   '/v1/access/events': {
     get: {
@@ -92,11 +82,11 @@ export const accessPaths = (toSchema: (codec: t.Mixed) => JsonSchema, bookIdPara
         { name: 'after', in: 'query', schema: { type: 'integer', minimum: 0 } },
         { name: 'limit', in: 'query', schema: { type: 'integer', minimum: 1, maximum: 1000 } },
       ],
-      responses: { '200': { description: 'A page of access events; `next` is the cursor.' } },
+      responses: { '200': jsonAnswer('A page of access events; `next` is the cursor.', AccessEventsAnswer), '400': problem('Invalid query parameter.'), '503': problem('Store unavailable.') },
     },
   },
   '/v1/access/verify': {
-    get: { operationId: 'verifyAccessLog', summary: "Recompute the access log's hash chain", tags: ['access'], responses: { '200': { description: '`ok`, `checked`, `firstBroken`, `lastHash`.' } } },
+    get: { operationId: 'verifyAccessLog', summary: "Recompute the access log's hash chain", tags: ['access'], responses: { '200': jsonAnswer('`ok`, `checked`, `firstBroken`, `lastHash`.', AccessVerifyAnswer), '503': problem('Store unavailable.') } },
   },
   '/v1/books/{bookId}/proposals': {
     get: {
@@ -104,20 +94,24 @@ export const accessPaths = (toSchema: (codec: t.Mixed) => JsonSchema, bookIdPara
       summary: 'Four eyes: proposals of the book with proposer, status (open, approved, rejected, lapsed), decider and reason',
       tags: ['approvals'],
       parameters: [bookIdParameter],
-      responses: { '200': { description: 'The proposals, oldest first.' }, '404': problem('Book not opened.') },
+      responses: { '200': jsonAnswer('The proposals, oldest first.', ProposalsAnswer), '400': problem('Invalid query parameter.'), '404': problem('Book not opened.') },
     },
   },
   '/ready': {
-    get: { operationId: 'ready', summary: 'Readiness for a load balancer: 200 once the projection has caught up', responses: { '200': { description: 'ready' }, '503': problem('Not ready yet, or the store does not answer.') } },
+    get: { operationId: 'ready', summary: 'Readiness for a load balancer: 200 once the projection has caught up', responses: { '200': jsonAnswer('ready', ReadyAnswer), '503': problem('Not ready yet, or the store does not answer.') } },
   },
 });
 
+/**
+ * Two ways to authenticate, both as `Authorization: Bearer …`: an API key, or a JWT from the configured
+ * identity provider (OIDC). Every protected operation accepts either.
+ */
 export const bearerSecurity = {
   securitySchemes: {
-    bearer: {
-      type: 'http',
-      scheme: 'bearer',
-      description: 'An API key (tek_<prefix>_<secret>) or a JWT from the configured identity provider.',
-    },
+    apiKey: { type: 'http', scheme: 'bearer', bearerFormat: 'tek_<prefix>_<secret>', description: 'An API key issued by POST /v1/admin/api-keys (or the bootstrap admin key): `tek_` + an 8-character prefix + `_` + the secret.' },
+    oidc: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT', description: "A JWT from the identity provider the server is configured with (OIDC issuer, audience, JWKS); its roles claim maps to this API's roles." },
   },
 };
+
+/** Either scheme: the security requirement of every protected operation. */
+export const EITHER_SCHEME = [{ apiKey: [] }, { oidc: [] }];

@@ -2,12 +2,17 @@ import * as t from 'io-ts';
 import { bookCommandCodecs, bookEventCodecs } from '@treasury/domain';
 import { EVENTS_SCAN_BUDGET, MAX_EVENTS_PAGE } from '@treasury/application';
 import { DEFAULT_LOT_METHOD, LOT_METHODS, MAX_SERIES_POINTS, SERIES_STEPS } from '@treasury/projections';
-import { accessPaths, bearerSecurity, withAccess } from './openapi-access';
+import { EITHER_SCHEME, accessPaths, bearerSecurity, withAccess } from './openapi-access';
 import { DeliveriesAnswer, WebhooksAnswer } from '../webhooks/webhook.answers';
 import { MAX_DELIVERIES_PAGE } from '../webhooks/webhooks.controller';
 import { WebhookId } from '@treasury/domain';
-import { jsonAnswer, problems, schemaComponents, toSchema } from './responses';
-import { PositionAnswer } from '../positions/position.answers';
+import { jsonAnswer, problems, schemaComponents, textAnswer, toSchema } from './responses';
+import { DisposalsAnswer, ExplainAnswer, OpenLotsAnswer, PositionAnswer, ReconciliationAnswer, SeriesAnswer } from '../positions/position.answers';
+import { MonthEndAnswer, PnlAnswer } from '../reports/report.answers';
+import { JournalAnswer } from '../journal/journal.answers';
+import { EventsPageAnswer, OneEventAnswer, VerifyAnswer } from '../events/event.answers';
+import { BatchResultAnswer, CommandResultAnswer } from '../commands/command.answers';
+import { HealthAnswer, RebuildAnswer } from '../health/health.answers';
 
 /**
  * The OpenAPI document, generated from the same io-ts codecs that decode requests and describe answers
@@ -47,10 +52,8 @@ const commandPath = (name: string, codec: t.Mixed) => ({
     ],
     requestBody: { required: true, content: { 'application/json': { schema: toSchema(codec) } } },
     responses: {
-      '201': {
-        description: 'Appended (or replayed). ETag carries the new revision.',
-        content: { 'application/json': { schema: { $ref: '#/components/schemas/CommandResult' } } },
-      },
+      '201': jsonAnswer('Appended (or replayed). ETag carries the new revision.', CommandResultAnswer),
+      ...problems(413, 415),
       '400': problemResponse('Invalid body, path or header: errors lists each failing field by path.'),
       '404': problemResponse('Book not opened, or unknown command.'),
       '409': problemResponse('open-book on a book that is already open.'),
@@ -96,10 +99,11 @@ const eventFilters = [
   { name: 'wallet', in: 'query', schema: { type: 'string' }, description: 'wallet, fromWallet or toWallet.' },
 ];
 
-const positionResponses = (description: string) => ({
-  '200': { description, content: { 'application/json': { schema: { type: 'object' } } } },
+const positionResponses = (description: string, codec: t.Mixed) => ({
+  '200': jsonAnswer(description, codec),
   '400': problemResponse('Invalid query parameter, or more results than the limit.'),
   '404': problemResponse('Book not opened.'),
+  '422': problemResponse('Nothing known yet at knownAt, or a report whose months all end before the book opened (`rule`).'),
   '503': problemResponse('The projection has not reached minPosition in time, or stopped on an event it cannot read.'),
 });
 
@@ -111,7 +115,9 @@ export const openApiDocument = () => ({
     description:
       'Event-sourced treasury ledger for bitcoin miners. Amounts are decimal strings: BTC up to 8 decimals, USD up to 2, ratios up to 6; instants are ISO-8601 with an offset.',
   },
-  security: [{ bearer: [] }],
+  // Relative: the server that served this document (behind a proxy too), never a Host header echoed back.
+  servers: [{ url: '/', description: 'This server' }],
+  security: EITHER_SCHEME,
   paths: withAccess({
     ...accessPaths(toSchema, bookIdParameter),
     ...Object.fromEntries(Object.entries(bookCommandCodecs).map(([name, codec]) => [`/v1/books/{bookId}/commands/${name}`, commandPath(name, codec)])),
@@ -148,7 +154,8 @@ export const openApiDocument = () => ({
           },
         },
         responses: {
-          '201': { description: 'All appended: `{bookId, revision, position, replayed, items: [{index, command, commandId, events}]}`.' },
+          '201': jsonAnswer('All appended, one item per command with its events.', BatchResultAnswer),
+          ...problems(415),
           '400': problemResponse('A malformed batch (every bad path named) or an invalid item (`index`, paths under `[i].body`).'),
           '404': problemResponse('Book not opened, or an unknown command.'),
           '412': problemResponse('If-Match does not match the book revision.'),
@@ -171,7 +178,7 @@ export const openApiDocument = () => ({
         responses: {
           '200': {
             description: `A page of events; a page scans at most ${EVENTS_SCAN_BUDGET} events, so it may hold fewer than \`limit\`: follow \`next\` until it is null.`,
-            content: { 'application/json': { schema: { $ref: '#/components/schemas/EventsPage' } } },
+            content: jsonAnswer('', EventsPageAnswer).content,
           },
           '400': problemResponse('Invalid query parameter.'),
           '404': problemResponse('Book not opened.'),
@@ -179,13 +186,13 @@ export const openApiDocument = () => ({
       },
     },
     '/v1/books/{bookId}/events.jsonl': {
-      get: { operationId: 'exportEventsJsonl', summary: 'Every matching event as JSON Lines (streamed)', tags: ['audit'], parameters: [bookIdParameter, ...eventFilters], responses: { '200': { description: 'application/x-ndjson, one event view per line' }, '400': problemResponse('Invalid filter.'), '404': problemResponse('Book not opened.') } },
+      get: { operationId: 'exportEventsJsonl', summary: 'Every matching event as JSON Lines (streamed)', tags: ['audit'], parameters: [bookIdParameter, ...eventFilters], responses: { '200': textAnswer('One event per line, each as in GET /events (the StoredEvent schema).', 'application/x-ndjson'), '400': problemResponse('Invalid filter.'), '404': problemResponse('Book not opened.') } },
     },
     '/v1/books/{bookId}/events.csv': {
-      get: { operationId: 'exportEventsCsv', summary: 'Every matching event as CSV (streamed)', tags: ['audit'], parameters: [bookIdParameter, ...eventFilters], responses: { '200': { description: 'text/csv: revision, position, eventId, type, effectiveAt, recordedAt, actor, commandId, reference, reverses, reversedBy, hash, data (JSON), amends, amendedBy, migrated (true for an event loaded in migration mode)' }, '400': problemResponse('Invalid filter.'), '404': problemResponse('Book not opened.') } },
+      get: { operationId: 'exportEventsCsv', summary: 'Every matching event as CSV (streamed)', tags: ['audit'], parameters: [bookIdParameter, ...eventFilters], responses: { '200': { ...textAnswer('', 'text/csv'), description: 'text/csv: revision, position, eventId, type, effectiveAt, recordedAt, actor, commandId, reference, reverses, reversedBy, hash, data (JSON), amends, amendedBy, migrated (true for an event loaded in migration mode)' }, '400': problemResponse('Invalid filter.'), '404': problemResponse('Book not opened.') } },
     },
     '/v1/events/{eventId}': {
-      get: { operationId: 'getEvent', summary: 'One event by id, with its book, metadata, hash and previous hash', tags: ['audit'], parameters: [{ name: 'eventId', in: 'path', required: true, schema: { type: 'string', format: 'uuid' } }], responses: { '200': { description: 'The event.' }, '404': problemResponse('No book holds this event.') } },
+      get: { operationId: 'getEvent', summary: 'One event by id, with its book, metadata, hash and previous hash', tags: ['audit'], parameters: [{ name: 'eventId', in: 'path', required: true, schema: { type: 'string', format: 'uuid' } }], responses: { '200': jsonAnswer('The event.', OneEventAnswer), '404': problemResponse('No book holds this event.'), '503': problemResponse('Store unavailable.') } },
     },
     '/v1/books/{bookId}/webhooks': {
       get: {
@@ -211,7 +218,7 @@ export const openApiDocument = () => ({
       },
     },
     '/v1/books/{bookId}/verify': {
-      get: { operationId: 'verifyBook', summary: "Recompute the book's SHA-256 hash chain from its first event", tags: ['audit'], parameters: [bookIdParameter], responses: { '200': { description: '`ok`, `checked`, `firstBroken` (event, revision, reason) or null, `lastHash`.' }, '404': problemResponse('Book not opened.') } },
+      get: { operationId: 'verifyBook', summary: "Recompute the book's SHA-256 hash chain from its first event", tags: ['audit'], parameters: [bookIdParameter], responses: { '200': jsonAnswer('`ok`, `checked`, `firstBroken` (event, revision, reason) or null, `lastHash`.', VerifyAnswer), '404': problemResponse('Book not opened.'), '503': problemResponse('Store unavailable.') } },
     },
     '/v1/books/{bookId}/position/explain': {
       get: {
@@ -226,7 +233,7 @@ export const openApiDocument = () => ({
           { name: 'after', in: 'query', schema: { type: 'integer', minimum: 0 }, description: 'Contributions already read (the `next` of the previous page).' },
           { name: 'limit', in: 'query', schema: { type: 'integer', minimum: 1, maximum: 10000, default: 10000 } },
         ],
-        responses: positionResponses('kind sum (contributions), observation (source event) or formula (inputs).'),
+        responses: positionResponses('kind sum (contributions), observation (source event) or formula (inputs).', ExplainAnswer),
       },
     },
     '/v1/books/{bookId}/reports/month-end': {
@@ -241,7 +248,7 @@ export const openApiDocument = () => ({
           ...knownAtAndFreshness,
           { name: 'method', in: 'query', schema: { type: 'string', enum: ['fifo', 'wallet-fifo'], default: 'fifo' }, description: 'Lot method of the USD roll-forward (`usd` in each row).' },
         ],
-        responses: positionResponses('One row per calendar month (UTC).'),
+        responses: positionResponses("One row per calendar month in the book's time zone.", MonthEndAnswer),
       },
     },
     '/v1/books/{bookId}/reports/pnl': {
@@ -256,7 +263,7 @@ export const openApiDocument = () => ({
           ...knownAtAndFreshness,
           { name: 'method', in: 'query', schema: { type: 'string', enum: ['fifo', 'wallet-fifo'], default: 'fifo' }, description: 'Lot method of the realized gains and the remeasurement.' },
         ],
-        responses: positionResponses('`months` (one column per calendar month in the book\'s zone) and `total`; null where a price is needed and missing.'),
+        responses: positionResponses('`months` (one column per calendar month in the book\'s zone) and `total`; null where a price is needed and missing.', PnlAnswer),
       },
     },
     '/v1/books/{bookId}/journal': {
@@ -273,16 +280,16 @@ export const openApiDocument = () => ({
           { name: 'format', in: 'query', schema: { type: 'string', enum: ['json', 'csv'], default: 'json' }, description: 'csv (or Accept: text/csv): one row per line: entryId, date, eventId, type, account, accountName, debit, credit, memo, reference, interim.' },
         ],
         responses: {
-          ...positionResponses('entries (each with lines of account, debitUsd, creditUsd), periods (per calendar month: debitUsd = creditUsd), accounts (opening, debits, credits, closing) and totals.'),
+          ...positionResponses('entries (each with lines of account, debitUsd, creditUsd), periods (per calendar month: debitUsd = creditUsd), accounts (opening, debits, credits, closing) and totals.', JournalAnswer),
           '200': {
             description: 'The journal: JSON, or CSV with format=csv or Accept: text/csv.',
-            content: { 'application/json': { schema: { type: 'object' } }, 'text/csv': { schema: { type: 'string' } } },
+            content: { ...jsonAnswer('', JournalAnswer).content, ...textAnswer('', 'text/csv').content },
           },
         },
       },
     },
     '/v1/books/{bookId}/reconciliation': {
-      get: { operationId: 'reconciliation', summary: "Every published report beside the ledger's figures for the same date, flagged beyond the tolerance", tags: ['reports'], parameters: [bookIdParameter, ...knownAtAndFreshness], responses: positionResponses('Reports with reported, ledger, difference and flagged per figure.') },
+      get: { operationId: 'reconciliation', summary: "Every published report beside the ledger's figures for the same date, flagged beyond the tolerance", tags: ['reports'], parameters: [bookIdParameter, ...knownAtAndFreshness], responses: positionResponses('Reports with reported, ledger, difference and flagged per figure.', ReconciliationAnswer) },
     },
     '/v1/books/{bookId}/position': {
       get: {
@@ -308,7 +315,7 @@ export const openApiDocument = () => ({
           { name: 'every', in: 'query', required: true, schema: { type: 'string', enum: [...SERIES_STEPS] }, description: '1h, 1d, 1w or calendar months (1mo, day clamped to month end).' },
           ...knownAtAndFreshness,
         ],
-        responses: positionResponses('One point per step.'),
+        responses: positionResponses('One point per step.', SeriesAnswer),
       },
     },
     '/v1/books/{bookId}/lots': {
@@ -317,7 +324,7 @@ export const openApiDocument = () => ({
         summary: 'Open FIFO lots at asOf, as known at knownAt, oldest first',
         tags: ['positions'],
         parameters: [bookIdParameter, instantQuery('asOf', 'Default now.'), ...knownAtAndFreshness, lotMethodQuery],
-        responses: positionResponses('What is left of each lot and what that part cost; under wallet-fifo each names its wallet, lots grouped by wallet.'),
+        responses: positionResponses('What is left of each lot and what that part cost; under wallet-fifo each names its wallet, lots grouped by wallet.', OpenLotsAnswer),
       },
     },
     '/v1/books/{bookId}/disposals': {
@@ -326,7 +333,7 @@ export const openApiDocument = () => ({
         summary: 'Sales, liquidations and network fees with the lots each relieved and its realized gain',
         tags: ['positions'],
         parameters: [bookIdParameter, instantQuery('from', 'Default: the beginning.'), instantQuery('to', 'Default now.'), ...knownAtAndFreshness, lotMethodQuery],
-        responses: positionResponses('Disposals with from <= effectiveAt <= to; under wallet-fifo each names the wallet it left from.'),
+        responses: positionResponses('Disposals with from <= effectiveAt <= to; under wallet-fifo each names the wallet it left from.', DisposalsAnswer),
       },
     },
     '/v1/admin/projections/rebuild': {
@@ -334,7 +341,7 @@ export const openApiDocument = () => ({
         operationId: 'rebuildProjections',
         summary: 'Re-fold the whole log from zero and swap the result in; queries keep answering meanwhile',
         tags: ['admin'],
-        responses: { '200': { description: 'Events folded, checkpoint, duration.' }, '503': problemResponse('The log could not be read.') },
+        responses: { '200': jsonAnswer('Events folded, checkpoint, duration.', RebuildAnswer), '503': problemResponse('The log could not be read.') },
       },
     },
     '/v1/me': {
@@ -343,62 +350,34 @@ export const openApiDocument = () => ({
     '/v1/books': {
       get: { operationId: 'books', summary: 'The books the principal may read (viewer or more), with name, time zone and opening date', tags: ['access'], responses: { '200': { description: '`{books: [{bookId, name, timeZone, openedAt}], truncated}` (at most 1,000 books)' } } },
     },
+    '/docs': {
+      get: {
+        operationId: 'docs',
+        summary: 'This contract: a readable page (Swagger UI) for a browser (Accept: text/html), the JSON document otherwise',
+        tags: ['docs'],
+        responses: { '200': { description: 'The OpenAPI document, or the page.', content: { 'application/json': { schema: { type: 'object', required: ['openapi', 'paths'] } }, ...textAnswer('', 'text/html').content } } },
+      },
+    },
+    '/docs/openapi.json': {
+      get: { operationId: 'openApiDocument', summary: 'This contract as JSON (OpenAPI 3.1)', tags: ['docs'], responses: { '200': { description: 'The OpenAPI document.', content: { 'application/json': { schema: { type: 'object', required: ['openapi', 'paths'] } } } } } },
+    },
+    '/docs/assets/{file}': {
+      get: {
+        operationId: 'docsAsset',
+        summary: "The page's stylesheet, scripts and icon",
+        tags: ['docs'],
+        parameters: [{ name: 'file', in: 'path', required: true, schema: { type: 'string', enum: ['swagger-ui.css', 'swagger-ui-bundle.js', 'init.js', 'favicon-32x32.png'] } }],
+        responses: { '200': textAnswer('The file.', 'text/css', 'text/javascript', 'image/png'), '404': problemResponse('No such asset.') },
+      },
+    },
     '/health': {
-      get: { operationId: 'health', summary: 'Liveness including an event-store read', responses: { '200': { description: 'ok' }, '503': problemResponse('Store unavailable.') } },
+      get: { operationId: 'health', summary: 'Liveness including an event-store read', responses: { '200': jsonAnswer('ok, or degraded (a book stopped folding, events vanished).', HealthAnswer), '503': problemResponse('Store unavailable.') } },
     },
   }),
   components: {
     ...bearerSecurity,
     schemas: {
       ...schemaComponents,
-      CommandResult: {
-        type: 'object',
-        properties: {
-          bookId: { type: 'string' },
-          command: { type: 'string' },
-          commandId: { type: 'string', format: 'uuid' },
-          revision: { type: 'integer', description: '0-based revision of the book stream after the command.' },
-          position: { type: 'string', description: 'Global log position of the last appended event (64-bit integer as a string).' },
-          replayed: { type: 'boolean' },
-          events: {
-            type: 'array',
-            items: {
-              type: 'object',
-              properties: {
-                eventId: { type: 'string', format: 'uuid' },
-                type: { type: 'string', enum: Object.keys(bookEventCodecs) },
-                effectiveAt: { type: 'string', format: 'date-time' },
-                recordedAt: { type: 'string', format: 'date-time' },
-              },
-            },
-          },
-        },
-      },
-      EventsPage: {
-        type: 'object',
-        properties: {
-          bookId: { type: 'string' },
-          next: { type: ['integer', 'null'] },
-          events: { type: 'array', items: { $ref: '#/components/schemas/StoredEvent' } },
-        },
-      },
-      StoredEvent: {
-        type: 'object',
-        properties: {
-          eventId: { type: 'string', format: 'uuid' },
-          revision: { type: 'integer' },
-          position: { type: 'string' },
-          type: { type: 'string', enum: Object.keys(bookEventCodecs) },
-          effectiveAt: { type: 'string', format: 'date-time' },
-          recordedAt: { type: 'string', format: 'date-time' },
-          data: { oneOf: Object.values(bookEventCodecs).map((codec) => toSchema(codec)) },
-          metadata: { type: 'object', description: 'recorded metadata: command, commandId, actor, correlationId, causationId, previousHash, hash, and idempotencyKey, requestHash, reference when given; migrated: true for an event loaded in migration mode, whose recordedAt is the knownAt it was loaded with' },
-          reverses: { type: ['string', 'null'], description: 'For an EventReversed: the event it takes back.' },
-          reversedBy: { type: ['object', 'null'], description: 'The reversal that took this event back, as known now.' },
-          amends: { type: ['string', 'null'], description: 'For the replacement written by amend-event: the event it corrects.' },
-          amendedBy: { type: ['object', 'null'], description: 'The replacement that amended this event ({eventId, revision, recordedAt}), as known now.' },
-        },
-      },
     },
   },
 });

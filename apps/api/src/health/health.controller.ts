@@ -34,7 +34,7 @@ export class HealthController {
     const snapshot = projector.snapshot;
     const degraded = !projector.started || failedBooks.length > 0 || vanishedEvents.length > 0;
     return {
-      status: degraded ? 'degraded' : 'ok',
+      status: degraded ? ('degraded' as const) : ('ok' as const),
       eventStore: this.store.constructor.name,
       projection: {
         started: projector.started,
@@ -57,7 +57,7 @@ export class HealthController {
     const head = await this.storeHead();
     if (!this.projector.started) throw new ProblemException(problem(503, 'not-ready', 'Not ready', 'The projection has not caught up with the log yet.'));
     const checkpoint = this.projector.checkpoint;
-    return { status: 'ready', checkpoint: checkpoint.toString(), lag: (head > checkpoint ? head - checkpoint : 0n).toString() };
+    return { status: 'ready' as const, checkpoint: checkpoint.toString(), lag: (head > checkpoint ? head - checkpoint : 0n).toString() };
   }
 
   /** Up means the event store answers a read, not merely that the process is alive. */

@@ -227,12 +227,13 @@ export function* explanationViewSteps(figure: string, explanation: Explanation, 
         if (page.length % ITEMS_PER_STEP === 0) yield;
       }
       const next = offset + limit < explanation.contributions.length ? offset + limit : null;
-      return { ...base, count: explanation.contributions.length, contributions: page, next };
+      // kind again, narrowed: the answer is a union discriminated by kind (the OpenAPI Explanation schema).
+      return { ...base, kind: explanation.kind, count: explanation.contributions.length, contributions: page, next };
     }
     case 'observation':
-      return { ...base, source: explanation.source === null ? null : contributionView(explanation.unit, explanation.source, undefined) };
+      return { ...base, kind: explanation.kind, source: explanation.source === null ? null : contributionView(explanation.unit, explanation.source, undefined) };
     case 'formula':
-      return { ...base, formula: explanation.formula, inputs: explanation.inputs.map((i) => ({ figure: i.figure, unit: i.unit, value: i.value === null ? null : formatIn(i.unit)(i.value) })) };
+      return { ...base, kind: explanation.kind, formula: explanation.formula, inputs: explanation.inputs.map((i) => ({ figure: i.figure, unit: i.unit, value: i.value === null ? null : formatIn(i.unit)(i.value) })) };
   }
 }
 
