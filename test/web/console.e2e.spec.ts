@@ -56,6 +56,13 @@ run('web console in a real browser', () => {
     return page;
   };
 
+  const until = async (condition: () => Promise<boolean>) => {
+    for (let i = 0; i < 100; i++) {
+      if (await condition()) return;
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    throw new Error('condition not met within 5 s');
+  };
   const figure = (page: Page, path: string) => page.locator(`a[data-figure="${path}"]`).first().innerText();
   const atCut = async (page: Page, asOf: string, knownAt = '') => page.waitForSelector(`section.position[data-rendered="${CONSOLE_BOOK}|${asOf}|${knownAt}"]`);
 
@@ -154,17 +161,19 @@ run('web console in a real browser', () => {
     await page.getByRole('link', { name: 'Audit' }).click();
     await page.waitForSelector('table.events[data-state=ready]');
     expect(await page.locator('[data-verify]').getAttribute('data-verify')).toBe('ok');
-    const firstRevision = await page.locator('table.events tbody tr td').first().innerText();
+    // (waitForFunction evaluates a string, which the console's CSP forbids: polled from here instead.)
+    const firstCell = () => page.locator('table.events tbody tr td').first().innerText();
+    const firstRevision = await firstCell();
     await page.getByRole('button', { name: 'Next page' }).click();
-    await page.waitForFunction((first) => (document.querySelector('table.events tbody tr td') as HTMLElement | null)?.innerText !== first, firstRevision);
+    await until(async () => (await firstCell()) !== firstRevision);
     const secondPage = await page.locator('table.events tbody tr td').first().innerText();
     expect(Number(secondPage)).toBeGreaterThan(Number(firstRevision));
     await page.getByRole('button', { name: 'Previous page' }).click();
-    await page.waitForFunction((first) => (document.querySelector('table.events tbody tr td') as HTMLElement | null)?.innerText === first, firstRevision);
+    await until(async () => (await firstCell()) === firstRevision);
     // Filter by reference: the duplicate utility bill and its reversal.
     await page.getByLabel('Reference').fill('utility-2025-08');
     await page.getByRole('button', { name: 'Filter' }).click();
-    await page.waitForFunction(() => document.querySelectorAll('table.events tbody tr').length === 2);
+    await until(async () => (await page.locator('table.events tbody tr').count()) === 2);
     await page.locator('a[data-rel=reversedBy]').click();
     await page.waitForSelector('[data-event-detail] pre');
     expect(await page.locator('[data-event-detail]').innerText()).toContain('EventReversed');
@@ -181,7 +190,7 @@ run('web console in a real browser', () => {
     expect(await flagged.count()).toBe(1);
     expect(await flagged.innerText()).toContain('Flagged');
     expect(await flagged.innerText()).toContain('-10.00000000');
-    const background = await flagged.evaluate((row) => getComputedStyle(row).backgroundColor);
+    const background = await flagged.evaluate('(row) => getComputedStyle(row).backgroundColor');
     expect(background).not.toBe('rgba(0, 0, 0, 0)');
     await page.locator('[data-report=month-end] tbody tr').first().waitFor();
     expect(await page.locator('[data-report=month-end]').innerText()).toContain('2025-09');
@@ -252,7 +261,7 @@ run('web console in a real browser', () => {
       // (Inside a datetime-local input the last stop is Chromium's own picker button, with its own ring.)
       expect(await page.evaluate(`document.activeElement.type === 'datetime-local' || getComputedStyle(document.activeElement).outlineStyle !== 'none'`)).toBe(true);
     }
-    const names = await form.locator('input, select, textarea').evaluateAll((els) => els.map((el) => (el as HTMLInputElement).name));
+    const names = await form.locator('input, select, textarea').evaluateAll((els) => els.map((el) => (el as unknown as { name: string }).name));
     expect(order).toEqual(names.slice(0, 6));
     expect(await page.evaluate(CONTRAST_SCRIPT(4.5))).toMatchObject({ failures: [] });
     await page.close();
