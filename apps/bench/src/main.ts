@@ -11,6 +11,7 @@ import { FileProjectionSnapshots } from '@treasury/projection-snapshots-file';
 import { batchImport } from './batch-import';
 import { IMPORT_CHUNK } from '../../cli/src/import-commands';
 import { startServer } from './server';
+import { consolePhase } from './console';
 import { int, ms, summarise } from './stats';
 import { DecidedEvent, buildSyntheticBook } from './synthetic-book';
 
@@ -18,7 +19,7 @@ import { DecidedEvent, buildSyntheticBook } from './synthetic-book';
  * `npm run bench`: builds a ten-year synthetic book (about 1.06 million events) on the embedded
  * store and prints one table. Knobs: BENCH_YEARS, BENCH_QUERIES, BENCH_HTTP_SECONDS, BENCH_HTTP_CLIENTS,
  * BENCH_IMPORT_LINES, and BENCH_ONLY=batch-import (that phase alone) or BENCH_ONLY=in-process (the book, rebuild and
- * in-process queries only).
+ * in-process queries only) or BENCH_ONLY=console (the book, then the web console in Chromium).
  */
 const env = (name: string, fallback: number) => Number(process.env[name] ?? fallback);
 const YEARS = env('BENCH_YEARS', 10);
@@ -200,15 +201,16 @@ const main = async () => {
     if (ONLY !== 'batch-import') {
       const store = new SqliteEventStore(dbPath);
       const { first, last } = await bulkAppend(store);
-      await inProcessPhase(store, `${dbPath}.projection`, first, last);
+      if (ONLY !== 'console') await inProcessPhase(store, `${dbPath}.projection`, first, last);
       await store.close();
-      if (ONLY !== 'in-process') {
+      if (ONLY !== 'in-process' && ONLY !== 'console') {
         await httpQueries(dbPath, first, last);
         await httpCommands(dir, 1);
         await httpCommands(dir, 8);
       }
+      if (ONLY === undefined || ONLY === 'console') await consolePhase(dbPath, BOOK, first, last, row);
     }
-    if (ONLY !== 'in-process') await importPhase(dir);
+    if (ONLY !== 'in-process' && ONLY !== 'console') await importPhase(dir);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
