@@ -41,6 +41,8 @@ import { JournalController } from './journal/journal.controller';
 import { JournalQueries } from '@treasury/application';
 import { WebhookLifecycle, WebhookOverrides, webhookWorkerFactory } from './webhooks/webhook-lifecycle';
 import { WebhooksController } from './webhooks/webhooks.controller';
+import { FeedController } from './feed/feed.controller';
+import { feedProviders } from './feed/feed.providers';
 import { ConsoleController } from './web/console.controller';
 import { IdentityController } from './web/identity.controller';
 
@@ -152,10 +154,12 @@ export class AppModule {
       EngineLifecycle,
       webhookWorkerFactory(overrides.webhooks),
       WebhookLifecycle,
+      ...feedProviders,
     ];
     return {
       module: AppModule,
-      controllers: [ApiKeysController, AccessLogController, ProposalsController, CommandsController, EventsController, PositionsController, ReportsController, JournalController, AuditController, AdminController, HealthController, DocsController, IdentityController, ConsoleController, WebhooksController],
+      // The feed first: its /v1/events/stream must be routed before EventsController's /v1/events/:eventId.
+      controllers: [FeedController, ApiKeysController, AccessLogController, ProposalsController, CommandsController, EventsController, PositionsController, ReportsController, JournalController, AuditController, AdminController, HealthController, DocsController, IdentityController, ConsoleController, WebhooksController],
       providers,
     };
   }

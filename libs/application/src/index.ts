@@ -28,3 +28,5 @@ export * from './webhooks/webhook-endpoint';
 export * from './webhooks/webhook-delivery.worker';
 export * from './feed/feed-items';
 export * from './feed/feed-notifier';
+export * from './alerts/alert-monitor';
+export * from './alerts/alerts.query';

@@ -15,3 +15,4 @@ export * from './lots/lot-method';
 export * from './lots/wallet-fifo';
 export * from './journal/chart-of-accounts';
 export * from './journal/journal';
+export * from './alerts/alert-rules';

@@ -41,6 +41,11 @@ export const ROUTE_ACCESS: Readonly<Record<string, RouteAccess>> = {
   // Every figure of the book, line by line, as the ERP imports it: the same readers as the reports.
   'GET /v1/books/:bookId/journal': book('viewer'),
   'GET /v1/books/:bookId/proposals': book('viewer'),
+  // The live feed: a viewer's to open; each item is then filtered by the role on its book (alerts:
+  // viewer, book events: auditor, as GET /events). The all-books stream carries every book granted.
+  'GET /v1/books/:bookId/events/stream': book('viewer'),
+  'GET /v1/events/stream': { role: 'viewer', scope: 'some-book' },
+  'GET /v1/books/:bookId/alerts': book('viewer'),
   'GET /v1/books/:bookId/events': book('auditor'),
   'GET /v1/books/:bookId/events.jsonl': book('auditor'),
   'GET /v1/books/:bookId/events.csv': book('auditor'),

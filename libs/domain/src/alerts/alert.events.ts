@@ -49,11 +49,16 @@ export const AlertFigures = new t.Type<Readonly<Record<string, string | null>>, 
 );
 
 /** What caused the transition: the book event whose fold changed the state, or a timer tick (time passing). */
-export const AlertCause = t.union([
-  closedObject('EventCause', { eventId: short(128), logPosition: short(20) }),
-  closedObject('TimerCause', { timer: StoredInstant }),
-]);
-export type AlertCause = t.TypeOf<typeof AlertCause>;
+const EventCause = closedObject('EventCause', { eventId: short(128), logPosition: short(20) });
+const TimerCause = closedObject('TimerCause', { timer: StoredInstant });
+export type AlertCause = t.TypeOf<typeof EventCause> | t.TypeOf<typeof TimerCause>;
+// Not t.union: a closed object's `is` accepts any object, so union's encode would pick the wrong member.
+export const AlertCause = new t.Type<AlertCause, t.OutputOf<typeof EventCause> | t.OutputOf<typeof TimerCause>, unknown>(
+  'AlertCause',
+  (u): u is AlertCause => EventCause.is(u) || TimerCause.is(u),
+  (u, c) => (typeof u === 'object' && u !== null && 'timer' in u ? TimerCause.validate(u, c) : EventCause.validate(u, c)),
+  (cause) => ('timer' in cause ? TimerCause.encode(cause) : EventCause.encode(cause)),
+);
 
 export const AlertRaisedData = closedObject('AlertRaised', {
   kind: oneOf<AlertKind>('AlertKind', ALERT_KINDS),
