@@ -12,6 +12,8 @@ const EXPECTED_ROUTE_ROLE: Record<string, Role | 'public' | 'per-command'> = {
   'GET /health': 'public',
   'GET /ready': 'public',
   'GET /docs': 'public',
+  'GET /docs/openapi.json': 'public',
+  'GET /docs/assets/:file': 'public',
   'POST /v1/books/:bookId/commands/:command': 'per-command',
   'POST /v1/books/:bookId/commands': 'per-command',
   'GET /v1/books/:bookId/position': 'viewer',
@@ -139,13 +141,15 @@ describe('authorisation: every route and command with every role', () => {
 
   it('the OpenAPI document states, for every route and command, the role the guard enforces', async () => {
     const docs = (await app.http.as(undefined).get('/docs')).body;
-    expect(docs.components.securitySchemes.bearer).toMatchObject({ type: 'http', scheme: 'bearer' });
+    expect(docs.components.securitySchemes.apiKey).toMatchObject({ type: 'http', scheme: 'bearer', bearerFormat: 'tek_<prefix>_<secret>' });
+    expect(docs.components.securitySchemes.oidc).toMatchObject({ type: 'http', scheme: 'bearer', bearerFormat: 'JWT' });
     for (const [route, role] of Object.entries(EXPECTED_ROUTE_ROLE)) {
       if (route === 'GET /docs' || role === 'per-command') continue;
       const [method, template] = route.split(' ') as [string, string];
       const operation = docs.paths[template.replace(/:(\w+)/g, '{$1}')]?.[method.toLowerCase()];
       expect([route, role === 'public' ? operation?.security : operation?.['x-required-role']]).toEqual([route, role === 'public' ? [] : role]);
       if (role !== 'public') expect(Object.keys(operation.responses)).toEqual(expect.arrayContaining(['401', '403', '429']));
+      if (role !== 'public') expect([route, operation.security]).toEqual([route, [{ apiKey: [] }, { oidc: [] }]]);
     }
     for (const command of Object.keys(bookCommandCodecs)) {
       expect([command, docs.paths[`/v1/books/{bookId}/commands/${command}`].post['x-required-role']]).toEqual([command, expectedCommandRole(command)]);

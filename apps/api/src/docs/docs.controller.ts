@@ -59,10 +59,11 @@ export class DocsController {
   }
 
   @Get('assets/:file')
-  asset(@Param('file') file: string, @Res({ passthrough: true }) res: Response) {
+  asset(@Param('file') file: string, @Res() res: Response) {
     if (file === 'init.js') {
-      res.setHeader('content-type', 'text/javascript; charset=utf-8');
-      return INIT;
+      res.status(200).setHeader('content-type', 'text/javascript; charset=utf-8');
+      res.send(INIT);
+      return;
     }
     // Only the files listed: the name never reaches the file system otherwise.
     const type = Object.prototype.hasOwnProperty.call(ASSETS, file) ? ASSETS[file] : undefined;
@@ -72,8 +73,9 @@ export class DocsController {
       body = readFileSync(join(swaggerDir(), file));
       this.assets.set(file, body);
     }
-    res.setHeader('content-type', type);
+    // Sent as bytes (a returned Buffer would be serialised as JSON by Nest).
+    res.status(200).setHeader('content-type', type);
     res.setHeader('cache-control', 'public, max-age=3600');
-    return body;
+    res.end(body);
   }
 }
