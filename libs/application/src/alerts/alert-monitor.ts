@@ -65,6 +65,11 @@ export class AlertMonitor {
     private readonly options: AlertMonitorOptions = {},
   ) {}
 
+  /** The last log position this monitor has evaluated the books up to. */
+  get checkpoint(): bigint {
+    return this.cursor;
+  }
+
   /** Rebuilds what was raised, evaluates every book once, then follows the log and starts the timers. */
   async start(): Promise<void> {
     const head = await this.store.headPosition()();
