@@ -1,3 +1,5 @@
+import Ajv2020 from 'ajv/dist/2020';
+import addFormats from 'ajv-formats';
 import { AlertMonitor } from '@treasury/application';
 import { HttpClient, TestApp, startTestApp } from '@treasury/test-support';
 import { SseClient, SseMessage } from './feed-sse-client';
@@ -78,6 +80,15 @@ describe('alerts: raised once per transition', () => {
     // 50,000,000 plus eight months of 8.5% against 600 × 107,135.33: past 0.70, short of 0.85.
     expect(Number(marginCall.figures.ltv)).toBeGreaterThan(0.7);
     expect(Number(marginCall.figures.ltv)).toBeLessThan(0.85);
+    // The answer is what the OpenAPI document says (its Alerts schema, checked with ajv).
+    const doc = (await app.http.as(undefined).get('/docs/openapi.json')).body;
+    const ajv = new Ajv2020({ strict: false, allErrors: true });
+    addFormats(ajv);
+    ajv.addSchema(doc, 'openapi.json');
+    const validate = ajv.getSchema('openapi.json#/paths/~1v1~1books~1{bookId}~1alerts/get/responses/200/content/application~1json/schema')!;
+    const listing = (await app.http.get('/v1/books/acme/alerts')).body;
+    expect([validate(listing), ajv.errorsText(validate.errors)]).toEqual([true, 'No errors']);
+    expect(validate({ ...listing, alerts: [{ ...listing.alerts[0], figures: { ltv: 0.8 } }] })).toBe(false);
     // The price of June 2025 is long stale at the server's clock (March 2026): raised by the price event itself.
     expect(summary(first)).toEqual(['price-staleness::fresh->stale', 'loan-status:coinbase-2025:open->margin-call']);
     expect(first[0].causedBy.eventId).not.toBe(pledged.events[0].eventId);

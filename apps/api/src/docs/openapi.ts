@@ -13,6 +13,7 @@ import { JournalAnswer } from '../journal/journal.answers';
 import { EventsPageAnswer, OneEventAnswer, VerifyAnswer } from '../events/event.answers';
 import { BatchResultAnswer, CommandResultAnswer } from '../commands/command.answers';
 import { HealthAnswer, RebuildAnswer } from '../health/health.answers';
+import { feedPaths } from '../feed/feed.openapi';
 
 /**
  * The OpenAPI document, generated from the same io-ts codecs that decode requests and describe answers
@@ -194,6 +195,7 @@ export const openApiDocument = () => ({
     '/v1/events/{eventId}': {
       get: { operationId: 'getEvent', summary: 'One event by id, with its book, metadata, hash and previous hash', tags: ['audit'], parameters: [{ name: 'eventId', in: 'path', required: true, schema: { type: 'string', format: 'uuid' } }], responses: { '200': jsonAnswer('The event.', OneEventAnswer), '404': problemResponse('No book holds this event.'), '503': problemResponse('Store unavailable.') } },
     },
+    ...feedPaths(bookIdParameter),
     '/v1/books/{bookId}/webhooks': {
       get: {
         operationId: 'listWebhooks',

@@ -11,10 +11,10 @@ import { StoredInstant } from '../codecs/instant';
 export const ALERT_KINDS = ['loan-status', 'price-staleness', 'reconciliation', 'hash-chain'] as const;
 export type AlertKind = (typeof ALERT_KINDS)[number];
 
-export const ALERT_RAISED = 'AlertRaised';
+export const ALERT_RAISED = 'AlertRaised' as const;
 
 const oneOf = <T extends string>(name: string, values: ReadonlyArray<T>) =>
-  new t.Type<T, string, unknown>(
+  new t.Type<T, T, unknown>(
     name,
     (u): u is T => typeof u === 'string' && (values as ReadonlyArray<string>).includes(u),
     (u, c) => (typeof u === 'string' && (values as ReadonlyArray<string>).includes(u) ? t.success(u as T) : t.failure(u, c, `must be one of ${values.join(', ')}`)),
