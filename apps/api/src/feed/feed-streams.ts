@@ -22,6 +22,9 @@ export const DEFAULT_FEED_LIMITS: FeedStreamLimits = { perPrincipal: 5, total: 2
 /** One SSE message: `id` the log position (the resume cursor), `event` the type, `data` the item's JSON (one line). */
 export const sseMessage = (item: FeedItem): string => `id: ${item.logPosition}\nevent: ${item.type}\ndata: ${JSON.stringify(item.view)}\n\n`;
 
+/** Events read per slice of a stream: decoding and formatting them stays within a few milliseconds. */
+const SCAN = 250;
+
 const yieldToEventLoop = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
 /**
@@ -112,7 +115,7 @@ export class FeedStreams {
     };
     if (!(await write(`retry: ${this.limits.retryMs}\n: resuming after ${cursor}\n\n`))) return;
     while (!closed.aborted && !res.writableEnded) {
-      const page = await feedItemsAfter(this.store, this.links, cursor, include)();
+      const page = await feedItemsAfter(this.store, this.links, cursor, include, { maxScan: SCAN })();
       if (E.isLeft(page)) {
         // Mid-stream nothing but a comment can be said; the client reconnects from its last id.
         await write(`: store unavailable (${page.left.message.replace(/[\r\n]/g, ' ')}); reconnect\n\n`);
