@@ -1,5 +1,5 @@
 import { Inject, Logger, OnApplicationBootstrap, OnModuleDestroy, Provider } from '@nestjs/common';
-import { AlertMonitor, AlertsQuery, BookCommandService, Clock, FeedNotifier, IdGenerator, PositionProjector, VerifyBookQuery } from '@treasury/application';
+import { AlertMonitor, AlertsQuery, BookCommandService, Clock, FeedNotifier, IdGenerator, PositionProjector } from '@treasury/application';
 import { EventStore } from '@treasury/event-store';
 import { FeedStreams } from './feed-streams';
 
@@ -37,9 +37,9 @@ export const feedProviders: Provider[] = [
   },
   {
     provide: AlertMonitor,
-    useFactory: (store: EventStore, projector: PositionProjector, verifier: VerifyBookQuery, notifier: FeedNotifier, clock: Clock, ids: IdGenerator) =>
-      new AlertMonitor(store, projector, verifier, notifier, clock, ids, { onWarning: (message) => new Logger('Alerts').warn(message) }),
-    inject: [EventStore, PositionProjector, VerifyBookQuery, FeedNotifier, Clock, IdGenerator],
+    useFactory: (store: EventStore, projector: PositionProjector, notifier: FeedNotifier, clock: Clock, ids: IdGenerator) =>
+      new AlertMonitor(store, projector, notifier, clock, ids, { onWarning: (message) => new Logger('Alerts').warn(message) }),
+    inject: [EventStore, PositionProjector, FeedNotifier, Clock, IdGenerator],
   },
   FeedLifecycle,
 ];

@@ -4,7 +4,6 @@ import { join } from 'node:path';
 import * as E from 'fp-ts/Either';
 import { alertStream } from '@treasury/domain';
 import { SqliteEventStore } from '@treasury/event-store-sqlite';
-import { VerifyBookQuery } from '../audit/verify-book.query';
 import { BookCommandService } from '../commands/book-command.service';
 import { bookStream } from '../commands/book-stream';
 import { decodeAlert } from '../feed/feed-items';
@@ -36,7 +35,7 @@ describe('AlertMonitor on a shared store', () => {
     if (E.isLeft(started)) throw started.left;
     const notifier = new FeedNotifier(store);
     await notifier.start();
-    const monitor = new AlertMonitor(store, projector, new VerifyBookQuery(store), notifier, clock, new RandomIds(), { timerMs: 3_600_000, firstVerifyAfterMs: 3_600_000 });
+    const monitor = new AlertMonitor(store, projector, notifier, clock, new RandomIds(), { timerMs: 3_600_000, firstVerifyAfterMs: 3_600_000 });
     await monitor.start();
     const one = { store, projector, notifier, monitor };
     servers.push(one);

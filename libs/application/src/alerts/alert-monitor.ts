@@ -4,11 +4,11 @@ import { EventStore, StoredEvent, storeErrorMessage } from '@treasury/event-stor
 import { ChainBreak, RaisedState, alertTransitions, currentAlertStates, subjectKey } from '@treasury/projections';
 import { bookIdOfStream, bookStream } from '../commands/book-stream';
 import { GENESIS_HASH } from '../audit/hash-chain';
-import type { VerifyBookQuery } from '../audit/verify-book.query';
 import type { Clock } from '../ports/clock';
 import type { IdGenerator } from '../ports/id-generator';
 import type { PositionProjector } from '../projections/position-projector';
 import { decodeAlert } from '../feed/feed-items';
+import { verifyChainInSlices } from './chain-check';
 import type { FeedNotifier } from '../feed/feed-notifier';
 
 export interface AlertMonitorOptions {
@@ -57,7 +57,6 @@ export class AlertMonitor {
   constructor(
     private readonly store: EventStore,
     private readonly projector: PositionProjector,
-    private readonly verifier: VerifyBookQuery,
     private readonly notifier: FeedNotifier,
     private readonly clock: Clock,
     private readonly ids: IdGenerator,
@@ -114,15 +113,12 @@ export class AlertMonitor {
   async verifyAll(): Promise<void> {
     for (const bookId of [...this.versions.keys()]) {
       if (!this.running) return;
-      const report = await this.verifier.verify(bookId)();
-      if (E.isLeft(report)) continue;
-      const { firstBroken, vanished } = report.right;
-      const found: ChainBreak | null =
-        firstBroken !== null
-          ? firstBroken
-          : vanished === undefined
-            ? null
-            : { reason: vanished.reason, eventId: vanished.expected.eventId, revision: vanished.expected.revision, expected: vanished.expected.hash ?? '', found: vanished.found.hash };
+      const verified = await verifyChainInSlices(this.store, bookId, this.projector.findingOf(bookId));
+      if (E.isLeft(verified)) {
+        this.warn(`alerts: verifying ${bookId}: ${verified.left}`);
+        continue;
+      }
+      const found = verified.right;
       await this.serial(async () => {
         const before = this.chain.get(bookId) ?? null;
         this.chain.set(bookId, found);
