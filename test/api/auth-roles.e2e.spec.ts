@@ -14,6 +14,13 @@ const EXPECTED_ROUTE_ROLE: Record<string, Role | 'public' | 'per-command'> = {
   'GET /docs': 'public',
   'GET /docs/openapi.json': 'public',
   'GET /docs/assets/:file': 'public',
+  'GET /': 'public',
+  'GET /assets/:file': 'public',
+  'GET /v1/me': 'viewer',
+  'GET /v1/books': 'viewer',
+  'GET /v1/books/:bookId/events/stream': 'viewer',
+  'GET /v1/events/stream': 'viewer',
+  'GET /v1/books/:bookId/alerts': 'viewer',
   'POST /v1/books/:bookId/commands/:command': 'per-command',
   'POST /v1/books/:bookId/commands': 'per-command',
   'GET /v1/books/:bookId/position': 'viewer',
@@ -99,6 +106,8 @@ describe('authorisation: every route and command with every role', () => {
       .replace(':eventId', eventId)
       .replace(':keyPrefix', 'zzzzzzzz')
       .replace(':command', 'record-btc-price');
+    // A stream would stay open: a bad `after` gets allowed roles a 400 (refused roles still 403).
+    if (path.endsWith('/stream')) return { method: 'GET', path: `${path}?after=x` };
     const query = path.endsWith('/explain') ? '?figure=price.usdPerBtc' : path.endsWith('/series') ? '?from=2025-06-01T00:00:00Z&to=2025-06-02T00:00:00Z&every=1d' : path.endsWith('/month-end') || path.endsWith('/pnl') ? '?from=2025-06&to=2025-06' : path.endsWith('/disposals') ? '?from=2025-06-01T00:00:00Z&to=2025-07-01T00:00:00Z' : '';
     return method === 'GET' ? { method, path: path + query } : { method, path, body: {} };
   };

@@ -97,6 +97,14 @@ describe('the OpenAPI document describes every real answer', () => {
     return [`${route} ${answer.status}: ${ajv.errorsText(validate.errors, { separator: '\n  ' })}`];
   };
 
+  /** The console's script, by the hashed name index.html gives it. */
+  const consoleAsset = async (): Promise<string> => {
+    const page = await app.http.get('/');
+    const found = /\/assets\/([\w.-]+\.js)/.exec(String(page.body));
+    if (found === null) throw new Error('index.html names no script');
+    return found[1]!;
+  };
+
   /** At least one real request per route of the access table, with the status it must answer. */
   const CALLS = (): Record<string, ReadonlyArray<readonly [Call, number]>> => {
     const command = (name: string, body: unknown, headers: Record<string, string> = {}, client = app.http): Call =>
@@ -186,6 +194,28 @@ describe('the OpenAPI document describes every real answer', () => {
         [() => app.http.post(`/v1/admin/api-keys/${keyPrefix}/revoke`, {}), 422],
       ],
       'POST /v1/admin/projections/rebuild': [[() => app.http.post('/v1/admin/projections/rebuild', {}), 200]],
+      'GET /': [[get('/'), 200]],
+      'GET /assets/:file': [
+        [async () => app.http.get(`/assets/${await consoleAsset()}`), 200],
+        [get('/assets/no-such-file.js'), 404],
+      ],
+      'GET /v1/me': [
+        [get('/v1/me'), 200],
+        [() => app.http.as(undefined).get('/v1/me'), 401],
+      ],
+      'GET /v1/books': [[get('/v1/books'), 200]],
+      'GET /v1/books/:bookId/alerts': [
+        [get(`${books}/alerts`), 200],
+        [get(`${books}/alerts?limit=0`), 400],
+      ],
+      // An open stream has no end to validate: its refusals are validated here, its messages in live-feed.e2e.
+      'GET /v1/books/:bookId/events/stream': [
+        [get(`${books}/events/stream?after=x`), 400],
+        [get('/v1/books/no-such-book/events/stream?after=0'), 404],
+      ],
+      'GET /v1/events/stream': [[get('/v1/events/stream?after=x'), 400]],
+      'GET /v1/books/:bookId/webhooks': [[get(`${books}/webhooks`), 200]],
+      'GET /v1/books/:bookId/webhooks/:webhookId/deliveries': [[get(`${books}/webhooks/no-such-hook/deliveries`), 404]],
     };
   };
 

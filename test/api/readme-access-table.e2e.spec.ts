@@ -17,7 +17,7 @@ describe('README: who may do what', () => {
       if (!routes.includes('/')) continue;
       for (const route of codes(routes)) printed[route.replace(/\{(\w+)\}/g, ':$1')] = role === 'public' ? 'public' : `${role.split(' ')[0]} ${on}`;
     }
-    const scopeWords = { book: 'the book', 'all-books': 'every book', 'some-book': 'the book holding the event (otherwise 404)' };
+    const scopeWords = { book: 'the book', 'all-books': 'every book', 'some-book': 'any book it holds (the answer covers only the books it holds; another book is a 404)' };
     const expected = Object.fromEntries(
       Object.entries(ROUTE_ACCESS).map(([route, rule]) => [route, 'public' in rule ? 'public' : `${rule.role === 'per-command' ? 'the' : rule.role} ${scopeWords[rule.scope]}`]),
     );

@@ -14,6 +14,7 @@ import { EventsPageAnswer, OneEventAnswer, VerifyAnswer } from '../events/event.
 import { BatchResultAnswer, CommandResultAnswer } from '../commands/command.answers';
 import { HealthAnswer, RebuildAnswer } from '../health/health.answers';
 import { feedPaths } from '../feed/feed.openapi';
+import { consolePaths } from '../web/console.openapi';
 
 /**
  * The OpenAPI document, generated from the same io-ts codecs that decode requests and describe answers
@@ -196,6 +197,7 @@ export const openApiDocument = () => ({
       get: { operationId: 'getEvent', summary: 'One event by id, with its book, metadata, hash and previous hash', tags: ['audit'], parameters: [{ name: 'eventId', in: 'path', required: true, schema: { type: 'string', format: 'uuid' } }], responses: { '200': jsonAnswer('The event.', OneEventAnswer), '404': problemResponse('No book holds this event.'), '503': problemResponse('Store unavailable.') } },
     },
     ...feedPaths(bookIdParameter),
+    ...consolePaths(),
     '/v1/books/{bookId}/webhooks': {
       get: {
         operationId: 'listWebhooks',
@@ -345,12 +347,6 @@ export const openApiDocument = () => ({
         tags: ['admin'],
         responses: { '200': jsonAnswer('Events folded, checkpoint, duration.', RebuildAnswer), '503': problemResponse('The log could not be read.') },
       },
-    },
-    '/v1/me': {
-      get: { operationId: 'me', summary: 'The authenticated principal: id, name, kind and grants (role per book or *)', tags: ['access'], responses: { '200': { description: '`{id, name, kind, grants: [{role, books}]}`' } } },
-    },
-    '/v1/books': {
-      get: { operationId: 'books', summary: 'The books the principal may read (viewer or more), with name, time zone and opening date', tags: ['access'], responses: { '200': { description: '`{books: [{bookId, name, timeZone, openedAt}], truncated}` (at most 1,000 books)' } } },
     },
     '/docs': {
       get: {

@@ -35,7 +35,7 @@ export class IdentityController {
       id: principal.id,
       name: principal.name,
       kind: principal.kind,
-      grants: principal.grants.map((grant) => ({ role: grant.role, books: grant.books === '*' ? '*' : [...grant.books] })),
+      grants: principal.grants.map((grant) => ({ role: grant.role, books: grant.books === '*' ? ('*' as const) : [...grant.books] })),
     };
   }
 
