@@ -4,13 +4,16 @@ import { pipe } from 'fp-ts/function';
 import { EventStore, storeErrorMessage } from '@treasury/event-store';
 import { ChartOfAccounts, DEFAULT_LOT_METHOD, Journal, JournalEvent, JournalWriter, LotMethod } from '@treasury/projections';
 import { bookStream, decodeStoredEvent } from '../commands/book-stream';
-import { EventLoopSlicer } from './event-loop-slices';
+import { sortedInSteps } from './effective-order';
+import { EventLoopSlicer, runInSlices } from './event-loop-slices';
 import { Freshness, PositionQueries, PositionQueryError, QueryTime, preparedLotBook, resolveQueryTime } from './position.query';
 
 /** At most this many entries in one answer: a longer range is refused (narrow it). */
 export const MAX_JOURNAL_ENTRIES = 50_000;
 /** Events read and decoded per store read; the loop gets a turn between reads once a slice is spent. */
 const READ_PAGE = 500;
+
+const inEffectiveOrder = (a: JournalEvent, b: JournalEvent) => a.event.effectiveAt - b.event.effectiveAt || a.revision - b.revision;
 
 export interface JournalQuery extends Freshness {
   readonly from: QueryTime;
@@ -55,11 +58,12 @@ export class JournalQueries {
         const lots = await preparedLotBook(book, v, method, slicer);
         const writer = new JournalWriter({ projection: book, v, lots, chart: new ChartOfAccounts(book.accountMappingAt(v)), timeZone, from, to });
         for (const event of events.right) {
-          writer.add(event);
+          // Each month end the event's date passes is closed in its own step (a long gap closes many).
+          await runInSlices(writer.addSteps(event), slicer);
           if (writer.entryCount > MAX_JOURNAL_ENTRIES) return E.left({ _tag: 'TooManyResults', what: 'journal entries', max: MAX_JOURNAL_ENTRIES });
           await slicer.pause();
         }
-        const journal = writer.finish();
+        const journal = await runInSlices(writer.finishSteps(), slicer);
         if (journal.entries.length > MAX_JOURNAL_ENTRIES) return E.left({ _tag: 'TooManyResults', what: 'journal entries', max: MAX_JOURNAL_ENTRIES });
         return E.right({ bookId, from, to, knownAt, revision: v - 1, method, timeZone, journal });
       }),
@@ -84,6 +88,7 @@ export class JournalQueries {
       }
       fromRevision = page.right[page.right.length - 1]!.revision + 1;
     }
-    return E.right(found.sort((a, b) => a.event.effectiveAt - b.event.effectiveAt || a.revision - b.revision));
+    // In revision order, mostly in effective order already: sorted in steps, not in one call.
+    return E.right(await runInSlices(sortedInSteps(found, inEffectiveOrder), slicer));
   }
 }

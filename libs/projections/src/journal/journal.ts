@@ -86,6 +86,14 @@ const lastInstantOfMonthHolding = (zone: string, instant: number) => {
   return startOfMonth(zone, local.year, local.month + 1) - 1;
 };
 
+/** Runs steps to the end in one go (a caller that is not answering HTTP). */
+const complete = <R>(steps: Generator<void, R>): R => {
+  for (;;) {
+    const step = steps.next();
+    if (step.done === true) return step.value;
+  }
+};
+
 interface Running {
   account: LedgerAccount;
   opening: bigint;
@@ -118,12 +126,17 @@ export class JournalWriter {
   }
 
   /** The next live event, in effective order (ties: revision), effective at or before `to`. */
-  add({ eventId, revision, event, reference }: JournalEvent): void {
+  add(event: JournalEvent): void {
+    complete(this.addSteps(event));
+  }
+
+  /** add() as steps: it yields after each month end it closes (an event after a long gap closes many). */
+  *addSteps({ eventId, revision, event, reference }: JournalEvent): Generator<void, void> {
     const { effectiveAt } = event;
     if (effectiveAt > this.input.to) throw new Error(`journal: event ${eventId} is effective after to`);
     if (effectiveAt < this.lastKey.effectiveAt || (effectiveAt === this.lastKey.effectiveAt && revision <= this.lastKey.revision)) throw new Error('journal: events out of effective order');
     this.lastKey = { effectiveAt, revision };
-    this.closeMonthsBefore(effectiveAt);
+    yield* this.closeMonthsBefore(effectiveAt);
     if (event.type === 'LoanDrawn') this.payable.set(event.loanId, 0n);
     const effect = entryOf(event, { relievedCostUsd: isDisposal(event) ? this.reliefOf(revision) : 0n, ...this.splitOf(event, revision) }, this.input.chart);
     this.apply(effect);
@@ -132,7 +145,15 @@ export class JournalWriter {
   }
 
   finish(): Journal {
-    this.closeMonthsBefore(this.input.to + 1);
+    return complete(this.finishSteps());
+  }
+
+  /**
+   * finish() as steps: every month end from the last event to `to` is closed, each with a position read
+   * when there are loans; one month per step, so a `to` years after the last event does not hold the loop.
+   */
+  *finishSteps(): Generator<void, Journal> {
+    yield* this.closeMonthsBefore(this.input.to + 1);
     if (this.lastClosed !== this.input.to) this.closePoint(this.input.to, true);
     const accounts = [...this.accounts.values()]
       .sort((a, b) => (a.account.code < b.account.code ? -1 : a.account.code > b.account.code ? 1 : 0))
@@ -164,12 +185,14 @@ export class JournalWriter {
     if (effect.interest !== undefined) this.payable.set(effect.interest.loanId, (this.payable.get(effect.interest.loanId) ?? 0n) + effect.interest.delta);
   }
 
-  private closeMonthsBefore(instant: number): void {
+  /** Closes each month end before `instant` (and not after `to`), yielding after each. */
+  private *closeMonthsBefore(instant: number): Generator<void, void> {
     const zone = this.input.timeZone;
     this.nextMonthEnd ??= lastInstantOfMonthHolding(zone, instant);
     while (this.nextMonthEnd < instant && this.nextMonthEnd <= this.input.to) {
       this.closePoint(this.nextMonthEnd, false);
       this.nextMonthEnd = lastInstantOfMonthHolding(zone, this.nextMonthEnd + 1);
+      yield;
     }
   }
 
