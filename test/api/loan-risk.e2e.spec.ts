@@ -60,6 +60,17 @@ describe('loan risk over HTTP', () => {
     expect((await position('2025-07-02T00:00:00Z')).price).toMatchObject({ ageSeconds: 86_401, stale: true });
   });
 
+  it('the series carries each open loan with its LTV and its own lines, so a chart can draw every loan against its thresholds', async () => {
+    const series = await app.http.get('/v1/books/acme/position/series?from=2025-06-30&to=2025-07-01&every=1d');
+    expect(series.status).toBe(200);
+    const [before, after] = series.body.points;
+    expect(before.loans).toEqual({});
+    expect(after.loans).toEqual({
+      'coinbase-2025': { ltv: '0.777832', marginCallLtv: '0.700000', liquidationLtv: '0.850000' },
+      unsecured: { ltv: null, marginCallLtv: '0.700000', liquidationLtv: '0.850000' },
+    });
+  });
+
   it('at the displayed margin-call price the loan is in margin call; one cent above it is not', async () => {
     await send('2025-07-02T01:00:00Z', 'record-btc-price', { effectiveAt: '2025-07-02T00:00:00Z', usdPerBtc: '119047.62' });
     await send('2025-07-03T01:00:00Z', 'record-btc-price', { effectiveAt: '2025-07-03T00:00:00Z', usdPerBtc: '119047.61' });

@@ -112,7 +112,9 @@ run('web console in a real browser', () => {
     expect(ticks.split(',')).toEqual(expect.arrayContaining(['Jul 2025', 'Sep 2025', 'Nov 2025']));
     for (const chart of ['btc', 'ltv', 'liquidity', 'price']) expect(Number(await page.locator(`[data-chart=${chart}]`).getAttribute('data-points'))).toBeGreaterThan(100);
     // The LTV chart draws the loan's thresholds as their own series.
-    expect(await page.locator('[data-chart=ltv] .u-legend').innerText()).toContain('coinbase-2025 margin call');
+    const ltvLegend = await page.locator('[data-chart=ltv] .u-legend').innerText();
+    expect(ltvLegend).toContain('coinbase-2025 LTV');
+    expect(ltvLegend).toContain('coinbase-2025 margin call');
     // Hover over mid-December: the legend shows the API's decimal strings.
     const over = btcChart.locator('.u-over');
     const box = (await over.boundingBox())!;

@@ -53,7 +53,8 @@ export interface SeriesPoint {
   readonly usdPerBtc: string | null;
   readonly aggregateLtv: string | null;
   readonly availableLiquidityUsd: string | null;
-  readonly [figure: string]: string | null;
+  /** Each open loan's LTV and its lines at this point. */
+  readonly loans: Readonly<Record<string, { readonly ltv: string | null; readonly marginCallLtv: string; readonly liquidationLtv: string }>>;
 }
 
 export interface StoredEvent {

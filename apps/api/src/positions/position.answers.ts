@@ -93,6 +93,7 @@ export const SeriesPointAnswer = closed({
   debtToAssets: nullable(RatioText),
   aggregateLtv: nullable(RatioText),
   availableLiquidityUsd: nullable(UsdText),
+  loans: mapOf(closed({ ltv: nullable(RatioText), marginCallLtv: RatioText, liquidationLtv: RatioText })),
 });
 
 export const SeriesAnswer = asComponent(closed({ ...answerHeader, from: InstantText, to: InstantText, every: oneOf(SERIES_STEPS), points: t.readonlyArray(SeriesPointAnswer) }), 'PositionSeries');

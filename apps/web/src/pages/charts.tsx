@@ -3,7 +3,7 @@ import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
 import { bookPath, get } from '../api';
 import { dateIn, monthLabel, monthTicks, seriesStep, toFloat } from '../logic';
-import type { Book, Cut, Position, SeriesPoint } from '../types';
+import type { Book, Cut, SeriesPoint } from '../types';
 import { Failure, useAnswer } from './use-answer';
 
 interface Line {
@@ -27,15 +27,23 @@ const GREEN = '#047857';
 const ORANGE = '#b45309';
 const RED = '#b91c1c';
 const GREY = '#4b5563';
+/** One colour per loan's LTV line (its threshold lines keep the warning colours). */
+const LOAN_COLORS = [BLUE, '#6d28d9', '#0e7490', '#be185d'] as const;
 
-const column = (points: ReadonlyArray<SeriesPoint>, name: string) => points.map((p) => p[name] ?? null);
+type Figure = Exclude<keyof SeriesPoint, 'loans'>;
+const column = (points: ReadonlyArray<SeriesPoint>, name: Figure) => points.map((p) => p[name] ?? null);
 
-const specs = (points: ReadonlyArray<SeriesPoint>, loans: Readonly<Position['loans']>): ChartSpec[] => {
-  const constant = (value: string) => points.map(() => value);
-  const thresholds = Object.entries(loans).flatMap(([id, loan]): Line[] => [
-    { label: `${id} margin call`, color: ORANGE, strings: constant(loan.marginCallLtv), dash: [6, 4] },
-    { label: `${id} liquidation`, color: RED, strings: constant(loan.liquidationLtv), dash: [2, 3] },
+/** Each loan's LTV over time, with its own margin-call and liquidation lines (null where it was not open). */
+const loanLines = (points: ReadonlyArray<SeriesPoint>): Line[] => {
+  const ids = [...new Set(points.flatMap((p) => Object.keys(p.loans)))].sort();
+  return ids.flatMap((id, index): Line[] => [
+    { label: `${id} LTV`, color: LOAN_COLORS[index % LOAN_COLORS.length]!, strings: points.map((p) => p.loans[id]?.ltv ?? null) },
+    { label: `${id} margin call`, color: ORANGE, strings: points.map((p) => p.loans[id]?.marginCallLtv ?? null), dash: [6, 4] },
+    { label: `${id} liquidation`, color: RED, strings: points.map((p) => p.loans[id]?.liquidationLtv ?? null), dash: [2, 3] },
   ]);
+};
+
+const specs = (points: ReadonlyArray<SeriesPoint>): ChartSpec[] => {
   return [
     {
       id: 'btc',
@@ -47,7 +55,7 @@ const specs = (points: ReadonlyArray<SeriesPoint>, loans: Readonly<Position['loa
         { label: 'unencumbered', color: GREEN, strings: column(points, 'unencumberedBtc'), dash: [2, 3] },
       ],
     },
-    { id: 'ltv', title: 'Loan-to-value (all loans) against each loan\u2019s thresholds', unit: 'ratio', lines: [{ label: 'LTV', color: BLUE, strings: column(points, 'aggregateLtv') }, ...thresholds] },
+    { id: 'ltv', title: 'Each loan\u2019s loan-to-value against its margin-call and liquidation lines', unit: 'ratio', lines: loanLines(points) },
     { id: 'liquidity', title: 'Available liquidity', unit: 'USD', lines: [{ label: 'available liquidity', color: GREEN, strings: column(points, 'availableLiquidityUsd') }] },
     { id: 'price', title: 'BTC price', unit: 'USD', lines: [{ label: 'USD per BTC', color: GREY, strings: column(points, 'usdPerBtc') }] },
   ];
@@ -111,12 +119,9 @@ export const Charts = ({ book, cut }: { book: Book; cut: Cut }) => {
   const key = `${book.bookId}|${cut.knownAt}|${to}`;
   const answer = useAnswer(key, async () => {
     const every = seriesStep(Date.parse(from), Date.parse(to));
-    const [series, now] = await Promise.all([
-      get<{ points: SeriesPoint[] }>(bookPath(book.bookId, 'position/series'), { from, to, every, knownAt: cut.knownAt }),
-      get<Position>(bookPath(book.bookId, 'position'), { asOf: to, knownAt: cut.knownAt }),
-    ]);
+    const series = await get<{ points: SeriesPoint[] }>(bookPath(book.bookId, 'position/series'), { from, to, every, knownAt: cut.knownAt });
     const xs = series.points.map((p) => Date.parse(p.asOf) / 1000);
-    return { xs, charts: specs(series.points, now.loans) };
+    return { xs, charts: specs(series.points) };
   });
   return (
     <section aria-labelledby="h-charts" class="charts">

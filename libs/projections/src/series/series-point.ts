@@ -20,5 +20,11 @@ export const seriesPointView = (p: Position) => ({
   debtToAssets: orNull(p.leverage.debtToAssets, formatRatio),
   aggregateLtv: orNull(p.leverage.aggregateLtv, formatRatio),
   availableLiquidityUsd: orNull(p.liquidity.availableLiquidityUsd, formatUsd),
+  /** Each open loan's LTV and its lines, so a chart draws every loan against its own thresholds. */
+  loans: Object.fromEntries(
+    [...p.loans.entries()]
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+      .map(([loanId, loan]) => [loanId, { ltv: orNull(loan.ltv, formatRatio), marginCallLtv: formatRatio(loan.marginCallLtv), liquidationLtv: formatRatio(loan.liquidationLtv) }]),
+  ),
 });
 export type SeriesPointView = ReturnType<typeof seriesPointView>;
