@@ -5,11 +5,13 @@ import type { EventStore } from '@treasury/event-store';
 import { storeErrorMessage } from '@treasury/event-store';
 import type { BookPriceLookup } from './row-mapping';
 
-/** What mapping a statement needs to know of the book: that it is open, its calendar, its prices. */
+/** What mapping a statement needs to know of the book: that it is open, its calendar, its prices, the rows imported. */
 export interface BookContext {
   readonly opened: boolean;
   readonly timeZone: string;
   readonly prices: BookPriceLookup;
+  /** The idempotency keys of rows imported before (metadata), to recognise keys of the earlier format. */
+  readonly importedKeys: ReadonlySet<string>;
 }
 
 interface Observation {
@@ -52,15 +54,17 @@ export const readBookContext = async (store: EventStore, bookId: string): Promis
   const events: Array<{ readonly eventId: string; readonly event: BookEvent }> = [];
   let timeZone = 'UTC';
   let opened = false;
+  const importedKeys = new Set<string>();
   for (const stored of read.right) {
     const decoded = decodeStoredEvent(stored);
     if (E.isLeft(decoded)) return E.left(decoded.left.message);
-    const { event } = decoded.right;
+    const { event, metadata } = decoded.right;
+    if (metadata.idempotencyKey?.startsWith('csv:') === true) importedKeys.add(metadata.idempotencyKey);
     if (event.type === 'BookOpened') {
       opened = true;
       timeZone = event.timeZone ?? 'UTC';
     }
     events.push({ eventId: stored.eventId, event });
   }
-  return E.right({ opened, timeZone, prices: priceIndex(events) });
+  return E.right({ opened, timeZone, prices: priceIndex(events), importedKeys });
 };

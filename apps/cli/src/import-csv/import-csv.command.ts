@@ -23,13 +23,14 @@ const report = (file: string, summary: CsvImportSummary, dryRun: boolean): void 
     return;
   }
   const held = summary.held > 0 ? ` (${summary.held} held for approval)` : '';
+  const duplicates = summary.duplicates > 0 ? `, ${summary.duplicates} duplicate rows (an earlier row's transaction id and values) skipped` : '';
   if (dryRun) {
     // The plan on stdout as JSON Lines (one row each), the summary on stderr.
     for (const row of summary.planned) console.log(JSON.stringify(row));
-    console.error(`dry run, ${file}: ${summary.rows} rows, would append ${summary.appended}${held}, ${summary.replayed} already imported; nothing written`);
+    console.error(`dry run, ${file}: ${summary.rows} rows, would append ${summary.appended}${held}, ${summary.replayed} already imported${duplicates}; nothing written`);
     return;
   }
-  console.log(`${file}: ${summary.rows} rows, ${summary.appended} appended${held}, ${summary.replayed} already imported`);
+  console.log(`${file}: ${summary.rows} rows, ${summary.appended} appended${held}, ${summary.replayed} already imported${duplicates}`);
 };
 
 /** `import-csv`: returns the exit code (2: usage, 1: refused, 0: done). The store is opened only once the arguments are good. */

@@ -2,7 +2,7 @@ import * as E from 'fp-ts/Either';
 import { BookCommandService, Clock, RandomIds, bookStream } from '@treasury/application';
 import { SqliteEventStore } from '@treasury/event-store-sqlite';
 import { DryRunStore } from './dry-run-store';
-import { importCsv } from './import-csv';
+import { importCsv, legacyRowKey } from './import-csv';
 import { loadProfile } from './profiles';
 
 const clock: Clock = { now: () => Date.parse('2026-03-01T00:00:00Z') };
@@ -44,12 +44,59 @@ describe('importCsv against a store', () => {
     expect(await types()).toEqual(['BookOpened']);
   });
 
-  it('identical rows are imported once each, and again appends nothing', async () => {
+  // A repeated transaction id with the same cells is a duplicated export line (one on-chain payout), not two payouts.
+  it('a row repeating an earlier row\'s Tx Id and cells is imported once and reported as a duplicate; again appends nothing', async () => {
     await run('daily-prices', PRICES);
     const first = await run('pool-payouts', PAYOUTS);
-    expect(first).toMatchObject({ rows: 2, appended: 2, replayed: 0 });
+    expect(first).toMatchObject({ rows: 2, appended: 1, replayed: 0, duplicates: 1 });
+    expect(first.planned.map((p) => [p.row, p.status])).toEqual([[2, 'new'], [3, 'duplicate in file']]);
+    expect(first.planned[1]!.idempotencyKey).toBe(first.planned[0]!.idempotencyKey);
+    expect(await run('pool-payouts', PAYOUTS)).toMatchObject({ appended: 0, replayed: 1, duplicates: 1 });
+    expect((await types()).filter((t) => t === 'MiningOutputReceived')).toHaveLength(1);
+  });
+
+  it('one Tx Id on two rows with different values stops the file naming both rows, writing nothing', async () => {
+    await run('daily-prices', PRICES);
+    const before = await types();
+    const clash = await run('pool-payouts', 'Date,Payout (BTC),Pool,Tx Id\n2026-01-02,0.1,F,tx-1\n2026-01-02,0.2,F,tx-1\n');
+    expect(clash.failed).toEqual([{ row: 3, column: 'Tx Id', message: expect.stringContaining('"tx-1" is also the id of row 2, with other values') }]);
+    expect(await types()).toEqual(before);
+  });
+
+  it('identical rows without a transaction id are imported once each (two equal payouts), and again appends nothing', async () => {
+    await run('daily-prices', PRICES);
+    const noIds = { ...profile('pool-payouts'), name: 'payouts-no-ids', columns: { effectiveAt: { column: 'Date', type: 'date' as const }, btc: { column: 'Payout (BTC)', type: 'btc' as const }, pool: { column: 'Pool', type: 'text' as const } } };
+    const file = 'Date,Payout (BTC),Pool\n2026-01-02,0.1,F\n 2026-01-02 ,0.1,F\n';
+    const first = await importCsv({ store, profile: noIds, text: file, bookId: 'demo', actor: 'test', dryRun: false });
+    expect(first).toMatchObject({ rows: 2, appended: 2, duplicates: 0 });
+    // The cells are trimmed: the second row is the same row again.
     expect(first.planned.map((p) => p.idempotencyKey.slice(-2))).toEqual([':1', ':2']);
-    expect(await run('pool-payouts', PAYOUTS)).toMatchObject({ appended: 0, replayed: 2 });
+    expect(await importCsv({ store, profile: noIds, text: file, bookId: 'demo', actor: 'test', dryRun: false })).toMatchObject({ appended: 0, replayed: 2 });
+  });
+
+  it('a copy of a profile under another name, or with another date rule, never imports its rows again', async () => {
+    const statement = 'Statement Date,Wallet,Asset,Closing Balance,Pledged\n01/31/2026,cold,BTC,"1,000.5",\n01/31/2026,hot,BTC,2,\n';
+    expect(await run('custodian-statement', statement)).toMatchObject({ appended: 2 });
+    const copy = { ...profile('custodian-statement'), name: 'my-custodian' };
+    expect(await importCsv({ store, profile: copy, text: statement, bookId: 'demo', actor: 'test', dryRun: true })).toMatchObject({ appended: 0, replayed: 2 });
+    // Start of day instead of end of day: the same rows with another effectiveAt. Refused (the dry run says so), not imported twice.
+    const earlier = { ...copy, dateOnlyAt: 'start-of-day' as const };
+    const dry = await importCsv({ store, profile: earlier, text: statement, bookId: 'demo', actor: 'test', dryRun: true });
+    expect(dry.failed).toEqual([{ row: 2, message: expect.stringContaining('imported before with other values') }]);
+    expect((await types()).filter((t) => t === 'HoldingsReported')).toHaveLength(2);
+  });
+
+  it('recognises the keys of rows imported before keys left the profile out: a re-run appends nothing', async () => {
+    await run('daily-prices', PRICES);
+    // As the earlier version imported PAYOUTS: both rows, keyed on the profile and the parsed values.
+    const body = { effectiveAt: '2026-01-02T23:59:59.999Z', btc: '0.10000000', pool: 'F', reference: 'tx-1', wallet: 'pool-payouts', usdPerBtc: '91000.00' };
+    const facts = { command: 'record-mining-output', effectiveAt: body.effectiveAt, btc: body.btc, pool: 'F', reference: 'tx-1' };
+    const service = new BookCommandService(store, clock, new RandomIds());
+    for (const occurrence of [1, 2]) {
+      const done = await service.execute({ bookId: 'demo', actor: 'test', command: 'record-mining-output', body, idempotencyKey: legacyRowKey('pool-payouts', 'demo', facts, occurrence) })();
+      expect(E.isRight(done)).toBe(true);
+    }
+    expect(await run('pool-payouts', PAYOUTS)).toMatchObject({ appended: 0, replayed: 1, duplicates: 1 });
     expect((await types()).filter((t) => t === 'MiningOutputReceived')).toHaveLength(2);
   });
 
@@ -60,7 +107,7 @@ describe('importCsv against a store', () => {
     // The day's close is corrected after the payouts were valued at it.
     await command('record-btc-price', { effectiveAt: '2026-01-02T23:59:59.999Z', usdPerBtc: '95000.00' });
     const again = await run('pool-payouts', PAYOUTS);
-    expect(again.failed).toEqual([{ row: 2, message: expect.stringContaining('this row was imported before with other values') }]);
+    expect(again.failed).toEqual([{ row: 2, message: expect.stringContaining('was imported before with other values') }]);
     expect(await types()).toEqual([...before, 'BtcPriceObserved']);
   });
 

@@ -12,7 +12,8 @@ import { MappedRow, RowError, rowMapper } from './row-mapping';
 /** At most this many bad rows are listed: enough to fix a file in one pass, never a flood. */
 export const MAX_REPORTED_ROW_ERRORS = 10;
 
-export type RowStatus = 'new' | 'already imported' | 'held for approval';
+/** `duplicate in file`: a row repeating an earlier row's transaction id and cells (a duplicated export line): not imported. */
+export type RowStatus = 'new' | 'already imported' | 'held for approval' | 'duplicate in file';
 
 export interface PlannedRow {
   readonly row: number;
@@ -30,6 +31,8 @@ export interface CsvImportSummary {
   readonly replayed: number;
   /** Of the appended, those the book's approval policy turned into proposals. */
   readonly held: number;
+  /** Rows repeating an earlier row of the file (same transaction id, same cells): imported once, with that row. */
+  readonly duplicates: number;
   readonly planned: ReadonlyArray<PlannedRow>;
   /** What stopped the import; nothing of the file was written unless `written` says otherwise. */
   readonly failed?: ReadonlyArray<RowError>;
@@ -47,13 +50,31 @@ export interface CsvImportRequest {
   readonly onProgress?: (done: number, total: number) => void;
 }
 
+const digest = (text: string): string => createHash('sha256').update(text).digest('hex').slice(0, 32);
+
 /**
- * The row's idempotency key: the profile, the book and what the row's own cells said (never the
- * constants or the book's price, so a changed profile or price cannot import a row twice: it is
- * refused as a key reused for another command), and how many identical rows came before it.
+ * Row keys never involve the profile: not its name (a copy under another name meets the rows its
+ * original imported), nor its settings (a changed time zone or date rule gives the same key with
+ * another body, refused as imported before with other values instead of imported again), nor its
+ * constants or the book's price. A row with a transaction id (the column mapped to `reference`) is
+ * keyed on the book and that id; any other on the book, the raw text of the columns its mapping reads
+ * (trimmed), and how many identical rows came before it in the file (two equal payouts on one day
+ * without ids are two payouts).
  */
-export const rowKey = (profile: string, bookId: string, facts: Readonly<Record<string, string>>, occurrence: number): string =>
-  `csv:${profile}:${createHash('sha256').update(`${profile}\n${bookId}\n${canonicalJson(facts)}`).digest('hex').slice(0, 32)}:${occurrence}`;
+export const idKey = (bookId: string, id: string): string => `csv-id:${digest(`${bookId}\n${id}`)}`;
+export const rowKey = (bookId: string, cells: Readonly<Record<string, string>>, occurrence: number): string => `csv-row:${digest(`${bookId}\n${canonicalJson(cells)}`)}:${occurrence}`;
+/** The key rows were imported with before keys left the profile out: a re-run of such a file still replays them. */
+export const legacyRowKey = (profile: string, bookId: string, facts: Readonly<Record<string, string>>, occurrence: number): string =>
+  `csv:${profile}:${digest(`${profile}\n${bookId}\n${canonicalJson(facts)}`)}:${occurrence}`;
+
+const counter = () => {
+  const seen = new Map<string, number>();
+  return (identity: string): number => {
+    const occurrence = (seen.get(identity) ?? 0) + 1;
+    seen.set(identity, occurrence);
+    return occurrence;
+  };
+};
 
 const describe = (error: CommandError): string => {
   switch (error._tag) {
@@ -62,7 +83,7 @@ const describe = (error: CommandError): string => {
     case 'RuleViolated':
       return `refused (${error.code}): ${error.detail}`;
     case 'IdempotencyKeyReused':
-      return 'this row was imported before with other values (the profile\'s constants or the book\'s price for it changed since); correct the earlier event with amend-event rather than importing it again';
+      return 'this row (its transaction id, or the same cells) was imported before with other values (the profile\'s date or time-zone rules, its constants or the book\'s price for it changed since, or the id now carries other values); correct the earlier event with amend-event rather than importing it again';
     case 'UnknownCommand':
       return `unknown command "${error.command}"`;
     case 'BookNotFound':
@@ -120,7 +141,7 @@ const runBatches = async (
  * written), then, unless it is a dry run, the same batches against the real store.
  */
 export const importCsv = async (request: CsvImportRequest): Promise<CsvImportSummary> => {
-  const stop = (failed: ReadonlyArray<RowError>, rows = 0): CsvImportSummary => ({ rows, appended: 0, replayed: 0, held: 0, planned: [], failed });
+  const stop = (failed: ReadonlyArray<RowError>, rows = 0): CsvImportSummary => ({ rows, appended: 0, replayed: 0, held: 0, duplicates: 0, planned: [], failed });
   const context = await readBookContext(request.store, request.bookId);
   if (E.isLeft(context)) return stop([{ row: 0, message: context.left }]);
   if (!context.right.opened) return stop([{ row: 0, message: `the book "${request.bookId}" has not been opened (open-book first)` }]);
@@ -132,7 +153,11 @@ export const importCsv = async (request: CsvImportRequest): Promise<CsvImportSum
   const rows = table.right.rows.length;
   const errors: RowError[] = [];
   const pending: Pending[] = [];
-  const seen = new Map<string, number>();
+  const duplicates: PlannedRow[] = [];
+  const cellsSeen = counter();
+  const factsSeen = counter();
+  const ids = new Map<string, { readonly row: number; readonly identity: string; readonly key: string }>();
+  const { importedKeys } = context.right;
   for (const { row, cells } of table.right.rows) {
     const mapped = mapper.right.map(cells, row);
     if (E.isLeft(mapped)) {
@@ -142,14 +167,23 @@ export const importCsv = async (request: CsvImportRequest): Promise<CsvImportSum
       }
       continue;
     }
-    const identity = canonicalJson(mapped.right.facts);
-    const occurrence = (seen.get(identity) ?? 0) + 1;
-    seen.set(identity, occurrence);
-    const idempotencyKey = rowKey(request.profile.name, request.bookId, mapped.right.facts, occurrence);
+    const { id } = mapped.right;
+    const identity = canonicalJson(mapped.right.cells);
+    const legacy = legacyRowKey(request.profile.name, request.bookId, mapped.right.facts, factsSeen(canonicalJson(mapped.right.facts)));
+    const earlier = id === undefined ? undefined : ids.get(id.value);
+    if (id !== undefined && earlier !== undefined) {
+      // A repeated id: the same line exported twice, or two different rows claiming one transaction.
+      if (earlier.identity === identity) duplicates.push({ row, command: mapped.right.command, body: mapped.right.body, idempotencyKey: earlier.key, status: 'duplicate in file' });
+      else if (errors.push({ row, column: id.column, message: `"${id.value.slice(0, 64)}" is also the id of row ${earlier.row}, with other values: one transaction cannot be two rows (fix either row)` }) >= MAX_REPORTED_ROW_ERRORS) break;
+      continue;
+    }
+    const fresh = id === undefined ? rowKey(request.bookId, mapped.right.cells, cellsSeen(identity)) : idKey(request.bookId, id.value);
+    const idempotencyKey = importedKeys.has(legacy) ? legacy : fresh;
+    if (id !== undefined) ids.set(id.value, { row, identity, key: idempotencyKey });
     pending.push({ mapped: mapped.right, item: { command: mapped.right.command, body: mapped.right.body, idempotencyKey } });
   }
   if (errors.length > 0) return stop(errors, rows);
-  if (pending.length === 0) return { rows, appended: 0, replayed: 0, held: 0, planned: [] };
+  if (pending.length === 0) return { rows, appended: 0, replayed: 0, held: 0, duplicates: duplicates.length, planned: duplicates };
 
   // Every row decided first without writing: a refused row stops the file with nothing of it written.
   const dry = await runBatches(new DryRunStore(request.store), { ...request, onProgress: undefined }, pending);
@@ -159,7 +193,8 @@ export const importCsv = async (request: CsvImportRequest): Promise<CsvImportSum
     appended: statuses.filter((s) => s !== 'already imported').length,
     replayed: statuses.filter((s) => s === 'already imported').length,
     held: statuses.filter((s) => s === 'held for approval').length,
-    planned: pending.map(({ mapped, item }, i) => ({ row: mapped.row, command: item.command, body: mapped.body, idempotencyKey: item.idempotencyKey, status: statuses[i]! })),
+    duplicates: duplicates.length,
+    planned: [...pending.map(({ mapped, item }, i): PlannedRow => ({ row: mapped.row, command: item.command, body: mapped.body, idempotencyKey: item.idempotencyKey, status: statuses[i]! })), ...duplicates].sort((a, b) => a.row - b.row),
   });
   if (request.dryRun) return summarise(dry.statuses);
 

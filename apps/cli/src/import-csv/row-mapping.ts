@@ -24,8 +24,12 @@ export interface MappedRow {
   readonly command: Mapping['command'];
   /** The body as the API takes it (decimal strings, ISO instants). */
   readonly body: Record<string, unknown>;
-  /** What the row's own cells said, normalised: the row's identity for its idempotency key. */
+  /** What the row's own cells said, parsed (the key of imports made before keys were raw cells: still recognised). */
   readonly facts: Readonly<Record<string, string>>;
+  /** The raw text of every column the row's mapping reads (trimmed), by column: the row's identity. */
+  readonly cells: Readonly<Record<string, string>>;
+  /** The row's transaction id: the cell of the column mapped to `reference`, when it is not empty. */
+  readonly id?: { readonly column: string; readonly value: string };
   /** Body field -> the column it came from, to name the column when the decider refuses a field. */
   readonly columns: Readonly<Record<string, string>>;
 }
@@ -153,12 +157,27 @@ export const rowMapper = (
       return E.left({ row, message: `${field === undefined ? `field "${path}"` : source.get(field)!} ${message}` });
     }
     const columns = Object.fromEntries(Object.entries(mapping.columns).map(([field, spec]) => [field, spec.column]));
-    return E.right({ row, command: mapping.command, body, facts, columns });
+    const raw: Record<string, string> = {};
+    for (const column of columnsOf(profile, mapping)) raw[column] = cellOf(cells, column).trim();
+    const reference = mapping.columns.reference?.column;
+    const id = reference === undefined || raw[reference] === '' ? undefined : { column: reference, value: raw[reference]! };
+    return E.right({ row, command: mapping.command, body, facts, cells: raw, columns, ...(id === undefined ? {} : { id }) });
   };
   return E.right({ map });
 };
 
 const columnOf = (mapping: Mapping, field: string): string | undefined => mapping.columns[field]?.column;
+
+/** The columns one mapping reads: the command's cell, each field's column and its "less" column. */
+const columnsOf = (profile: CsvProfile, mapping: Mapping): ReadonlyArray<string> => {
+  const names = new Set<string>();
+  if (profile.commandBy !== undefined) names.add(profile.commandBy.column);
+  for (const spec of Object.values(mapping.columns)) {
+    names.add(spec.column);
+    if (spec.less !== undefined) names.add(spec.less);
+  }
+  return [...names].sort();
+};
 
 const HOUR_MS = 3_600_000;
 /** A day's close is a day old at the latest moment a payout of the next day may use it; two days leaves a gap of one missing close. */
