@@ -205,7 +205,8 @@ export class PositionQueries {
         if (range?.months === undefined) return E.left({ _tag: 'BeforeBookOpened', openedAt });
         const method = query.method ?? DEFAULT_LOT_METHOD;
         const categories = new Set(book.accountMappingAt(v)?.productionCostCategories ?? []);
-        const report = pnlReport(book, await preparedLotBook(book, v, method), range.months, v, categories);
+        const balanceSheet = new Set(book.accountMappingAt(v)?.balanceSheetCategories ?? []);
+        const report = pnlReport(book, await preparedLotBook(book, v, method), range.months, v, categories, balanceSheet);
         const { year, month } = range.firstMonth;
         return E.right({
           bookId,
@@ -215,6 +216,7 @@ export class PositionQueries {
           firstMonth: `${year}-${String(month).padStart(2, '0')}`,
           method,
           productionCostCategories: [...categories].sort(),
+          balanceSheetCategories: [...balanceSheet].sort(),
           months: report.months.map(({ label, figures }) => ({ month: label, ...pnlFiguresView(figures) })),
           total: pnlFiguresView(report.total),
         });
@@ -288,6 +290,7 @@ type PnlAnswer = ReturnType<typeof header> & {
   readonly firstMonth: string;
   readonly method: LotMethod;
   readonly productionCostCategories: string[];
+  readonly balanceSheetCategories: string[];
   readonly months: Array<{ readonly month: string } & ReturnType<typeof pnlFiguresView>>;
   readonly total: ReturnType<typeof pnlFiguresView>;
 };

@@ -138,6 +138,8 @@ export const AccountMappingSet = closedObject(
     cashAccounts: keyedRecord('StoredCashAccounts', StoredText, StoredAccount, undefined, { type: 'object', additionalProperties: accountSchema }),
     expenseAccounts: keyedRecord('StoredExpenseAccounts', StoredText, StoredAccount, undefined, { type: 'object', additionalProperties: accountSchema }),
     productionCostCategories: categoryList('StoredProductionCostCategories', StoredText, undefined, { type: 'array', items: { type: 'string' } }),
+    // Optional, so a mapping recorded before it reads as before (no balance-sheet categories).
+    balanceSheetCategories: categoryList('StoredBalanceSheetCategories', StoredText, undefined, { type: 'array', items: { type: 'string' } }),
     ...note,
   },
 );
@@ -168,10 +170,27 @@ export const ProductionCostCategories = categoryList('ProductionCostCategories',
   description: "the expense categories that are direct costs of production (the P&L's cost per BTC mined)",
 });
 
+export const BalanceSheetCategories = categoryList('BalanceSheetCategories', Text, MAX_MAPPED_KEYS, {
+  type: 'array',
+  maxItems: MAX_MAPPED_KEYS,
+  uniqueItems: true,
+  items: { type: 'string', minLength: 1, maxLength: 500 },
+  description:
+    'the categories of BTC payment and cash movement that are not P&L (capital spending, equity, transfers between accounts): the P&L lists them apart (notInPnl); the journal posts them to their mapped account',
+});
+
 export const accountingCommandCodecs = {
   'set-account-mapping': closedObject(
     'SetAccountMapping',
     {},
-    { accounts: RoleAccounts, cashAccounts: CashAccounts, expenseAccounts: ExpenseAccounts, productionCostCategories: ProductionCostCategories, reference: Text, memo: Text },
+    {
+      accounts: RoleAccounts,
+      cashAccounts: CashAccounts,
+      expenseAccounts: ExpenseAccounts,
+      productionCostCategories: ProductionCostCategories,
+      balanceSheetCategories: BalanceSheetCategories,
+      reference: Text,
+      memo: Text,
+    },
   ),
 } as const;

@@ -14,9 +14,11 @@ export const decideAccountMapping = (
   body: Extract<BookCommand, { readonly name: 'set-account-mapping' }>['body'],
   now: number,
 ): E.Either<DomainError, ReadonlyArray<BookEventOf<'AccountMappingSet'>>> => {
-  const { accounts, cashAccounts, expenseAccounts, productionCostCategories } = body;
-  if (accounts === undefined && cashAccounts === undefined && expenseAccounts === undefined && productionCostCategories === undefined) {
-    return E.left(invalidCommand('accounts', 'give accounts, cashAccounts, expenseAccounts or productionCostCategories (to go back to the default chart: {"accounts": {}})'));
+  const { accounts, cashAccounts, expenseAccounts, productionCostCategories, balanceSheetCategories } = body;
+  if (accounts === undefined && cashAccounts === undefined && expenseAccounts === undefined && productionCostCategories === undefined && balanceSheetCategories === undefined) {
+    return E.left(
+      invalidCommand('accounts', 'give accounts, cashAccounts, expenseAccounts, productionCostCategories or balanceSheetCategories (to go back to the default chart: {"accounts": {}})'),
+    );
   }
   return E.right([accountMappingEvent(body, now)]);
 };
@@ -31,5 +33,6 @@ const accountMappingEvent = (
   ...(body.cashAccounts === undefined ? {} : { cashAccounts: body.cashAccounts }),
   ...(body.expenseAccounts === undefined ? {} : { expenseAccounts: body.expenseAccounts }),
   ...(body.productionCostCategories === undefined ? {} : { productionCostCategories: body.productionCostCategories }),
+  ...(body.balanceSheetCategories === undefined ? {} : { balanceSheetCategories: body.balanceSheetCategories }),
   ...(body.memo === undefined ? {} : { memo: body.memo }),
 });

@@ -53,6 +53,17 @@ describe('set-account-mapping', () => {
     expect(pathsOf({ productionCostCategories: Array.from({ length: 201 }, (_, i) => `c${i}`) })).toEqual(['productionCostCategories']);
   });
 
+  it('balanceSheetCategories: recorded alone or beside the rest, bounded like productionCostCategories; a mapping from before it reads without it', () => {
+    const [event] = eventsOf(opened().when(command('set-account-mapping', { balanceSheetCategories: ['equipment', 'equity'] })));
+    expect(event).toEqual({ type: 'AccountMappingSet', effectiveAt: NOW, balanceSheetCategories: ['equipment', 'equity'] });
+    expect(BookEventCodec.decode(BookEventCodec.encode(event!))).toEqual(E.right(event));
+    expect(pathsOf({ balanceSheetCategories: ['equity', 'equity'] })).toEqual(['balanceSheetCategories.1']);
+    expect(pathsOf({ balanceSheetCategories: [''] })).toEqual(['balanceSheetCategories.0']);
+    expect(pathsOf({ balanceSheetCategories: Array.from({ length: 201 }, (_, i) => `c${i}`) })).toEqual(['balanceSheetCategories']);
+    // An event recorded before the field existed.
+    expect(BookEventCodec.decode({ type: 'AccountMappingSet', effectiveAt: '2025-01-01T00:00:00.000Z', productionCostCategories: ['power'] })).toMatchObject({ _tag: 'Right' });
+  });
+
   it('keys that name Object.prototype members are plain keys', () => {
     const decoded = decodeBookCommand('set-account-mapping', JSON.parse('{"expenseAccounts":{"__proto__":{"code":"6000"},"constructor":{"code":"6001"}}}'));
     expect(E.isRight(decoded)).toBe(true);

@@ -31,7 +31,7 @@ import { StoredTimeZone, TimeZone } from '../calendar/time-zone';
 import { ReportScope } from './report-scope';
 import { BookMode } from './migration.codecs';
 import { DayCountCodec } from '../loans/day-count';
-import { CashAccounts, ExpenseAccounts, ProductionCostCategories, RoleAccounts } from './accounting.codecs';
+import { BalanceSheetCategories, CashAccounts, ExpenseAccounts, ProductionCostCategories, RoleAccounts } from './accounting.codecs';
 import { LogPosition, WebhookId, WebhookSecret, WebhookUrl } from './webhook.codecs';
 
 /**
@@ -153,6 +153,7 @@ function accountMappingLeaves(): Array<readonly [Leaf, fc.Arbitrary<unknown>]> {
     [CashAccounts, keyed(fc.oneof(validIdentifier, fc.constantFrom('bad key', '')))],
     [ExpenseAccounts, keyed(fc.oneof(fc.string({ minLength: 1, maxLength: 12 }), fc.constantFrom('', ' ', '\u202e')))],
     [ProductionCostCategories, fc.oneof({ weight: 20, arbitrary: fc.array(textValue, { maxLength: 5 }) }, { weight: 1, arbitrary: fc.constant(Array.from({ length: 201 }, (_, i) => `c${i}`)) }, { weight: 1, arbitrary: junk })],
+    [BalanceSheetCategories, fc.oneof({ weight: 20, arbitrary: fc.array(textValue, { maxLength: 5 }) }, { weight: 1, arbitrary: fc.constant(Array.from({ length: 201 }, (_, i) => `c${i}`)) }, { weight: 1, arbitrary: junk })],
   ];
 }
 

@@ -594,6 +594,11 @@ export class BookProjection {
     return this.fifoAt(revision);
   }
 
+  /** The revisions of the opening lots ever recorded (live or not at a version: ask isLive), in no order. */
+  openingLotRevisions(): IterableIterator<number> {
+    return this.lotTimes.keys();
+  }
+
   /** A revision's own deltas by metric name (balance keys, and the touch/fifo/flow metrics beside them). */
   deltasOf(revision: number): Array<readonly [name: string, delta: bigint]> {
     const found: Array<readonly [string, bigint]> = [];

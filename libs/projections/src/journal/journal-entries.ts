@@ -1,4 +1,4 @@
-import type { BookEvent, BookEventOf } from '@treasury/domain';
+import { BookEvent, BookEventOf, formatUsd } from '@treasury/domain';
 import { lotCost } from '../book/fifo';
 import type { ChartOfAccounts, LedgerAccount } from './chart-of-accounts';
 
@@ -27,6 +27,8 @@ export interface EventFacts {
   readonly relievedCostUsd: bigint;
   /** A liquidation's split (recorded, or projected at read time for loans accruing from their terms). */
   readonly split?: LiquidationSplit;
+  /** An opening lot's fair value at its effectiveAt (reports/opening-revaluation.ts); absent: its cost basis. */
+  readonly openingFairValueUsd?: bigint;
 }
 
 /** What an entry changes beyond its lines: BTC held and the carrying cost of digital assets, for remeasurement. */
@@ -36,6 +38,8 @@ export interface EntryEffect {
   readonly costDelta: bigint;
   /** Interest payable moved for a loan (to true its balance up at period ends). */
   readonly interest?: { readonly loanId: string; readonly delta: bigint };
+  /** Unrealized gain the entry already posted (an opening lot at fair value): no period-end remeasurement of it. */
+  readonly unrealizedPosted?: bigint;
 }
 
 const NONE: EntryEffect = { lines: [], btcDelta: 0n, costDelta: 0n };
@@ -57,8 +61,17 @@ export const entryOf = (event: BookEvent, facts: EventFacts, chart: ChartOfAccou
       const value = lotCost(event.btc, event.usdPerBtc);
       return { lines: [dr(da, value), cr(chart.role('miningRevenue'), value)], btcDelta: event.btc, costDelta: value };
     }
-    case 'OpeningBalanceRecorded':
-      return { lines: [dr(da, event.costBasisUsd), cr(chart.role('openingBalanceEquity'), event.costBasisUsd)], btcDelta: event.btc, costDelta: event.costBasisUsd };
+    case 'OpeningBalanceRecorded': {
+      // At fair value against opening equity: the gain from before the book is not this period's remeasurement.
+      const value = facts.openingFairValueUsd ?? event.costBasisUsd;
+      const memo = `cost basis ${formatUsd(event.costBasisUsd)}`;
+      return {
+        lines: [dr(da, value, memo), cr(chart.role('openingBalanceEquity'), value, memo)],
+        btcDelta: event.btc,
+        costDelta: event.costBasisUsd,
+        unrealizedPosted: value - event.costBasisUsd,
+      };
+    }
     case 'OpeningCashRecorded':
       return { ...NONE, lines: [dr(chart.cash(event.cashAccount), event.amountUsd), cr(chart.role('openingBalanceEquity'), event.amountUsd)] };
     case 'BtcPurchased': {

@@ -3,6 +3,7 @@ import type { BookProjection } from '../book/book-projection';
 import { lotCost } from '../book/fifo';
 import type { LotBook } from '../lots/lot-method';
 import type { ChartOfAccounts, LedgerAccount } from './chart-of-accounts';
+import { openingLotRevaluation } from '../reports/opening-revaluation';
 import { EntryEffect, JournalLine, entryOf, isDisposal } from './journal-entries';
 
 export type { JournalLine } from './journal-entries';
@@ -13,7 +14,8 @@ export type { JournalLine } from './journal-entries';
  * - remeasurement: digital assets are carried at fair value, so the account is moved by the change in
  *   unrealized gain (fair value − carrying cost) since the last remeasurement, against remeasurement
  *   gain; after it, the account's balance is holdings × the price at that instant. No price known: no
- *   remeasurement (the assets stay where they were).
+ *   remeasurement (the assets stay where they were). An opening lot enters at its fair value when held
+ *   (against opening balance equity): that gain was posted with it and is not remeasured again.
  * - interest accrual: loans accruing from their terms accrue at read time, so each loan's interest
  *   payable is trued up to the position's accrued-and-unpaid interest, against interest expense.
  * The writer walks the book from its first event (the adjustments need balances before `from`), in
@@ -138,7 +140,8 @@ export class JournalWriter {
     this.lastKey = { effectiveAt, revision };
     yield* this.closeMonthsBefore(effectiveAt);
     if (event.type === 'LoanDrawn') this.payable.set(event.loanId, 0n);
-    const effect = entryOf(event, { relievedCostUsd: isDisposal(event) ? this.reliefOf(revision) : 0n, ...this.splitOf(event, revision) }, this.input.chart);
+    const facts = { relievedCostUsd: isDisposal(event) ? this.reliefOf(revision) : 0n, ...this.splitOf(event, revision), ...this.openingValueOf(event, revision) };
+    const effect = entryOf(event, facts, this.input.chart);
     this.apply(effect);
     const memo = 'memo' in event ? event.memo : undefined;
     this.post({ entryId: eventId, date: effectiveAt, eventId, type: event.type, ...(reference === undefined ? {} : { reference }), ...(memo === undefined ? {} : { memo }), lines: effect.lines });
@@ -179,9 +182,16 @@ export class JournalWriter {
     return split === undefined ? {} : { split: { interest: split.interest, principal: split.principal, excess: split.excess } };
   }
 
+  /** An opening lot's fair value when it is held from, by the book's price then. */
+  private openingValueOf(event: BookEvent, revision: number) {
+    if (event.type !== 'OpeningBalanceRecorded') return {};
+    return { openingFairValueUsd: openingLotRevaluation(this.input.projection, this.input.v, revision).fairValueUsd };
+  }
+
   private apply(effect: EntryEffect): void {
     this.holdings += effect.btcDelta;
     this.carrying += effect.costDelta;
+    this.unrealized += effect.unrealizedPosted ?? 0n;
     if (effect.interest !== undefined) this.payable.set(effect.interest.loanId, (this.payable.get(effect.interest.loanId) ?? 0n) + effect.interest.delta);
   }
 

@@ -63,6 +63,21 @@ describe('journal entries on a hand-worked book', () => {
     expect(journal.entries.at(-1)!.interim).toBeUndefined();
   });
 
+  it('an opening lot held when the book has a price posts at fair value against opening equity; the remeasurement leaves that gain out', () => {
+    const b = book();
+    // The price when the opening lot is held from: 2 BTC worth 100,000.00 against a cost basis of 20,000.00.
+    b.record('2025-06-01T03:00:00Z', 'record-btc-price', { effectiveAt: '2025-06-01T00:00:00Z', usdPerBtc: '50000.00' });
+    const journal = journalOf(b, at('2025-06-01T00:00:00Z'), JUNE_END);
+    const opening = journal.entries.find((e) => e.type === 'OpeningBalanceRecorded')!;
+    expect(opening.lines).toEqual([
+      { account: { code: '1500', name: 'Digital assets (BTC)' }, debitUsd: 10_000_000n, creditUsd: 0n, memo: 'cost basis 20000.00' },
+      { account: { code: '3900', name: 'Opening balance equity' }, debitUsd: 0n, creditUsd: 10_000_000n, memo: 'cost basis 20000.00' },
+    ]);
+    // 94,900.00 of unrealized gain at the close, 80,000.00 of it posted with the opening lot.
+    expect(shape(journal).at(-1)).toEqual(['Remeasurement', [['1500', 1_490_000n, 0n], ['4600', 0n, 1_490_000n]]]);
+    expect(journal.accounts.find((a) => a.account.code === '1500')!.closingUsd).toBe(20_000_000n);
+  });
+
   it('July: loan draw, a sale net of fees, a cash movement by category, cash collateral, remeasurement down and the month-end interest accrual', () => {
     const b = book();
     const journal = journalOf(b, at('2025-07-01T00:00:00Z'), JULY_END);

@@ -8,20 +8,23 @@ import { usdRollforward, usdRollforwardView } from './usd-rollforward';
 
 /**
  * A book worked by hand (USD in the comments, cents in the code).
- * June: an opening lot of 1 BTC at 20,000 (acquired 2021, held from the opening); 2 BTC mined at
- * 50,000 with Foundry (100,000); price 60,000 at month end. Closing: 3 BTC, fair value 180,000, open
- * cost 120,000, unrealized 60,000.
+ * June: an opening lot of 1 BTC at 20,000 (acquired 2021, held from the opening, when the price is
+ * 60,000: fair value 60,000, a revaluation of 40,000 into opening equity); 2 BTC mined at 50,000 with
+ * Foundry (100,000); price 60,000 at month end. Closing: 3 BTC, fair value 180,000, open cost 120,000,
+ * unrealized 60,000, of which 40,000 came in with the opening lot: the P&L's remeasurement is 20,000.
  * July: a loan of 1,000,000 at 7.3% act/365 from 1 July (200 a day: 6,200 for 31 days) plus a charge of
  * 100; 1 BTC mined at 62,000 without a pool; 0.5 BTC bought for 30,000 + 100 fees (lot 30,100); 1.2 BTC
  * sold for 80,000 net of 500 fees, relieving the opening lot (20,000) and 0.2 of June's (10,000): gain
  * 50,000 net, 50,500 gross; 0.5 BTC paid for power at 40,000 (20,000), relieving 0.5 of June's (25,000):
  * a loss of 5,000; a transfer with a 0.001 BTC fee relieving 50; cash: 3,000 out for power, 1,000 in
- * from a hosting rebate; price 70,000 at month end. Closing: 2.799 BTC, fair value 195,930; open lots
+ * from a hosting rebate, and two balance-sheet movements (the mapping says so): 5,000 out for
+ * equipment and 2,000 in from equity; price 70,000 at month end. Closing: 2.799 BTC, fair value 195,930; open lots
  * 1.299 (64,950) + 1 (62,000) + 0.5 (30,100) = 157,050, unrealized 38,880.
  */
 const book = () => {
   const b = new RecordedBook();
   b.record('2025-06-01T00:00:00Z', 'open-book', { name: 'Acme', effectiveAt: '2025-06-01T00:00:00Z' });
+  b.record('2025-06-01T00:30:00Z', 'record-btc-price', { effectiveAt: '2025-06-01T00:00:00Z', usdPerBtc: '60000.00' });
   b.record('2025-06-01T01:00:00Z', 'record-opening-balance', { wallet: 'cold', btc: '1', costBasisUsd: '20000.00', acquiredAt: '2021-01-01T00:00:00Z' });
   b.record('2025-06-10T00:00:00Z', 'record-mining-output', { effectiveAt: '2025-06-10T00:00:00Z', wallet: 'pool', btc: '2', usdPerBtc: '50000.00', pool: 'Foundry' });
   b.record('2025-06-30T12:00:00Z', 'record-btc-price', { effectiveAt: '2025-06-30T12:00:00Z', usdPerBtc: '60000.00' });
@@ -36,6 +39,8 @@ const book = () => {
   b.record('2025-07-20T00:00:00Z', 'transfer-btc', { effectiveAt: '2025-07-20T00:00:00Z', fromWallet: 'pool', toWallet: 'cold', btc: '1', feeBtc: '0.001' });
   b.record('2025-07-25T00:00:00Z', 'record-cash-movement', { effectiveAt: '2025-07-25T00:00:00Z', cashAccount: 'operating', amountUsd: '-3000.00', category: 'power' });
   b.record('2025-07-25T00:00:01Z', 'record-cash-movement', { effectiveAt: '2025-07-25T00:00:01Z', cashAccount: 'operating', amountUsd: '1000.00', category: 'hosting-rebate' });
+  b.record('2025-07-26T00:00:00Z', 'record-cash-movement', { effectiveAt: '2025-07-26T00:00:00Z', cashAccount: 'operating', amountUsd: '-5000.00', category: 'equipment' });
+  b.record('2025-07-26T00:00:01Z', 'record-cash-movement', { effectiveAt: '2025-07-26T00:00:01Z', cashAccount: 'operating', amountUsd: '2000.00', category: 'equity' });
   b.record('2025-07-31T00:00:00Z', 'accrue-interest', { effectiveAt: '2025-07-31T00:00:00Z', loanId: 'term', interestUsd: '100.00' });
   b.record('2025-07-31T12:00:00Z', 'record-btc-price', { effectiveAt: '2025-07-31T12:00:00Z', usdPerBtc: '70000.00' });
   return b;
@@ -64,6 +69,7 @@ describe('USD roll-forward (ASU 2023-08) on a book worked by hand', () => {
       openingUnrealizedGainUsd: '0.00',
       closingUnrealizedGainUsd: '60000.00',
       unrealizedChangeUsd: '60000.00',
+      openingBalancesRevaluationUsd: '40000.00',
       closingFairValueUsd: '180000.00',
       rollforwardCheckUsd: '0.00',
     });
@@ -81,6 +87,7 @@ describe('USD roll-forward (ASU 2023-08) on a book worked by hand', () => {
       openingUnrealizedGainUsd: '60000.00',
       closingUnrealizedGainUsd: '38880.00',
       unrealizedChangeUsd: '-21120.00',
+      openingBalancesRevaluationUsd: '0.00',
       closingFairValueUsd: '195930.00',
       rollforwardCheckUsd: '0.00',
     });
@@ -129,10 +136,10 @@ describe('USD roll-forward (ASU 2023-08) on a book worked by hand', () => {
 });
 
 describe('period P&L on the same book', () => {
-  const pnl = (categories: ReadonlySet<string> = new Set(['power'])) => {
+  const pnl = (categories: ReadonlySet<string> = new Set(['power']), balanceSheet: ReadonlySet<string> = new Set(['equipment', 'equity'])) => {
     const projection = book().projection();
     const v = latest(projection);
-    return { projection, v, report: pnlReport(projection, fifoLotBook(projection, v), MONTHS, v, categories) };
+    return { projection, v, report: pnlReport(projection, fifoLotBook(projection, v), MONTHS, v, categories, balanceSheet) };
   };
 
   it('computes every line by hand, per month and in total', () => {
@@ -140,9 +147,11 @@ describe('period P&L on the same book', () => {
     const [june, july] = report.months.map((m) => pnlFiguresView(m.figures));
     expect(june).toMatchObject({
       miningRevenue: { totalUsd: '100000.00', byPool: { Foundry: '100000.00' }, withoutPoolUsd: '0.00' },
-      fairValueRemeasurementUsd: '60000.00',
+      // 60,000 of unrealized change, 40,000 of it the opening lot's gain from before the book (opening equity).
+      fairValueRemeasurementUsd: '20000.00',
+      openingBalancesRevaluationUsd: '40000.00',
       interestExpense: { totalUsd: '0.00', byLoan: {} },
-      netIncomeUsd: '160000.00',
+      netIncomeUsd: '120000.00',
       minedBtc: '2.00000000',
       productionCostUsd: '0.00',
       costPerBtcMinedUsd: '0.00',
@@ -153,31 +162,53 @@ describe('period P&L on the same book', () => {
       tradingFeesUsd: '500.00',
       networkFeesUsd: '50.00',
       fairValueRemeasurementUsd: '-21120.00',
+      openingBalancesRevaluationUsd: '0.00',
       interestExpense: { totalUsd: '6300.00', byLoan: { term: '6300.00' } },
       expensesPaidInBtc: { totalUsd: '20000.00', byCategory: { power: '20000.00' } },
       expensesPaidInCash: { totalUsd: '3000.00', byCategory: { power: '3000.00' } },
       otherIncome: { totalUsd: '1000.00', byCategory: { 'hosting-rebate': '1000.00' } },
       // 62,000 + 50,500 − 5,000 − 500 − 50 − 21,120 − 6,300 − 20,000 − 3,000 + 1,000
       netIncomeUsd: '57530.00',
+      // Capital spending and equity: not P&L, listed apart.
+      notInPnl: {
+        paidInBtc: { totalUsd: '0.00', byCategory: {} },
+        cashOut: { totalUsd: '5000.00', byCategory: { equipment: '5000.00' } },
+        cashIn: { totalUsd: '2000.00', byCategory: { equity: '2000.00' } },
+      },
       minedBtc: '1.00000000',
       productionCostUsd: '23000.00',
       costPerBtcMinedUsd: '23000.00',
     });
     expect(pnlFiguresView(report.total)).toMatchObject({
       miningRevenue: { totalUsd: '162000.00', byPool: { Foundry: '100000.00' }, withoutPoolUsd: '62000.00' },
-      fairValueRemeasurementUsd: '38880.00',
-      netIncomeUsd: '217530.00',
+      fairValueRemeasurementUsd: '-1120.00',
+      openingBalancesRevaluationUsd: '40000.00',
+      netIncomeUsd: '177530.00',
       minedBtc: '3.00000000',
       // 23,000 over 3 BTC, rounded half-even to the cent.
       costPerBtcMinedUsd: '7666.67',
     });
   });
 
-  it('ties to the roll-forward: remeasurement is the unrealized change, realized by type less the fees is its realized gain', () => {
+  it('without balance-sheet categories (the default) every category is P&L: equipment an expense, equity other income', () => {
+    const [, july] = pnl(new Set(['power', 'equipment']), new Set()).report.months.map((m) => pnlFiguresView(m.figures));
+    expect(july).toMatchObject({
+      expensesPaidInCash: { totalUsd: '8000.00', byCategory: { power: '3000.00', equipment: '5000.00' } },
+      otherIncome: { totalUsd: '3000.00', byCategory: { 'hosting-rebate': '1000.00', equity: '2000.00' } },
+      netIncomeUsd: '54530.00',
+      productionCostUsd: '28000.00',
+      notInPnl: { cashOut: { totalUsd: '0.00' }, cashIn: { totalUsd: '0.00' } },
+    });
+    // Marked balance sheet, a production category is no production cost.
+    const [, marked] = pnl(new Set(['power', 'equipment'])).report.months;
+    expect(marked!.figures.productionCostUsd).toBe(2_300_000n);
+  });
+
+  it('ties to the roll-forward: remeasurement + the opening revaluation is the unrealized change, realized by type less the fees is its realized gain', () => {
     const { projection, v, report } = pnl();
     const rollforward = usdRollforward(projection, fifoLotBook(projection, v), MONTHS, v);
     report.months.forEach(({ figures }, i) => {
-      expect(figures.remeasurementUsd).toBe(rollforward[i]!.unrealizedChangeUsd);
+      expect(figures.remeasurementUsd! + figures.openingBalancesRevaluationUsd).toBe(rollforward[i]!.unrealizedChangeUsd);
       const realized = figures.realizedOnSalesUsd + figures.realizedOnPaymentsUsd + figures.realizedOnLiquidationsUsd - figures.tradingFeesUsd - figures.networkFeesUsd;
       expect(realized).toBe(rollforward[i]!.realizedGainUsd);
       expect(figures.miningRevenueUsd).toBe(rollforward[i]!.minedUsd);

@@ -11,9 +11,13 @@ import { usdRollforward } from './usd-rollforward';
  *   (fair value − cost) and on liquidations, from the method's disposals;
  * - trading fees (sale fees; purchase fees are in the lot's cost) and network fees (the cost a transfer
  *   fee relieved: an expense, not a realized loss), both expenses;
- * - fair-value remeasurement: the change in unrealized gain, the roll-forward's own figure (null without a price);
+ * - fair-value remeasurement: the roll-forward's change in unrealized gain less the opening lots'
+ *   revaluation (their gain from before the book, opening-revaluation.ts: opening equity, shown apart as
+ *   openingBalancesRevaluationUsd); null without a price;
  * - interest expense: accrued from the terms over the month (term loans) plus what accrue-interest charged;
- * - expenses paid in BTC (fair value) and in cash by category, and cash received by category (other income);
+ * - expenses paid in BTC (fair value) and in cash by category, and cash received by category (other income),
+ *   except the categories the account mapping marks as balance sheet (capital spending, equity, transfers
+ *   between accounts): those are listed apart, notInPnl, and count in no P&L line nor in cost per BTC;
  * - cost per BTC mined: the BTC and cash expenses of the production-cost categories ÷ BTC mined.
  * Realized on sales + payments + liquidations − trading fees − network fees is the roll-forward's realized gain.
  */
@@ -26,11 +30,17 @@ export interface PnlFigures {
   readonly tradingFeesUsd: bigint;
   readonly networkFeesUsd: bigint;
   readonly remeasurementUsd: bigint | null;
+  /** The opening lots' fair value at their effectiveAt − their cost: opening equity, not P&L. */
+  readonly openingBalancesRevaluationUsd: bigint;
   readonly interestExpenseUsd: bigint;
   readonly interestByLoan: ReadonlyMap<string, bigint>;
   readonly btcExpenses: ReadonlyMap<string, bigint>;
   readonly cashExpenses: ReadonlyMap<string, bigint>;
   readonly otherIncome: ReadonlyMap<string, bigint>;
+  /** BTC payments and cash movements (out, in) of the balance-sheet categories: not P&L. */
+  readonly notInPnlPaidInBtc: ReadonlyMap<string, bigint>;
+  readonly notInPnlCashOut: ReadonlyMap<string, bigint>;
+  readonly notInPnlCashIn: ReadonlyMap<string, bigint>;
   readonly netIncomeUsd: bigint | null;
   readonly minedBtc: bigint;
   readonly productionCostUsd: bigint;
@@ -45,6 +55,14 @@ const total = (map: ReadonlyMap<string, bigint>): bigint => {
 
 const nonZero = (map: ReadonlyMap<string, bigint>): Map<string, bigint> => new Map([...map].filter(([, value]) => value !== 0n));
 
+/** A category map split in two: the P&L's categories and the balance-sheet ones. */
+const splitBy = (map: ReadonlyMap<string, bigint>, balanceSheet: ReadonlySet<string>): [Map<string, bigint>, Map<string, bigint>] => {
+  const pnl = new Map<string, bigint>();
+  const apart = new Map<string, bigint>();
+  for (const [category, value] of nonZero(map)) (balanceSheet.has(category) ? apart : pnl).set(category, value);
+  return [pnl, apart];
+};
+
 const addInto = (into: Map<string, bigint>, from: ReadonlyMap<string, bigint>) => {
   for (const [key, value] of from) into.set(key, (into.get(key) ?? 0n) + value);
 };
@@ -53,11 +71,13 @@ const addInto = (into: Map<string, bigint>, from: ReadonlyMap<string, bigint>) =
 const derived = (
   lines: Omit<PnlFigures, 'miningRevenueUsd' | 'interestExpenseUsd' | 'netIncomeUsd' | 'productionCostUsd' | 'costPerBtcMinedUsd'>,
   productionCostCategories: ReadonlySet<string>,
+  balanceSheetCategories: ReadonlySet<string>,
 ): PnlFigures => {
   const miningRevenueUsd = total(lines.miningByPool);
   const interestExpenseUsd = total(lines.interestByLoan);
   let productionCostUsd = 0n;
-  for (const category of productionCostCategories) productionCostUsd += (lines.btcExpenses.get(category) ?? 0n) + (lines.cashExpenses.get(category) ?? 0n);
+  // A balance-sheet category is no cost (its lines are not in btcExpenses / cashExpenses anyway).
+  for (const category of productionCostCategories) if (!balanceSheetCategories.has(category)) productionCostUsd += (lines.btcExpenses.get(category) ?? 0n) + (lines.cashExpenses.get(category) ?? 0n);
   const netIncomeUsd =
     lines.remeasurementUsd === null
       ? null
@@ -101,7 +121,8 @@ export interface PnlReport {
 
 /**
  * The P&L of consecutive months at version v under `lots`; `productionCostCategories` are the expense
- * categories whose costs make up the cost per BTC mined (the book's account mapping).
+ * categories whose costs make up the cost per BTC mined, `balanceSheetCategories` those that are not P&L
+ * at all (both from the book's account mapping; a category in both is balance sheet).
  */
 export const pnlReport = (
   projection: BookProjection,
@@ -109,6 +130,7 @@ export const pnlReport = (
   months: ReadonlyArray<{ readonly label: string; readonly start: number; readonly end: number }>,
   v: number,
   productionCostCategories: ReadonlySet<string>,
+  balanceSheetCategories: ReadonlySet<string> = new Set(),
 ): PnlReport => {
   const rollforward = usdRollforward(projection, lots, months, v);
   const rows = months.map(({ label, start, end }, index) => {
@@ -125,6 +147,10 @@ export const pnlReport = (
       else networkFeesUsd += relievedCostUsd;
     }
     const tradingFeesUsd = projection.flow('saleFeesUsd', after, end, v);
+    const [btcExpenses, notInPnlPaidInBtc] = splitBy(projection.btcExpenses(after, end, v), balanceSheetCategories);
+    const [cashExpenses, notInPnlCashOut] = splitBy(projection.flowsByPrefix(CASH_OUT_PREFIX, after, end, v), balanceSheetCategories);
+    const [otherIncome, notInPnlCashIn] = splitBy(projection.flowsByPrefix(CASH_IN_PREFIX, after, end, v), balanceSheetCategories);
+    const { unrealizedChangeUsd, openingBalancesRevaluationUsd } = rollforward[index]!;
     const figures = derived(
       {
         miningByPool: nonZero(projection.flowsByPrefix(MINING_USD_PREFIX, after, end, v)),
@@ -134,31 +160,39 @@ export const pnlReport = (
         realizedOnLiquidationsUsd,
         tradingFeesUsd,
         networkFeesUsd,
-        remeasurementUsd: rollforward[index]!.unrealizedChangeUsd,
+        remeasurementUsd: unrealizedChangeUsd === null ? null : unrealizedChangeUsd - openingBalancesRevaluationUsd,
+        openingBalancesRevaluationUsd,
         interestByLoan: interestByLoan(projection, after, end, v),
-        btcExpenses: nonZero(projection.btcExpenses(after, end, v)),
-        cashExpenses: nonZero(projection.flowsByPrefix(CASH_OUT_PREFIX, after, end, v)),
-        otherIncome: nonZero(projection.flowsByPrefix(CASH_IN_PREFIX, after, end, v)),
+        btcExpenses,
+        cashExpenses,
+        otherIncome,
+        notInPnlPaidInBtc,
+        notInPnlCashOut,
+        notInPnlCashIn,
         minedBtc: projection.flow('mined', after, end, v),
       },
       productionCostCategories,
+      balanceSheetCategories,
     );
     return { label, figures };
   });
-  return { months: rows, total: totalOf(rows.map((row) => row.figures), productionCostCategories) };
+  return { months: rows, total: totalOf(rows.map((row) => row.figures), productionCostCategories, balanceSheetCategories) };
 };
 
 /** The total column: every line summed over the months; remeasurement null if any month's is. */
-const totalOf = (months: ReadonlyArray<PnlFigures>, productionCostCategories: ReadonlySet<string>): PnlFigures => {
-  const maps = { miningByPool: new Map<string, bigint>(), interestByLoan: new Map<string, bigint>(), btcExpenses: new Map<string, bigint>(), cashExpenses: new Map<string, bigint>(), otherIncome: new Map<string, bigint>() };
+const totalOf = (months: ReadonlyArray<PnlFigures>, productionCostCategories: ReadonlySet<string>, balanceSheetCategories: ReadonlySet<string>): PnlFigures => {
+  const map = () => new Map<string, bigint>();
+  const maps = {
+    miningByPool: map(), interestByLoan: map(), btcExpenses: map(), cashExpenses: map(), otherIncome: map(), notInPnlPaidInBtc: map(), notInPnlCashOut: map(), notInPnlCashIn: map(),
+  };
   let remeasurementUsd: bigint | null = 0n;
-  const sums = { realizedOnSalesUsd: 0n, realizedOnPaymentsUsd: 0n, realizedOnLiquidationsUsd: 0n, tradingFeesUsd: 0n, networkFeesUsd: 0n, minedBtc: 0n };
+  const sums = { realizedOnSalesUsd: 0n, realizedOnPaymentsUsd: 0n, realizedOnLiquidationsUsd: 0n, tradingFeesUsd: 0n, networkFeesUsd: 0n, minedBtc: 0n, openingBalancesRevaluationUsd: 0n };
   for (const month of months) {
     for (const key of Object.keys(maps) as Array<keyof typeof maps>) addInto(maps[key], month[key]);
     for (const key of Object.keys(sums) as Array<keyof typeof sums>) sums[key] += month[key];
     remeasurementUsd = remeasurementUsd === null || month.remeasurementUsd === null ? null : remeasurementUsd + month.remeasurementUsd;
   }
-  return derived({ ...sums, ...maps, remeasurementUsd }, productionCostCategories);
+  return derived({ ...sums, ...maps, remeasurementUsd }, productionCostCategories, balanceSheetCategories);
 };
 
 const sortedObject = (map: ReadonlyMap<string, bigint>): Record<string, string> =>
@@ -180,11 +214,17 @@ export const pnlFiguresView = (figures: PnlFigures) => {
     tradingFeesUsd: formatUsd(figures.tradingFeesUsd),
     networkFeesUsd: formatUsd(figures.networkFeesUsd),
     fairValueRemeasurementUsd: orNull(figures.remeasurementUsd),
+    openingBalancesRevaluationUsd: formatUsd(figures.openingBalancesRevaluationUsd),
     interestExpense: { totalUsd: formatUsd(figures.interestExpenseUsd), byLoan: sortedObject(figures.interestByLoan) },
     expensesPaidInBtc: { totalUsd: formatUsd(total(figures.btcExpenses)), byCategory: sortedObject(figures.btcExpenses) },
     expensesPaidInCash: { totalUsd: formatUsd(total(figures.cashExpenses)), byCategory: sortedObject(figures.cashExpenses) },
     otherIncome: { totalUsd: formatUsd(total(figures.otherIncome)), byCategory: sortedObject(figures.otherIncome) },
     netIncomeUsd: orNull(figures.netIncomeUsd),
+    notInPnl: {
+      paidInBtc: { totalUsd: formatUsd(total(figures.notInPnlPaidInBtc)), byCategory: sortedObject(figures.notInPnlPaidInBtc) },
+      cashOut: { totalUsd: formatUsd(total(figures.notInPnlCashOut)), byCategory: sortedObject(figures.notInPnlCashOut) },
+      cashIn: { totalUsd: formatUsd(total(figures.notInPnlCashIn)), byCategory: sortedObject(figures.notInPnlCashIn) },
+    },
     minedBtc: formatBtc(figures.minedBtc),
     productionCostUsd: formatUsd(figures.productionCostUsd),
     costPerBtcMinedUsd: orNull(figures.costPerBtcMinedUsd),

@@ -3,6 +3,7 @@ import type { BookProjection } from '../book/book-projection';
 import { lotCost } from '../book/fifo';
 import { MINING_USD_PREFIX } from '../book/fifo-plan';
 import { LotBook, openLotTotals } from '../lots/lot-method';
+import { openingRevaluationUsd } from './opening-revaluation';
 
 /**
  * The USD roll-forward of the BTC held (ASU 2023-08, fair value), per month:
@@ -23,6 +24,10 @@ import { LotBook, openLotTotals } from '../lots/lot-method';
  * the holdings, so the open lots are taken less those pending lots (BTC and cost). With that, the check
  * is zero exactly when the lot method's open lots hold the BTC the balances hold, its open cost plus the
  * cost it relieved is the cost the events brought in, and the flows agree with the lots.
+ *
+ * Opening balances are added at cost; the gain they carried in from before the book (fair value at
+ * their effectiveAt − cost, opening-revaluation.ts) is part of the change in unrealized gain and is shown
+ * on its own, openingBalancesRevaluationUsd: the P&L's remeasurement is the change less it.
  */
 export interface UsdBoundary {
   readonly at: number;
@@ -70,6 +75,8 @@ export interface UsdRollforward {
   readonly openingUnrealizedGainUsd: bigint | null;
   readonly closingUnrealizedGainUsd: bigint | null;
   readonly unrealizedChangeUsd: bigint | null;
+  /** Of the change in unrealized gain, what the opening lots held from this month brought in (opening equity, not P&L). */
+  readonly openingBalancesRevaluationUsd: bigint;
   readonly closingFairValueUsd: bigint | null;
   /** closing − (opening + additions − proceeds + realized + unrealized change): zero unless something is broken. */
   readonly rollforwardCheckUsd: bigint | null;
@@ -109,6 +116,7 @@ export const usdRollforwardBetween = (projection: BookProjection, v: number, ope
     openingUnrealizedGainUsd: opening.unrealizedGainUsd,
     closingUnrealizedGainUsd: closing.unrealizedGainUsd,
     unrealizedChangeUsd,
+    openingBalancesRevaluationUsd: openingRevaluationUsd(projection, v, opening.at, closing.at),
     closingFairValueUsd: closing.fairValueUsd,
     rollforwardCheckUsd: priced
       ? closing.fairValueUsd! - (opening.fairValueUsd! + additionsUsd - proceedsUsd + realizedGainUsd + unrealizedChangeUsd!)
@@ -151,6 +159,7 @@ export const usdRollforwardView = (row: UsdRollforward) => ({
   openingUnrealizedGainUsd: orNull(row.openingUnrealizedGainUsd),
   closingUnrealizedGainUsd: orNull(row.closingUnrealizedGainUsd),
   unrealizedChangeUsd: orNull(row.unrealizedChangeUsd),
+  openingBalancesRevaluationUsd: formatUsd(row.openingBalancesRevaluationUsd),
   closingFairValueUsd: orNull(row.closingFairValueUsd),
   rollforwardCheckUsd: orNull(row.rollforwardCheckUsd),
 });

@@ -3,9 +3,10 @@ import { lotCost, partialCost } from '../book/fifo';
 
 /**
  * The reference for wallet-fifo, the slow and obvious way: keep the events known at knownAt, drop the
- * reversed ones, keep those whose time (an opening lot's acquiredAt, else effectiveAt) is at or before
- * asOf, sort by (time, revision), and walk them with one plain array per wallet, re-sorted after every
- * insert. A fee is paid from the oldest sats, then the transferred sats move with their lot. The open
+ * reversed ones, keep those effective at or before asOf, sort by (effectiveAt, revision), and walk them
+ * with one plain array per wallet, re-sorted after every insert. A lot joins its wallet when it is held
+ * (an opening lot at its effectiveAt) but sorts by its acquisition (an opening lot's acquiredAt): so a
+ * disposal only ever relieves lots held when it happens, whatever the engine's queue does. A fee is paid from the oldest sats, then the transferred sats move with their lot. The open
  * lots are those held at asOf: an opening lot queued (acquiredAt) but not held yet (effectiveAt) is left out.
  */
 
@@ -35,8 +36,8 @@ export const naiveWalletFifo = (events: ReadonlyArray<RecordedBookEvent>, asOf: 
   const reversed = new Set(known.flatMap((e) => (e.event.type === 'EventReversed' ? [e.event.eventId] : [])));
   const timeOf = (e: RecordedBookEvent) => (e.event.type === 'OpeningBalanceRecorded' ? e.event.acquiredAt : e.event.effectiveAt);
   const live = known
-    .filter((e) => e.event.type !== 'EventReversed' && !reversed.has(e.eventId) && timeOf(e) <= asOf)
-    .sort((a, b) => timeOf(a) - timeOf(b) || a.revision - b.revision);
+    .filter((e) => e.event.type !== 'EventReversed' && !reversed.has(e.eventId) && e.event.effectiveAt <= asOf)
+    .sort((a, b) => a.event.effectiveAt - b.event.effectiveAt || a.revision - b.revision);
 
   const wallets = new Map<string, Piece[]>();
   const queue = (wallet: string) => wallets.get(wallet) ?? wallets.set(wallet, []).get(wallet)!;
@@ -107,4 +108,18 @@ export const naiveWalletFifo = (events: ReadonlyArray<RecordedBookEvent>, asOf: 
     if (lots.size > 0) open.set(wallet, lots);
   }
   return { reliefs, open };
+};
+
+/**
+ * Company-wide FIFO the same slow way: every wallet folded into one queue (a transfer then moves sats
+ * out of the queue and back in their place; its fee is still the oldest sats). Independent of the
+ * projection's cumulative relief F(D), so a wrong relief shows as a different figure.
+ */
+export const naiveCompanyFifo = (events: ReadonlyArray<RecordedBookEvent>, asOf: number, knownAt: number): NaiveWalletFifo => {
+  const oneWallet = events.map((e): RecordedBookEvent => {
+    const event = e.event;
+    if (event.type === 'BtcTransferred') return { ...e, event: { ...event, fromWallet: 'company', toWallet: 'company' } };
+    return 'wallet' in event ? { ...e, event: { ...event, wallet: 'company' } as RecordedBookEvent['event'] } : e;
+  });
+  return naiveWalletFifo(oneWallet, asOf, knownAt);
 };
