@@ -55,6 +55,9 @@ describe('record-opening-balance, record-opening-cash, record-btc-purchase, reco
     expect([overbuy.status, overbuy.body.rule]).toEqual([422, 'insufficient-cash']);
     const future = await send('2025-06-21T00:00:00Z', 'record-opening-balance', { wallet: 'cold', btc: '1', costBasisUsd: '1.00', acquiredAt: '2025-06-02T00:00:00Z' });
     expect([future.status, future.body.errors?.[0]?.path]).toEqual([400, 'acquiredAt']);
+    // An opening lot held from after a live disposal it would sit before in FIFO: FIFO would relieve it before it is held.
+    const notHeld = await send('2025-06-25T00:00:00Z', 'record-opening-balance', { wallet: 'cold', btc: '1', costBasisUsd: '1.00', acquiredAt: '2019-01-01T00:00:00Z', effectiveAt: '2025-06-25T00:00:00Z' });
+    expect([notHeld.status, notHeld.body.rule]).toEqual([422, 'disposal-before-opening-balance-held']);
     expect((await app.http.allEvents('acme')).length).toBe(before);
   });
 
