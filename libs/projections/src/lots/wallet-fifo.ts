@@ -61,17 +61,32 @@ type OnDisposal = (disposal: FifoEntry, wallet: string, pieces: Piece[]) => bool
 interface LiveSteps {
   readonly revisions: number[];
   readonly times: number[];
+  /** Within one instant: lots first, then transfers, then disposals (see sameInstantRank). */
+  readonly ranks: number[];
   readonly entries: Array<FifoEntry | undefined>;
 }
 
 /**
- * The live lots, disposals and transfers at v, in effective order (ties: revision). The log is mostly
- * in effective order already: the run that is goes straight in, the late ones are sorted apart (few)
- * and the two merged, so no single step sorts a million entries.
+ * The order of events at the same effective instant. The balance rules judge a wallet at the end of an
+ * instant, so a disposal may be recorded before (a lower revision than) the lot or the transfer that
+ * funds it at that same instant (an amended lot re-recorded at its original time, say): arrivals go
+ * first, then transfers, then disposals, each group in revision order.
+ */
+const sameInstantRank = (entry: FifoEntry | undefined): number => (entry?.kind === 'lot' ? 0 : entry === undefined || entry.type === 'BtcTransferred' ? 1 : 2);
+
+const before = (a: LiveSteps, i: number, b: LiveSteps, j: number): boolean =>
+  a.times[i]! < b.times[j]! || (a.times[i] === b.times[j] && (a.ranks[i]! < b.ranks[j]! || (a.ranks[i] === b.ranks[j] && a.revisions[i]! < b.revisions[j]!)));
+
+const emptySteps = (): LiveSteps => ({ revisions: [], times: [], ranks: [], entries: [] });
+
+/**
+ * The live lots, disposals and transfers at v, in effective order (ties: sameInstantRank, then
+ * revision). The log is mostly in that order already: the run that is goes straight in, the late ones
+ * are sorted apart (few) and the two merged, so no single step sorts a million entries.
  */
 function* liveSteps(projection: BookProjection, v: number): Generator<void, LiveSteps> {
-  const main: LiveSteps = { revisions: [], times: [], entries: [] };
-  const late: LiveSteps = { revisions: [], times: [], entries: [] };
+  const main = emptySteps();
+  const late = emptySteps();
   const end = Math.min(v, projection.revision + 1);
   for (let revision = 0; revision < end; revision++) {
     if (revision % EVENTS_PER_STEP === 0) yield;
@@ -79,25 +94,30 @@ function* liveSteps(projection: BookProjection, v: number): Generator<void, Live
     const entry = projection.fifoEntry(revision);
     if (entry === undefined && projection.typeOf(revision) !== 'BtcTransferred') continue;
     const time = entry?.effectiveAt ?? projection.effectiveAtOf(revision);
-    const into = main.times.length === 0 || time >= main.times[main.times.length - 1]! ? main : late;
+    const rank = sameInstantRank(entry);
+    const last = main.times.length - 1;
+    const inOrder = last < 0 || time > main.times[last]! || (time === main.times[last] && rank >= main.ranks[last]!);
+    const into = inOrder ? main : late;
     into.revisions.push(revision);
     into.times.push(time);
+    into.ranks.push(rank);
     into.entries.push(entry);
   }
   if (late.times.length === 0) return main;
   yield;
-  const order = late.revisions.map((_, index) => index).sort((a, b) => late.times[a]! - late.times[b]! || a - b);
+  const order = late.revisions.map((_, index) => index).sort((a, b) => late.times[a]! - late.times[b]! || late.ranks[a]! - late.ranks[b]! || a - b);
   yield;
-  const merged: LiveSteps = { revisions: [], times: [], entries: [] };
+  const merged = emptySteps();
   const push = (from: LiveSteps, i: number) => {
     merged.revisions.push(from.revisions[i]!);
     merged.times.push(from.times[i]!);
+    merged.ranks.push(from.ranks[i]!);
     merged.entries.push(from.entries[i]);
   };
   let m = 0;
   for (let l = 0; l < order.length; l++) {
     const i = order[l]!;
-    while (m < main.times.length && (main.times[m]! < late.times[i]! || (main.times[m] === late.times[i] && main.revisions[m]! < late.revisions[i]!))) {
+    while (m < main.times.length && before(main, m, late, i)) {
       push(main, m++);
       if (m % EVENTS_PER_STEP === 0) yield;
     }

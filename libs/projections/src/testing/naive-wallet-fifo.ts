@@ -31,13 +31,17 @@ export interface NaiveWalletFifo {
 
 const costOf = (p: Piece) => partialCost(p.lotCost, p.lotBtc, p.end) - partialCost(p.lotCost, p.lotBtc, p.start);
 
+/** At one instant: arrivals, then transfers, then disposals (a wallet is judged at the end of the instant). */
+const rankOf = (e: RecordedBookEvent): number =>
+  e.event.type === 'MiningOutputReceived' || e.event.type === 'BtcPurchased' || e.event.type === 'OpeningBalanceRecorded' ? 0 : e.event.type === 'BtcTransferred' ? 1 : 2;
+
 export const naiveWalletFifo = (events: ReadonlyArray<RecordedBookEvent>, asOf: number, knownAt: number): NaiveWalletFifo => {
   const known = events.filter((e) => e.recordedAt <= knownAt);
   const reversed = new Set(known.flatMap((e) => (e.event.type === 'EventReversed' ? [e.event.eventId] : [])));
   const timeOf = (e: RecordedBookEvent) => (e.event.type === 'OpeningBalanceRecorded' ? e.event.acquiredAt : e.event.effectiveAt);
   const live = known
     .filter((e) => e.event.type !== 'EventReversed' && !reversed.has(e.eventId) && e.event.effectiveAt <= asOf)
-    .sort((a, b) => a.event.effectiveAt - b.event.effectiveAt || a.revision - b.revision);
+    .sort((a, b) => a.event.effectiveAt - b.event.effectiveAt || rankOf(a) - rankOf(b) || a.revision - b.revision);
 
   const wallets = new Map<string, Piece[]>();
   const queue = (wallet: string) => wallets.get(wallet) ?? wallets.set(wallet, []).get(wallet)!;
