@@ -9,9 +9,11 @@ import {
   START,
   StreamNotFoundError,
   WrongExpectedVersionError,
+  eventTypeFilter,
   excludeSystemEvents,
   jsonEvent,
   type AllStreamResolvedEvent,
+  type AllStreamSubscription,
   type AppendExpectedRevision,
   type Position,
   type ResolvedEvent,
@@ -29,6 +31,7 @@ import {
   ReadAllOptions,
   ReadStreamOptions,
   StoredEvent,
+  SubscribeOptions,
   storeUnavailable,
   wrongExpectedRevision,
 } from '@treasury/event-store';
@@ -160,20 +163,46 @@ export class EsdbEventStore extends EventStore {
     }, storeUnavailable);
   }
 
-  subscribeToAll(options: { readonly after?: bigint }, handler: EventHandler): EventSubscription {
+  /**
+   * The server filters (system events always; the asked types when given). How far it has looked comes
+   * from its checkpoints and its caught-up message, each pushed into the subscription's own stream as a
+   * marker, so the consumer sees it after exactly the events sent before it.
+   */
+  subscribeToAll(options: SubscribeOptions, handler: EventHandler): EventSubscription {
     const after = options.after;
-    const subscription = this.client.subscribeToAll({
-      fromPosition: after === undefined ? START : { commit: after, prepare: after },
-      filter: excludeSystemEvents(),
-    });
+    const onCheckpoint = options.onCheckpoint;
     let closed = false;
+    let subscription: AllStreamSubscription | undefined;
+    let reported: bigint | undefined;
+    const report = async (position: bigint): Promise<void> => {
+      if (onCheckpoint === undefined || (reported !== undefined && position <= reported)) return;
+      reported = position;
+      await onCheckpoint(position);
+    };
     void (async () => {
       try {
-        for await (const resolved of subscription) {
+        // Every event up to this head was sent before the server says it caught up.
+        const head = onCheckpoint === undefined ? 0n : await this.headOrThrow();
+        if (closed) return;
+        const checkpointReached = (_: AllStreamSubscription, position: Position) => void subscription?.push(checkpointMarker(position.prepare - 1n));
+        const withCheckpoints = onCheckpoint === undefined ? {} : { checkpointReached };
+        subscription = this.client.subscribeToAll({
+          fromPosition: after === undefined ? START : { commit: after, prepare: after },
+          filter: options.eventTypes === undefined ? excludeSystemEvents(withCheckpoints) : eventTypeFilter({ prefixes: [...options.eventTypes.prefixes], ...withCheckpoints }),
+        });
+        const live = subscription;
+        if (onCheckpoint !== undefined) live.on('caughtUp', () => void live.push(caughtUpMarker));
+        let last = after ?? 0n;
+        for await (const item of live as AsyncIterable<AllStreamResolvedEvent | Marker>) {
           if (closed) break;
-          const stored = toStoredEvent(resolved);
-          if (stored === undefined || (after !== undefined && stored.position <= after)) continue;
+          if (isMarker(item)) {
+            await report(item.marker === 'caught-up' ? max(head, last) : max(item.position, last));
+            continue;
+          }
+          const stored = toStoredEvent(item);
+          if (stored === undefined || isSystem(stored) || (after !== undefined && stored.position <= after)) continue;
           await handler(stored);
+          last = stored.position;
         }
       } catch (error) {
         if (!closed) throw error;
@@ -182,9 +211,15 @@ export class EsdbEventStore extends EventStore {
     return {
       close: async () => {
         closed = true;
-        await subscription.unsubscribe();
+        await subscription?.unsubscribe();
       },
     };
+  }
+
+  private async headOrThrow(): Promise<bigint> {
+    const head = await this.headPosition()();
+    if (head._tag === 'Left') throw new Error(`reading the head of $all: ${JSON.stringify(head.left)}`);
+    return head.right;
   }
 
   async close(): Promise<void> {
@@ -195,6 +230,13 @@ export class EsdbEventStore extends EventStore {
 /** A stream of its own, written once: the store's random identity (see identity()). */
 const IDENTITY_STREAM = 'treasury-store-identity';
 const IDENTITY_EVENT = 'StoreIdentityAssigned';
+
+/** In-order notes in a subscription's stream: a server checkpoint (as a port position), or its caught-up message. */
+type Marker = { readonly marker: 'checkpoint'; readonly position: bigint } | { readonly marker: 'caught-up' };
+const checkpointMarker = (position: bigint): Marker => ({ marker: 'checkpoint', position });
+const caughtUpMarker: Marker = { marker: 'caught-up' };
+const isMarker = (item: AllStreamResolvedEvent | Marker): item is Marker => 'marker' in item;
+const max = (a: bigint, b: bigint): bigint => (a > b ? a : b);
 
 const isSystem = (event: StoredEvent): boolean => event.stream.startsWith('$') || event.type.startsWith('$');
 

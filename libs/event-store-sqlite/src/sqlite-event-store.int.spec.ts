@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { eventStoreContract } from '@treasury/event-store/testing/event-store.contract';
 import { SqliteEventStore } from './sqlite-event-store';
+import { prefixUpperBound, typeFilterSql } from './type-filter.sql';
 
 const dirs: string[] = [];
 afterAll(() => dirs.forEach((dir) => rmSync(dir, { recursive: true, force: true })));
@@ -138,5 +139,47 @@ describe('SqliteEventStore shared by two processes', () => {
     expect(a.firstAttemptAt < b.lastDoneAt && b.firstAttemptAt < a.lastDoneAt).toBe(true);
     for (const name of ['a', 'b']) expect(all.right.filter((e) => e.stream === `own-${name}`).map((e) => e.revision)).toEqual([...Array(COUNT / 2).keys()]);
     await store.close();
+  });
+});
+
+describe('SqliteEventStore filtered subscription', () => {
+  it('finds its few events in SQL (a non-matching row is never parsed), in windows that let the event loop run', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'treasury-store-'));
+    dirs.push(dir);
+    const store = new SqliteEventStore(join(dir, 'events.db'));
+    const db = (store as unknown as { db: import('better-sqlite3').Database }).db;
+    const insert = db.prepare('INSERT INTO events (stream, revision, event_id, type, data, metadata) VALUES (?, ?, ?, ?, ?, ?)');
+    // 60,000 rows that do not match, their bodies not even JSON, around two that do.
+    db.transaction(() => {
+      for (let n = 0; n < 60_000; n++) {
+        const type = n === 10 || n === 59_990 ? 'WebhookRegistered' : 'BtcSold';
+        insert.run('book-big', n, `id-${n}`, type, type === 'BtcSold' ? 'not json {' : JSON.stringify({ n }), '{}');
+      }
+    })();
+    const seen: number[] = [];
+    const checkpoints: Array<{ position: bigint; ticks: number }> = [];
+    let ticks = 0;
+    const ticker = setInterval(() => (ticks += 1), 1);
+    const subscription = store.subscribeToAll({ eventTypes: { prefixes: ['Webhook'] }, onCheckpoint: (position) => void checkpoints.push({ position, ticks }) }, (e) => void seen.push(e.data['n'] as number));
+    for (let i = 0; i < 400 && !checkpoints.some((c) => c.position === 60_000n); i++) await new Promise((resolve) => setTimeout(resolve, 10));
+    clearInterval(ticker);
+    await subscription.close();
+    expect(seen).toEqual([10, 59_990]);
+    // One checkpoint per 20,000-position window, and timers ran between windows (not one long task).
+    expect(checkpoints.map((c) => c.position)).toEqual([20_000n, 40_000n, 60_000n]);
+    expect(checkpoints[2]!.ticks).toBeGreaterThan(checkpoints[0]!.ticks);
+    await store.close();
+  });
+});
+
+describe('prefixUpperBound', () => {
+  it('is the least string above every string with the prefix, in UTF-8 byte order', () => {
+    expect(prefixUpperBound('Webhook')).toBe('Webhool');
+    expect(prefixUpperBound('')).toBeUndefined();
+    expect(prefixUpperBound('a\u{10FFFF}')).toBe('b');
+    expect(prefixUpperBound('\u{10FFFF}')).toBeUndefined();
+    expect(prefixUpperBound('x\uD7FF')).toBe('x\uE000');
+    expect(prefixUpperBound('é')).toBe('ê');
+    expect(typeFilterSql({ prefixes: ['A', ''] })).toEqual({ sql: '1', params: [] });
   });
 });

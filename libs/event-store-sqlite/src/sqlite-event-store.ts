@@ -16,9 +16,11 @@ import {
   ReadAllOptions,
   ReadStreamOptions,
   StoredEvent,
+  SubscribeOptions,
   storeUnavailable,
   wrongExpectedRevision,
 } from '@treasury/event-store';
+import { typeFilterSql } from './type-filter.sql';
 
 interface EventRow {
   position: number | bigint;
@@ -81,6 +83,12 @@ const createPrivately = (path: string): void => {
 /** How often a subscription looks for events appended by another process on the same file. */
 const POLL_MS = 200;
 const PAGE = 1000;
+/**
+ * Positions a subscription looks through per query: a filtered one reads the types of this many rows
+ * (no JSON) to find its few events, and yields to the event loop between windows, so catching up on a
+ * million-event log never holds it for long.
+ */
+const WINDOW = 20_000;
 
 /**
  * The embedded event store: one SQLite file in WAL mode with synchronous=FULL, so an acknowledged
@@ -126,6 +134,7 @@ export class SqliteEventStore extends EventStore {
         'SELECT * FROM events WHERE stream = ? AND revision <= ? ORDER BY revision DESC LIMIT ?',
       ),
       all: this.db.prepare<[bigint, number], EventRow>('SELECT * FROM events WHERE position > ? ORDER BY position ASC LIMIT ?'),
+      window: this.db.prepare<[bigint, bigint, number], EventRow>('SELECT * FROM events WHERE position > ? AND position <= ? ORDER BY position ASC LIMIT ?'),
       at: this.db.prepare<[bigint], EventRow>('SELECT * FROM events WHERE position = ?'),
       head: this.db.prepare<[], { position: number | bigint | null }>('SELECT MAX(position) AS position FROM events'),
     };
@@ -237,11 +246,26 @@ export class SqliteEventStore extends EventStore {
     return TE.fromIOEither(() => E.tryCatch(() => BigInt(this.statements.head.get()?.position ?? 0), storeUnavailable));
   }
 
-  subscribeToAll(options: { readonly after?: bigint }, handler: EventHandler): EventSubscription {
+  /** One query over the positions (after, until]: every event there, or the filter's types only. */
+  private windowQuery(options: SubscribeOptions): (after: bigint, until: bigint, limit: number) => EventRow[] {
+    if (options.eventTypes === undefined) return (after, until, limit) => this.statements.window.all(after, until, limit);
+    const filter = typeFilterSql(options.eventTypes);
+    const statement = this.db.prepare<unknown[], EventRow>(`SELECT * FROM events WHERE position > ? AND position <= ? AND ${filter.sql} ORDER BY position ASC LIMIT ?`);
+    return (after, until, limit) => statement.all(after, until, ...filter.params, limit);
+  }
+
+  subscribeToAll(options: SubscribeOptions, handler: EventHandler): EventSubscription {
+    const query = this.windowQuery(options);
     let checkpoint = options.after ?? 0n;
+    let reported: bigint | undefined;
     let closed = false;
     let pumping = false;
     let again = false;
+    const report = async (): Promise<void> => {
+      if (options.onCheckpoint === undefined || (reported !== undefined && checkpoint <= reported)) return;
+      reported = checkpoint;
+      await options.onCheckpoint(checkpoint);
+    };
     // Pull-based: a signal (own append or poll tick) only says "look again", so nothing is missed or doubled.
     const pump = async (): Promise<void> => {
       if (pumping) {
@@ -255,14 +279,23 @@ export class SqliteEventStore extends EventStore {
           for (;;) {
             // A store closed under a live subscription (a shutdown in progress) has nothing more to deliver.
             if (closed || !this.db.open) return;
-            const page = this.statements.all.all(checkpoint, PAGE).map(toStoredEvent);
+            // Bounded by the head read first: a row at or below it is committed, so the window has no gap later.
+            const head = BigInt(this.statements.head.get()?.position ?? 0);
+            if (head <= checkpoint) break;
+            const until = head - checkpoint > BigInt(WINDOW) ? checkpoint + BigInt(WINDOW) : head;
+            const page = query(checkpoint, until, PAGE).map(toStoredEvent);
             for (const event of page) {
               if (closed) return;
               await handler(event);
               checkpoint = event.position;
             }
-            if (page.length < PAGE) break;
+            // A short page is the whole window: its filtered-out rows are looked at too.
+            if (page.length < PAGE) checkpoint = until;
+            await report();
+            if (checkpoint < head) await new Promise((resolve) => setImmediate(resolve));
           }
+          // Caught up: said once even when nothing was there to look at.
+          await report();
         } while (again && !closed);
       } finally {
         pumping = false;

@@ -42,6 +42,34 @@ export interface ReadAllOptions {
   readonly maxCount?: number;
 }
 
+/**
+ * Which event types a subscription delivers: those whose type starts with one of the prefixes (a
+ * plain string comparison, no wildcards; `''` lets every type through). The store applies it where the
+ * events are (SQL, the server's filter), so a consumer of a handful of types does not pay for the rest.
+ */
+export interface EventTypeFilter {
+  readonly prefixes: readonly [string, ...string[]];
+}
+
+/** Whether a type passes a filter (for stores and fakes that filter in memory; an adapter filters where the events are). */
+export const eventTypeMatches = (filter: EventTypeFilter | undefined, type: string): boolean =>
+  filter === undefined || filter.prefixes.some((prefix) => type.startsWith(prefix));
+
+export interface SubscribeOptions {
+  /** Exclusive: delivers events strictly after this position; omitted means from the beginning. */
+  readonly after?: bigint;
+  /** Only these types; the others are skipped (and not decoded). Omitted: every event. */
+  readonly eventTypes?: EventTypeFilter;
+  /**
+   * How far the subscription has looked, filtered-out events included: called with p once every event
+   * at or before p has been looked at and each matching one delivered (its handler settled). Called
+   * between deliveries, awaited like the handler, never with a smaller p than before, and at the latest
+   * when the subscription has caught up with the log's head as it stood when it started (with that
+   * head or beyond), so a consumer can tell it has read the past even when no event matched.
+   */
+  readonly onCheckpoint?: (position: bigint) => void | Promise<void>;
+}
+
 export interface EventSubscription {
   close(): Promise<void>;
 }
@@ -86,10 +114,11 @@ export abstract class EventStore {
   abstract headPosition(): TE.TaskEither<EventStoreError, bigint>;
 
   /**
-   * Delivers every event after the checkpoint, then each new one as it is appended, in global order
-   * and one at a time (the handler's promise is awaited before the next delivery).
+   * Delivers every event after the checkpoint (of the types asked for, if any), then each new one as
+   * it is appended, in global order with no gap and one at a time (the handler's promise is awaited
+   * before the next delivery).
    */
-  abstract subscribeToAll(options: { readonly after?: bigint }, handler: EventHandler): EventSubscription;
+  abstract subscribeToAll(options: SubscribeOptions, handler: EventHandler): EventSubscription;
 
   abstract close(): Promise<void>;
 }

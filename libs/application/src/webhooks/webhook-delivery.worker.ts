@@ -47,11 +47,16 @@ export const DEFAULT_ATTEMPT_TIMEOUT_MS = 10_000;
 
 const key = (bookId: string, webhookId: string) => `${bookId}\u0000${webhookId}`;
 
+/** The book events the worker learns its endpoints from: the store hands it these types only. */
+export const WEBHOOK_RECORD_TYPES = ['WebhookRegistered', 'WebhookDisabled', 'WebhookRedeliveryRequested'] as const;
+
 /**
- * The delivery worker: follows the log (one subscription from the start, reading only the webhook
- * records' bodies) to know every book's endpoints, then runs one WebhookEndpoint loop per active
- * endpoint, woken whenever its book's feed grows. Endpoints start only once the catch-up has reached
- * the log's head at start-up, so a webhook disabled later in the log is never called on the way.
+ * The delivery worker: follows the webhook records (one subscription from the start, filtered by the
+ * store to their types, so a start on a long log does not read every event) to know every book's
+ * endpoints, then runs one WebhookEndpoint loop per active endpoint, woken whenever its book's feed
+ * grows (a second subscription, from the head at start: an endpoint reads its own past itself).
+ * Endpoints start only once the records' subscription has looked through the log's head at start-up,
+ * so a webhook disabled later in the log is never called on the way.
  * One worker per store: a second process on the same store would deliver twice (its appends conflict
  * and it re-reads, but the second send has happened).
  */
@@ -60,6 +65,7 @@ export class WebhookDeliveryWorker {
   private readonly endpoints = new Map<string, WebhookEndpoint>();
   private readonly byBook = new Map<string, Set<WebhookEndpoint>>();
   private subscription: EventSubscription | undefined;
+  private wakeups: EventSubscription | undefined;
   private live = false;
   private processed = 0n;
   private readonly waiters = new Set<{ readonly position: bigint; readonly resolve: () => void }>();
@@ -87,21 +93,30 @@ export class WebhookDeliveryWorker {
     if (E.isLeft(head)) throw new Error(`webhooks: reading the log head: ${storeErrorMessage(head.left)}`);
     const startHead = head.right;
     if (startHead === 0n) this.goLive();
-    this.subscription = this.store.subscribeToAll({}, (stored) => {
+    const reached = (position: bigint) => {
+      if (position > this.processed) this.processed = position;
+      if (!this.live && this.processed >= startHead) this.goLive();
+      for (const waiter of [...this.waiters]) if (waiter.position <= this.processed) waiter.resolve();
+    };
+    const records = { eventTypes: { prefixes: WEBHOOK_RECORD_TYPES }, onCheckpoint: reached };
+    this.subscription = this.store.subscribeToAll(records, (stored) => {
       try {
         this.follow(stored);
       } catch (error) {
         this.warn(`webhooks: ${error instanceof Error ? error.message : String(error)}`);
       }
-      this.processed = stored.position;
-      if (!this.live && stored.position >= startHead) this.goLive();
-      for (const waiter of [...this.waiters]) if (waiter.position <= this.processed) waiter.resolve();
+      reached(stored.position);
+    });
+    this.wakeups = this.store.subscribeToAll({ after: startHead }, (stored) => {
+      const fed = feedKindOf(stored);
+      if (fed !== undefined) for (const endpoint of this.byBook.get(fed.bookId) ?? []) endpoint.wake();
     });
   }
 
   async stop(): Promise<void> {
-    await this.subscription?.close();
+    await Promise.all([this.subscription?.close(), this.wakeups?.close()]);
     this.subscription = undefined;
+    this.wakeups = undefined;
     await Promise.all([...this.endpoints.values()].map((endpoint) => endpoint.stop()));
     for (const waiter of [...this.waiters]) waiter.resolve();
   }
@@ -157,19 +172,16 @@ export class WebhookDeliveryWorker {
     for (const [id, endpoint] of this.endpoints) if (this.registrations.get(id)?.disabledAt === undefined) endpoint.start();
   }
 
+  /** A webhook record (the store hands over no other type); one in a stream other than a book's is not one. */
   private follow(stored: StoredEvent): void {
-    const fed = feedKindOf(stored);
-    if (fed === undefined) return;
-    if (fed.kind === 'book-event' && stored.type.startsWith('Webhook')) {
-      const decoded = decodeStoredEvent(stored);
-      if (E.isLeft(decoded)) throw decoded.left;
-      const { event, metadata } = decoded.right;
-      const bookId = bookIdOfStream(stored.stream)!;
-      if (event.type === 'WebhookRegistered') this.register(bookId, event, stored.position, metadata.recordedAt);
-      else if (event.type === 'WebhookDisabled') this.disable(bookId, event.webhookId, metadata.recordedAt);
-      else if (event.type === 'WebhookRedeliveryRequested') this.endpoints.get(key(bookId, event.webhookId))?.requestRedelivery(stored.position, BigInt(event.logPosition));
-    }
-    for (const endpoint of this.byBook.get(fed.bookId) ?? []) endpoint.wake();
+    const bookId = bookIdOfStream(stored.stream);
+    if (bookId === undefined) return;
+    const decoded = decodeStoredEvent(stored);
+    if (E.isLeft(decoded)) throw decoded.left;
+    const { event, metadata } = decoded.right;
+    if (event.type === 'WebhookRegistered') this.register(bookId, event, stored.position, metadata.recordedAt);
+    else if (event.type === 'WebhookDisabled') this.disable(bookId, event.webhookId, metadata.recordedAt);
+    else if (event.type === 'WebhookRedeliveryRequested') this.endpoints.get(key(bookId, event.webhookId))?.requestRedelivery(stored.position, BigInt(event.logPosition));
   }
 
   private register(bookId: string, event: BookEventOf<'WebhookRegistered'>, position: bigint, recordedAt: number): void {

@@ -155,5 +155,81 @@ export const eventStoreContract = (
       await done;
       expect(seen).toEqual(['CatchUp', 'Live', 'Live']);
     });
+
+    // Filtered subscriptions. Types carry a tag of their own, so on a shared server no other test's events match.
+    const tagged = () => `T${randomUUID().replace(/-/g, '').slice(0, 12)}`;
+    const until = async (condition: () => boolean, what: string): Promise<void> => {
+      for (let i = 0; i < 400 && !condition(); i++) await new Promise((resolve) => setTimeout(resolve, 10));
+      if (!condition()) throw new Error(`timed out waiting for ${what}`);
+    };
+    /** A filtered subscription that records what it is handed, and at each checkpoint how many events it had by then. */
+    const follow = (options: { after?: bigint; prefixes: readonly [string, ...string[]] }) => {
+      const seen: StoredEvent[] = [];
+      const checkpoints: Array<{ position: bigint; seen: number }> = [];
+      const subscription = store.subscribeToAll(
+        { ...(options.after === undefined ? {} : { after: options.after }), eventTypes: { prefixes: options.prefixes }, onCheckpoint: (position) => void checkpoints.push({ position, seen: seen.length }) },
+        (e) => void seen.push(e),
+      );
+      return { seen, checkpoints, subscription };
+    };
+    /** Each checkpoint p came after every matching event at or before p, and none grew smaller. */
+    const expectHonestCheckpoints = (run: ReturnType<typeof follow>) => {
+      for (let i = 0; i < run.checkpoints.length; i++) {
+        const { position, seen } = run.checkpoints[i]!;
+        expect({ position, seen }).toEqual({ position, seen: run.seen.filter((e) => e.position <= position).length });
+        if (i > 0) expect(position >= run.checkpoints[i - 1]!.position).toBe(true);
+      }
+    };
+
+    it('delivers only the event types asked for, in log order, from the start or after a position, then live', async () => {
+      const tag = tagged();
+      await ok(store.append(`${prefix}-t1`, [event(`${tag}Other`, 0), event(`${tag}Hook.A`, 1), event(`${tag}Other`, 2)], 'no-stream'));
+      await ok(store.append(`${prefix}-t2`, [event(`${tag}Hook.B`, 3), event(`${tag}Hoo`, 4), event(`${tag}Ping`, 5)], 'no-stream'));
+      const prefixes = [`${tag}Hook`, `${tag}Ping`] as const;
+
+      const all = follow({ prefixes });
+      await until(() => all.seen.length === 3, 'the three past matches');
+      expect(all.seen.map((e) => e.type)).toEqual([`${tag}Hook.A`, `${tag}Hook.B`, `${tag}Ping`]);
+      expect(all.seen[0]!.data).toEqual({ n: 1, amount: '1.00000000', nested: { list: [1, 'two'] } });
+
+      const later = follow({ after: all.seen[0]!.position, prefixes });
+      await until(() => later.seen.length === 2, 'the matches after the first');
+      expect(later.seen.map((e) => e.type)).toEqual([`${tag}Hook.B`, `${tag}Ping`]);
+
+      await ok(store.append(`${prefix}-t1`, [event(`${tag}Other`, 6), event(`${tag}Hook.C`, 7)], 2));
+      await until(() => all.seen.length === 4 && later.seen.length === 3, 'the live match');
+      expect(all.seen.map((e) => e.type)).toEqual([`${tag}Hook.A`, `${tag}Hook.B`, `${tag}Ping`, `${tag}Hook.C`]);
+      for (let i = 1; i < all.seen.length; i++) expect(all.seen[i]!.position > all.seen[i - 1]!.position).toBe(true);
+      expect(later.seen.map((e) => e.eventId)).toEqual(all.seen.slice(1).map((e) => e.eventId));
+      await Promise.all([all.subscription.close(), later.subscription.close()]);
+      expectHonestCheckpoints(all);
+      expectHonestCheckpoints(later);
+    });
+
+    it('says how far it has looked when nothing matches: up to the head at start, then beyond as the log grows', async () => {
+      const tag = tagged();
+      await ok(store.append(`${prefix}-n`, [event(`${tag}Other`, 0), event(`${tag}Other`, 1)], 'no-stream'));
+      const head = await ok(store.headPosition());
+      const run = follow({ prefixes: [`${tag}Nothing`] });
+      await until(() => run.checkpoints.some((c) => c.position >= head), 'a checkpoint at the head');
+      expect(run.seen).toEqual([]);
+
+      const appended = await ok(store.append(`${prefix}-n`, [event(`${tag}Other`, 2), event(`${tag}Nothing.Now`, 3)], 1));
+      await until(() => run.seen.length === 1, 'the live match');
+      expect(run.seen[0]!.position).toBe(appended.position);
+      await run.subscription.close();
+      expectHonestCheckpoints(run);
+    });
+
+    it('takes a prefix literally: no character in it is a wildcard', async () => {
+      const tag = tagged();
+      const types = [`${tag}a_b`, `${tag}aXb`, `${tag}a%c`, `${tag}aYc`, `${tag}a.d`, `${tag}a*d`];
+      await ok(store.append(`${prefix}-w`, types.map((type, n) => event(type, n)), 'no-stream'));
+      const run = follow({ prefixes: [`${tag}a_`, `${tag}a%`, `${tag}a.`] });
+      const head = await ok(store.headPosition());
+      await until(() => run.checkpoints.some((c) => c.position >= head), 'a checkpoint at the head');
+      expect(run.seen.map((e) => e.type)).toEqual([`${tag}a_b`, `${tag}a%c`, `${tag}a.d`]);
+      await run.subscription.close();
+    });
   });
 };
