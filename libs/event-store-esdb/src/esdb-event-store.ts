@@ -32,6 +32,7 @@ import {
   ReadStreamOptions,
   StoredEvent,
   SubscribeOptions,
+  storeErrorMessage,
   storeUnavailable,
   wrongExpectedRevision,
 } from '@treasury/event-store';
@@ -218,7 +219,7 @@ export class EsdbEventStore extends EventStore {
 
   private async headOrThrow(): Promise<bigint> {
     const head = await this.headPosition()();
-    if (head._tag === 'Left') throw new Error(`reading the head of $all: ${JSON.stringify(head.left)}`);
+    if (head._tag === 'Left') throw new Error(`reading the head of $all: ${storeErrorMessage(head.left)}`);
     return head.right;
   }
 
