@@ -13,9 +13,8 @@ const removeDb = (dbPath: string) => ['', '-wal', '-shm'].forEach((suffix) => rm
 
 /** Projection snapshots are bound to the log they came from and checked before use; when in doubt, the log wins. */
 describe('projection integrity over HTTP', () => {
-  // The 50 ms /health bound is measured on a shared machine beside other suites: retried so a scheduling
-  // hiccup does not fail it; a rebuild that really blocks (60+ ms before the 8 ms folding slices) fails every attempt.
-  jest.retryTimes(2, { logErrorsBeforeRetry: true });
+  // No wall-clock bound (flaky on a shared machine; timings live in the bench): a rebuild that held the
+  // event loop would let /health answer once, after it; one folding in slices is seen "rebuilding" by it.
   let app: TestApp;
   afterEach(async () => app.dispose());
 
@@ -83,7 +82,7 @@ describe('projection integrity over HTTP', () => {
     expect(await btcOf(app, 'acme')).toBe('5.00000000');
   });
 
-  it('/health answers within 50 ms while a rebuild folds the log, and concurrent rebuilds share one', async () => {
+  it('/health keeps answering (and says so) while a rebuild folds the log, and concurrent rebuilds share one', async () => {
     app = await startTestApp();
     await app.stop();
     // A long book written straight to the file (through the real encoder and hash chain), then served.
@@ -115,6 +114,6 @@ describe('projection integrity over HTTP', () => {
     expect(sawRebuilding).toBe(true);
     expect(first.body).toMatchObject({ events: 40_001 });
     expect(second.body).toEqual(first.body); // one rebuild, one answer
-    expect(Math.max(...latencies)).toBeLessThan(50);
+    expect(latencies.length).toBeGreaterThanOrEqual(3);
   });
 });

@@ -225,8 +225,9 @@ run('web console in a real browser', () => {
     await price.getByLabel(/^effectiveAt/).fill('2026-02-28T23:59:00');
     await price.getByLabel(/^usdPerBtc/).fill('84000.00');
     await price.getByRole('button', { name: 'Send record-btc-price' }).click();
-    await price.getByRole('status').waitFor();
-    expect(await price.getByRole('status').innerText()).toContain('BtcPriceObserved');
+    // The form answers with a status (accepted) or its errors: wait for either, so a refusal fails with its reason.
+    await price.locator('[role=status], .field-error, [role=alert]').first().waitFor();
+    expect(await price.innerText()).toContain('BtcPriceObserved');
     const stored = await server.http.get(`/v1/books/${CONSOLE_BOOK}/events?type=BtcPriceObserved`);
     expect(stored.body.events.at(-1)).toMatchObject({ effectiveAt: '2026-02-28T23:59:00.000Z', data: { usdPerBtc: '84000.00' } });
     await page.close();

@@ -78,12 +78,6 @@ const CommandForm = ({ book, command }: { book: Book; command: Command }) => {
   const [errors, setErrors] = useState<ReadonlyArray<FieldError>>([]);
   const [failure, setFailure] = useState<ApiError | null>(null);
   const [done, setDone] = useState<string>('');
-  useEffect(() => {
-    setValues({});
-    setErrors([]);
-    setFailure(null);
-    setDone('');
-  }, [command.name]);
   const byField = new Map<string, string>();
   for (const e of errors) {
     const field = fieldOfPath(e.path);
@@ -166,7 +160,8 @@ export const CommandsPage = ({ book, me }: { book: Book; me: Me }) => {
           </select>
         </label>
       )}
-      {command !== undefined && <CommandForm book={book} command={command} />}
+      {/* Keyed by command: another command mounts a fresh form, so nothing typed into it can be wiped by a reset that runs later. */}
+      {command !== undefined && <CommandForm key={`${book.bookId}|${command.name}`} book={book} command={command} />}
     </>
   );
 };
