@@ -116,7 +116,9 @@ describe('journal (property)', () => {
         (steps, method, timeZone, knownShare, fromShare, toShare) => {
           const book = buildBook(steps, timeZone);
           const projection = book.projection();
-          const v = Math.max(1, Math.round(book.events.length * knownShare));
+          // A version a reader can see: every event recorded up to some instant, never half of a command
+          // (an amendment's reversal without its replacement was never known to anyone).
+          const v = projection.versionAt(book.events[Math.max(1, Math.round(book.events.length * knownShare)) - 1]!.recordedAt);
           const last = Math.max(...book.events.map((e) => e.event.effectiveAt));
           // Most events fall in the last two months: the range is drawn there (and a little past the last event).
           const first = START - 60 * DAY;
@@ -167,7 +169,7 @@ describe('journal and P&L (property)', () => {
       fc.property(fc.array(step, { minLength: 20, maxLength: 60 }), fc.constantFrom(...LOT_METHODS), fc.integer({ min: 60, max: 100 }).map((n) => n / 100), (steps, method, knownShare) => {
         const book = buildBook(steps, 'UTC');
         const projection = book.projection();
-        const v = Math.max(1, Math.round(book.events.length * knownShare));
+        const v = projection.versionAt(book.events[Math.max(1, Math.round(book.events.length * knownShare)) - 1]!.recordedAt);
         const last = new Date(Math.max(...book.events.map((e) => e.event.effectiveAt)));
         const months = monthsBetween({ year: new Date(OPENED).getUTCFullYear(), month: new Date(OPENED).getUTCMonth() + 1 }, { year: last.getUTCFullYear(), month: last.getUTCMonth() + 1 })!;
         const to = months[months.length - 1]!.end;
