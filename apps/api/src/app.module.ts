@@ -8,7 +8,6 @@ import {
   EventFinder,
   Clock,
   IdGenerator,
-  NoProjectionSnapshots,
   PositionProjector,
   PositionQueries,
   ProjectionSnapshots,
@@ -17,9 +16,7 @@ import {
   VerifyBookQuery,
 } from '@treasury/application';
 import { EventStore } from '@treasury/event-store';
-import { EsdbEventStore } from '@treasury/event-store-esdb';
-import { SqliteEventStore } from '@treasury/event-store-sqlite';
-import { FileProjectionSnapshots } from '@treasury/projection-snapshots-file';
+import { openEventStore, openProjectionSnapshots } from '@treasury/startup';
 import { AdminController } from './admin/admin.controller';
 import { ProposalsController } from './approvals/proposals.controller';
 import { AccessLogController } from './auth/access-log.controller';
@@ -54,8 +51,7 @@ export interface AppOverrides {
   readonly webhooks?: WebhookOverrides;
 }
 
-const eventStoreFor = (config: AppConfig): EventStore =>
-  config.eventStore.kind === 'sqlite' ? new SqliteEventStore(config.eventStore.path) : new EsdbEventStore(config.eventStore.connectionString);
+const eventStoreFor = (config: AppConfig): EventStore => openEventStore(config.eventStore);
 
 /** Authentication is on unless the configuration says otherwise. */
 const authConfigOf = (config: AppConfig): AuthConfig =>
@@ -112,7 +108,7 @@ export class AppModule {
       { provide: IdGenerator, useValue: overrides.ids ?? new RandomIds() },
       {
         provide: ProjectionSnapshots,
-        useFactory: () => (config.projectionSnapshotPath === undefined ? new NoProjectionSnapshots() : new FileProjectionSnapshots(config.projectionSnapshotPath)),
+        useFactory: () => openProjectionSnapshots(config.projectionSnapshotPath),
       },
       { provide: BookCommandService, useFactory: (store: EventStore, clock: Clock, ids: IdGenerator) => new BookCommandService(store, clock, ids), inject: [EventStore, Clock, IdGenerator] },
       {

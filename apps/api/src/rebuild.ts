@@ -1,10 +1,7 @@
 import 'reflect-metadata';
 import * as E from 'fp-ts/Either';
-import { NoProjectionSnapshots, PositionProjector, describeFinding } from '@treasury/application';
-import { EventStore } from '@treasury/event-store';
-import { EsdbEventStore } from '@treasury/event-store-esdb';
-import { SqliteEventStore } from '@treasury/event-store-sqlite';
-import { FileProjectionSnapshots } from '@treasury/projection-snapshots-file';
+import { PositionProjector, describeFinding } from '@treasury/application';
+import { openConfiguredStore } from '@treasury/startup';
 import { configFromEnv } from './config/app-config';
 
 /**
@@ -18,9 +15,8 @@ const main = async (): Promise<void> => {
     console.error(`treasury-engine: ${config.left}`);
     process.exit(2);
   }
-  const { eventStore, projectionSnapshotPath } = config.right;
-  const store: EventStore = eventStore.kind === 'sqlite' ? new SqliteEventStore(eventStore.path) : new EsdbEventStore(eventStore.connectionString);
-  const snapshots = projectionSnapshotPath === undefined ? new NoProjectionSnapshots() : new FileProjectionSnapshots(projectionSnapshotPath);
+  const { projectionSnapshotPath } = config.right;
+  const { store, snapshots } = openConfiguredStore(config.right);
   let saveFailed: Error | undefined;
   const projector = new PositionProjector(store, snapshots, {
     onWarning: (message) => console.error(`treasury-engine: ${message}`),

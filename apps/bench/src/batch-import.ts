@@ -1,7 +1,7 @@
 import { writeFileSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { BookCommandService, RandomIds, SystemClock } from '@treasury/application';
-import { SqliteEventStore } from '@treasury/event-store-sqlite';
+import { openEventStore } from '@treasury/startup';
 import { importLines } from '../../cli/src/import-commands';
 
 /**
@@ -30,7 +30,7 @@ export const batchImportFile = (lines: number): string => {
 export const batchImport = async (dir: string, lines: number): Promise<{ readonly rate: number; readonly seconds: number; readonly cpuSeconds: number }> => {
   const file = join(dir, 'import.jsonl');
   writeFileSync(file, batchImportFile(lines));
-  const store = new SqliteEventStore(join(dir, 'import.db'));
+  const store = openEventStore({ kind: 'sqlite', path: join(dir, 'import.db') });
   try {
     const cpu = process.cpuUsage();
     const began = performance.now();

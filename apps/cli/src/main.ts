@@ -4,9 +4,7 @@ import { join } from 'node:path';
 import * as E from 'fp-ts/Either';
 import { BookCommandService, RandomIds, SystemClock } from '@treasury/application';
 import { EventStore } from '@treasury/event-store';
-import { EsdbEventStore } from '@treasury/event-store-esdb';
-import { SqliteEventStore } from '@treasury/event-store-sqlite';
-import { configFromEnv } from '../../api/src/config/app-config';
+import { openEventStore, storeConfigFromEnv } from '@treasury/startup';
 import { ImportSummary, importLines } from './import-commands';
 import { IMPORT_CSV_USAGE, runImportCsv } from './import-csv/import-csv.command';
 import { KEYS_USAGE, cliActor, runKeys } from './keys-command';
@@ -26,11 +24,11 @@ operating-system user as their actor (local:cli:<user>); a line's "actor" is kep
 
 const EXAMPLE = join(__dirname, '..', '..', '..', '..', 'apps', 'cli', 'examples', 'seed-miner.jsonl');
 
+// The CLI keeps no projection snapshot, so it opens the configured store alone.
 const openStore = (env: NodeJS.ProcessEnv): EventStore => {
-  const config = configFromEnv(env);
+  const config = storeConfigFromEnv(env);
   if (E.isLeft(config)) throw new Error(config.left);
-  const { eventStore } = config.right;
-  return eventStore.kind === 'sqlite' ? new SqliteEventStore(eventStore.path) : new EsdbEventStore(eventStore.connectionString);
+  return openEventStore(config.right.eventStore);
 };
 
 const runImport = async (store: EventStore, file: string, actor: string): Promise<ImportSummary> => {

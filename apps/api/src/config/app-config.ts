@@ -1,14 +1,15 @@
 import * as E from 'fp-ts/Either';
+import { StoreConfig, storeConfigFromEnv } from '@treasury/startup';
 import { AuthConfig, authConfigFromEnv } from '../auth/auth-config';
 
-/** How the API is wired, read once from the environment at start-up. */
-export interface AppConfig {
+/**
+ * How the API is wired, read once from the environment at start-up: the store (the start-up module's
+ * part, which the CLI reads too) and what only the server needs.
+ */
+export interface AppConfig extends StoreConfig {
   readonly port: number;
   /** The interface to listen on; absent means DEFAULT_HOST (loopback only). */
   readonly host?: string;
-  readonly eventStore: { readonly kind: 'sqlite'; readonly path: string } | { readonly kind: 'eventstoredb'; readonly connectionString: string };
-  /** Where the position projection keeps its snapshot; absent means it re-reads the log on every start. */
-  readonly projectionSnapshotPath?: string;
   /** Authentication; absent means on, with the bootstrap key file beside the SQLite file. */
   readonly auth?: AuthConfig;
   /** Limits and defenses of the HTTP layer; each absent field takes its DEFAULT_HTTP_LIMITS value. */
@@ -66,13 +67,6 @@ export const DEFAULT_HTTP_LIMITS: HttpLimits = {
 
 export const httpLimits = (config: AppConfig): HttpLimits => ({ ...DEFAULT_HTTP_LIMITS, ...config.http });
 
-export const DEFAULT_DB_PATH = './data/treasury.db';
-export const DEFAULT_ESDB_SNAPSHOT_PATH = './data/eventstoredb.projection';
-
-/** The snapshot sits beside the SQLite file it was folded from; an in-memory store gets none. */
-export const defaultSnapshotPath = (eventStore: AppConfig['eventStore']): string | undefined =>
-  eventStore.kind === 'eventstoredb' ? DEFAULT_ESDB_SNAPSHOT_PATH : eventStore.path === ':memory:' ? undefined : `${eventStore.path}.projection`;
-
 /** Reads the environment; a bad value stops start-up with a message naming the variable. */
 export const configFromEnv = (env: NodeJS.ProcessEnv): E.Either<string, AppConfig> => {
   const port = Number(env.PORT ?? '3000');
@@ -81,22 +75,12 @@ export const configFromEnv = (env: NodeJS.ProcessEnv): E.Either<string, AppConfi
   if (!/^[A-Za-z0-9.:-]{1,253}$/.test(host)) return E.left(`HOST must be an interface address or name such as 127.0.0.1 or 0.0.0.0, got "${env.HOST}"`);
   const http = httpFromEnv(env);
   if (E.isLeft(http)) return http;
-  const kind = env.EVENT_STORE ?? 'sqlite';
-  let eventStore: AppConfig['eventStore'];
-  if (kind === 'sqlite') eventStore = { kind, path: env.TREASURY_DB ?? DEFAULT_DB_PATH };
-  else if (kind === 'eventstoredb') {
-    const connectionString = env.EVENTSTORE_CONNECTION_STRING;
-    if (connectionString === undefined || connectionString === '') {
-      return E.left('EVENT_STORE=eventstoredb needs EVENTSTORE_CONNECTION_STRING, e.g. esdb://localhost:2113?tls=false');
-    }
-    eventStore = { kind, connectionString };
-  } else return E.left(`EVENT_STORE must be "sqlite" or "eventstoredb", got "${kind}"`);
-  // PROJECTION_SNAPSHOT=off keeps no snapshot; any other value is the file to use.
-  const snapshot = env.PROJECTION_SNAPSHOT;
-  const projectionSnapshotPath = snapshot === 'off' ? undefined : snapshot !== undefined && snapshot !== '' ? snapshot : defaultSnapshotPath(eventStore);
+  const store = storeConfigFromEnv(env);
+  if (E.isLeft(store)) return store;
+  const { eventStore } = store.right;
   const auth = authConfigFromEnv(env, host, eventStore.kind === 'sqlite' ? eventStore.path : undefined);
   if (E.isLeft(auth)) return auth;
-  return E.right({ port, host, eventStore, http: http.right, auth: auth.right, ...(projectionSnapshotPath === undefined ? {} : { projectionSnapshotPath }) });
+  return E.right({ port, host, ...store.right, http: http.right, auth: auth.right });
 };
 
 /** RATE_LIMIT_PER_MINUTE (a positive integer, or `off`) and CORS_ORIGINS (comma-separated origins). */
