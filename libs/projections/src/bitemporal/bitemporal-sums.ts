@@ -1,4 +1,5 @@
 import { IntegerColumn, IntegerValues, compactIntegers } from './integer-column';
+import { upperBound } from './upper-bound';
 
 /**
  * Bi-temporal sums: many running totals ("metrics") over points that each carry an effective-time key
@@ -63,16 +64,7 @@ class MetricColumn {
 }
 
 /** Index of the last entry of `column` at a position < cut, or -1. */
-const lastBefore = (column: MetricColumn, cut: number): number => {
-  let low = 0;
-  let high = column.length;
-  while (low < high) {
-    const mid = (low + high) >>> 1;
-    if (column.at[mid]! < cut) low = mid + 1;
-    else high = mid;
-  }
-  return low - 1;
-};
+const lastBefore = (column: MetricColumn, cut: number): number => upperBound(column.length, (i) => column.at[i]! < cut) - 1;
 
 const columnSum = (column: MetricColumn | undefined, cut: number): bigint => {
   if (column === undefined) return 0n;
@@ -96,27 +88,12 @@ interface LateBlock {
   readonly columns: Map<number, MetricColumn>;
 }
 
-const upperBoundKey = (block: { effectiveAt: number[]; order: number[] }, cutE: number, cutO: number, length = block.effectiveAt.length): number => {
-  let low = 0;
-  let high = length;
-  while (low < high) {
-    const mid = (low + high) >>> 1;
-    if (keyAtOrBefore(block.effectiveAt[mid]!, block.order[mid]!, cutE, cutO)) low = mid + 1;
-    else high = mid;
-  }
-  return low;
-};
+/** How many keys of a sorted block are <= (cutE, cutO). */
+const upperBoundKey = (block: { effectiveAt: number[]; order: number[] }, cutE: number, cutO: number): number =>
+  upperBound(block.effectiveAt.length, (i) => keyAtOrBefore(block.effectiveAt[i]!, block.order[i]!, cutE, cutO));
 
-const lowerBound = (values: number[], target: number): number => {
-  let low = 0;
-  let high = values.length;
-  while (low < high) {
-    const mid = (low + high) >>> 1;
-    if (values[mid]! < target) low = mid + 1;
-    else high = mid;
-  }
-  return low;
-};
+/** How many of the sorted values are < target. */
+const lowerBound = (values: number[], target: number): number => upperBound(values.length, (i) => values[i]! < target);
 
 /** Everything a BitemporalSums holds, as typed arrays: what a projection snapshot stores. */
 export interface BitemporalSumsSnapshot {
@@ -272,14 +249,8 @@ export class BitemporalSums {
    */
   firstTimeReaching(metric: number, v: number, target: bigint): number | undefined {
     if (this.size === 0 || this.sum(metric, v, this.maxTime) < target) return undefined;
-    let low = this.minTime;
-    let high = this.maxTime;
-    while (low < high) {
-      const mid = Math.floor((low + high) / 2);
-      if (this.sum(metric, v, mid) >= target) high = mid;
-      else low = mid + 1;
-    }
-    return low;
+    const from = this.minTime;
+    return from + upperBound(this.maxTime - from, (offset) => this.sum(metric, v, from + offset) < target);
   }
 
   /**

@@ -8,6 +8,7 @@ import {
 } from '@treasury/domain';
 import { BitemporalSums } from '../bitemporal/bitemporal-sums';
 import { IntegerColumn } from '../bitemporal/integer-column';
+import { upperBound } from '../bitemporal/upper-bound';
 import { partialCost } from './fifo';
 import { BTC_EXPENSE_PREFIX, FIFO, FIFO_LOT, FIFO_NONE, FLOWS, FifoRecord, FlowKind, NO_FIFO, fifoPlan, openingLotDeltas } from './fifo-plan';
 import { LoanTerms, RawPosition, loanTerms } from './raw-position';
@@ -116,14 +117,7 @@ export class BookProjection {
 
   /** The version (number of events) the ledger knew at `knownAt`. */
   versionAt(knownAt: number): number {
-    let low = 0;
-    let high = this.recordedAt.length;
-    while (low < high) {
-      const mid = (low + high) >>> 1;
-      if (this.recordedAt[mid]! <= knownAt) low = mid + 1;
-      else high = mid;
-    }
-    return low;
+    return upperBound(this.recordedAt.length, (i) => this.recordedAt[i]! <= knownAt);
   }
 
   /**
@@ -349,14 +343,7 @@ export class BookProjection {
   priceAt(asOf: number, v: number): PriceRecord | undefined {
     const visible = (p: PriceRecord) => this.liveAt(p.revision, v);
     const pick = (list: PriceRecord[]): PriceRecord | undefined => {
-      let low = 0;
-      let high = list.length;
-      while (low < high) {
-        const mid = (low + high) >>> 1;
-        if (list[mid]!.effectiveAt <= asOf) low = mid + 1;
-        else high = mid;
-      }
-      for (let i = low - 1; i >= 0; i--) if (visible(list[i]!)) return list[i];
+      for (let i = upperBound(list.length, (j) => list[j]!.effectiveAt <= asOf) - 1; i >= 0; i--) if (visible(list[i]!)) return list[i];
       return undefined;
     };
     const a = pick(this.prices);

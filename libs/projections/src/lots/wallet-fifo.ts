@@ -1,6 +1,7 @@
 import type { BookProjection } from '../book/book-projection';
 import type { FifoEntry } from '../book/book-projection.records';
 import { IntegerColumn } from '../bitemporal/integer-column';
+import { upperBound } from '../bitemporal/upper-bound';
 import type { CostRelief, HeldSlice, LotBook, Relief } from './lot-method';
 import { Piece, WalletQueue, pieceCost, pieceSlice } from './wallet-queues';
 
@@ -200,16 +201,7 @@ function* reliefIndexSteps(projection: BookProjection, v: number): Generator<voi
 }
 
 /** How many disposals of the index are effective at or before asOf. */
-const countThrough = (index: ReliefIndex, asOf: number): number => {
-  let low = 0;
-  let high = index.times.length;
-  while (low < high) {
-    const mid = (low + high) >>> 1;
-    if (index.times[mid]! <= asOf) low = mid + 1;
-    else high = mid;
-  }
-  return low;
-};
+const countThrough = (index: ReliefIndex, asOf: number): number => upperBound(index.times.length, (i) => index.times[i]! <= asOf);
 
 const reliefThrough = (index: ReliefIndex, asOf: number): bigint => {
   const count = countThrough(index, asOf);

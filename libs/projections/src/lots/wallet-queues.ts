@@ -1,5 +1,6 @@
 import { partialCost } from '../book/fifo';
 import type { FifoEntry, LotSlice } from '../book/book-projection.records';
+import { upperBound } from '../bitemporal/upper-bound';
 
 /**
  * One wallet's FIFO queue under wallet-fifo. A piece is a sat range [start, end) of one lot, so a lot
@@ -34,14 +35,7 @@ export class WalletQueue {
     // The usual case: new lots, and pieces moved from a wallet that only ever fed this one, come last.
     let index = this.items.length;
     if (last !== undefined && before(piece, last)) {
-      let low = this.head;
-      let high = this.items.length;
-      while (low < high) {
-        const mid = (low + high) >>> 1;
-        if (before(this.items[mid]!, piece)) low = mid + 1;
-        else high = mid;
-      }
-      index = low;
+      index = upperBound(this.items.length, (i) => before(this.items[i]!, piece), this.head);
     }
     const previous = index > this.head ? this.items[index - 1] : undefined;
     if (previous !== undefined && previous.lot === piece.lot && previous.end === piece.start) {
