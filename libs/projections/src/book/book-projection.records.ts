@@ -1,4 +1,4 @@
-import { AccountMapping, BookEvent, bookEventCodecs } from '@treasury/domain';
+import type { AccountMapping, BookEvent } from '@treasury/domain';
 import type { BitemporalSumsSnapshot } from '../bitemporal/bitemporal-sums';
 import type { IntegerValues } from '../bitemporal/integer-column';
 import type { TermLoanPlan, TermLoans } from '../loans/term-loans';
@@ -56,8 +56,6 @@ export interface BookProjectionSnapshot {
   /** Loans drawn with a dayCount (libs/projections/src/loans); absent from snapshots taken before them. */
   readonly termLoans?: ReturnType<TermLoans['toSnapshot']>;
 }
-
-export const EVENT_TYPES = Object.keys(bookEventCodecs) as Array<BookEvent['type']>;
 
 /** Everything one event changes, worked out before any of it is committed (see BookProjection.apply). */
 export interface ApplyPlan {
