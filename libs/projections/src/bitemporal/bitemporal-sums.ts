@@ -1,5 +1,8 @@
 import { IntegerColumn, IntegerValues, compactIntegers } from './integer-column';
-import { upperBound } from './upper-bound';
+import { MAX_SEARCH_LENGTH, upperBound } from './upper-bound';
+
+/** firstTimeReaching's block: one search step covers at most MAX_SEARCH_LENGTH places. */
+const BLOCK = MAX_SEARCH_LENGTH / 2;
 
 /**
  * Bi-temporal sums: many running totals ("metrics") over points that each carry an effective-time key
@@ -249,8 +252,12 @@ export class BitemporalSums {
    */
   firstTimeReaching(metric: number, v: number, target: bigint): number | undefined {
     if (this.size === 0 || this.sum(metric, v, this.maxTime) < target) return undefined;
-    const from = this.minTime;
-    return from + upperBound(this.maxTime - from, (offset) => this.sum(metric, v, from + offset) < target);
+    const short = (t: number) => this.sum(metric, v, t) < target;
+    // The times span more than upperBound covers (2^31 ms is 25 days): first the whole blocks of
+    // BLOCK ms still short of the target, then the place inside the next block.
+    const blocks = Math.floor((this.maxTime - this.minTime) / BLOCK);
+    const start = this.minTime + BLOCK * upperBound(blocks, (q) => short(this.minTime + (q + 1) * BLOCK - 1));
+    return start + upperBound(Math.min(BLOCK, this.maxTime - start + 1), (offset) => short(start + offset));
   }
 
   /**

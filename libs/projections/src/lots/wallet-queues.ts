@@ -35,7 +35,7 @@ export class WalletQueue {
     // The usual case: new lots, and pieces moved from a wallet that only ever fed this one, come last.
     let index = this.items.length;
     if (last !== undefined && before(piece, last)) {
-      index = upperBound(this.items.length, (i) => before(this.items[i]!, piece), this.head);
+      index = this.head + upperBound(this.items.length - this.head, (i) => before(this.items[this.head + i]!, piece));
     }
     const previous = index > this.head ? this.items[index - 1] : undefined;
     if (previous !== undefined && previous.lot === piece.lot && previous.end === piece.start) {
