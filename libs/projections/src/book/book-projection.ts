@@ -21,7 +21,8 @@ export type { BookProjectionSnapshot, EventContribution, FifoEntry, LoanRecord, 
 /**
  * One book's bi-temporal projection. `apply` folds events in log order (revision order); every query
  * takes `asOf` (effective cut) and a version `v` (the events with revision < v, i.e. what the ledger
- * knew: see `versionAt`).
+ * knew: see `versionAt`). This file is the fold and the public API; the state is book-columns.ts, the
+ * FIFO reads fifo-index.ts, the price index price-index.ts, the snapshot format book-projection.snapshot.ts.
  */
 export class BookProjection {
   private readonly c: BookColumns;
@@ -30,6 +31,7 @@ export class BookProjection {
     interestThrough: (loanId, v, effectiveAt, order) => this.sum(`interest|${loanId}`, v, effectiveAt, order),
   };
 
+  /** A new, empty projection; `fromSnapshot` passes the columns it restored. */
   constructor(columns: BookColumns = emptyColumns()) {
     this.c = columns;
   }
