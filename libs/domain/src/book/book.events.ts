@@ -196,7 +196,7 @@ export const bookEventCodecs = {
   CommandProposed,
   ProposalApproved,
   ProposalRejected,
-  // Appended last: a snapshot stores event types by their place in this list.
+  // Event types are stored in projection snapshots by the fixed codes of libs/projections/src/book/event-type-codes.ts (a new type needs a code there).
   CashCollateralPledged,
   CashCollateralReleased,
   PriceStalenessSet,
