@@ -14,6 +14,7 @@ import {
   explanationView,
   explanationViewSteps,
   YearMonth,
+  ReportMonth,
   monthEndReport,
   LotBook,
   lotBook,
@@ -171,55 +172,51 @@ export class PositionQueries {
   }
 
   /** Months on the book's calendar (its time zone), from the month it opened in at the earliest. */
-  monthEnd(bookId: string, query: { readonly from: YearMonth; readonly to: YearMonth; readonly method?: LotMethod } & Freshness) {
-    return pipe(
-      this.ready(bookId, query),
-      TE.flatMap(({ book, knownAt, v, timeZone, openedAt }) => async (): Promise<E.Either<PositionQueryError, MonthEndAnswer>> => {
-        const range = reportMonths(query.from, query.to, { timeZone, openedAt });
-        if (range?.months === undefined) return E.left({ _tag: 'BeforeBookOpened', openedAt });
-        const { year, month } = range.firstMonth;
-        const method = query.method ?? DEFAULT_LOT_METHOD;
-        const lots = await preparedLotBook(book, v, method);
-        return E.right({
-          bookId,
-          ...header(knownAt, v),
-          timeZone,
-          bookOpenedAt: formatInstant(openedAt),
-          firstMonth: `${year}-${String(month).padStart(2, '0')}`,
-          method,
-          months: monthEndReport(book, range.months, v, lots),
-        });
-      }),
-    );
+  monthEnd(bookId: string, query: MonthlyQuery) {
+    return this.monthly(bookId, query, (book, v, months, lots) => ({ months: monthEndReport(book, months, v, lots) }));
   }
 
   /**
    * The period P&L per month on the book's calendar and in total, under a lot method; cost per BTC mined
    * from the production-cost categories of the account mapping in force at the version (none: no costs).
    */
-  pnl(bookId: string, query: { readonly from: YearMonth; readonly to: YearMonth; readonly method?: LotMethod } & Freshness) {
+  pnl(bookId: string, query: MonthlyQuery) {
+    return this.monthly(bookId, query, (book, v, months, lots) => {
+      const categories = new Set(book.accountMappingAt(v)?.productionCostCategories ?? []);
+      const balanceSheet = new Set(book.accountMappingAt(v)?.balanceSheetCategories ?? []);
+      const report = pnlReport(book, lots, months, v, categories, balanceSheet);
+      return {
+        productionCostCategories: [...categories].sort(),
+        balanceSheetCategories: [...balanceSheet].sort(),
+        months: report.months.map(({ label, figures }) => ({ month: label, ...pnlFiguresView(figures) })),
+        total: pnlFiguresView(report.total),
+      };
+    });
+  }
+
+  /** A report by calendar month under a lot method: its shared header, then what `build` makes of the months. */
+  private monthly<A extends object>(
+    bookId: string,
+    query: MonthlyQuery,
+    build: (book: BookProjection, v: number, months: ReadonlyArray<ReportMonth>, lots: LotBook) => A,
+  ): TE.TaskEither<PositionQueryError, MonthlyHeader & A> {
     return pipe(
       this.ready(bookId, query),
-      TE.flatMap(({ book, knownAt, v, timeZone, openedAt }) => async (): Promise<E.Either<PositionQueryError, PnlAnswer>> => {
+      TE.flatMap(({ book, knownAt, v, timeZone, openedAt }) => async (): Promise<E.Either<PositionQueryError, MonthlyHeader & A>> => {
         const range = reportMonths(query.from, query.to, { timeZone, openedAt });
         if (range?.months === undefined) return E.left({ _tag: 'BeforeBookOpened', openedAt });
-        const method = query.method ?? DEFAULT_LOT_METHOD;
-        const categories = new Set(book.accountMappingAt(v)?.productionCostCategories ?? []);
-        const balanceSheet = new Set(book.accountMappingAt(v)?.balanceSheetCategories ?? []);
-        const report = pnlReport(book, await preparedLotBook(book, v, method), range.months, v, categories, balanceSheet);
         const { year, month } = range.firstMonth;
-        return E.right({
+        const method = query.method ?? DEFAULT_LOT_METHOD;
+        const lots = await preparedLotBook(book, v, method);
+        const monthly: MonthlyHeader = {
           bookId,
           ...header(knownAt, v),
           timeZone,
           bookOpenedAt: formatInstant(openedAt),
           firstMonth: `${year}-${String(month).padStart(2, '0')}`,
           method,
-          productionCostCategories: [...categories].sort(),
-          balanceSheetCategories: [...balanceSheet].sort(),
-          months: report.months.map(({ label, figures }) => ({ month: label, ...pnlFiguresView(figures) })),
-          total: pnlFiguresView(report.total),
-        });
+        };
+        return E.right({ ...monthly, ...build(book, v, range.months, lots) });
       }),
     );
   }
@@ -275,24 +272,15 @@ export class PositionQueries {
 export const preparedLotBook = async (book: BookProjection, v: number, method: LotMethod, slicer?: EventLoopSlicer): Promise<LotBook> =>
   method === 'wallet-fifo' ? runInSlices(preparedWalletFifoLotBook(book, v), slicer) : lotBook(book, v, method);
 
-type MonthEndAnswer = ReturnType<typeof header> & {
+type MonthlyQuery = { readonly from: YearMonth; readonly to: YearMonth; readonly method?: LotMethod } & Freshness;
+
+/** What every monthly report answers before its months. */
+type MonthlyHeader = ReturnType<typeof header> & {
   readonly bookId: string;
   readonly timeZone: string;
   readonly bookOpenedAt: string;
   readonly firstMonth: string;
   readonly method: LotMethod;
-  readonly months: ReturnType<typeof monthEndReport>;
-};
-type PnlAnswer = ReturnType<typeof header> & {
-  readonly bookId: string;
-  readonly timeZone: string;
-  readonly bookOpenedAt: string;
-  readonly firstMonth: string;
-  readonly method: LotMethod;
-  readonly productionCostCategories: string[];
-  readonly balanceSheetCategories: string[];
-  readonly months: Array<{ readonly month: string } & ReturnType<typeof pnlFiguresView>>;
-  readonly total: ReturnType<typeof pnlFiguresView>;
 };
 
 interface Ready {
