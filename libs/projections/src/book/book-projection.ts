@@ -9,6 +9,7 @@ import { BookColumns, emptyColumns, liveAt, sumOf } from './book-columns';
 import { costOfFirst, disposals, fifoAt, openLots, recordFifo, reliefs } from './fifo-index';
 import { addPrice, priceAt } from './price-index';
 import { fromSnapshot, toSnapshot } from './book-projection.snapshot';
+import { contributionsIn, eventAt } from './contributions';
 
 export { FLOWS, type FlowKind } from './fifo-plan';
 
@@ -239,22 +240,7 @@ export class BookProjection {
    * caller walk a long book in bounded slices and sort once at the end.
    */
   contributionsIn(weightOf: (balanceKey: string) => bigint, asOf: number, v: number, fromRevision: number, toRevision: number): EventContribution[] {
-    const weights = this.c.metricNames.map((name) => (/^(touch|fifo|flow)\|/.test(name) ? 0n : weightOf(name)));
-    const found: EventContribution[] = [];
-    const end = Math.min(v, this.c.recordedAt.length, toRevision);
-    for (let revision = Math.max(0, fromRevision); revision < end; revision++) {
-      if (this.c.effectiveAt[revision]! > asOf || !this.liveAt(revision, v)) continue;
-      let amount = 0n;
-      let touched = false;
-      for (let i = this.c.deltaStart[revision]!; i < this.c.deltaStart[revision + 1]!; i++) {
-        const weight = weights[this.c.deltaMetric[i]!]!;
-        if (weight === 0n) continue;
-        touched = true;
-        amount += weight * this.c.deltaValue.get(i);
-      }
-      if (touched) found.push(this.eventAt(revision, amount));
-    }
-    return found;
+    return contributionsIn(this.c, weightOf, asOf, v, fromRevision, toRevision);
   }
 
   eventIdAt(revision: number): string {
@@ -263,14 +249,7 @@ export class BookProjection {
 
   /** Who an event is, for explanations and listings. */
   eventAt(revision: number, amount: bigint): EventContribution {
-    return {
-      revision,
-      eventId: this.c.eventIds[revision]!,
-      type: this.c.types[revision]!,
-      effectiveAt: this.c.effectiveAt[revision]!,
-      recordedAt: this.c.recordedAt[revision]!,
-      amount,
-    };
+    return eventAt(this.c, revision, amount);
   }
 
   /** Reports known and live at version v, in effective order (ties: revision). */
