@@ -1,7 +1,5 @@
 import { randomUUID } from 'node:crypto';
 import { EventEmitter } from 'node:events';
-import { closeSync, constants, fchmodSync, mkdirSync, openSync } from 'node:fs';
-import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import * as E from 'fp-ts/Either';
 import * as TE from 'fp-ts/TaskEither';
@@ -20,6 +18,7 @@ import {
   storeUnavailable,
   wrongExpectedRevision,
 } from '@treasury/event-store';
+import { openDatabase, retryWhileBusy } from './open-database';
 import { typeFilterSql } from './type-filter.sql';
 
 interface EventRow {
@@ -56,30 +55,6 @@ const SCHEMA = `
   );
 `;
 
-/** How long a write waits for another connection (another process on the same file) to finish its own. */
-const BUSY_TIMEOUT_MS = 10_000;
-const FILE_MODE = 0o600;
-
-/**
- * Creates the database file readable and writable by its owner only, whatever the process umask; SQLite
- * gives its -wal and -shm files the database file's mode. An existing file is left as it is.
- */
-const createPrivately = (path: string): void => {
-  mkdirSync(dirname(path), { recursive: true });
-  let fd: number;
-  try {
-    fd = openSync(path, constants.O_CREAT | constants.O_EXCL | constants.O_WRONLY, FILE_MODE);
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'EEXIST') return;
-    throw error;
-  }
-  try {
-    fchmodSync(fd, FILE_MODE);
-  } finally {
-    closeSync(fd);
-  }
-};
-
 /** How often a subscription looks for events appended by another process on the same file. */
 const POLL_MS = 200;
 const PAGE = 1000;
@@ -109,21 +84,17 @@ export class SqliteEventStore extends EventStore {
 
   constructor(readonly path: string) {
     super();
-    if (path !== ':memory:') createPrivately(path);
-    this.db = new Database(path);
-    // First, so that everything after it (even switching to WAL) waits for another process rather than failing.
-    this.db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
-    this.db.pragma('journal_mode = WAL');
-    this.db.pragma('synchronous = FULL');
-    this.db.defaultSafeIntegers(false);
+    this.db = openDatabase(path);
     // The store's identity is written once, by whichever connection creates the store first.
-    this.storeId = this.db
-      .transaction(() => {
-        this.db.exec(SCHEMA);
-        this.db.prepare("INSERT OR IGNORE INTO meta (key, value) VALUES ('store-id', ?)").run(randomUUID());
-        return this.db.prepare<[], { value: string }>("SELECT value FROM meta WHERE key = 'store-id'").get()!.value;
-      })
-      .immediate();
+    this.storeId = retryWhileBusy(() =>
+      this.db
+        .transaction(() => {
+          this.db.exec(SCHEMA);
+          this.db.prepare("INSERT OR IGNORE INTO meta (key, value) VALUES ('store-id', ?)").run(randomUUID());
+          return this.db.prepare<[], { value: string }>("SELECT value FROM meta WHERE key = 'store-id'").get()!.value;
+        })
+        .immediate(),
+    );
     this.statements = {
       lastRevision: this.db.prepare<[string], { revision: number }>('SELECT revision FROM events WHERE stream = ? ORDER BY revision DESC LIMIT 1'),
       insert: this.db.prepare('INSERT INTO events (stream, revision, event_id, type, data, metadata) VALUES (?, ?, ?, ?, ?, ?)'),
