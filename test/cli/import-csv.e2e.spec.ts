@@ -6,6 +6,7 @@ import Database from 'better-sqlite3';
 import * as E from 'fp-ts/Either';
 import { NoProjectionSnapshots, PositionProjector, PositionQueries, SystemClock } from '@treasury/application';
 import { SqliteEventStore } from '@treasury/event-store-sqlite';
+import { positionAnswer } from '../../apps/api/src/positions/position.view';
 
 /** The built CLI, as `npm run cli` runs it (`npm test` builds first). */
 const CLI = join(__dirname, '..', '..', 'dist', 'apps', 'cli', 'src', 'main.js');
@@ -49,7 +50,7 @@ describe('CLI import-csv: the four shipped profiles and their sample statements'
     await projector.stop();
     await store.close();
     if (E.isLeft(position) || E.isLeft(reconciliation)) throw new Error('the book could not be read');
-    return { position: position.right, reconciliation: reconciliation.right };
+    return { position: positionAnswer(position.right), reconciliation: reconciliation.right };
   };
 
   it('imports prices, payouts, fills and the custodian statement to the hand-computed position; re-runs append nothing', async () => {

@@ -1,8 +1,7 @@
 import * as E from 'fp-ts/Either';
-import { explainFigure } from '../explain/explain-figure';
-import { RecordedBook } from '../testing/recorded-book';
-import { BookProjection } from './book-projection';
-import { positionFrom, positionView } from './position';
+import { BookProjection, explainFigure, positionFrom } from '@treasury/projections';
+import { RecordedBook } from '@treasury/projections/testing/recorded-book';
+import { positionView } from './position.view';
 
 /**
  * Loan risk on hand-computed books: status, trigger prices and headroom one cent (or one satoshi)

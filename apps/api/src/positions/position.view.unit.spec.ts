@@ -1,10 +1,13 @@
 import * as E from 'fp-ts/Either';
 import { formatBtc, formatUsd } from '@treasury/domain';
-import { explainFigure, explanationView } from '../explain/explain-figure';
-import { reconciliation, reconciliationView } from '../reports/reconciliation';
-import { RecordedBook } from '../testing/recorded-book';
-import type { BookProjection } from './book-projection';
-import { positionFrom, positionView } from './position';
+import { BookProjection, Explanation, explainFigure, explanationPageSteps, positionFrom, reconciliation, reconciliationView, runSteps } from '@treasury/projections';
+import { RecordedBook } from '@treasury/projections/testing/recorded-book';
+import { explanationViewSteps } from './explanation.view';
+import { positionView } from './position.view';
+
+/** The explain answer's figures for the first `limit` contributions (the header is the query's business). */
+const explanationView = (figure: string, explanation: Explanation, offset: number, limit: number) =>
+  runSteps(explanationViewSteps({ bookId: 'b', asOf: 0, knownAt: '', revision: 0, figure, page: runSteps(explanationPageSteps(explanation, offset, limit)) }));
 
 /**
  * Every figure of a position on small books whose answers are worked out by hand in the comments.

@@ -5,6 +5,8 @@ import { ProblemException, invalidRequest } from '../http/problem';
 import { checkQueryNames, integerParam, oneOfParam, requireBookId, requiredTimeParam, timeParam } from '../http/request-fields';
 import { QueryTime } from '@treasury/application';
 import { Query, answer, asOfCut, freshness } from './position-query.params';
+import { explainAnswer } from './explanation.view';
+import { positionAnswer } from './position.view';
 
 /** Contributions per page of an explanation: at most, and by default (a page of 10,000 is a 3 MB answer to serialise). */
 const MAX_EXPLAIN_PAGE = 10_000;
@@ -40,7 +42,7 @@ export class PositionsController {
   position(@Param('bookId') rawBookId: string, @QueryParams() query: Query) {
     const bookId = requireBookId(rawBookId);
     checkQueryNames(query, ['asOf', 'knownAt', 'minPosition', 'method']);
-    return answer(bookId, this.positions.position(bookId, { ...asOfCut(query), ...lotMethod(query) }));
+    return answer(bookId, this.positions.position(bookId, { ...asOfCut(query), ...lotMethod(query) })).then(positionAnswer);
   }
 
   @Get('position/series')
@@ -66,7 +68,7 @@ export class PositionsController {
     }
     const offset = integerParam(query, 'after', 0, Number.MAX_SAFE_INTEGER) ?? 0;
     const limit = integerParam(query, 'limit', 1, MAX_EXPLAIN_PAGE) ?? DEFAULT_EXPLAIN_PAGE;
-    return answer(bookId, this.positions.explain(bookId, { figure, offset, limit, ...asOfCut(query) }));
+    return answer(bookId, this.positions.explain(bookId, { figure, offset, limit, ...asOfCut(query) })).then(explainAnswer);
   }
 
   /** Every published report beside the ledger's figure for the same date, flagged beyond the tolerance. */

@@ -100,7 +100,7 @@ describe('PositionProjector', () => {
     const defaults = new PositionQueries(projector, clock, () => commands.lastAcknowledgedPosition, 2_000);
     await run('record-mining-output', mined(10));
     const fresh = await defaults.position('acme', {})();
-    expect(E.isRight(fresh) && fresh.right.holdings.btc).toBe('9.00000000');
+    expect(E.isRight(fresh) && fresh.right.position.holdings.btc).toBe(900_000_000n);
     await projector.stop();
   });
 

@@ -10,9 +10,10 @@ import {
   RawPosition,
   SeriesStep,
   disposalsView,
+  ExplanationPage,
+  Position,
   explainFigureSteps,
-  explanationView,
-  explanationViewSteps,
+  explanationPageSteps,
   YearMonth,
   ReportMonth,
   monthEndReport,
@@ -25,7 +26,6 @@ import {
   reconciliationView,
   openLotsView,
   positionFrom,
-  positionView,
   seriesInstants,
   seriesPointView,
   preparedWalletFifoLotBook,
@@ -93,7 +93,8 @@ export class PositionQueries {
       TE.flatMap(({ book, knownAt, v, timeZone }) => {
         const asOf = cut.asOf === undefined ? this.clock.now() : resolveQueryTime(cut.asOf, timeZone);
         const raw = book.raw(asOf, v);
-        const answer = (figures: RawPosition) => ({ bookId, ...header(knownAt, v), method, ...positionView(positionFrom(figures)) });
+        // Values: the answer's JSON view is the API's (apps/api/src/positions/position.view.ts).
+        const answer = (figures: RawPosition): PositionFound => ({ bookId, ...header(knownAt, v), method, position: positionFrom(figures) });
         // fifo: the projection's own figures, no simulation. wallet-fifo: its relief, in event-loop slices.
         if (method === 'fifo') return TE.right(answer(raw));
         return TE.fromTask(async () => answer({ ...raw, relievedCostUsd: await runInSlices(walletFifoSteps.relievedCost(book, v, asOf)) }));
@@ -160,13 +161,13 @@ export class PositionQueries {
     return pipe(
       this.ready(bookId, query),
       // A sum over a long book walks every event: in slices, so other requests are answered meanwhile.
-      TE.flatMap(({ book, knownAt, v, timeZone }) => async (): Promise<E.Either<PositionQueryError, ExplainAnswer>> => {
+      TE.flatMap(({ book, knownAt, v, timeZone }) => async (): Promise<E.Either<PositionQueryError, ExplanationFound>> => {
         const asOf = query.asOf === undefined ? this.clock.now() : resolveQueryTime(query.asOf, timeZone);
         const slicer = new EventLoopSlicer();
         const explained = await runInSlices(explainFigureSteps(book, query.figure, asOf, v), slicer);
         if (E.isLeft(explained)) return E.left({ _tag: 'UnknownFigure', message: explained.left });
-        const view = await runInSlices(explanationViewSteps(query.figure, explained.right, query.offset, query.limit), slicer);
-        return E.right({ bookId, asOf: formatInstant(asOf), ...header(knownAt, v), ...view });
+        const page = await runInSlices(explanationPageSteps(explained.right, query.offset, query.limit), slicer);
+        return E.right({ bookId, asOf, ...header(knownAt, v), figure: query.figure, page });
       }),
     );
   }
@@ -300,7 +301,11 @@ type DisposalsAnswer = { readonly bookId: string; readonly from: string | null; 
   readonly disposals: NonNullable<ReturnType<typeof disposalsView>>;
 };
 
-type ExplainAnswer = { readonly bookId: string; readonly asOf: string; readonly knownAt: string; readonly revision: number } & ReturnType<typeof explanationView>;
+/** A position found: which book, what was known, the lot method, and the figures (values, formatted by the API's view). */
+export type PositionFound = ReturnType<typeof header> & { readonly bookId: string; readonly method: LotMethod; readonly position: Position };
+
+/** A page of a figure's explanation found (values, formatted by the API's view). */
+export type ExplanationFound = ReturnType<typeof header> & { readonly bookId: string; readonly asOf: number; readonly figure: string; readonly page: ExplanationPage };
 
 /** Which slice of the log an answer is computed from: known at `knownAt`, i.e. revisions 0..revision. */
 const header = (knownAt: number, v: number) => ({ knownAt: formatInstant(knownAt), revision: v - 1 });

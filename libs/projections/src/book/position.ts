@@ -1,5 +1,6 @@
-import { RATIO_ONE, SATS_PER_BTC, divRoundHalfEven, formatBtc, formatDecimal, formatInstant, formatRatio, formatUsd, parseBalanceKey } from '@treasury/domain';
-import { LoanStatus, Secured, aggregateLtvOf, btcToCure, daysToMaturity, loanStatus, ltvOf, priceDropToMarginCall, triggerPrice, usdToCure } from './loan-risk';
+import { parseBalanceKey } from '@treasury/domain';
+import * as derived from '../figures/derived-figures';
+import { LoanStatus, Secured, aggregateLtvOf, btcToCure, daysToMaturity, loanStatus, priceDropToMarginCall, usdToCure } from './loan-risk';
 import type { RawPosition } from './raw-position';
 
 export type { LoanStatus } from './loan-risk';
@@ -63,9 +64,6 @@ export interface Position {
   };
   readonly liquidity: { readonly cashUsd: bigint; readonly unencumberedBtcValueUsd: bigint | null; readonly availableLiquidityUsd: bigint | null };
 }
-
-/** Sats at a price in cents per BTC, in cents, rounded half-even. */
-const valueOf = (sats: bigint, usdPerBtc: bigint): bigint => divRoundHalfEven(sats * usdPerBtc, SATS_PER_BTC);
 
 const addTo = <K>(map: Map<K, bigint>, key: K, delta: bigint) => map.set(key, (map.get(key) ?? 0n) + delta);
 
@@ -138,11 +136,11 @@ export const positionFrom = (raw: RawPosition): Position => {
       pledgedBtc,
       pledgedCashUsd,
       // Status and headroom compare exact products, not the rounded LTV, so nothing flips on a rounding.
-      ltv: ltvOf(loan, usdPerBtc),
+      ltv: derived.loanLtv.compute(outstandingUsd, pledgedBtc, usdPerBtc, pledgedCashUsd),
       marginCallLtv: terms.marginCallLtv,
       liquidationLtv: terms.liquidationLtv,
-      marginCallPriceUsd: triggerPrice(loan, terms.marginCallLtv),
-      liquidationPriceUsd: triggerPrice(loan, terms.liquidationLtv),
+      marginCallPriceUsd: derived.marginCallPriceUsd.compute(outstandingUsd, terms.marginCallLtv, pledgedCashUsd, pledgedBtc),
+      liquidationPriceUsd: derived.liquidationPriceUsd.compute(outstandingUsd, terms.liquidationLtv, pledgedCashUsd, pledgedBtc),
       status: loanStatus(loan, usdPerBtc, { marginCallLtv: terms.marginCallLtv, liquidationLtv: terms.liquidationLtv, maturityAt }, raw.asOf),
       daysToMaturity: daysToMaturity(maturityAt, raw.asOf),
       priceDropToMarginCall: priceDropToMarginCall(loan, usdPerBtc, terms.marginCallLtv),
@@ -153,9 +151,10 @@ export const positionFrom = (raw: RawPosition): Position => {
 
   // The open lots held: an opening lot queued but not held yet is neither in the holdings nor in their cost.
   const openCost = raw.acquiredCostUsd - raw.relievedCostUsd - raw.openingPendingUsd;
-  const btcValue = price === null ? null : valueOf(holdingsBtc, price.usdPerBtc);
-  const unencumberedValue = price === null ? null : valueOf(unencumbered, price.usdPerBtc);
-  const totalAssets = btcValue === null ? null : cashTotal + btcValue;
+  // The figures computed from others: each defined once, with the formula `explain` shows for it.
+  const unencumberedValue = derived.unencumberedBtcValueUsd.compute(unencumbered, usdPerBtc);
+  const totalAssets = derived.totalAssetsUsd.compute(cashTotal, holdingsBtc, usdPerBtc);
+  const { securedDebtUsd, collateralValueUsd } = aggregateLtvOf(secured, usdPerBtc);
   const ageSeconds = price === null ? 0 : Math.floor((raw.asOf - price.effectiveAt) / 1000);
   return {
     asOf: raw.asOf,
@@ -165,7 +164,7 @@ export const positionFrom = (raw: RawPosition): Position => {
     costBasis: {
       totalUsd: openCost,
       realizedGainUsd: raw.proceedsUsd - raw.relievedCostUsd,
-      unrealizedGainUsd: btcValue === null ? null : btcValue - openCost,
+      unrealizedGainUsd: derived.unrealizedGainUsd.compute(holdingsBtc, usdPerBtc, openCost),
     },
     cash: { totalUsd: cashTotal, pledgedUsd: pledgedCash, accounts },
     loans,
@@ -173,82 +172,16 @@ export const positionFrom = (raw: RawPosition): Position => {
       totalDebtUsd: totalDebt,
       totalAssetsUsd: totalAssets,
       netDebtUsd: totalDebt - cashTotal,
-      debtToAssets: totalAssets === null || totalAssets <= 0n ? null : divRoundHalfEven(totalDebt * RATIO_ONE, totalAssets),
-      ...aggregateLtvOf(secured, usdPerBtc),
+      debtToAssets: derived.debtToAssets.compute(totalDebt, totalAssets),
+      securedDebtUsd,
+      collateralValueUsd,
+      aggregateLtv: derived.aggregateLtv.compute(secured, usdPerBtc),
     },
     // Pledged cash cannot be spent: liquidity counts the accounts only.
     liquidity: {
       cashUsd: cashAvailable,
       unencumberedBtcValueUsd: unencumberedValue,
-      availableLiquidityUsd: unencumberedValue === null ? null : cashAvailable + unencumberedValue,
+      availableLiquidityUsd: derived.availableLiquidityUsd.compute(cashAvailable, unencumberedValue),
     },
   };
 };
-
-const orNull = <A>(value: A | null, format: (a: A) => string): string | null => (value === null ? null : format(value));
-const sortedObject = <V, W>(map: ReadonlyMap<string, V>, format: (v: V) => W): Record<string, W> =>
-  Object.fromEntries([...map.entries()].sort(([a], [b]) => (a < b ? -1 : 1)).map(([k, v]) => [k, format(v)]));
-
-/** The JSON view: fixed decimals (BTC 8, USD 2, ratios 6), ISO instants, null where no price. */
-export const positionView = (position: Position) => ({
-  asOf: formatInstant(position.asOf),
-  holdings: {
-    btc: formatBtc(position.holdings.btc),
-    pledgedBtc: formatBtc(position.holdings.pledgedBtc),
-    unencumberedBtc: formatBtc(position.holdings.unencumberedBtc),
-    wallets: sortedObject(position.holdings.wallets, (w) => ({ btc: formatBtc(w.btc), pledgedBtc: formatBtc(w.pledgedBtc) })),
-  },
-  price:
-    position.price === null
-      ? null
-      : {
-          usdPerBtc: formatUsd(position.price.usdPerBtc),
-          effectiveAt: formatInstant(position.price.effectiveAt),
-          ageSeconds: position.price.ageSeconds,
-          maxAgeSeconds: position.price.maxAgeSeconds,
-          stale: position.price.stale,
-        },
-  costBasis: {
-    totalUsd: formatUsd(position.costBasis.totalUsd),
-    realizedGainUsd: formatUsd(position.costBasis.realizedGainUsd),
-    unrealizedGainUsd: orNull(position.costBasis.unrealizedGainUsd, formatUsd),
-  },
-  cash: { totalUsd: formatUsd(position.cash.totalUsd), pledgedUsd: formatUsd(position.cash.pledgedUsd), accounts: sortedObject(position.cash.accounts, formatUsd) },
-  loans: sortedObject(position.loans, (loan) => ({
-    lender: loan.lender,
-    drawnAt: formatInstant(loan.drawnAt),
-    maturityAt: orNull(loan.maturityAt, formatInstant),
-    annualRate: formatRatio(loan.annualRate),
-    principalUsd: formatUsd(loan.principalUsd),
-    accruedInterestUsd: formatUsd(loan.accruedInterestUsd),
-    outstandingUsd: formatUsd(loan.outstandingUsd),
-    pledgedBtc: formatBtc(loan.pledgedBtc),
-    pledgedCashUsd: formatUsd(loan.pledgedCashUsd),
-    ltv: orNull(loan.ltv, formatRatio),
-    marginCallLtv: formatRatio(loan.marginCallLtv),
-    liquidationLtv: formatRatio(loan.liquidationLtv),
-    marginCallPriceUsd: orNull(loan.marginCallPriceUsd, formatUsd),
-    liquidationPriceUsd: orNull(loan.liquidationPriceUsd, formatUsd),
-    status: loan.status,
-    daysToMaturity: loan.daysToMaturity,
-    // The same micros as a percentage with 4 decimals ("25.0000" is 25%), as the name says.
-    priceDropToMarginCallPct: orNull(loan.priceDropToMarginCall, (micros) => formatDecimal(micros, 4)),
-    btcToCureMarginCall: orNull(loan.btcToCureMarginCall, formatBtc),
-    usdToCureMarginCall: orNull(loan.usdToCureMarginCall, formatUsd),
-  })),
-  leverage: {
-    totalDebtUsd: formatUsd(position.leverage.totalDebtUsd),
-    totalAssetsUsd: orNull(position.leverage.totalAssetsUsd, formatUsd),
-    netDebtUsd: formatUsd(position.leverage.netDebtUsd),
-    debtToAssets: orNull(position.leverage.debtToAssets, formatRatio),
-    securedDebtUsd: formatUsd(position.leverage.securedDebtUsd),
-    collateralValueUsd: orNull(position.leverage.collateralValueUsd, formatUsd),
-    aggregateLtv: orNull(position.leverage.aggregateLtv, formatRatio),
-  },
-  liquidity: {
-    cashUsd: formatUsd(position.liquidity.cashUsd),
-    unencumberedBtcValueUsd: orNull(position.liquidity.unencumberedBtcValueUsd, formatUsd),
-    availableLiquidityUsd: orNull(position.liquidity.availableLiquidityUsd, formatUsd),
-  },
-});
-export type PositionView = ReturnType<typeof positionView>;

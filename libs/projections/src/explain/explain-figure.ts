@@ -1,10 +1,11 @@
 import * as E from 'fp-ts/Either';
-import { BalanceKind, formatBtc, formatInstant, formatRatio, formatUsd, parseBalanceKey } from '@treasury/domain';
+import { BalanceKind, parseBalanceKey } from '@treasury/domain';
 import type { BookProjection, EventContribution } from '../book/book-projection';
 import { Position, positionFrom } from '../book/position';
+import { FigureUnit, derivedFigures } from '../figures/derived-figures';
 import { termLoanContributions } from '../loans/term-loan-explain';
 
-export type FigureUnit = 'BTC' | 'USD' | 'ratio';
+export type { FigureUnit } from '../figures/derived-figures';
 
 /** An event's part in a figure, with what else an auditor needs to check it (lot, proceeds...). */
 export interface ContributionLine extends EventContribution {
@@ -53,18 +54,6 @@ const balanceSums: ReadonlyArray<{ readonly match: RegExp; readonly unit: Figure
   { match: /^leverage\.totalDebtUsd$/, unit: 'USD', weight: () => (kind) => (kind === 'principal' || kind === 'interest' ? 1n : 0n) },
   // Net debt: debt up, cash down.
   { match: /^leverage\.netDebtUsd$/, unit: 'USD', weight: () => (kind) => (kind === 'principal' || kind === 'interest' ? 1n : kind === 'cash' || kind === 'pledged-cash' ? -1n : 0n) },
-];
-
-const formulas: ReadonlyArray<{ readonly match: RegExp; readonly unit: FigureUnit; readonly formula: string; readonly inputs: (id: string) => ReadonlyArray<readonly [string, FigureUnit]> }> = [
-  { match: /^costBasis\.unrealizedGainUsd$/, unit: 'USD', formula: 'holdings.btc × price.usdPerBtc − costBasis.totalUsd', inputs: () => [['holdings.btc', 'BTC'], ['price.usdPerBtc', 'USD'], ['costBasis.totalUsd', 'USD']] },
-  { match: /^leverage\.totalAssetsUsd$/, unit: 'USD', formula: 'cash.totalUsd + holdings.btc × price.usdPerBtc', inputs: () => [['cash.totalUsd', 'USD'], ['holdings.btc', 'BTC'], ['price.usdPerBtc', 'USD']] },
-  { match: /^leverage\.debtToAssets$/, unit: 'ratio', formula: 'leverage.totalDebtUsd / leverage.totalAssetsUsd', inputs: () => [['leverage.totalDebtUsd', 'USD'], ['leverage.totalAssetsUsd', 'USD']] },
-  { match: /^leverage\.aggregateLtv$/, unit: 'ratio', formula: 'leverage.securedDebtUsd / leverage.collateralValueUsd (loans that owe something and hold collateral)', inputs: () => [['leverage.securedDebtUsd', 'USD'], ['leverage.collateralValueUsd', 'USD']] },
-  { match: /^liquidity\.unencumberedBtcValueUsd$/, unit: 'USD', formula: 'holdings.unencumberedBtc × price.usdPerBtc', inputs: () => [['holdings.unencumberedBtc', 'BTC'], ['price.usdPerBtc', 'USD']] },
-  { match: /^liquidity\.availableLiquidityUsd$/, unit: 'USD', formula: 'liquidity.cashUsd + liquidity.unencumberedBtcValueUsd', inputs: () => [['liquidity.cashUsd', 'USD'], ['liquidity.unencumberedBtcValueUsd', 'USD']] },
-  { match: /^loans\.(.+)\.ltv$/, unit: 'ratio', formula: 'loans.<id>.outstandingUsd / (loans.<id>.pledgedBtc × price.usdPerBtc + loans.<id>.pledgedCashUsd)', inputs: (id) => [[`loans.${id}.outstandingUsd`, 'USD'], [`loans.${id}.pledgedBtc`, 'BTC'], ['price.usdPerBtc', 'USD'], [`loans.${id}.pledgedCashUsd`, 'USD']] },
-  { match: /^loans\.(.+)\.marginCallPriceUsd$/, unit: 'USD', formula: '(loans.<id>.outstandingUsd / loans.<id>.marginCallLtv − loans.<id>.pledgedCashUsd) / loans.<id>.pledgedBtc, rounded down to the cent', inputs: (id) => [[`loans.${id}.outstandingUsd`, 'USD'], [`loans.${id}.marginCallLtv`, 'ratio'], [`loans.${id}.pledgedCashUsd`, 'USD'], [`loans.${id}.pledgedBtc`, 'BTC']] },
-  { match: /^loans\.(.+)\.liquidationPriceUsd$/, unit: 'USD', formula: '(loans.<id>.outstandingUsd / loans.<id>.liquidationLtv − loans.<id>.pledgedCashUsd) / loans.<id>.pledgedBtc, rounded down to the cent', inputs: (id) => [[`loans.${id}.outstandingUsd`, 'USD'], [`loans.${id}.liquidationLtv`, 'ratio'], [`loans.${id}.pledgedCashUsd`, 'USD'], [`loans.${id}.pledgedBtc`, 'BTC']] },
 ];
 
 /** Reads a figure of a position by its path; undefined when the position has no such figure. */
@@ -174,8 +163,8 @@ export function* explainFigureSteps(projection: BookProjection, figure: string, 
     const price = projection.priceAt(asOf, v);
     return E.right({ kind: 'observation', unit: 'USD', value, source: price === undefined ? null : projection.eventAt(price.revision, price.usdPerBtc) });
   }
-  for (const f of formulas) {
-    const match = f.match.exec(figure);
+  for (const { match: pattern, figure: f } of derivedFigures) {
+    const match = pattern.exec(figure);
     if (match === null) continue;
     const inputs = f.inputs(match[1] ?? '').map(([input, unit]) => ({ figure: input, unit, value: figureValue(position, input) ?? null }));
     return E.right({ kind: 'formula', unit: f.unit, value, formula: f.formula, inputs });
@@ -191,50 +180,33 @@ export function* explainFigureSteps(projection: BookProjection, figure: string, 
 export const explainFigure = (projection: BookProjection, figure: string, asOf: number, v: number): E.Either<string, Explanation> =>
   runSteps(explainFigureSteps(projection, figure, asOf, v));
 
-const formatIn = (unit: FigureUnit) => (value: bigint): string => (unit === 'BTC' ? formatBtc(value) : unit === 'USD' ? formatUsd(value) : formatRatio(value));
+/** A contribution on a page of a sum, with the total up to and including it. */
+export type PagedContribution = ContributionLine & { readonly runningTotal: bigint };
 
-const contributionView = (unit: FigureUnit, c: ContributionLine, runningTotal: bigint | undefined) => ({
-  eventId: c.eventId,
-  revision: c.revision,
-  type: c.type,
-  effectiveAt: formatInstant(c.effectiveAt),
-  recordedAt: formatInstant(c.recordedAt),
-  amount: formatIn(unit)(c.amount),
-  ...(runningTotal === undefined ? {} : { runningTotal: formatIn(unit)(runningTotal) }),
-  ...(c.formula === undefined ? {} : { formula: c.formula }),
-  ...(c.detail === undefined
-    ? {}
-    : { detail: Object.fromEntries(Object.entries(c.detail).map(([name, amount]) => [name, /btc/i.test(name) ? formatBtc(amount) : formatUsd(amount)])) }),
-});
+/** One page of an explanation: a sum's contributions `limit` at a time after the first `offset`. */
+export type ExplanationPage =
+  | {
+      readonly kind: 'sum';
+      readonly unit: FigureUnit;
+      readonly value: bigint;
+      readonly count: number;
+      readonly contributions: ReadonlyArray<PagedContribution>;
+      readonly next: number | null;
+    }
+  | Exclude<Explanation, { readonly kind: 'sum' }>;
 
 /**
- * The JSON view of an explanation. Contributions come `limit` at a time after the first `offset`; the
- * running total always counts from the first contribution, so the last one's equals the figure.
+ * The page of an explanation an answer shows. The running total always counts from the first
+ * contribution, so the last one's equals the figure; summing a long prefix yields now and then.
  */
-export function* explanationViewSteps(figure: string, explanation: Explanation, offset: number, limit: number) {
-  const format = formatIn(explanation.unit);
-  const base = { figure, unit: explanation.unit, kind: explanation.kind, value: explanation.value === null ? null : format(explanation.value) };
-  switch (explanation.kind) {
-    case 'sum': {
-      let running = 0n;
-      for (let i = 0; i < offset && i < explanation.contributions.length; i++) {
-        running += explanation.contributions[i]!.amount;
-        if (i % (REVISIONS_PER_STEP * 10) === 0) yield;
-      }
-      const page: Array<ReturnType<typeof contributionView>> = [];
-      for (const c of explanation.contributions.slice(offset, offset + limit)) {
-        page.push(contributionView(explanation.unit, c, (running += c.amount)));
-        if (page.length % ITEMS_PER_STEP === 0) yield;
-      }
-      const next = offset + limit < explanation.contributions.length ? offset + limit : null;
-      // kind again, narrowed: the answer is a union discriminated by kind (the OpenAPI Explanation schema).
-      return { ...base, kind: explanation.kind, count: explanation.contributions.length, contributions: page, next };
-    }
-    case 'observation':
-      return { ...base, kind: explanation.kind, source: explanation.source === null ? null : contributionView(explanation.unit, explanation.source, undefined) };
-    case 'formula':
-      return { ...base, kind: explanation.kind, formula: explanation.formula, inputs: explanation.inputs.map((i) => ({ figure: i.figure, unit: i.unit, value: i.value === null ? null : formatIn(i.unit)(i.value) })) };
+export function* explanationPageSteps(explanation: Explanation, offset: number, limit: number): Steps<ExplanationPage> {
+  if (explanation.kind !== 'sum') return explanation;
+  let running = 0n;
+  for (let i = 0; i < offset && i < explanation.contributions.length; i++) {
+    running += explanation.contributions[i]!.amount;
+    if (i % (REVISIONS_PER_STEP * 10) === 0) yield;
   }
+  const contributions = explanation.contributions.slice(offset, offset + limit).map((c): PagedContribution => ({ ...c, runningTotal: (running += c.amount) }));
+  const next = offset + limit < explanation.contributions.length ? offset + limit : null;
+  return { kind: 'sum', unit: explanation.unit, value: explanation.value, count: explanation.contributions.length, contributions, next };
 }
-
-export const explanationView = (figure: string, explanation: Explanation, offset: number, limit: number) => runSteps(explanationViewSteps(figure, explanation, offset, limit));

@@ -3,7 +3,7 @@ import type { RecordedBookEvent } from '@treasury/domain';
 import type { BookProjection } from '../book/book-projection';
 import { positionFrom } from '../book/position';
 import { naiveWalletFifo } from '../testing/naive-wallet-fifo';
-import { BtcBookStep, DAY, START, btcBookStep, buildBtcBook } from '../testing/random-btc-book';
+import { BTC_MIX, BookStep, DAY, START, bookStep, buildBook } from '../testing/random-books';
 import { LOT_METHODS, LotBook, lotBook, openLotTotals } from './lot-method';
 
 /**
@@ -31,8 +31,8 @@ const plain = (lots: LotBook, asOf: number) => ({
 
 const run = (walletNames: ReadonlyArray<string>, check: (events: RecordedBookEvent[], projection: BookProjection, asOf: number, knownAt: number) => void, numRuns: number) =>
   fc.assert(
-    fc.property(fc.array(btcBookStep(walletNames), { minLength: 20, maxLength: 120 }), fc.array(fc.tuple(cut, cut), { minLength: 1, maxLength: 6 }), (steps: BtcBookStep[], cuts) => {
-      const book = buildBtcBook(steps);
+    fc.property(fc.array(bookStep(BTC_MIX, { wallets: walletNames }), { minLength: 20, maxLength: 120 }), fc.array(fc.tuple(cut, cut), { minLength: 1, maxLength: 6 }), (steps: BookStep[], cuts) => {
+      const book = buildBook(steps);
       const projection = book.projection();
       const at = cutsOf(book.events);
       for (const [a, k] of cuts) check(book.events, projection, at(a), at(k));

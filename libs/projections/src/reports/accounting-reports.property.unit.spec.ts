@@ -3,7 +3,7 @@ import type { BookEvent } from '@treasury/domain';
 import { lotCost } from '../book/fifo';
 import { LOT_METHODS, lotBook } from '../lots/lot-method';
 import { naiveCompanyFifo, naiveWalletFifo } from '../testing/naive-wallet-fifo';
-import { accountingStep, buildAccountingBook } from '../testing/random-books';
+import { ACCOUNTING_MIX, START, bookStep, buildBook } from '../testing/random-books';
 import { monthEndReport, monthsBetween } from './month-end';
 import { pnlReport } from './pnl';
 import { usdBoundaryAt, usdRollforward, usdRollforwardView } from './usd-rollforward';
@@ -19,6 +19,9 @@ import { usdBoundaryAt, usdRollforward, usdRollforwardView } from './usd-rollfor
  * queue simulation (testing/naive-wallet-fifo.ts) in which a lot is relievable only once it is held.
  */
 
+/** Books over months: every action that moves a USD term. */
+const accountingStep = bookStep(ACCOUNTING_MIX, { maxGapDays: 6, longGaps: 3 });
+
 /** What a disposal brought in: net proceeds, a payment's fair value, nothing for a network fee. */
 const proceedsOf = (event: BookEvent): bigint => {
   if (event.type === 'BtcSold' || event.type === 'CollateralLiquidated') return event.proceedsUsd;
@@ -30,7 +33,7 @@ describe('USD roll-forward and P&L on random books', () => {
     let closedMonths = 0;
     fc.assert(
       fc.property(fc.array(accountingStep, { minLength: 20, maxLength: 150, size: 'max' }), fc.double({ min: 0, max: 1, noNaN: true }), (steps, knownAtFraction) => {
-        const book = buildAccountingBook(steps);
+        const book = buildBook(steps, { openedAt: START, firstPriceUsd: 5_000_000n });
         const projection = book.projection();
         const events = book.events;
         // What the ledger knew part-way (reversals and amendments not yet known are not applied).
