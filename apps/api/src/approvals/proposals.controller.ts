@@ -5,7 +5,9 @@ import { BookCommandService, Clock } from '@treasury/application';
 import { Proposal, bookCommandCodecs, formatInstant, isBookCommandName } from '@treasury/domain';
 import { commandErrorToProblem } from '../http/command-error.mapper';
 import { ProblemException } from '../http/problem';
-import { checkQueryNames, requireBookId } from '../http/request-fields';
+import { decodeQuery } from '../http/query.params';
+import { requireBookId } from '../http/request-fields';
+import { ProposalsQuery } from './proposal.params';
 
 /** A proposal as the API shows it: `lapsed` once open past its expiry. */
 export const proposalView = (proposal: Proposal, now: number) => {
@@ -35,7 +37,7 @@ export class ProposalsController {
   @Get()
   async list(@Param('bookId') rawBookId: string, @Query() query: Record<string, unknown>) {
     const bookId = requireBookId(rawBookId);
-    checkQueryNames(query, []);
+    decodeQuery(ProposalsQuery, query);
     const proposals = await this.commands.proposals(bookId)();
     if (E.isLeft(proposals)) throw new ProblemException(commandErrorToProblem(proposals.left, bookId));
     const now = this.clock.now();

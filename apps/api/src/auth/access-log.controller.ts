@@ -3,9 +3,10 @@ import * as E from 'fp-ts/Either';
 import { ACCESS_CHAIN, ACCESS_STREAM, checkLink, GENESIS_HASH, readAccessLog } from '@treasury/application';
 import { EventStore, StoredEvent, storeErrorMessage } from '@treasury/event-store';
 import { ProblemException, problem } from '../http/problem';
-import { checkQueryNames, integerParam } from '../http/request-fields';
+import { decodeQuery } from '../http/query.params';
+import { AccessEventsQuery, AccessVerifyQuery, MAX_ACCESS_PAGE } from './access.params';
 
-const MAX_PAGE = 1_000;
+const MAX_PAGE = MAX_ACCESS_PAGE;
 const VERIFY_PAGE = 1_000;
 
 /** An access event as an auditor sees it: the secret's hash is replaced by a mark that it exists. */
@@ -29,9 +30,7 @@ export class AccessLogController {
 
   @Get('events')
   async events(@Query() query: Record<string, unknown>) {
-    checkQueryNames(query, ['after', 'limit']);
-    const after = integerParam(query, 'after', 0, Number.MAX_SAFE_INTEGER);
-    const limit = integerParam(query, 'limit', 1, MAX_PAGE) ?? MAX_PAGE;
+    const { after, limit = MAX_PAGE } = decodeQuery(AccessEventsQuery, query);
     const page = await readAccessLog(this.store, after, limit)();
     if (E.isLeft(page)) throw storeDown(page.left.message);
     return { events: page.right.events.map(accessEventView), next: page.right.next };
@@ -40,7 +39,7 @@ export class AccessLogController {
   /** Recomputes the access log's hash chain, as `GET /v1/books/{id}/verify` does for a book. */
   @Get('verify')
   async verify(@Query() query: Record<string, unknown>) {
-    checkQueryNames(query, []);
+    decodeQuery(AccessVerifyQuery, query);
     let previousHash = GENESIS_HASH;
     let checked = 0;
     for (;;) {

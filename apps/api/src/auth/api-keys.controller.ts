@@ -5,7 +5,8 @@ import { AccessService, Principal } from '@treasury/application';
 import { ApiKeyRecord, ChangeApiKeyRole, CreateApiKey, KeyPrefix, RevokeApiKey, formatInstant, toFieldErrors } from '@treasury/domain';
 import { commandErrorToProblem } from '../http/command-error.mapper';
 import { ProblemException, invalidRequest } from '../http/problem';
-import { checkQueryNames } from '../http/request-fields';
+import { decodeQuery } from '../http/query.params';
+import { ApiKeysQuery } from './access.params';
 import { CurrentPrincipal } from './auth.guard';
 
 /** A key as an admin sees it: never its secret or the secret's hash. */
@@ -39,7 +40,7 @@ export class ApiKeysController {
 
   @Get()
   list(@Query() query: Record<string, unknown>) {
-    checkQueryNames(query, []);
+    decodeQuery(ApiKeysQuery, query);
     return { keys: this.access.keys().map(apiKeyView) };
   }
 

@@ -7,7 +7,9 @@ import { commandRole } from '../auth/access-policy';
 import { CurrentPrincipal } from '../auth/auth.guard';
 import { commandErrorToProblem } from '../http/command-error.mapper';
 import { ProblemException, invalidRequest, problem } from '../http/problem';
-import { checkQueryNames, instantParam, parseIfMatch, requireBookId, textHeaders } from '../http/request-fields';
+import { decodeQuery } from '../http/query.params';
+import { parseIfMatch, requireBookId, textHeaders } from '../http/request-fields';
+import { CommandQuery } from './command.params';
 import { knownAtInBody, migrationRoleRefusal, placeKnownAt } from './known-at';
 import { batchFailureToProblem, batchResultView, batchRoleRefusal, parseBatchBody } from './batch-commands';
 
@@ -100,8 +102,7 @@ export class CommandsController {
     }
     const caller = callerOf(bookId, principal, { 'idempotency-key': idempotencyKey, 'x-actor': actor, 'x-correlation-id': correlationId }, ifMatch);
     // Migration mode: `?knownAt=` is when the old system knew the command (a typo must not record it at the clock).
-    checkQueryNames(query, ['knownAt']);
-    const knownAt = instantParam(query, 'knownAt');
+    const { knownAt } = decodeQuery(CommandQuery, query);
     const inBody = knownAtInBody(body, '', 'as the query parameter knownAt');
     if (inBody !== undefined) throw new ProblemException(invalidRequest([inBody]));
     const forbidden = knownAt === undefined ? undefined : migrationRoleRefusal(principal, bookId);

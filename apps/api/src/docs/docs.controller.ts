@@ -1,8 +1,10 @@
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { Controller, Get, Headers, Param, Res } from '@nestjs/common';
+import { Controller, Get, Headers, Param, Query, Res } from '@nestjs/common';
 import type { Response } from 'express';
 import { ProblemException, problem } from '../http/problem';
+import { decodeQuery } from '../http/query.params';
+import { OpenApiJsonQuery } from './docs.params';
 import { openApiDocument } from './openapi';
 
 /**
@@ -54,7 +56,8 @@ export class DocsController {
   }
 
   @Get('openapi.json')
-  json() {
+  json(@Query() query: Record<string, unknown>) {
+    decodeQuery(OpenApiJsonQuery, query);
     return this.document;
   }
 

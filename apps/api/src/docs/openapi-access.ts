@@ -78,10 +78,6 @@ export const accessPaths = (toSchema: (codec: t.Mixed) => JsonSchema, bookIdPara
       operationId: 'accessLog',
       summary: 'The access log: keys created, re-scoped, revoked and used, with who did it (hash-chained like a book)',
       tags: ['access'],
-      parameters: [
-        { name: 'after', in: 'query', schema: { type: 'integer', minimum: 0 } },
-        { name: 'limit', in: 'query', schema: { type: 'integer', minimum: 1, maximum: 1000 } },
-      ],
       responses: { '200': jsonAnswer('A page of access events; `next` is the cursor.', AccessEventsAnswer), '400': problem('Invalid query parameter.'), '503': problem('Store unavailable.') },
     },
   },

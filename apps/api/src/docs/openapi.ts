@@ -1,10 +1,9 @@
 import * as t from 'io-ts';
-import { bookCommandCodecs, bookEventCodecs } from '@treasury/domain';
-import { EVENTS_SCAN_BUDGET, MAX_EVENTS_PAGE } from '@treasury/application';
-import { DEFAULT_LOT_METHOD, LOT_METHODS, MAX_SERIES_POINTS, SERIES_STEPS } from '@treasury/projections';
+import { bookCommandCodecs } from '@treasury/domain';
+import { EVENTS_SCAN_BUDGET } from '@treasury/application';
+import { MAX_SERIES_POINTS } from '@treasury/projections';
 import { EITHER_SCHEME, accessPaths, bearerSecurity, withAccess } from './openapi-access';
 import { DeliveriesAnswer, WebhooksAnswer } from '../webhooks/webhook.answers';
-import { MAX_DELIVERIES_PAGE } from '../webhooks/webhooks.controller';
 import { WebhookId } from '@treasury/domain';
 import { jsonAnswer, problems, schemaComponents, textAnswer, toSchema } from './responses';
 import { DisposalsAnswer, ExplainAnswer, OpenLotsAnswer, PositionAnswer, ReconciliationAnswer, SeriesAnswer } from '../positions/position.answers';
@@ -15,6 +14,7 @@ import { BatchResultAnswer, CommandResultAnswer } from '../commands/command.answ
 import { HealthAnswer, RebuildAnswer } from '../health/health.answers';
 import { feedPaths } from '../feed/feed.openapi';
 import { consolePaths } from '../web/console.openapi';
+import { withQueryParameters } from './query-parameters';
 
 /**
  * The OpenAPI document, generated from the same io-ts codecs that decode requests and describe answers
@@ -44,13 +44,6 @@ const commandPath = (name: string, codec: t.Mixed) => ({
       { name: 'If-Match', in: 'header', schema: { type: 'string', example: '"12"' }, description: 'Expected book revision (the ETag of a previous response); 412 when stale.' },
       { name: 'X-Actor', in: 'header', schema: { type: 'string', maxLength: 200 }, description: 'An "on behalf of" note recorded as onBehalfOf; the actor is always the authenticated principal.' },
       { name: 'X-Correlation-Id', in: 'header', schema: { type: 'string', maxLength: 200 }, description: 'Recorded in every event; defaults to the command id.' },
-      {
-        name: 'knownAt',
-        in: 'query',
-        schema: { type: 'string', format: 'date-time', example: '2024-03-31T18:00:00Z' },
-        description:
-          "Migration mode only (a book opened with mode \"migrating\", until go-live): when the old system knew this command, recorded as its recordedAt (metadata migrated: true) and used as \"now\" by the book's rules. Not before the book's last recordedAt, not after the server clock; needs the treasurer role; never held for approval.",
-      },
     ],
     requestBody: { required: true, content: { 'application/json': { schema: toSchema(codec) } } },
     responses: {
@@ -64,42 +57,6 @@ const commandPath = (name: string, codec: t.Mixed) => ({
     },
   },
 });
-
-const instantQuery = (name: string, description: string) => ({
-  name,
-  in: 'query',
-  schema: { oneOf: [{ type: 'string', format: 'date-time' }, { type: 'string', format: 'date' }], example: '2026-01-31T23:59:59Z' },
-  description: `${description} An instant with an offset, or a date (YYYY-MM-DD): the end of that day in the book's time zone.`,
-});
-
-const knownAtAndFreshness = [
-  instantQuery('knownAt', 'Recorded cut: only events recorded at or before knownAt (what the ledger knew then). Default now.'),
-  {
-    name: 'minPosition',
-    in: 'query',
-    schema: { type: 'string', pattern: '^\\d{1,19}$' },
-    description: "Read-your-writes: answer only once the projection includes this log position (a command's `position`). Default: everything this server acknowledged.",
-  },
-];
-
-const lotMethodQuery = {
-  name: 'method',
-  in: 'query',
-  schema: { type: 'string', enum: [...LOT_METHODS], default: DEFAULT_LOT_METHOD },
-  description: 'How disposals relieve lots: fifo (one queue for the company, oldest acquisition first) or wallet-fifo (one queue per wallet; a transfer moves lots with their acquisition date and cost, its network fee is a disposal from the source wallet\'s oldest sats). Anything else: 400 naming query.method.',
-};
-
-const eventFilters = [
-  { name: 'type', in: 'query', schema: { type: 'string' }, description: `Event types, comma-separated: ${Object.keys(bookEventCodecs).join(', ')}.` },
-  instantQuery('effectiveFrom', 'effectiveAt >= this.'),
-  instantQuery('effectiveTo', 'effectiveAt <= this.'),
-  instantQuery('recordedFrom', 'recordedAt >= this.'),
-  instantQuery('recordedTo', 'recordedAt <= this.'),
-  { name: 'actor', in: 'query', schema: { type: 'string' }, description: 'The principal that issued the command, e.g. key:k3x9q2ab or oidc:<subject>.' },
-  { name: 'reference', in: 'query', schema: { type: 'string' }, description: "The command's reference." },
-  { name: 'loanId', in: 'query', schema: { type: 'string' } },
-  { name: 'wallet', in: 'query', schema: { type: 'string' }, description: 'wallet, fromWallet or toWallet.' },
-];
 
 const positionResponses = (description: string, codec: t.Mixed) => ({
   '200': jsonAnswer(description, codec),
@@ -120,7 +77,7 @@ export const openApiDocument = () => ({
   // Relative: the server that served this document (behind a proxy too), never a Host header echoed back.
   servers: [{ url: '/', description: 'This server' }],
   security: EITHER_SCHEME,
-  paths: withAccess({
+  paths: withAccess(withQueryParameters({
     ...accessPaths(toSchema, bookIdParameter),
     ...Object.fromEntries(Object.entries(bookCommandCodecs).map(([name, codec]) => [`/v1/books/{bookId}/commands/${name}`, commandPath(name, codec)])),
     '/v1/books/{bookId}/commands': {
@@ -171,12 +128,7 @@ export const openApiDocument = () => ({
         operationId: 'listEvents',
         summary: "A book's events in recorded order, filtered, with metadata and reversal links",
         tags: ['audit'],
-        parameters: [
-          bookIdParameter,
-          { name: 'after', in: 'query', schema: { type: 'integer', minimum: 0 }, description: 'Revision cursor: the `next` of the previous page.' },
-          { name: 'limit', in: 'query', schema: { type: 'integer', minimum: 1, maximum: MAX_EVENTS_PAGE, default: MAX_EVENTS_PAGE } },
-          ...eventFilters,
-        ],
+        parameters: [bookIdParameter],
         responses: {
           '200': {
             description: `A page of events; a page scans at most ${EVENTS_SCAN_BUDGET} events, so it may hold fewer than \`limit\`: follow \`next\` until it is null.`,
@@ -188,10 +140,10 @@ export const openApiDocument = () => ({
       },
     },
     '/v1/books/{bookId}/events.jsonl': {
-      get: { operationId: 'exportEventsJsonl', summary: 'Every matching event as JSON Lines (streamed)', tags: ['audit'], parameters: [bookIdParameter, ...eventFilters], responses: { '200': textAnswer('One event per line, each as in GET /events (the StoredEvent schema).', 'application/x-ndjson'), '400': problemResponse('Invalid filter.'), '404': problemResponse('Book not opened.') } },
+      get: { operationId: 'exportEventsJsonl', summary: 'Every matching event as JSON Lines (streamed)', tags: ['audit'], parameters: [bookIdParameter], responses: { '200': textAnswer('One event per line, each as in GET /events (the StoredEvent schema).', 'application/x-ndjson'), '400': problemResponse('Invalid filter.'), '404': problemResponse('Book not opened.') } },
     },
     '/v1/books/{bookId}/events.csv': {
-      get: { operationId: 'exportEventsCsv', summary: 'Every matching event as CSV (streamed)', tags: ['audit'], parameters: [bookIdParameter, ...eventFilters], responses: { '200': { ...textAnswer('', 'text/csv'), description: 'text/csv: revision, position, eventId, type, effectiveAt, recordedAt, actor, commandId, reference, reverses, reversedBy, hash, data (JSON), amends, amendedBy, migrated (true for an event loaded in migration mode)' }, '400': problemResponse('Invalid filter.'), '404': problemResponse('Book not opened.') } },
+      get: { operationId: 'exportEventsCsv', summary: 'Every matching event as CSV (streamed)', tags: ['audit'], parameters: [bookIdParameter], responses: { '200': { ...textAnswer('', 'text/csv'), description: 'text/csv: revision, position, eventId, type, effectiveAt, recordedAt, actor, commandId, reference, reverses, reversedBy, hash, data (JSON), amends, amendedBy, migrated (true for an event loaded in migration mode)' }, '400': problemResponse('Invalid filter.'), '404': problemResponse('Book not opened.') } },
     },
     '/v1/events/{eventId}': {
       get: { operationId: 'getEvent', summary: 'One event by id, with its book, metadata, hash and previous hash', tags: ['audit'], parameters: [{ name: 'eventId', in: 'path', required: true, schema: { type: 'string', format: 'uuid' } }], responses: { '200': jsonAnswer('The event.', OneEventAnswer), '404': problemResponse('No book holds this event.'), '503': problemResponse('Store unavailable.') } },
@@ -215,8 +167,6 @@ export const openApiDocument = () => ({
         parameters: [
           bookIdParameter,
           { name: 'webhookId', in: 'path', required: true, schema: toSchema(WebhookId) },
-          { name: 'after', in: 'query', required: false, schema: { type: 'integer', minimum: 0 }, description: 'the last `sequence` read (the previous page\'s `next`)' },
-          { name: 'limit', in: 'query', required: false, schema: { type: 'integer', minimum: 1, maximum: MAX_DELIVERIES_PAGE, default: MAX_DELIVERIES_PAGE } },
         ],
         responses: { '200': jsonAnswer('The webhook and a page of its delivery log; `next` is null at the end.', DeliveriesAnswer), ...problems(400, [404, 'No such book or webhook.'], 503) },
       },
@@ -229,14 +179,7 @@ export const openApiDocument = () => ({
         operationId: 'explainFigure',
         summary: 'The events behind one figure of the position, with contributions and running totals',
         tags: ['audit'],
-        parameters: [
-          bookIdParameter,
-          { name: 'figure', in: 'query', required: true, schema: { type: 'string', example: 'loans.btc-loan-2025.outstandingUsd' }, description: 'A figure path of the position.' },
-          instantQuery('asOf', 'Default now.'),
-          ...knownAtAndFreshness,
-          { name: 'after', in: 'query', schema: { type: 'integer', minimum: 0 }, description: 'Contributions already read (the `next` of the previous page).' },
-          { name: 'limit', in: 'query', schema: { type: 'integer', minimum: 1, maximum: 10000, default: 10000 } },
-        ],
+        parameters: [bookIdParameter],
         responses: positionResponses('kind sum (contributions), observation (source event) or formula (inputs).', ExplainAnswer),
       },
     },
@@ -245,13 +188,7 @@ export const openApiDocument = () => ({
         operationId: 'monthEndReport',
         summary: 'Per month: BTC opening, mined, sold, liquidated, transferred out/in, closing, pledged, price, cash, debt, debt-to-assets, available liquidity',
         tags: ['reports'],
-        parameters: [
-          bookIdParameter,
-          { name: 'from', in: 'query', required: true, schema: { type: 'string', pattern: '^\\d{4}-\\d{2}$', example: '2025-07' } },
-          { name: 'to', in: 'query', required: true, schema: { type: 'string', pattern: '^\\d{4}-\\d{2}$', example: '2026-01' } },
-          ...knownAtAndFreshness,
-          { name: 'method', in: 'query', schema: { type: 'string', enum: ['fifo', 'wallet-fifo'], default: 'fifo' }, description: 'Lot method of the USD roll-forward (`usd` in each row).' },
-        ],
+        parameters: [bookIdParameter],
         responses: positionResponses("One row per calendar month in the book's time zone.", MonthEndAnswer),
       },
     },
@@ -260,13 +197,7 @@ export const openApiDocument = () => ({
         operationId: 'pnlReport',
         summary: 'Per month and in total: mining revenue by pool, realized gain on sales, payments and liquidations, trading and network fees, fair-value remeasurement, interest expense, expenses in BTC and cash by category, other income, net income, cost per BTC mined',
         tags: ['reports'],
-        parameters: [
-          bookIdParameter,
-          { name: 'from', in: 'query', required: true, schema: { type: 'string', pattern: '^\\d{4}-\\d{2}$', example: '2025-07' } },
-          { name: 'to', in: 'query', required: true, schema: { type: 'string', pattern: '^\\d{4}-\\d{2}$', example: '2026-01' } },
-          ...knownAtAndFreshness,
-          { name: 'method', in: 'query', schema: { type: 'string', enum: ['fifo', 'wallet-fifo'], default: 'fifo' }, description: 'Lot method of the realized gains and the remeasurement.' },
-        ],
+        parameters: [bookIdParameter],
         responses: positionResponses('`months` (one column per calendar month in the book\'s zone) and `total`; null where a price is needed and missing.', PnlAnswer),
       },
     },
@@ -275,14 +206,7 @@ export const openApiDocument = () => ({
         operationId: 'journal',
         summary: 'Double-entry journal lines per event effective in [from, to], with month-end remeasurement of digital assets to fair value and interest accruals; debits equal credits per entry and per period; JSON or CSV (ERP import)',
         tags: ['reports'],
-        parameters: [
-          bookIdParameter,
-          { ...instantQuery('from', 'First effective instant (a date: the start of that day).'), required: true },
-          { ...instantQuery('to', 'Last effective instant (a date: the end of that day).'), required: true },
-          ...knownAtAndFreshness,
-          { name: 'method', in: 'query', schema: { type: 'string', enum: ['fifo', 'wallet-fifo'], default: 'fifo' }, description: 'Lot method of the relieved cost and realized gain.' },
-          { name: 'format', in: 'query', schema: { type: 'string', enum: ['json', 'csv'], default: 'json' }, description: 'csv (or Accept: text/csv): one row per line: entryId, date, eventId, type, account, accountName, debit, credit, memo, reference, interim.' },
-        ],
+        parameters: [bookIdParameter],
         responses: {
           ...positionResponses('entries (each with lines of account, debitUsd, creditUsd), periods (per calendar month: debitUsd = creditUsd), accounts (opening, debits, credits, closing) and totals.', JournalAnswer),
           '200': {
@@ -293,14 +217,14 @@ export const openApiDocument = () => ({
       },
     },
     '/v1/books/{bookId}/reconciliation': {
-      get: { operationId: 'reconciliation', summary: "Every published report beside the ledger's figures for the same date, flagged beyond the tolerance", tags: ['reports'], parameters: [bookIdParameter, ...knownAtAndFreshness], responses: positionResponses('Reports with reported, ledger, difference and flagged per figure.', ReconciliationAnswer) },
+      get: { operationId: 'reconciliation', summary: "Every published report beside the ledger's figures for the same date, flagged beyond the tolerance", tags: ['reports'], parameters: [bookIdParameter], responses: positionResponses('Reports with reported, ledger, difference and flagged per figure.', ReconciliationAnswer) },
     },
     '/v1/books/{bookId}/position': {
       get: {
         operationId: 'position',
         summary: 'Holdings, cost basis, cash, loans, leverage and liquidity at asOf, as known at knownAt',
         tags: ['positions'],
-        parameters: [bookIdParameter, instantQuery('asOf', 'Effective cut: events with effectiveAt <= asOf. Default now.'), ...knownAtAndFreshness, lotMethodQuery],
+        parameters: [bookIdParameter],
         responses: {
           '200': jsonAnswer('The position (costBasis under `method`, which the answer repeats); every figure needing a price is null when there is none.', PositionAnswer),
           ...problems([400, 'Invalid query parameter.'], [404, 'Book not opened.'], 422, 503),
@@ -312,13 +236,7 @@ export const openApiDocument = () => ({
         operationId: 'positionSeries',
         summary: `The core figures from \`from\` to \`to\` every step (at most ${MAX_SERIES_POINTS} points)`,
         tags: ['positions'],
-        parameters: [
-          bookIdParameter,
-          { ...instantQuery('from', 'First point.'), required: true },
-          { ...instantQuery('to', 'Last point at or before this instant.'), required: true },
-          { name: 'every', in: 'query', required: true, schema: { type: 'string', enum: [...SERIES_STEPS] }, description: '1h, 1d, 1w or calendar months (1mo, day clamped to month end).' },
-          ...knownAtAndFreshness,
-        ],
+        parameters: [bookIdParameter],
         responses: positionResponses('One point per step.', SeriesAnswer),
       },
     },
@@ -327,7 +245,7 @@ export const openApiDocument = () => ({
         operationId: 'openLots',
         summary: 'Open FIFO lots at asOf, as known at knownAt, oldest first',
         tags: ['positions'],
-        parameters: [bookIdParameter, instantQuery('asOf', 'Default now.'), ...knownAtAndFreshness, lotMethodQuery],
+        parameters: [bookIdParameter],
         responses: positionResponses('What is left of each lot and what that part cost; under wallet-fifo each names its wallet, lots grouped by wallet.', OpenLotsAnswer),
       },
     },
@@ -336,7 +254,7 @@ export const openApiDocument = () => ({
         operationId: 'disposals',
         summary: 'Sales, liquidations and network fees with the lots each relieved and its realized gain',
         tags: ['positions'],
-        parameters: [bookIdParameter, instantQuery('from', 'Default: the beginning.'), instantQuery('to', 'Default now.'), ...knownAtAndFreshness, lotMethodQuery],
+        parameters: [bookIdParameter],
         responses: positionResponses('Disposals with from <= effectiveAt <= to; under wallet-fifo each names the wallet it left from.', DisposalsAnswer),
       },
     },
@@ -371,7 +289,7 @@ export const openApiDocument = () => ({
     '/health': {
       get: { operationId: 'health', summary: 'Liveness including an event-store read', responses: { '200': jsonAnswer('ok, or degraded (a book stopped folding, events vanished).', HealthAnswer), '503': problemResponse('Store unavailable.') } },
     },
-  }),
+  })),
   components: {
     ...bearerSecurity,
     schemas: {

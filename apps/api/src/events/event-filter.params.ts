@@ -1,59 +1,67 @@
+import * as E from 'fp-ts/Either';
 import type { EventFilter } from '@treasury/application';
-import { FieldError, isBookEventType } from '@treasury/domain';
-import { ProblemException, invalidRequest } from '../http/problem';
-import { instantParam } from '../http/request-fields';
-
-export const EVENT_FILTER_PARAMS = ['type', 'effectiveFrom', 'effectiveTo', 'recordedFrom', 'recordedTo', 'actor', 'reference', 'loanId', 'wallet'] as const;
+import { MAX_EVENTS_PAGE } from '@treasury/application';
+import { BookEvent, bookEventCodecs, isBookEventType } from '@treasury/domain';
+import { QueryOf, optional, paramCodec, queryCodec } from '../http/query.params';
+import { instantValue, integerValue, textValue } from '../http/query-values.params';
 
 const MAX_TEXT = 200;
+const TEXT_MESSAGE = `must be 1 to ${MAX_TEXT} printable characters, given once`;
 const PRINTABLE = /^[\x20-\x7e]+$/;
 
+/** Event types, comma-separated; every unknown one named. */
+const eventTypes = paramCodec<ReadonlyArray<BookEvent['type']>>(
+  'EventTypesParam',
+  { type: 'string', minLength: 1, maxLength: MAX_TEXT, example: 'BtcSold,BtcMined' },
+  (text) => {
+    if (text.length === 0 || text.length > MAX_TEXT || !PRINTABLE.test(text)) return E.left(TEXT_MESSAGE);
+    const types = text.split(',');
+    const unknown = types.filter((type) => !isBookEventType(type));
+    return unknown.length > 0 ? E.left(`unknown event type ${unknown.map((u) => `"${u}"`).join(', ')}; comma-separate several`) : E.right(types as ReadonlyArray<BookEvent['type']>);
+  },
+  (types) => types.join(','),
+  TEXT_MESSAGE,
+);
+
 /** The filters of GET …/events and its exports, every bad one reported together with its path. */
-export const eventFilterFrom = (query: Record<string, unknown>): EventFilter => {
-  const errors: FieldError[] = [];
-  const text = (name: string): string | undefined => {
-    const value = query[name];
-    if (value === undefined) return undefined;
-    if (typeof value !== 'string' || value.length === 0 || value.length > MAX_TEXT || !PRINTABLE.test(value)) {
-      errors.push({ path: `query.${name}`, message: `must be 1 to ${MAX_TEXT} printable characters, given once` });
-      return undefined;
-    }
-    return value;
-  };
-  const instant = (name: string): number | undefined => {
-    try {
-      return instantParam(query, name);
-    } catch (error) {
-      if (error instanceof ProblemException) errors.push(...(error.problem.errors ?? []));
-      return undefined;
-    }
-  };
-  const typeText = text('type');
-  const types = typeText?.split(',');
-  const unknown = types?.filter((type) => !isBookEventType(type)) ?? [];
-  if (unknown.length > 0) errors.push({ path: 'query.type', message: `unknown event type ${unknown.map((t) => `"${t}"`).join(', ')}; comma-separate several` });
-  const filter: EventFilter = {
-    ...(types === undefined || unknown.length > 0 ? {} : { types: types as EventFilter['types'] }),
-    ...definedOnly({
-      effectiveFrom: instant('effectiveFrom'),
-      effectiveTo: instant('effectiveTo'),
-      recordedFrom: instant('recordedFrom'),
-      recordedTo: instant('recordedTo'),
-      actor: text('actor'),
-      reference: text('reference'),
-      loanId: text('loanId'),
-      wallet: text('wallet'),
-    }),
-  };
-  if (filter.effectiveFrom !== undefined && filter.effectiveTo !== undefined && filter.effectiveTo < filter.effectiveFrom) {
-    errors.push({ path: 'query.effectiveTo', message: 'must not be before effectiveFrom' });
-  }
-  if (filter.recordedFrom !== undefined && filter.recordedTo !== undefined && filter.recordedTo < filter.recordedFrom) {
-    errors.push({ path: 'query.recordedTo', message: 'must not be before recordedFrom' });
-  }
-  if (errors.length > 0) throw new ProblemException(invalidRequest(errors));
-  return filter;
+const filterParams = {
+  type: optional(eventTypes, `Event types, comma-separated: ${Object.keys(bookEventCodecs).join(', ')}.`),
+  effectiveFrom: optional(instantValue, 'effectiveAt >= this. An instant with an offset.'),
+  effectiveTo: optional(instantValue, 'effectiveAt <= this. An instant with an offset.'),
+  recordedFrom: optional(instantValue, 'recordedAt >= this. An instant with an offset.'),
+  recordedTo: optional(instantValue, 'recordedAt <= this. An instant with an offset.'),
+  actor: optional(textValue(MAX_TEXT), 'The principal that issued the command, e.g. key:k3x9q2ab or oidc:<subject>.'),
+  reference: optional(textValue(MAX_TEXT), "The command's reference."),
+  loanId: optional(textValue(MAX_TEXT), 'The loan the event names.'),
+  wallet: optional(textValue(MAX_TEXT), 'wallet, fromWallet or toWallet.'),
 };
+
+type Filters = Partial<QueryOf<typeof filterParams>>;
+const ranges = (filter: Filters) => [
+  ...(filter.effectiveFrom !== undefined && filter.effectiveTo !== undefined && filter.effectiveTo < filter.effectiveFrom ? [{ path: 'effectiveTo', message: 'must not be before effectiveFrom' }] : []),
+  ...(filter.recordedFrom !== undefined && filter.recordedTo !== undefined && filter.recordedTo < filter.recordedFrom ? [{ path: 'recordedTo', message: 'must not be before recordedFrom' }] : []),
+];
+
+/** GET …/events: a page after the revision cursor `after`, filtered. */
+export const EventsPageQuery = queryCodec(
+  'EventsPageQuery',
+  {
+    after: optional(integerValue(0, Number.MAX_SAFE_INTEGER), 'Revision cursor: the `next` of the previous page.'),
+    limit: optional(integerValue(1, MAX_EVENTS_PAGE, MAX_EVENTS_PAGE), 'Events per page at most.'),
+    ...filterParams,
+  },
+  ranges,
+);
+
+/** GET …/events.jsonl and …/events.csv: every matching event. */
+export const EventsExportQuery = queryCodec('EventsExportQuery', filterParams, ranges);
+
+/** The application's filter from a decoded query (`type` becomes `types`). */
+export const eventFilterOf = ({ type, effectiveFrom, effectiveTo, recordedFrom, recordedTo, actor, reference, loanId, wallet }: Filters): EventFilter =>
+  definedOnly({ types: type as EventFilter['types'], effectiveFrom, effectiveTo, recordedFrom, recordedTo, actor, reference, loanId, wallet });
 
 const definedOnly = <T extends Record<string, unknown>>(record: T): Partial<T> =>
   Object.fromEntries(Object.entries(record).filter(([, value]) => value !== undefined)) as Partial<T>;
+
+/** GET /v1/events/{eventId}: no parameters. */
+export const OneEventQuery = queryCodec('OneEventQuery', {});

@@ -7,8 +7,9 @@ import { CurrentPrincipal } from '../auth/auth.guard';
 import { eventsErrorToProblem } from '../http/command-error.mapper';
 import { ProblemException, problem } from '../http/problem';
 import { sendProblem } from '../http/problem-details.filter';
-import { checkQueryNames, integerParam, requireBookId } from '../http/request-fields';
-import { EVENT_FILTER_PARAMS, eventFilterFrom } from './event-filter.params';
+import { decodeQuery } from '../http/query.params';
+import { requireBookId } from '../http/request-fields';
+import { EventsExportQuery, EventsPageQuery, OneEventQuery, eventFilterOf } from './event-filter.params';
 import { CSV_HEADER, csvRow } from './events-csv';
 
 /** Events per slice of an export: read, formatted and written, then the event loop gets a turn if the slice is spent. */
@@ -26,10 +27,8 @@ export class EventsController {
   @Get('v1/books/:bookId/events')
   async list(@Param('bookId') rawBookId: string, @Query() query: Record<string, unknown>) {
     const bookId = requireBookId(rawBookId);
-    checkQueryNames(query, ['after', 'limit', ...EVENT_FILTER_PARAMS]);
-    const after = integerParam(query, 'after', 0, Number.MAX_SAFE_INTEGER);
-    const limit = integerParam(query, 'limit', 1, MAX_EVENTS_PAGE) ?? MAX_EVENTS_PAGE;
-    const filter = eventFilterFrom(query);
+    const { after, limit = MAX_EVENTS_PAGE, ...filters } = decodeQuery(EventsPageQuery, query);
+    const filter = eventFilterOf(filters);
     const page = await this.events.list(bookId, { limit, filter, ...(after === undefined ? {} : { after }) })();
     if (E.isLeft(page)) throw new ProblemException(eventsErrorToProblem(page.left, bookId));
     return { bookId, events: page.right.events.map(eventView), next: page.right.nextAfter ?? null };
@@ -49,7 +48,8 @@ export class EventsController {
 
   /** One event by id, from whichever book holds it, with its hash and the previous event's. */
   @Get('v1/events/:eventId')
-  async one(@Param('eventId') eventId: string, @CurrentPrincipal() principal: Principal) {
+  async one(@Param('eventId') eventId: string, @CurrentPrincipal() principal: Principal, @Query() query: Record<string, unknown>) {
+    decodeQuery(OneEventQuery, query);
     const found = await this.finder.find(eventId)();
     // An event of a book the caller may not audit is as absent as one that does not exist: no existence leak.
     if (E.isRight(found) && !grantsAllow(principal.grants, 'auditor', found.right.bookId)) {
@@ -68,8 +68,7 @@ export class EventsController {
 
   private async export(rawBookId: string, query: Record<string, unknown>, res: Response, contentType: string, header: string | undefined, line: (view: EventView) => string) {
     const bookId = requireBookId(rawBookId);
-    checkQueryNames(query, [...EVENT_FILTER_PARAMS]);
-    const filter = eventFilterFrom(query);
+    const filter = eventFilterOf(decodeQuery(EventsExportQuery, query));
     let after: number | undefined;
     let started = false;
     // A whole book can be a million events: exported in slices, so /health and every other request

@@ -7,7 +7,9 @@ import { EventStore } from '@treasury/event-store';
 import { CurrentPrincipal } from '../auth/auth.guard';
 import { eventsErrorToProblem } from '../http/command-error.mapper';
 import { ProblemException, invalidRequest, problem } from '../http/problem';
-import { checkQueryNames, integerParam, requireBookId } from '../http/request-fields';
+import { decodeQuery } from '../http/query.params';
+import { requireBookId } from '../http/request-fields';
+import { AlertsPageQuery, AllStreamQuery, BookStreamQuery } from './feed.params';
 import { FeedStreams } from './feed-streams';
 
 const POSITION = /^(0|[1-9]\d{0,18})$/;
@@ -38,8 +40,7 @@ export class FeedController {
   @Get('v1/books/:bookId/events/stream')
   async bookStream(@Param('bookId') rawBookId: string, @Query() query: Record<string, unknown>, @Req() req: Request, @Res() res: Response, @CurrentPrincipal() principal: Principal) {
     const bookId = requireBookId(rawBookId);
-    checkQueryNames(query, ['after']);
-    const after = await this.resumeFrom(req, query);
+    const after = await this.resumeFrom(req, decodeQuery(BookStreamQuery, query).after);
     // The log, not the projection, says whether the book exists: a book opened a moment ago through another server counts.
     const first = await this.store.readStream(bookStream(bookId), { maxCount: 1 })();
     if (E.isRight(first) && first.right.length === 0) throw new ProblemException(eventsErrorToProblem({ _tag: 'BookNotFound' }, bookId));
@@ -49,8 +50,7 @@ export class FeedController {
   /** Every new event and alert of every book the principal may read. */
   @Get('v1/events/stream')
   async allStream(@Query() query: Record<string, unknown>, @Req() req: Request, @Res() res: Response, @CurrentPrincipal() principal: Principal) {
-    checkQueryNames(query, ['after']);
-    const after = await this.resumeFrom(req, query);
+    const after = await this.resumeFrom(req, decodeQuery(AllStreamQuery, query).after);
     await this.streams.serve(req, res, principal.id, after, feedIncludeFor(principal));
   }
 
@@ -58,9 +58,7 @@ export class FeedController {
   @Get('v1/books/:bookId/alerts')
   async list(@Param('bookId') rawBookId: string, @Query() query: Record<string, unknown>) {
     const bookId = requireBookId(rawBookId);
-    checkQueryNames(query, ['after', 'limit']);
-    const after = integerParam(query, 'after', 0, Number.MAX_SAFE_INTEGER);
-    const limit = integerParam(query, 'limit', 1, MAX_ALERTS_PAGE) ?? MAX_ALERTS_PAGE;
+    const { after, limit = MAX_ALERTS_PAGE } = decodeQuery(AlertsPageQuery, query);
     const page = await this.alerts.list(bookId, { limit, ...(after === undefined ? {} : { after }) })();
     if (E.isLeft(page)) throw new ProblemException(eventsErrorToProblem(page.left, bookId));
     return { bookId, alerts: page.right.alerts, next: page.right.next };
@@ -71,9 +69,9 @@ export class FeedController {
    * reconnecting, so it wins over the URL's), else `?after=`, else the log's current end (only what
    * happens from now on). A position beyond the log's end is refused: it comes from another store.
    */
-  private async resumeFrom(req: Request, query: Record<string, unknown>): Promise<bigint> {
+  private async resumeFrom(req: Request, after: bigint | undefined): Promise<bigint> {
     const header = req.headers['last-event-id'];
-    const [path, value] = header !== undefined ? ['headers.last-event-id', header] : ['query.after', query['after']];
+    const [path, value] = header !== undefined ? ['headers.last-event-id', header] : ['query.after', after?.toString()];
     // The store's own head: another server may have appended what this one has not yet been told of.
     const head = (await this.projector.logHead()) ?? this.notifier.head;
     if (value === undefined) return head;

@@ -1,11 +1,10 @@
-import { MAX_ALERTS_PAGE } from '@treasury/application';
 import { jsonAnswer, problems, textAnswer } from '../docs/responses';
 import { AlertsAnswer } from './feed.answers';
 import { DEFAULT_FEED_LIMITS } from './feed-streams';
 
+/** The header; `?after=` comes from the route's query codec (feed.params.ts). */
 const resume = [
   { name: 'Last-Event-ID', in: 'header', required: false, schema: { type: 'string', pattern: '^(0|[1-9][0-9]{0,18})$' }, description: 'Resume strictly after this log position (the `id:` of the last message received). Wins over `after`.' },
-  { name: 'after', in: 'query', required: false, schema: { type: 'string', pattern: '^(0|[1-9][0-9]{0,18})$' }, description: 'The same, for clients that cannot set headers; `0` replays from the start. Neither: only what happens from now on.' },
 ];
 
 const stream = (what: string) =>
@@ -39,11 +38,7 @@ export const feedPaths = (bookIdParameter: Record<string, unknown>) => ({
       operationId: 'listAlerts',
       summary: "The book's alerts in the order raised: loan status, price staleness, reconciliation rows, the hash chain; each with from, to, the figures and its cause",
       tags: ['feed'],
-      parameters: [
-        bookIdParameter,
-        { name: 'after', in: 'query', required: false, schema: { type: 'integer', minimum: 0 }, description: 'the last `sequence` read (the previous page’s `next`)' },
-        { name: 'limit', in: 'query', required: false, schema: { type: 'integer', minimum: 1, maximum: MAX_ALERTS_PAGE, default: MAX_ALERTS_PAGE } },
-      ],
+      parameters: [bookIdParameter],
       responses: { '200': jsonAnswer('A page of alerts; `next` is null at the end.', AlertsAnswer), ...problems(400, 404, 503) },
     },
   },

@@ -1,8 +1,10 @@
-import { Controller, Get } from '@nestjs/common';
+import { Controller, Get, Query } from '@nestjs/common';
 import * as E from 'fp-ts/Either';
 import { PositionProjector, describeFinding } from '@treasury/application';
 import { EventStore, storeErrorMessage } from '@treasury/event-store';
 import { ProblemException, problem } from '../http/problem';
+import { decodeQuery } from '../http/query.params';
+import { HealthQuery, ReadyQuery } from './health.params';
 
 /**
  * `/health` is 200 whenever the event store answers, and says in its body how the projection is:
@@ -19,7 +21,8 @@ export class HealthController {
   ) {}
 
   @Get('health')
-  async health() {
+  async health(@Query() query: Record<string, unknown>) {
+    decodeQuery(HealthQuery, query);
     const head = await this.storeHead();
     const projector = this.projector;
     const checkpoint = projector.checkpoint;
@@ -53,7 +56,8 @@ export class HealthController {
   }
 
   @Get('ready')
-  async ready() {
+  async ready(@Query() query: Record<string, unknown>) {
+    decodeQuery(ReadyQuery, query);
     const head = await this.storeHead();
     if (!this.projector.started) throw new ProblemException(problem(503, 'not-ready', 'Not ready', 'The projection has not caught up with the log yet.'));
     const checkpoint = this.projector.checkpoint;

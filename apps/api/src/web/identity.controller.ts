@@ -1,9 +1,11 @@
-import { Controller, Get } from '@nestjs/common';
+import { Controller, Get, Query } from '@nestjs/common';
 import * as E from 'fp-ts/Either';
 import { PositionProjector, Principal, bookStream } from '@treasury/application';
 import { grantsAllow } from '@treasury/domain';
 import { EventStore } from '@treasury/event-store';
 import { CurrentPrincipal } from '../auth/auth.guard';
+import { decodeQuery } from '../http/query.params';
+import { BooksQuery, MeQuery } from './identity.params';
 
 /** At most this many books in one answer: far above any company's ledgers, and a bound all the same. */
 export const MAX_BOOKS_LISTED = 1_000;
@@ -30,7 +32,8 @@ export class IdentityController {
   ) {}
 
   @Get('me')
-  me(@CurrentPrincipal() principal: Principal) {
+  me(@CurrentPrincipal() principal: Principal, @Query() query: Record<string, unknown>) {
+    decodeQuery(MeQuery, query);
     return {
       id: principal.id,
       name: principal.name,
@@ -40,7 +43,8 @@ export class IdentityController {
   }
 
   @Get('books')
-  async books(@CurrentPrincipal() principal: Principal) {
+  async books(@CurrentPrincipal() principal: Principal, @Query() query: Record<string, unknown>) {
+    decodeQuery(BooksQuery, query);
     const readable: Array<{ bookId: string; timeZone: string; openedAt: number }> = [];
     for (const [bookId, projection] of this.projector.books()) {
       const calendar = projection.calendar();

@@ -3,11 +3,12 @@ import * as E from 'fp-ts/Either';
 import { BookCommandService, PositionProjector, WebhookDeliveryWorker } from '@treasury/application';
 import { WebhookId, toFieldErrors } from '@treasury/domain';
 import { ProblemException, invalidRequest, problem } from '../http/problem';
-import { checkQueryNames, integerParam, requireBookId } from '../http/request-fields';
+import { decodeQuery } from '../http/query.params';
+import { requireBookId } from '../http/request-fields';
+import { DeliveriesQuery, MAX_DELIVERIES_PAGE, WebhooksQuery } from './webhook.params';
 import { deliveryView, webhookView } from './webhook-views';
 
-/** Delivery log entries per page. */
-export const MAX_DELIVERIES_PAGE = 200;
+export { MAX_DELIVERIES_PAGE };
 /** How long a read waits for the worker to have followed this process's last write. */
 const READ_YOUR_WRITES_MS = 5_000;
 
@@ -35,7 +36,7 @@ export class WebhooksController {
   @Get()
   async list(@Param('bookId') rawBookId: string, @Query() query: Record<string, unknown>) {
     const bookId = requireBookId(rawBookId);
-    checkQueryNames(query, []);
+    decodeQuery(WebhooksQuery, query);
     await this.known(bookId);
     return { bookId, webhooks: this.worker.list(bookId).map((registration) => webhookView(registration, this.worker.summary(bookId, registration.webhookId))) };
   }
@@ -45,9 +46,7 @@ export class WebhooksController {
   async deliveries(@Param('bookId') rawBookId: string, @Param('webhookId') rawWebhookId: string, @Query() query: Record<string, unknown>) {
     const bookId = requireBookId(rawBookId);
     const webhookId = requireWebhookId(rawWebhookId);
-    checkQueryNames(query, ['after', 'limit']);
-    const after = integerParam(query, 'after', 0, Number.MAX_SAFE_INTEGER);
-    const limit = integerParam(query, 'limit', 1, MAX_DELIVERIES_PAGE) ?? MAX_DELIVERIES_PAGE;
+    const { after, limit = MAX_DELIVERIES_PAGE } = decodeQuery(DeliveriesQuery, query);
     await this.known(bookId);
     const registration = this.worker.find(bookId, webhookId);
     if (registration === undefined) throw new ProblemException(problem(404, 'webhook-not-found', 'Webhook not found', `No webhook "${webhookId}" in book "${bookId}".`));

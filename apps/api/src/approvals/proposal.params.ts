@@ -1,0 +1,3 @@
+import { queryCodec } from '../http/query.params';
+
+export const ProposalsQuery = queryCodec('ProposalsQuery', {});
