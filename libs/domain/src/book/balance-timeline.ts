@@ -1,3 +1,5 @@
+import { upperBound } from '../search/upper-bound';
+
 /**
  * One balance (a wallet's unencumbered BTC, a pledge, a loan's principal, a cash account...) as signed
  * deltas ordered by effective time, ties broken by the book revision that recorded them.
@@ -23,15 +25,7 @@ export class BalanceTimeline {
 
   /** First index whose (time, revision) sorts after the given point. */
   private upperBound(time: number, revision: number): number {
-    let low = 0;
-    let high = this.times.length;
-    while (low < high) {
-      const mid = (low + high) >>> 1;
-      const midTime = this.times[mid]!;
-      if (midTime < time || (midTime === time && this.revisions[mid]! <= revision)) low = mid + 1;
-      else high = mid;
-    }
-    return low;
+    return upperBound(this.times.length, (i) => this.times[i]! < time || (this.times[i] === time && this.revisions[i]! <= revision));
   }
 
   private suffixSum(from: number): bigint {

@@ -3,6 +3,7 @@ import { formatInstant } from '../codecs/instant';
 import { DomainError, ruleViolated } from '../errors';
 import { BalanceEffect, balanceEffects, parseBalanceKey } from './balance-effects';
 import type { BookEvent, BookEventType } from './book.events';
+import { upperBound } from '../search/upper-bound';
 
 /**
  * An opening lot sits in the FIFO queue from its acquiredAt but is held only from its effectiveAt.
@@ -30,14 +31,7 @@ class Instants {
 
   /** First index whose time is >= t. */
   private lowerBound(t: number): number {
-    let low = 0;
-    let high = this.times.length;
-    while (low < high) {
-      const mid = (low + high) >>> 1;
-      if (this.times[mid]! < t) low = mid + 1;
-      else high = mid;
-    }
-    return low;
+    return upperBound(this.times.length, (i) => this.times[i]! < t);
   }
 
   insert(t: number): void {

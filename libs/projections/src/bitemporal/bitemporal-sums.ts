@@ -1,5 +1,5 @@
 import { IntegerColumn, IntegerValues, compactIntegers } from './integer-column';
-import { MAX_SEARCH_LENGTH, upperBound } from './upper-bound';
+import { MAX_SEARCH_LENGTH, upperBound } from '@treasury/domain/search/upper-bound';
 
 /** firstTimeReaching's block: one search step covers at most MAX_SEARCH_LENGTH places. */
 const BLOCK = MAX_SEARCH_LENGTH / 2;

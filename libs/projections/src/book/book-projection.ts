@@ -1,5 +1,5 @@
 import { AccountMapping, BookEvent, DEFAULT_PRICE_MAX_AGE_SECONDS, RecordedBookEvent, UTC, balanceEffects } from '@treasury/domain';
-import { upperBound } from '../bitemporal/upper-bound';
+import { upperBound } from '@treasury/domain/search/upper-bound';
 import { BTC_EXPENSE_PREFIX, FIFO, FLOWS, FifoRecord, FlowKind, NO_FIFO, fifoPlan, openingLotDeltas } from './fifo-plan';
 import { LoanTerms, RawPosition, loanTerms } from './raw-position';
 import { ReportRecord, ToleranceRecord, reportRecordOf, toleranceRecordOf } from '../reports/report-records';

@@ -1,4 +1,4 @@
-import { upperBound } from '../bitemporal/upper-bound';
+import { upperBound } from '@treasury/domain/search/upper-bound';
 import { BookColumns, liveAt } from './book-columns';
 import type { PriceRecord } from './book-projection.records';
 

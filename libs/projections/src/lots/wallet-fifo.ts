@@ -1,7 +1,7 @@
 import type { BookProjection } from '../book/book-projection';
 import type { FifoEntry } from '../book/book-projection.records';
 import { IntegerColumn } from '../bitemporal/integer-column';
-import { upperBound } from '../bitemporal/upper-bound';
+import { upperBound } from '@treasury/domain/search/upper-bound';
 import type { CostRelief, HeldSlice, LotBook, Relief } from './lot-method';
 import { Piece, WalletQueue, pieceCost, pieceSlice } from './wallet-queues';
 

@@ -1,6 +1,6 @@
 import { partialCost } from '../book/fifo';
 import type { FifoEntry, LotSlice } from '../book/book-projection.records';
-import { upperBound } from '../bitemporal/upper-bound';
+import { upperBound } from '@treasury/domain/search/upper-bound';
 
 /**
  * One wallet's FIFO queue under wallet-fifo. A piece is a sat range [start, end) of one lot, so a lot

@@ -2,7 +2,8 @@
 export const MAX_SEARCH_LENGTH = 2 ** 31;
 
 /**
- * The one binary search of the projections: the first index in [0, length) at which `before` turns
+ * The one binary search of the domain and the projections (imported by its path, not through the
+ * package index, whose re-exports are getters on the hot path): the first index in [0, length) at which `before` turns
  * false, or `length` if it never does. `before` must hold on a prefix of the range and not after it
  * (`i => sorted[i] <= x` gives the count of entries <= x: an upper bound). Kept this small on purpose:
  * V8 then inlines it with the caller's predicate into the hot sums (a bigger body measured 40-50%
