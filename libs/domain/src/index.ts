@@ -10,6 +10,7 @@ export * from './errors';
 export * from './book/balance-timeline';
 export * from './book/balance-effects';
 export * from './book/book.events';
+export * from './book/book.events.fast-decode';
 export * from './book/book.commands';
 export * from './book/amend.rules';
 export * from './book/book.decider';
