@@ -4,7 +4,6 @@ export * from './book/raw-position';
 export * from './book/position';
 export * from './book/book-projection';
 export * from './series/series-steps';
-export * from './series/series-point';
 export * from './listings/fifo-listings';
 export * from './explain/explain-figure';
 export * from './reports/month-end';

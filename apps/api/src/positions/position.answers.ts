@@ -3,7 +3,9 @@ import { asComponent, bookEventCodecs, withSchema } from '@treasury/domain';
 import type { PositionQueries } from '@treasury/application';
 import { LOT_METHODS, SERIES_STEPS } from '@treasury/projections';
 import { ExplainView } from './explanation.view';
+import { disposalsAnswer, openLotsAnswer } from './lots.view';
 import { positionAnswer } from './position.view';
+import { seriesAnswer } from './series.view';
 import { AnswerOf, BtcText, Integer, InstantText, PercentText, RatioText, SameShape, UsdText, closed, mapOf, nullable, oneOf } from '../docs/answer-codecs';
 
 /**
@@ -185,8 +187,8 @@ export const ReconciliationAnswer = asComponent(
   'Reconciliation',
 );
 
-export const seriesAnswerIsTheView: SameShape<AnswerOf<PositionQueries['series']>, t.TypeOf<typeof SeriesAnswer>> = [(v) => v, (a) => a];
-export const lotsAnswerIsTheView: SameShape<AnswerOf<PositionQueries['lots']>, t.TypeOf<typeof OpenLotsAnswer>> = [(v) => v, (a) => a];
-export const disposalsAnswerIsTheView: SameShape<AnswerOf<PositionQueries['disposals']>, t.TypeOf<typeof DisposalsAnswer>> = [(v) => v, (a) => a];
+export const seriesAnswerIsTheView: SameShape<ReturnType<typeof seriesAnswer>, t.TypeOf<typeof SeriesAnswer>> = [(v) => v, (a) => a];
+export const lotsAnswerIsTheView: SameShape<ReturnType<typeof openLotsAnswer>, t.TypeOf<typeof OpenLotsAnswer>> = [(v) => v, (a) => a];
+export const disposalsAnswerIsTheView: SameShape<ReturnType<typeof disposalsAnswer>, t.TypeOf<typeof DisposalsAnswer>> = [(v) => v, (a) => a];
 export const explainAnswerIsTheView: SameShape<ExplainView, t.TypeOf<typeof ExplainAnswer>> = [(v) => v, (a) => a];
 export const reconciliationAnswerIsTheView: SameShape<AnswerOf<PositionQueries['reconciliation']>, t.TypeOf<typeof ReconciliationAnswer>> = [(v) => v, (a) => a];

@@ -3,7 +3,9 @@ import { PositionQueries } from '@treasury/application';
 import { decodeQuery } from '../http/query.params';
 import { requireBookId } from '../http/request-fields';
 import { explainAnswer } from './explanation.view';
+import { disposalsAnswer, openLotsAnswer } from './lots.view';
 import { positionAnswer } from './position.view';
+import { seriesAnswer } from './series.view';
 import { DEFAULT_EXPLAIN_PAGE, DisposalsQuery, ExplainQuery, LotsQuery, PositionQuery, ReconciliationQuery, SeriesQuery, answer } from './position-query.params';
 
 /** Each route's query is decoded by its codec in position-query.params.ts (unknown names refused, every failing `query.<name>` in one 400). */
@@ -27,7 +29,7 @@ export class PositionsController {
   @Get('position/series')
   series(@Param('bookId') rawBookId: string, @QueryParams() query: Query) {
     const bookId = requireBookId(rawBookId);
-    return answer(bookId, this.positions.series(bookId, decodeQuery(SeriesQuery, query)));
+    return answer(bookId, this.positions.series(bookId, decodeQuery(SeriesQuery, query))).then(seriesAnswer);
   }
 
   /** The events (or observation, or formula) behind one figure of the position. */
@@ -48,12 +50,12 @@ export class PositionsController {
   @Get('lots')
   lots(@Param('bookId') rawBookId: string, @QueryParams() query: Query) {
     const bookId = requireBookId(rawBookId);
-    return answer(bookId, this.positions.lots(bookId, decodeQuery(LotsQuery, query)));
+    return answer(bookId, this.positions.lots(bookId, decodeQuery(LotsQuery, query))).then(openLotsAnswer);
   }
 
   @Get('disposals')
   disposals(@Param('bookId') rawBookId: string, @QueryParams() query: Query) {
     const bookId = requireBookId(rawBookId);
-    return answer(bookId, this.positions.disposals(bookId, decodeQuery(DisposalsQuery, query)));
+    return answer(bookId, this.positions.disposals(bookId, decodeQuery(DisposalsQuery, query))).then(disposalsAnswer);
   }
 }

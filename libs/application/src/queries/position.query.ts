@@ -9,7 +9,9 @@ import {
   MAX_SERIES_POINTS,
   RawPosition,
   SeriesStep,
-  disposalsView,
+  HeldSlice,
+  Relief,
+  disposalsUpTo,
   ExplanationPage,
   Position,
   explainFigureSteps,
@@ -24,10 +26,8 @@ import {
   reportMonths,
   reconciliation,
   reconciliationView,
-  openLotsView,
   positionFrom,
   seriesInstants,
-  seriesPointView,
   preparedWalletFifoLotBook,
   walletFifoSteps,
 } from '@treasury/projections';
@@ -110,14 +110,8 @@ export class PositionQueries {
         const to = resolveQueryTime(query.to, timeZone);
         const instants = seriesInstants(from, to, query.every, MAX_SERIES_POINTS, timeZone);
         if (instants === undefined) return TE.left<PositionQueryError>({ _tag: 'TooManyResults', what: 'series points', max: MAX_SERIES_POINTS });
-        return TE.right({
-          bookId,
-          ...header(knownAt, v),
-          from: formatInstant(from),
-          to: formatInstant(to),
-          every: query.every,
-          points: instants.map((asOf) => seriesPointView(positionFrom(book.raw(asOf, v)))),
-        });
+        const found: SeriesFound = { bookId, ...header(knownAt, v), from, to, every: query.every, points: instants.map((asOf) => positionFrom(book.raw(asOf, v))) };
+        return TE.right(found);
       }),
     );
   }
@@ -129,7 +123,7 @@ export class PositionQueries {
       TE.flatMap(({ book, knownAt, v, timeZone }) => async () => {
         const asOf = cut.asOf === undefined ? this.clock.now() : resolveQueryTime(cut.asOf, timeZone);
         const slices = method === 'fifo' ? book.openLots(asOf, v) : await runInSlices(walletFifoSteps.openLots(book, v, asOf));
-        return E.right({ bookId, asOf: formatInstant(asOf), ...header(knownAt, v), ...openLotsView(method, slices) });
+        return E.right<PositionQueryError, OpenLotsFound>({ bookId, asOf, ...header(knownAt, v), method, slices: [...slices] });
       }),
     );
   }
@@ -138,21 +132,14 @@ export class PositionQueries {
     const method = range.method ?? DEFAULT_LOT_METHOD;
     return pipe(
       this.ready(bookId, range),
-      TE.flatMap(({ book, knownAt, v, timeZone }) => async (): Promise<E.Either<PositionQueryError, DisposalsAnswer>> => {
+      TE.flatMap(({ book, knownAt, v, timeZone }) => async (): Promise<E.Either<PositionQueryError, DisposalsFound>> => {
         const from = range.from === undefined ? Number.MIN_SAFE_INTEGER : resolveQueryTime(range.from, timeZone);
         const to = range.to === undefined ? this.clock.now() : resolveQueryTime(range.to, timeZone);
         // wallet-fifo stops its pass at the first disposal beyond the limit (undefined: too many).
         const reliefs = method === 'fifo' ? book.disposals(from, to, v) : await runInSlices(walletFifoSteps.disposals(book, v, from, to, MAX_DISPOSALS));
-        const disposals = reliefs === undefined ? undefined : disposalsView(reliefs, MAX_DISPOSALS);
+        const disposals = reliefs === undefined ? undefined : disposalsUpTo(reliefs, MAX_DISPOSALS);
         if (disposals === undefined) return E.left({ _tag: 'TooManyResults', what: 'disposals', max: MAX_DISPOSALS });
-        return E.right({
-          bookId,
-          from: range.from === undefined ? null : formatInstant(from),
-          to: formatInstant(to),
-          ...header(knownAt, v),
-          method,
-          disposals,
-        });
+        return E.right({ bookId, from: range.from === undefined ? null : from, to, ...header(knownAt, v), method, reliefs: disposals });
       }),
     );
   }
@@ -297,8 +284,25 @@ export interface LotMethodChoice {
   readonly method?: LotMethod;
 }
 
-type DisposalsAnswer = { readonly bookId: string; readonly from: string | null; readonly to: string; readonly knownAt: string; readonly revision: number; readonly method: LotMethod } & {
-  readonly disposals: NonNullable<ReturnType<typeof disposalsView>>;
+/** The points of a series found: a position per step from `from` to `to` (values, formatted by the API's view). */
+export type SeriesFound = ReturnType<typeof header> & {
+  readonly bookId: string;
+  readonly from: number;
+  readonly to: number;
+  readonly every: SeriesStep;
+  readonly points: ReadonlyArray<Position>;
+};
+
+/** The open lots at a cut under a method (values, formatted by the API's view). */
+export type OpenLotsFound = ReturnType<typeof header> & { readonly bookId: string; readonly asOf: number; readonly method: LotMethod; readonly slices: ReadonlyArray<HeldSlice> };
+
+/** The disposals of a range under a method; `from` null when the range is open (values, formatted by the API's view). */
+export type DisposalsFound = ReturnType<typeof header> & {
+  readonly bookId: string;
+  readonly from: number | null;
+  readonly to: number;
+  readonly method: LotMethod;
+  readonly reliefs: ReadonlyArray<Relief>;
 };
 
 /** A position found: which book, what was known, the lot method, and the figures (values, formatted by the API's view). */

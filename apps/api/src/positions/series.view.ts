@@ -1,9 +1,9 @@
 import { formatBtc, formatInstant, formatRatio, formatUsd } from '@treasury/domain';
-import type { Position } from '../book/position';
+import type { SeriesFound } from '@treasury/application';
+import type { Position } from '@treasury/projections';
+import { orNull, sortedObject } from './position.view';
 
-const orNull = (value: bigint | null, format: (v: bigint) => string): string | null => (value === null ? null : format(value));
-
-/** The core figures of a position, flat, for one point of a chart or a month-end row. */
+/** The core figures of a position, flat, for one point of a chart. */
 export const seriesPointView = (p: Position) => ({
   asOf: formatInstant(p.asOf),
   btc: formatBtc(p.holdings.btc),
@@ -21,10 +21,16 @@ export const seriesPointView = (p: Position) => ({
   aggregateLtv: orNull(p.leverage.aggregateLtv, formatRatio),
   availableLiquidityUsd: orNull(p.liquidity.availableLiquidityUsd, formatUsd),
   /** Each open loan's LTV and its lines, so a chart draws every loan against its own thresholds. */
-  loans: Object.fromEntries(
-    [...p.loans.entries()]
-      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
-      .map(([loanId, loan]) => [loanId, { ltv: orNull(loan.ltv, formatRatio), marginCallLtv: formatRatio(loan.marginCallLtv), liquidationLtv: formatRatio(loan.liquidationLtv) }]),
-  ),
+  loans: sortedObject(p.loans, (loan) => ({ ltv: orNull(loan.ltv, formatRatio), marginCallLtv: formatRatio(loan.marginCallLtv), liquidationLtv: formatRatio(loan.liquidationLtv) })),
 });
-export type SeriesPointView = ReturnType<typeof seriesPointView>;
+
+/** GET /position/series: the range asked for, then a point per step. */
+export const seriesAnswer = ({ bookId, knownAt, revision, from, to, every, points }: SeriesFound) => ({
+  bookId,
+  knownAt,
+  revision,
+  from: formatInstant(from),
+  to: formatInstant(to),
+  every,
+  points: points.map(seriesPointView),
+});
