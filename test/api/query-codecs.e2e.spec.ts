@@ -85,6 +85,13 @@ describe('query parameters as codecs', () => {
     expect(wrong).toEqual([]);
   });
 
+  it('refuses a query on the batch route, whose items carry their own knownAt, and writes nothing', async () => {
+    const before = (await app.http.get(`/v1/books/${BOOK}/events`)).body.events.length;
+    const batch = await app.http.post(`/v1/books/${BOOK}/commands?knownAt=2025-12-02T00:00:00Z`, [{ command: 'record-btc-price', body: { effectiveAt: '2025-12-02T00:00:00Z', usdPerBtc: '90000.00' } }]);
+    expect([batch.status, batch.body.errors?.map((e: { path: string }) => e.path)]).toEqual([400, ['query.knownAt']]);
+    expect((await app.http.get(`/v1/books/${BOOK}/events`)).body.events.length).toBe(before);
+  });
+
   it('refuses a parameter given twice naming it, a bracketed name as unknown, and names every failing parameter in one 400', async () => {
     const twice = await app.http.get(`/v1/books/${BOOK}/position?method=fifo&method=fifo`);
     expect([twice.status, twice.body.errors]).toEqual([400, [{ path: 'query.method', message: 'must be one of fifo, wallet-fifo' }]]);

@@ -1,6 +1,9 @@
 import { optional, queryCodec } from '../http/query.params';
 import { instantValue } from '../http/query-values.params';
 
+/** The batch route takes no parameters (each item carries its own knownAt). */
+export const BatchQuery = queryCodec('BatchQuery', {});
+
 /** The single command route's query: knownAt in migration mode (a typo must not record the command at the clock). */
 export const CommandQuery = queryCodec('CommandQuery', {
   knownAt: optional(

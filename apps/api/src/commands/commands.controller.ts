@@ -9,7 +9,7 @@ import { commandErrorToProblem } from '../http/command-error.mapper';
 import { ProblemException, invalidRequest, problem } from '../http/problem';
 import { decodeQuery } from '../http/query.params';
 import { parseIfMatch, requireBookId, textHeaders } from '../http/request-fields';
-import { CommandQuery } from './command.params';
+import { BatchQuery, CommandQuery } from './command.params';
 import { knownAtInBody, migrationRoleRefusal, placeKnownAt } from './known-at';
 import { batchFailureToProblem, batchResultView, batchRoleRefusal, parseBatchBody } from './batch-commands';
 
@@ -56,6 +56,7 @@ export class CommandsController {
   async executeBatch(
     @Param('bookId') rawBookId: string,
     @Body() body: unknown,
+    @Query() query: Record<string, unknown>,
     @Headers('idempotency-key') idempotencyKey: string | undefined,
     @Headers('if-match') ifMatch: string | undefined,
     @Headers('x-actor') actor: string | undefined,
@@ -65,6 +66,8 @@ export class CommandsController {
     @CurrentPrincipal() principal: Principal,
   ) {
     const bookId = requireBookId(rawBookId);
+    // A batch item's knownAt sits beside its command: a `?knownAt=` here must not be silently dropped.
+    decodeQuery(BatchQuery, query);
     if (!request.is('application/json')) {
       throw new ProblemException(problem(415, 'unsupported-media-type', 'Unsupported media type', 'Send the batch as Content-Type: application/json.'));
     }

@@ -2,7 +2,7 @@ import { AnyQueryCodec, NO_QUERY } from '../http/query.params';
 import { ProposalsQuery } from '../approvals/proposal.params';
 import { BookVerifyQuery } from '../audit/audit.params';
 import { AccessEventsQuery, AccessVerifyQuery, ApiKeysQuery } from '../auth/access.params';
-import { CommandQuery } from '../commands/command.params';
+import { BatchQuery, CommandQuery } from '../commands/command.params';
 import { EventsExportQuery, EventsPageQuery, OneEventQuery } from '../events/event-filter.params';
 import { AlertsPageQuery, AllStreamQuery, BookStreamQuery } from '../feed/feed.params';
 import { HealthQuery, ReadyQuery } from '../health/health.params';
@@ -34,6 +34,7 @@ export const ROUTE_QUERIES: Readonly<Record<string, AnyQueryCodec | typeof FILE>
   'GET /v1/me': MeQuery,
   'GET /v1/books': BooksQuery,
   'POST /v1/books/:bookId/commands/:command': CommandQuery,
+  'POST /v1/books/:bookId/commands': BatchQuery,
   'GET /v1/books/:bookId/position': PositionQuery,
   'GET /v1/books/:bookId/position/series': SeriesQuery,
   'GET /v1/books/:bookId/position/explain': ExplainQuery,
