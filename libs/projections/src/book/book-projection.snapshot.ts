@@ -5,6 +5,7 @@ import { TermLoans } from '../loans/term-loans';
 import { BookColumns, emptyColumns } from './book-columns';
 import type { BookProjectionSnapshot } from './book-projection.records';
 import { eventTypeCode, eventTypeOfCode } from './event-type-codes';
+import { RestoredEventIds } from './restored-event-ids';
 import { SettingHistory } from './setting-history';
 
 /**
@@ -69,7 +70,8 @@ export const toSnapshot = (c: BookColumns): BookProjectionSnapshot => ({
 });
 
 export const fromSnapshot = (snapshot: BookProjectionSnapshot): BookColumns => {
-  const c = emptyColumns();
+  // The eventId index is hashed from the snapshot's own list (RestoredEventIds), not filled into a Map one id at a time.
+  const c: BookColumns = { ...emptyColumns(), revisionOf: new RestoredEventIds(snapshot.eventIds) };
   for (const name of snapshot.metricNames) {
     c.metricIds.set(name, c.metricNames.length);
     c.metricNames.push(name);
@@ -79,7 +81,6 @@ export const fromSnapshot = (snapshot: BookProjectionSnapshot): BookColumns => {
   c.effectiveAt = toNumbers(snapshot.effectiveAt);
   c.reversedAt = toNumbers(snapshot.reversedAt);
   c.eventIds = snapshot.eventIds.slice();
-  for (let revision = 0; revision < c.eventIds.length; revision++) c.revisionOf.set(c.eventIds[revision]!, revision);
   c.types = toTypes(snapshot.typeCodes);
   c.deltaStart = toNumbers(snapshot.deltaStart);
   c.deltaMetric = toNumbers(snapshot.deltaMetric);
