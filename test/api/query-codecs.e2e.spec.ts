@@ -85,6 +85,18 @@ describe('query parameters as codecs', () => {
     expect(wrong).toEqual([]);
   });
 
+  it('refuses a query on the admin routes too, before doing anything', async () => {
+    const keysBefore = (await app.http.get('/v1/admin/api-keys')).body.keys.length;
+    const answers = [
+      await app.http.post('/v1/admin/projections/rebuild?colour=red', {}),
+      await app.http.post('/v1/admin/api-keys?colour=red', { name: 'never', role: 'viewer' }),
+      await app.http.post('/v1/admin/api-keys/tk_abcdefgh/revoke?colour=red', { reason: 'never' }),
+      await app.http.post('/v1/admin/api-keys/tk_abcdefgh/role?colour=red', { role: 'viewer' }),
+    ];
+    expect(answers.map((a) => [a.status, a.body.errors?.map((e: { path: string }) => e.path)])).toEqual(Array(4).fill([400, ['query.colour']]));
+    expect((await app.http.get('/v1/admin/api-keys')).body.keys.length).toBe(keysBefore);
+  });
+
   it('refuses a query on the batch route, whose items carry their own knownAt, and writes nothing', async () => {
     const before = (await app.http.get(`/v1/books/${BOOK}/events`)).body.events.length;
     const batch = await app.http.post(`/v1/books/${BOOK}/commands?knownAt=2025-12-02T00:00:00Z`, [{ command: 'record-btc-price', body: { effectiveAt: '2025-12-02T00:00:00Z', usdPerBtc: '90000.00' } }]);

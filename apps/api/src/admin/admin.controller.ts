@@ -1,7 +1,8 @@
-import { Controller, HttpCode, Post } from '@nestjs/common';
+import { Controller, HttpCode, Post, Query } from '@nestjs/common';
 import * as E from 'fp-ts/Either';
 import { PositionProjector, describeFinding } from '@treasury/application';
 import { ProblemException, problem } from '../http/problem';
+import { NO_QUERY, decodeQuery } from '../http/query.params';
 
 @Controller('v1/admin/projections')
 export class AdminController {
@@ -15,7 +16,8 @@ export class AdminController {
    */
   @Post('rebuild')
   @HttpCode(200)
-  async rebuild() {
+  async rebuild(@Query() query: Record<string, unknown>) {
+    decodeQuery(NO_QUERY, query);
     const report = await this.projector.rebuild()();
     if (E.isLeft(report)) throw new ProblemException(problem(503, 'rebuild-failed', 'Rebuild failed', report.left.message));
     const { fromStore, checkpoint, ms, clearedFindings } = report.right;

@@ -5,7 +5,7 @@ import { AccessService, Principal } from '@treasury/application';
 import { ApiKeyRecord, ChangeApiKeyRole, CreateApiKey, KeyPrefix, RevokeApiKey, formatInstant, toFieldErrors } from '@treasury/domain';
 import { commandErrorToProblem } from '../http/command-error.mapper';
 import { ProblemException, invalidRequest } from '../http/problem';
-import { decodeQuery } from '../http/query.params';
+import { NO_QUERY, decodeQuery } from '../http/query.params';
 import { ApiKeysQuery } from './access.params';
 import { CurrentPrincipal } from './auth.guard';
 
@@ -46,7 +46,8 @@ export class ApiKeysController {
 
   @Post()
   @HttpCode(201)
-  async create(@Body() body: unknown, @CurrentPrincipal() principal: Principal) {
+  async create(@Query() query: Record<string, unknown>, @Body() body: unknown, @CurrentPrincipal() principal: Principal) {
+    decodeQuery(NO_QUERY, query);
     const request = decodeBody(CreateApiKey, body);
     const created = await this.access.createKey({ name: request.name, role: request.role, books: request.books ?? '*', ...(request.expiresAt === undefined ? {} : { expiresAt: request.expiresAt }) }, principal.id)();
     if (E.isLeft(created)) throw new ProblemException(commandErrorToProblem(created.left, 'access'));
@@ -55,7 +56,8 @@ export class ApiKeysController {
 
   @Post(':keyPrefix/revoke')
   @HttpCode(200)
-  async revoke(@Param('keyPrefix') rawPrefix: string, @Body() body: unknown, @CurrentPrincipal() principal: Principal) {
+  async revoke(@Query() query: Record<string, unknown>, @Param('keyPrefix') rawPrefix: string, @Body() body: unknown, @CurrentPrincipal() principal: Principal) {
+    decodeQuery(NO_QUERY, query);
     const keyPrefix = prefixParam(rawPrefix);
     const request = decodeBody(RevokeApiKey, body);
     const revoked = await this.access.revoke(keyPrefix, request.reason, principal.id)();
@@ -65,7 +67,8 @@ export class ApiKeysController {
 
   @Post(':keyPrefix/role')
   @HttpCode(200)
-  async changeRole(@Param('keyPrefix') rawPrefix: string, @Body() body: unknown, @CurrentPrincipal() principal: Principal) {
+  async changeRole(@Query() query: Record<string, unknown>, @Param('keyPrefix') rawPrefix: string, @Body() body: unknown, @CurrentPrincipal() principal: Principal) {
+    decodeQuery(NO_QUERY, query);
     const keyPrefix = prefixParam(rawPrefix);
     const request = decodeBody(ChangeApiKeyRole, body);
     const changed = await this.access.changeRole(keyPrefix, request.role, request.books ?? '*', principal.id)();
