@@ -11,6 +11,9 @@ import { derivedFigures } from './derived-figures';
  * `explain` shows that definition's formula. A formula text, an input list or a computation that drifted
  * from the others fails here.
  */
+/** Every action, loans, pledges and prices more often: most derived figures need a price, a third need a loan. */
+const step = bookStep({ ...EVERYTHING_MIX, draw: 3, pledge: 3, price: 3 });
+
 const pathsOf = (loanIds: ReadonlyArray<string>): string[] => [
   'costBasis.unrealizedGainUsd',
   'leverage.totalAssetsUsd',
@@ -25,7 +28,7 @@ describe('derived figures', () => {
   it('the position computes each one from exactly the inputs explain lists, with the formula explain shows', () => {
     const seen = new Set<string>();
     fc.assert(
-      fc.property(fc.array(bookStep(EVERYTHING_MIX), { minLength: 20, maxLength: 100 }), fc.array(fc.double({ min: 0, max: 1.05, noNaN: true }), { minLength: 1, maxLength: 4 }), (steps, cuts) => {
+      fc.property(fc.array(step, { minLength: 20, maxLength: 100 }), fc.array(fc.double({ min: 0, max: 1.05, noNaN: true }), { minLength: 1, maxLength: 4 }), (steps, cuts) => {
         const book = buildBook(steps);
         const projection = book.projection();
         const last = book.events[book.events.length - 1]!.recordedAt + DAY;
@@ -46,7 +49,8 @@ describe('derived figures', () => {
           }
         }
       }),
-      { numRuns: 150 },
+      // A fixed seed: the coverage check below must not depend on luck (change it to explore other books).
+      { numRuns: 150, seed: 20_261_125 },
     );
     // Every checked figure had a value on some book, so none was only ever compared as null to null.
     expect([...seen].sort()).toEqual(
