@@ -1,24 +1,25 @@
 import 'reflect-metadata';
-import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { Agent, get } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as E from 'fp-ts/Either';
-import { GENESIS_HASH, NoProjectionSnapshots, PositionProjector, PositionQueries, toEventsToAppend } from '@treasury/application';
+import { GENESIS_HASH, PositionProjector, PositionQueries, toEventsToAppend } from '@treasury/application';
 import type { EventToAppend } from '@treasury/event-store';
 import { SqliteEventStore } from '@treasury/event-store-sqlite';
-import { FileProjectionSnapshots } from '@treasury/projection-snapshots-file';
 import { batchImport } from './batch-import';
 import { IMPORT_CHUNK } from '../../cli/src/import-commands';
-import { startServer } from './server';
+import { runLoad } from './http-load';
+import { startBareServer, startServer } from './server';
 import { consolePhase } from './console';
+import { STARTUP_TARGET, replayRows, startupResult } from './replay-rows';
 import { int, ms, summarise } from './stats';
 import { DecidedEvent, buildSyntheticBook } from './synthetic-book';
 
 /**
  * `npm run bench`: builds a ten-year synthetic book (about 1.06 million events) on the embedded
  * store and prints one table. Knobs: BENCH_YEARS, BENCH_QUERIES, BENCH_HTTP_SECONDS, BENCH_HTTP_CLIENTS,
- * BENCH_IMPORT_LINES, and BENCH_ONLY=batch-import (that phase alone) or BENCH_ONLY=in-process (the book, rebuild and
+ * BENCH_IMPORT_LINES, and BENCH_ONLY=batch-import (that phase alone) or BENCH_ONLY=http (the HTTP stack's floor and commands over HTTP, no big book) or BENCH_ONLY=in-process (the book, rebuild and
  * in-process queries only) or BENCH_ONLY=console (the book, then the web console in Chromium).
  */
 const env = (name: string, fallback: number) => Number(process.env[name] ?? fallback);
@@ -61,25 +62,6 @@ const bulkAppend = async (store: SqliteEventStore) => {
   return { count: decided.length, first: decided[0]!.decided.event.effectiveAt, last: decided[decided.length - 1]!.decided.recordedAt };
 };
 
-const rebuild = async (store: SqliteEventStore, snapshotPath: string) => {
-  const projector = new PositionProjector(store, new NoProjectionSnapshots());
-  const report = await projector.start()();
-  if (E.isLeft(report)) throw report.left;
-  row('Projection rebuild from the log (read-all, decode, fold)', `${int((report.right.fromStore * 1000) / report.right.ms)} events/s (${(report.right.ms / 1000).toFixed(1)} s)`, '≥ 300,000 events/s');
-  await projector.stop();
-
-  // The same fold, persisted: first start writes the snapshot, the second restarts from it.
-  const writer = new PositionProjector(store, new FileProjectionSnapshots(snapshotPath));
-  const written = await writer.start()();
-  if (E.isLeft(written)) throw written.left;
-  await writer.stop();
-  const restarted = new PositionProjector(store, new FileProjectionSnapshots(snapshotPath));
-  const again = await restarted.start()();
-  if (E.isLeft(again)) throw again.left;
-  row('Restart from the projection snapshot', `${int((again.right.fromSnapshot * 1000) / again.right.ms)} events/s (${(again.right.ms / 1000).toFixed(1)} s, ${int(statSync(snapshotPath).size / 1e6)} MB)`);
-  return restarted;
-};
-
 const randomCut = (first: number, last: number) => {
   const asOf = first + Math.floor(Math.random() * (last - first));
   // Half "as known now", half as known at a random earlier moment.
@@ -113,7 +95,7 @@ const getStatus = (url: string, authorization: string): Promise<number> =>
 
 const httpQueries = async (dbPath: string, first: number, last: number) => {
   const server = await startServer(dbPath);
-  row('API start-up on the 1M-event book (snapshot + catch-up)', `${(server.startupMs / 1000).toFixed(1)} s`);
+  row('API start-up on the 1M-event book (snapshot + catch-up)', startupResult(server.startupMs), STARTUP_TARGET);
   const samples: number[] = [];
   for (let i = 0; i < QUERIES; i++) {
     const cut = randomCut(first, last);
@@ -128,36 +110,57 @@ const httpQueries = async (dbPath: string, first: number, last: number) => {
   row(`GET /position over HTTP (${int(s.count)} random asOf/knownAt)`, `p50 ${ms(s.p50)}, p99 ${ms(s.p99)}`, 'p99 < 5 ms');
 };
 
+const COMMAND_BODY = JSON.stringify({ effectiveAt: '2026-01-02T00:00:00Z', wallet: 'pool', btc: '0.05', usdPerBtc: '90000.00' });
+const rate = (sent: number, elapsedMs: number) => (sent * 1000) / elapsedMs;
+const cpu = (us: number) => `${int(us)} µs`;
+
 const httpCommands = async (dir: string, books: number) => {
   const server = await startServer(join(dir, `commands-${books}.db`));
-  const post = (book: string, command: string, body: unknown) =>
-    fetch(`${server.baseUrl}/v1/books/${book}/commands/${command}`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: server.authorization }, body: JSON.stringify(body) });
+  const headers = { 'content-type': 'application/json', authorization: server.authorization };
   const bookIds = Array.from({ length: books }, (_, i) => `http-${i}`);
-  for (const book of bookIds) await (await post(book, 'open-book', { name: book, effectiveAt: '2026-01-01T00:00:00Z' })).text();
-  let sent = 0;
-  const samples: number[] = [];
-  const deadline = performance.now() + HTTP_SECONDS * 1000;
-  const began = performance.now();
-  await Promise.all(
-    Array.from({ length: HTTP_CLIENTS }, async (_, client) => {
-      while (performance.now() < deadline) {
-        const t0 = performance.now();
-        const response = await post(bookIds[client % bookIds.length]!, 'record-mining-output', { effectiveAt: '2026-01-02T00:00:00Z', wallet: 'pool', btc: '0.05', usdPerBtc: '90000.00' });
-        await response.text();
-        if (response.status !== 201) throw new Error(`command answered ${response.status}`);
-        samples.push(performance.now() - t0);
-        sent += 1;
-      }
-    }),
-  );
-  const elapsed = performance.now() - began;
+  for (const book of bookIds) {
+    const opened = await fetch(`${server.baseUrl}/v1/books/${book}/commands/open-book`, { method: 'POST', headers, body: JSON.stringify({ name: book, effectiveAt: '2026-01-01T00:00:00Z' }) });
+    if (opened.status !== 201) throw new Error(`open-book answered ${opened.status}: ${await opened.text()}`);
+  }
+  const result = await runLoad(server.baseUrl, HTTP_CLIENTS, HTTP_SECONDS, server.cpuMs, (client) => ({
+    method: 'POST',
+    path: `/v1/books/${bookIds[client % bookIds.length]!}/commands/record-mining-output`,
+    headers,
+    body: COMMAND_BODY,
+    expect: 201,
+  }));
   await server.stop();
-  const s = summarise(samples);
+  const s = summarise(result.samples);
   row(
     `Durable commands via HTTP (${HTTP_CLIENTS} clients, ${books} book${books === 1 ? '' : 's'}, group commit)`,
-    `${int((sent * 1000) / elapsed)} commands/s (p50 ${ms(s.p50)}, p99 ${ms(s.p99)})`,
+    `${int(rate(result.sent, result.elapsedMs))} commands/s (p50 ${ms(s.p50)}, p99 ${ms(s.p99)}; server CPU ${cpu(result.serverCpuUs)}/command, client ${cpu(result.clientCpuUs)})`,
     '≥ 2,000 commands/s',
   );
+};
+
+/**
+ * What the HTTP stack costs before any command is decided: the same clients against node:http alone
+ * (a POST with the command's body, parsed, answered 201) and against the API's GET /health (Express,
+ * NestJS, security headers, query limits, the guard's route lookup; no credentials, no store write).
+ */
+const httpFramework = async (dir: string) => {
+  const bare = await startBareServer();
+  const floor = await runLoad(bare.baseUrl, HTTP_CLIENTS, HTTP_SECONDS / 2, bare.cpuMs, () => ({ method: 'POST', path: '/', headers: { 'content-type': 'application/json' }, body: COMMAND_BODY, expect: 201 }));
+  await bare.stop();
+  row(`HTTP floor: node:http alone, POST a command body (${HTTP_CLIENTS} clients)`, `${int(rate(floor.sent, floor.elapsedMs))} requests/s (server CPU ${cpu(floor.serverCpuUs)}/request, client ${cpu(floor.clientCpuUs)})`);
+  const server = await startServer(join(dir, 'framework.db'));
+  const health = await runLoad(server.baseUrl, HTTP_CLIENTS, HTTP_SECONDS / 2, server.cpuMs, () => ({ method: 'GET', path: '/health', headers: {}, expect: 200 }));
+  await server.stop();
+  row(
+    `GET /health through the API's HTTP stack (${HTTP_CLIENTS} clients)`,
+    `${int(rate(health.sent, health.elapsedMs))} requests/s (server CPU ${cpu(health.serverCpuUs)}/request, ${(health.serverCpuUs / floor.serverCpuUs).toFixed(1)}× the floor)`,
+  );
+};
+
+const httpPhase = async (dir: string) => {
+  await httpFramework(dir);
+  await httpCommands(dir, 1);
+  await httpCommands(dir, 8);
 };
 
 const importPhase = async (dir: string) => {
@@ -187,7 +190,7 @@ const accountingReports = async (projector: PositionProjector, last: number) => 
 
 /** In its own function so the bench process drops the projection before the HTTP phase (its GC would skew latencies). */
 const inProcessPhase = async (store: SqliteEventStore, snapshotPath: string, first: number, last: number) => {
-  const projector = await rebuild(store, snapshotPath);
+  const projector = await replayRows(store, snapshotPath, row);
   await inProcessQueries(projector, first, last);
   await accountingReports(projector, last);
   await projector.stop();
@@ -198,19 +201,19 @@ const main = async () => {
   const dbPath = join(dir, 'treasury.db');
   console.error(`treasury-engine bench: ${YEARS}-year synthetic book in ${dir}`);
   try {
-    if (ONLY !== 'batch-import') {
+    if (ONLY === 'http') await httpPhase(dir);
+    else if (ONLY !== 'batch-import') {
       const store = new SqliteEventStore(dbPath);
       const { first, last } = await bulkAppend(store);
       if (ONLY !== 'console') await inProcessPhase(store, `${dbPath}.projection`, first, last);
       await store.close();
       if (ONLY !== 'in-process' && ONLY !== 'console') {
         await httpQueries(dbPath, first, last);
-        await httpCommands(dir, 1);
-        await httpCommands(dir, 8);
+        await httpPhase(dir);
       }
       if (ONLY === undefined || ONLY === 'console') await consolePhase(dbPath, BOOK, first, last, row);
     }
-    if (ONLY !== 'in-process' && ONLY !== 'console') await importPhase(dir);
+    if (ONLY === undefined || ONLY === 'batch-import') await importPhase(dir);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -9,8 +9,20 @@ export interface BenchServer {
   /** The bootstrap admin key the server wrote beside its database, as an Authorization header value. */
   readonly authorization: string;
   readonly startupMs: number;
+  /** CPU (user + system) the server process has used so far, in milliseconds; NaN where /proc is missing. */
+  cpuMs(): number;
   stop(): Promise<void>;
 }
+
+/** Linux: utime + stime of a process, from /proc/<pid>/stat (in clock ticks, 100 a second). */
+const processCpuMs = (pid: number | undefined): number => {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    return (Number(fields[11]) + Number(fields[12])) * 10;
+  } catch {
+    return Number.NaN;
+  }
+};
 
 const SERVER_ENTRY = join(__dirname, '..', '..', 'api', 'src', 'main.js');
 
@@ -45,6 +57,7 @@ export const startServer = async (dbPath: string): Promise<BenchServer> => {
         baseUrl,
         authorization: `Bearer ${readFileSync(join(dirname(dbPath), 'admin.key'), 'utf8').trim()}`,
         startupMs,
+        cpuMs: () => processCpuMs(child.pid),
         stop: async () => {
           child.kill('SIGTERM');
           await exited;
@@ -55,4 +68,41 @@ export const startServer = async (dbPath: string): Promise<BenchServer> => {
   }
   child.kill('SIGKILL');
   throw new Error(`server did not become healthy: ${stderr}`);
+};
+
+/**
+ * The floor under any framework: node:http alone in its own process, reading a JSON body and answering
+ * 201 with a small JSON document, as a command does. The bench sends it the same requests as the API.
+ */
+const BARE_SERVER = `
+const { createServer } = require('node:http');
+const server = createServer((req, res) => {
+  const chunks = [];
+  req.on('data', (chunk) => chunks.push(chunk));
+  req.on('end', () => {
+    const body = chunks.length === 0 ? {} : JSON.parse(Buffer.concat(chunks).toString('utf8'));
+    const answer = JSON.stringify({ ok: true, fields: Object.keys(body).length });
+    res.writeHead(req.method === 'POST' ? 201 : 200, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(answer) });
+    res.end(answer);
+  });
+});
+server.listen(Number(process.env.PORT), '127.0.0.1', () => process.stderr.write('listening'));
+`;
+
+export const startBareServer = async (): Promise<Omit<BenchServer, 'authorization' | 'startupMs'>> => {
+  const port = await freePort();
+  const child = spawn(process.execPath, ['-e', BARE_SERVER], { env: { ...process.env, PORT: String(port) }, stdio: ['ignore', 'ignore', 'pipe'] });
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  await new Promise<void>((resolve, reject) => {
+    child.stderr?.once('data', () => resolve());
+    child.once('exit', (code) => reject(new Error(`the bare server exited with ${code}`)));
+  });
+  return {
+    baseUrl: `http://127.0.0.1:${port}`,
+    cpuMs: () => processCpuMs(child.pid),
+    stop: async () => {
+      child.kill('SIGTERM');
+      await exited;
+    },
+  };
 };
