@@ -105,7 +105,10 @@ describe('journal (property)', () => {
   it('balances per entry and period, ties to the position at `to`, and a sub-range repeats the full journal', () => {
     let postedEntries = 0;
     const seen = new Set<string>();
-    fc.assert(
+    const KINDS = ['MiningOutputReceived', 'BtcPurchased', 'OpeningBalanceRecorded', 'OpeningCashRecorded', 'BtcSold', 'BtcPaid', 'BtcTransferred', 'LoanDrawn', 'LoanRepaid', 'CollateralLiquidated', 'CashMoved', 'CashCollateralPledged', 'CashCollateralReleased', 'Remeasurement', 'InterestAccrual'];
+    // Random books rarely reach some kinds (a liquidation needs a loan with pledged BTC first), so the
+    // property runs in rounds until every kind of entry has been posted, up to six rounds.
+    for (let round = 0; round < 6 && (round === 0 || KINDS.some((kind) => !seen.has(kind))); round++) fc.assert(
       fc.property(
         fc.array(step, { minLength: 20, maxLength: 60 }),
         fc.constantFrom(...LOT_METHODS),
@@ -150,13 +153,11 @@ describe('journal (property)', () => {
           }
         },
       ),
-      { numRuns: 150 },
+      { numRuns: round === 0 ? 150 : 50 },
     );
     expect(postedEntries).toBeGreaterThan(1000);
     // Every kind of entry was posted somewhere in the run, so each rule was checked.
-    for (const type of ['MiningOutputReceived', 'BtcPurchased', 'OpeningBalanceRecorded', 'OpeningCashRecorded', 'BtcSold', 'BtcPaid', 'BtcTransferred', 'LoanDrawn', 'LoanRepaid', 'CollateralLiquidated', 'CashMoved', 'CashCollateralPledged', 'CashCollateralReleased', 'Remeasurement', 'InterestAccrual']) {
-      expect([type, seen.has(type)]).toEqual([type, true]);
-    }
+    for (const type of KINDS) expect([type, seen.has(type)]).toEqual([type, true]);
   });
 });
 
