@@ -112,6 +112,8 @@ const httpQueries = async (dbPath: string, first: number, last: number) => {
 
 const COMMAND_BODY = JSON.stringify({ effectiveAt: '2026-01-02T00:00:00Z', wallet: 'pool', btc: '0.05', usdPerBtc: '90000.00' });
 const rate = (sent: number, elapsedMs: number) => (sent * 1000) / elapsedMs;
+/** Server CPU per request of each HTTP row, for the note under the table that says where a command's time goes. */
+const httpCpu: { floor?: number; stack?: number; command?: number; commandRate?: number } = {};
 const cpu = (us: number) => `${int(us)} µs`;
 
 const httpCommands = async (dir: string, books: number) => {
@@ -130,6 +132,7 @@ const httpCommands = async (dir: string, books: number) => {
     expect: 201,
   }));
   await server.stop();
+  if (books === 1) Object.assign(httpCpu, { command: result.serverCpuUs, commandRate: rate(result.sent, result.elapsedMs) });
   const s = summarise(result.samples);
   row(
     `Durable commands via HTTP (${HTTP_CLIENTS} clients, ${books} book${books === 1 ? '' : 's'}, group commit)`,
@@ -151,6 +154,7 @@ const httpFramework = async (dir: string) => {
   const server = await startServer(join(dir, 'framework.db'));
   const health = await runLoad(server.baseUrl, HTTP_CLIENTS, HTTP_SECONDS / 2, server.cpuMs, () => ({ method: 'GET', path: '/health', headers: {}, expect: 200 }));
   await server.stop();
+  Object.assign(httpCpu, { floor: floor.serverCpuUs, stack: health.serverCpuUs });
   row(
     `GET /health through the API's HTTP stack (${HTTP_CLIENTS} clients)`,
     `${int(rate(health.sent, health.elapsedMs))} requests/s (server CPU ${cpu(health.serverCpuUs)}/request, ${(health.serverCpuUs / floor.serverCpuUs).toFixed(1)}× the floor)`,
@@ -223,6 +227,14 @@ const main = async () => {
   console.log(line(['Measure', 'Result', 'Target']));
   console.log(`|${width.map((w) => '-'.repeat(w + 2)).join('|')}|`);
   for (const r of rows) console.log(line(r));
+  const { floor, stack, command, commandRate } = httpCpu;
+  if (floor !== undefined && stack !== undefined && command !== undefined && commandRate !== undefined && commandRate < 2_000) {
+    console.log(
+      `\nCommands via HTTP are below 2,000/s: the API is one Node process, so one core, and a command cost it ${cpu(command)} of CPU ` +
+        `(a ceiling of ${int(1e6 / command)}/s on a core of its own): ${cpu(floor)} node:http's floor, ${cpu(stack - floor)} the HTTP stack ` +
+        `(Express, NestJS, middleware; GET /health less the floor), ${cpu(command - stack)} the command (body, key, decide, hash chain, SQLite commit, projection).`,
+    );
+  }
 };
 
 main().catch((error: unknown) => {
