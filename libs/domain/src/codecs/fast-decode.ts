@@ -14,8 +14,6 @@ export type Fast<A> = (u: unknown) => A | typeof NOT_SURE;
 /** Hand-written fast paths for leaf codecs, by identity; every other leaf runs its own validate. */
 export type FastLeaves = ReadonlyMap<t.Mixed, Fast<unknown>>;
 
-const isRecord = (u: unknown): u is Record<string, unknown> => typeof u === 'object' && u !== null && !Array.isArray(u);
-
 /** Compiles a codec: a closed object field by field, a literal by comparison, a known leaf by its fast path, anything else by its own validate. */
 export const compileFast = <A>(codec: t.Type<A, unknown, unknown>, leaves: FastLeaves): Fast<A> => {
   const leaf = leaves.get(codec as t.Mixed);
@@ -32,32 +30,39 @@ export const compileFast = <A>(codec: t.Type<A, unknown, unknown>, leaves: FastL
   };
 };
 
+/**
+ * A closed object's decoder is generated as source, one statement per field with the field's name as
+ * a literal: each read is then a named property load that V8 caches per call site, where a loop over
+ * the names is a keyed load on every field (about twice the cost on a million events). Names are
+ * embedded with JSON.stringify and come from our own codecs, never from input.
+ */
 const compileClosedObject = (codec: ClosedObjectType<t.Props, t.Props>, leaves: FastLeaves): Fast<Record<string, unknown>> => {
   // The same field order as ClosedObjectType's validate (required, then optional), so the result is built alike.
   const fields = [...Object.entries(codec.required).map(([key, field]) => [key, field, true] as const), ...Object.entries(codec.optional).map(([key, field]) => [key, field, false] as const)];
-  const keys = fields.map(([key]) => key);
   const decoders = fields.map(([, field]) => compileFast(field as t.Type<unknown, unknown, unknown>, leaves));
-  const required = fields.map(([, , isRequired]) => isRequired);
-  const allowed = new Set(keys);
-  const count = keys.length;
-  return (u) => {
-    if (!isRecord(u)) return NOT_SURE;
+  const name = (key: string) => JSON.stringify(key);
+  const source = [
+    'return function (u) {',
+    '  if (typeof u !== "object" || u === null || Array.isArray(u)) return NOT_SURE;',
     // An inherited key is read through u[key] by the codec too; an unknown one, own or not, is NOT_SURE.
-    for (const key in u) if (!allowed.has(key)) return NOT_SURE;
-    const result: Record<string, unknown> = {};
-    for (let i = 0; i < count; i++) {
-      const key = keys[i]!;
-      const value = u[key];
-      if (value === undefined) {
-        if (required[i]) return NOT_SURE;
-        continue;
-      }
-      const decoded = decoders[i]!(value);
-      if (decoded === NOT_SURE) return NOT_SURE;
-      result[key] = decoded;
-    }
-    return result;
-  };
+    `  for (const key in u) switch (key) { ${fields.map(([key]) => `case ${name(key)}: `).join('')}break; default: return NOT_SURE; }`,
+    '  const result = {};',
+    '  let value, decoded;',
+    ...fields.map(([key, , isRequired], i) =>
+      [
+        `  value = u[${name(key)}];`,
+        isRequired ? '  if (value === undefined) return NOT_SURE;' : '  if (value !== undefined) {',
+        `  decoded = decoders[${i}](value);`,
+        '  if (decoded === NOT_SURE) return NOT_SURE;',
+        `  result[${name(key)}] = decoded;`,
+        isRequired ? '' : '  }',
+      ].join('\n'),
+    ),
+    '  return result;',
+    '};',
+  ].join('\n');
+  // The source is built above from our codecs' field names only.
+  return new Function('NOT_SURE', 'decoders', source)(NOT_SURE, decoders) as Fast<Record<string, unknown>>;
 };
 
 const DIGIT_0 = 48;
