@@ -3,7 +3,7 @@ import * as TE from 'fp-ts/TaskEither';
 import type { BookProjection } from '@treasury/projections';
 import { EventStore, EventSubscription, storeErrorMessage } from '@treasury/event-store';
 import { bookStream } from '../commands/book-stream';
-import { BookHead, LogFinding, ProjectionSnapshot, ProjectionSnapshots } from '../ports/projection-snapshots';
+import { BookHead, LogFinding, NoProjectionSnapshots, ProjectionSnapshot, ProjectionSnapshots } from '../ports/projection-snapshots';
 import { BookFailure, ProjectionState } from './projection-state';
 
 export interface ProjectorOptions {
@@ -343,6 +343,8 @@ export class PositionProjector {
       return this.saving;
     }
     this.lastSaveSkipped = undefined;
+    // Building a snapshot of a million-event book blocks for about half a second: not for one that would be thrown away.
+    if (this.snapshots instanceof NoProjectionSnapshots) return this.saving;
     let snapshot: ProjectionSnapshot;
     try {
       snapshot = this.state.toSnapshot();
