@@ -6,6 +6,8 @@ import Database from 'better-sqlite3';
 import * as E from 'fp-ts/Either';
 import { NoProjectionSnapshots, PositionProjector, PositionQueries } from '@treasury/application';
 import { SqliteEventStore } from '@treasury/event-store-sqlite';
+import { monthEndAnswer } from '../../apps/api/src/reports/month-end.view';
+import { pnlAnswer } from '../../apps/api/src/reports/pnl.view';
 
 /** The built CLI, as `npm run cli` runs it (`npm test` builds first). */
 const CLI = join(__dirname, '..', '..', 'dist', 'apps', 'cli', 'src', 'main.js');
@@ -86,7 +88,7 @@ describe('CLI import of a real book: opening balances, purchases, BTC payments, 
     expect(tail.map((row) => row.type).sort()).toEqual(['BtcPaid', 'EventReversed']);
 
     const month = { from: { year: 2026, month: 1 }, to: { year: 2026, month: 1 } };
-    const report = await read((queries) => queries.monthEnd('acme', month)());
+    const report = monthEndAnswer(await read((queries) => queries.monthEnd('acme', month)()));
     const january = report.months[0]!;
     expect(january).toMatchObject({ openingBtc: '0.00000000', openingBalancesBtc: '10.00000000', purchasedBtc: '2.00000000', minedBtc: '1.00000000', paidBtc: '0.50000000', closingBtc: '12.50000000', rollforwardCheckBtc: '0.00000000' });
     // USD: additions = opening lot 300,000 + purchase 180,500 + mining 95,000; proceeds = the payment at
@@ -99,7 +101,7 @@ describe('CLI import of a real book: opening balances, purchases, BTC payments, 
       closingFairValueUsd: '1250000.00',
       rollforwardCheckUsd: '0.00',
     });
-    const pnl = await read((queries) => queries.pnl('acme', month)());
+    const pnl = pnlAnswer(await read((queries) => queries.pnl('acme', month)()));
     expect(pnl.months[0]).toMatchObject({
       miningRevenue: { totalUsd: '95000.00', byPool: { foundry: '95000.00' }, withoutPoolUsd: '0.00' },
       realizedGain: { onSalesUsd: '0.00', onPaymentsUsd: '35000.00', onLiquidationsUsd: '0.00' },

@@ -7,6 +7,7 @@ import * as E from 'fp-ts/Either';
 import { NoProjectionSnapshots, PositionProjector, PositionQueries, SystemClock } from '@treasury/application';
 import { SqliteEventStore } from '@treasury/event-store-sqlite';
 import { positionAnswer } from '../../apps/api/src/positions/position.view';
+import { reconciliationAnswer } from '../../apps/api/src/reports/reconciliation.view';
 
 /** The built CLI, as `npm run cli` runs it (`npm test` builds first). */
 const CLI = join(__dirname, '..', '..', 'dist', 'apps', 'cli', 'src', 'main.js');
@@ -50,7 +51,7 @@ describe('CLI import-csv: the four shipped profiles and their sample statements'
     await projector.stop();
     await store.close();
     if (E.isLeft(position) || E.isLeft(reconciliation)) throw new Error('the book could not be read');
-    return { position: positionAnswer(position.right), reconciliation: reconciliation.right };
+    return { position: positionAnswer(position.right), reconciliation: reconciliationAnswer(reconciliation.right) };
   };
 
   it('imports prices, payouts, fills and the custodian statement to the hand-computed position; re-runs append nothing', async () => {

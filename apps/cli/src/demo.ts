@@ -1,7 +1,9 @@
 import { existsSync, rmSync } from 'node:fs';
 import * as E from 'fp-ts/Either';
 import { NoProjectionSnapshots, PositionProjector, PositionQueries, SystemClock } from '@treasury/application';
+import { formatBtc, formatInstant, formatRatio, formatUsd } from '@treasury/domain';
 import type { EventStore } from '@treasury/event-store';
+import { Line, categoryTotal } from '@treasury/projections';
 import { textTable } from './text-table';
 
 /**
@@ -31,24 +33,47 @@ export const runDemo = async (openStore: (db: string) => EventStore, load: (stor
     if (E.isLeft(report) || E.isLeft(pnl) || E.isLeft(reconciled)) throw new Error('the demo book could not be read back');
     const months = report.right.months;
     print('BTC roll-forward, seed-miner (as known now)', [['month', 'month'], ['opening', 'openingBtc'], ['opening balances', 'openingBalancesBtc'], ['mined', 'minedBtc'], ['purchased', 'purchasedBtc'], ['sold', 'soldBtc'], ['paid', 'paidBtc'], ['fees', 'fees'], ['closing', 'closingBtc'], ['check', 'rollforwardCheckBtc']],
-      months.map((m) => ({ ...m, fees: difference(m.transferredOutBtc, m.transferredInBtc, 8) })));
+      months.map((m) => ({
+        month: m.month,
+        ...btcColumns(m, ['openingBtc', 'openingBalancesBtc', 'minedBtc', 'purchasedBtc', 'soldBtc', 'paidBtc', 'closingBtc', 'rollforwardCheckBtc']),
+        fees: formatBtc(m.transferredOutBtc - m.transferredInBtc),
+      })));
     print('USD roll-forward at fair value (ASU 2023-08; company-wide FIFO)', [['month', 'month'], ['opening FV', 'openingFairValueUsd'], ['additions', 'additionsUsd'], ['proceeds', 'proceedsUsd'], ['realized', 'realizedGainUsd'], ['unrealized change', 'unrealizedChangeUsd'], ['closing FV', 'closingFairValueUsd'], ['check', 'rollforwardCheckUsd']],
-      months.map((m) => ({ month: m.month, ...m.usd })));
-    const pnlRows = [...pnl.right.months, { month: 'total', ...pnl.right.total }];
-    print(`P&L (production costs: ${pnl.right.productionCostCategories.join(', ') || 'none set'})`, [['month', 'month'], ['mining revenue', 'mining'], ['realized', 'realized'], ['remeasurement', 'fairValueRemeasurementUsd'], ['interest', 'interest'], ['cash expenses', 'cash'], ['net income', 'netIncomeUsd'], ['cost per BTC mined', 'costPerBtcMinedUsd']],
-      pnlRows.map((m) => ({ ...m, mining: m.miningRevenue.totalUsd, realized: sumUsd(m.realizedGain.onSalesUsd, m.realizedGain.onPaymentsUsd, m.realizedGain.onLiquidationsUsd), interest: m.interestExpense.totalUsd, cash: m.expensesPaidInCash.totalUsd })));
-    print('Month-end position', [['month', 'month'], ['closing', 'closingBtc'], ['pledged', 'pledgedBtc'], ['price', 'usdPerBtc'], ['cash', 'cashUsd'], ['debt', 'totalDebtUsd'], ['debt/assets', 'debtToAssets'], ['available liquidity', 'availableLiquidityUsd']], months);
-    print(`Reconciliation against the published month-end figures (tolerance ${reconciled.right.toleranceBtc} BTC)`,
+      months.map((m) => ({ month: m.month, ...usdColumns(m.usd, ['openingFairValueUsd', 'additionsUsd', 'proceedsUsd', 'realizedGainUsd', 'unrealizedChangeUsd', 'closingFairValueUsd', 'rollforwardCheckUsd']) })));
+    const pnlRows = [...pnl.right.report.months, { label: 'total', figures: pnl.right.report.total }];
+    print(`P&L (production costs: ${pnl.right.productionCostCategories.join(', ') || 'none set'})`, [['month', 'month'], ['mining revenue', 'mining'], ['realized', 'realized'], ['remeasurement', 'remeasurement'], ['interest', 'interest'], ['cash expenses', 'cash'], ['net income', 'netIncome'], ['cost per BTC mined', 'costPerBtcMined']],
+      pnlRows.map(({ label, figures: f }) => ({
+        month: label,
+        ...usdColumns({
+          mining: f.miningRevenueUsd,
+          realized: f.realizedOnSalesUsd + f.realizedOnPaymentsUsd + f.realizedOnLiquidationsUsd,
+          remeasurement: f.remeasurementUsd,
+          interest: f.interestExpenseUsd,
+          cash: categoryTotal(f.cashExpenses),
+          netIncome: f.netIncomeUsd,
+          costPerBtcMined: f.costPerBtcMinedUsd,
+        }, ['mining', 'realized', 'remeasurement', 'interest', 'cash', 'netIncome', 'costPerBtcMined']),
+      })));
+    print('Month-end position', [['month', 'month'], ['closing', 'closingBtc'], ['pledged', 'pledgedBtc'], ['price', 'usdPerBtc'], ['cash', 'cashUsd'], ['debt', 'totalDebtUsd'], ['debt/assets', 'debtToAssets'], ['available liquidity', 'availableLiquidityUsd']],
+      months.map((m) => ({
+        month: m.month,
+        ...btcColumns(m, ['closingBtc', 'pledgedBtc']),
+        ...usdColumns(m, ['usdPerBtc', 'cashUsd', 'totalDebtUsd', 'availableLiquidityUsd']),
+        debtToAssets: m.debtToAssets === null ? null : formatRatio(m.debtToAssets),
+      })));
+    const { tolerance, reports } = reconciled.right.reconciliation;
+    const btcDifference = (line: Line | null) => (line === null ? null : formatBtc(line.difference));
+    print(`Reconciliation against the published month-end figures (tolerance ${formatBtc(tolerance.btc)} BTC)`,
       [['as of', 'asOf'], ['source', 'source'], ['held (published)', 'reported'], ['held (ledger)', 'ledger'], ['difference', 'difference'], ['mined diff', 'mined'], ['sold diff', 'sold'], ['flagged', 'flagged']],
-      reconciled.right.reports.map((r) => ({
-        asOf: r.asOf.slice(0, 10),
-        source: r.source,
-        reported: r.btc?.reported,
-        ledger: r.btc?.ledger,
-        difference: r.btc?.difference,
-        mined: r.minedBtc?.difference ?? null,
-        sold: r.soldBtc?.difference ?? null,
-        flagged: r.flagged ? 'yes' : 'no',
+      reports.map(({ report, lines, flagged }) => ({
+        asOf: formatInstant(report.effectiveAt).slice(0, 10),
+        source: report.source,
+        reported: lines.btc === null ? null : formatBtc(lines.btc.reported),
+        ledger: lines.btc === null ? null : formatBtc(lines.btc.ledger),
+        difference: btcDifference(lines.btc),
+        mined: btcDifference(lines.minedBtc),
+        sold: btcDifference(lines.soldBtc),
+        flagged: flagged ? 'yes' : 'no',
       })));
     console.log(`\nThe demo book is in ${DEMO_DB}: TREASURY_DB=${DEMO_DB} npm start, then e.g. GET /v1/books/${BOOK}/position?asOf=2026-02-28T23:59:59Z`);
     return 0;
@@ -62,11 +87,19 @@ const print = (title: string, columns: ReadonlyArray<readonly [string, string]>,
   console.log(textTable(columns, rows));
 };
 
-/** Fixed-scale decimal strings (as the API writes them) added exactly, in minor units: never through a float. */
-const addDecimals = (scale: number, terms: ReadonlyArray<readonly [amount: string, sign: bigint]>): string => {
-  const units = terms.reduce((total, [amount, sign]) => total + sign * BigInt(amount.replace('.', '')), 0n);
-  const digits = (units < 0n ? -units : units).toString().padStart(scale + 1, '0');
-  return `${units < 0n ? '-' : ''}${digits.slice(0, -scale)}.${digits.slice(-scale)}`;
-};
-const sumUsd = (...amounts: string[]): string => addDecimals(2, amounts.map((amount) => [amount, 1n] as const));
-const difference = (a: string, b: string, scale: number): string => addDecimals(scale, [[a, 1n], [b, -1n]]);
+/**
+ * The demo's own small view of the columns it prints (the API's views are apps/api's, which apps/cli
+ * may not import): BTC at 8 decimals, USD at 2, `—` where a figure is null (no price).
+ */
+type AmountKey<R> = { [K in keyof R]: R[K] extends bigint | null ? K & string : never }[keyof R];
+const columns =
+  (format: (n: bigint) => string) =>
+  <R>(row: R, keys: ReadonlyArray<AmountKey<R>>): Record<string, string | null> =>
+    Object.fromEntries(
+      keys.map((key) => {
+        const amount = row[key] as bigint | null; // AmountKey<R> names only bigint | null fields
+        return [key, amount === null ? null : format(amount)];
+      }),
+    );
+const btcColumns = columns(formatBtc);
+const usdColumns = columns(formatUsd);

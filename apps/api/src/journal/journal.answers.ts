@@ -2,7 +2,7 @@ import * as t from 'io-ts';
 import { asComponent } from '@treasury/domain';
 import { InstantText, Integer, SameShape, UsdText, closed, nullable } from '../docs/answer-codecs';
 import { EventTypeText, LotMethodText } from '../positions/position.answers';
-import type { journalView } from './journal-view';
+import type { journalView } from './journal.view';
 
 /** What GET /journal answers as JSON (the CSV form is described by its media type). */
 const MonthLabel = t.string;

@@ -5,7 +5,7 @@ import { decodeQuery } from '../http/query.params';
 import { requireBookId } from '../http/request-fields';
 import { answer } from '../positions/position-query.params';
 import { JournalQuery } from './journal.params';
-import { journalCsv, journalView } from './journal-view';
+import { journalCsv, journalView } from './journal.view';
 
 /**
  * GET /v1/books/{bookId}/journal: the double-entry journal of the events effective in [from, to] (a

@@ -1,12 +1,12 @@
 import * as t from 'io-ts';
 import { asComponent, bookEventCodecs, withSchema } from '@treasury/domain';
-import type { PositionQueries } from '@treasury/application';
 import { LOT_METHODS, SERIES_STEPS } from '@treasury/projections';
 import { ExplainView } from './explanation.view';
 import { disposalsAnswer, openLotsAnswer } from './lots.view';
 import { positionAnswer } from './position.view';
 import { seriesAnswer } from './series.view';
-import { AnswerOf, BtcText, Integer, InstantText, PercentText, RatioText, SameShape, UsdText, closed, mapOf, nullable, oneOf } from '../docs/answer-codecs';
+import type { reconciliationAnswer } from '../reports/reconciliation.view';
+import { BtcText, Integer, InstantText, PercentText, RatioText, SameShape, UsdText, closed, mapOf, nullable, oneOf } from '../docs/answer-codecs';
 
 /**
  * What GET /position answers, as an io-ts codec: the OpenAPI document is generated from it, and the
@@ -191,4 +191,4 @@ export const seriesAnswerIsTheView: SameShape<ReturnType<typeof seriesAnswer>, t
 export const lotsAnswerIsTheView: SameShape<ReturnType<typeof openLotsAnswer>, t.TypeOf<typeof OpenLotsAnswer>> = [(v) => v, (a) => a];
 export const disposalsAnswerIsTheView: SameShape<ReturnType<typeof disposalsAnswer>, t.TypeOf<typeof DisposalsAnswer>> = [(v) => v, (a) => a];
 export const explainAnswerIsTheView: SameShape<ExplainView, t.TypeOf<typeof ExplainAnswer>> = [(v) => v, (a) => a];
-export const reconciliationAnswerIsTheView: SameShape<AnswerOf<PositionQueries['reconciliation']>, t.TypeOf<typeof ReconciliationAnswer>> = [(v) => v, (a) => a];
+export const reconciliationAnswerIsTheView: SameShape<ReturnType<typeof reconciliationAnswer>, t.TypeOf<typeof ReconciliationAnswer>> = [(v) => v, (a) => a];

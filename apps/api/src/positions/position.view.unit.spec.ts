@@ -1,9 +1,10 @@
 import * as E from 'fp-ts/Either';
 import { formatBtc, formatUsd } from '@treasury/domain';
-import { BookProjection, Explanation, explainFigure, explanationPageSteps, positionFrom, reconciliation, reconciliationView, runSteps } from '@treasury/projections';
+import { BookProjection, Explanation, explainFigure, explanationPageSteps, positionFrom, reconciliation, runSteps } from '@treasury/projections';
 import { RecordedBook } from '@treasury/projections/testing/recorded-book';
 import { explanationViewSteps } from './explanation.view';
 import { positionView } from './position.view';
+import { reconciliationView } from '../reports/reconciliation.view';
 
 /** The explain answer's figures for the first `limit` contributions (the header is the query's business). */
 const explanationView = (figure: string, explanation: Explanation, offset: number, limit: number) =>
@@ -275,7 +276,7 @@ describe('reconciliation against published figures', () => {
   };
   const at = (b: RecordedBook, knownAt: string) => {
     const projection = b.projection();
-    return reconciliationView(reconciliation(projection, projection.versionAt(Date.parse(knownAt))), (r) => b.events[r]!.eventId);
+    return reconciliationView(reconciliation(projection, projection.versionAt(Date.parse(knownAt))));
   };
 
   it('lists each report beside the ledger for the same date and period, flagged beyond 0.1 BTC by default', () => {

@@ -6,6 +6,7 @@ import { explainAnswer } from './explanation.view';
 import { disposalsAnswer, openLotsAnswer } from './lots.view';
 import { positionAnswer } from './position.view';
 import { seriesAnswer } from './series.view';
+import { reconciliationAnswer } from '../reports/reconciliation.view';
 import { DEFAULT_EXPLAIN_PAGE, DisposalsQuery, ExplainQuery, LotsQuery, PositionQuery, ReconciliationQuery, SeriesQuery, answer } from './position-query.params';
 
 /** Each route's query is decoded by its codec in position-query.params.ts (unknown names refused, every failing `query.<name>` in one 400). */
@@ -44,7 +45,7 @@ export class PositionsController {
   @Get('reconciliation')
   reconciliation(@Param('bookId') rawBookId: string, @QueryParams() query: Query) {
     const bookId = requireBookId(rawBookId);
-    return answer(bookId, this.positions.reconciliation(bookId, decodeQuery(ReconciliationQuery, query)));
+    return answer(bookId, this.positions.reconciliation(bookId, decodeQuery(ReconciliationQuery, query))).then(reconciliationAnswer);
   }
 
   @Get('lots')

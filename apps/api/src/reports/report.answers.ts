@@ -1,8 +1,9 @@
 import * as t from 'io-ts';
 import { asComponent } from '@treasury/domain';
-import type { PositionQueries } from '@treasury/application';
-import { AnswerOf, BtcText, InstantText, MonthText, RatioText, SameShape, UsdText, closed, mapOf, nullable } from '../docs/answer-codecs';
+import { BtcText, InstantText, MonthText, RatioText, SameShape, UsdText, closed, mapOf, nullable } from '../docs/answer-codecs';
 import { LotMethodText, answerHeader } from '../positions/position.answers';
+import type { monthEndAnswer } from './month-end.view';
+import type { pnlAnswer } from './pnl.view';
 
 /** What the month-end and P&L reports answer (the OpenAPI document is generated from these codecs). */
 
@@ -82,5 +83,5 @@ export const PnlAnswer = asComponent(
   'PnlReport',
 );
 
-export const monthEndAnswerIsTheView: SameShape<AnswerOf<PositionQueries['monthEnd']>, t.TypeOf<typeof MonthEndAnswer>> = [(v) => v, (a) => a];
-export const pnlAnswerIsTheView: SameShape<AnswerOf<PositionQueries['pnl']>, t.TypeOf<typeof PnlAnswer>> = [(v) => v, (a) => a];
+export const monthEndAnswerIsTheView: SameShape<ReturnType<typeof monthEndAnswer>, t.TypeOf<typeof MonthEndAnswer>> = [(v) => v, (a) => a];
+export const pnlAnswerIsTheView: SameShape<ReturnType<typeof pnlAnswer>, t.TypeOf<typeof PnlAnswer>> = [(v) => v, (a) => a];

@@ -3,6 +3,8 @@ import { PositionQueries } from '@treasury/application';
 import { decodeQuery } from '../http/query.params';
 import { requireBookId } from '../http/request-fields';
 import { answer } from '../positions/position-query.params';
+import { monthEndAnswer } from './month-end.view';
+import { pnlAnswer } from './pnl.view';
 import { MonthEndQuery, PnlQuery } from './report.params';
 
 @Controller('v1/books/:bookId/reports')
@@ -16,13 +18,13 @@ export class ReportsController {
   @Get('month-end')
   monthEnd(@Param('bookId') rawBookId: string, @Query() query: Record<string, unknown>) {
     const bookId = requireBookId(rawBookId);
-    return answer(bookId, this.positions.monthEnd(bookId, decodeQuery(MonthEndQuery, query)));
+    return answer(bookId, this.positions.monthEnd(bookId, decodeQuery(MonthEndQuery, query))).then(monthEndAnswer);
   }
 
   /** The period P&L per month and in total, on the same months, under the lot method. */
   @Get('pnl')
   pnl(@Param('bookId') rawBookId: string, @Query() query: Record<string, unknown>) {
     const bookId = requireBookId(rawBookId);
-    return answer(bookId, this.positions.pnl(bookId, decodeQuery(PnlQuery, query)));
+    return answer(bookId, this.positions.pnl(bookId, decodeQuery(PnlQuery, query))).then(pnlAnswer);
   }
 }

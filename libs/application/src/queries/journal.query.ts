@@ -21,7 +21,8 @@ export interface JournalQuery extends Freshness {
   readonly method?: LotMethod;
 }
 
-export interface JournalAnswer {
+/** A journal found: the range, the cut and the entries (values, formatted by the API's view, apps/api/src/journal/journal.view.ts). */
+export interface JournalFound {
   readonly bookId: string;
   readonly from: number;
   readonly to: number;
@@ -44,11 +45,11 @@ export class JournalQueries {
     private readonly positions: PositionQueries,
   ) {}
 
-  journal(bookId: string, query: JournalQuery): TE.TaskEither<PositionQueryError, JournalAnswer> {
+  journal(bookId: string, query: JournalQuery): TE.TaskEither<PositionQueryError, JournalFound> {
     const method = query.method ?? DEFAULT_LOT_METHOD;
     return pipe(
       this.positions.readyBook(bookId, query),
-      TE.flatMap(({ book, knownAt, v, timeZone }) => async (): Promise<E.Either<PositionQueryError, JournalAnswer>> => {
+      TE.flatMap(({ book, knownAt, v, timeZone }) => async (): Promise<E.Either<PositionQueryError, JournalFound>> => {
         const from = resolveQueryTime(query.from, timeZone);
         const to = resolveQueryTime(query.to, timeZone);
         const slicer = new EventLoopSlicer();

@@ -18,14 +18,15 @@ import {
   explanationPageSteps,
   YearMonth,
   ReportMonth,
+  MonthEndRow,
   monthEndReport,
   LotBook,
   lotBook,
-  pnlFiguresView,
+  PnlReport,
   pnlReport,
   reportMonths,
+  Reconciliation,
   reconciliation,
-  reconciliationView,
   positionFrom,
   seriesInstants,
   preparedWalletFifoLotBook,
@@ -160,7 +161,7 @@ export class PositionQueries {
   }
 
   /** Months on the book's calendar (its time zone), from the month it opened in at the earliest. */
-  monthEnd(bookId: string, query: MonthlyQuery) {
+  monthEnd(bookId: string, query: MonthlyQuery): TE.TaskEither<PositionQueryError, MonthEndFound> {
     return this.monthly(bookId, query, (book, v, months, lots) => ({ months: monthEndReport(book, months, v, lots) }));
   }
 
@@ -168,16 +169,14 @@ export class PositionQueries {
    * The period P&L per month on the book's calendar and in total, under a lot method; cost per BTC mined
    * from the production-cost categories of the account mapping in force at the version (none: no costs).
    */
-  pnl(bookId: string, query: MonthlyQuery) {
+  pnl(bookId: string, query: MonthlyQuery): TE.TaskEither<PositionQueryError, PnlFound> {
     return this.monthly(bookId, query, (book, v, months, lots) => {
       const categories = new Set(book.accountMappingAt(v)?.productionCostCategories ?? []);
       const balanceSheet = new Set(book.accountMappingAt(v)?.balanceSheetCategories ?? []);
-      const report = pnlReport(book, lots, months, v, categories, balanceSheet);
       return {
         productionCostCategories: [...categories].sort(),
         balanceSheetCategories: [...balanceSheet].sort(),
-        months: report.months.map(({ label, figures }) => ({ month: label, ...pnlFiguresView(figures) })),
-        total: pnlFiguresView(report.total),
+        report: pnlReport(book, lots, months, v, categories, balanceSheet),
       };
     });
   }
@@ -200,7 +199,7 @@ export class PositionQueries {
           bookId,
           ...header(knownAt, v),
           timeZone,
-          bookOpenedAt: formatInstant(openedAt),
+          bookOpenedAt: openedAt,
           firstMonth: `${year}-${String(month).padStart(2, '0')}`,
           method,
         };
@@ -209,10 +208,10 @@ export class PositionQueries {
     );
   }
 
-  reconciliation(bookId: string, query: Freshness) {
+  reconciliation(bookId: string, query: Freshness): TE.TaskEither<PositionQueryError, ReconciliationFound> {
     return pipe(
       this.ready(bookId, query),
-      TE.map(({ book, knownAt, v }) => ({ bookId, ...header(knownAt, v), ...reconciliationView(reconciliation(book, v), (revision) => book.eventIdAt(revision)) })),
+      TE.map(({ book, knownAt, v }) => ({ bookId, ...header(knownAt, v), reconciliation: reconciliation(book, v) })),
     );
   }
 
@@ -262,14 +261,28 @@ export const preparedLotBook = async (book: BookProjection, v: number, method: L
 
 type MonthlyQuery = { readonly from: YearMonth; readonly to: YearMonth; readonly method?: LotMethod } & Freshness;
 
-/** What every monthly report answers before its months. */
-type MonthlyHeader = ReturnType<typeof header> & {
+/** What every monthly report answers before its months (values, formatted by the API's views). */
+export type MonthlyHeader = ReturnType<typeof header> & {
   readonly bookId: string;
   readonly timeZone: string;
-  readonly bookOpenedAt: string;
+  readonly bookOpenedAt: number;
+  /** The month the report starts in ("YYYY-MM"): the one asked for, or the book's first. */
   readonly firstMonth: string;
   readonly method: LotMethod;
 };
+
+/** The month-end report found: a row per month (values, formatted by the API's view). */
+export type MonthEndFound = MonthlyHeader & { readonly months: ReadonlyArray<MonthEndRow> };
+
+/** The P&L found, with the account mapping's categories it used (values, formatted by the API's view). */
+export type PnlFound = MonthlyHeader & {
+  readonly productionCostCategories: ReadonlyArray<string>;
+  readonly balanceSheetCategories: ReadonlyArray<string>;
+  readonly report: PnlReport;
+};
+
+/** The reports beside the ledger at a cut (values, formatted by the API's view). */
+export type ReconciliationFound = ReturnType<typeof header> & { readonly bookId: string; readonly reconciliation: Reconciliation };
 
 interface Ready {
   readonly book: BookProjection;

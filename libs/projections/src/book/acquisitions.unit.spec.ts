@@ -63,15 +63,15 @@ describe('opening balances, purchases and BTC payments in the figures', () => {
     const projection = book().b.projection();
     const [june] = monthEndReport(projection, monthsBetween({ year: 2025, month: 6 }, { year: 2025, month: 6 })!, projection.versionAt(Number.MAX_SAFE_INTEGER));
     expect(june).toMatchObject({
-      openingBtc: '0.00000000',
-      openingBalancesBtc: '3.00000000',
-      minedBtc: '1.00000000',
-      purchasedBtc: '0.50000000',
-      paidBtc: '1.50000000',
-      soldBtc: '0.00000000',
-      closingBtc: '3.00000000',
-      rollforwardCheckBtc: '0.00000000',
-      cashUsd: '59900.00',
+      openingBtc: 0n,
+      openingBalancesBtc: 3n * BTC,
+      minedBtc: BTC,
+      purchasedBtc: BTC / 2n,
+      paidBtc: 15n * BTC / 10n,
+      soldBtc: 0n,
+      closingBtc: 3n * BTC,
+      rollforwardCheckBtc: 0n,
+      cashUsd: 5_990_000n,
     });
   });
 

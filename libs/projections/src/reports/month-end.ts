@@ -1,8 +1,8 @@
-import { UTC, formatBtc, formatInstant, formatRatio, formatUsd, localTimeAt, startOfMonth } from '@treasury/domain';
+import { UTC, localTimeAt, startOfMonth } from '@treasury/domain';
 import type { BookProjection } from '../book/book-projection';
 import { positionFrom } from '../book/position';
 import { LotBook, fifoLotBook } from '../lots/lot-method';
-import { usdBoundary, usdRollforwardBetween, usdRollforwardView } from './usd-rollforward';
+import { UsdRollforward, usdBoundary, usdRollforwardBetween } from './usd-rollforward';
 
 /** A calendar month, as "YYYY-MM": in the book's time zone (UTC unless it was opened with one). */
 const MONTH = /^(\d{4})-(0[1-9]|1[0-2])$/;
@@ -56,13 +56,46 @@ export const reportMonths = (from: YearMonth, to: YearMonth, calendar: { readonl
 };
 
 /**
+ * One month of the month-end report (values: the API's view, apps/api/src/reports/month-end.view.ts,
+ * formats them). BTC in sats, USD in cents, ratios in micros; null where there is no price.
+ */
+export interface MonthEndRow {
+  readonly month: string;
+  /** The month's last millisecond in the book's zone. */
+  readonly asOf: number;
+  readonly openingBtc: bigint;
+  readonly openingBalancesBtc: bigint;
+  readonly minedBtc: bigint;
+  readonly purchasedBtc: bigint;
+  readonly soldBtc: bigint;
+  readonly paidBtc: bigint;
+  readonly liquidatedBtc: bigint;
+  readonly transferredOutBtc: bigint;
+  readonly transferredInBtc: bigint;
+  readonly closingBtc: bigint;
+  readonly rollforwardCheckBtc: bigint;
+  readonly pledgedBtc: bigint;
+  readonly usdPerBtc: bigint | null;
+  readonly cashUsd: bigint;
+  readonly totalDebtUsd: bigint;
+  readonly debtToAssets: bigint | null;
+  readonly availableLiquidityUsd: bigint | null;
+  readonly usd: UsdRollforward;
+}
+
+/**
  * One row per month, as known at version v: the BTC roll-forward (opening + opening balances + mined +
  * purchased − sold − paid in BTC − liquidated − transferred out + transferred in = closing, where out − in
  * is the network fees; opening balances are lots the company held before the book, never mined) and the month-end
  * position. `rollforwardCheckBtc` is closing minus the roll-forward: zero unless the ledger is broken.
  * `usd`: the USD roll-forward beside it under the lot method (usd-rollforward.ts).
  */
-export const monthEndReport = (projection: BookProjection, months: ReadonlyArray<{ label: string; start: number; end: number }>, v: number, lots: LotBook = fifoLotBook(projection, v)) => {
+export const monthEndReport = (
+  projection: BookProjection,
+  months: ReadonlyArray<{ label: string; start: number; end: number }>,
+  v: number,
+  lots: LotBook = fifoLotBook(projection, v),
+): MonthEndRow[] => {
   // Each month opens where the previous one closed (the months are consecutive): one position per boundary.
   let opening = months[0] === undefined ? undefined : positionFrom(projection.raw(months[0].start - 1, v));
   const boundaryOf = (position: NonNullable<typeof opening>) =>
@@ -73,7 +106,7 @@ export const monthEndReport = (projection: BookProjection, months: ReadonlyArray
     const openingBtc = opening!.holdings.btc;
     opening = closing;
     const closingUsd = boundaryOf(closing);
-    const usd = usdRollforwardView(usdRollforwardBetween(projection, v, openingUsd!, closingUsd));
+    const usd = usdRollforwardBetween(projection, v, openingUsd!, closingUsd);
     openingUsd = closingUsd;
     const flow = (kind: Parameters<BookProjection['flow']>[0]) => projection.flow(kind, start - 1, end, v);
     const mined = flow('mined');
@@ -87,26 +120,25 @@ export const monthEndReport = (projection: BookProjection, months: ReadonlyArray
     const check = closing.holdings.btc - (openingBtc + openingBalances + mined + purchased - sold - paid - liquidated - out + inflow);
     return {
       month: label,
-      asOf: formatInstant(end),
-      openingBtc: formatBtc(openingBtc),
-      openingBalancesBtc: formatBtc(openingBalances),
-      minedBtc: formatBtc(mined),
-      purchasedBtc: formatBtc(purchased),
-      soldBtc: formatBtc(sold),
-      paidBtc: formatBtc(paid),
-      liquidatedBtc: formatBtc(liquidated),
-      transferredOutBtc: formatBtc(out),
-      transferredInBtc: formatBtc(inflow),
-      closingBtc: formatBtc(closing.holdings.btc),
-      rollforwardCheckBtc: formatBtc(check),
-      pledgedBtc: formatBtc(closing.holdings.pledgedBtc),
-      usdPerBtc: closing.price === null ? null : formatUsd(closing.price.usdPerBtc),
-      cashUsd: formatUsd(closing.cash.totalUsd),
-      totalDebtUsd: formatUsd(closing.leverage.totalDebtUsd),
-      debtToAssets: closing.leverage.debtToAssets === null ? null : formatRatio(closing.leverage.debtToAssets),
-      availableLiquidityUsd: closing.liquidity.availableLiquidityUsd === null ? null : formatUsd(closing.liquidity.availableLiquidityUsd),
+      asOf: end,
+      openingBtc,
+      openingBalancesBtc: openingBalances,
+      minedBtc: mined,
+      purchasedBtc: purchased,
+      soldBtc: sold,
+      paidBtc: paid,
+      liquidatedBtc: liquidated,
+      transferredOutBtc: out,
+      transferredInBtc: inflow,
+      closingBtc: closing.holdings.btc,
+      rollforwardCheckBtc: check,
+      pledgedBtc: closing.holdings.pledgedBtc,
+      usdPerBtc: closing.price === null ? null : closing.price.usdPerBtc,
+      cashUsd: closing.cash.totalUsd,
+      totalDebtUsd: closing.leverage.totalDebtUsd,
+      debtToAssets: closing.leverage.debtToAssets,
+      availableLiquidityUsd: closing.liquidity.availableLiquidityUsd,
       usd,
     };
   });
 };
-export type MonthEndRow = ReturnType<typeof monthEndReport>[number];

@@ -1,4 +1,4 @@
-import { SATS_PER_BTC, divRoundHalfEven, formatBtc, formatUsd } from '@treasury/domain';
+import { SATS_PER_BTC, divRoundHalfEven } from '@treasury/domain';
 import type { BookProjection } from '../book/book-projection';
 import { CASH_IN_PREFIX, CASH_OUT_PREFIX, INTEREST_CHARGED_PREFIX, MINING_USD_PREFIX } from '../book/fifo-plan';
 import type { LotBook } from '../lots/lot-method';
@@ -47,7 +47,8 @@ export interface PnlFigures {
   readonly costPerBtcMinedUsd: bigint | null;
 }
 
-const total = (map: ReadonlyMap<string, bigint>): bigint => {
+/** The sum of a by-category (or by-pool, by-loan) map: its total line. */
+export const categoryTotal = (map: ReadonlyMap<string, bigint>): bigint => {
   let sum = 0n;
   for (const value of map.values()) sum += value;
   return sum;
@@ -73,8 +74,8 @@ const derived = (
   productionCostCategories: ReadonlySet<string>,
   balanceSheetCategories: ReadonlySet<string>,
 ): PnlFigures => {
-  const miningRevenueUsd = total(lines.miningByPool);
-  const interestExpenseUsd = total(lines.interestByLoan);
+  const miningRevenueUsd = categoryTotal(lines.miningByPool);
+  const interestExpenseUsd = categoryTotal(lines.interestByLoan);
   let productionCostUsd = 0n;
   // A balance-sheet category is no cost (its lines are not in btcExpenses / cashExpenses anyway).
   for (const category of productionCostCategories) if (!balanceSheetCategories.has(category)) productionCostUsd += (lines.btcExpenses.get(category) ?? 0n) + (lines.cashExpenses.get(category) ?? 0n);
@@ -89,9 +90,9 @@ const derived = (
         lines.networkFeesUsd +
         lines.remeasurementUsd -
         interestExpenseUsd -
-        total(lines.btcExpenses) -
-        total(lines.cashExpenses) +
-        total(lines.otherIncome);
+        categoryTotal(lines.btcExpenses) -
+        categoryTotal(lines.cashExpenses) +
+        categoryTotal(lines.otherIncome);
   return {
     ...lines,
     miningRevenueUsd,
@@ -194,40 +195,3 @@ const totalOf = (months: ReadonlyArray<PnlFigures>, productionCostCategories: Re
   }
   return derived({ ...sums, ...maps, remeasurementUsd }, productionCostCategories, balanceSheetCategories);
 };
-
-const sortedObject = (map: ReadonlyMap<string, bigint>): Record<string, string> =>
-  Object.fromEntries([...map].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([key, value]) => [key, formatUsd(value)]));
-const orNull = (value: bigint | null): string | null => (value === null ? null : formatUsd(value));
-
-/** The JSON view of one column: USD at 2 decimals; a payout without a pool under `withoutPoolUsd`. */
-export const pnlFiguresView = (figures: PnlFigures) => {
-  const pools = new Map(figures.miningByPool);
-  const withoutPool = pools.get('') ?? 0n;
-  pools.delete('');
-  return {
-    miningRevenue: { totalUsd: formatUsd(figures.miningRevenueUsd), byPool: sortedObject(pools), withoutPoolUsd: formatUsd(withoutPool) },
-    realizedGain: {
-      onSalesUsd: formatUsd(figures.realizedOnSalesUsd),
-      onPaymentsUsd: formatUsd(figures.realizedOnPaymentsUsd),
-      onLiquidationsUsd: formatUsd(figures.realizedOnLiquidationsUsd),
-    },
-    tradingFeesUsd: formatUsd(figures.tradingFeesUsd),
-    networkFeesUsd: formatUsd(figures.networkFeesUsd),
-    fairValueRemeasurementUsd: orNull(figures.remeasurementUsd),
-    openingBalancesRevaluationUsd: formatUsd(figures.openingBalancesRevaluationUsd),
-    interestExpense: { totalUsd: formatUsd(figures.interestExpenseUsd), byLoan: sortedObject(figures.interestByLoan) },
-    expensesPaidInBtc: { totalUsd: formatUsd(total(figures.btcExpenses)), byCategory: sortedObject(figures.btcExpenses) },
-    expensesPaidInCash: { totalUsd: formatUsd(total(figures.cashExpenses)), byCategory: sortedObject(figures.cashExpenses) },
-    otherIncome: { totalUsd: formatUsd(total(figures.otherIncome)), byCategory: sortedObject(figures.otherIncome) },
-    netIncomeUsd: orNull(figures.netIncomeUsd),
-    notInPnl: {
-      paidInBtc: { totalUsd: formatUsd(total(figures.notInPnlPaidInBtc)), byCategory: sortedObject(figures.notInPnlPaidInBtc) },
-      cashOut: { totalUsd: formatUsd(total(figures.notInPnlCashOut)), byCategory: sortedObject(figures.notInPnlCashOut) },
-      cashIn: { totalUsd: formatUsd(total(figures.notInPnlCashIn)), byCategory: sortedObject(figures.notInPnlCashIn) },
-    },
-    minedBtc: formatBtc(figures.minedBtc),
-    productionCostUsd: formatUsd(figures.productionCostUsd),
-    costPerBtcMinedUsd: orNull(figures.costPerBtcMinedUsd),
-  };
-};
-export type PnlFiguresView = ReturnType<typeof pnlFiguresView>;

@@ -1,4 +1,4 @@
-import { ReportScope, formatBtc, formatInstant, formatUsd } from '@treasury/domain';
+import { ReportScope } from '@treasury/domain';
 import type { BookProjection } from '../book/book-projection';
 import { positionFrom } from '../book/position';
 import type { ReportRecord, ToleranceRecord } from './report-records';
@@ -60,8 +60,9 @@ const ledgerFor = (projection: BookProjection, report: ReportRecord, v: number) 
 };
 
 /**
- * Every report known at version v beside the ledger's own figures for the same scope and date (and
- * period), as known at v, with reported − ledger. A line is flagged when its difference exceeds the
+ * Every report known at version v (with its event's id) beside the ledger's own figures for the same
+ * scope and date (and period), as known at v, with reported − ledger (values: the API's view,
+ * apps/api/src/reports/reconciliation.view.ts, formats them). A line is flagged when its difference exceeds the
  * tolerance that applies to the report's source (BTC lines in BTC, USD lines in USD).
  */
 export const reconciliation = (projection: BookProjection, v: number) => {
@@ -80,36 +81,16 @@ export const reconciliation = (projection: BookProjection, v: number) => {
       soldBtc: compare(report.soldBtc, ledger.soldBtc, tolerance.btc),
       outstandingUsd: compare(report.outstandingUsd, ledger.outstandingUsd, tolerance.usd),
     };
-    return { report, tolerance, lines, flagged: Object.values(lines).some((line) => line?.flagged === true) };
+    return {
+      report,
+      eventId: projection.eventIdAt(report.revision),
+      tolerance,
+      /** The event that set the tolerance applied; null for the default. */
+      toleranceSetBy: tolerance.revision === null ? null : projection.eventIdAt(tolerance.revision),
+      lines,
+      flagged: Object.values(lines).some((line) => line?.flagged === true),
+    };
   });
   return { tolerance: toleranceFor(settings, null), reports };
 };
-
-const lineView = (line: Line | null, format: (n: bigint) => string) =>
-  line === null ? null : { reported: format(line.reported), ledger: format(line.ledger), difference: format(line.difference), flagged: line.flagged };
-
-export const reconciliationView = (result: ReturnType<typeof reconciliation>, eventIdOf: (revision: number) => string) => ({
-  /** The book-wide tolerance (what applies to a source with no setting of its own). */
-  toleranceBtc: formatBtc(result.tolerance.btc),
-  toleranceUsd: formatUsd(result.tolerance.usd),
-  flagged: result.reports.filter((r) => r.flagged).length,
-  reports: result.reports.map(({ report, tolerance, lines, flagged }) => ({
-    eventId: eventIdOf(report.revision),
-    asOf: formatInstant(report.effectiveAt),
-    periodStart: formatInstant(report.periodStart),
-    source: report.source,
-    scope: report.scope ?? 'company',
-    flagged,
-    tolerance: {
-      source: tolerance.source,
-      btc: formatBtc(tolerance.btc),
-      usd: formatUsd(tolerance.usd),
-      setBy: tolerance.revision === null ? null : eventIdOf(tolerance.revision),
-    },
-    btc: lineView(lines.btc, formatBtc),
-    pledgedBtc: lineView(lines.pledgedBtc, formatBtc),
-    minedBtc: lineView(lines.minedBtc, formatBtc),
-    soldBtc: lineView(lines.soldBtc, formatBtc),
-    outstandingUsd: lineView(lines.outstandingUsd, formatUsd),
-  })),
-});
+export type Reconciliation = ReturnType<typeof reconciliation>;

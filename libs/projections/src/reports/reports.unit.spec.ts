@@ -3,7 +3,7 @@ import { BookEvent, RecordedBookEvent } from '@treasury/domain';
 import { BookProjection, BookProjectionSnapshot } from '../book/book-projection';
 import { RecordedBook } from '../testing/recorded-book';
 import { monthEndReport, reportMonths } from './month-end';
-import { reconciliation, reconciliationView } from './reconciliation';
+import { reconciliation } from './reconciliation';
 
 const at = Date.parse;
 const BTC = 100_000_000n;
@@ -30,17 +30,18 @@ describe('reports on a log written before calendars and scopes', () => {
   it('reads it as a UTC book, company reports and one book-wide tolerance: the same figures as before', () => {
     const projection = fold(oldLog());
     expect(projection.calendar()).toEqual({ timeZone: 'UTC', openedAt: at('2025-06-01T00:00:00Z'), firstRecordedAt: at('2025-07-01T00:00:00Z') });
-    const view = reconciliationView(reconciliation(projection, 5), (r) => `e${r}`);
-    expect(view).toMatchObject({ toleranceBtc: '0.01000000', flagged: 1 });
-    expect(view.reports[0]).toMatchObject({
-      scope: 'company',
-      periodStart: '2025-06-01T00:00:00.000Z',
-      btc: { reported: '15.05000000', ledger: '15.00000000', difference: '0.05000000', flagged: true },
-      minedBtc: { ledger: '10.00000000', flagged: false },
-      tolerance: { source: null, btc: '0.01000000', setBy: 'e4' },
+    const result = reconciliation(projection, 5);
+    expect(result.tolerance.btc).toBe(1_000_000n);
+    expect(result.reports.filter((r) => r.flagged)).toHaveLength(1);
+    expect(result.reports[0]).toMatchObject({
+      eventId: '00000000-0000-4000-8000-000000000003',
+      report: { periodStart: at('2025-06-01T00:00:00Z') },
+      lines: { btc: { reported: 15n * BTC + 5_000_000n, ledger: 15n * BTC, difference: 5_000_000n, flagged: true }, minedBtc: { ledger: 10n * BTC, flagged: false } },
+      tolerance: { source: null, btc: 1_000_000n },
+      toleranceSetBy: '00000000-0000-4000-8000-000000000004',
     });
     // Known before the setting: the 0.1 BTC default, as before.
-    expect(reconciliationView(reconciliation(projection, 4), (r) => `e${r}`).reports[0]).toMatchObject({ flagged: false, tolerance: { btc: '0.10000000', setBy: null } });
+    expect(reconciliation(projection, 4).reports[0]).toMatchObject({ flagged: false, tolerance: { btc: 10_000_000n }, toleranceSetBy: null });
   });
 
   it('starts the month-end report at the opening month, carrying an event before the opening in its opening balance', () => {
@@ -50,8 +51,8 @@ describe('reports on a log written before calendars and scopes', () => {
     expect(range.firstMonth).toEqual({ year: 2025, month: 6 });
     const rows = monthEndReport(projection, range.months!, 5);
     expect(rows.map((r) => [r.month, r.openingBtc, r.minedBtc, r.closingBtc, r.rollforwardCheckBtc])).toEqual([
-      ['2025-06', '5.00000000', '10.00000000', '15.00000000', '0.00000000'],
-      ['2025-07', '15.00000000', '0.00000000', '15.00000000', '0.00000000'],
+      ['2025-06', 5n * BTC, 10n * BTC, 15n * BTC, 0n],
+      ['2025-07', 15n * BTC, 0n, 15n * BTC, 0n],
     ]);
     expect(reportMonths({ year: 2025, month: 1 }, { year: 2025, month: 5 }, calendar)).toBeUndefined();
   });
@@ -81,8 +82,8 @@ describe('a Europe/Zurich month end', () => {
       { label: '2025-11', start: at('2025-10-31T23:00:00Z'), end: at('2025-11-30T22:59:59.999Z') },
     ]);
     expect(monthEndReport(projection, months!, 4).map((r) => [r.minedBtc, r.closingBtc])).toEqual([
-      ['3.00000000', '3.00000000'],
-      ['4.00000000', '7.00000000'],
+      [3n * BTC, 3n * BTC],
+      [4n * BTC, 7n * BTC],
     ]);
   });
 });

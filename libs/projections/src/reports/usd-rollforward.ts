@@ -1,4 +1,3 @@
-import { formatUsd } from '@treasury/domain';
 import type { BookProjection } from '../book/book-projection';
 import { lotCost } from '../book/fifo';
 import { MINING_USD_PREFIX } from '../book/fifo-plan';
@@ -141,26 +140,3 @@ export const usdRollforward = (projection: BookProjection, lots: LotBook, months
     return row;
   });
 };
-
-const orNull = (value: bigint | null): string | null => (value === null ? null : formatUsd(value));
-
-/** The JSON view: USD at 2 decimals; the fair-value terms and the check null where a boundary has no price. */
-export const usdRollforwardView = (row: UsdRollforward) => ({
-  openingFairValueUsd: orNull(row.openingFairValueUsd),
-  minedUsd: formatUsd(row.minedUsd),
-  purchasedUsd: formatUsd(row.purchasedUsd),
-  openingBalancesUsd: formatUsd(row.openingBalancesUsd),
-  additionsUsd: formatUsd(row.additionsUsd),
-  salesUsd: formatUsd(row.salesUsd),
-  paymentsUsd: formatUsd(row.paymentsUsd),
-  liquidationsUsd: formatUsd(row.liquidationsUsd),
-  proceedsUsd: formatUsd(row.proceedsUsd),
-  realizedGainUsd: formatUsd(row.realizedGainUsd),
-  openingUnrealizedGainUsd: orNull(row.openingUnrealizedGainUsd),
-  closingUnrealizedGainUsd: orNull(row.closingUnrealizedGainUsd),
-  unrealizedChangeUsd: orNull(row.unrealizedChangeUsd),
-  openingBalancesRevaluationUsd: formatUsd(row.openingBalancesRevaluationUsd),
-  closingFairValueUsd: orNull(row.closingFairValueUsd),
-  rollforwardCheckUsd: orNull(row.rollforwardCheckUsd),
-});
-export type UsdRollforwardView = ReturnType<typeof usdRollforwardView>;

@@ -1,13 +1,11 @@
-import { RecordedBook } from '../testing/recorded-book';
-import { LOT_METHODS, fifoLotBook, lotBook } from '../lots/lot-method';
-import { positionFrom } from '../book/position';
-import type { BookProjection } from '../book/book-projection';
-import { monthEndReport, monthsBetween } from './month-end';
-import { pnlFiguresView, pnlReport } from './pnl';
-import { usdRollforward, usdRollforwardView } from './usd-rollforward';
+import { BookProjection, LOT_METHODS, fifoLotBook, lotBook, monthEndReport, monthsBetween, pnlReport, positionFrom, usdRollforward } from '@treasury/projections';
+import { RecordedBook } from '@treasury/projections/testing/recorded-book';
+import { monthEndRowView, usdRollforwardView } from './month-end.view';
+import { pnlFiguresView } from './pnl.view';
 
 /**
- * A book worked by hand (USD in the comments, cents in the code).
+ * The month-end report, USD roll-forward and P&L as the API answers them (the projections' values
+ * through the views beside the reports controller), on a book worked by hand (USD in the comments, cents in the code).
  * June: an opening lot of 1 BTC at 20,000 (acquired 2021, held from the opening, when the price is
  * 60,000: fair value 60,000, a revaluation of 40,000 into opening equity); 2 BTC mined at 50,000 with
  * Foundry (100,000); price 60,000 at month end. Closing: 3 BTC, fair value 180,000, open cost 120,000,
@@ -95,7 +93,7 @@ describe('USD roll-forward (ASU 2023-08) on a book worked by hand', () => {
 
   it('sits beside the BTC roll-forward in the month-end report, whose columns are unchanged', () => {
     const projection = book().projection();
-    const [june, july] = monthEndReport(projection, MONTHS, latest(projection));
+    const [june, july] = monthEndReport(projection, MONTHS, latest(projection)).map(monthEndRowView);
     expect(june).toMatchObject({ openingBalancesBtc: '1.00000000', minedBtc: '2.00000000', closingBtc: '3.00000000', rollforwardCheckBtc: '0.00000000', usd: { closingFairValueUsd: '180000.00', rollforwardCheckUsd: '0.00' } });
     expect(july).toMatchObject({ soldBtc: '1.20000000', paidBtc: '0.50000000', closingBtc: '2.79900000', usd: { realizedGainUsd: '44950.00', closingFairValueUsd: '195930.00', rollforwardCheckUsd: '0.00' } });
   });

@@ -1,9 +1,9 @@
 import { formatInstant, formatUsd } from '@treasury/domain';
-import type { JournalAnswer } from '@treasury/application';
+import type { JournalFound } from '@treasury/application';
 import { neutraliseFormula } from '../events/events-csv';
 
 /** The journal as JSON: amounts as decimal strings (cents at full scale), instants as ISO-8601. */
-export const journalView = ({ bookId, from, to, knownAt, revision, method, timeZone, journal }: JournalAnswer) => {
+export const journalView = ({ bookId, from, to, knownAt, revision, method, timeZone, journal }: JournalFound) => {
   let debit = 0n;
   let credit = 0n;
   for (const period of journal.periods) {
@@ -57,7 +57,7 @@ const cell = (value: string | null | undefined): string => {
 };
 
 /** One row per line, ready for an ERP's journal import: the entry's fields repeated on each of its lines. */
-export const journalCsv = (answer: JournalAnswer): string => {
+export const journalCsv = (answer: JournalFound): string => {
   const rows: string[] = [JOURNAL_CSV_HEADER];
   for (const entry of answer.journal.entries) {
     const date = formatInstant(entry.date);
