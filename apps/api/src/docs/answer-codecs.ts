@@ -61,5 +61,3 @@ type DeepReadonly<T> = T extends (infer E)[] ? ReadonlyArray<DeepReadonly<E>> : 
  */
 export type SameShape<View, Answer> = readonly [(view: DeepReadonly<View>) => DeepReadonly<Answer>, (answer: DeepReadonly<Answer>) => DeepReadonly<View>];
 
-/** What a TaskEither-returning query method gives on success. */
-export type AnswerOf<F> = F extends (...args: never[]) => () => Promise<infer R> ? (R extends { readonly _tag: 'Right'; readonly right: infer A } ? A : never) : never;
