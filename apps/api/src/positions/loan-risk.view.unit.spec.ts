@@ -161,9 +161,9 @@ describe('cash collateral', () => {
     expect(Number(before.liquidity.availableLiquidityUsd) - Number(after.liquidity.availableLiquidityUsd)).toBe(10_000_000);
     // The explained sums agree with the figures.
     const projection = withCash().projection();
-    const v = projection.versionAt(Date.parse('2027-01-01T00:00:00Z'));
+    const version = projection.versionAt(Date.parse('2027-01-01T00:00:00Z'));
     const sumOf = (figure: string) => {
-      const explained = explainFigure(projection, figure, Date.parse('2025-07-01T12:00:00Z'), v);
+      const explained = explainFigure(projection, figure, Date.parse('2025-07-01T12:00:00Z'), version);
       return E.isRight(explained) && explained.right.kind === 'sum' ? explained.right.contributions.reduce((s, c) => s + c.amount, 0n) : undefined;
     };
     expect([sumOf('cash.totalUsd'), sumOf('cash.pledgedUsd'), sumOf('liquidity.cashUsd'), sumOf('loans.coinbase.pledgedCashUsd'), sumOf('leverage.netDebtUsd')]).toEqual([

@@ -229,8 +229,8 @@ describe('position: loans, LTV, leverage and liquidity', () => {
   it('explains loan figures: the events behind outstanding, the formula behind LTV, the drawdown behind a term', () => {
     const projection = loanBook();
     const at = Date.parse('2026-02-06T06:00:00Z');
-    const v = projection.versionAt(Date.parse(NOW));
-    const outstanding = explainFigure(projection, 'loans.loan-1.outstandingUsd', at, v);
+    const version = projection.versionAt(Date.parse(NOW));
+    const outstanding = explainFigure(projection, 'loans.loan-1.outstandingUsd', at, version);
     expect(E.isRight(outstanding) && explanationView('loans.loan-1.outstandingUsd', outstanding.right, 0, 100)).toMatchObject({
       kind: 'sum',
       value: '97000.00',
@@ -241,15 +241,15 @@ describe('position: loans, LTV, leverage and liquidity', () => {
         { type: 'InterestAccrued', amount: '1000.00', runningTotal: '97000.00' },
       ],
     });
-    const ltv = explainFigure(projection, 'loans.loan-1.ltv', at, v);
+    const ltv = explainFigure(projection, 'loans.loan-1.ltv', at, version);
     expect(E.isRight(ltv) && explanationView('loans.loan-1.ltv', ltv.right, 0, 100)).toMatchObject({
       kind: 'formula',
       value: '0.858854', // 97,000 / (2 x 56,470.58) = 0.8588543...
       inputs: [{ value: '97000.00' }, { value: '2.00000000' }, { value: '56470.58' }, { figure: 'loans.loan-1.pledgedCashUsd', value: '0.00' }],
     });
-    const term = explainFigure(projection, 'loans.loan-1.marginCallLtv', at, v);
+    const term = explainFigure(projection, 'loans.loan-1.marginCallLtv', at, version);
     expect(E.isRight(term) && explanationView('loans.loan-1.marginCallLtv', term.right, 0, 100)).toMatchObject({ kind: 'observation', value: '0.700000', source: { type: 'LoanDrawn' } });
-    const netDebt = explainFigure(projection, 'leverage.netDebtUsd', at, v);
+    const netDebt = explainFigure(projection, 'leverage.netDebtUsd', at, version);
     // Drawdown: +96,000 debt and +96,000 cash (net 0), interest +1,000: net debt 1,000.
     expect(E.isRight(netDebt) && explanationView('leverage.netDebtUsd', netDebt.right, 0, 100)).toMatchObject({
       value: '1000.00',

@@ -50,8 +50,8 @@ const latest = (projection: BookProjection) => projection.versionAt(Number.MAX_S
 describe('USD roll-forward (ASU 2023-08) on a book worked by hand', () => {
   it('computes every term on its own and closes to the cent', () => {
     const projection = book().projection();
-    const v = latest(projection);
-    const [june, july] = usdRollforward(projection, fifoLotBook(projection, v), MONTHS, v).map(usdRollforwardView);
+    const version = latest(projection);
+    const [june, july] = usdRollforward(projection, fifoLotBook(projection, version), MONTHS, version).map(usdRollforwardView);
     // An empty book needs no price at its opening: nothing held is worth 0.00 at any price.
     expect(june).toEqual({
       openingFairValueUsd: '0.00',
@@ -104,8 +104,8 @@ describe('USD roll-forward (ASU 2023-08) on a book worked by hand', () => {
     b.record('2025-06-10T00:00:00Z', 'record-mining-output', { effectiveAt: '2025-06-10T00:00:00Z', wallet: 'pool', btc: '2', usdPerBtc: '50000.00' });
     b.record('2025-07-31T12:00:00Z', 'record-btc-price', { effectiveAt: '2025-07-31T12:00:00Z', usdPerBtc: '70000.00' });
     const projection = b.projection();
-    const v = latest(projection);
-    const [june, july] = usdRollforward(projection, fifoLotBook(projection, v), MONTHS, v).map(usdRollforwardView);
+    const version = latest(projection);
+    const [june, july] = usdRollforward(projection, fifoLotBook(projection, version), MONTHS, version).map(usdRollforwardView);
     expect(june).toMatchObject({ openingFairValueUsd: '0.00', minedUsd: '100000.00', closingFairValueUsd: null, closingUnrealizedGainUsd: null, unrealizedChangeUsd: null, rollforwardCheckUsd: null });
     expect(july).toMatchObject({ openingFairValueUsd: null, closingFairValueUsd: '140000.00', unrealizedChangeUsd: null, rollforwardCheckUsd: null });
   });
@@ -115,29 +115,29 @@ describe('USD roll-forward (ASU 2023-08) on a book worked by hand', () => {
     // Held from 2 July, acquired in 2019: first in the queue at the June close, but not in the holdings.
     b.record('2025-07-02T00:00:00Z', 'record-opening-balance', { effectiveAt: '2025-07-02T00:00:00Z', wallet: 'cold', btc: '0.1', costBasisUsd: '1000.00', acquiredAt: '2019-01-01T00:00:00Z' });
     const projection = b.projection();
-    const v = latest(projection);
-    const [june, july] = usdRollforward(projection, fifoLotBook(projection, v), MONTHS, v).map(usdRollforwardView);
+    const version = latest(projection);
+    const [june, july] = usdRollforward(projection, fifoLotBook(projection, version), MONTHS, version).map(usdRollforwardView);
     expect(june).toMatchObject({ closingFairValueUsd: '180000.00', closingUnrealizedGainUsd: '60000.00', rollforwardCheckUsd: '0.00' });
     // July: the 2019 lot is an addition at its cost basis; the sale now relieves it first (1,000 for 0.1).
     expect(july).toMatchObject({ openingBalancesUsd: '1000.00', additionsUsd: '93100.00', rollforwardCheckUsd: '0.00' });
     // GET position and GET lots at the June close agree with it (finding 4): the 2019 lot is not held yet.
     const juneEnd = MONTHS[0]!.end;
-    const position = positionFrom(projection.raw(juneEnd, v));
+    const position = positionFrom(projection.raw(juneEnd, version));
     expect(position.costBasis).toEqual({ totalUsd: 12_000_000n, realizedGainUsd: 0n, unrealizedGainUsd: 6_000_000n });
     for (const method of LOT_METHODS) {
-      const lots = [...lotBook(projection, v, method).openLots(juneEnd)];
+      const lots = [...lotBook(projection, version, method).openLots(juneEnd)];
       expect([method, lots.reduce((sum, s) => sum + s.btc, 0n), lots.reduce((sum, s) => sum + s.costUsd, 0n)]).toEqual([method, 300_000_000n, 12_000_000n]);
     }
     // From 2 July it is held and listed.
-    expect(positionFrom(projection.raw(Date.parse('2025-07-02T00:00:00Z'), v)).costBasis.totalUsd).toBe(12_100_000n);
+    expect(positionFrom(projection.raw(Date.parse('2025-07-02T00:00:00Z'), version)).costBasis.totalUsd).toBe(12_100_000n);
   });
 });
 
 describe('period P&L on the same book', () => {
   const pnl = (categories: ReadonlySet<string> = new Set(['power']), balanceSheet: ReadonlySet<string> = new Set(['equipment', 'equity'])) => {
     const projection = book().projection();
-    const v = latest(projection);
-    return { projection, v, report: pnlReport(projection, fifoLotBook(projection, v), MONTHS, v, categories, balanceSheet) };
+    const version = latest(projection);
+    return { projection, v: version, report: pnlReport(projection, fifoLotBook(projection, version), MONTHS, version, categories, balanceSheet) };
   };
 
   it('computes every line by hand, per month and in total', () => {
@@ -203,8 +203,8 @@ describe('period P&L on the same book', () => {
   });
 
   it('ties to the roll-forward: remeasurement + the opening revaluation is the unrealized change, realized by type less the fees is its realized gain', () => {
-    const { projection, v, report } = pnl();
-    const rollforward = usdRollforward(projection, fifoLotBook(projection, v), MONTHS, v);
+    const { projection, v: version, report } = pnl();
+    const rollforward = usdRollforward(projection, fifoLotBook(projection, version), MONTHS, version);
     report.months.forEach(({ figures }, i) => {
       expect(figures.remeasurementUsd! + figures.openingBalancesRevaluationUsd).toBe(rollforward[i]!.unrealizedChangeUsd);
       const realized = figures.realizedOnSalesUsd + figures.realizedOnPaymentsUsd + figures.realizedOnLiquidationsUsd - figures.tradingFeesUsd - figures.networkFeesUsd;
@@ -219,8 +219,8 @@ describe('period P&L on the same book', () => {
     const b = new RecordedBook();
     b.record('2025-06-01T00:00:00Z', 'open-book', { name: 'Acme', effectiveAt: '2025-06-01T00:00:00Z' });
     const projection = b.projection();
-    const v = latest(projection);
-    const [june] = pnlReport(projection, fifoLotBook(projection, v), MONTHS, v, new Set(['power'])).months;
+    const version = latest(projection);
+    const [june] = pnlReport(projection, fifoLotBook(projection, version), MONTHS, version, new Set(['power'])).months;
     expect(june!.figures).toMatchObject({ minedBtc: 0n, costPerBtcMinedUsd: null, netIncomeUsd: 0n });
   });
 
@@ -232,8 +232,8 @@ describe('period P&L on the same book', () => {
     const r = projection.revision + 1;
     legacy(r, '2025-07-31T13:00:00Z', { type: 'LoanDrawn', loanId: 'old', lender: 'L', principalUsd: 100_000_00n, annualRate: 100_000n, marginCallLtv: 700_000n, liquidationLtv: 850_000n, cashAccount: 'operating' });
     legacy(r + 1, '2025-07-31T14:00:00Z', { type: 'InterestAccrued', loanId: 'old', interestUsd: 833_33n });
-    const v = latest(projection);
-    const [, july] = pnlReport(projection, fifoLotBook(projection, v), MONTHS, v, new Set()).months;
+    const version = latest(projection);
+    const [, july] = pnlReport(projection, fifoLotBook(projection, version), MONTHS, version, new Set()).months;
     expect(pnlFiguresView(july!.figures).interestExpense).toEqual({ totalUsd: '7133.33', byLoan: { old: '833.33', term: '6300.00' } });
   });
 });

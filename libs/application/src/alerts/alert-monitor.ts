@@ -173,7 +173,7 @@ export class AlertMonitor {
     if (previous === undefined || stored.revision > previous.revision) this.links.set(bookId, { revision: stored.revision, hash });
   }
 
-  /** Compares a book's alert states at version v (asOf now) with what was last raised, and appends the transitions. */
+  /** Compares a book's alert states at version (asOf now) with what was last raised, and appends the transitions. */
   private async evaluate(bookId: string, version: number, cause: AlertCause): Promise<void> {
     if (version > (this.versions.get(bookId) ?? 0)) this.versions.set(bookId, version);
     const book = this.projector.book(bookId);

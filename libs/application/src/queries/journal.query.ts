@@ -49,15 +49,15 @@ export class JournalQueries {
     const method = query.method ?? DEFAULT_LOT_METHOD;
     return pipe(
       this.positions.readyBook(bookId, query),
-      TE.flatMap(({ book, knownAt, v, timeZone }) => async (): Promise<E.Either<PositionQueryError, JournalFound>> => {
+      TE.flatMap(({ book, knownAt, version: version, timeZone }) => async (): Promise<E.Either<PositionQueryError, JournalFound>> => {
         const from = resolveQueryTime(query.from, timeZone);
         const to = resolveQueryTime(query.to, timeZone);
         const slicer = new EventLoopSlicer();
-        const events = await this.liveEvents(bookId, v, to, (revision) => book.isLive(revision, v), slicer);
+        const events = await this.liveEvents(bookId, version, to, (revision) => book.isLive(revision, version), slicer);
         if (E.isLeft(events)) return events;
         // wallet-fifo simulates the book's queues once per version: in slices, before the writer reads its reliefs.
-        const lots = await preparedLotBook(book, v, method, slicer);
-        const writer = new JournalWriter({ projection: book, v, lots, chart: new ChartOfAccounts(book.accountMappingAt(v)), timeZone, from, to });
+        const lots = await preparedLotBook(book, version, method, slicer);
+        const writer = new JournalWriter({ projection: book, version, lots, chart: new ChartOfAccounts(book.accountMappingAt(version)), timeZone, from, to });
         for (const event of events.right) {
           // Each month end the event's date passes is closed in its own step (a long gap closes many).
           await runInSlices(writer.addSteps(event), slicer);
@@ -66,21 +66,21 @@ export class JournalQueries {
         }
         const journal = await runInSlices(writer.finishSteps(), slicer);
         if (journal.entries.length > MAX_JOURNAL_ENTRIES) return E.left({ _tag: 'TooManyResults', what: 'journal entries', max: MAX_JOURNAL_ENTRIES });
-        return E.right({ bookId, from, to, knownAt, revision: v - 1, method, timeZone, journal });
+        return E.right({ bookId, from, to, knownAt, revision: version - 1, method, timeZone, journal });
       }),
     );
   }
 
-  /** The events live at v and effective at or before `to`, in effective order (ties: revision). */
-  private async liveEvents(bookId: string, v: number, to: number, live: (revision: number) => boolean, slicer: EventLoopSlicer): Promise<E.Either<PositionQueryError, JournalEvent[]>> {
+  /** The events live at the version and effective at or before `to`, in effective order (ties: revision). */
+  private async liveEvents(bookId: string, version: number, to: number, live: (revision: number) => boolean, slicer: EventLoopSlicer): Promise<E.Either<PositionQueryError, JournalEvent[]>> {
     const found: JournalEvent[] = [];
-    for (let fromRevision = 0; fromRevision < v; ) {
+    for (let fromRevision = 0; fromRevision < version; ) {
       await slicer.pause();
-      const page = await this.store.readStream(bookStream(bookId), { fromRevision, maxCount: Math.min(READ_PAGE, v - fromRevision) })();
+      const page = await this.store.readStream(bookStream(bookId), { fromRevision, maxCount: Math.min(READ_PAGE, version - fromRevision) })();
       if (E.isLeft(page)) return E.left({ _tag: 'ProjectionFailed', message: storeErrorMessage(page.left) });
       if (page.right.length === 0) break;
       for (const stored of page.right) {
-        if (stored.revision >= v || !live(stored.revision)) continue;
+        if (stored.revision >= version || !live(stored.revision)) continue;
         const decoded = decodeStoredEvent(stored);
         if (E.isLeft(decoded)) return E.left({ _tag: 'ProjectionFailed', message: decoded.left.message });
         const { event, metadata } = decoded.right;

@@ -91,14 +91,14 @@ export class PositionQueries {
     const method = cut.method ?? DEFAULT_LOT_METHOD;
     return pipe(
       this.ready(bookId, cut),
-      TE.flatMap(({ book, knownAt, v, timeZone }) => {
+      TE.flatMap(({ book, knownAt, version: version, timeZone }) => {
         const asOf = cut.asOf === undefined ? this.clock.now() : resolveQueryTime(cut.asOf, timeZone);
-        const raw = book.raw(asOf, v);
+        const raw = book.raw(asOf, version);
         // Values: the answer's JSON view is the API's (apps/api/src/positions/position.view.ts).
-        const answer = (figures: RawPosition): PositionFound => ({ bookId, ...header(knownAt, v), method, position: positionFrom(figures) });
+        const answer = (figures: RawPosition): PositionFound => ({ bookId, ...header(knownAt, version), method, position: positionFrom(figures) });
         // fifo: the projection's own figures, no simulation. wallet-fifo: its relief, in event-loop slices.
         if (method === 'fifo') return TE.right(answer(raw));
-        return TE.fromTask(async () => answer({ ...raw, relievedCostUsd: await runInSlices(walletFifoSteps.relievedCost(book, v, asOf)) }));
+        return TE.fromTask(async () => answer({ ...raw, relievedCostUsd: await runInSlices(walletFifoSteps.relievedCost(book, version, asOf)) }));
       }),
     );
   }
@@ -106,12 +106,12 @@ export class PositionQueries {
   series(bookId: string, query: { readonly from: QueryTime; readonly to: QueryTime; readonly every: SeriesStep } & Freshness) {
     return pipe(
       this.ready(bookId, query),
-      TE.flatMap(({ book, knownAt, v, timeZone }) => {
+      TE.flatMap(({ book, knownAt, version: version, timeZone }) => {
         const from = resolveQueryTime(query.from, timeZone);
         const to = resolveQueryTime(query.to, timeZone);
         const instants = seriesInstants(from, to, query.every, MAX_SERIES_POINTS, timeZone);
         if (instants === undefined) return TE.left<PositionQueryError>({ _tag: 'TooManyResults', what: 'series points', max: MAX_SERIES_POINTS });
-        const found: SeriesFound = { bookId, ...header(knownAt, v), from, to, every: query.every, points: instants.map((asOf) => positionFrom(book.raw(asOf, v))) };
+        const found: SeriesFound = { bookId, ...header(knownAt, version), from, to, every: query.every, points: instants.map((asOf) => positionFrom(book.raw(asOf, version))) };
         return TE.right(found);
       }),
     );
@@ -121,10 +121,10 @@ export class PositionQueries {
     const method = cut.method ?? DEFAULT_LOT_METHOD;
     return pipe(
       this.ready(bookId, cut),
-      TE.flatMap(({ book, knownAt, v, timeZone }) => async () => {
+      TE.flatMap(({ book, knownAt, version: version, timeZone }) => async () => {
         const asOf = cut.asOf === undefined ? this.clock.now() : resolveQueryTime(cut.asOf, timeZone);
-        const slices = method === 'fifo' ? book.openLots(asOf, v) : await runInSlices(walletFifoSteps.openLots(book, v, asOf));
-        return E.right<PositionQueryError, OpenLotsFound>({ bookId, asOf, ...header(knownAt, v), method, slices: [...slices] });
+        const slices = method === 'fifo' ? book.openLots(asOf, version) : await runInSlices(walletFifoSteps.openLots(book, version, asOf));
+        return E.right<PositionQueryError, OpenLotsFound>({ bookId, asOf, ...header(knownAt, version), method, slices: [...slices] });
       }),
     );
   }
@@ -133,14 +133,14 @@ export class PositionQueries {
     const method = range.method ?? DEFAULT_LOT_METHOD;
     return pipe(
       this.ready(bookId, range),
-      TE.flatMap(({ book, knownAt, v, timeZone }) => async (): Promise<E.Either<PositionQueryError, DisposalsFound>> => {
+      TE.flatMap(({ book, knownAt, version: version, timeZone }) => async (): Promise<E.Either<PositionQueryError, DisposalsFound>> => {
         const from = range.from === undefined ? Number.MIN_SAFE_INTEGER : resolveQueryTime(range.from, timeZone);
         const to = range.to === undefined ? this.clock.now() : resolveQueryTime(range.to, timeZone);
         // wallet-fifo stops its pass at the first disposal beyond the limit (undefined: too many).
-        const reliefs = method === 'fifo' ? book.disposals(from, to, v) : await runInSlices(walletFifoSteps.disposals(book, v, from, to, MAX_DISPOSALS));
+        const reliefs = method === 'fifo' ? book.disposals(from, to, version) : await runInSlices(walletFifoSteps.disposals(book, version, from, to, MAX_DISPOSALS));
         const disposals = reliefs === undefined ? undefined : disposalsUpTo(reliefs, MAX_DISPOSALS);
         if (disposals === undefined) return E.left({ _tag: 'TooManyResults', what: 'disposals', max: MAX_DISPOSALS });
-        return E.right({ bookId, from: range.from === undefined ? null : from, to, ...header(knownAt, v), method, reliefs: disposals });
+        return E.right({ bookId, from: range.from === undefined ? null : from, to, ...header(knownAt, version), method, reliefs: disposals });
       }),
     );
   }
@@ -149,20 +149,20 @@ export class PositionQueries {
     return pipe(
       this.ready(bookId, query),
       // A sum over a long book walks every event: in slices, so other requests are answered meanwhile.
-      TE.flatMap(({ book, knownAt, v, timeZone }) => async (): Promise<E.Either<PositionQueryError, ExplanationFound>> => {
+      TE.flatMap(({ book, knownAt, version: version, timeZone }) => async (): Promise<E.Either<PositionQueryError, ExplanationFound>> => {
         const asOf = query.asOf === undefined ? this.clock.now() : resolveQueryTime(query.asOf, timeZone);
         const slicer = new EventLoopSlicer();
-        const explained = await runInSlices(explainFigureSteps(book, query.figure, asOf, v), slicer);
+        const explained = await runInSlices(explainFigureSteps(book, query.figure, asOf, version), slicer);
         if (E.isLeft(explained)) return E.left({ _tag: 'UnknownFigure', message: explained.left });
         const page = await runInSlices(explanationPageSteps(explained.right, query.offset, query.limit), slicer);
-        return E.right({ bookId, asOf, ...header(knownAt, v), figure: query.figure, page });
+        return E.right({ bookId, asOf, ...header(knownAt, version), figure: query.figure, page });
       }),
     );
   }
 
   /** Months on the book's calendar (its time zone), from the month it opened in at the earliest. */
   monthEnd(bookId: string, query: MonthlyQuery): TE.TaskEither<PositionQueryError, MonthEndFound> {
-    return this.monthly(bookId, query, (book, v, months, lots) => ({ months: monthEndReport(book, months, v, lots) }));
+    return this.monthly(bookId, query, (book, version, months, lots) => ({ months: monthEndReport(book, months, version, lots) }));
   }
 
   /**
@@ -170,13 +170,13 @@ export class PositionQueries {
    * from the production-cost categories of the account mapping in force at the version (none: no costs).
    */
   pnl(bookId: string, query: MonthlyQuery): TE.TaskEither<PositionQueryError, PnlFound> {
-    return this.monthly(bookId, query, (book, v, months, lots) => {
-      const categories = new Set(book.accountMappingAt(v)?.productionCostCategories ?? []);
-      const balanceSheet = new Set(book.accountMappingAt(v)?.balanceSheetCategories ?? []);
+    return this.monthly(bookId, query, (book, version, months, lots) => {
+      const categories = new Set(book.accountMappingAt(version)?.productionCostCategories ?? []);
+      const balanceSheet = new Set(book.accountMappingAt(version)?.balanceSheetCategories ?? []);
       return {
         productionCostCategories: [...categories].sort(),
         balanceSheetCategories: [...balanceSheet].sort(),
-        report: pnlReport(book, lots, months, v, categories, balanceSheet),
+        report: pnlReport(book, lots, months, version, categories, balanceSheet),
       };
     });
   }
@@ -185,25 +185,25 @@ export class PositionQueries {
   private monthly<A extends object>(
     bookId: string,
     query: MonthlyQuery,
-    build: (book: BookProjection, v: number, months: ReadonlyArray<ReportMonth>, lots: LotBook) => A,
+    build: (book: BookProjection, version: number, months: ReadonlyArray<ReportMonth>, lots: LotBook) => A,
   ): TE.TaskEither<PositionQueryError, MonthlyHeader & A> {
     return pipe(
       this.ready(bookId, query),
-      TE.flatMap(({ book, knownAt, v, timeZone, openedAt }) => async (): Promise<E.Either<PositionQueryError, MonthlyHeader & A>> => {
+      TE.flatMap(({ book, knownAt, version: version, timeZone, openedAt }) => async (): Promise<E.Either<PositionQueryError, MonthlyHeader & A>> => {
         const range = reportMonths(query.from, query.to, { timeZone, openedAt });
         if (range?.months === undefined) return E.left({ _tag: 'BeforeBookOpened', openedAt });
         const { year, month } = range.firstMonth;
         const method = query.method ?? DEFAULT_LOT_METHOD;
-        const lots = await preparedLotBook(book, v, method);
+        const lots = await preparedLotBook(book, version, method);
         const monthly: MonthlyHeader = {
           bookId,
-          ...header(knownAt, v),
+          ...header(knownAt, version),
           timeZone,
           bookOpenedAt: openedAt,
           firstMonth: `${year}-${String(month).padStart(2, '0')}`,
           method,
         };
-        return E.right({ ...monthly, ...build(book, v, range.months, lots) });
+        return E.right({ ...monthly, ...build(book, version, range.months, lots) });
       }),
     );
   }
@@ -211,7 +211,7 @@ export class PositionQueries {
   reconciliation(bookId: string, query: Freshness): TE.TaskEither<PositionQueryError, ReconciliationFound> {
     return pipe(
       this.ready(bookId, query),
-      TE.map(({ book, knownAt, v }) => ({ bookId, ...header(knownAt, v), reconciliation: reconciliation(book, v) })),
+      TE.map(({ book, knownAt, version: version }) => ({ bookId, ...header(knownAt, version), reconciliation: reconciliation(book, version) })),
     );
   }
 
@@ -242,10 +242,10 @@ export class PositionQueries {
       const calendar = book.calendar();
       if (calendar === undefined) return E.left({ _tag: 'BookNotFound' });
       const knownAt = query.knownAt === undefined ? this.clock.now() : resolveQueryTime(query.knownAt, calendar.timeZone);
-      const v = book.versionAt(knownAt);
+      const version = book.versionAt(knownAt);
       // Before the first recorded event the ledger knew nothing: zeros would read as "we held nothing".
-      if (v === 0) return E.left({ _tag: 'NothingKnownYet', knownAt, firstRecordedAt: calendar.firstRecordedAt });
-      return E.right({ book, knownAt, v, timeZone: calendar.timeZone, openedAt: calendar.openedAt });
+      if (version === 0) return E.left({ _tag: 'NothingKnownYet', knownAt, firstRecordedAt: calendar.firstRecordedAt });
+      return E.right({ book, knownAt, version, timeZone: calendar.timeZone, openedAt: calendar.openedAt });
     };
   }
 }
@@ -256,8 +256,8 @@ export class PositionQueries {
  * and the LotBook keeps the relief index it built (a binary search per figure), so no eviction from the
  * shared cache by other versions' reads can make it re-run the pass in one synchronous step.
  */
-export const preparedLotBook = async (book: BookProjection, v: number, method: LotMethod, slicer?: EventLoopSlicer): Promise<LotBook> =>
-  method === 'wallet-fifo' ? runInSlices(preparedWalletFifoLotBook(book, v), slicer) : lotBook(book, v, method);
+export const preparedLotBook = async (book: BookProjection, version: number, method: LotMethod, slicer?: EventLoopSlicer): Promise<LotBook> =>
+  method === 'wallet-fifo' ? runInSlices(preparedWalletFifoLotBook(book, version), slicer) : lotBook(book, version, method);
 
 type MonthlyQuery = { readonly from: YearMonth; readonly to: YearMonth; readonly method?: LotMethod } & Freshness;
 
@@ -287,7 +287,7 @@ export type ReconciliationFound = ReturnType<typeof header> & { readonly bookId:
 interface Ready {
   readonly book: BookProjection;
   readonly knownAt: number;
-  readonly v: number;
+  readonly version: number;
   readonly timeZone: string;
   readonly openedAt: number;
 }
@@ -325,4 +325,4 @@ export type PositionFound = ReturnType<typeof header> & { readonly bookId: strin
 export type ExplanationFound = ReturnType<typeof header> & { readonly bookId: string; readonly asOf: number; readonly figure: string; readonly page: ExplanationPage };
 
 /** Which slice of the log an answer is computed from: known at `knownAt`, i.e. revisions 0..revision. */
-const header = (knownAt: number, v: number) => ({ knownAt: formatInstant(knownAt), revision: v - 1 });
+const header = (knownAt: number, version: number) => ({ knownAt: formatInstant(knownAt), revision: version - 1 });

@@ -17,18 +17,18 @@ const projection = () => {
 describe('preparedLotBook (wallet-fifo)', () => {
   it('answers from the relief index it prepared, even once concurrent reads of other versions evicted it from the shared cache', async () => {
     const book = projection();
-    const v = book.revision + 1;
-    const lots = await preparedLotBook(book, v, 'wallet-fifo');
+    const version = book.revision + 1;
+    const lots = await preparedLotBook(book, version, 'wallet-fifo');
     // Four requests at other versions (writes moved v on) prepare theirs meanwhile: the cache keeps four.
-    for (const other of [v - 1, v - 2, v - 3, v - 4]) await preparedLotBook(book, other, 'wallet-fifo');
+    for (const other of [version - 1, version - 2, version - 3, version - 4]) await preparedLotBook(book, other, 'wallet-fifo');
     const pass = jest.spyOn(book, 'isLive');
     // 0.001 of the pool lot for the fee ($10), then 0.5 moved ($5,000) + 0.1 of cold's own ($2,000).
     expect(lots.relievedCost(Date.parse(T(5)))).toBe(701_000n);
     expect([...lots.reliefs(Number.MIN_SAFE_INTEGER, Date.parse(T(31)))].map((r) => r.relievedCostUsd)).toEqual([1_000n, 700_000n]);
     expect(pass).not.toHaveBeenCalled();
     // The fifo LotBook needs no preparing and answers from the projection.
-    expect((await preparedLotBook(book, v, 'fifo')).relievedCost(Date.parse(T(5)))).toBe(601_000n);
-    expect(run(walletFifoSteps.relievedCost(book, v, Date.parse(T(5))))).toBe(701_000n);
+    expect((await preparedLotBook(book, version, 'fifo')).relievedCost(Date.parse(T(5)))).toBe(601_000n);
+    expect(run(walletFifoSteps.relievedCost(book, version, Date.parse(T(5))))).toBe(701_000n);
   });
 });
 

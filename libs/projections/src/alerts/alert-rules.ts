@@ -89,11 +89,11 @@ export interface ChainBreak {
 }
 
 /**
- * Every alert subject's state in a book at `asOf`, as known at version `v`: each listed loan's status,
+ * Every alert subject's state in a book at `asOf`, as known at `version`: each listed loan's status,
  * the price's freshness, each reconciliation row, and the chain as last verified.
  */
-export const currentAlertStates = (book: BookProjection, asOf: number, v: number, chain: ChainBreak | null): AlertSubjectState[] => {
-  const position = positionFrom(book.raw(asOf, v));
+export const currentAlertStates = (book: BookProjection, asOf: number, version: number, chain: ChainBreak | null): AlertSubjectState[] => {
+  const position = positionFrom(book.raw(asOf, version));
   const price = position.price;
   const states: AlertSubjectState[] = [];
   for (const [loanId, loan] of position.loans) {
@@ -127,7 +127,7 @@ export const currentAlertStates = (book: BookProjection, asOf: number, v: number
         ? {}
         : { usdPerBtc: formatUsd(price.usdPerBtc), priceEffectiveAt: formatInstant(price.effectiveAt), ageSeconds: String(price.ageSeconds), maxAgeSeconds: String(price.maxAgeSeconds) },
   });
-  for (const row of reconciliation(book, v).reports) {
+  for (const row of reconciliation(book, version).reports) {
     const figures: Record<string, string | null> = {
       source: row.report.source,
       reportedAt: formatInstant(row.report.effectiveAt),

@@ -7,11 +7,11 @@ const BLOCK = MAX_SEARCH_LENGTH / 2;
 /**
  * Bi-temporal sums: many running totals ("metrics") over points that each carry an effective-time key
  * and the book revision from which they are known. A query asks for a metric's sum over the points
- * with key <= (effective cut) and known before version v (revision < v), in O(log n) for the
+ * with key <= (effective cut) and known before a version (revision < version), in O(log n) for the
  * in-order part and O(log² m) for the m late points, whatever the length of the history.
  *
- * Why two parts: most events arrive in effective order, so for them "effective <= asOf" and "known by
- * v" are both prefixes of one array, and a cumulative sum answers the query. Back-dated events and
+ * Why two parts: most events arrive in effective order, so for them "effective <= asOf" and "known at
+ * the version" are both prefixes of one array, and a cumulative sum answers the query. Back-dated events and
  * reversals (which remove a past point from the moment they are recorded) go to a Fenwick tree over
  * their arrival order whose nodes keep their points sorted by key with cumulative sums: a 2-D
  * dominance sum.
@@ -25,7 +25,7 @@ export interface TimelineKey {
 
 export type MetricDeltas = ReadonlyArray<readonly [metric: number, delta: bigint]>;
 
-/** Where a point sits and from which revision it is known: visible at version v when known < v. */
+/** Where a point sits and from which revision it is known: visible at a version when known < version. */
 export interface PointRef extends TimelineKey {
   readonly known: number;
 }
@@ -217,12 +217,12 @@ export class BitemporalSums {
     this.fenwick[i] = block;
   }
 
-  /** Sum of `metric` over points with key <= (cutE, cutO) known before version v. */
-  sum(metric: number, v: number, cutE: number, cutO = Number.POSITIVE_INFINITY): bigint {
+  /** Sum of `metric` over points with key <= (cutE, cutO) known before version. */
+  sum(metric: number, version: number, cutE: number, cutO = Number.POSITIVE_INFINITY): bigint {
     const io = this.inOrder;
-    const cut = Math.min(upperBoundKey(io, cutE, cutO), lowerBound(io.order, v));
+    const cut = Math.min(upperBoundKey(io, cutE, cutO), lowerBound(io.order, version));
     let total = columnSum(this.inOrderColumns.get(metric), cut);
-    for (let i = lowerBound(this.lateKnown, v); i > 0; i -= i & -i) {
+    for (let i = lowerBound(this.lateKnown, version); i > 0; i -= i & -i) {
       const block = this.fenwick[i]!;
       const column = block.columns.get(metric);
       if (column !== undefined) total += columnSum(column, upperBoundKey(block, cutE, cutO));
@@ -230,29 +230,29 @@ export class BitemporalSums {
     return total;
   }
 
-  /** Every point at exactly this effective time known before v, in key order. */
-  pointsAt(effectiveAt: number, v: number): ReadonlyArray<PointRef> {
+  /** Every point at exactly this effective time known before the version, in key order. */
+  pointsAt(effectiveAt: number, version: number): ReadonlyArray<PointRef> {
     const io = this.inOrder;
     const found: PointRef[] = [];
     for (let i = lowerBound(io.effectiveAt, effectiveAt); i < io.effectiveAt.length && io.effectiveAt[i] === effectiveAt; i++) {
       const order = io.order[i]!;
-      if (order < v) found.push({ effectiveAt, order, known: order });
+      if (order < version) found.push({ effectiveAt, order, known: order });
     }
     for (const index of this.lateByTime.get(effectiveAt) ?? []) {
       const point = this.late[index]!;
-      if (point.known < v) found.push(point);
+      if (point.known < version) found.push(point);
     }
     return found.sort((a, b) => a.order - b.order);
   }
 
   /**
    * The smallest effective time t at which the metric's sum over points with effectiveAt <= t (known
-   * before v) reaches `target`; undefined if it never does. The metric must only grow with time at
+   * before the version) reaches `target`; undefined if it never does. The metric must only grow with time at
    * any version (acquired quantity does), which makes the binary search valid.
    */
-  firstTimeReaching(metric: number, v: number, target: bigint): number | undefined {
-    if (this.size === 0 || this.sum(metric, v, this.maxTime) < target) return undefined;
-    const short = (t: number) => this.sum(metric, v, t) < target;
+  firstTimeReaching(metric: number, version: number, target: bigint): number | undefined {
+    if (this.size === 0 || this.sum(metric, version, this.maxTime) < target) return undefined;
+    const short = (t: number) => this.sum(metric, version, t) < target;
     // The times span more than upperBound covers (2^31 ms is 25 days): first the whole blocks of
     // BLOCK ms still short of the target, then the place inside the next block.
     const blocks = Math.floor((this.maxTime - this.minTime) / BLOCK);
@@ -261,21 +261,21 @@ export class BitemporalSums {
   }
 
   /**
-   * Every point known before v touching `metric`, in key order, starting after key `from`
+   * Every point known before the version touching `metric`, in key order, starting after key `from`
    * (exclusive). In-order and late points are merged, so this costs O(log n) to start and O(1) per
    * point after (plus the late points, which are few).
    */
-  *pointsFrom(metric: number, v: number, from: TimelineKey | undefined): Generator<PointRef> {
+  *pointsFrom(metric: number, version: number, from: TimelineKey | undefined): Generator<PointRef> {
     const io = this.inOrder;
     const column = this.inOrderColumns.get(metric);
-    const ioCut = lowerBound(io.order, v);
+    const ioCut = lowerBound(io.order, version);
     let ioIndex = 0;
     if (column !== undefined && from !== undefined) {
       const start = upperBoundKey(io, from.effectiveAt, from.order);
       ioIndex = lastBefore(column, start) + 1;
     }
     const late = this.late
-      .filter((p) => p.known < v && p.deltas.some(([m]) => m === metric) && (from === undefined || !keyAtOrBefore(p.effectiveAt, p.order, from.effectiveAt, from.order)))
+      .filter((p) => p.known < version && p.deltas.some(([m]) => m === metric) && (from === undefined || !keyAtOrBefore(p.effectiveAt, p.order, from.effectiveAt, from.order)))
       .sort((a, b) => a.effectiveAt - b.effectiveAt || a.order - b.order);
     let lateIndex = 0;
     for (;;) {

@@ -13,14 +13,14 @@ describe('BitemporalSums', () => {
       fc.property(arbitraryPoints, fc.nat(60), fc.bigInt({ min: 1n, max: 70_000n }), (points, cut, target) => {
         const sums = new BitemporalSums();
         points.forEach((p, revision) => sums.add({ effectiveAt: T0 + p.at, order: revision, known: revision, deltas: [[0, p.qty]] }));
-        const v = Math.min(cut, points.length);
-        const known = points.slice(0, v);
+        const version = Math.min(cut, points.length);
+        const known = points.slice(0, version);
         const sumAt = (t: number) => known.reduce((total, p) => (T0 + p.at <= t ? total + p.qty : total), 0n);
         // The sum only moves at a point's time, so the first time reaching the target is one of them.
         const times = [...new Set(known.map((p) => T0 + p.at))].sort((a, b) => a - b);
-        for (const t of times) expect(sums.sum(0, v, t)).toBe(sumAt(t));
+        for (const t of times) expect(sums.sum(0, version, t)).toBe(sumAt(t));
         const expected = times.find((t) => sumAt(t) >= target);
-        expect(sums.firstTimeReaching(0, v, target)).toBe(expected);
+        expect(sums.firstTimeReaching(0, version, target)).toBe(expected);
       }),
       { numRuns: 300 },
     );

@@ -33,8 +33,8 @@ describe('opening balances, purchases and BTC payments in the figures', () => {
   it('costs lots at their cost basis and cost + fees, and a payment as a disposal at fair value against FIFO by acquiredAt', () => {
     const { b, ids } = book();
     const projection = b.projection();
-    const v = projection.versionAt(Number.MAX_SAFE_INTEGER);
-    const raw = projection.raw(END, v);
+    const version = projection.versionAt(Number.MAX_SAFE_INTEGER);
+    const raw = projection.raw(END, version);
     expect(raw).toMatchObject({ acquiredBtc: 45n * BTC / 10n, acquiredCostUsd: 15_010_000n, disposedBtc: 15n * BTC / 10n, proceedsUsd: 15_000_000n, relievedCostUsd: 3_500_000n });
     expect(raw).toEqual(naiveRaw(b.events, END, Number.MAX_SAFE_INTEGER));
     const position = positionFrom(raw);
@@ -42,7 +42,7 @@ describe('opening balances, purchases and BTC payments in the figures', () => {
     expect(position.cash.totalUsd).toBe(5_990_000n);
     expect(position.costBasis).toMatchObject({ totalUsd: 11_510_000n, realizedGainUsd: 11_500_000n });
 
-    const [disposal, ...others] = [...projection.disposals(0, END, v)];
+    const [disposal, ...others] = [...projection.disposals(0, END, version)];
     expect(others).toEqual([]);
     expect(disposal!.disposal).toMatchObject({ eventId: ids.paid, type: 'BtcPaid', btc: 15n * BTC / 10n, proceedsUsd: 15_000_000n });
     expect(disposal!.relievedCostUsd).toBe(3_500_000n);
@@ -51,12 +51,12 @@ describe('opening balances, purchases and BTC payments in the figures', () => {
       [ids.lotA, BTC / 2n, 500_000n],
     ]);
     // Open lots oldest first, an opening lot listed at its acquiredAt.
-    expect([...projection.openLots(END, v)].map((l) => [l.lot.eventId, l.lot.effectiveAt, l.btc, l.costUsd])).toEqual([
+    expect([...projection.openLots(END, version)].map((l) => [l.lot.eventId, l.lot.effectiveAt, l.btc, l.costUsd])).toEqual([
       [ids.lotA, at('2021-03-01T00:00:00Z'), 15n * BTC / 10n, 1_500_000n],
       [ids.mined, at('2025-06-10T00:00:00Z'), BTC, 6_000_000n],
       [ids.bought, at('2025-06-15T00:00:00Z'), BTC / 2n, 4_010_000n],
     ]);
-    expect(projection.btcExpenses(at('2025-06-01T00:00:00Z') - 1, END, v)).toEqual(new Map([['hosting', 15_000_000n]]));
+    expect(projection.btcExpenses(at('2025-06-01T00:00:00Z') - 1, END, version)).toEqual(new Map([['hosting', 15_000_000n]]));
   });
 
   it('shows opening balances, purchases and payments in their own month-end columns, not as mined, and the roll-forward closes', () => {
@@ -88,10 +88,10 @@ describe('opening balances, purchases and BTC payments in the figures', () => {
     const split = BookProjection.fromSnapshot(deserialize(serialize(before.toSnapshot())) as BookProjectionSnapshot);
     split.apply(b.events[b.events.length - 1]!);
     for (const projection of [whole, split]) {
-      const v = projection.revision + 1;
-      expect(projection.raw(END, v)).toEqual(naiveRaw(b.events, END, Number.MAX_SAFE_INTEGER));
-      expect(projection.raw(END, v).relievedCostUsd).toBe(3_500_000n);
-      expect([...projection.openLots(END, v)].map((l) => l.lot.eventId)[0]).toBe(ids.lotA);
+      const version = projection.revision + 1;
+      expect(projection.raw(END, version)).toEqual(naiveRaw(b.events, END, Number.MAX_SAFE_INTEGER));
+      expect(projection.raw(END, version).relievedCostUsd).toBe(3_500_000n);
+      expect([...projection.openLots(END, version)].map((l) => l.lot.eventId)[0]).toBe(ids.lotA);
     }
   });
 });

@@ -82,11 +82,11 @@ export const emptyColumns = (): BookColumns => ({
   termLoans: new TermLoans(),
 });
 
-/** Live at version v: known, and not taken back by a reversal known at v. */
-export const liveAt = (c: BookColumns, revision: number, v: number): boolean => revision < v && !(c.reversedAt[revision]! < v);
+/** Live at version: known, and not taken back by a reversal known at the version. */
+export const liveAt = (c: BookColumns, revision: number, version: number): boolean => revision < version && !(c.reversedAt[revision]! < version);
 
-/** A metric's sum over points with key <= (asOf, order) known at v; 0 for a metric never seen. */
-export const sumOf = (c: BookColumns, name: string, v: number, asOf: number, order = Number.POSITIVE_INFINITY): bigint => {
+/** A metric's sum over points with key <= (asOf, order) known at the version; 0 for a metric never seen. */
+export const sumOf = (c: BookColumns, name: string, version: number, asOf: number, order = Number.POSITIVE_INFINITY): bigint => {
   const id = c.metricIds.get(name);
-  return id === undefined ? 0n : c.sums.sum(id, v, asOf, order);
+  return id === undefined ? 0n : c.sums.sum(id, version, asOf, order);
 };

@@ -49,15 +49,15 @@ describe('BookProjection at the largest accepted amounts', () => {
   /** The exact figures of such a book, at the end and half-way through as known half-way through. */
   const expectExact = (projection: BookProjection, events: number, transfers: bigint, cashMoves: bigint) => {
     expect(projection.revision).toBe(events - 1);
-    const v = events;
+    const version = events;
     const end = T0 + events;
     const expectedOut = transfers * MAX_BTC;
     expect(expectedOut > 2n ** 63n).toBe(true); // beyond 64 bits: the point of the test
-    expect(projection.flow('transferredOut', T0 - 1, end, v)).toBe(expectedOut);
-    expect(projection.flow('transferredIn', T0 - 1, end, v)).toBe(expectedOut);
+    expect(projection.flow('transferredOut', T0 - 1, end, version)).toBe(expectedOut);
+    expect(projection.flow('transferredIn', T0 - 1, end, version)).toBe(expectedOut);
     const half = events / 2;
     expect(projection.flow('transferredOut', T0 - 1, T0 + half - 1, half)).toBe(BigInt(Math.ceil((half - 2) / 2)) * MAX_BTC);
-    const raw = projection.raw(end, v);
+    const raw = projection.raw(end, version);
     expect(raw.balances.get('cash|operating')).toBe(cashMoves * MAX_USD);
     expect((raw.balances.get('unencumbered-btc|cold') ?? 0n) + (raw.balances.get('unencumbered-btc|hot') ?? 0n)).toBe(MAX_BTC);
     expect(raw.acquiredBtc).toBe(MAX_BTC);

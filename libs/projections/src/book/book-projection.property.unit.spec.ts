@@ -56,17 +56,17 @@ describe('BookProjection equals a naive replay from zero', () => {
           for (const [a, k] of cuts) {
             const asOf = at(a);
             const knownAt = at(k);
-            const v = projection.versionAt(knownAt);
-            const indexed = projection.raw(asOf, v);
+            const version = projection.versionAt(knownAt);
+            const indexed = projection.raw(asOf, version);
             expect(normalise(indexed)).toEqual(normalise(naiveRaw(events, asOf, knownAt)));
 
             // The lot listings agree with the totals: the lots held are the holdings and the position's cost basis.
-            const open = [...projection.openLots(asOf, v)];
+            const open = [...projection.openLots(asOf, version)];
             const position = positionFrom(indexed);
             expect(open.reduce((s, l) => s + l.btc, 0n)).toBe(position.holdings.btc);
             expect(open.reduce((s, l) => s + l.costUsd, 0n)).toBe(position.costBasis.totalUsd);
             expect(position.costBasis.totalUsd).toBe(indexed.acquiredCostUsd - indexed.relievedCostUsd - indexed.openingPendingUsd);
-            const disposals = [...projection.disposals(Number.MIN_SAFE_INTEGER, asOf, v)];
+            const disposals = [...projection.disposals(Number.MIN_SAFE_INTEGER, asOf, version)];
             expect(disposals.reduce((s, d) => s + d.relievedCostUsd, 0n)).toBe(indexed.relievedCostUsd);
             for (const d of disposals) {
               expect(d.lots.reduce((s, l) => s + l.btc, 0n)).toBe(d.disposal.btc);
@@ -74,10 +74,10 @@ describe('BookProjection equals a naive replay from zero', () => {
             }
 
             // The BTC roll-forward holds over any window: the flows explain every change in holdings.
-            const btcAt = (t: number) => [...projection.raw(t, v).balances].filter(([k]) => k.includes('-btc|')).reduce((sum, [, amount]) => sum + amount, 0n);
+            const btcAt = (t: number) => [...projection.raw(t, version).balances].filter(([k]) => k.includes('-btc|')).reduce((sum, [, amount]) => sum + amount, 0n);
             const from = Math.min(asOf, at(k));
             const kinds = ['mined', 'sold', 'liquidated', 'transferredOut', 'transferredIn', 'opening', 'purchased', 'paid'] as const;
-            const flows = kinds.map((kind) => projection.flow(kind, from, asOf, v));
+            const flows = kinds.map((kind) => projection.flow(kind, from, asOf, version));
             expect(btcAt(asOf) - btcAt(from)).toBe(flows[0]! - flows[1]! - flows[2]! - flows[3]! + flows[4]! + flows[5]! + flows[6]! - flows[7]!);
 
             // Every additive figure is exactly the sum of the contributions explain lists.
@@ -89,7 +89,7 @@ describe('BookProjection equals a naive replay from zero', () => {
               'cash.accounts.operating',
             ];
             for (const figure of figures) {
-              const explained = explainFigure(projection, figure, asOf, v);
+              const explained = explainFigure(projection, figure, asOf, version);
               if (E.isLeft(explained) || explained.right.kind !== 'sum') throw new Error(`${figure}: ${JSON.stringify(explained)}`);
               expect([figure, explained.right.contributions.reduce((sum, c) => sum + c.amount, 0n)]).toEqual([figure, explained.right.value]);
             }

@@ -21,15 +21,15 @@ export type { BookProjectionSnapshot, EventContribution, FifoEntry, LoanRecord, 
 
 /**
  * One book's bi-temporal projection. `apply` folds events in log order (revision order); every query
- * takes `asOf` (effective cut) and a version `v` (the events with revision < v, i.e. what the ledger
+ * takes `asOf` (effective cut) and a `version` (the events with revision < version, i.e. what the ledger
  * knew: see `versionAt`). This file is the fold and the public API; the state is book-columns.ts, the
  * FIFO reads fifo-index.ts, the price index price-index.ts, the snapshot format book-projection.snapshot.ts.
  */
 export class BookProjection {
   private readonly c: BookColumns;
   private readonly loanReader: BookReader = {
-    live: (revision, v) => this.liveAt(revision, v),
-    interestThrough: (loanId, v, effectiveAt, order) => this.sum(`interest|${loanId}`, v, effectiveAt, order),
+    live: (revision, version) => this.liveAt(revision, version),
+    interestThrough: (loanId, version, effectiveAt, order) => this.sum(`interest|${loanId}`, version, effectiveAt, order),
   };
 
   /** A new, empty projection; `fromSnapshot` passes the columns it restored. */
@@ -207,40 +207,40 @@ export class BookProjection {
     return new BookProjection(fromSnapshot(snapshot));
   }
 
-  /** Live at version v: known, and not taken back by a reversal known at v. */
-  private liveAt(revision: number, v: number): boolean {
-    return liveAt(this.c, revision, v);
+  /** Live at version: known, and not taken back by a reversal known at the version. */
+  private liveAt(revision: number, version: number): boolean {
+    return liveAt(this.c, revision, version);
   }
 
-  /** The last price observation with effectiveAt <= asOf known (and not reversed) at version v. */
-  priceAt(asOf: number, v: number): PriceRecord | undefined {
-    return priceAt(this.c, asOf, v);
+  /** The last price observation with effectiveAt <= asOf known (and not reversed) at version. */
+  priceAt(asOf: number, version: number): PriceRecord | undefined {
+    return priceAt(this.c, asOf, version);
   }
 
-  private sum(name: string, v: number, asOf: number, order = Number.POSITIVE_INFINITY): bigint {
-    return sumOf(this.c, name, v, asOf, order);
+  private sum(name: string, version: number, asOf: number, order = Number.POSITIVE_INFINITY): bigint {
+    return sumOf(this.c, name, version, asOf, order);
   }
 
-  /** F(x): the cost of the first x satoshis ever acquired (known at v), in effective order (fifo-index.ts). */
-  costOfFirst(x: bigint, v: number): bigint {
-    return costOfFirst(this.c, x, v);
+  /** F(x): the cost of the first x satoshis ever acquired (known at the version), in effective order (fifo-index.ts). */
+  costOfFirst(x: bigint, version: number): bigint {
+    return costOfFirst(this.c, x, version);
   }
 
   /**
-   * The events behind a sum of balances: every live event at (asOf, v) that moves one of the balances
+   * The events behind a sum of balances: every live event at (asOf, version) that moves one of the balances
    * `weightOf` selects (a weight of 1n or -1n per balance key; 0n leaves it out), with its weighted
    * amount, in effective order (ties by revision). Their amounts add up to the weighted sum.
    */
-  contributions(weightOf: (balanceKey: string) => bigint, asOf: number, v: number): EventContribution[] {
-    return this.contributionsIn(weightOf, asOf, v, 0, v).sort((a, b) => a.effectiveAt - b.effectiveAt || a.revision - b.revision);
+  contributions(weightOf: (balanceKey: string) => bigint, asOf: number, version: number): EventContribution[] {
+    return this.contributionsIn(weightOf, asOf, version, 0, version).sort((a, b) => a.effectiveAt - b.effectiveAt || a.revision - b.revision);
   }
 
   /**
    * The same for revisions in [fromRevision, toRevision) only, in revision order (unsorted): lets a
    * caller walk a long book in bounded slices and sort once at the end.
    */
-  contributionsIn(weightOf: (balanceKey: string) => bigint, asOf: number, v: number, fromRevision: number, toRevision: number): EventContribution[] {
-    return contributionsIn(this.c, weightOf, asOf, v, fromRevision, toRevision);
+  contributionsIn(weightOf: (balanceKey: string) => bigint, asOf: number, version: number, fromRevision: number, toRevision: number): EventContribution[] {
+    return contributionsIn(this.c, weightOf, asOf, version, fromRevision, toRevision);
   }
 
   eventIdAt(revision: number): string {
@@ -252,19 +252,19 @@ export class BookProjection {
     return eventAt(this.c, revision, amount);
   }
 
-  /** Reports known and live at version v, in effective order (ties: revision). */
-  reportsAt(v: number): ReportRecord[] {
-    return this.c.reports.filter((r) => this.liveAt(r.revision, v)).sort((a, b) => a.effectiveAt - b.effectiveAt || a.revision - b.revision);
+  /** Reports known and live at version, in effective order (ties: revision). */
+  reportsAt(version: number): ReportRecord[] {
+    return this.c.reports.filter((r) => this.liveAt(r.revision, version)).sort((a, b) => a.effectiveAt - b.effectiveAt || a.revision - b.revision);
   }
 
-  /** The reconciliation tolerance settings live at version v, in revision order. */
-  tolerancesAt(v: number): ToleranceRecord[] {
-    return this.c.tolerances.filter((t) => this.liveAt(t.revision, v));
+  /** The reconciliation tolerance settings live at version, in revision order. */
+  tolerancesAt(version: number): ToleranceRecord[] {
+    return this.c.tolerances.filter((t) => this.liveAt(t.revision, version));
   }
 
-  /** The chart-of-accounts overrides in force at version v (the last live set-account-mapping), or undefined: the default chart. */
-  accountMappingAt(v: number): AccountMapping | undefined {
-    return this.c.accountMappings.at(v, (r, at) => this.liveAt(r, at));
+  /** The chart-of-accounts overrides in force at version (the last live set-account-mapping), or undefined: the default chart. */
+  accountMappingAt(version: number): AccountMapping | undefined {
+    return this.c.accountMappings.at(version, (r, at) => this.liveAt(r, at));
   }
 
   /** The book's calendar: its time zone (UTC unless opened with one), when it opened, and when its log began. */
@@ -273,96 +273,96 @@ export class BookProjection {
     return { timeZone: this.c.timeZone, openedAt: this.c.effectiveAt[0]!, firstRecordedAt: this.c.recordedAt[0]! };
   }
 
-  /** A flow's total over events effective in (after, through], known at v. */
-  flow(kind: FlowKind, after: number, through: number, v: number): bigint {
-    return FLOWS[kind].reduce((total, [name, sign]) => total + sign * (this.sum(name, v, through) - this.sum(name, v, after)), 0n);
+  /** A flow's total over events effective in (after, through], known at the version. */
+  flow(kind: FlowKind, after: number, through: number, version: number): bigint {
+    return FLOWS[kind].reduce((total, [name, sign]) => total + sign * (this.sum(name, version, through) - this.sum(name, version, after)), 0n);
   }
 
-  /** The expenses paid in BTC (fair value, cents) over (after, through] at v, by category. */
-  btcExpenses(after: number, through: number, v: number): Map<string, bigint> {
+  /** The expenses paid in BTC (fair value, cents) over (after, through] at the version, by category. */
+  btcExpenses(after: number, through: number, version: number): Map<string, bigint> {
     const names = this.c.metricNames.filter((name) => name.startsWith(BTC_EXPENSE_PREFIX));
-    return new Map(names.map((name) => [name.slice(BTC_EXPENSE_PREFIX.length), this.sum(name, v, through) - this.sum(name, v, after)]));
+    return new Map(names.map((name) => [name.slice(BTC_EXPENSE_PREFIX.length), this.sum(name, version, through) - this.sum(name, version, after)]));
   }
 
-  /** Every flow metric named `prefix` + key, its total over (after, through] at v, by key (zeros included). */
-  flowsByPrefix(prefix: string, after: number, through: number, v: number): Map<string, bigint> {
+  /** Every flow metric named `prefix` + key, its total over (after, through] at the version, by key (zeros included). */
+  flowsByPrefix(prefix: string, after: number, through: number, version: number): Map<string, bigint> {
     const names = this.c.metricNames.filter((name) => name.startsWith(prefix));
-    return new Map(names.map((name) => [name.slice(prefix.length), this.sum(name, v, through) - this.sum(name, v, after)]));
+    return new Map(names.map((name) => [name.slice(prefix.length), this.sum(name, version, through) - this.sum(name, version, after)]));
   }
 
-  /** The loans drawn by an event known at version v (a reversed drawdown included: its figures are then zero). */
-  loanIdsAt(v: number): string[] {
-    return [...this.c.loans].filter(([, loan]) => loan.revision < v).map(([loanId]) => loanId);
+  /** The loans drawn by an event known at version (a reversed drawdown included: its figures are then zero). */
+  loanIdsAt(version: number): string[] {
+    return [...this.c.loans].filter(([, loan]) => loan.revision < version).map(([loanId]) => loanId);
   }
 
-  /** A loan drawn with a dayCount: its accrual from the terms and its liquidations' splits at (asOf, v). */
-  termLoanFigures(loanId: string, asOf: number, v: number): TermLoanFigures | undefined {
-    return this.c.termLoans.get(loanId)?.figures(asOf, v, this.loanReader);
+  /** A loan drawn with a dayCount: its accrual from the terms and its liquidations' splits at (asOf, version). */
+  termLoanFigures(loanId: string, asOf: number, version: number): TermLoanFigures | undefined {
+    return this.c.termLoans.get(loanId)?.figures(asOf, version, this.loanReader);
   }
 
-  /** The raw figures at (asOf, v): sums and terms, before any rounding or formatting. */
-  raw(asOf: number, v: number): RawPosition {
+  /** The raw figures at (asOf, version): sums and terms, before any rounding or formatting. */
+  raw(asOf: number, version: number): RawPosition {
     const balances = new Map<string, bigint>();
     for (const name of this.c.metricNames) {
       if (!name.startsWith('touch|') || name.startsWith('touch|loan|')) continue;
       const key = name.slice('touch|'.length);
-      if (this.sum(name, v, asOf) > 0n) balances.set(key, this.sum(key, v, asOf));
+      if (this.sum(name, version, asOf) > 0n) balances.set(key, this.sum(key, version, asOf));
     }
-    const listed = [...this.c.loans].filter(([loanId]) => this.sum(touches(`loan|${loanId}`), v, asOf) > 0n);
+    const listed = [...this.c.loans].filter(([loanId]) => this.sum(touches(`loan|${loanId}`), version, asOf) > 0n);
     // Loans drawn with a dayCount: accrual from the terms and the liquidation waterfall, at read time.
-    const terms = this.c.termLoans.adjust(balances, listed.map(([loanId]) => loanId), asOf, v, this.loanReader);
+    const terms = this.c.termLoans.adjust(balances, listed.map(([loanId]) => loanId), asOf, version, this.loanReader);
     const loans: Array<LoanTerms & { readonly drawnAt: number }> = listed.map(([loanId, loan]) => ({
       ...loan.terms,
       ...(terms.has(loanId) ? { annualRate: terms.get(loanId)!.rate } : {}),
       drawnAt: this.c.effectiveAt[loan.revision]!,
     }));
-    const disposedBtc = this.sum(FIFO.disposedBtc, v, asOf);
-    const price = this.priceAt(asOf, v);
+    const disposedBtc = this.sum(FIFO.disposedBtc, version, asOf);
+    const price = this.priceAt(asOf, version);
     return {
       asOf,
-      version: v,
+      version: version,
       balances,
       loans,
-      acquiredBtc: this.sum(FIFO.acquiredBtc, v, asOf),
-      acquiredCostUsd: this.sum(FIFO.acquiredCost, v, asOf),
+      acquiredBtc: this.sum(FIFO.acquiredBtc, version, asOf),
+      acquiredCostUsd: this.sum(FIFO.acquiredCost, version, asOf),
       disposedBtc,
-      proceedsUsd: this.sum(FIFO.proceeds, v, asOf),
-      relievedCostUsd: this.costOfFirst(disposedBtc, v),
-      openingPendingUsd: this.flow('openingPendingUsd', Number.NEGATIVE_INFINITY, asOf, v),
+      proceedsUsd: this.sum(FIFO.proceeds, version, asOf),
+      relievedCostUsd: this.costOfFirst(disposedBtc, version),
+      openingPendingUsd: this.flow('openingPendingUsd', Number.NEGATIVE_INFINITY, asOf, version),
       price: price === undefined ? null : { usdPerBtc: price.usdPerBtc, effectiveAt: price.effectiveAt },
-      priceMaxAgeSeconds: this.c.priceMaxAges.at(v, (r, at) => this.liveAt(r, at)) ?? DEFAULT_PRICE_MAX_AGE_SECONDS,
+      priceMaxAgeSeconds: this.c.priceMaxAges.at(version, (r, at) => this.liveAt(r, at)) ?? DEFAULT_PRICE_MAX_AGE_SECONDS,
     };
   }
 
-  /** The FIFO running totals at (asOf, v): what was acquired (sats, cost) and disposed of (sats). */
-  fifoTotals(asOf: number, v: number): { readonly acquiredBtc: bigint; readonly acquiredCostUsd: bigint; readonly disposedBtc: bigint } {
-    return { acquiredBtc: this.sum(FIFO.acquiredBtc, v, asOf), acquiredCostUsd: this.sum(FIFO.acquiredCost, v, asOf), disposedBtc: this.sum(FIFO.disposedBtc, v, asOf) };
+  /** The FIFO running totals at (asOf, version): what was acquired (sats, cost) and disposed of (sats). */
+  fifoTotals(asOf: number, version: number): { readonly acquiredBtc: bigint; readonly acquiredCostUsd: bigint; readonly disposedBtc: bigint } {
+    return { acquiredBtc: this.sum(FIFO.acquiredBtc, version, asOf), acquiredCostUsd: this.sum(FIFO.acquiredCost, version, asOf), disposedBtc: this.sum(FIFO.disposedBtc, version, asOf) };
   }
 
-  /** The cost relieved (company-wide FIFO) by every disposal effective at or before asOf, known at v. */
-  relievedCostAt(asOf: number, v: number): bigint {
-    return this.costOfFirst(this.sum(FIFO.disposedBtc, v, asOf), v);
+  /** The cost relieved (company-wide FIFO) by every disposal effective at or before asOf, known at the version. */
+  relievedCostAt(asOf: number, version: number): bigint {
+    return this.costOfFirst(this.sum(FIFO.disposedBtc, version, asOf), version);
   }
 
-  /** Open FIFO lots held at (asOf, v), oldest first (fifo-index.ts). */
-  openLots(asOf: number, v: number): Generator<LotSlice> {
-    return openLots(this.c, asOf, v);
+  /** Open FIFO lots held at (asOf, version), oldest first (fifo-index.ts). */
+  openLots(asOf: number, version: number): Generator<LotSlice> {
+    return openLots(this.c, asOf, version);
   }
 
-  /** Disposals with from <= effectiveAt <= to at version v, each with the lot slices it relieved. */
-  disposals(from: number, to: number, v: number): Generator<{ readonly disposal: FifoEntry; readonly relievedCostUsd: bigint; readonly lots: LotSlice[] }> {
-    return disposals(this.c, from, to, v);
+  /** Disposals with from <= effectiveAt <= to at version, each with the lot slices it relieved. */
+  disposals(from: number, to: number, version: number): Generator<{ readonly disposal: FifoEntry; readonly relievedCostUsd: bigint; readonly lots: LotSlice[] }> {
+    return disposals(this.c, from, to, version);
   }
 
   /** The same disposals with the cost each relieved, without listing the lot slices (what the P&L and the journal need). */
-  reliefs(from: number, to: number, v: number): Generator<{ readonly disposal: FifoEntry; readonly relievedCostUsd: bigint }> {
-    return reliefs(this.c, from, to, v);
+  reliefs(from: number, to: number, version: number): Generator<{ readonly disposal: FifoEntry; readonly relievedCostUsd: bigint }> {
+    return reliefs(this.c, from, to, version);
   }
 
   // Read accessors for the lot methods (libs/projections/src/lots), whose logic lives there.
-  /** Known at version v and not taken back by a reversal known at v. */
-  isLive(revision: number, v: number): boolean {
-    return this.liveAt(revision, v);
+  /** Known at version and not taken back by a reversal known at the version. */
+  isLive(revision: number, version: number): boolean {
+    return this.liveAt(revision, version);
   }
 
   /** The event type and effectiveAt (where its balances move) of a revision. */

@@ -17,7 +17,7 @@ export const eventAt = (c: BookColumns, revision: number, amount: bigint): Event
 });
 
 /**
- * Every live event at (asOf, v) among revisions [fromRevision, toRevision) that moves a balance
+ * Every live event at (asOf, version) among revisions [fromRevision, toRevision) that moves a balance
  * `weightOf` selects (1n or -1n per balance key; 0n leaves it out), with its weighted amount, in revision
  * order: a caller walks a long book in bounded slices and sorts once at the end.
  */
@@ -25,15 +25,15 @@ export const contributionsIn = (
   c: BookColumns,
   weightOf: (balanceKey: string) => bigint,
   asOf: number,
-  v: number,
+  version: number,
   fromRevision: number,
   toRevision: number,
 ): EventContribution[] => {
   const weights = c.metricNames.map((name) => (/^(touch|fifo|flow)\|/.test(name) ? 0n : weightOf(name)));
   const found: EventContribution[] = [];
-  const end = Math.min(v, c.recordedAt.length, toRevision);
+  const end = Math.min(version, c.recordedAt.length, toRevision);
   for (let revision = Math.max(0, fromRevision); revision < end; revision++) {
-    if (c.effectiveAt[revision]! > asOf || !liveAt(c, revision, v)) continue;
+    if (c.effectiveAt[revision]! > asOf || !liveAt(c, revision, version)) continue;
     let amount = 0n;
     let touched = false;
     for (let i = c.deltaStart[revision]!; i < c.deltaStart[revision + 1]!; i++) {

@@ -144,8 +144,8 @@ describe('loan risk figures meet their definitions on random books', () => {
         for (const [cut, known] of cuts) {
           const asOf = Math.round(START + cut * (last - START));
           const knownAt = known === null ? last : Math.round(START + known * (last - START));
-          const v = projection.versionAt(knownAt);
-          const raw = projection.raw(asOf, v);
+          const version = projection.versionAt(knownAt);
+          const raw = projection.raw(asOf, version);
           const naive = naiveRaw(events, asOf, knownAt);
           expect([...raw.balances].sort()).toEqual([...naive.balances].sort());
           expect(raw.priceMaxAgeSeconds).toBe(naive.priceMaxAgeSeconds);
@@ -212,7 +212,7 @@ describe('loan risk figures meet their definitions on random books', () => {
           }
           // Explained sums equal the figures.
           for (const figure of ['cash.totalUsd', 'cash.pledgedUsd', 'liquidity.cashUsd', 'leverage.netDebtUsd', ...[...p.loans.keys()].map((id) => `loans.${id}.pledgedCashUsd`)]) {
-            const explained = explainFigure(projection, figure, asOf, v);
+            const explained = explainFigure(projection, figure, asOf, version);
             if (E.isLeft(explained) || explained.right.kind !== 'sum') throw new Error(figure);
             expect([figure, explained.right.contributions.reduce((s, c) => s + c.amount, 0n)]).toEqual([figure, explained.right.value]);
           }

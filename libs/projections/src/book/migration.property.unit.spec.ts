@@ -125,10 +125,10 @@ describe('a book migrated with knownAt answers as the old system knew', () => {
           const asOf = Math.round(first + fraction * (last - first));
           // knownAt exactly at a recording instant (the boundary), or just before it.
           const knownAt = recordedTimes[pick % recordedTimes.length]! - (pick % 2);
-          const v = migratedProjection.versionAt(knownAt);
-          expect(v).toBe(liveProjection.versionAt(knownAt));
-          const raw = migratedProjection.raw(asOf, v);
-          expect(positionFrom(raw)).toEqual(positionFrom(liveProjection.raw(asOf, v)));
+          const version = migratedProjection.versionAt(knownAt);
+          expect(version).toBe(liveProjection.versionAt(knownAt));
+          const raw = migratedProjection.raw(asOf, version);
+          expect(positionFrom(raw)).toEqual(positionFrom(liveProjection.raw(asOf, version)));
           // And what the old system knew then, replayed naively from its own dates.
           expect(positionFrom(raw)).toEqual(positionFrom(naiveRaw(migrated.recorded, asOf, knownAt)));
         }

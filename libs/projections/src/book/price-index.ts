@@ -15,10 +15,10 @@ export const addPrice = (c: BookColumns, price: PriceRecord): void => {
   c.latePrices.splice(index, 0, price);
 };
 
-/** The last price observation with effectiveAt <= asOf known (and not reversed) at version v. */
-export const priceAt = (c: BookColumns, asOf: number, v: number): PriceRecord | undefined => {
+/** The last price observation with effectiveAt <= asOf known (and not reversed) at version. */
+export const priceAt = (c: BookColumns, asOf: number, version: number): PriceRecord | undefined => {
   const pick = (list: PriceRecord[]): PriceRecord | undefined => {
-    for (let i = upperBound(list.length, (j) => list[j]!.effectiveAt <= asOf) - 1; i >= 0; i--) if (liveAt(c, list[i]!.revision, v)) return list[i];
+    for (let i = upperBound(list.length, (j) => list[j]!.effectiveAt <= asOf) - 1; i >= 0; i--) if (liveAt(c, list[i]!.revision, version)) return list[i];
     return undefined;
   };
   const a = pick(c.prices);

@@ -1,7 +1,7 @@
 /**
  * A book setting that applies from when it is recorded (a price staleness threshold, like the
- * reconciliation tolerance): its values in revision order, few. The value in force at version v is
- * the last one known at v and not taken back by a reversal known at v.
+ * reconciliation tolerance): its values in revision order, few. The value in force at version is
+ * the last one known at the version and not taken back by a reversal known at the version.
  */
 export interface SettingRecord<A> {
   readonly revision: number;
@@ -15,11 +15,11 @@ export class SettingHistory<A> {
     this.records.push(record);
   }
 
-  /** `live(revision, v)`: known and not reversed at v (the projection's own rule). */
-  at(v: number, live: (revision: number, v: number) => boolean): A | undefined {
+  /** `live(revision, atVersion)`: known and not reversed at that version (the projection's own rule). */
+  at(version: number, live: (revision: number, atVersion: number) => boolean): A | undefined {
     for (let i = this.records.length - 1; i >= 0; i--) {
       const record = this.records[i]!;
-      if (record.revision < v && live(record.revision, v)) return record.value;
+      if (record.revision < version && live(record.revision, version)) return record.value;
     }
     return undefined;
   }

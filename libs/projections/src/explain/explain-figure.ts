@@ -83,7 +83,7 @@ export const figureValue = (position: Position, figure: string): bigint | null |
  * Explaining a figure of a long book is real work (every event for a sum, every open lot for the cost
  * basis), so it is written as a generator that yields after each small step: a caller that must not
  * hold the event loop (the API) resumes it in time-boxed slices, one that may (a test) runs it to the
- * end with `runSteps`. Steps read the projection at version `v` only, which later events appended
+ * end with `runSteps`. Steps read the projection at `version` only, which later events appended
  * between two slices do not change (that is what every `knownAt` query relies on).
  */
 export type Steps<R> = Generator<void, R, void>;
@@ -111,11 +111,11 @@ function* collect<A, B>(items: Iterable<A>, map: (item: A) => B, per = ITEMS_PER
 }
 
 /**
- * Why a figure of the position at (asOf, v) is what it is: the events that sum to it, the observation
+ * Why a figure of the position at (asOf, version) is what it is: the events that sum to it, the observation
  * that set it, or the formula and the figures it is computed from. Left: the figure is unknown.
  */
-export function* explainFigureSteps(projection: BookProjection, figure: string, asOf: number, v: number): Steps<E.Either<string, Explanation>> {
-  const position = positionFrom(projection.raw(asOf, v));
+export function* explainFigureSteps(projection: BookProjection, figure: string, asOf: number, version: number): Steps<E.Either<string, Explanation>> {
+  const position = positionFrom(projection.raw(asOf, version));
   const value = figureValue(position, figure);
   if (value === undefined) return E.left(`"${figure}" is not a figure of this position`);
   yield;
@@ -129,19 +129,19 @@ export function* explainFigureSteps(projection: BookProjection, figure: string, 
       return weight(kind, parts);
     };
     const contributions: EventContribution[] = [];
-    for (let from = 0; from < v; from += REVISIONS_PER_STEP) {
-      contributions.push(...projection.contributionsIn(weightOf, asOf, v, from, from + REVISIONS_PER_STEP));
+    for (let from = 0; from < version; from += REVISIONS_PER_STEP) {
+      contributions.push(...projection.contributionsIn(weightOf, asOf, version, from, from + REVISIONS_PER_STEP));
       yield;
     }
     // Loans drawn with a dayCount: accrual from the terms and projected liquidation splits.
-    contributions.push(...termLoanContributions(projection, weightOf, asOf, v));
+    contributions.push(...termLoanContributions(projection, weightOf, asOf, version));
     yield;
     // Mostly in effective order already (late events are few), which the sort is quick on.
     contributions.sort((a, b) => a.effectiveAt - b.effectiveAt || a.revision - b.revision);
     return E.right({ kind: 'sum', unit: sum.unit, value: value ?? 0n, contributions });
   }
   if (figure === 'costBasis.totalUsd') {
-    const contributions = yield* collect(projection.openLots(asOf, v), (slice): ContributionLine => ({
+    const contributions = yield* collect(projection.openLots(asOf, version), (slice): ContributionLine => ({
       ...projection.eventAt(slice.lot.revision, slice.costUsd),
       detail: { btc: slice.btc, lotBtc: slice.lot.btc, lotCostUsd: slice.lot.costUsd },
     }));
@@ -150,7 +150,7 @@ export function* explainFigureSteps(projection: BookProjection, figure: string, 
   if (figure === 'costBasis.realizedGainUsd') {
     // Each disposal walks the lots it relieved: a step per disposal.
     const contributions = yield* collect(
-      projection.disposals(Number.MIN_SAFE_INTEGER, asOf, v),
+      projection.disposals(Number.MIN_SAFE_INTEGER, asOf, version),
       ({ disposal, relievedCostUsd }): ContributionLine => ({
         ...projection.eventAt(disposal.revision, disposal.proceedsUsd - relievedCostUsd),
         detail: { btc: disposal.btc, proceedsUsd: disposal.proceedsUsd, relievedCostUsd },
@@ -160,7 +160,7 @@ export function* explainFigureSteps(projection: BookProjection, figure: string, 
     return E.right({ kind: 'sum', unit: 'USD', value: value ?? 0n, contributions });
   }
   if (figure === 'price.usdPerBtc') {
-    const price = projection.priceAt(asOf, v);
+    const price = projection.priceAt(asOf, version);
     return E.right({ kind: 'observation', unit: 'USD', value, source: price === undefined ? null : projection.eventAt(price.revision, price.usdPerBtc) });
   }
   for (const { match: pattern, figure: f } of derivedFigures) {
@@ -177,8 +177,8 @@ export function* explainFigureSteps(projection: BookProjection, figure: string, 
 }
 
 /** `explainFigureSteps` in one go. */
-export const explainFigure = (projection: BookProjection, figure: string, asOf: number, v: number): E.Either<string, Explanation> =>
-  runSteps(explainFigureSteps(projection, figure, asOf, v));
+export const explainFigure = (projection: BookProjection, figure: string, asOf: number, version: number): E.Either<string, Explanation> =>
+  runSteps(explainFigureSteps(projection, figure, asOf, version));
 
 /** A contribution on a page of a sum, with the total up to and including it. */
 export type PagedContribution = ContributionLine & { readonly runningTotal: bigint };

@@ -34,11 +34,11 @@ describe('derived figures', () => {
         const last = book.events[book.events.length - 1]!.recordedAt + DAY;
         for (const fraction of cuts) {
           const asOf = Math.round(START + fraction * (last - START));
-          const v = projection.versionAt(asOf);
-          const position = positionFrom(projection.raw(asOf, v));
+          const version = projection.versionAt(asOf);
+          const position = positionFrom(projection.raw(asOf, version));
           for (const path of pathsOf([...position.loans.keys()])) {
             const definition = derivedFigures.find(({ match }) => match.test(path))!.figure;
-            const explained = explainFigure(projection, path, asOf, v);
+            const explained = explainFigure(projection, path, asOf, version);
             if (E.isLeft(explained) || explained.right.kind !== 'formula') throw new Error(`${path}: ${JSON.stringify(explained)}`);
             expect([path, explained.right.formula, explained.right.unit]).toEqual([path, definition.formula, definition.unit]);
             expect([path, explained.right.value]).toEqual([path, figureValue(position, path)]);

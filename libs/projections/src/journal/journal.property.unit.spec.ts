@@ -91,10 +91,10 @@ const buildBook = (steps: ReadonlyArray<Step>, timeZone: string): RecordedBook =
   return book;
 };
 
-const journalOf = (book: RecordedBook, v: number, method: LotMethod, timeZone: string, from: number, to: number, chart = new ChartOfAccounts(undefined)): Journal => {
+const journalOf = (book: RecordedBook, version: number, method: LotMethod, timeZone: string, from: number, to: number, chart = new ChartOfAccounts(undefined)): Journal => {
   const projection = book.projection();
-  const writer = new JournalWriter({ projection, v, lots: lotBook(projection, v, method), chart, timeZone, from, to });
-  const live = book.events.filter((e) => projection.isLive(e.revision, v) && e.event.effectiveAt <= to);
+  const writer = new JournalWriter({ projection, version, lots: lotBook(projection, version, method), chart, timeZone, from, to });
+  const live = book.events.filter((e) => projection.isLive(e.revision, version) && e.event.effectiveAt <= to);
   for (const e of live.sort((x, y) => x.event.effectiveAt - y.event.effectiveAt || x.revision - y.revision)) writer.add(e);
   return writer.finish();
 };
@@ -121,13 +121,13 @@ describe('journal (property)', () => {
           const projection = book.projection();
           // A version a reader can see: every event recorded up to some instant, never half of a command
           // (an amendment's reversal without its replacement was never known to anyone).
-          const v = projection.versionAt(book.events[Math.max(1, Math.round(book.events.length * knownShare)) - 1]!.recordedAt);
+          const version = projection.versionAt(book.events[Math.max(1, Math.round(book.events.length * knownShare)) - 1]!.recordedAt);
           const last = Math.max(...book.events.map((e) => e.event.effectiveAt));
           // Most events fall in the last two months: the range is drawn there (and a little past the last event).
           const first = START - 60 * DAY;
           const to = Math.round(first + toShare * (last - first));
           const from = Math.round(first + fromShare * (to - first));
-          const full = journalOf(book, v, method, timeZone, OPENED, to);
+          const full = journalOf(book, version, method, timeZone, OPENED, to);
           postedEntries += full.entries.length;
           for (const entry of full.entries) seen.add(entry.type);
           for (const entry of full.entries) {
@@ -136,7 +136,7 @@ describe('journal (property)', () => {
           for (const period of full.periods) expect(period.debitUsd).toBe(period.creditUsd);
           expect(full.accounts.reduce((s, a) => s + a.closingUsd, 0n)).toBe(0n);
 
-          const position = positionFrom(projection.raw(to, v));
+          const position = positionFrom(projection.raw(to, version));
           if (position.price !== null) expect(closing(full, '1500')).toBe(lotCost(position.holdings.btc, position.price.usdPerBtc));
           expect(closing(full, '1000')).toBe(position.cash.totalUsd - position.cash.pledgedUsd);
           expect(closing(full, '1050')).toBe(position.cash.pledgedUsd);
@@ -144,7 +144,7 @@ describe('journal (property)', () => {
           expect(-closing(full, '2100')).toBe(loans.reduce((s, l) => s + l.principalUsd, 0n));
           expect(-closing(full, '2150')).toBe(loans.reduce((s, l) => s + l.accruedInterestUsd, 0n));
 
-          const part = journalOf(book, v, method, timeZone, from, to);
+          const part = journalOf(book, version, method, timeZone, from, to);
           const settled = (j: Journal) => j.entries.filter((e) => e.date >= from && e.interim === undefined);
           expect(settled(part)).toEqual(settled(full));
           for (const account of part.accounts) {
@@ -170,12 +170,12 @@ describe('journal and P&L (property)', () => {
       fc.property(fc.array(step, { minLength: 20, maxLength: 60 }), fc.constantFrom(...LOT_METHODS), fc.integer({ min: 60, max: 100 }).map((n) => n / 100), (steps, method, knownShare) => {
         const book = buildBook(steps, 'UTC');
         const projection = book.projection();
-        const v = projection.versionAt(book.events[Math.max(1, Math.round(book.events.length * knownShare)) - 1]!.recordedAt);
+        const version = projection.versionAt(book.events[Math.max(1, Math.round(book.events.length * knownShare)) - 1]!.recordedAt);
         const last = new Date(Math.max(...book.events.map((e) => e.event.effectiveAt)));
         const months = monthsBetween({ year: new Date(OPENED).getUTCFullYear(), month: new Date(OPENED).getUTCMonth() + 1 }, { year: last.getUTCFullYear(), month: last.getUTCMonth() + 1 })!;
         const to = months[months.length - 1]!.end;
-        const journal = journalOf(book, v, method, 'UTC', OPENED, to, chart);
-        const pnl = pnlReport(projection, lotBook(projection, v, method), months, v, new Set(), new Set(['equity']));
+        const journal = journalOf(book, version, method, 'UTC', OPENED, to, chart);
+        const pnl = pnlReport(projection, lotBook(projection, version, method), months, version, new Set(), new Set(['equity']));
         months.forEach(({ start, end }, i) => {
           const figures = pnl.months[i]!.figures;
           // Net debit per account over the month's entries.
@@ -196,7 +196,7 @@ describe('journal and P&L (property)', () => {
           expect([i, 'other income', credit('4900')]).toEqual([i, 'other income', sum(figures.otherIncome)]);
           expect([i, 'balance sheet', debit('3100')]).toEqual([i, 'balance sheet', sum(figures.notInPnlCashOut) - sum(figures.notInPnlCashIn)]);
           // Remeasurement where both month ends have a price (the journal remeasures only at a priced close).
-          if (figures.remeasurementUsd !== null && projection.priceAt(start - 1, v) !== undefined && projection.priceAt(end, v) !== undefined) {
+          if (figures.remeasurementUsd !== null && projection.priceAt(start - 1, version) !== undefined && projection.priceAt(end, version) !== undefined) {
             expect([i, 'remeasurement', credit('4600')]).toEqual([i, 'remeasurement', figures.remeasurementUsd]);
             compared += 1;
           }

@@ -70,7 +70,7 @@ export interface Journal {
 
 export interface JournalInput {
   readonly projection: BookProjection;
-  readonly v: number;
+  readonly version: number;
   readonly lots: LotBook;
   readonly chart: ChartOfAccounts;
   readonly timeZone: string;
@@ -175,17 +175,17 @@ export class JournalWriter {
     return relieved;
   }
 
-  /** A liquidation of a loan accruing from its terms is split at read time, on the loan's whole timeline at v. */
+  /** A liquidation of a loan accruing from its terms is split at read time, on the loan's whole timeline at the version. */
   private splitOf(event: BookEvent, revision: number) {
     if (event.type !== 'CollateralLiquidated' || event.waterfall !== 'projected') return {};
-    const split = this.input.projection.termLoanFigures(event.loanId, event.effectiveAt, this.input.v)?.splits.find((s) => s.revision === revision);
+    const split = this.input.projection.termLoanFigures(event.loanId, event.effectiveAt, this.input.version)?.splits.find((s) => s.revision === revision);
     return split === undefined ? {} : { split: { interest: split.interest, principal: split.principal, excess: split.excess } };
   }
 
   /** An opening lot's fair value when it is held from, by the book's price then. */
   private openingValueOf(event: BookEvent, revision: number) {
     if (event.type !== 'OpeningBalanceRecorded') return {};
-    return { openingFairValueUsd: openingLotRevaluation(this.input.projection, this.input.v, revision).fairValueUsd };
+    return { openingFairValueUsd: openingLotRevaluation(this.input.projection, this.input.version, revision).fairValueUsd };
   }
 
   private apply(effect: EntryEffect): void {
@@ -209,10 +209,10 @@ export class JournalWriter {
   /** The period-end adjustments at `at`: remeasurement to fair value, then each loan's interest trued up. */
   private closePoint(at: number, interim: boolean): void {
     this.lastClosed = at;
-    const { projection, v, chart } = this.input;
+    const { projection, version, chart } = this.input;
     const iso = new Date(at).toISOString();
     const flag = interim ? { interim: true as const } : {};
-    const price = projection.priceAt(at, v);
+    const price = projection.priceAt(at, version);
     if (price !== undefined) {
       const target = lotCost(this.holdings, price.usdPerBtc) - this.carrying;
       const change = target - this.unrealized;
@@ -225,7 +225,7 @@ export class JournalWriter {
       }
     }
     if (this.payable.size === 0) return;
-    const balances = projection.raw(at, v).balances;
+    const balances = projection.raw(at, version).balances;
     for (const [loanId, posted] of this.payable) {
       const accrued = (balances.get(balanceKey.interest(loanId)) ?? 0n) - posted;
       if (accrued === 0n) continue;

@@ -34,9 +34,9 @@ const book = () => {
 
 const journalOf = (b: RecordedBook, from: number, to: number, mapping = true): Journal => {
   const projection = b.projection();
-  const v = projection.versionAt(Number.MAX_SAFE_INTEGER);
-  const writer = new JournalWriter({ projection, v, lots: lotBook(projection, v, 'fifo'), chart: new ChartOfAccounts(mapping ? projection.accountMappingAt(v) : undefined), timeZone: 'UTC', from, to });
-  const events = b.events.filter((e) => projection.isLive(e.revision, v) && e.event.effectiveAt <= to).sort((x, y) => x.event.effectiveAt - y.event.effectiveAt || x.revision - y.revision);
+  const version = projection.versionAt(Number.MAX_SAFE_INTEGER);
+  const writer = new JournalWriter({ projection, version, lots: lotBook(projection, version, 'fifo'), chart: new ChartOfAccounts(mapping ? projection.accountMappingAt(version) : undefined), timeZone: 'UTC', from, to });
+  const events = b.events.filter((e) => projection.isLive(e.revision, version) && e.event.effectiveAt <= to).sort((x, y) => x.event.effectiveAt - y.event.effectiveAt || x.revision - y.revision);
   for (const e of events) writer.add(e);
   return writer.finish();
 };

@@ -12,8 +12,8 @@ import { naiveRaw } from '../testing/naive-replay';
  */
 const loanAt = (book: RecordedBook, loanId: string, asOf: string, knownAt = '2100-01-01T00:00:00Z') => {
   const projection = book.projection();
-  const v = projection.versionAt(Date.parse(knownAt));
-  const raw = projection.raw(Date.parse(asOf), v);
+  const version = projection.versionAt(Date.parse(knownAt));
+  const raw = projection.raw(Date.parse(asOf), version);
   expect(raw).toEqual(naiveRaw(book.events, Date.parse(asOf), Date.parse(knownAt)));
   const position = positionFrom(raw);
   // A loan that owes nothing and holds nothing is closed: it leaves the position.

@@ -8,15 +8,15 @@ export interface TermLoanContribution extends EventContribution {
 }
 
 /**
- * What loans drawn with a dayCount add to a sum of balances at (asOf, v), beyond their events' own
+ * What loans drawn with a dayCount add to a sum of balances at (asOf, version), beyond their events' own
  * deltas: the interest accrued from the terms (one line, on the drawdown, with its exact fraction and
  * the formula), and each liquidation's projected split (interest, principal, excess to cash).
  * `weightOf` is the figure's weight per balance key, as for the other contributions.
  */
-export const termLoanContributions = (projection: BookProjection, weightOf: (key: string) => bigint, asOf: number, v: number): TermLoanContribution[] => {
+export const termLoanContributions = (projection: BookProjection, weightOf: (key: string) => bigint, asOf: number, version: number): TermLoanContribution[] => {
   const lines: TermLoanContribution[] = [];
-  for (const loan of projection.raw(asOf, v).loans) {
-    const figures = projection.termLoanFigures(loan.loanId, asOf, v);
+  for (const loan of projection.raw(asOf, version).loans) {
+    const figures = projection.termLoanFigures(loan.loanId, asOf, version);
     const drawdown = projection.drawdownOf(loan.loanId);
     if (figures === undefined || drawdown === undefined || loan.dayCount === undefined) continue;
     const interestWeight = weightOf(balanceKey.interest(loan.loanId));

@@ -42,7 +42,7 @@ export interface TermLoanIndexSnapshot {
   readonly liquidations: ReadonlyArray<LiquidationRecord>;
 }
 
-/** A liquidation's split of its proceeds, as the whole timeline known at v gives it. */
+/** A liquidation's split of its proceeds, as the whole timeline known at the version gives it. */
 export interface ProjectedSplit {
   readonly revision: number;
   readonly cashAccount: string;
@@ -61,10 +61,10 @@ export interface TermLoanFigures {
   readonly splits: ReadonlyArray<ProjectedSplit>;
 }
 
-/** Whether a revision is live at version v, and the book's interest balance (charges − paid) through a key. */
+/** Whether a revision is live at version, and the book's interest balance (charges − paid) through a key. */
 export interface BookReader {
-  readonly live: (revision: number, v: number) => boolean;
-  readonly interestThrough: (loanId: string, v: number, effectiveAt: number, order: number) => bigint;
+  readonly live: (revision: number, version: number) => boolean;
+  readonly interestThrough: (loanId: string, version: number, effectiveAt: number, order: number) => bigint;
 }
 
 const byKey = (a: { effectiveAt: number; revision: number }, b: { effectiveAt: number; revision: number }) => a.effectiveAt - b.effectiveAt || a.revision - b.revision;
@@ -108,48 +108,48 @@ export class TermLoanIndex {
     this.sums.add({ effectiveAt, order: target, known: revision, deltas: deltas.map(([metric, delta]) => [metric, -delta] as const) });
   }
 
-  /** The rate segments up to asOf at v: [start, rate], in effective order. */
-  private segments(asOf: number, v: number, book: BookReader): Array<{ readonly start: number; readonly rate: bigint }> {
-    const live = this.reprices.filter((r) => r.effectiveAt <= asOf && book.live(r.revision, v)).sort(byKey);
+  /** The rate segments up to asOf at the version: [start, rate], in effective order. */
+  private segments(asOf: number, version: number, book: BookReader): Array<{ readonly start: number; readonly rate: bigint }> {
+    const live = this.reprices.filter((r) => r.effectiveAt <= asOf && book.live(r.revision, version)).sort(byKey);
     return [{ start: Number.NEGATIVE_INFINITY, rate: this.rate }, ...live.map((r) => ({ start: r.effectiveAt, rate: r.rate }))];
   }
 
   /** ∫_{-∞}^{x} P dτ (cents × ms), counting the principal the liquidations found so far covered. */
-  private integral(x: number, v: number, covered: ReadonlyArray<{ readonly effectiveAt: number; readonly principal: bigint }>): bigint {
+  private integral(x: number, version: number, covered: ReadonlyArray<{ readonly effectiveAt: number; readonly principal: bigint }>): bigint {
     if (x === Number.NEGATIVE_INFINITY) return 0n;
     const tau = BigInt(dayCountTime(this.dayCount, x));
-    let total = tau * this.sums.sum(PRINCIPAL, v, x) - this.sums.sum(WEIGHTED, v, x);
+    let total = tau * this.sums.sum(PRINCIPAL, version, x) - this.sums.sum(WEIGHTED, version, x);
     for (const c of covered) if (c.effectiveAt <= x) total -= c.principal * (tau - BigInt(dayCountTime(this.dayCount, c.effectiveAt)));
     return total;
   }
 
   /** Σ rate × ∫ P dτ to T over the rate segments: the accrued interest's numerator over accrualDenominator. */
-  private accrued(T: number, v: number, segments: ReadonlyArray<{ readonly start: number; readonly rate: bigint }>, covered: ReadonlyArray<{ readonly effectiveAt: number; readonly principal: bigint }>): bigint {
+  private accrued(T: number, version: number, segments: ReadonlyArray<{ readonly start: number; readonly rate: bigint }>, covered: ReadonlyArray<{ readonly effectiveAt: number; readonly principal: bigint }>): bigint {
     let total = 0n;
     for (let i = 0; i < segments.length; i++) {
       const start = segments[i]!.start;
       if (start > T) break;
       const next = segments[i + 1]?.start;
       const end = next === undefined || next > T ? T : next;
-      total += segments[i]!.rate * (this.integral(end, v, covered) - this.integral(start, v, covered));
+      total += segments[i]!.rate * (this.integral(end, version, covered) - this.integral(start, version, covered));
     }
     return total;
   }
 
-  /** The loan's figures at (asOf, v): accrual from the terms and every liquidation's split. */
-  figures(asOf: number, v: number, book: BookReader): TermLoanFigures {
+  /** The loan's figures at (asOf, version): accrual from the terms and every liquidation's split. */
+  figures(asOf: number, version: number, book: BookReader): TermLoanFigures {
     const denominator = accrualDenominator(this.dayCount);
-    const segments = this.segments(asOf, v, book);
+    const segments = this.segments(asOf, version, book);
     const splits: ProjectedSplit[] = [];
     const covered: Array<{ effectiveAt: number; principal: bigint }> = [];
     let interestCovered = 0n;
     let principalCovered = 0n;
-    for (const liquidation of this.liquidations.filter((l) => l.effectiveAt <= asOf && book.live(l.revision, v)).sort(byKey)) {
+    for (const liquidation of this.liquidations.filter((l) => l.effectiveAt <= asOf && book.live(l.revision, version)).sort(byKey)) {
       const { effectiveAt, revision, proceeds } = liquidation;
       const before = revision - 1;
-      const accruedCents = divRoundHalfEven(this.accrued(effectiveAt, v, segments, covered), denominator);
-      const owed = accruedCents + book.interestThrough(this.loanId, v, effectiveAt, before) - interestCovered;
-      const principal = this.sums.sum(PRINCIPAL, v, effectiveAt, before) - principalCovered;
+      const accruedCents = divRoundHalfEven(this.accrued(effectiveAt, version, segments, covered), denominator);
+      const owed = accruedCents + book.interestThrough(this.loanId, version, effectiveAt, before) - interestCovered;
+      const principal = this.sums.sum(PRINCIPAL, version, effectiveAt, before) - principalCovered;
       const toInterest = minBigint(proceeds, owed > 0n ? owed : 0n);
       const toPrincipal = minBigint(proceeds - toInterest, principal > 0n ? principal : 0n);
       splits.push({ revision, cashAccount: liquidation.cashAccount, interest: toInterest, principal: toPrincipal, excess: proceeds - toInterest - toPrincipal });
@@ -157,7 +157,7 @@ export class TermLoanIndex {
       interestCovered += toInterest;
       principalCovered += toPrincipal;
     }
-    const numerator = this.accrued(asOf, v, segments, covered);
+    const numerator = this.accrued(asOf, version, segments, covered);
     return {
       accruedNumerator: numerator,
       accruedDenominator: denominator,

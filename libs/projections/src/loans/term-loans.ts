@@ -73,14 +73,14 @@ export class TermLoans {
     }
   }
 
-  /** Each listed term loan's figures at (asOf, v), folded into the balances; returns them by loan. */
-  adjust(balances: Map<string, bigint>, loanIds: ReadonlyArray<string>, asOf: number, v: number, book: BookReader): Map<string, TermLoanFigures> {
+  /** Each listed term loan's figures at (asOf, version), folded into the balances; returns them by loan. */
+  adjust(balances: Map<string, bigint>, loanIds: ReadonlyArray<string>, asOf: number, version: number, book: BookReader): Map<string, TermLoanFigures> {
     const found = new Map<string, TermLoanFigures>();
     const add = (key: string, delta: bigint) => balances.set(key, (balances.get(key) ?? 0n) + delta);
     for (const loanId of loanIds) {
       const index = this.loans.get(loanId);
       if (index === undefined) continue;
-      const figures = index.figures(asOf, v, book);
+      const figures = index.figures(asOf, version, book);
       found.set(loanId, figures);
       add(balanceKey.principal(loanId), 0n);
       add(balanceKey.interest(loanId), figures.accruedUsd);

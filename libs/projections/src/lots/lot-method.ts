@@ -25,7 +25,7 @@ export interface Relief {
   readonly wallet?: string;
 }
 
-/** One book's lots at version v under one method: every accounting figure that depends on the method. */
+/** One book's lots at version under one method: every accounting figure that depends on the method. */
 export interface LotBook {
   readonly method: LotMethod;
   /** The cost relieved by every disposal effective at or before asOf (cents). */
@@ -51,22 +51,22 @@ export interface CostRelief {
  * split a lot's cost cumulatively, so its parts add up to it: a property test checks it), and O(log n)
  * where the listing walks every open lot: the month-end report reads it at every boundary.
  */
-export const openLotTotals = (projection: BookProjection, v: number, lots: LotBook, asOf: number): { readonly btc: bigint; readonly costUsd: bigint } => {
-  const totals = projection.fifoTotals(asOf, v);
-  const pendingBtc = projection.flow('openingPendingBtc', Number.NEGATIVE_INFINITY, asOf, v);
-  const pendingUsd = projection.flow('openingPendingUsd', Number.NEGATIVE_INFINITY, asOf, v);
+export const openLotTotals = (projection: BookProjection, version: number, lots: LotBook, asOf: number): { readonly btc: bigint; readonly costUsd: bigint } => {
+  const totals = projection.fifoTotals(asOf, version);
+  const pendingBtc = projection.flow('openingPendingBtc', Number.NEGATIVE_INFINITY, asOf, version);
+  const pendingUsd = projection.flow('openingPendingUsd', Number.NEGATIVE_INFINITY, asOf, version);
   return { btc: totals.acquiredBtc - totals.disposedBtc - pendingBtc, costUsd: totals.acquiredCostUsd - lots.relievedCost(asOf) - pendingUsd };
 };
 
 /** Company-wide FIFO: the projection's own cumulative relief F(D(asOf)). */
-export const fifoLotBook = (projection: BookProjection, v: number): LotBook => ({
+export const fifoLotBook = (projection: BookProjection, version: number): LotBook => ({
   method: 'fifo',
-  relievedCost: (asOf) => projection.relievedCostAt(asOf, v),
-  openLots: (asOf) => projection.openLots(asOf, v),
-  disposals: (from, to) => projection.disposals(from, to, v),
-  reliefs: (from, to) => projection.reliefs(from, to, v),
+  relievedCost: (asOf) => projection.relievedCostAt(asOf, version),
+  openLots: (asOf) => projection.openLots(asOf, version),
+  disposals: (from, to) => projection.disposals(from, to, version),
+  reliefs: (from, to) => projection.reliefs(from, to, version),
 });
 
 /** The LotBook of a method: company-wide FIFO (no simulation, the projection's own index) or wallet-by-wallet. */
-export const lotBook = (projection: BookProjection, v: number, method: LotMethod): LotBook =>
-  method === 'wallet-fifo' ? walletFifoLotBook(projection, v) : fifoLotBook(projection, v);
+export const lotBook = (projection: BookProjection, version: number, method: LotMethod): LotBook =>
+  method === 'wallet-fifo' ? walletFifoLotBook(projection, version) : fifoLotBook(projection, version);

@@ -43,18 +43,18 @@ const run = (walletNames: ReadonlyArray<string>, check: (events: RecordedBookEve
 describe('lot methods on random books', () => {
   it('with a single wallet, wallet-fifo is company-wide FIFO exactly', () => {
     run(['cold'], (_events, projection, asOf, knownAt) => {
-      const v = projection.versionAt(knownAt);
-      expect(plain(lotBook(projection, v, 'wallet-fifo'), asOf)).toEqual(plain(lotBook(projection, v, 'fifo'), asOf));
+      const version = projection.versionAt(knownAt);
+      expect(plain(lotBook(projection, version, 'wallet-fifo'), asOf)).toEqual(plain(lotBook(projection, version, 'fifo'), asOf));
     }, 150);
   });
 
   it('both methods: open BTC is exactly the holdings (wallet by wallet under wallet-fifo); GET position, GET lots and the roll-forward agree on the open cost', () => {
     run(['cold', 'hot', 'pool'], (_events, projection, asOf, knownAt) => {
-      const v = projection.versionAt(knownAt);
-      const raw = projection.raw(asOf, v);
+      const version = projection.versionAt(knownAt);
+      const raw = projection.raw(asOf, version);
       const position = positionFrom(raw);
       for (const method of LOT_METHODS) {
-        const lots = lotBook(projection, v, method);
+        const lots = lotBook(projection, version, method);
         const open = [...lots.openLots(asOf)];
         const openCost = sum(open, (s) => s.costUsd);
         expect([method, sum(open, (s) => s.btc)]).toEqual([method, position.holdings.btc]);
@@ -63,14 +63,14 @@ describe('lot methods on random books', () => {
         // GET position (its cost basis under the method), GET lots and the month-end roll-forward's open lots.
         const methodPosition = positionFrom({ ...raw, relievedCostUsd: lots.relievedCost(asOf) });
         expect([method, methodPosition.costBasis.totalUsd]).toEqual([method, openCost]);
-        expect([method, openLotTotals(projection, v, lots, asOf)]).toEqual([method, { btc: position.holdings.btc, costUsd: openCost }]);
+        expect([method, openLotTotals(projection, version, lots, asOf)]).toEqual([method, { btc: position.holdings.btc, costUsd: openCost }]);
         const disposals = [...lots.disposals(MIN, asOf)];
         expect(sum(disposals, (d) => d.relievedCostUsd)).toBe(lots.relievedCost(asOf));
         expect(sum(disposals, (d) => d.disposal.btc)).toBe(raw.disposedBtc);
         for (const d of disposals) expect(sum(d.lots, (s) => s.costUsd)).toBe(d.relievedCostUsd);
       }
       const byWallet = new Map<string, bigint>();
-      for (const slice of lotBook(projection, v, 'wallet-fifo').openLots(asOf)) byWallet.set(slice.wallet!, (byWallet.get(slice.wallet!) ?? 0n) + slice.btc);
+      for (const slice of lotBook(projection, version, 'wallet-fifo').openLots(asOf)) byWallet.set(slice.wallet!, (byWallet.get(slice.wallet!) ?? 0n) + slice.btc);
       for (const wallet of new Set([...byWallet.keys(), ...position.holdings.wallets.keys()])) {
         const held = position.holdings.wallets.get(wallet)?.btc ?? 0n;
         expect([wallet, byWallet.get(wallet) ?? 0n]).toEqual([wallet, held]);
@@ -80,9 +80,9 @@ describe('lot methods on random books', () => {
 
   it('wallet-fifo agrees with a naive per-wallet queue simulation, disposal by disposal and lot by lot', () => {
     run(['cold', 'hot', 'pool'], (events, projection, asOf, knownAt) => {
-      const v = projection.versionAt(knownAt);
+      const version = projection.versionAt(knownAt);
       const naive = naiveWalletFifo(events, asOf, knownAt);
-      const lots = lotBook(projection, v, 'wallet-fifo');
+      const lots = lotBook(projection, version, 'wallet-fifo');
       const reliefs = new Map([...lots.disposals(MIN, asOf)].map((r) => [r.disposal.eventId, { wallet: r.wallet!, relievedCostUsd: r.relievedCostUsd }]));
       expect(reliefs).toEqual(naive.reliefs);
       const open = new Map<string, Map<string, { btc: bigint; costUsd: bigint }>>();

@@ -25,11 +25,11 @@ const run = <R>(steps: Generator<void, R>): R => {
 describe('wallet-fifo LotBook and the shared relief cache', () => {
   it('keeps the relief index it built: reads after other versions evicted it from the cache run no pass again', () => {
     const book = projection();
-    const v = book.revision + 1;
-    const lots = walletFifoLotBook(book, v);
+    const version = book.revision + 1;
+    const lots = walletFifoLotBook(book, version);
     expect(lots.relievedCost(Date.parse(T(6)))).toBe(701_000n);
     // Four other versions' reads fill the cache (it keeps four per projection), evicting v.
-    for (const other of [v - 1, v - 2, v - 3, v - 4]) run(walletFifoSteps.relievedCost(book, other, 0));
+    for (const other of [version - 1, version - 2, version - 3, version - 4]) run(walletFifoSteps.relievedCost(book, other, 0));
     const pass = jest.spyOn(book, 'isLive');
     expect(lots.relievedCost(Date.parse(T(6)))).toBe(701_000n);
     expect([...lots.reliefs(Number.MIN_SAFE_INTEGER, Date.parse(T(31)))].map((r) => r.relievedCostUsd)).toEqual([1_000n, 700_000n]);

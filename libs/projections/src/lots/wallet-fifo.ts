@@ -6,8 +6,8 @@ import type { CostRelief, HeldSlice, LotBook, Relief } from './lot-method';
 import { Piece, WalletQueue, pieceCost, pieceSlice } from './wallet-queues';
 
 /**
- * Wallet-by-wallet FIFO: one queue per wallet, simulated for a version v over every live event (known
- * at v, not reversed at v) in effective order, ties by revision.
+ * Wallet-by-wallet FIFO: one queue per wallet, simulated for a version over every live event (known
+ * at the version, not reversed at the version) in effective order, ties by revision.
  * - A lot joins its wallet's queue at its place in FIFO: an opening lot at its acquiredAt (as under
  *   company-wide FIFO), any other at its effectiveAt.
  * - A disposal (sale, payment, liquidation: pledged BTC stays in its wallet) relieves that wallet's
@@ -16,7 +16,7 @@ import { Piece, WalletQueue, pieceCost, pieceSlice } from './wallet-queues';
  *   oldest sats; the transferred sats are the next oldest, and move into the destination's queue with
  *   their lot's acquisition date and cost, in acquisition order.
  * The pass is a generator (it yields every few thousand events) so a query can run it in event-loop
- * slices; its per-disposal cumulative relief is cached per (projection, v), so relievedCost(asOf) is a
+ * slices; its per-disposal cumulative relief is cached per (projection, version), so relievedCost(asOf) is a
  * binary search after the first pass.
  */
 
@@ -81,17 +81,17 @@ const before = (a: LiveSteps, i: number, b: LiveSteps, j: number): boolean =>
 const emptySteps = (): LiveSteps => ({ revisions: [], times: [], ranks: [], entries: [] });
 
 /**
- * The live lots, disposals and transfers at v, in effective order (ties: sameInstantRank, then
+ * The live lots, disposals and transfers at the version, in effective order (ties: sameInstantRank, then
  * revision). The log is mostly in that order already: the run that is goes straight in, the late ones
  * are sorted apart (few) and the two merged, so no single step sorts a million entries.
  */
-function* liveSteps(projection: BookProjection, v: number): Generator<void, LiveSteps> {
+function* liveSteps(projection: BookProjection, version: number): Generator<void, LiveSteps> {
   const main = emptySteps();
   const late = emptySteps();
-  const end = Math.min(v, projection.revision + 1);
+  const end = Math.min(version, projection.revision + 1);
   for (let revision = 0; revision < end; revision++) {
     if (revision % EVENTS_PER_STEP === 0) yield;
-    if (!projection.isLive(revision, v)) continue;
+    if (!projection.isLive(revision, version)) continue;
     const entry = projection.fifoEntry(revision);
     if (entry === undefined && projection.typeOf(revision) !== 'BtcTransferred') continue;
     const time = entry?.effectiveAt ?? projection.effectiveAtOf(revision);
@@ -132,8 +132,8 @@ function* liveSteps(projection: BookProjection, v: number): Generator<void, Live
 }
 
 /** The pass: every live step with effective time <= until; returns the queues as they stand then. */
-function* simulate(projection: BookProjection, v: number, until: number, onDisposal: OnDisposal): Generator<void, Map<string, WalletQueue>> {
-  const { revisions, times, entries } = yield* liveSteps(projection, v);
+function* simulate(projection: BookProjection, version: number, until: number, onDisposal: OnDisposal): Generator<void, Map<string, WalletQueue>> {
+  const { revisions, times, entries } = yield* liveSteps(projection, version);
   const queues = new Map<string, WalletQueue>();
   const queue = (wallet: string) => {
     let found = queues.get(wallet);
@@ -180,12 +180,12 @@ interface ReliefIndex {
 
 const reliefIndexes = new WeakMap<BookProjection, Map<number, ReliefIndex>>();
 
-function* reliefIndexSteps(projection: BookProjection, v: number): Generator<void, ReliefIndex> {
+function* reliefIndexSteps(projection: BookProjection, version: number): Generator<void, ReliefIndex> {
   let cached = reliefIndexes.get(projection);
-  const found = cached?.get(v);
+  const found = cached?.get(version);
   if (found !== undefined) return found;
   const index: ReliefIndex = { times: [], disposals: [], cumulative: new IntegerColumn() };
-  yield* simulate(projection, v, Number.POSITIVE_INFINITY, (disposal, _wallet, pieces) => {
+  yield* simulate(projection, version, Number.POSITIVE_INFINITY, (disposal, _wallet, pieces) => {
     index.times.push(disposal.effectiveAt);
     index.disposals.push(disposal);
     index.cumulative.push(index.cumulative.last() + pieces.reduce((sum, piece) => sum + pieceCost(piece), 0n));
@@ -196,7 +196,7 @@ function* reliefIndexSteps(projection: BookProjection, v: number): Generator<voi
     reliefIndexes.set(projection, cached);
   }
   if (cached.size >= VERSIONS_CACHED) cached.delete(cached.keys().next().value!);
-  cached.set(v, index);
+  cached.set(version, index);
   return index;
 }
 
@@ -218,18 +218,18 @@ const reliefsIn = (index: ReliefIndex, from: number, to: number): CostRelief[] =
 
 /** The same figures as steps, for a query that runs them in event-loop slices (runInSlices). */
 export const walletFifoSteps = {
-  *relievedCost(projection: BookProjection, v: number, asOf: number): Generator<void, bigint> {
-    return reliefThrough(yield* reliefIndexSteps(projection, v), asOf);
+  *relievedCost(projection: BookProjection, version: number, asOf: number): Generator<void, bigint> {
+    return reliefThrough(yield* reliefIndexSteps(projection, version), asOf);
   },
 
   /** Disposals with from <= effectiveAt <= to and the cost each relieved, from the cached index (no slices). */
-  *reliefs(projection: BookProjection, v: number, from: number, to: number): Generator<void, CostRelief[]> {
-    return reliefsIn(yield* reliefIndexSteps(projection, v), from, to);
+  *reliefs(projection: BookProjection, version: number, from: number, to: number): Generator<void, CostRelief[]> {
+    return reliefsIn(yield* reliefIndexSteps(projection, version), from, to);
   },
 
   /** Open slices held at asOf, by wallet (names in order), oldest first in each (an opening lot not held yet left out). */
-  *openLots(projection: BookProjection, v: number, asOf: number): Generator<void, HeldSlice[]> {
-    const queues = yield* simulate(projection, v, asOf, () => true);
+  *openLots(projection: BookProjection, version: number, asOf: number): Generator<void, HeldSlice[]> {
+    const queues = yield* simulate(projection, version, asOf, () => true);
     const slices: HeldSlice[] = [];
     for (const wallet of [...queues.keys()].sort()) {
       for (const piece of queues.get(wallet)!.open()) {
@@ -242,10 +242,10 @@ export const walletFifoSteps = {
   },
 
   /** Disposals with from <= effectiveAt <= to; undefined once there are more than `max`. */
-  *disposals(projection: BookProjection, v: number, from: number, to: number, max = Number.POSITIVE_INFINITY): Generator<void, Relief[] | undefined> {
+  *disposals(projection: BookProjection, version: number, from: number, to: number, max = Number.POSITIVE_INFINITY): Generator<void, Relief[] | undefined> {
     const found: Relief[] = [];
     let tooMany = false;
-    yield* simulate(projection, v, to, (disposal, wallet, pieces) => {
+    yield* simulate(projection, version, to, (disposal, wallet, pieces) => {
       if (disposal.effectiveAt < from) return true;
       if (found.length === max) {
         tooMany = true;
@@ -272,22 +272,22 @@ const complete = <R>(steps: Generator<void, R>): R => {
  * keeps a few versions per projection, and a LotBook that looked its version up again on every read
  * would, once evicted by other versions' reads, re-run the whole pass synchronously.
  */
-const boundLotBook = (projection: BookProjection, v: number, relief: () => ReliefIndex): LotBook => ({
+const boundLotBook = (projection: BookProjection, version: number, relief: () => ReliefIndex): LotBook => ({
   method: 'wallet-fifo',
   relievedCost: (asOf) => reliefThrough(relief(), asOf),
-  openLots: (asOf) => complete(walletFifoSteps.openLots(projection, v, asOf)),
-  disposals: (from, to) => complete(walletFifoSteps.disposals(projection, v, from, to))!,
+  openLots: (asOf) => complete(walletFifoSteps.openLots(projection, version, asOf)),
+  disposals: (from, to) => complete(walletFifoSteps.disposals(projection, version, from, to))!,
   reliefs: (from, to) => reliefsIn(relief(), from, to),
 });
 
-/** Wallet-by-wallet FIFO for version v (see the top of this file); its relief pass runs at the first relief read, once. */
-export const walletFifoLotBook = (projection: BookProjection, v: number): LotBook => {
+/** Wallet-by-wallet FIFO for version (see the top of this file); its relief pass runs at the first relief read, once. */
+export const walletFifoLotBook = (projection: BookProjection, version: number): LotBook => {
   let index: ReliefIndex | undefined;
-  return boundLotBook(projection, v, () => (index ??= complete(reliefIndexSteps(projection, v))));
+  return boundLotBook(projection, version, () => (index ??= complete(reliefIndexSteps(projection, version))));
 };
 
 /** The same LotBook with its relief pass run (or found in the cache) as steps first: its relief reads are then binary searches. */
-export function* preparedWalletFifoLotBook(projection: BookProjection, v: number): Generator<void, LotBook> {
-  const index = yield* reliefIndexSteps(projection, v);
-  return boundLotBook(projection, v, () => index);
+export function* preparedWalletFifoLotBook(projection: BookProjection, version: number): Generator<void, LotBook> {
+  const index = yield* reliefIndexSteps(projection, version);
+  return boundLotBook(projection, version, () => index);
 }

@@ -30,8 +30,8 @@ describe('wallet-fifo', () => {
   it('pays a transfer fee from the oldest sats of the source, then moves the next oldest with their date and cost', () => {
     const { b, ids } = book();
     const projection = b.projection();
-    const v = projection.revision + 1;
-    const lots = lotBook(projection, v, 'wallet-fifo');
+    const version = projection.revision + 1;
+    const lots = lotBook(projection, version, 'wallet-fifo');
     expect(reliefs(lots, at(T(31)))).toEqual([
       // The fee: 0.001 of lot A (its first $10.00), for no proceeds.
       [ids.transfer, 'pool', '10.00', [[ids.a, 100_000n, '10.00']]],
@@ -54,7 +54,7 @@ describe('wallet-fifo', () => {
     ]);
 
     // Company-wide FIFO relieves the oldest sats wherever they are: 0.6 of lot A after the fee.
-    const fifo = lotBook(projection, v, 'fifo');
+    const fifo = lotBook(projection, version, 'fifo');
     expect(fifo.relievedCost(at(T(6)))).toBe(601_000n);
     expect([...fifo.disposals(Number.MIN_SAFE_INTEGER, at(T(31)))].map((r) => usd(r.relievedCostUsd))).toEqual(['10.00', '6000.00']);
   });

@@ -38,24 +38,24 @@ describe('USD roll-forward and P&L on random books', () => {
         const events = book.events;
         // What the ledger knew part-way (reversals and amendments not yet known are not applied).
         const knownAt = events[Math.min(events.length - 1, 1 + Math.floor(knownAtFraction * (events.length - 1)))]!.recordedAt;
-        const v = projection.versionAt(knownAt);
+        const version = projection.versionAt(knownAt);
         const last = new Date(Math.max(...events.map((e) => e.event.effectiveAt)));
         const months = monthsBetween({ year: 2025, month: 1 }, { year: last.getUTCFullYear(), month: last.getUTCMonth() + 1 })!;
         for (const method of LOT_METHODS) {
-          const lots = lotBook(projection, v, method);
-          const rows = usdRollforward(projection, lots, months, v);
+          const lots = lotBook(projection, version, method);
+          const rows = usdRollforward(projection, lots, months, version);
           for (const row of rows) {
             if (row.rollforwardCheckUsd === null) continue;
             expect(row.rollforwardCheckUsd).toBe(0n);
             closedMonths += 1;
           }
           for (const { end } of months) {
-            const boundary = usdBoundaryAt(projection, lots, v, end);
-            const holdings = [...projection.raw(end, v).balances].filter(([key]) => key.includes('-btc|')).reduce((sum, [, amount]) => sum + amount, 0n);
+            const boundary = usdBoundaryAt(projection, lots, version, end);
+            const holdings = [...projection.raw(end, version).balances].filter(([key]) => key.includes('-btc|')).reduce((sum, [, amount]) => sum + amount, 0n);
             expect([method, end, boundary.openBtc]).toEqual([method, end, holdings]);
           }
           // The month-end report's usd object is the same roll-forward.
-          expect(monthEndReport(projection, months, v, lots).map((row) => row.usd)).toEqual(rows);
+          expect(monthEndReport(projection, months, version, lots).map((row) => row.usd)).toEqual(rows);
 
           // Each disposal's relieved cost and each month's realized gain, against the naive simulation.
           const lastEnd = months[months.length - 1]!.end;
@@ -72,7 +72,7 @@ describe('USD roll-forward and P&L on random books', () => {
             expect([method, i, rows[i]!.realizedGainUsd]).toEqual([method, i, naiveRealized]);
           });
 
-          const pnl = pnlReport(projection, lots, months, v, new Set(['power']));
+          const pnl = pnlReport(projection, lots, months, version, new Set(['power']));
           pnl.months.forEach(({ figures }, i) => {
             const row = rows[i]!;
             // The P&L's remeasurement and the opening lots' revaluation (opening equity) make up the unrealized change.

@@ -84,7 +84,7 @@ export interface MonthEndRow {
 }
 
 /**
- * One row per month, as known at version v: the BTC roll-forward (opening + opening balances + mined +
+ * One row per month, as known at version: the BTC roll-forward (opening + opening balances + mined +
  * purchased − sold − paid in BTC − liquidated − transferred out + transferred in = closing, where out − in
  * is the network fees; opening balances are lots the company held before the book, never mined) and the month-end
  * position. `rollforwardCheckBtc` is closing minus the roll-forward: zero unless the ledger is broken.
@@ -93,22 +93,22 @@ export interface MonthEndRow {
 export const monthEndReport = (
   projection: BookProjection,
   months: ReadonlyArray<{ label: string; start: number; end: number }>,
-  v: number,
-  lots: LotBook = fifoLotBook(projection, v),
+  version: number,
+  lots: LotBook = fifoLotBook(projection, version),
 ): MonthEndRow[] => {
   // Each month opens where the previous one closed (the months are consecutive): one position per boundary.
-  let opening = months[0] === undefined ? undefined : positionFrom(projection.raw(months[0].start - 1, v));
+  let opening = months[0] === undefined ? undefined : positionFrom(projection.raw(months[0].start - 1, version));
   const boundaryOf = (position: NonNullable<typeof opening>) =>
-    usdBoundary(projection, lots, v, position.asOf, position.holdings.btc, position.price === null ? null : position.price.usdPerBtc);
+    usdBoundary(projection, lots, version, position.asOf, position.holdings.btc, position.price === null ? null : position.price.usdPerBtc);
   let openingUsd = opening === undefined ? undefined : boundaryOf(opening);
   return months.map(({ label, start, end }) => {
-    const closing = positionFrom(projection.raw(end, v));
+    const closing = positionFrom(projection.raw(end, version));
     const openingBtc = opening!.holdings.btc;
     opening = closing;
     const closingUsd = boundaryOf(closing);
-    const usd = usdRollforwardBetween(projection, v, openingUsd!, closingUsd);
+    const usd = usdRollforwardBetween(projection, version, openingUsd!, closingUsd);
     openingUsd = closingUsd;
-    const flow = (kind: Parameters<BookProjection['flow']>[0]) => projection.flow(kind, start - 1, end, v);
+    const flow = (kind: Parameters<BookProjection['flow']>[0]) => projection.flow(kind, start - 1, end, version);
     const mined = flow('mined');
     const openingBalances = flow('opening');
     const purchased = flow('purchased');

@@ -104,10 +104,10 @@ const derived = (
 };
 
 /** Interest expense over (after, through] by loan: the terms' accrual between the two cuts plus the charges. */
-const interestByLoan = (projection: BookProjection, after: number, through: number, v: number): Map<string, bigint> => {
-  const byLoan = nonZero(projection.flowsByPrefix(INTEREST_CHARGED_PREFIX, after, through, v));
-  for (const loanId of projection.loanIdsAt(v)) {
-    const accrued = (at: number) => projection.termLoanFigures(loanId, at, v)?.accruedUsd ?? 0n;
+const interestByLoan = (projection: BookProjection, after: number, through: number, version: number): Map<string, bigint> => {
+  const byLoan = nonZero(projection.flowsByPrefix(INTEREST_CHARGED_PREFIX, after, through, version));
+  for (const loanId of projection.loanIdsAt(version)) {
+    const accrued = (at: number) => projection.termLoanFigures(loanId, at, version)?.accruedUsd ?? 0n;
     // The accrual from the terms is cumulative (payments never reduce it), so a period's is a difference.
     const accruedInPeriod = accrued(through) - accrued(after);
     if (accruedInPeriod !== 0n) byLoan.set(loanId, (byLoan.get(loanId) ?? 0n) + accruedInPeriod);
@@ -121,7 +121,7 @@ export interface PnlReport {
 }
 
 /**
- * The P&L of consecutive months at version v under `lots`; `productionCostCategories` are the expense
+ * The P&L of consecutive months at version under `lots`; `productionCostCategories` are the expense
  * categories whose costs make up the cost per BTC mined, `balanceSheetCategories` those that are not P&L
  * at all (both from the book's account mapping; a category in both is balance sheet).
  */
@@ -129,11 +129,11 @@ export const pnlReport = (
   projection: BookProjection,
   lots: LotBook,
   months: ReadonlyArray<{ readonly label: string; readonly start: number; readonly end: number }>,
-  v: number,
+  version: number,
   productionCostCategories: ReadonlySet<string>,
   balanceSheetCategories: ReadonlySet<string> = new Set(),
 ): PnlReport => {
-  const rollforward = usdRollforward(projection, lots, months, v);
+  const rollforward = usdRollforward(projection, lots, months, version);
   const rows = months.map(({ label, start, end }, index) => {
     const after = start - 1;
     let realizedOnSalesUsd = 0n;
@@ -147,14 +147,14 @@ export const pnlReport = (
       else if (disposal.type === 'CollateralLiquidated') realizedOnLiquidationsUsd += gain;
       else networkFeesUsd += relievedCostUsd;
     }
-    const tradingFeesUsd = projection.flow('saleFeesUsd', after, end, v);
-    const [btcExpenses, notInPnlPaidInBtc] = splitBy(projection.btcExpenses(after, end, v), balanceSheetCategories);
-    const [cashExpenses, notInPnlCashOut] = splitBy(projection.flowsByPrefix(CASH_OUT_PREFIX, after, end, v), balanceSheetCategories);
-    const [otherIncome, notInPnlCashIn] = splitBy(projection.flowsByPrefix(CASH_IN_PREFIX, after, end, v), balanceSheetCategories);
+    const tradingFeesUsd = projection.flow('saleFeesUsd', after, end, version);
+    const [btcExpenses, notInPnlPaidInBtc] = splitBy(projection.btcExpenses(after, end, version), balanceSheetCategories);
+    const [cashExpenses, notInPnlCashOut] = splitBy(projection.flowsByPrefix(CASH_OUT_PREFIX, after, end, version), balanceSheetCategories);
+    const [otherIncome, notInPnlCashIn] = splitBy(projection.flowsByPrefix(CASH_IN_PREFIX, after, end, version), balanceSheetCategories);
     const { unrealizedChangeUsd, openingBalancesRevaluationUsd } = rollforward[index]!;
     const figures = derived(
       {
-        miningByPool: nonZero(projection.flowsByPrefix(MINING_USD_PREFIX, after, end, v)),
+        miningByPool: nonZero(projection.flowsByPrefix(MINING_USD_PREFIX, after, end, version)),
         // Proceeds are net of the fees: the gain before them, the fees as their own expense.
         realizedOnSalesUsd: realizedOnSalesUsd + tradingFeesUsd,
         realizedOnPaymentsUsd,
@@ -163,14 +163,14 @@ export const pnlReport = (
         networkFeesUsd,
         remeasurementUsd: unrealizedChangeUsd === null ? null : unrealizedChangeUsd - openingBalancesRevaluationUsd,
         openingBalancesRevaluationUsd,
-        interestByLoan: interestByLoan(projection, after, end, v),
+        interestByLoan: interestByLoan(projection, after, end, version),
         btcExpenses,
         cashExpenses,
         otherIncome,
         notInPnlPaidInBtc,
         notInPnlCashOut,
         notInPnlCashIn,
-        minedBtc: projection.flow('mined', after, end, v),
+        minedBtc: projection.flow('mined', after, end, version),
       },
       productionCostCategories,
       balanceSheetCategories,

@@ -37,16 +37,16 @@ export interface Line {
   readonly flagged: boolean;
 }
 
-/** The ledger's figures for a report's scope at its date, as known at v. */
-const ledgerFor = (projection: BookProjection, report: ReportRecord, v: number) => {
-  const position = positionFrom(projection.raw(report.effectiveAt, v));
+/** The ledger's figures for a report's scope at its date, as known at the version. */
+const ledgerFor = (projection: BookProjection, report: ReportRecord, version: number) => {
+  const position = positionFrom(projection.raw(report.effectiveAt, version));
   const scope: ReportScope = report.scope ?? 'company';
   if (scope === 'company') {
     return {
       btc: position.holdings.btc,
       pledgedBtc: position.holdings.pledgedBtc,
-      minedBtc: projection.flow('mined', report.periodStart - 1, report.effectiveAt, v),
-      soldBtc: projection.flow('sold', report.periodStart - 1, report.effectiveAt, v),
+      minedBtc: projection.flow('mined', report.periodStart - 1, report.effectiveAt, version),
+      soldBtc: projection.flow('sold', report.periodStart - 1, report.effectiveAt, version),
       outstandingUsd: null,
     };
   }
@@ -60,16 +60,16 @@ const ledgerFor = (projection: BookProjection, report: ReportRecord, v: number) 
 };
 
 /**
- * Every report known at version v (with its event's id) beside the ledger's own figures for the same
- * scope and date (and period), as known at v, with reported − ledger (values: the API's view,
+ * Every report known at version (with its event's id) beside the ledger's own figures for the same
+ * scope and date (and period), as known at the version, with reported − ledger (values: the API's view,
  * apps/api/src/reports/reconciliation.view.ts, formats them). A line is flagged when its difference exceeds the
  * tolerance that applies to the report's source (BTC lines in BTC, USD lines in USD).
  */
-export const reconciliation = (projection: BookProjection, v: number) => {
-  const settings = projection.tolerancesAt(v);
-  const reports = projection.reportsAt(v).map((report) => {
+export const reconciliation = (projection: BookProjection, version: number) => {
+  const settings = projection.tolerancesAt(version);
+  const reports = projection.reportsAt(version).map((report) => {
     const tolerance = toleranceFor(settings, report.source);
-    const ledger = ledgerFor(projection, report, v);
+    const ledger = ledgerFor(projection, report, version);
     const compare = (reported: bigint | null | undefined, ledgerFigure: bigint | null, limit: bigint): Line | null =>
       reported === null || reported === undefined || ledgerFigure === null
         ? null

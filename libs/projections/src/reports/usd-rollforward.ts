@@ -43,9 +43,9 @@ export interface UsdBoundary {
 }
 
 /** A boundary's figures, given the holdings and the price the balances give at `at`. */
-export const usdBoundary = (projection: BookProjection, lots: LotBook, v: number, at: number, holdingsBtc: bigint, usdPerBtc: bigint | null): UsdBoundary => {
+export const usdBoundary = (projection: BookProjection, lots: LotBook, version: number, at: number, holdingsBtc: bigint, usdPerBtc: bigint | null): UsdBoundary => {
   // The lots held: opening lots whose acquiredAt has passed but whose effectiveAt has not are left out.
-  const { btc: openBtc, costUsd: openCostUsd } = openLotTotals(projection, v, lots, at);
+  const { btc: openBtc, costUsd: openCostUsd } = openLotTotals(projection, version, lots, at);
   // Nothing held is worth 0.00 at any price: an empty book's first month needs no price at its opening.
   const valueOf = (sats: bigint) => (sats === 0n ? 0n : usdPerBtc === null ? null : lotCost(sats, usdPerBtc));
   const openValue = valueOf(openBtc);
@@ -88,9 +88,9 @@ const sumOf = (values: Iterable<bigint>): bigint => {
 };
 
 /** One month's USD roll-forward between two boundaries (opening: the instant before the month; closing: its last). */
-export const usdRollforwardBetween = (projection: BookProjection, v: number, opening: UsdBoundary, closing: UsdBoundary): UsdRollforward => {
-  const flow = (kind: Parameters<BookProjection['flow']>[0]) => projection.flow(kind, opening.at, closing.at, v);
-  const minedUsd = sumOf(projection.flowsByPrefix(MINING_USD_PREFIX, opening.at, closing.at, v).values());
+export const usdRollforwardBetween = (projection: BookProjection, version: number, opening: UsdBoundary, closing: UsdBoundary): UsdRollforward => {
+  const flow = (kind: Parameters<BookProjection['flow']>[0]) => projection.flow(kind, opening.at, closing.at, version);
+  const minedUsd = sumOf(projection.flowsByPrefix(MINING_USD_PREFIX, opening.at, closing.at, version).values());
   const purchasedUsd = flow('purchasedUsd');
   const openingBalancesUsd = flow('openingUsd');
   const salesUsd = flow('soldUsd');
@@ -115,7 +115,7 @@ export const usdRollforwardBetween = (projection: BookProjection, v: number, ope
     openingUnrealizedGainUsd: opening.unrealizedGainUsd,
     closingUnrealizedGainUsd: closing.unrealizedGainUsd,
     unrealizedChangeUsd,
-    openingBalancesRevaluationUsd: openingRevaluationUsd(projection, v, opening.at, closing.at),
+    openingBalancesRevaluationUsd: openingRevaluationUsd(projection, version, opening.at, closing.at),
     closingFairValueUsd: closing.fairValueUsd,
     rollforwardCheckUsd: priced
       ? closing.fairValueUsd! - (opening.fairValueUsd! + additionsUsd - proceedsUsd + realizedGainUsd + unrealizedChangeUsd!)
@@ -124,18 +124,18 @@ export const usdRollforwardBetween = (projection: BookProjection, v: number, ope
 };
 
 /** The boundary at `at` with the holdings and price the projection's balances give there. */
-export const usdBoundaryAt = (projection: BookProjection, lots: LotBook, v: number, at: number): UsdBoundary => {
+export const usdBoundaryAt = (projection: BookProjection, lots: LotBook, version: number, at: number): UsdBoundary => {
   let holdings = 0n;
-  for (const [key, amount] of projection.raw(at, v).balances) if (key.startsWith('unencumbered-btc|') || key.startsWith('pledged-btc|')) holdings += amount;
-  return usdBoundary(projection, lots, v, at, holdings, projection.priceAt(at, v)?.usdPerBtc ?? null);
+  for (const [key, amount] of projection.raw(at, version).balances) if (key.startsWith('unencumbered-btc|') || key.startsWith('pledged-btc|')) holdings += amount;
+  return usdBoundary(projection, lots, version, at, holdings, projection.priceAt(at, version)?.usdPerBtc ?? null);
 };
 
 /** The roll-forward of consecutive months (each opens where the previous one closed). */
-export const usdRollforward = (projection: BookProjection, lots: LotBook, months: ReadonlyArray<{ readonly start: number; readonly end: number }>, v: number): UsdRollforward[] => {
-  let opening = months[0] === undefined ? undefined : usdBoundaryAt(projection, lots, v, months[0].start - 1);
+export const usdRollforward = (projection: BookProjection, lots: LotBook, months: ReadonlyArray<{ readonly start: number; readonly end: number }>, version: number): UsdRollforward[] => {
+  let opening = months[0] === undefined ? undefined : usdBoundaryAt(projection, lots, version, months[0].start - 1);
   return months.map(({ end }) => {
-    const closing = usdBoundaryAt(projection, lots, v, end);
-    const row = usdRollforwardBetween(projection, v, opening!, closing);
+    const closing = usdBoundaryAt(projection, lots, version, end);
+    const row = usdRollforwardBetween(projection, version, opening!, closing);
     opening = closing;
     return row;
   });
