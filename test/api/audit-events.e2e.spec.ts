@@ -97,7 +97,7 @@ describe('audit queries over the log', () => {
     const csv = await fetch(`${app.http.baseUrl}/v1/books/audit/events.csv?type=BtcSold`, { headers: app.http.headers });
     expect(csv.headers.get('content-type')).toContain('text/csv');
     const rows = (await csv.text()).split('\r\n');
-    expect(rows[0]).toBe('revision,position,eventId,type,effectiveAt,recordedAt,actor,commandId,reference,reverses,reversedBy,hash,data,amends,amendedBy,migrated');
+    expect(rows[0]).toBe('revision,logPosition,eventId,type,effectiveAt,recordedAt,actor,commandId,reference,reverses,reversedBy,hash,data,amends,amendedBy,migrated');
     expect(rows[1]).toMatch(new RegExp(`^2,\\d+,${id.soldJan},BtcSold,2026-01-31T12:00:00.000Z,2026-02-01T10:00:00.000Z,key:${treasurerKey.keyPrefix},[0-9a-f-]{36},otc-17,,,[0-9a-f]{64},"\\{""wallet"":""pool"",""btc"":""50.00000000""`));
     expect(rows.slice(2)).toEqual(['']);
   });

@@ -25,7 +25,7 @@ describe('batch commands', () => {
       [2, 'record-btc-sale', ['BtcSold']],
     ]);
     expect([answer.body.revision, answer.headers.get('etag'), answer.body.replayed]).toEqual([2, '"2"', false]);
-    expect(BigInt(answer.body.position)).toBeGreaterThan(0n);
+    expect(BigInt(answer.body.logPosition)).toBeGreaterThan(0n);
     expect(await btcOf('acme')).toBe('0.50000000');
     const events = await app.http.allEvents('acme');
     expect(events.map((e) => e.type)).toEqual(['BookOpened', 'MiningOutputReceived', 'BtcSold']);
@@ -104,7 +104,7 @@ describe('batch commands', () => {
     const again = await batch('acme', items, { 'idempotency-key': 'batch-12' });
     expect([again.status, again.headers.get('idempotent-replayed'), again.body.replayed]).toEqual([201, 'true', true]);
     expect(again.body.items).toEqual(first.body.items);
-    expect([again.body.revision, again.body.position]).toEqual([first.body.revision, first.body.position]);
+    expect([again.body.revision, again.body.logPosition]).toEqual([first.body.revision, first.body.logPosition]);
     const other = await batch('acme', [mined(12), mined(14)], { 'idempotency-key': 'batch-12' });
     expect([other.status, other.body.type]).toEqual([422, 'https://treasury-engine.dev/problems/idempotency-key-reused']);
     const asSingle = await app.http.command('acme', 'record-mining-output', mined(12).body, { 'idempotency-key': 'batch-12' });

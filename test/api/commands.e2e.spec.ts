@@ -31,7 +31,7 @@ describe('command API: recording a treasury', () => {
     });
     expect(mined.status).toBe(201);
     expect(mined.body.revision).toBe(1);
-    expect(BigInt(mined.body.position)).toBeGreaterThan(BigInt(opened.body.position));
+    expect(BigInt(mined.body.logPosition)).toBeGreaterThan(BigInt(opened.body.logPosition));
 
     const steps = [
       http.command('acme', 'record-btc-price', { effectiveAt: '2025-06-30T23:59:59Z', usdPerBtc: '107135.33', source: 'CoinDesk close' }),

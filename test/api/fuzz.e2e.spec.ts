@@ -13,13 +13,13 @@ const COMMAND_RUNS = 6_000;
 const QUERY_RUNS = 4_000;
 
 const QUERY_ROUTES: ReadonlyArray<readonly [string, ReadonlyArray<string>]> = [
-  ['/v1/books/fuzz/position', ['asOf', 'knownAt', 'minPosition']],
-  ['/v1/books/fuzz/position/series', ['from', 'to', 'every', 'knownAt', 'minPosition']],
-  ['/v1/books/fuzz/position/explain', ['figure', 'asOf', 'knownAt', 'minPosition', 'after', 'limit']],
-  ['/v1/books/fuzz/lots', ['asOf', 'knownAt', 'minPosition']],
-  ['/v1/books/fuzz/disposals', ['from', 'to', 'knownAt', 'minPosition']],
-  ['/v1/books/fuzz/reconciliation', ['knownAt', 'minPosition']],
-  ['/v1/books/fuzz/reports/month-end', ['from', 'to', 'knownAt', 'minPosition']],
+  ['/v1/books/fuzz/position', ['asOf', 'knownAt', 'minLogPosition']],
+  ['/v1/books/fuzz/position/series', ['from', 'to', 'every', 'knownAt', 'minLogPosition']],
+  ['/v1/books/fuzz/position/explain', ['figure', 'asOf', 'knownAt', 'minLogPosition', 'after', 'limit']],
+  ['/v1/books/fuzz/lots', ['asOf', 'knownAt', 'minLogPosition']],
+  ['/v1/books/fuzz/disposals', ['from', 'to', 'knownAt', 'minLogPosition']],
+  ['/v1/books/fuzz/reconciliation', ['knownAt', 'minLogPosition']],
+  ['/v1/books/fuzz/reports/month-end', ['from', 'to', 'knownAt', 'minLogPosition']],
   ['/v1/books/fuzz/events', ['after', 'limit', 'type', 'effectiveFrom', 'effectiveTo', 'recordedFrom', 'recordedTo', 'actor', 'reference', 'loanId', 'wallet']],
   ['/v1/books/fuzz/events.csv', ['type', 'wallet', 'effectiveFrom']],
   ['/v1/books/fuzz/verify', []],

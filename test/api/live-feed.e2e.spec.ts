@@ -54,7 +54,7 @@ const stream = (app: TestApp, path: string, token: string, headers: Record<strin
 
 /** What the feed of a book must hold, in order: every book event and every alert, by log position. */
 const expectedPositions = async (http: HttpClient, bookId: string): Promise<string[]> => {
-  const events = (await http.allEvents(bookId)).map((e) => String(e['position']));
+  const events = (await http.allEvents(bookId)).map((e) => String(e['logPosition']));
   const alerts = (await alertsOf(http, bookId)).map((a) => String(a.logPosition));
   return [...events, ...alerts].sort((a, b) => (BigInt(a) < BigInt(b) ? -1 : 1));
 };
@@ -74,7 +74,7 @@ describe('alerts: raised once per transition', () => {
     const marginCall = first.find((a) => a.kind === 'loan-status');
     expect(marginCall).toMatchObject({
       type: 'AlertRaised', bookId: 'acme', subject: 'coinbase-2025', from: 'open', to: 'margin-call',
-      causedBy: { eventId: pledged.events[0].eventId, logPosition: pledged.position },
+      causedBy: { eventId: pledged.events[0].eventId, logPosition: pledged.logPosition },
       figures: { marginCallLtv: '0.700000', liquidationLtv: '0.850000', usdPerBtc: '107135.33', pledgedBtc: '600.00000000', priceEffectiveAt: '2025-06-30T23:59:59.000Z' },
     });
     // 50,000,000 plus eight months of 8.5% against 600 × 107,135.33: past 0.70, short of 0.85.
@@ -166,13 +166,13 @@ describe('the live feed (SSE)', () => {
     expect(idsOf(client.messages)).toEqual(expected);
     expect(client.retry).toBe(3000);
     const [listed] = await app.http.allEvents('acme');
-    expect(client.messages[0]).toEqual({ id: listed!['position'], event: 'BookOpened', data: { ...listed, bookId: 'acme', logPosition: listed!['position'] } });
+    expect(client.messages[0]).toEqual({ id: listed!['logPosition'], event: 'BookOpened', data: { ...listed, bookId: 'acme' } });
     const alert = client.messages.find((m) => m.event === 'AlertRaised')!;
     expect(alert.data).toEqual((await alertsOf(app.http, 'acme')).find((a) => a.logPosition === alert.id));
     // Live: a new command arrives on the open stream.
     const sale = await app.http.accepted('acme', 'record-btc-sale', { effectiveAt: '2025-07-15T14:00:00Z', wallet: 'custody-cold', btc: '100', proceedsUsd: '11800000.00' });
-    await client.waitFor((messages) => messages.some((m) => m.id === sale.position));
-    expect(client.messages.find((m) => m.id === sale.position)).toMatchObject({ event: 'BtcSold', data: { eventId: sale.events[0].eventId } });
+    await client.waitFor((messages) => messages.some((m) => m.id === sale.logPosition));
+    expect(client.messages.find((m) => m.id === sale.logPosition)).toMatchObject({ event: 'BtcSold', data: { eventId: sale.events[0].eventId } });
   });
 
   it('resumes strictly after Last-Event-ID, after a disconnect and after a server restart: no gap, no repeat', async () => {
@@ -221,7 +221,7 @@ describe('the live feed (SSE)', () => {
     const aAlerts = (await alertsOf(app.http, 'book-a')).map((a) => a.logPosition);
     await viewer.waitFor((messages) => messages.length >= aAlerts.length);
     const aFeed = await expectedPositions(app.http, 'book-a');
-    await auditor.waitFor((messages) => messages.length >= aFeed.length && messages.some((m) => BigInt(m.id!) >= BigInt(last.position)));
+    await auditor.waitFor((messages) => messages.length >= aFeed.length && messages.some((m) => BigInt(m.id!) >= BigInt(last.logPosition)));
     await admin.waitFor((messages) => messages.some((m) => BigInt(m.id!) >= BigInt(head)));
     expect(idsOf(viewer.messages)).toEqual(aAlerts);
     expect(viewer.messages.every((m) => m.event === 'AlertRaised' && m.data.bookId === 'book-a')).toBe(true);

@@ -84,11 +84,11 @@ describe('position queries over HTTP', () => {
     ]);
   });
 
-  it('reads its own writes: a query right after a command includes it, by default or with minPosition', async () => {
+  it('reads its own writes: a query right after a command includes it, by default or with minLogPosition', async () => {
     for (let i = 0; i < 20; i++) {
       const sent = await app.http.command('fifo', 'record-cash-movement', { effectiveAt: '2026-02-01T00:00:00Z', cashAccount: 'hosting', amountUsd: '1.00', category: 'revenue' });
       expect(sent.status).toBe(201);
-      const position = await app.http.get(i % 2 === 0 ? '/v1/books/fifo/position' : `/v1/books/fifo/position?minPosition=${sent.body.position}`);
+      const position = await app.http.get(i % 2 === 0 ? '/v1/books/fifo/position' : `/v1/books/fifo/position?minLogPosition=${sent.body.logPosition}`);
       expect(position.body.cash.accounts.hosting).toBe(`${i + 1}.00`);
       expect(position.body.revision).toBe(sent.body.revision);
     }
@@ -98,7 +98,7 @@ describe('position queries over HTTP', () => {
     const cases: Array<[string, string]> = [
       ['/v1/books/fifo/position?asOf=2026-02-30', 'query.asOf'],
       ['/v1/books/fifo/position?knownAt=2026-02-30T00:00:00Z', 'query.knownAt'],
-      ['/v1/books/fifo/position?minPosition=-1', 'query.minPosition'],
+      ['/v1/books/fifo/position?minLogPosition=-1', 'query.minLogPosition'],
       ['/v1/books/fifo/position?asof=2026-01-15T00:00:00Z', 'query.asof'],
       ['/v1/books/fifo/position/series?from=2026-01-01T00:00:00Z&to=2026-01-02T00:00:00Z&every=2d', 'query.every'],
       ['/v1/books/fifo/position/series?to=2026-01-02T00:00:00Z&every=1d', 'query.from'],
@@ -163,7 +163,7 @@ describe('position queries over HTTP', () => {
   it('documents every query in the OpenAPI document', async () => {
     const docs = await app.http.get('/docs');
     for (const path of ['/v1/books/{bookId}/position', '/v1/books/{bookId}/position/series', '/v1/books/{bookId}/lots', '/v1/books/{bookId}/disposals']) {
-      expect(docs.body.paths[path].get.parameters.map((p: { name: string }) => p.name)).toEqual(expect.arrayContaining(['bookId', 'knownAt', 'minPosition']));
+      expect(docs.body.paths[path].get.parameters.map((p: { name: string }) => p.name)).toEqual(expect.arrayContaining(['bookId', 'knownAt', 'minLogPosition']));
     }
     expect(docs.body.paths['/v1/admin/projections/rebuild'].post).toBeDefined();
     for (const path of ['/v1/books/{bookId}/events.jsonl', '/v1/books/{bookId}/events.csv', '/v1/events/{eventId}', '/v1/books/{bookId}/verify', '/v1/books/{bookId}/position/explain', '/v1/books/{bookId}/reports/month-end', '/v1/books/{bookId}/reconciliation']) {

@@ -116,7 +116,7 @@ describe('query parameters as codecs', () => {
   it('decodes the values a valid query gives exactly as before', async () => {
     const page = await app.http.get(`/v1/books/${BOOK}/events?limit=1&type=BookOpened&effectiveFrom=2025-12-01T00:00:00Z`);
     expect([page.status, page.body.events.map((e: { type: string }) => e.type)]).toEqual([200, ['BookOpened']]);
-    const position = await app.http.get(`/v1/books/${BOOK}/position?asOf=2025-12-31&method=wallet-fifo&minPosition=0`);
+    const position = await app.http.get(`/v1/books/${BOOK}/position?asOf=2025-12-31&method=wallet-fifo&minLogPosition=0`);
     expect([position.status, position.body.method]).toEqual([200, 'wallet-fifo']);
     const explain = await app.http.get(`/v1/books/${BOOK}/position/explain?figure=holdings.btc&after=0&limit=5`);
     expect(explain.status).toBe(200);

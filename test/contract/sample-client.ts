@@ -58,6 +58,6 @@ export const summary = async (api: ReturnType<typeof client>, bookId: string) =>
   }
 
   const sold = await api.sell(bookId, { effectiveAt: '2026-02-01T00:00:00Z', wallet: 'pool', btc: '1.5', proceedsUsd: '120000.00' });
-  const outcome: string = 'commandId' in sold ? `${sold.commandId} at ${sold.position}` : `${sold.status} ${sold.rule ?? ''} ${(sold.errors ?? []).map((error: { path: string }) => error.path).join(',')}`;
+  const outcome: string = 'commandId' in sold ? `${sold.commandId} at ${sold.logPosition}` : `${sold.status} ${sold.rule ?? ''} ${(sold.errors ?? []).map((error: { path: string }) => error.path).join(',')}`;
   return { btc, coldBtc, price, loanStatus, method, closing, usdCheck, next, saleWallets, outcome };
 };

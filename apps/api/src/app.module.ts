@@ -76,7 +76,7 @@ class EngineLifecycle implements OnApplicationBootstrap, OnApplicationShutdown {
     const report = await this.projector.start()();
     if (E.isLeft(report)) throw new Error(`the position projection could not catch up: ${report.left.message}`);
     const { fromSnapshot, fromStore, checkpoint, ms } = report.right;
-    this.logger.log(`caught up to position ${checkpoint}: ${fromSnapshot} events from the snapshot, ${fromStore} from the store, in ${Math.round(ms)} ms`);
+    this.logger.log(`caught up to log position ${checkpoint}: ${fromSnapshot} events from the snapshot, ${fromStore} from the store, in ${Math.round(ms)} ms`);
   }
 
   /** Reads the access log; on a store with no key yet, creates the first admin key and writes it to a file. */

@@ -42,7 +42,7 @@ const readAllPages = async (store: SqliteEventStore, each: (page: ReadonlyArray<
     each(page.right);
     count += page.right.length;
     if (page.right.length < PAGE) return count;
-    after = page.right[page.right.length - 1]!.position;
+    after = page.right[page.right.length - 1]!.logPosition;
   }
 };
 

@@ -64,7 +64,7 @@ export class EsdbEventStore extends EventStore {
         );
         // The append result carries the commit's position; read the last event back for its own.
         const [last] = await this.readStreamOrEmpty(stream, { direction: BACKWARDS, fromRevision: result.nextExpectedRevision, maxCount: 1 });
-        return { revision: Number(result.nextExpectedRevision), position: last?.position ?? 0n };
+        return { revision: Number(result.nextExpectedRevision), logPosition: last?.logPosition ?? 0n };
       },
       (error) =>
         error instanceof WrongExpectedVersionError
@@ -110,7 +110,7 @@ export class EsdbEventStore extends EventStore {
       const limit = options.maxCount ?? Number.MAX_SAFE_INTEGER;
       for await (const resolved of this.client.readAll({ direction: FORWARDS, fromPosition, resolveLinkTos: false })) {
         const stored = toStoredEvent(resolved);
-        if (stored === undefined || isSystem(stored) || (options.after !== undefined && stored.position <= options.after)) continue;
+        if (stored === undefined || isSystem(stored) || (options.after !== undefined && stored.logPosition <= options.after)) continue;
         events.push(stored);
         if (events.length >= limit) break;
       }
@@ -143,12 +143,12 @@ export class EsdbEventStore extends EventStore {
     return typeof storeId === 'string' ? storeId : undefined;
   }
 
-  readAt(position: bigint): TE.TaskEither<EventStoreError, StoredEvent | undefined> {
+  readAt(logPosition: bigint): TE.TaskEither<EventStoreError, StoredEvent | undefined> {
     return TE.tryCatch(async () => {
-      for await (const resolved of this.client.readAll({ direction: FORWARDS, fromPosition: { commit: position, prepare: position }, resolveLinkTos: false, maxCount: 64 })) {
+      for await (const resolved of this.client.readAll({ direction: FORWARDS, fromPosition: { commit: logPosition, prepare: logPosition }, resolveLinkTos: false, maxCount: 64 })) {
         const stored = toStoredEvent(resolved);
-        if (stored === undefined || stored.position < position) continue;
-        return stored.position === position && !isSystem(stored) ? stored : undefined;
+        if (stored === undefined || stored.logPosition < logPosition) continue;
+        return stored.logPosition === logPosition && !isSystem(stored) ? stored : undefined;
       }
       return undefined;
     }, storeUnavailable);
@@ -158,7 +158,7 @@ export class EsdbEventStore extends EventStore {
     return TE.tryCatch(async () => {
       for await (const resolved of this.client.readAll({ direction: BACKWARDS, fromPosition: END, resolveLinkTos: false, maxCount: 4096 })) {
         const stored = toStoredEvent(resolved);
-        if (stored !== undefined && !isSystem(stored)) return stored.position;
+        if (stored !== undefined && !isSystem(stored)) return stored.logPosition;
       }
       return 0n;
     }, storeUnavailable);
@@ -175,10 +175,10 @@ export class EsdbEventStore extends EventStore {
     let closed = false;
     let subscription: AllStreamSubscription | undefined;
     let reported: bigint | undefined;
-    const report = async (position: bigint): Promise<void> => {
-      if (onCheckpoint === undefined || (reported !== undefined && position <= reported)) return;
-      reported = position;
-      await onCheckpoint(position);
+    const report = async (logPosition: bigint): Promise<void> => {
+      if (onCheckpoint === undefined || (reported !== undefined && logPosition <= reported)) return;
+      reported = logPosition;
+      await onCheckpoint(logPosition);
     };
     void (async () => {
       try {
@@ -197,13 +197,13 @@ export class EsdbEventStore extends EventStore {
         for await (const item of live as AsyncIterable<AllStreamResolvedEvent | Marker>) {
           if (closed) break;
           if (isMarker(item)) {
-            await report(item.marker === 'caught-up' ? max(head, last) : max(item.position, last));
+            await report(item.marker === 'caught-up' ? max(head, last) : max(item.logPosition, last));
             continue;
           }
           const stored = toStoredEvent(item);
-          if (stored === undefined || isSystem(stored) || (after !== undefined && stored.position <= after)) continue;
+          if (stored === undefined || isSystem(stored) || (after !== undefined && stored.logPosition <= after)) continue;
           await handler(stored);
-          last = stored.position;
+          last = stored.logPosition;
         }
       } catch (error) {
         if (!closed) throw error;
@@ -233,8 +233,8 @@ const IDENTITY_STREAM = 'treasury-store-identity';
 const IDENTITY_EVENT = 'StoreIdentityAssigned';
 
 /** In-order notes in a subscription's stream: a server checkpoint (as a port position), or its caught-up message. */
-type Marker = { readonly marker: 'checkpoint'; readonly position: bigint } | { readonly marker: 'caught-up' };
-const checkpointMarker = (position: bigint): Marker => ({ marker: 'checkpoint', position });
+type Marker = { readonly marker: 'checkpoint'; readonly logPosition: bigint } | { readonly marker: 'caught-up' };
+const checkpointMarker = (logPosition: bigint): Marker => ({ marker: 'checkpoint', logPosition });
 const caughtUpMarker: Marker = { marker: 'caught-up' };
 const isMarker = (item: AllStreamResolvedEvent | Marker): item is Marker => 'marker' in item;
 const max = (a: bigint, b: bigint): bigint => (a > b ? a : b);
@@ -250,7 +250,7 @@ const toStoredEvent = (resolved: ResolvedEvent | AllStreamResolvedEvent): Stored
     type: event.type,
     stream: event.streamId,
     revision: Number(event.revision),
-    position: position?.prepare ?? 0n,
+    logPosition: position?.prepare ?? 0n,
     data: event.data as JsonObject,
     metadata: (event.metadata ?? {}) as JsonObject,
   };

@@ -191,16 +191,16 @@ describe('SqliteEventStore filtered subscription', () => {
       }
     })();
     const seen: number[] = [];
-    const checkpoints: Array<{ position: bigint; ticks: number }> = [];
+    const checkpoints: Array<{ logPosition: bigint; ticks: number }> = [];
     let ticks = 0;
     const ticker = setInterval(() => (ticks += 1), 1);
-    const subscription = store.subscribeToAll({ eventTypes: { prefixes: ['Webhook'] }, onCheckpoint: (position) => void checkpoints.push({ position, ticks }) }, (e) => void seen.push(e.data['n'] as number));
-    for (let i = 0; i < 400 && !checkpoints.some((c) => c.position === 60_000n); i++) await new Promise((resolve) => setTimeout(resolve, 10));
+    const subscription = store.subscribeToAll({ eventTypes: { prefixes: ['Webhook'] }, onCheckpoint: (logPosition) => void checkpoints.push({ logPosition, ticks }) }, (e) => void seen.push(e.data['n'] as number));
+    for (let i = 0; i < 400 && !checkpoints.some((c) => c.logPosition === 60_000n); i++) await new Promise((resolve) => setTimeout(resolve, 10));
     clearInterval(ticker);
     await subscription.close();
     expect(seen).toEqual([10, 59_990]);
     // One checkpoint per 20,000-position window, and timers ran between windows (not one long task).
-    expect(checkpoints.map((c) => c.position)).toEqual([20_000n, 40_000n, 60_000n]);
+    expect(checkpoints.map((c) => c.logPosition)).toEqual([20_000n, 40_000n, 60_000n]);
     expect(checkpoints[2]!.ticks).toBeGreaterThan(checkpoints[0]!.ticks);
     await store.close();
   });

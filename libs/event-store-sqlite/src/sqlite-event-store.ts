@@ -118,13 +118,13 @@ export class SqliteEventStore extends EventStore {
       const matches = expected === 'any' || (expected === 'no-stream' ? current === -1 : expected === current);
       if (!matches) return E.left(wrongExpectedRevision(stream, expected, current === -1 ? 'no-stream' : current));
       let revision = current;
-      let position = 0n;
+      let logPosition = 0n;
       for (const event of events) {
         revision += 1;
         const info = this.statements.insert.run(stream, revision, event.eventId, event.type, JSON.stringify(event.data), JSON.stringify(event.metadata));
-        position = BigInt(info.lastInsertRowid);
+        logPosition = BigInt(info.lastInsertRowid);
       }
-      return E.right({ revision, position });
+      return E.right({ revision, logPosition });
     })();
 
   /**
@@ -202,10 +202,10 @@ export class SqliteEventStore extends EventStore {
     return TE.right(this.storeId);
   }
 
-  readAt(position: bigint): TE.TaskEither<EventStoreError, StoredEvent | undefined> {
+  readAt(logPosition: bigint): TE.TaskEither<EventStoreError, StoredEvent | undefined> {
     return TE.fromIOEither(() =>
       E.tryCatch(() => {
-        const row = this.statements.at.get(position);
+        const row = this.statements.at.get(logPosition);
         return row === undefined ? undefined : toStoredEvent(row);
       }, storeUnavailable),
     );
@@ -256,7 +256,7 @@ export class SqliteEventStore extends EventStore {
             for (const event of page) {
               if (closed) return;
               await handler(event);
-              checkpoint = event.position;
+              checkpoint = event.logPosition;
             }
             // A short page is the whole window: its filtered-out rows are looked at too.
             if (page.length < PAGE) checkpoint = until;
@@ -291,7 +291,7 @@ export class SqliteEventStore extends EventStore {
 }
 
 const toStoredEvent = ([position, stream, revision, eventId, type, data, metadata]: EventRow): StoredEvent => ({
-  position: BigInt(position),
+  logPosition: BigInt(position),
   stream,
   revision,
   eventId,

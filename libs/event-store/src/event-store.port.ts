@@ -16,7 +16,7 @@ export interface StoredEvent extends EventToAppend {
   readonly stream: string;
   readonly revision: number;
   /** Strictly increasing across all streams; opaque beyond ordering. */
-  readonly position: bigint;
+  readonly logPosition: bigint;
 }
 
 /** `no-stream`: the stream must not exist yet; a number: the revision of its last event. */
@@ -26,7 +26,7 @@ export interface AppendResult {
   /** Revision of the last appended event. */
   readonly revision: number;
   /** Global position of the last appended event. */
-  readonly position: bigint;
+  readonly logPosition: bigint;
 }
 
 export interface ReadStreamOptions {
@@ -67,7 +67,7 @@ export interface SubscribeOptions {
    * when the subscription has caught up with the log's head as it stood when it started (with that
    * head or beyond), so a consumer can tell it has read the past even when no event matched.
    */
-  readonly onCheckpoint?: (position: bigint) => void | Promise<void>;
+  readonly onCheckpoint?: (logPosition: bigint) => void | Promise<void>;
 }
 
 export interface EventSubscription {
@@ -108,7 +108,7 @@ export abstract class EventStore {
   abstract identity(): TE.TaskEither<EventStoreError, string>;
 
   /** The event at exactly this global position, or `undefined` if there is none (anymore). */
-  abstract readAt(position: bigint): TE.TaskEither<EventStoreError, StoredEvent | undefined>;
+  abstract readAt(logPosition: bigint): TE.TaskEither<EventStoreError, StoredEvent | undefined>;
 
   /** The global position of the last event in the log; 0n when the log is empty. */
   abstract headPosition(): TE.TaskEither<EventStoreError, bigint>;

@@ -84,7 +84,7 @@ export const batchFailureToProblem = (failure: BatchFailure, items: ReadonlyArra
 export const batchResultView = (result: BatchResult) => ({
   bookId: result.bookId,
   revision: result.revision,
-  position: result.position.toString(),
+  logPosition: result.logPosition.toString(),
   replayed: result.replayed,
   items: result.items.map((item) => ({
     index: item.index,

@@ -9,7 +9,7 @@ import type { batchResultView } from './batch-commands';
 const AppendedEvent = closed({ eventId: Uuid, type: EventTypeText, effectiveAt: InstantText, recordedAt: InstantText });
 
 export const CommandResultAnswer = asComponent(
-  closed({ bookId: t.string, command: t.string, commandId: Uuid, revision: Integer, position: PositionText, replayed: t.boolean, events: t.readonlyArray(AppendedEvent) }),
+  closed({ bookId: t.string, command: t.string, commandId: Uuid, revision: Integer, logPosition: PositionText, replayed: t.boolean, events: t.readonlyArray(AppendedEvent) }),
   'CommandResult',
 );
 
@@ -17,7 +17,7 @@ export const BatchResultAnswer = asComponent(
   closed({
     bookId: t.string,
     revision: Integer,
-    position: PositionText,
+    logPosition: PositionText,
     replayed: t.boolean,
     items: t.readonlyArray(closed({ index: Integer, command: t.string, commandId: Uuid, events: t.readonlyArray(AppendedEvent) })),
   }),

@@ -18,7 +18,7 @@ export const commandResultView = (result: CommandResult) => ({
   command: result.command,
   commandId: result.commandId,
   revision: result.revision,
-  position: result.position.toString(),
+  logPosition: result.logPosition.toString(),
   replayed: result.replayed,
   events: result.events.map((event) => ({
     eventId: event.eventId,

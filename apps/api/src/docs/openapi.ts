@@ -63,7 +63,7 @@ const positionResponses = (description: string, codec: t.Mixed) => ({
   '400': problemResponse('Invalid query parameter, or more results than the limit.'),
   '404': problemResponse('Book not opened.'),
   '422': problemResponse('Nothing known yet at knownAt, or a report whose months all end before the book opened (`rule`).'),
-  '503': problemResponse('The projection has not reached minPosition in time, or stopped on an event it cannot read.'),
+  '503': problemResponse('The projection has not reached minLogPosition in time, or stopped on an event it cannot read.'),
 });
 
 export const openApiDocument = () => ({
@@ -143,7 +143,7 @@ export const openApiDocument = () => ({
       get: { operationId: 'exportEventsJsonl', summary: 'Every matching event as JSON Lines (streamed)', tags: ['audit'], parameters: [bookIdParameter], responses: { '200': textAnswer('One event per line, each as in GET /events (the StoredEvent schema).', 'application/x-ndjson'), '400': problemResponse('Invalid filter.'), '404': problemResponse('Book not opened.') } },
     },
     '/v1/books/{bookId}/events.csv': {
-      get: { operationId: 'exportEventsCsv', summary: 'Every matching event as CSV (streamed)', tags: ['audit'], parameters: [bookIdParameter], responses: { '200': { ...textAnswer('', 'text/csv'), description: 'text/csv: revision, position, eventId, type, effectiveAt, recordedAt, actor, commandId, reference, reverses, reversedBy, hash, data (JSON), amends, amendedBy, migrated (true for an event loaded in migration mode)' }, '400': problemResponse('Invalid filter.'), '404': problemResponse('Book not opened.') } },
+      get: { operationId: 'exportEventsCsv', summary: 'Every matching event as CSV (streamed)', tags: ['audit'], parameters: [bookIdParameter], responses: { '200': { ...textAnswer('', 'text/csv'), description: 'text/csv: revision, logPosition, eventId, type, effectiveAt, recordedAt, actor, commandId, reference, reverses, reversedBy, hash, data (JSON), amends, amendedBy, migrated (true for an event loaded in migration mode)' }, '400': problemResponse('Invalid filter.'), '404': problemResponse('Book not opened.') } },
     },
     '/v1/events/{eventId}': {
       get: { operationId: 'getEvent', summary: 'One event by id, with its book, metadata, hash and previous hash', tags: ['audit'], parameters: [{ name: 'eventId', in: 'path', required: true, schema: { type: 'string', format: 'uuid' } }], responses: { '200': jsonAnswer('The event.', OneEventAnswer), '404': problemResponse('No book holds this event.'), '503': problemResponse('Store unavailable.') } },

@@ -21,7 +21,7 @@ const Link = closed({ eventId: t.string, revision: Integer, recordedAt: InstantT
 const envelope = {
   eventId: t.string,
   revision: Integer,
-  position: PositionText,
+  logPosition: PositionText,
   effectiveAt: InstantText,
   recordedAt: InstantText,
   metadata: MetadataAnswer,

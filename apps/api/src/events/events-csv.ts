@@ -1,6 +1,6 @@
 import type { EventView } from '@treasury/application';
 
-const COLUMNS = ['revision', 'position', 'eventId', 'type', 'effectiveAt', 'recordedAt', 'actor', 'commandId', 'reference', 'reverses', 'reversedBy', 'hash', 'data', 'amends', 'amendedBy', 'migrated'] as const;
+const COLUMNS = ['revision', 'logPosition', 'eventId', 'type', 'effectiveAt', 'recordedAt', 'actor', 'commandId', 'reference', 'reverses', 'reversedBy', 'hash', 'data', 'amends', 'amendedBy', 'migrated'] as const;
 
 export const CSV_HEADER = `${COLUMNS.join(',')}\r\n`;
 
@@ -25,7 +25,7 @@ export const csvRow = (view: EventView): string => {
   const metadata = view.metadata as { actor?: string; commandId?: string; reference?: string; hash?: string; migrated?: boolean };
   const cells = [
     view.revision,
-    view.position,
+    view.logPosition,
     view.eventId,
     view.type,
     view.effectiveAt,

@@ -78,14 +78,14 @@ export class FeedController {
     if (typeof value !== 'string' || !POSITION.test(value) || BigInt(value) > MAX_POSITION) {
       throw new ProblemException(invalidRequest([{ path, message: 'must be a log position (the id of the last message received), e.g. "42"' }]));
     }
-    const position = BigInt(value);
-    if (position > head) {
+    const logPosition = BigInt(value);
+    if (logPosition > head) {
       throw new ProblemException(
-        problem(400, 'invalid-request', 'Invalid request', `Position ${position} is beyond the end of the log (${head}).`, {
+        problem(400, 'invalid-request', 'Invalid request', `Position ${logPosition} is beyond the end of the log (${head}).`, {
           errors: [{ path, message: `is beyond the end of the log (${head})` }],
         }),
       );
     }
-    return position;
+    return logPosition;
   }
 }

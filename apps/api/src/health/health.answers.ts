@@ -28,7 +28,7 @@ export const HealthAnswer = asComponent(
       rebuilding: t.boolean,
       snapshot: SnapshotAnswer,
       snapshotNotSaved: nullable(t.string),
-      failedBooks: t.readonlyArray(closed({ bookId: t.string, eventId: t.string, revision: Integer, position: PositionText, message: t.string })),
+      failedBooks: t.readonlyArray(closed({ bookId: t.string, eventId: t.string, revision: Integer, logPosition: PositionText, message: t.string })),
       vanishedEvents: t.readonlyArray(Finding),
     }),
   }),

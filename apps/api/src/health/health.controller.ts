@@ -26,7 +26,7 @@ export class HealthController {
     const head = await this.storeHead();
     const projector = this.projector;
     const checkpoint = projector.checkpoint;
-    const failedBooks = projector.failures().map((f) => ({ bookId: f.bookId, eventId: f.eventId, revision: f.revision, position: f.position.toString(), message: f.message }));
+    const failedBooks = projector.failures().map((f) => ({ bookId: f.bookId, eventId: f.eventId, revision: f.revision, logPosition: f.logPosition.toString(), message: f.message }));
     const vanishedEvents = projector.findings().map((f) => ({
       bookId: f.bookId,
       reason: f.reason,

@@ -47,8 +47,8 @@ export const positionErrorToProblem = (error: PositionQueryError, bookId: string
         503,
         'projection-behind',
         'Projection behind',
-        `The projection has folded the log up to position ${error.checkpoint}, not yet ${error.position}, after waiting ${error.waitedMs} ms; retry shortly.`,
-        { checkpoint: error.checkpoint.toString(), minPosition: error.position.toString() },
+        `The projection has folded the log up to position ${error.checkpoint}, not yet ${error.logPosition}, after waiting ${error.waitedMs} ms; retry shortly.`,
+        { checkpoint: error.checkpoint.toString(), minLogPosition: error.logPosition.toString() },
       );
     case 'ProjectionFailed':
       return problem(
@@ -56,10 +56,10 @@ export const positionErrorToProblem = (error: PositionQueryError, bookId: string
         'projection-failed',
         'Projection stopped',
         `The projection of book "${bookId}" stopped on an event it cannot fold: ${error.message}`,
-        error.event === undefined ? {} : { eventId: error.event.eventId, revision: error.event.revision, position: error.event.position.toString() },
+        error.event === undefined ? {} : { eventId: error.event.eventId, revision: error.event.revision, logPosition: error.event.logPosition.toString() },
       );
     case 'BeyondLog':
-      return invalidRequest([{ path: 'query.minPosition', message: `is beyond the end of the log (its last position is ${error.head})` }]);
+      return invalidRequest([{ path: 'query.minLogPosition', message: `is beyond the end of the log (its last position is ${error.head})` }]);
     case 'UnknownFigure':
       return invalidRequest([{ path: 'query.figure', message: error.message }], 'The figure cannot be explained; see errors.');
     case 'TooManyResults':

@@ -60,7 +60,7 @@ export const queryTimeValue = (at: 'start' | 'end'): ParamCodec<QueryTime> =>
 const POSITION = /^(0|[1-9]\d{0,18})$/;
 const MAX_POSITION = 2n ** 63n - 1n;
 
-/** A global log position (a command's `position`, an SSE message's `id:`), up to 2^63 - 1. */
+/** A global log position (a command's `logPosition`, an SSE message's `id:`), up to 2^63 - 1. */
 export const logPositionValue = (message: string): ParamCodec<bigint> =>
   paramCodec(
     'LogPositionParam',

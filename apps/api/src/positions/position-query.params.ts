@@ -12,10 +12,10 @@ import { integerValue, logPositionValue, oneOfValue, queryTimeValue } from '../h
 const TIME_TEXT = "An instant with an offset, or a date (YYYY-MM-DD): the end of that day in the book's time zone.";
 const time = (description: string, at: 'start' | 'end' = 'end') => optional(queryTimeValue(at), `${description} ${TIME_TEXT}`);
 
-/** knownAt and minPosition, which every query on the projection takes; knownAt may be a date (the end of that day in the book's zone). */
+/** knownAt and minLogPosition, which every query on the projection takes; knownAt may be a date (the end of that day in the book's zone). */
 export const freshnessParams = {
   knownAt: time('Recorded cut: only events recorded at or before knownAt (what the ledger knew then). Default now.'),
-  minPosition: optional(
+  minLogPosition: optional(
     logPositionValue('must be a log position as returned in a command response, e.g. "42"'),
     "Read-your-writes: answer only once the projection includes this log position (a command's `position`). Default: everything this server acknowledged.",
   ),

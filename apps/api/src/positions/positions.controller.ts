@@ -14,7 +14,7 @@ type Query = Record<string, unknown>;
 
 /**
  * The bi-temporal queries. `asOf` cuts by effective time, `knownAt` by recorded time; both default to
- * now. Every answer includes every event up to `minPosition` (default: whatever this server has
+ * now. Every answer includes every event up to `minLogPosition` (default: whatever this server has
  * acknowledged), so a client reads its own writes.
  */
 @Controller('v1/books/:bookId')

@@ -44,11 +44,11 @@ export class DryRunStore extends EventStore {
       const mine = this.appended.get(stream) ?? [];
       const current = (last.right[0]?.revision ?? -1) + mine.length;
       if (expected !== 'any' && (expected === 'no-stream' ? current !== -1 : expected !== current)) return E.left(wrongExpectedRevision(stream, expected, current));
-      const stored = events.map((event, i): StoredEvent => ({ ...event, stream, revision: current + 1 + i, position: this.nextPosition! + BigInt(i) }));
+      const stored = events.map((event, i): StoredEvent => ({ ...event, stream, revision: current + 1 + i, logPosition: this.nextPosition! + BigInt(i) }));
       this.nextPosition! += BigInt(events.length);
       this.appended.set(stream, [...mine, ...stored]);
       const end = stored[stored.length - 1]!;
-      return E.right({ revision: end.revision, position: end.position });
+      return E.right({ revision: end.revision, logPosition: end.logPosition });
     };
   }
 
@@ -73,8 +73,8 @@ export class DryRunStore extends EventStore {
     return this.real.identity();
   }
 
-  readAt(position: bigint): TE.TaskEither<EventStoreError, StoredEvent | undefined> {
-    return this.real.readAt(position);
+  readAt(logPosition: bigint): TE.TaskEither<EventStoreError, StoredEvent | undefined> {
+    return this.real.readAt(logPosition);
   }
 
   headPosition(): TE.TaskEither<EventStoreError, bigint> {

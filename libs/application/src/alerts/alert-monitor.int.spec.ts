@@ -105,7 +105,7 @@ describe('AlertMonitor on a shared store', () => {
     const [flagged] = await alerts(a.store);
     expect(flagged).toMatchObject({
       kind: 'reconciliation', subject: report.events[0]!.eventId, from: 'clear', to: 'flagged',
-      causedBy: { eventId: report.events[0]!.eventId, logPosition: report.position.toString() },
+      causedBy: { eventId: report.events[0]!.eventId, logPosition: report.logPosition.toString() },
       figures: { 'btc.reported': '9.50000000', 'btc.ledger': '10.00000000', 'btc.difference': '-0.50000000', toleranceBtc: '0.10000000', source: 'custodian-statement' },
     });
     // A writer outside the engine appends an event whose previousHash does not chain.

@@ -145,11 +145,11 @@ export class AlertMonitor {
       }
       const last = page.right[page.right.length - 1];
       if (last !== undefined) {
-        await this.projector.waitFor(last.position, 30_000);
+        await this.projector.waitFor(last.logPosition, 30_000);
         await this.serial(async () => {
-          for (const [bookId, stored] of touched) await this.evaluate(bookId, stored.revision + 1, { eventId: stored.eventId, logPosition: stored.position.toString() });
+          for (const [bookId, stored] of touched) await this.evaluate(bookId, stored.revision + 1, { eventId: stored.eventId, logPosition: stored.logPosition.toString() });
         });
-        this.cursor = last.position;
+        this.cursor = last.logPosition;
       }
       if (page.right.length < PAGE) await this.notifier.waitAfter(this.cursor, 1_000, this.abort.signal);
     }

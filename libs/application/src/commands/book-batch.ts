@@ -50,7 +50,7 @@ export interface BatchResult {
   /** The book's revision after the batch. */
   readonly revision: number;
   /** Global log position of the batch's last event (0 when it appended nothing). */
-  readonly position: bigint;
+  readonly logPosition: bigint;
   readonly items: ReadonlyArray<BatchItemResult>;
   /** True when the batch's Idempotency-Key matched the same batch sent before: nothing appended. */
   readonly replayed: boolean;
@@ -71,7 +71,7 @@ export interface BatchHost {
   readonly ids: IdGenerator;
   locked<A>(bookId: string, run: () => Promise<A>): Promise<A>;
   load(bookId: string): TE.TaskEither<CommandError, BookEntry>;
-  acknowledge(position: bigint): void;
+  acknowledge(logPosition: bigint): void;
 }
 
 /** The batch's key is stored on its first item; item i > 0 carries `key[i]`, so one key never covers two requests. */
@@ -169,7 +169,7 @@ const replayOf = (entry: BookEntry, request: BatchRequest, key: string, hash: st
     return { index, command: item.command, commandId: earlier?.commandId ?? '', events: earlier?.events ?? [], replayed: true };
   });
   const last = entry.idempotency.get(itemKey(key, request.items.length - 1))?.result ?? first.result;
-  return E.right({ bookId: request.bookId, revision: last.revision, position: last.position, items, replayed: true });
+  return E.right({ bookId: request.bookId, revision: last.revision, logPosition: last.logPosition, items, replayed: true });
 };
 
 const reserve = (host: BatchHost, request: BatchRequest, commands: ReadonlyArray<BookCommand>, hash: string | undefined, undecodable: BatchFailure | undefined): TE.TaskEither<BatchFailure, Step> => async () => {
@@ -247,7 +247,7 @@ const reserve = (host: BatchHost, request: BatchRequest, commands: ReadonlyArray
   }
   if (decided.length === 0) {
     const items = [...replayed].sort((a, b) => a.index - b.index);
-    const result: BatchResult = { bookId: request.bookId, revision: entry.state.revision, position: 0n, items, replayed: false };
+    const result: BatchResult = { bookId: request.bookId, revision: entry.state.revision, logPosition: 0n, items, replayed: false };
     return refused === undefined ? E.right({ _tag: 'Done', result }) : E.left({ ...refused, committed: result });
   }
   return E.right({ _tag: 'Committing', commit: commit(host, request, entry, decided, replayed, startRevision), ...(refused === undefined ? {} : { refused }) });
@@ -300,8 +300,8 @@ const commit = (
       entry.stale = true;
       return E.left(appended.left._tag === 'WrongExpectedRevision' ? 'conflict' : { error: storeFailure(appended.left) });
     }
-    const { position } = appended.right;
-    host.acknowledge(position);
+    const { logPosition } = appended.right;
+    host.acknowledge(logPosition);
     let at = startRevision;
     const items: BatchItemResult[] = decided.map((item) => ({
       index: item.index,
@@ -314,9 +314,9 @@ const commit = (
       at += item.envelopes.length;
       if (item.key !== undefined && item.hash !== undefined) {
         // Positions of earlier events in the one append are not known here; the batch's last is.
-        entry.idempotency.set(item.key, { requestHash: item.hash, result: { bookId: request.bookId, command: item.command.name, commandId: item.commandId, revision: at, position, events: items[i]!.events, replayed: false } });
+        entry.idempotency.set(item.key, { requestHash: item.hash, result: { bookId: request.bookId, command: item.command.name, commandId: item.commandId, revision: at, logPosition, events: items[i]!.events, replayed: false } });
       }
     }
-    return E.right({ bookId: request.bookId, revision: appended.right.revision, position, items: [...items, ...replayed].sort((a, b) => a.index - b.index), replayed: false });
+    return E.right({ bookId: request.bookId, revision: appended.right.revision, logPosition, items: [...items, ...replayed].sort((a, b) => a.index - b.index), replayed: false });
   });
 };

@@ -44,8 +44,8 @@ export interface CommandResult {
   readonly commandId: string;
   /** The book stream's revision after the command (0-based revision of its last event). */
   readonly revision: number;
-  /** Global log position of the command's last event: pass it as `minPosition` to read your writes. */
-  readonly position: bigint;
+  /** Global log position of the command's last event: pass it as `minLogPosition` to read your writes. */
+  readonly logPosition: bigint;
   readonly events: ReadonlyArray<AppendedEventSummary>;
   /** True when an Idempotency-Key matched an earlier identical request and nothing was appended. */
   readonly replayed: boolean;
@@ -134,8 +134,8 @@ export class BookCommandService {
         ids: this.ids,
         locked: (bookId, run) => this.mutex.run(bookId, run),
         load: (bookId) => this.load(bookId),
-        acknowledge: (position) => {
-          if (position > this.acknowledged) this.acknowledged = position;
+        acknowledge: (logPosition) => {
+          if (logPosition > this.acknowledged) this.acknowledged = logPosition;
         },
       },
       request,
@@ -270,14 +270,14 @@ export class BookCommandService {
         entry.stale = true;
         return E.left(appended.left._tag === 'WrongExpectedRevision' ? { _tag: 'Conflict' } : storeFailure(appended.left));
       }
-      const { revision, position } = appended.right;
-      if (position > this.acknowledged) this.acknowledged = position;
+      const { revision, logPosition } = appended.right;
+      if (logPosition > this.acknowledged) this.acknowledged = logPosition;
       const result: CommandResult = {
         bookId: request.bookId,
         command: command.name,
         commandId,
         revision,
-        position,
+        logPosition,
         events: envelopes.map(({ eventId, event }) => ({ eventId, type: event.type, effectiveAt: event.effectiveAt, recordedAt })),
         replayed: false,
       };
@@ -315,11 +315,11 @@ export class BookCommandService {
         const summary: AppendedEventSummary = { eventId: raw.eventId, type: event.type, effectiveAt: event.effectiveAt, recordedAt: metadata.recordedAt };
         const earlier = entry.idempotency.get(key);
         if (earlier !== undefined && earlier.result.commandId === metadata.commandId) {
-          earlier.result = { ...earlier.result, revision: raw.revision, position: raw.position, events: [...earlier.result.events, summary] };
+          earlier.result = { ...earlier.result, revision: raw.revision, logPosition: raw.logPosition, events: [...earlier.result.events, summary] };
         } else {
           entry.idempotency.set(key, {
             requestHash: metadata.requestHash,
-            result: { bookId, command: metadata.command, commandId: metadata.commandId, revision: raw.revision, position: raw.position, events: [summary], replayed: false },
+            result: { bookId, command: metadata.command, commandId: metadata.commandId, revision: raw.revision, logPosition: raw.logPosition, events: [summary], replayed: false },
           });
         }
       }

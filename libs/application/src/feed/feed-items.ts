@@ -58,7 +58,7 @@ export const alertView = (bookId: string, stored: StoredEvent, data: AlertRaised
   type: ALERT_RAISED,
   bookId,
   sequence: stored.revision,
-  logPosition: stored.position.toString(),
+  logPosition: stored.logPosition.toString(),
   recordedAt: formatInstant(metadata.recordedAt),
   ...AlertRaisedData.encode(data),
 });
@@ -98,17 +98,17 @@ export const feedItemsAfter = (store: EventStore, links: FeedLinks, after: bigin
       const fed = feedKindOf(stored);
       if (fed === undefined || !include(fed.bookId, fed.kind)) continue;
       const item = fed.kind === 'alert' ? alertItem(fed.bookId, stored) : await bookEventItem(store, links, fed.bookId, stored, previous);
-      if (E.isLeft(item)) undecodable.push({ eventId: stored.eventId, logPosition: stored.position, message: item.left });
+      if (E.isLeft(item)) undecodable.push({ eventId: stored.eventId, logPosition: stored.logPosition, message: item.left });
       else items.push(item.right);
     }
     const last = read.right[read.right.length - 1];
-    return E.right({ items, cursor: last === undefined ? after : last.position, atEnd: read.right.length < maxScan, undecodable });
+    return E.right({ items, cursor: last === undefined ? after : last.logPosition, atEnd: read.right.length < maxScan, undecodable });
   };
 
 const alertItem = (bookId: string, stored: StoredEvent): E.Either<string, FeedItem> => {
   const decoded = decodeAlert(stored);
   if (E.isLeft(decoded)) return decoded;
-  return E.right({ kind: 'alert', bookId, logPosition: stored.position, eventId: stored.eventId, type: ALERT_RAISED, view: alertView(bookId, stored, decoded.right.data, decoded.right.metadata) });
+  return E.right({ kind: 'alert', bookId, logPosition: stored.logPosition, eventId: stored.eventId, type: ALERT_RAISED, view: alertView(bookId, stored, decoded.right.data, decoded.right.metadata) });
 };
 
 const bookEventItem = async (store: EventStore, links: FeedLinks, bookId: string, stored: StoredEvent, previous: Map<string, BookStoredEvent>): Promise<E.Either<string, FeedItem>> => {
@@ -124,5 +124,5 @@ const bookEventItem = async (store: EventStore, links: FeedLinks, bookId: string
   const amendedBy = await amendedByOf(store, bookId, reversedBy?.revision);
   if (E.isLeft(amendedBy)) return amendedBy;
   const view = eventView({ ...decoded.right, reversedBy, amends: amendsOf(prior, decoded.right), amendedBy: amendedBy.right });
-  return E.right({ kind: 'book-event', bookId, logPosition: stored.position, eventId: stored.eventId, type: stored.type, view: { ...view, bookId, logPosition: view.position } });
+  return E.right({ kind: 'book-event', bookId, logPosition: stored.logPosition, eventId: stored.eventId, type: stored.type, view: { ...view, bookId } });
 };

@@ -25,8 +25,8 @@ export class FeedNotifier {
     if (E.isLeft(head)) throw new Error(`reading the log head: ${storeErrorMessage(head.left)}`);
     this.latest = head.right;
     this.subscription = this.store.subscribeToAll({ after: head.right }, (stored) => {
-      if (stored.position <= this.latest) return;
-      this.latest = stored.position;
+      if (stored.logPosition <= this.latest) return;
+      this.latest = stored.logPosition;
       for (const waiter of this.waiters) if (waiter.after < this.latest) waiter.wake();
     });
   }

@@ -70,7 +70,7 @@ describe('PositionProjector', () => {
   it('follows new events and snapshots as it goes; a damaged snapshot is ignored and the log re-read', async () => {
     const { projector } = await started(1);
     const appended = await run('record-mining-output', mined(9));
-    expect(await projector.waitFor(appended.position, 2_000)).toBe(true);
+    expect(await projector.waitFor(appended.logPosition, 2_000)).toBe(true);
     expect(btcOf(projector)).toBe(800_000_000n);
     await projector.stop();
     const again = await started();
@@ -88,14 +88,14 @@ describe('PositionProjector', () => {
     const { projector } = await started();
     const queries = new PositionQueries(projector, clock, () => 0n, 50);
     // A position past the end of the log is refused at once: no wait could ever reach it.
-    const beyond = await queries.position('acme', { minPosition: 1_000n })();
-    expect(E.isLeft(beyond) && beyond.left).toMatchObject({ _tag: 'BeyondLog', position: 1_000n, head: 8n });
+    const beyond = await queries.position('acme', { minLogPosition: 1_000n })();
+    expect(E.isLeft(beyond) && beyond.left).toMatchObject({ _tag: 'BeyondLog', logPosition: 1_000n, head: 8n });
     // One the log has but the projection has not folded (here: it has stopped following) is waited for.
     const stopped = await started();
     await stopped.projector.stop();
     const later = await run('record-mining-output', mined(9));
-    const behind = await new PositionQueries(stopped.projector, clock, () => 0n, 50).position('acme', { minPosition: later.position })();
-    expect(E.isLeft(behind) && behind.left).toMatchObject({ _tag: 'ProjectionBehind', position: later.position, checkpoint: 8n });
+    const behind = await new PositionQueries(stopped.projector, clock, () => 0n, 50).position('acme', { minLogPosition: later.logPosition })();
+    expect(E.isLeft(behind) && behind.left).toMatchObject({ _tag: 'ProjectionBehind', logPosition: later.logPosition, checkpoint: 8n });
     // By default it waits for what this process acknowledged.
     const defaults = new PositionQueries(projector, clock, () => commands.lastAcknowledgedPosition, 2_000);
     await run('record-mining-output', mined(10));
@@ -111,13 +111,13 @@ describe('PositionProjector', () => {
     expect(E.isRight(foreign)).toBe(true);
     const other = await commands.execute({ bookId: 'other', command: 'open-book', body: { name: 'Other', effectiveAt: '2026-01-01T00:00:00Z' }, actor: 'test' })();
     if (E.isLeft(other)) throw new Error('open-book failed');
-    expect(await projector.waitFor(other.right.position, 2_000)).toBe(true);
+    expect(await projector.waitFor(other.right.logPosition, 2_000)).toBe(true);
     const queries = new PositionQueries(projector, clock, () => 0n, 50);
     const answer = await queries.position('acme', {})();
     expect(E.isLeft(answer) && answer.left).toMatchObject({
       _tag: 'ProjectionFailed',
       message: expect.stringContaining('does not decode'),
-      event: { eventId: '00000000-0000-4000-8000-00000000dead', revision: 8, position: E.isRight(foreign) ? foreign.right.position : 0n },
+      event: { eventId: '00000000-0000-4000-8000-00000000dead', revision: 8, logPosition: E.isRight(foreign) ? foreign.right.logPosition : 0n },
     });
     expect(E.isRight(await queries.position('other', {})())).toBe(true);
     expect(projector.failures()).toHaveLength(1);
@@ -140,7 +140,7 @@ describe('PositionProjector', () => {
     expect(fresh.projector.book('acme')).toBeUndefined();
     await run('open-book', { name: 'Acme again', effectiveAt: '2026-01-01T00:00:00Z' });
     const appended = await run('record-mining-output', mined(2));
-    expect(await fresh.projector.waitFor(appended.position, 2_000)).toBe(true);
+    expect(await fresh.projector.waitFor(appended.logPosition, 2_000)).toBe(true);
     expect(btcOf(fresh.projector)).toBe(100_000_000n);
     await fresh.projector.stop();
   });
@@ -169,7 +169,7 @@ describe('PositionProjector', () => {
     expect(restored.projector.findingOf('acme')).toMatchObject({ reason: 'events-vanished', expected: { revision: 9 }, found: { revision: 7 } });
     // New writes land at positions below the old checkpoint; they are folded.
     const below = await run('record-mining-output', mined(11));
-    expect(await restored.projector.waitFor(below.position, 2_000)).toBe(true);
+    expect(await restored.projector.waitFor(below.logPosition, 2_000)).toBe(true);
     expect(btcOf(restored.projector)).toBe(800_000_000n);
     await restored.projector.stop();
     // A restart does not forget the finding; a rebuild clears it and says so.

@@ -62,7 +62,7 @@ export class PositionProjector {
   private subscription: EventSubscription | undefined;
   private foldedSinceSave = 0;
   private saving: Promise<void> = Promise.resolve();
-  private waiters = new Set<{ readonly position: bigint; readonly settle: (reached: boolean) => void }>();
+  private waiters = new Set<{ readonly logPosition: bigint; readonly settle: (reached: boolean) => void }>();
   private readonly saveEvery: number;
   private readonly minSaveIntervalMs: number;
   private readonly readPage: number;
@@ -254,11 +254,11 @@ export class PositionProjector {
    * Resolves true once everything up to `position` is folded; false after `timeoutMs`. A failed book
    * does not hold the checkpoint back: the other books keep folding past its events.
    */
-  waitFor(position: bigint, timeoutMs: number): Promise<boolean> {
-    if (this.state.checkpoint >= position) return Promise.resolve(true);
+  waitFor(logPosition: bigint, timeoutMs: number): Promise<boolean> {
+    if (this.state.checkpoint >= logPosition) return Promise.resolve(true);
     return new Promise((resolve) => {
       const waiter = {
-        position,
+        logPosition,
         settle: (reached: boolean) => {
           clearTimeout(timer);
           this.waiters.delete(waiter);
@@ -307,7 +307,7 @@ export class PositionProjector {
 
   private reportFailure(failure: BookFailure | undefined): void {
     if (failure !== undefined)
-      this.warn(`book ${failure.bookId} stopped folding at event ${failure.eventId} (revision ${failure.revision}, position ${failure.position}): ${failure.message}; its queries answer 503 until this is fixed and the projection rebuilt`);
+      this.warn(`book ${failure.bookId} stopped folding at event ${failure.eventId} (revision ${failure.revision}, position ${failure.logPosition}): ${failure.message}; its queries answer 503 until this is fixed and the projection rebuilt`);
   }
 
   private follow(state: ProjectionState): void {
@@ -325,7 +325,7 @@ export class PositionProjector {
   }
 
   private release(): void {
-    for (const waiter of this.waiters) if (waiter.position <= this.state.checkpoint) waiter.settle(true);
+    for (const waiter of this.waiters) if (waiter.logPosition <= this.state.checkpoint) waiter.settle(true);
   }
 
   /**

@@ -11,7 +11,7 @@ export interface BookFailure {
   readonly bookId: string;
   readonly eventId: string;
   readonly revision: number;
-  readonly position: bigint;
+  readonly logPosition: bigint;
   readonly message: string;
 }
 
@@ -42,9 +42,9 @@ export class ProjectionState {
 
   /** Decodes and folds one stored event (events of other streams only move the checkpoint). Returns a book's new failure, if this event caused one. */
   applyStored(stored: StoredEvent): BookFailure | undefined {
-    if (stored.position <= this.checkpoint) return undefined;
+    if (stored.logPosition <= this.checkpoint) return undefined;
     const failure = this.fold(stored);
-    this.checkpoint = stored.position;
+    this.checkpoint = stored.logPosition;
     this.checkpointEvent = { eventId: stored.eventId, hash: hashOf(stored) };
     return failure;
   }
@@ -53,7 +53,7 @@ export class ProjectionState {
     const bookId = bookIdOfStream(stored.stream);
     if (bookId === undefined || this.failures.has(bookId)) return undefined;
     const fail = (error: Error): BookFailure => {
-      const failure = { bookId, eventId: stored.eventId, revision: stored.revision, position: stored.position, message: error.message };
+      const failure = { bookId, eventId: stored.eventId, revision: stored.revision, logPosition: stored.logPosition, message: error.message };
       this.failures.set(bookId, failure);
       return failure;
     };

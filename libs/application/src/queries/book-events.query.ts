@@ -77,7 +77,7 @@ export const eventView = ({ stored, event, metadata, reversedBy, amends, amended
   return {
     eventId: stored.eventId,
     revision: stored.revision,
-    position: stored.position.toString(),
+    logPosition: stored.logPosition.toString(),
     type: event.type,
     effectiveAt: formatInstant(event.effectiveAt),
     recordedAt: formatInstant(metadata.recordedAt),

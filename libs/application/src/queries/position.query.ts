@@ -38,13 +38,13 @@ import type { PositionProjector } from '../projections/position-projector';
 
 export type PositionQueryError =
   | { readonly _tag: 'BookNotFound' }
-  | { readonly _tag: 'ProjectionBehind'; readonly position: bigint; readonly checkpoint: bigint; readonly waitedMs: number }
-  | { readonly _tag: 'BeyondLog'; readonly position: bigint; readonly head: bigint }
+  | { readonly _tag: 'ProjectionBehind'; readonly logPosition: bigint; readonly checkpoint: bigint; readonly waitedMs: number }
+  | { readonly _tag: 'BeyondLog'; readonly logPosition: bigint; readonly head: bigint }
   | {
       readonly _tag: 'ProjectionFailed';
       readonly message: string;
       /** The event the book's projection could not fold. */
-      readonly event?: { readonly eventId: string; readonly revision: number; readonly position: bigint };
+      readonly event?: { readonly eventId: string; readonly revision: number; readonly logPosition: bigint };
     }
   | { readonly _tag: 'TooManyResults'; readonly what: string; readonly max: number }
   | { readonly _tag: 'UnknownFigure'; readonly message: string }
@@ -65,7 +65,7 @@ export const resolveQueryTime = (time: QueryTime, timeZone: string): number =>
 
 /** Read-your-writes: the log position the answer must include. */
 export interface Freshness {
-  readonly minPosition?: bigint;
+  readonly minLogPosition?: bigint;
   /** What the ledger knew: an instant, or a date (the end of that day in the book's zone). */
   readonly knownAt?: QueryTime;
 }
@@ -76,7 +76,7 @@ export const DEFAULT_FRESHNESS_WAIT_MS = 5_000;
 
 /**
  * The position queries: every answer is computed from the projection at the requested cuts, after the
- * projection has folded at least `minPosition` (by default, everything this process has acknowledged).
+ * projection has folded at least `minLogPosition` (by default, everything this process has acknowledged).
  */
 export class PositionQueries {
   constructor(
@@ -223,19 +223,19 @@ export class PositionQueries {
   /** Waits for freshness, then finds the book and the version known at `knownAt` (default now). */
   private ready(bookId: string, query: Freshness): TE.TaskEither<PositionQueryError, Ready> {
     return async () => {
-      const position = query.minPosition ?? this.acknowledged();
+      const logPosition = query.minLogPosition ?? this.acknowledged();
       // A position the log has not reached would only time out: say so at once (a client's mistake, not ours).
-      if (query.minPosition !== undefined && query.minPosition > this.projector.checkpoint) {
+      if (query.minLogPosition !== undefined && query.minLogPosition > this.projector.checkpoint) {
         const head = await this.projector.logHead();
-        if (head !== undefined && query.minPosition > head) return E.left({ _tag: 'BeyondLog', position: query.minPosition, head });
+        if (head !== undefined && query.minLogPosition > head) return E.left({ _tag: 'BeyondLog', logPosition: query.minLogPosition, head });
       }
       const started = Date.now();
-      const reached = await this.projector.waitFor(position, this.waitMs);
+      const reached = await this.projector.waitFor(logPosition, this.waitMs);
       // A failed book answers 503 naming its event; the other books keep answering.
       const failed = this.projector.failureOf(bookId);
-      if (failed !== undefined) return E.left({ _tag: 'ProjectionFailed', message: failed.message, event: { eventId: failed.eventId, revision: failed.revision, position: failed.position } });
+      if (failed !== undefined) return E.left({ _tag: 'ProjectionFailed', message: failed.message, event: { eventId: failed.eventId, revision: failed.revision, logPosition: failed.logPosition } });
       if (!reached) {
-        return E.left({ _tag: 'ProjectionBehind', position, checkpoint: this.projector.checkpoint, waitedMs: Date.now() - started });
+        return E.left({ _tag: 'ProjectionBehind', logPosition, checkpoint: this.projector.checkpoint, waitedMs: Date.now() - started });
       }
       const book = this.projector.book(bookId);
       if (book === undefined) return E.left({ _tag: 'BookNotFound' });

@@ -78,7 +78,7 @@ describe('WebhookDeliveryWorker start on a long log', () => {
     // The five past prices were delivered from the endpoint's own reading of the feed.
     await eventually(() => transport.posts.length === 5, 'the past prices');
     // Of the 30,000-odd events in the log at start, the worker was handed three (its delivery log's appends come after).
-    expect(handed.filter((h) => h.event.position <= head.right).map((h) => [h.live, h.event.type])).toEqual([
+    expect(handed.filter((h) => h.event.logPosition <= head.right).map((h) => [h.live, h.event.type])).toEqual([
       [false, 'WebhookRegistered'],
       [false, 'WebhookRegistered'],
       [false, 'WebhookDisabled'],

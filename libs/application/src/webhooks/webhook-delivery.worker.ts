@@ -68,7 +68,7 @@ export class WebhookDeliveryWorker {
   private wakeups: EventSubscription | undefined;
   private live = false;
   private processed = 0n;
-  private readonly waiters = new Set<{ readonly position: bigint; readonly resolve: () => void }>();
+  private readonly waiters = new Set<{ readonly logPosition: bigint; readonly resolve: () => void }>();
   private readonly feed: WebhookFeed;
   private readonly warn: (message: string) => void;
 
@@ -93,10 +93,10 @@ export class WebhookDeliveryWorker {
     if (E.isLeft(head)) throw new Error(`webhooks: reading the log head: ${storeErrorMessage(head.left)}`);
     const startHead = head.right;
     if (startHead === 0n) this.goLive();
-    const reached = (position: bigint) => {
-      if (position > this.processed) this.processed = position;
+    const reached = (logPosition: bigint) => {
+      if (logPosition > this.processed) this.processed = logPosition;
       if (!this.live && this.processed >= startHead) this.goLive();
-      for (const waiter of [...this.waiters]) if (waiter.position <= this.processed) waiter.resolve();
+      for (const waiter of [...this.waiters]) if (waiter.logPosition <= this.processed) waiter.resolve();
     };
     const records = { eventTypes: { prefixes: WEBHOOK_RECORD_TYPES }, onCheckpoint: reached };
     this.subscription = this.store.subscribeToAll(records, (stored) => {
@@ -105,7 +105,7 @@ export class WebhookDeliveryWorker {
       } catch (error) {
         this.warn(`webhooks: ${error instanceof Error ? error.message : String(error)}`);
       }
-      reached(stored.position);
+      reached(stored.logPosition);
     });
     this.wakeups = this.store.subscribeToAll({ after: startHead }, (stored) => {
       const fed = feedKindOf(stored);
@@ -122,11 +122,11 @@ export class WebhookDeliveryWorker {
   }
 
   /** Resolves once the worker has followed the log to `position` (a just-registered webhook is listed), or after the timeout. */
-  waitFor(position: bigint, timeoutMs: number): Promise<void> {
-    if (this.processed >= position) return Promise.resolve();
+  waitFor(logPosition: bigint, timeoutMs: number): Promise<void> {
+    if (this.processed >= logPosition) return Promise.resolve();
     return new Promise((resolve) => {
       const waiter = {
-        position,
+        logPosition,
         resolve: () => {
           clearTimeout(timer);
           this.waiters.delete(waiter);
@@ -179,12 +179,12 @@ export class WebhookDeliveryWorker {
     const decoded = decodeStoredEvent(stored);
     if (E.isLeft(decoded)) throw decoded.left;
     const { event, metadata } = decoded.right;
-    if (event.type === 'WebhookRegistered') this.register(bookId, event, stored.position, metadata.recordedAt);
+    if (event.type === 'WebhookRegistered') this.register(bookId, event, stored.logPosition, metadata.recordedAt);
     else if (event.type === 'WebhookDisabled') this.disable(bookId, event.webhookId, metadata.recordedAt);
-    else if (event.type === 'WebhookRedeliveryRequested') this.endpoints.get(key(bookId, event.webhookId))?.requestRedelivery(stored.position, BigInt(event.logPosition));
+    else if (event.type === 'WebhookRedeliveryRequested') this.endpoints.get(key(bookId, event.webhookId))?.requestRedelivery(stored.logPosition, BigInt(event.logPosition));
   }
 
-  private register(bookId: string, event: BookEventOf<'WebhookRegistered'>, position: bigint, recordedAt: number): void {
+  private register(bookId: string, event: BookEventOf<'WebhookRegistered'>, logPosition: bigint, recordedAt: number): void {
     const id = key(bookId, event.webhookId);
     this.registrations.set(id, {
       bookId,
@@ -193,10 +193,10 @@ export class WebhookDeliveryWorker {
       events: event.events,
       secretFingerprint: secretFingerprint(event.secret),
       registeredAt: recordedAt,
-      registeredAtPosition: position,
+      registeredAtPosition: logPosition,
       disabledAt: undefined,
     });
-    const config: EndpointConfig = { bookId, webhookId: event.webhookId, url: event.url, events: new Set(event.events), secret: event.secret, registeredAt: position };
+    const config: EndpointConfig = { bookId, webhookId: event.webhookId, url: event.url, events: new Set(event.events), secret: event.secret, registeredAt: logPosition };
     const endpoint = new WebhookEndpoint(config, {
       store: this.store,
       clock: this.clock,

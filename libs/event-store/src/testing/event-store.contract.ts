@@ -48,7 +48,7 @@ export const eventStoreContract = (
       expect(read.map((e) => [e.eventId, e.type, e.revision, e.stream])).toEqual(events.map((e, i) => [e.eventId, e.type, i, stream]));
       expect(read[1]!.data).toEqual(events[1]!.data);
       expect(read[1]!.metadata).toEqual(events[1]!.metadata);
-      expect(read[2]!.position).toBe(result.position);
+      expect(read[2]!.logPosition).toBe(result.logPosition);
     });
 
     it('refuses an append at the wrong expected revision and writes none of its events', async () => {
@@ -105,11 +105,11 @@ export const eventStoreContract = (
       const mine = (events: ReadonlyArray<StoredEvent>) => events.filter((e) => e.stream.startsWith(prefix));
       const all = mine(await ok(store.readAll()));
       expect(all.map((e) => `${e.stream.slice(prefix.length)}:${e.revision}`)).toEqual(['-f1:0', '-f1:1', '-f2:0', '-f1:2']);
-      for (let i = 1; i < all.length; i++) expect(all[i]!.position > all[i - 1]!.position).toBe(true);
+      for (let i = 1; i < all.length; i++) expect(all[i]!.logPosition > all[i - 1]!.logPosition).toBe(true);
 
-      const after = mine(await ok(store.readAll({ after: first.position })));
+      const after = mine(await ok(store.readAll({ after: first.logPosition })));
       expect(after.map((e) => e.type)).toEqual(['Y', 'X']);
-      expect((await ok(store.readAll({ after: first.position, maxCount: 1 }))).length).toBe(1);
+      expect((await ok(store.readAll({ after: first.logPosition, maxCount: 1 }))).length).toBe(1);
     });
 
     it('has one identity, the same on every call', async () => {
@@ -122,17 +122,17 @@ export const eventStoreContract = (
       const stream = `${prefix}-h`;
       const events = [event('A', 0), event('B', 1)];
       const appended = await ok(store.append(stream, events, 'no-stream'));
-      const last = await ok(store.readAt(appended.position));
-      expect(last).toMatchObject({ eventId: events[1]!.eventId, stream, revision: 1, position: appended.position, data: events[1]!.data, metadata: events[1]!.metadata });
+      const last = await ok(store.readAt(appended.logPosition));
+      expect(last).toMatchObject({ eventId: events[1]!.eventId, stream, revision: 1, logPosition: appended.logPosition, data: events[1]!.data, metadata: events[1]!.metadata });
       const [firstStored] = await ok(store.readStream(stream, { maxCount: 1 }));
-      expect((await ok(store.readAt(firstStored!.position)))?.eventId).toBe(events[0]!.eventId);
+      expect((await ok(store.readAt(firstStored!.logPosition)))?.eventId).toBe(events[0]!.eventId);
       expect(await ok(store.readAt((await ok(store.headPosition())) + 1_000_000n))).toBeUndefined();
     });
 
     it('knows the position of the last event in the log', async () => {
       const appended = await ok(store.append(`${prefix}-i`, [event('A', 0)], 'no-stream'));
       // A shared server may have more events after ours, never fewer.
-      expect((await ok(store.headPosition())) >= appended.position).toBe(true);
+      expect((await ok(store.headPosition())) >= appended.logPosition).toBe(true);
     });
 
     it('subscribes from a checkpoint: catches up, then delivers new events in order', async () => {
@@ -142,7 +142,7 @@ export const eventStoreContract = (
 
       const seen: string[] = [];
       const done = new Promise<void>((resolve) => {
-        const subscription = store.subscribeToAll({ after: checkpoint.position }, async (e) => {
+        const subscription = store.subscribeToAll({ after: checkpoint.logPosition }, async (e) => {
           if (!e.stream.startsWith(prefix)) return;
           seen.push(e.type);
           if (seen.length === 3) {
@@ -165,9 +165,9 @@ export const eventStoreContract = (
     /** A filtered subscription that records what it is handed, and at each checkpoint how many events it had by then. */
     const follow = (options: { after?: bigint; prefixes: readonly [string, ...string[]] }) => {
       const seen: StoredEvent[] = [];
-      const checkpoints: Array<{ position: bigint; seen: number }> = [];
+      const checkpoints: Array<{ logPosition: bigint; seen: number }> = [];
       const subscription = store.subscribeToAll(
-        { ...(options.after === undefined ? {} : { after: options.after }), eventTypes: { prefixes: options.prefixes }, onCheckpoint: (position) => void checkpoints.push({ position, seen: seen.length }) },
+        { ...(options.after === undefined ? {} : { after: options.after }), eventTypes: { prefixes: options.prefixes }, onCheckpoint: (logPosition) => void checkpoints.push({ logPosition, seen: seen.length }) },
         (e) => void seen.push(e),
       );
       return { seen, checkpoints, subscription };
@@ -175,9 +175,9 @@ export const eventStoreContract = (
     /** Each checkpoint p came after every matching event at or before p, and none grew smaller. */
     const expectHonestCheckpoints = (run: ReturnType<typeof follow>) => {
       for (let i = 0; i < run.checkpoints.length; i++) {
-        const { position, seen } = run.checkpoints[i]!;
-        expect({ position, seen }).toEqual({ position, seen: run.seen.filter((e) => e.position <= position).length });
-        if (i > 0) expect(position >= run.checkpoints[i - 1]!.position).toBe(true);
+        const { logPosition, seen } = run.checkpoints[i]!;
+        expect({ position: logPosition, seen }).toEqual({ position: logPosition, seen: run.seen.filter((e) => e.logPosition <= logPosition).length });
+        if (i > 0) expect(logPosition >= run.checkpoints[i - 1]!.logPosition).toBe(true);
       }
     };
 
@@ -192,14 +192,14 @@ export const eventStoreContract = (
       expect(all.seen.map((e) => e.type)).toEqual([`${tag}Hook.A`, `${tag}Hook.B`, `${tag}Ping`]);
       expect(all.seen[0]!.data).toEqual({ n: 1, amount: '1.00000000', nested: { list: [1, 'two'] } });
 
-      const later = follow({ after: all.seen[0]!.position, prefixes });
+      const later = follow({ after: all.seen[0]!.logPosition, prefixes });
       await until(() => later.seen.length === 2, 'the matches after the first');
       expect(later.seen.map((e) => e.type)).toEqual([`${tag}Hook.B`, `${tag}Ping`]);
 
       await ok(store.append(`${prefix}-t1`, [event(`${tag}Other`, 6), event(`${tag}Hook.C`, 7)], 2));
       await until(() => all.seen.length === 4 && later.seen.length === 3, 'the live match');
       expect(all.seen.map((e) => e.type)).toEqual([`${tag}Hook.A`, `${tag}Hook.B`, `${tag}Ping`, `${tag}Hook.C`]);
-      for (let i = 1; i < all.seen.length; i++) expect(all.seen[i]!.position > all.seen[i - 1]!.position).toBe(true);
+      for (let i = 1; i < all.seen.length; i++) expect(all.seen[i]!.logPosition > all.seen[i - 1]!.logPosition).toBe(true);
       expect(later.seen.map((e) => e.eventId)).toEqual(all.seen.slice(1).map((e) => e.eventId));
       await Promise.all([all.subscription.close(), later.subscription.close()]);
       expectHonestCheckpoints(all);
@@ -211,12 +211,12 @@ export const eventStoreContract = (
       await ok(store.append(`${prefix}-n`, [event(`${tag}Other`, 0), event(`${tag}Other`, 1)], 'no-stream'));
       const head = await ok(store.headPosition());
       const run = follow({ prefixes: [`${tag}Nothing`] });
-      await until(() => run.checkpoints.some((c) => c.position >= head), 'a checkpoint at the head');
+      await until(() => run.checkpoints.some((c) => c.logPosition >= head), 'a checkpoint at the head');
       expect(run.seen).toEqual([]);
 
       const appended = await ok(store.append(`${prefix}-n`, [event(`${tag}Other`, 2), event(`${tag}Nothing.Now`, 3)], 1));
       await until(() => run.seen.length === 1, 'the live match');
-      expect(run.seen[0]!.position).toBe(appended.position);
+      expect(run.seen[0]!.logPosition).toBe(appended.logPosition);
       await run.subscription.close();
       expectHonestCheckpoints(run);
     });
@@ -227,7 +227,7 @@ export const eventStoreContract = (
       await ok(store.append(`${prefix}-w`, types.map((type, n) => event(type, n)), 'no-stream'));
       const run = follow({ prefixes: [`${tag}a_`, `${tag}a%`, `${tag}a.`] });
       const head = await ok(store.headPosition());
-      await until(() => run.checkpoints.some((c) => c.position >= head), 'a checkpoint at the head');
+      await until(() => run.checkpoints.some((c) => c.logPosition >= head), 'a checkpoint at the head');
       expect(run.seen.map((e) => e.type)).toEqual([`${tag}a_b`, `${tag}a%c`, `${tag}a.d`]);
       await run.subscription.close();
     });
