@@ -16,7 +16,16 @@ const root = dirname(fileURLToPath(import.meta.url));
  * starts with a decision. test/ and root files are not checked. npm packages and node builtins are the
  * business of no-restricted-imports below.
  */
-const LIBS = ['libs/domain', 'libs/projections', 'libs/application', 'libs/event-store', 'libs/event-store-sqlite', 'libs/event-store-esdb', 'libs/projection-snapshots-file', 'libs/startup'];
+const LIBS = [
+  'libs/domain',
+  'libs/projections',
+  'libs/application',
+  'libs/event-store',
+  'libs/event-store-sqlite',
+  'libs/event-store-esdb',
+  'libs/projection-snapshots-file',
+  'libs/startup',
+];
 const ZONES = {
   'libs/domain': [],
   'libs/projections': ['libs/domain'],
@@ -26,7 +35,13 @@ const ZONES = {
   'libs/event-store-esdb': ['libs/event-store'],
   'libs/projection-snapshots-file': ['libs/domain', 'libs/application'],
   // The composition root shared by every entry point: reads the store's environment, opens the adapters.
-  'libs/startup': ['libs/application', 'libs/event-store', 'libs/event-store-sqlite', 'libs/event-store-esdb', 'libs/projection-snapshots-file'],
+  'libs/startup': [
+    'libs/application',
+    'libs/event-store',
+    'libs/event-store-sqlite',
+    'libs/event-store-esdb',
+    'libs/projection-snapshots-file',
+  ],
   'apps/api': LIBS,
   'apps/cli': LIBS,
   // The bench measures the CLI's own import path, so it runs that code; the server it starts as a process.
@@ -101,8 +116,14 @@ const restrict = (patterns, message) => ({
 const impureSyntax = {
   'no-restricted-syntax': [
     'error',
-    { selector: "NewExpression[callee.name='Date'][arguments.length=0]", message: 'Pure code takes the time as a parameter (DecisionContext.now, asOf).' },
-    { selector: "CallExpression[callee.object.name='Date'][callee.property.name='now']", message: 'Pure code takes the time as a parameter.' },
+    {
+      selector: "NewExpression[callee.name='Date'][arguments.length=0]",
+      message: 'Pure code takes the time as a parameter (DecisionContext.now, asOf).',
+    },
+    {
+      selector: "CallExpression[callee.object.name='Date'][callee.property.name='now']",
+      message: 'Pure code takes the time as a parameter.',
+    },
     { selector: "CallExpression[callee.property.name='randomUUID']", message: 'Ids come in from the application layer.' },
     { selector: "CallExpression[callee.object.name='Math'][callee.property.name='random']", message: 'Pure code is deterministic.' },
   ],
@@ -114,9 +135,15 @@ export default tseslint.config(
   ...tseslint.configs.recommended,
   {
     rules: {
-      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_', destructuredArrayIgnorePattern: '^_' }],
+      '@typescript-eslint/no-unused-vars': [
+        'error',
+        { argsIgnorePattern: '^_', varsIgnorePattern: '^_', destructuredArrayIgnorePattern: '^_' },
+      ],
       '@typescript-eslint/no-require-imports': 'off',
-      'no-restricted-imports': ['error', { patterns: [{ group: ['@treasury/*/src/*', '**/libs/*/src/**'], message: 'Import libraries by their @treasury/ alias.' }] }],
+      'no-restricted-imports': [
+        'error',
+        { patterns: [{ group: ['@treasury/*/src/*', '**/libs/*/src/**'], message: 'Import libraries by their @treasury/ alias.' }] },
+      ],
     },
   },
   {
@@ -126,7 +153,9 @@ export default tseslint.config(
   },
   {
     files: ['**/*.js', '**/*.mjs', '**/*.cjs'],
-    languageOptions: { globals: { require: 'readonly', module: 'writable', __dirname: 'readonly', process: 'readonly', console: 'readonly' } },
+    languageOptions: {
+      globals: { require: 'readonly', module: 'writable', __dirname: 'readonly', process: 'readonly', console: 'readonly' },
+    },
   },
   {
     files: ['libs/domain/src/**/*.ts'],

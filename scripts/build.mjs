@@ -46,15 +46,22 @@ const filesUnder = (dir, keep) => {
 
 const digest = (files) => {
   const hash = createHash('sha256');
-  for (const file of files) hash.update(file).update('\0').update(readFileSync(join(root, file))).update('\0');
+  for (const file of files)
+    hash
+      .update(file)
+      .update('\0')
+      .update(readFileSync(join(root, file)))
+      .update('\0');
   hash.update(readFileSync(self)); // a change to these build steps rebuilds too
   return hash.digest('hex');
 };
 
 const shared = ['tsconfig.json', 'package-lock.json'].filter((file) => existsSync(join(root, file)));
 // What tsconfig.build.json compiles (apps and libs, no web console, specs or testing helpers), plus the JSON files they import.
-const serverSource = (name) => !name.startsWith('apps/web/') && /\.(ts|json)$/.test(name) && !name.endsWith('.spec.ts') && !name.includes('/testing/');
-const serverDigest = () => digest([...shared, 'tsconfig.build.json', ...filesUnder('apps', serverSource), ...filesUnder('libs', serverSource)]);
+const serverSource = (name) =>
+  !name.startsWith('apps/web/') && /\.(ts|json)$/.test(name) && !name.endsWith('.spec.ts') && !name.includes('/testing/');
+const serverDigest = () =>
+  digest([...shared, 'tsconfig.build.json', ...filesUnder('apps', serverSource), ...filesUnder('libs', serverSource)]);
 const webDigest = () => digest([...shared, ...filesUnder('apps/web', () => true)]);
 
 const readStamp = () => {

@@ -8,8 +8,15 @@ import { startTestApp, TestApp } from '@treasury/test-support';
 describe('amend-event', () => {
   let app: TestApp;
   const id = { open: '', payout: '', sale: '', reversal: '', replacement: '' };
-  const payoutBody = (btc: string, usdPerBtc = '50000.00') => ({ effectiveAt: '2026-01-10T00:00:00Z', wallet: 'pool', btc, usdPerBtc, pool: 'Foundry' });
-  const amend = (eventId: string, replacement: unknown) => app.http.command('amend', 'amend-event', { eventId, replacement, reason: 'pool statement corrected' });
+  const payoutBody = (btc: string, usdPerBtc = '50000.00') => ({
+    effectiveAt: '2026-01-10T00:00:00Z',
+    wallet: 'pool',
+    btc,
+    usdPerBtc,
+    pool: 'Foundry',
+  });
+  const amend = (eventId: string, replacement: unknown) =>
+    app.http.command('amend', 'amend-event', { eventId, replacement, reason: 'pool statement corrected' });
   const position = (knownAt: string) => app.http.get(`/v1/books/amend/position?asOf=2026-01-31T00:00:00Z&knownAt=${knownAt}`);
 
   beforeAll(async () => {
@@ -21,7 +28,14 @@ describe('amend-event', () => {
     app.clock.set('2026-01-12T00:00:00Z');
     await app.http.accepted('amend', 'record-btc-price', { effectiveAt: '2026-01-12T00:00:00Z', usdPerBtc: '60000.00' });
     app.clock.set('2026-01-21T00:00:00Z');
-    id.sale = (await app.http.accepted('amend', 'record-btc-sale', { effectiveAt: '2026-01-20T00:00:00Z', wallet: 'pool', btc: '0.95', proceedsUsd: '57000.00' })).events[0].eventId;
+    id.sale = (
+      await app.http.accepted('amend', 'record-btc-sale', {
+        effectiveAt: '2026-01-20T00:00:00Z',
+        wallet: 'pool',
+        btc: '0.95',
+        proceedsUsd: '57000.00',
+      })
+    ).events[0].eventId;
     app.clock.set('2026-02-01T00:00:00Z');
   });
   afterAll(() => app.dispose());
@@ -36,7 +50,9 @@ describe('amend-event', () => {
     expect([badAmount.status, badAmount.body.errors.map((e: { path: string }) => e.path)]).toEqual([400, ['replacement.btc']]);
     const saleBody = await amend(id.payout, { effectiveAt: '2026-01-10T00:00:00Z', wallet: 'pool', btc: '1', proceedsUsd: '1.00' });
     expect(saleBody.status).toBe(400);
-    expect(saleBody.body.errors.map((e: { path: string }) => e.path)).toEqual(expect.arrayContaining(['replacement.proceedsUsd', 'replacement.usdPerBtc']));
+    expect(saleBody.body.errors.map((e: { path: string }) => e.path)).toEqual(
+      expect.arrayContaining(['replacement.proceedsUsd', 'replacement.usdPerBtc']),
+    );
     const notObject = await amend(id.payout, '1');
     expect([notObject.status, notObject.body.errors.map((e: { path: string }) => e.path)]).toEqual([400, ['replacement']]);
     const opening = await amend(id.open, { name: 'x' });
@@ -69,7 +85,11 @@ describe('amend-event', () => {
   it('links the three in the audit trail: amendedBy, reverses and reversedBy, amends', async () => {
     const events = (await app.http.allEvents('amend')) as Array<Record<string, unknown> & { eventId: string; revision: number }>;
     const byId = (eventId: string) => events.find((e) => e.eventId === eventId)!;
-    expect(byId(id.payout)).toMatchObject({ reversedBy: { eventId: id.reversal }, amendedBy: { eventId: id.replacement, recordedAt: '2026-02-01T00:00:00.000Z' }, amends: null });
+    expect(byId(id.payout)).toMatchObject({
+      reversedBy: { eventId: id.reversal },
+      amendedBy: { eventId: id.replacement, recordedAt: '2026-02-01T00:00:00.000Z' },
+      amends: null,
+    });
     expect(byId(id.reversal)).toMatchObject({ reverses: id.payout, amends: null, amendedBy: null, data: { amendment: true } });
     expect(byId(id.replacement)).toMatchObject({ amends: id.payout, reverses: null, reversedBy: null, amendedBy: null });
     expect(byId(id.sale)).toMatchObject({ amends: null, amendedBy: null });
@@ -87,7 +107,9 @@ describe('amend-event', () => {
     const csv = await app.http.get('/v1/books/amend/events.csv');
     const rows = (csv.body as string).trim().split('\r\n');
     expect(rows[0]!.endsWith(',data,amends,amendedBy,migrated')).toBe(true);
-    expect(rows.find((row) => row.includes(id.replacement) && row.startsWith(`${byId(id.replacement).revision},`))!.endsWith(`,${id.payout},,`)).toBe(true);
+    expect(
+      rows.find((row) => row.includes(id.replacement) && row.startsWith(`${byId(id.replacement).revision},`))!.endsWith(`,${id.payout},,`),
+    ).toBe(true);
     expect(rows.find((row) => row.startsWith(`${byId(id.payout).revision},`))!.endsWith(`,,${id.replacement},`)).toBe(true);
   });
 });

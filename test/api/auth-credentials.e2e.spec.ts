@@ -32,7 +32,9 @@ describe('credentials: API keys', () => {
     expect(JSON.stringify(listing.body)).not.toContain(created.body.key.slice(13));
     expect(JSON.stringify(listing.body)).not.toContain('scrypt$');
     const log = await app.http.get('/v1/access/events');
-    const revocation = log.body.events.find((e: { type: string; data: { keyPrefix: string } }) => e.type === 'ApiKeyRevoked' && e.data.keyPrefix === created.body.keyPrefix);
+    const revocation = log.body.events.find(
+      (e: { type: string; data: { keyPrefix: string } }) => e.type === 'ApiKeyRevoked' && e.data.keyPrefix === created.body.keyPrefix,
+    );
     expect(revocation).toMatchObject({ data: { reason: 'laptop lost' }, metadata: { actor: `key:${app.adminKey.slice(4, 12)}` } });
     expect(JSON.stringify(log.body)).not.toContain('scrypt$');
     expect((await app.http.get('/v1/access/verify')).body).toMatchObject({ ok: true, firstBroken: null });
@@ -55,7 +57,9 @@ describe('credentials: API keys', () => {
     const clerk = app.http.as(created.body.key);
     const price = { effectiveAt: '2025-06-30T00:00:00Z', usdPerBtc: '100000.00' };
     expect((await clerk.command('acme', 'record-btc-price', price)).status).toBe(403);
-    expect((await app.http.post(`/v1/admin/api-keys/${created.body.keyPrefix}/role`, { role: 'bookkeeper', books: ['acme'] })).status).toBe(200);
+    expect((await app.http.post(`/v1/admin/api-keys/${created.body.keyPrefix}/role`, { role: 'bookkeeper', books: ['acme'] })).status).toBe(
+      200,
+    );
     expect((await clerk.command('acme', 'record-btc-price', price)).status).toBe(201);
     const bad = await app.http.post('/v1/admin/api-keys', { name: 'x', role: 'owner', books: ['Not A Book'] });
     expect(bad.status).toBe(400);
@@ -64,8 +68,9 @@ describe('credentials: API keys', () => {
     expect((await app.http.post('/v1/admin/api-keys/zzzzzzzz/revoke', {})).body.rule).toBe('unknown-api-key');
   });
 
-  it('an auditor of one book cannot read another book\'s event by id (404, as if it did not exist)', async () => {
-    const eventId = (await app.http.accepted('acme', 'record-btc-price', { effectiveAt: '2025-06-30T00:00:00Z', usdPerBtc: '90000.00' })).events[0].eventId;
+  it("an auditor of one book cannot read another book's event by id (404, as if it did not exist)", async () => {
+    const eventId = (await app.http.accepted('acme', 'record-btc-price', { effectiveAt: '2025-06-30T00:00:00Z', usdPerBtc: '90000.00' }))
+      .events[0].eventId;
     const elsewhere = (await app.http.post('/v1/admin/api-keys', { name: 'other auditor', role: 'auditor', books: ['other'] })).body.key;
     const here = (await app.http.post('/v1/admin/api-keys', { name: 'acme auditor', role: 'auditor', books: ['acme'] })).body.key;
     expect((await app.http.as(elsewhere).get(`/v1/events/${eventId}`)).status).toBe(404);
@@ -123,8 +128,16 @@ describe('credentials: tokens from the identity provider (OIDC/JWT)', () => {
         .setIssuedAt()
         .setExpirationTime(options.expiresIn ?? '5m')
         .sign(privateKey);
-    foreignSign = (claims) => new SignJWT(claims).setProtectedHeader({ alg: 'RS256', kid: 'test-1' }).setIssuer(issuer).setAudience('treasury-engine').setExpirationTime('5m').sign(foreign.privateKey);
-    app = await startTestApp(undefined, { auth: { mode: 'on', bootstrapKeyFile: '', oidc: { issuer, audience: 'treasury-engine', jwksUri, rolesClaim: 'treasury_roles' } } });
+    foreignSign = (claims) =>
+      new SignJWT(claims)
+        .setProtectedHeader({ alg: 'RS256', kid: 'test-1' })
+        .setIssuer(issuer)
+        .setAudience('treasury-engine')
+        .setExpirationTime('5m')
+        .sign(foreign.privateKey);
+    app = await startTestApp(undefined, {
+      auth: { mode: 'on', bootstrapKeyFile: '', oidc: { issuer, audience: 'treasury-engine', jwksUri, rolesClaim: 'treasury_roles' } },
+    });
     await app.http.accepted('acme', 'open-book', { name: 'Acme', effectiveAt: '2025-06-01T00:00:00Z' });
   });
   afterAll(async () => {
@@ -138,7 +151,10 @@ describe('credentials: tokens from the identity provider (OIDC/JWT)', () => {
     const alice = app.http.as(token);
     const recorded = await alice.command('acme', 'record-btc-price', { effectiveAt: '2025-06-30T00:00:00Z', usdPerBtc: '100000.00' });
     expect(recorded.status).toBe(201);
-    expect((await alice.command('acme', 'record-btc-sale', { effectiveAt: '2025-06-30T00:00:00Z', wallet: 'w', btc: '1', proceedsUsd: '1.00' })).status).toBe(403);
+    expect(
+      (await alice.command('acme', 'record-btc-sale', { effectiveAt: '2025-06-30T00:00:00Z', wallet: 'w', btc: '1', proceedsUsd: '1.00' }))
+        .status,
+    ).toBe(403);
     const events = await app.http.allEvents('acme');
     expect(events.at(-1)?.metadata).toMatchObject({ actor: 'oidc:alice', actorName: 'alice@acme.example' });
   });
@@ -148,8 +164,20 @@ describe('credentials: tokens from the identity provider (OIDC/JWT)', () => {
     ['another issuer', () => sign({ sub: 'bob', treasury_roles: ['admin'] }, { issuer: 'https://evil.example.test/' })],
     ['an expired token', () => sign({ sub: 'bob', treasury_roles: ['admin'] }, { expiresIn: '-10m' })],
     ['a key the issuer never published', () => foreignSign({ sub: 'bob', treasury_roles: ['admin'] })],
-    ['a token without an expiry', () => new SignJWT({ sub: 'bob', treasury_roles: ['admin'] }).setProtectedHeader({ alg: 'RS256', kid: 'test-1' }).setIssuer(issuer).setAudience('treasury-engine').sign(signingKey)],
-    ['an unsigned token (alg none)', async () => `${Buffer.from('{"alg":"none"}').toString('base64url')}.${Buffer.from(JSON.stringify({ sub: 'bob', iss: issuer, aud: 'treasury-engine', treasury_roles: ['admin'] })).toString('base64url')}.`],
+    [
+      'a token without an expiry',
+      () =>
+        new SignJWT({ sub: 'bob', treasury_roles: ['admin'] })
+          .setProtectedHeader({ alg: 'RS256', kid: 'test-1' })
+          .setIssuer(issuer)
+          .setAudience('treasury-engine')
+          .sign(signingKey),
+    ],
+    [
+      'an unsigned token (alg none)',
+      async () =>
+        `${Buffer.from('{"alg":"none"}').toString('base64url')}.${Buffer.from(JSON.stringify({ sub: 'bob', iss: issuer, aud: 'treasury-engine', treasury_roles: ['admin'] })).toString('base64url')}.`,
+    ],
   ])('refuses %s with 401', async (_what, make) => {
     const answer = await app.http.as(await make()).get('/v1/books/acme/position');
     expect([answer.status, answer.body.reason]).toEqual([401, 'InvalidToken']);

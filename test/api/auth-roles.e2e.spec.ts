@@ -59,11 +59,28 @@ const MAY: Record<Role, ReadonlyArray<Role>> = {
 };
 
 const OPERATIONAL = ['record-mining-output', 'transfer-btc', 'record-btc-price', 'record-cash-movement', 'record-reported-holdings'];
-const BOOK_SETTINGS = ['open-book', 'set-reconciliation-tolerance', 'set-approval-policy', 'set-price-staleness', 'record-opening-balance', 'record-opening-cash', 'go-live', 'register-webhook', 'disable-webhook', 'redeliver-webhook'];
+const BOOK_SETTINGS = [
+  'open-book',
+  'set-reconciliation-tolerance',
+  'set-approval-policy',
+  'set-price-staleness',
+  'record-opening-balance',
+  'record-opening-cash',
+  'go-live',
+  'register-webhook',
+  'disable-webhook',
+  'redeliver-webhook',
+];
 /** Commands whose empty body is valid: what the allowed roles get instead of the codec's 400 (still writing nothing). */
 const EMPTY_BODY_ANSWER: Record<string, number> = { 'go-live': 422 };
 const expectedCommandRole = (command: string): Role =>
-  OPERATIONAL.includes(command) ? 'bookkeeper' : BOOK_SETTINGS.includes(command) ? 'admin' : ['approve-proposal', 'reject-proposal'].includes(command) ? 'bookkeeper' : 'treasurer';
+  OPERATIONAL.includes(command)
+    ? 'bookkeeper'
+    : BOOK_SETTINGS.includes(command)
+      ? 'admin'
+      : ['approve-proposal', 'reject-proposal'].includes(command)
+        ? 'bookkeeper'
+        : 'treasurer';
 
 describe('authorisation: every route and command with every role', () => {
   let app: TestApp;
@@ -74,25 +91,34 @@ describe('authorisation: every route and command with every role', () => {
   beforeAll(async () => {
     app = await startTestApp();
     await app.http.accepted('acme', 'open-book', { name: 'Acme', effectiveAt: '2025-06-01T00:00:00Z' });
-    eventId = (await app.http.accepted('acme', 'record-btc-price', { effectiveAt: '2025-06-30T00:00:00Z', usdPerBtc: '100000.00' })).events[0].eventId;
+    eventId = (await app.http.accepted('acme', 'record-btc-price', { effectiveAt: '2025-06-30T00:00:00Z', usdPerBtc: '100000.00' }))
+      .events[0].eventId;
     for (const role of ROLES) {
       const created = await app.http.post('/v1/admin/api-keys', { name: `${role} of acme`, role, books: ['acme'] });
       expect(created.status).toBe(201);
       keys[role] = created.body.key;
     }
-    otherBookTreasurer = (await app.http.post('/v1/admin/api-keys', { name: 'treasurer elsewhere', role: 'treasurer', books: ['other'] })).body.key;
+    otherBookTreasurer = (await app.http.post('/v1/admin/api-keys', { name: 'treasurer elsewhere', role: 'treasurer', books: ['other'] }))
+      .body.key;
   });
   afterAll(() => app.dispose());
 
   it('the policy table matches the roles the issue gives each route and command', () => {
     const table = Object.fromEntries(Object.entries(ROUTE_ACCESS).map(([route, rule]) => [route, 'public' in rule ? 'public' : rule.role]));
     expect(table).toEqual(EXPECTED_ROUTE_ROLE);
-    for (const command of Object.keys(bookCommandCodecs)) expect([command, COMMAND_ACCESS[command as keyof typeof COMMAND_ACCESS]]).toEqual([command, expectedCommandRole(command)]);
+    for (const command of Object.keys(bookCommandCodecs))
+      expect([command, COMMAND_ACCESS[command as keyof typeof COMMAND_ACCESS]]).toEqual([command, expectedCommandRole(command)]);
   });
 
   it('every route the server serves is in the table (a route missing from it would be refused to all)', async () => {
-    const router = (app.nest.getHttpAdapter().getInstance() as { router: { stack: Array<{ route?: { path: string; methods: Record<string, boolean> } }> } }).router;
-    const served = router.stack.flatMap((layer) => (layer.route === undefined ? [] : Object.keys(layer.route.methods).map((m) => `${m.toUpperCase()} ${layer.route!.path}`)));
+    const router = (
+      app.nest.getHttpAdapter().getInstance() as {
+        router: { stack: Array<{ route?: { path: string; methods: Record<string, boolean> } }> };
+      }
+    ).router;
+    const served = router.stack.flatMap((layer) =>
+      layer.route === undefined ? [] : Object.keys(layer.route.methods).map((m) => `${m.toUpperCase()} ${layer.route!.path}`),
+    );
     expect(served.length).toBeGreaterThan(10);
     expect(served.filter((route) => ROUTE_ACCESS[route] === undefined)).toEqual([]);
     expect(Object.keys(ROUTE_ACCESS).filter((route) => !served.includes(route))).toEqual([]);
@@ -108,7 +134,15 @@ describe('authorisation: every route and command with every role', () => {
       .replace(':command', 'record-btc-price');
     // A stream would stay open: a bad `after` gets allowed roles a 400 (refused roles still 403).
     if (path.endsWith('/stream')) return { method: 'GET', path: `${path}?after=x` };
-    const query = path.endsWith('/explain') ? '?figure=price.usdPerBtc' : path.endsWith('/series') ? '?from=2025-06-01T00:00:00Z&to=2025-06-02T00:00:00Z&every=1d' : path.endsWith('/month-end') || path.endsWith('/pnl') ? '?from=2025-06&to=2025-06' : path.endsWith('/disposals') ? '?from=2025-06-01T00:00:00Z&to=2025-07-01T00:00:00Z' : '';
+    const query = path.endsWith('/explain')
+      ? '?figure=price.usdPerBtc'
+      : path.endsWith('/series')
+        ? '?from=2025-06-01T00:00:00Z&to=2025-06-02T00:00:00Z&every=1d'
+        : path.endsWith('/month-end') || path.endsWith('/pnl')
+          ? '?from=2025-06&to=2025-06'
+          : path.endsWith('/disposals')
+            ? '?from=2025-06-01T00:00:00Z&to=2025-07-01T00:00:00Z'
+            : '';
     return method === 'GET' ? { method, path: path + query } : { method, path, body: {} };
   };
 
@@ -117,13 +151,19 @@ describe('authorisation: every route and command with every role', () => {
     return request.method === 'GET' ? client.get(request.path) : client.post(request.path, request.body);
   };
 
-  const routes = Object.keys(EXPECTED_ROUTE_ROLE).filter((route) => EXPECTED_ROUTE_ROLE[route] !== 'public' && EXPECTED_ROUTE_ROLE[route] !== 'per-command');
+  const routes = Object.keys(EXPECTED_ROUTE_ROLE).filter(
+    (route) => EXPECTED_ROUTE_ROLE[route] !== 'public' && EXPECTED_ROUTE_ROLE[route] !== 'per-command',
+  );
 
   it.each(routes)('%s: allowed to the roles that include it, 403 to the others, 401 without credentials', async (route) => {
     const needed = EXPECTED_ROUTE_ROLE[route] as Role;
     const request = requestFor(route);
     const anonymous = await send(undefined, request);
-    expect([anonymous.status, anonymous.contentType, anonymous.headers.get('www-authenticate')]).toEqual([401, 'application/problem+json; charset=utf-8', 'Bearer realm="treasury-engine"']);
+    expect([anonymous.status, anonymous.contentType, anonymous.headers.get('www-authenticate')]).toEqual([
+      401,
+      'application/problem+json; charset=utf-8',
+      'Bearer realm="treasury-engine"',
+    ]);
     for (const role of ROLES) {
       const answer = await send(keys[role], request);
       // Book-scoped keys cannot use routes over every book (the access log, admin), even as admin.
@@ -135,18 +175,21 @@ describe('authorisation: every route and command with every role', () => {
     }
   });
 
-  it.each(Object.keys(bookCommandCodecs))('command %s: allowed to the roles that include its role, 403 to the others and to other books', async (command) => {
-    const needed = expectedCommandRole(command);
-    const before = await app.http.eventCount('acme');
-    for (const role of ROLES) {
-      const answer = await app.http.as(keys[role]).command('acme', command, {});
-      // Allowed: the empty body is then refused by the codec (400), so nothing is written either way.
-      expect([role, answer.status]).toEqual([role, MAY[role].includes(needed) ? (EMPTY_BODY_ANSWER[command] ?? 400) : 403]);
-    }
-    const elsewhere = await app.http.as(otherBookTreasurer).command('acme', command, {});
-    expect(elsewhere.status).toBe(403);
-    expect(await app.http.eventCount('acme')).toBe(before);
-  });
+  it.each(Object.keys(bookCommandCodecs))(
+    'command %s: allowed to the roles that include its role, 403 to the others and to other books',
+    async (command) => {
+      const needed = expectedCommandRole(command);
+      const before = await app.http.eventCount('acme');
+      for (const role of ROLES) {
+        const answer = await app.http.as(keys[role]).command('acme', command, {});
+        // Allowed: the empty body is then refused by the codec (400), so nothing is written either way.
+        expect([role, answer.status]).toEqual([role, MAY[role].includes(needed) ? (EMPTY_BODY_ANSWER[command] ?? 400) : 403]);
+      }
+      const elsewhere = await app.http.as(otherBookTreasurer).command('acme', command, {});
+      expect(elsewhere.status).toBe(403);
+      expect(await app.http.eventCount('acme')).toBe(before);
+    },
+  );
 
   it('the OpenAPI document states, for every route and command, the role the guard enforces', async () => {
     const docs = (await app.http.as(undefined).get('/docs')).body;
@@ -156,18 +199,28 @@ describe('authorisation: every route and command with every role', () => {
       if (route === 'GET /docs' || role === 'per-command') continue;
       const [method, template] = route.split(' ') as [string, string];
       const operation = docs.paths[template.replace(/:(\w+)/g, '{$1}')]?.[method.toLowerCase()];
-      expect([route, role === 'public' ? operation?.security : operation?.['x-required-role']]).toEqual([route, role === 'public' ? [] : role]);
+      expect([route, role === 'public' ? operation?.security : operation?.['x-required-role']]).toEqual([
+        route,
+        role === 'public' ? [] : role,
+      ]);
       if (role !== 'public') expect(Object.keys(operation.responses)).toEqual(expect.arrayContaining(['401', '403', '429']));
       if (role !== 'public') expect([route, operation.security]).toEqual([route, [{ apiKey: [] }, { oidc: [] }]]);
     }
     for (const command of Object.keys(bookCommandCodecs)) {
-      expect([command, docs.paths[`/v1/books/{bookId}/commands/${command}`].post['x-required-role']]).toEqual([command, expectedCommandRole(command)]);
+      expect([command, docs.paths[`/v1/books/{bookId}/commands/${command}`].post['x-required-role']]).toEqual([
+        command,
+        expectedCommandRole(command),
+      ]);
     }
   });
 
   it('public routes answer without credentials; HEAD follows the GET rule', async () => {
     for (const path of ['/health', '/docs']) expect((await app.http.as(undefined).get(path)).status).toBe(200);
-    const head = (path: string, token?: string) => fetch(`${app.http.baseUrl}${path}`, { method: 'HEAD', headers: token === undefined ? {} : { authorization: `Bearer ${token}` } }).then((r) => r.status);
+    const head = (path: string, token?: string) =>
+      fetch(`${app.http.baseUrl}${path}`, {
+        method: 'HEAD',
+        headers: token === undefined ? {} : { authorization: `Bearer ${token}` },
+      }).then((r) => r.status);
     expect(await head('/health')).toBe(200);
     expect(await head('/v1/books/acme/position')).toBe(401);
     expect(await head('/v1/books/acme/position', keys.viewer)).toBe(200);
@@ -175,7 +228,15 @@ describe('authorisation: every route and command with every role', () => {
   });
 
   it('refuses malformed, unknown and foreign credentials with 401, never 5xx', async () => {
-    const cases = ['Basic dXNlcjpwYXNz', 'Bearer', 'Bearer tek_short', `Bearer tek_abcdefgh_${'A'.repeat(43)}`, 'Bearer not.a.jwt', `Bearer ${'x'.repeat(9000)}`, 'Bearer eyJhbGciOiJub25lIn0.eyJzdWIiOiJ4In0.'];
+    const cases = [
+      'Basic dXNlcjpwYXNz',
+      'Bearer',
+      'Bearer tek_short',
+      `Bearer tek_abcdefgh_${'A'.repeat(43)}`,
+      'Bearer not.a.jwt',
+      `Bearer ${'x'.repeat(9000)}`,
+      'Bearer eyJhbGciOiJub25lIn0.eyJzdWIiOiJ4In0.',
+    ];
     for (const authorization of cases) {
       const answer = await app.http.as(undefined).get('/v1/books/acme/position', { authorization });
       expect([authorization.slice(0, 30), answer.status]).toEqual([authorization.slice(0, 30), 401]);

@@ -34,7 +34,12 @@ describe('command API: bad input writes nothing', () => {
     await ok('pledge-collateral', { effectiveAt: '2026-01-12T00:00:00Z', loanId: 'loan-a', wallet: 'cold', btc: '4' });
     await ok('accrue-interest', { effectiveAt: '2026-01-31T00:00:00Z', loanId: 'loan-a', interestUsd: '500.00' });
     saleEventId = (await ok('record-btc-sale', sale)).events[0].eventId;
-    reversalEventId = (await ok('reverse-event', { eventId: (await ok('record-btc-price', { effectiveAt: '2026-01-31T00:00:00Z', usdPerBtc: '1.00' })).events[0].eventId, reason: 'fat finger' })).events[0].eventId;
+    reversalEventId = (
+      await ok('reverse-event', {
+        eventId: (await ok('record-btc-price', { effectiveAt: '2026-01-31T00:00:00Z', usdPerBtc: '1.00' })).events[0].eventId,
+        reason: 'fat finger',
+      })
+    ).events[0].eventId;
   });
   afterAll(() => app.dispose());
 
@@ -67,8 +72,16 @@ describe('command API: bad input writes nothing', () => {
       ['a date that does not exist', { ...sale, effectiveAt: '2026-02-30T00:00:00Z' }, ['effectiveAt']],
       ['an effectiveAt in the future', { ...sale, effectiveAt: '2026-03-02T00:00:00Z' }, ['effectiveAt']],
       ['a body that is not an object', ['not', 'an', 'object'], ['']],
-      ['a duplicated key (JSON.parse would keep the last: 1 satoshi)', '{"effectiveAt":"2026-01-15T00:00:00Z","wallet":"cold","btc":"1000000","proceedsUsd":"95000.00","btc":"0.00000001"}', ['btc']],
-      ['a key duplicated through an escape', '{"effectiveAt":"2026-01-15T00:00:00Z","wallet":"cold","btc":"1","proceedsUsd":"95000.00","\\u0077allet":"hot"}', ['wallet']],
+      [
+        'a duplicated key (JSON.parse would keep the last: 1 satoshi)',
+        '{"effectiveAt":"2026-01-15T00:00:00Z","wallet":"cold","btc":"1000000","proceedsUsd":"95000.00","btc":"0.00000001"}',
+        ['btc'],
+      ],
+      [
+        'a key duplicated through an escape',
+        '{"effectiveAt":"2026-01-15T00:00:00Z","wallet":"cold","btc":"1","proceedsUsd":"95000.00","\\u0077allet":"hot"}',
+        ['wallet'],
+      ],
     ])('%s', async (_case, body, paths) => {
       const answer = await app.http.command('acme', 'record-btc-sale', body);
       expectProblem(answer, 400);
@@ -148,17 +161,75 @@ describe('command API: bad input writes nothing', () => {
     it.each([
       ['selling more than the unencumbered BTC', 'record-btc-sale', { ...sale, btc: '5.00000001' }, 'insufficient-unencumbered-btc'],
       ['selling from an empty wallet', 'record-btc-sale', { ...sale, wallet: 'hot' }, 'insufficient-unencumbered-btc'],
-      ['a back-dated sale before the BTC was mined', 'record-btc-sale', { ...sale, effectiveAt: '2026-01-09T00:00:00Z' }, 'insufficient-unencumbered-btc'],
-      ['transferring more than the wallet holds', 'transfer-btc', { effectiveAt: '2026-02-01T00:00:00Z', fromWallet: 'cold', toWallet: 'hot', btc: '5', feeBtc: '0.0001' }, 'insufficient-unencumbered-btc'],
-      ['pledging more than the unencumbered BTC', 'pledge-collateral', { effectiveAt: '2026-02-01T00:00:00Z', loanId: 'loan-a', wallet: 'cold', btc: '5.00000001' }, 'insufficient-unencumbered-btc'],
-      ['releasing more than is pledged', 'release-collateral', { effectiveAt: '2026-02-01T00:00:00Z', loanId: 'loan-a', wallet: 'cold', btc: '4.00000001' }, 'insufficient-pledged-collateral'],
-      ['liquidating more than is pledged', 'liquidate-collateral', { effectiveAt: '2026-02-01T00:00:00Z', loanId: 'loan-a', wallet: 'cold', btc: '4.1', proceedsUsd: '1000.00' }, 'insufficient-pledged-collateral'],
-      ['repaying more principal than is outstanding', 'repay-loan', { effectiveAt: '2026-02-01T00:00:00Z', loanId: 'loan-a', principalUsd: '100000.01' }, 'exceeds-outstanding-principal'],
+      [
+        'a back-dated sale before the BTC was mined',
+        'record-btc-sale',
+        { ...sale, effectiveAt: '2026-01-09T00:00:00Z' },
+        'insufficient-unencumbered-btc',
+      ],
+      [
+        'transferring more than the wallet holds',
+        'transfer-btc',
+        { effectiveAt: '2026-02-01T00:00:00Z', fromWallet: 'cold', toWallet: 'hot', btc: '5', feeBtc: '0.0001' },
+        'insufficient-unencumbered-btc',
+      ],
+      [
+        'pledging more than the unencumbered BTC',
+        'pledge-collateral',
+        { effectiveAt: '2026-02-01T00:00:00Z', loanId: 'loan-a', wallet: 'cold', btc: '5.00000001' },
+        'insufficient-unencumbered-btc',
+      ],
+      [
+        'releasing more than is pledged',
+        'release-collateral',
+        { effectiveAt: '2026-02-01T00:00:00Z', loanId: 'loan-a', wallet: 'cold', btc: '4.00000001' },
+        'insufficient-pledged-collateral',
+      ],
+      [
+        'liquidating more than is pledged',
+        'liquidate-collateral',
+        { effectiveAt: '2026-02-01T00:00:00Z', loanId: 'loan-a', wallet: 'cold', btc: '4.1', proceedsUsd: '1000.00' },
+        'insufficient-pledged-collateral',
+      ],
+      [
+        'repaying more principal than is outstanding',
+        'repay-loan',
+        { effectiveAt: '2026-02-01T00:00:00Z', loanId: 'loan-a', principalUsd: '100000.01' },
+        'exceeds-outstanding-principal',
+      ],
       // Owed on Feb 1: 100,000.00 × 9% × 21/365 = 517.81 accrued from the terms + 500.00 charged.
-      ['repaying more interest than has accrued', 'repay-loan', { effectiveAt: '2026-02-01T00:00:00Z', loanId: 'loan-a', principalUsd: '0', interestUsd: '1017.82' }, 'exceeds-accrued-interest'],
-      ['spending more cash than the account holds', 'record-cash-movement', { effectiveAt: '2026-02-01T00:00:00Z', cashAccount: 'operating', amountUsd: '-195000.01', category: 'capex' }, 'insufficient-cash'],
-      ['a loan id used twice', 'draw-loan', { effectiveAt: '2026-02-01T00:00:00Z', loanId: 'loan-a', lender: 'X', principalUsd: '1.00', annualRate: '0.1', marginCallLtv: '0.7', liquidationLtv: '0.8' }, 'duplicate-loan-id'],
-      ['a command on an unknown loan', 'accrue-interest', { effectiveAt: '2026-02-01T00:00:00Z', loanId: 'loan-z', interestUsd: '1.00' }, 'unknown-loan'],
+      [
+        'repaying more interest than has accrued',
+        'repay-loan',
+        { effectiveAt: '2026-02-01T00:00:00Z', loanId: 'loan-a', principalUsd: '0', interestUsd: '1017.82' },
+        'exceeds-accrued-interest',
+      ],
+      [
+        'spending more cash than the account holds',
+        'record-cash-movement',
+        { effectiveAt: '2026-02-01T00:00:00Z', cashAccount: 'operating', amountUsd: '-195000.01', category: 'capex' },
+        'insufficient-cash',
+      ],
+      [
+        'a loan id used twice',
+        'draw-loan',
+        {
+          effectiveAt: '2026-02-01T00:00:00Z',
+          loanId: 'loan-a',
+          lender: 'X',
+          principalUsd: '1.00',
+          annualRate: '0.1',
+          marginCallLtv: '0.7',
+          liquidationLtv: '0.8',
+        },
+        'duplicate-loan-id',
+      ],
+      [
+        'a command on an unknown loan',
+        'accrue-interest',
+        { effectiveAt: '2026-02-01T00:00:00Z', loanId: 'loan-z', interestUsd: '1.00' },
+        'unknown-loan',
+      ],
       ['reversing an unknown event', 'reverse-event', { eventId: '00000000-0000-4000-8000-000000000000', reason: 'typo' }, 'unknown-event'],
     ])('%s', async (_case, command, body, rule) => {
       const answer = await app.http.command('acme', command, body);
@@ -187,10 +258,20 @@ describe('command API: bad input writes nothing', () => {
     });
 
     it('an Idempotency-Key reused with a different body', async () => {
-      const first = await app.http.command('acme', 'record-btc-price', { effectiveAt: '2026-02-01T00:00:00Z', usdPerBtc: '80000.00' }, { 'Idempotency-Key': 'price-feb' });
+      const first = await app.http.command(
+        'acme',
+        'record-btc-price',
+        { effectiveAt: '2026-02-01T00:00:00Z', usdPerBtc: '80000.00' },
+        { 'Idempotency-Key': 'price-feb' },
+      );
       expect(first.status).toBe(201);
       countBefore += 1;
-      const answer = await app.http.command('acme', 'record-btc-price', { effectiveAt: '2026-02-01T00:00:00Z', usdPerBtc: '81000.00' }, { 'Idempotency-Key': 'price-feb' });
+      const answer = await app.http.command(
+        'acme',
+        'record-btc-price',
+        { effectiveAt: '2026-02-01T00:00:00Z', usdPerBtc: '81000.00' },
+        { 'Idempotency-Key': 'price-feb' },
+      );
       expectProblem(answer, 422);
       expect(answer.body.type).toMatch(/idempotency-key-reused/);
     });

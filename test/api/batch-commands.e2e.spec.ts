@@ -6,9 +6,16 @@ import { startTestApp, TestApp } from '@treasury/test-support';
  */
 describe('batch commands', () => {
   let app: TestApp;
-  const batch = (bookId: string, items: unknown, headers: Record<string, string> = {}) => app.http.post(`/v1/books/${bookId}/commands`, items, headers);
-  const mined = (day: number, btc = '1') => ({ command: 'record-mining-output', body: { effectiveAt: `2026-01-${String(day).padStart(2, '0')}T00:00:00Z`, wallet: 'cold', btc, usdPerBtc: '90000.00' } });
-  const sale = (btc: string) => ({ command: 'record-btc-sale', body: { effectiveAt: '2026-01-20T00:00:00Z', wallet: 'cold', btc, proceedsUsd: '1000.00' } });
+  const batch = (bookId: string, items: unknown, headers: Record<string, string> = {}) =>
+    app.http.post(`/v1/books/${bookId}/commands`, items, headers);
+  const mined = (day: number, btc = '1') => ({
+    command: 'record-mining-output',
+    body: { effectiveAt: `2026-01-${String(day).padStart(2, '0')}T00:00:00Z`, wallet: 'cold', btc, usdPerBtc: '90000.00' },
+  });
+  const sale = (btc: string) => ({
+    command: 'record-btc-sale',
+    body: { effectiveAt: '2026-01-20T00:00:00Z', wallet: 'cold', btc, proceedsUsd: '1000.00' },
+  });
   const btcOf = async (bookId: string) => (await app.http.get(`/v1/books/${bookId}/position`)).body.holdings.btc;
 
   beforeAll(async () => {
@@ -17,9 +24,19 @@ describe('batch commands', () => {
   afterAll(() => app.dispose());
 
   it('appends a valid batch in one commit, each item decided on the ones before it, with the principal as actor', async () => {
-    const answer = await batch('acme', [{ command: 'open-book', body: { name: 'Acme', effectiveAt: '2026-01-01T00:00:00Z' } }, mined(2, '3'), sale('2.5')]);
+    const answer = await batch('acme', [
+      { command: 'open-book', body: { name: 'Acme', effectiveAt: '2026-01-01T00:00:00Z' } },
+      mined(2, '3'),
+      sale('2.5'),
+    ]);
     expect(answer.status).toBe(201);
-    expect(answer.body.items.map((item: { index: number; command: string; events: Array<{ type: string }> }) => [item.index, item.command, item.events.map((e) => e.type)])).toEqual([
+    expect(
+      answer.body.items.map((item: { index: number; command: string; events: Array<{ type: string }> }) => [
+        item.index,
+        item.command,
+        item.events.map((e) => e.type),
+      ]),
+    ).toEqual([
       [0, 'open-book', ['BookOpened']],
       [1, 'record-mining-output', ['MiningOutputReceived']],
       [2, 'record-btc-sale', ['BtcSold']],
@@ -39,8 +56,17 @@ describe('batch commands', () => {
 
   it('a refused item writes nothing of the batch and is named by its index, field paths under [i].body', async () => {
     const before = await app.http.eventCount('acme');
-    const invalid = await batch('acme', [mined(3), mined(4), { command: 'record-btc-price', body: { effectiveAt: '2026-01-05T00:00:00Z', usdPerBtc: 90000 } }]);
-    expect([invalid.status, invalid.contentType, invalid.body.index, invalid.body.command]).toEqual([400, 'application/problem+json; charset=utf-8', 2, 'record-btc-price']);
+    const invalid = await batch('acme', [
+      mined(3),
+      mined(4),
+      { command: 'record-btc-price', body: { effectiveAt: '2026-01-05T00:00:00Z', usdPerBtc: 90000 } },
+    ]);
+    expect([invalid.status, invalid.contentType, invalid.body.index, invalid.body.command]).toEqual([
+      400,
+      'application/problem+json; charset=utf-8',
+      2,
+      'record-btc-price',
+    ]);
     expect(invalid.body.errors.map((e: { path: string }) => e.path)).toEqual(['[2].body.usdPerBtc']);
 
     // Decided against the items before it: 1 BTC mined in the batch is not enough for a 2 BTC sale after 0.5 held.
@@ -59,23 +85,36 @@ describe('batch commands', () => {
   it('refuses a bad shape with each path, an unknown command by index, and a batch outside 1..10,000', async () => {
     const before = await app.http.eventCount('acme');
     const shape = await batch('acme', [mined(7), { command: 3, body: [] }, 'x', { ...mined(8), extra: true }]);
-    expect([shape.status, shape.body.errors.map((e: { path: string }) => e.path)]).toEqual([400, ['[1].command', '[1].body', '[2]', '[3].extra']]);
+    expect([shape.status, shape.body.errors.map((e: { path: string }) => e.path)]).toEqual([
+      400,
+      ['[1].command', '[1].body', '[2]', '[3].extra'],
+    ]);
     expect((await batch('acme', { command: 'record-btc-price', body: {} })).status).toBe(400);
     const unknown = await batch('acme', [mined(7), { command: 'mint-btc', body: {} }]);
     expect([unknown.status, unknown.body.index]).toEqual([404, 1]);
     const empty = await batch('acme', []);
     expect([empty.status, empty.body.errors]).toEqual([400, [{ path: '', message: 'must hold 1 to 10000 commands (got 0)' }]]);
-    const tooMany = await batch('acme', Array.from({ length: 10_001 }, () => mined(9, '0.001')));
+    const tooMany = await batch(
+      'acme',
+      Array.from({ length: 10_001 }, () => mined(9, '0.001')),
+    );
     expect([tooMany.status, tooMany.body.errors[0].message]).toEqual([400, 'must hold 1 to 10000 commands (got 10001)']);
     expect(await app.http.eventCount('acme')).toBe(before);
 
     // 10,000 is allowed (about 1.5 MB, above the 1 MB of a single command), in one commit.
-    const most = await batch('acme', Array.from({ length: 10_000 }, () => mined(9, '0.001')));
+    const most = await batch(
+      'acme',
+      Array.from({ length: 10_000 }, () => mined(9, '0.001')),
+    );
     expect([most.status, most.body.items.length, most.body.revision - answerRevision(before)]).toEqual([201, 10_000, 10_000]);
     expect(await btcOf('acme')).toBe('20.00000000');
     const huge = await batch('acme', [{ ...mined(9), body: { ...mined(9).body, memo: 'x'.repeat(17 * 1024 * 1024) } }]);
     expect([huge.status, huge.body.detail]).toEqual([413, 'The request body exceeds 16mb.']);
-    const single = await app.http.command('acme', 'record-btc-price', { effectiveAt: '2026-01-09T00:00:00Z', usdPerBtc: '90000.00', memo: 'x'.repeat(2 * 1024 * 1024) });
+    const single = await app.http.command('acme', 'record-btc-price', {
+      effectiveAt: '2026-01-09T00:00:00Z',
+      usdPerBtc: '90000.00',
+      memo: 'x'.repeat(2 * 1024 * 1024),
+    });
     expect([single.status, single.body.detail]).toEqual([413, 'The request body exceeds 1mb.']);
   }, 60_000);
 
@@ -87,8 +126,17 @@ describe('batch commands', () => {
     const viewer = app.http.as((await app.http.post('/v1/admin/api-keys', { name: 'viewer', role: 'viewer', books: ['acme'] })).body.key);
     const before = await app.http.eventCount('acme');
     const refused = await clerk.post('/v1/books/acme/commands', [mined(10), mined(11), sale('1')]);
-    expect([refused.status, refused.body.index, refused.body.requiredRole, refused.body.command]).toEqual([403, 2, 'treasurer', 'record-btc-sale']);
-    expect((await viewer.post('/v1/books/acme/commands', [mined(10)])).body).toMatchObject({ status: 403, index: 0, requiredRole: 'bookkeeper' });
+    expect([refused.status, refused.body.index, refused.body.requiredRole, refused.body.command]).toEqual([
+      403,
+      2,
+      'treasurer',
+      'record-btc-sale',
+    ]);
+    expect((await viewer.post('/v1/books/acme/commands', [mined(10)])).body).toMatchObject({
+      status: 403,
+      index: 0,
+      requiredRole: 'bookkeeper',
+    });
     expect((await app.http.as(undefined).post('/v1/books/acme/commands', [mined(10)])).status).toBe(401);
     expect(await app.http.eventCount('acme')).toBe(before);
     const allowed = await clerk.post('/v1/books/acme/commands', [mined(10), mined(11)]);
@@ -114,7 +162,12 @@ describe('batch commands', () => {
     const restarted = await app.restart();
     try {
       const afterRestart = await restarted.http.post('/v1/books/acme/commands', items, { 'idempotency-key': 'batch-12' });
-      expect([afterRestart.status, afterRestart.body.replayed, afterRestart.body.items, afterRestart.body.revision]).toEqual([201, true, first.body.items, first.body.revision]);
+      expect([afterRestart.status, afterRestart.body.replayed, afterRestart.body.items, afterRestart.body.revision]).toEqual([
+        201,
+        true,
+        first.body.items,
+        first.body.revision,
+      ]);
       expect(await restarted.http.eventCount('acme')).toBe(count);
     } finally {
       app = restarted;
@@ -133,7 +186,11 @@ describe('batch commands', () => {
     await app.http.accepted('acme', 'set-approval-policy', { reversals: true, salesAboveBtc: '5' });
     const answer = await batch('acme', [mined(18), sale('6'), sale('1')]);
     expect(answer.status).toBe(201);
-    expect(answer.body.items.map((item: { events: Array<{ type: string }> }) => item.events.map((e) => e.type))).toEqual([['MiningOutputReceived'], ['CommandProposed'], ['BtcSold']]);
+    expect(answer.body.items.map((item: { events: Array<{ type: string }> }) => item.events.map((e) => e.type))).toEqual([
+      ['MiningOutputReceived'],
+      ['CommandProposed'],
+      ['BtcSold'],
+    ]);
     const proposals = (await app.http.get('/v1/books/acme/proposals')).body.proposals;
     expect(proposals.at(-1)).toMatchObject({ command: 'record-btc-sale', body: { btc: '6.00000000' }, status: 'open' });
   });

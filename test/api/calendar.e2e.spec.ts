@@ -15,7 +15,11 @@ describe('the book calendar over HTTP', () => {
   beforeAll(async () => {
     app = await startTestApp();
     // Midnight on 1 October in Zurich (CEST, UTC+2) is 22:00Z on 30 September.
-    await send('2025-10-01T08:00:00Z', 'zh', 'open-book', { name: 'Zurich Mining AG', effectiveAt: '2025-09-30T22:00:00Z', timeZone: 'Europe/Zurich' });
+    await send('2025-10-01T08:00:00Z', 'zh', 'open-book', {
+      name: 'Zurich Mining AG',
+      effectiveAt: '2025-09-30T22:00:00Z',
+      timeZone: 'Europe/Zurich',
+    });
     await send('2025-10-02T08:00:00Z', 'zh', 'record-mining-output', mine('2025-10-01T10:00:00Z', '10'));
     // 23:59:59.999 on 31 October in Zurich (CET, UTC+1 since 26 October): still October there.
     await send('2025-11-01T08:00:00Z', 'zh', 'record-mining-output', mine('2025-10-31T22:59:59.999Z', '1'));
@@ -46,7 +50,10 @@ describe('the book calendar over HTTP', () => {
       ['2025-11', '2025-11-30T22:59:59.999Z', '11.00000000', '2.00000000', '13.00000000'],
     ]);
     const utc = await app.http.get('/v1/books/utc/reports/month-end?from=2025-10&to=2025-10');
-    expect(utc.body).toMatchObject({ timeZone: 'UTC', months: [{ month: '2025-10', asOf: '2025-10-31T23:59:59.999Z', minedBtc: '2.00000000' }] });
+    expect(utc.body).toMatchObject({
+      timeZone: 'UTC',
+      months: [{ month: '2025-10', asOf: '2025-10-31T23:59:59.999Z', minedBtc: '2.00000000' }],
+    });
     const before = await app.http.get('/v1/books/zh/reports/month-end?from=2025-01&to=2025-09');
     expect([before.status, before.body.rule, before.body.bookOpenedAt]).toEqual([422, 'before-book-opened', '2025-09-30T22:00:00.000Z']);
   });
@@ -57,7 +64,12 @@ describe('the book calendar over HTTP', () => {
     const utc = await app.http.get('/v1/books/utc/position?asOf=2025-10-31');
     expect([utc.body.asOf, utc.body.holdings.btc]).toEqual(['2025-10-31T23:59:59.999Z', '2.00000000']);
     const lots = await app.http.get('/v1/books/zh/lots?asOf=2025-10-31&knownAt=2025-11-01');
-    expect([lots.status, lots.body.asOf, lots.body.knownAt, lots.body.lots.length]).toEqual([200, '2025-10-31T22:59:59.999Z', '2025-11-01T22:59:59.999Z', 2]);
+    expect([lots.status, lots.body.asOf, lots.body.knownAt, lots.body.lots.length]).toEqual([
+      200,
+      '2025-10-31T22:59:59.999Z',
+      '2025-11-01T22:59:59.999Z',
+      2,
+    ]);
     const explain = await app.http.get('/v1/books/zh/position/explain?figure=holdings.btc&asOf=2025-10-01');
     expect([explain.status, explain.body.asOf]).toEqual([200, '2025-10-01T21:59:59.999Z']);
     for (const bad of ['2025-02-29', '2025-13-01', '2008-12-31', '2025-10-31T00:00']) {
@@ -69,7 +81,11 @@ describe('the book calendar over HTTP', () => {
   it('steps a daily series by Zurich days (25 hours across the change) and takes date-only bounds', async () => {
     const series = await app.http.get('/v1/books/zh/position/series?from=2025-10-25&to=2025-10-27&every=1d');
     expect(series.status).toBe(200);
-    expect(series.body.points.map((p: { asOf: string }) => p.asOf)).toEqual(['2025-10-25T21:59:59.999Z', '2025-10-26T22:59:59.999Z', '2025-10-27T22:59:59.999Z']);
+    expect(series.body.points.map((p: { asOf: string }) => p.asOf)).toEqual([
+      '2025-10-25T21:59:59.999Z',
+      '2025-10-26T22:59:59.999Z',
+      '2025-10-27T22:59:59.999Z',
+    ]);
     const monthly = await app.http.get('/v1/books/zh/position/series?from=2025-10-31&to=2025-11-30&every=1mo');
     expect(monthly.body.points.map((p: { asOf: string; btc: string }) => [p.asOf, p.btc])).toEqual([
       ['2025-10-31T22:59:59.999Z', '11.00000000'],
@@ -103,15 +119,29 @@ describe('the book calendar over HTTP', () => {
     ];
     for (const path of paths) {
       const answer = await app.http.get(path);
-      expect([path, answer.status, answer.body.rule, answer.body.firstRecordedAt]).toEqual([path, 422, 'nothing-known-yet', '2025-10-01T08:00:00.000Z']);
+      expect([path, answer.status, answer.body.rule, answer.body.firstRecordedAt]).toEqual([
+        path,
+        422,
+        'nothing-known-yet',
+        '2025-10-01T08:00:00.000Z',
+      ]);
     }
     const atFirst = await app.http.get('/v1/books/zh/position?knownAt=2025-10-01T08:00:00Z');
     expect([atFirst.status, atFirst.body.revision]).toEqual([200, 0]);
   });
 
   it('gives a report dated at Zurich midnight the month that ends there', async () => {
-    await send('2026-03-01T12:00:00Z', 'zh', 'record-reported-holdings', { effectiveAt: '2025-10-31T23:00:00Z', btc: '13', minedBtc: '13', source: 'operational-update' });
+    await send('2026-03-01T12:00:00Z', 'zh', 'record-reported-holdings', {
+      effectiveAt: '2025-10-31T23:00:00Z',
+      btc: '13',
+      minedBtc: '13',
+      source: 'operational-update',
+    });
     const rec = await app.http.get('/v1/books/zh/reconciliation');
-    expect(rec.body.reports[0]).toMatchObject({ asOf: '2025-10-31T23:00:00.000Z', periodStart: '2025-09-30T22:00:00.000Z', minedBtc: { ledger: '13.00000000', flagged: false } });
+    expect(rec.body.reports[0]).toMatchObject({
+      asOf: '2025-10-31T23:00:00.000Z',
+      periodStart: '2025-09-30T22:00:00.000Z',
+      minedBtc: { ledger: '13.00000000', flagged: false },
+    });
   });
 });

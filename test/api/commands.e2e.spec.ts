@@ -11,12 +11,22 @@ describe('command API: recording a treasury', () => {
 
   it('opens a book and records mining, a price, a loan with collateral and a sale', async () => {
     const { http } = app;
-    const opened = await http.command('acme', 'open-book', { name: 'Acme Mining Corp.', effectiveAt: '2025-06-01T00:00:00Z' }, { 'X-Actor': 'treasurer@acme' });
+    const opened = await http.command(
+      'acme',
+      'open-book',
+      { name: 'Acme Mining Corp.', effectiveAt: '2025-06-01T00:00:00Z' },
+      { 'X-Actor': 'treasurer@acme' },
+    );
     expect(opened.status).toBe(201);
     expect(opened.headers.get('etag')).toBe('"0"');
     expect(opened.body).toMatchObject({ bookId: 'acme', command: 'open-book', revision: 0, replayed: false });
     expect(opened.body.events).toEqual([
-      { eventId: expect.stringMatching(/^[0-9a-f-]{36}$/), type: 'BookOpened', effectiveAt: '2025-06-01T00:00:00.000Z', recordedAt: '2026-03-01T12:00:00.000Z' },
+      {
+        eventId: expect.stringMatching(/^[0-9a-f-]{36}$/),
+        type: 'BookOpened',
+        effectiveAt: '2025-06-01T00:00:00.000Z',
+        recordedAt: '2026-03-01T12:00:00.000Z',
+      },
     ]);
 
     const mined = await http.command('acme', 'record-mining-output', {
@@ -45,7 +55,12 @@ describe('command API: recording a treasury', () => {
         liquidationLtv: '0.85',
         maturityAt: '2027-07-01T00:00:00Z',
       }),
-      http.command('acme', 'pledge-collateral', { effectiveAt: '2025-07-01T00:00:00Z', loanId: 'coinbase-2025', wallet: 'custody-cold', btc: '600' }),
+      http.command('acme', 'pledge-collateral', {
+        effectiveAt: '2025-07-01T00:00:00Z',
+        loanId: 'coinbase-2025',
+        wallet: 'custody-cold',
+        btc: '600',
+      }),
       http.command('acme', 'record-btc-sale', {
         effectiveAt: '2025-07-15T14:00:00Z',
         wallet: 'custody-cold',
@@ -58,7 +73,14 @@ describe('command API: recording a treasury', () => {
     for (const step of steps) expect((await step).status).toBe(201);
 
     const events = await http.allEvents('acme');
-    expect(events.map((e) => e.type)).toEqual(['BookOpened', 'MiningOutputReceived', 'BtcPriceObserved', 'LoanDrawn', 'CollateralPledged', 'BtcSold']);
+    expect(events.map((e) => e.type)).toEqual([
+      'BookOpened',
+      'MiningOutputReceived',
+      'BtcPriceObserved',
+      'LoanDrawn',
+      'CollateralPledged',
+      'BtcSold',
+    ]);
     expect(events.map((e) => e.revision)).toEqual([0, 1, 2, 3, 4, 5]);
     const mining = events[1];
     expect(mining).toMatchObject({
@@ -67,7 +89,13 @@ describe('command API: recording a treasury', () => {
       recordedAt: new Date(TEST_NOW).toISOString(),
       // Amounts come back at full scale, whatever precision was sent.
       data: { wallet: 'custody-cold', btc: '716.50000000', usdPerBtc: '107135.33', pool: 'Foundry USA' },
-      metadata: { command: 'record-mining-output', actor: `key:${app.adminKey.slice(4, 12)}`, actorName: 'bootstrap admin', reference: 'pool-statement-2025-06', commandId: mined.body.commandId },
+      metadata: {
+        command: 'record-mining-output',
+        actor: `key:${app.adminKey.slice(4, 12)}`,
+        actorName: 'bootstrap admin',
+        reference: 'pool-statement-2025-06',
+        commandId: mined.body.commandId,
+      },
     });
     // X-Actor cannot make anyone else the actor: it is kept only as a labelled note.
     expect(events[0]?.metadata).toMatchObject({ actor: `key:${app.adminKey.slice(4, 12)}`, onBehalfOf: 'treasurer@acme' });
@@ -109,7 +137,12 @@ describe('command API: recording a treasury', () => {
       proceedsUsd: '1.00',
     });
     expect(tooMuch.status).toBe(422);
-    const exact = await app.http.command('acme', 'record-btc-sale', { effectiveAt: '2025-08-01T00:00:00Z', wallet: 'custody-cold', btc: '16.5', proceedsUsd: '1900000.00' });
+    const exact = await app.http.command('acme', 'record-btc-sale', {
+      effectiveAt: '2025-08-01T00:00:00Z',
+      wallet: 'custody-cold',
+      btc: '16.5',
+      proceedsUsd: '1900000.00',
+    });
     expect(exact.status).toBe(201);
     expect(exact.body.revision).toBe(7);
   });

@@ -7,7 +7,11 @@ describe('GET /v1/me and GET /v1/books', () => {
 
   beforeAll(async () => {
     app = await startTestApp();
-    await app.http.accepted('acme', 'open-book', { name: 'Acme Mining Corp.', effectiveAt: '2025-06-01T00:00:00Z', timeZone: 'America/New_York' });
+    await app.http.accepted('acme', 'open-book', {
+      name: 'Acme Mining Corp.',
+      effectiveAt: '2025-06-01T00:00:00Z',
+      timeZone: 'America/New_York',
+    });
     await app.http.accepted('other', 'open-book', { name: 'Other Co.', effectiveAt: '2025-07-01T00:00:00Z' });
     const created = await app.http.post('/v1/admin/api-keys', { name: 'viewer@acme', role: 'viewer', books: ['acme'] });
     viewer = created.body.key;
@@ -17,7 +21,12 @@ describe('GET /v1/me and GET /v1/books', () => {
   it('says who the caller is, with its grants', async () => {
     const admin = await app.http.get('/v1/me');
     expect(admin.status).toBe(200);
-    expect(admin.body).toEqual({ id: expect.stringMatching(/^key:[a-z0-9]{8}$/), name: 'bootstrap admin', kind: 'api-key', grants: [{ role: 'admin', books: '*' }] });
+    expect(admin.body).toEqual({
+      id: expect.stringMatching(/^key:[a-z0-9]{8}$/),
+      name: 'bootstrap admin',
+      kind: 'api-key',
+      grants: [{ role: 'admin', books: '*' }],
+    });
     const me = await app.http.as(viewer).get('/v1/me');
     expect(me.body).toMatchObject({ name: 'viewer@acme', kind: 'api-key', grants: [{ role: 'viewer', books: ['acme'] }] });
     // The secret is everything after tek_<prefix>_ (base64url: it may itself hold an underscore).
@@ -62,7 +71,8 @@ describe('GET /v1/me and GET /v1/books', () => {
     } else {
       expect(index.body).toMatchObject({ status: 404, detail: expect.stringContaining('npm run build') });
     }
-    for (const path of ['/assets/..%2F..%2Fpackage.json', '/assets/nothing.js', '/assets/index.html']) expect((await anonymous.get(path)).status).toBe(404);
+    for (const path of ['/assets/..%2F..%2Fpackage.json', '/assets/nothing.js', '/assets/index.html'])
+      expect((await anonymous.get(path)).status).toBe(404);
     // The API's own paths are not shadowed by the console.
     expect((await anonymous.get('/health')).status).toBe(200);
     expect((await anonymous.get('/v1/books/acme/position')).status).toBe(401);

@@ -33,11 +33,15 @@ const rawExchange = (baseUrl: string, send: (socket: ReturnType<typeof connect>)
 /** POSTs raw bytes with the given headers; resolves with the status and body, or the socket error. */
 const postBytes = (app: TestApp, path: string, body: Buffer, headers: Record<string, string>) =>
   new Promise<{ status: number; contentType: string; body: string }>((resolve, reject) => {
-    const req = request(`${app.http.baseUrl}${path}`, { method: 'POST', headers: { ...app.http.headers, 'content-type': 'application/json', ...headers } }, (res) => {
-      let text = '';
-      res.on('data', (chunk: Buffer) => (text += chunk.toString()));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, contentType: String(res.headers['content-type'] ?? ''), body: text }));
-    });
+    const req = request(
+      `${app.http.baseUrl}${path}`,
+      { method: 'POST', headers: { ...app.http.headers, 'content-type': 'application/json', ...headers } },
+      (res) => {
+        let text = '';
+        res.on('data', (chunk: Buffer) => (text += chunk.toString()));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, contentType: String(res.headers['content-type'] ?? ''), body: text }));
+      },
+    );
     req.on('error', reject);
     req.end(body);
   });
@@ -58,7 +62,12 @@ describe('HTTP safety defaults', () => {
   beforeAll(async () => {
     app = await startTestApp();
     await app.http.accepted('acme', 'open-book', { name: 'Acme', effectiveAt: '2025-01-01T00:00:00Z' });
-    await app.http.accepted('acme', 'record-mining-output', { effectiveAt: '2026-01-10T00:00:00Z', wallet: 'cold', btc: '10', usdPerBtc: '90000.00' });
+    await app.http.accepted('acme', 'record-mining-output', {
+      effectiveAt: '2026-01-10T00:00:00Z',
+      wallet: 'cold',
+      btc: '10',
+      usdPerBtc: '90000.00',
+    });
   });
   afterAll(() => app.dispose());
 
@@ -88,7 +97,11 @@ describe('HTTP safety defaults', () => {
         expect(other.headers.get('access-control-allow-origin')).toBeNull();
         const preflight = await fetch(`${cors.http.baseUrl}/v1/books/acme/commands/open-book`, {
           method: 'OPTIONS',
-          headers: { origin: 'https://treasury.example.com', 'access-control-request-method': 'POST', 'access-control-request-headers': 'authorization,content-type' },
+          headers: {
+            origin: 'https://treasury.example.com',
+            'access-control-request-method': 'POST',
+            'access-control-request-headers': 'authorization,content-type',
+          },
         });
         expect(preflight.status).toBe(204);
         expect(preflight.headers.get('access-control-allow-headers')).toContain('Authorization');
@@ -118,7 +131,9 @@ describe('HTTP safety defaults', () => {
     });
 
     it('answers 431 through fetch too, and the server goes on answering', async () => {
-      const answer = await fetch(`${app.http.baseUrl}/v1/books/acme/position`, { headers: { ...app.http.headers, 'x-filler': 'a'.repeat(70 * 1024) } });
+      const answer = await fetch(`${app.http.baseUrl}/v1/books/acme/position`, {
+        headers: { ...app.http.headers, 'x-filler': 'a'.repeat(70 * 1024) },
+      });
       expect(answer.status).toBe(431);
       expect(await answer.json()).toMatchObject({ status: 431 });
       expect((await app.http.get('/v1/books/acme/position')).status).toBe(200);
@@ -128,7 +143,10 @@ describe('HTTP safety defaults', () => {
       expectProblem(await app.http.get(`/v1/books/acme/events?actor=${'a'.repeat(9 * 1024)}`), 414);
       const long = expectProblem(await app.http.get(`/v1/books/acme/events?actor=${'a'.repeat(2 * 1024)}`), 400);
       expect(long.errors).toEqual([{ path: 'query.actor', message: expect.stringContaining('longer than') }]);
-      const many = expectProblem(await app.http.get(`/v1/books/acme/events?${Array.from({ length: 40 }, (_, i) => `p${i}=1`).join('&')}`), 400);
+      const many = expectProblem(
+        await app.http.get(`/v1/books/acme/events?${Array.from({ length: 40 }, (_, i) => `p${i}=1`).join('&')}`),
+        400,
+      );
       expect(many.errors[0].path).toBe('query');
     });
   });
@@ -211,7 +229,10 @@ describe('HTTP safety defaults', () => {
 
     it.each(['gzip', 'deflate', 'br'])('refuses plain bytes labelled %s with a 400, never a 500', async (encoding) => {
       const before = await app.http.eventCount('acme');
-      const answer = expectProblem(await postBytes(app, '/v1/books/acme/commands/record-btc-price', body, { 'content-encoding': encoding }), 400);
+      const answer = expectProblem(
+        await postBytes(app, '/v1/books/acme/commands/record-btc-price', body, { 'content-encoding': encoding }),
+        400,
+      );
       expect(answer.errors).toEqual([{ path: 'headers.content-encoding', message: expect.any(String) }]);
       expect(await app.http.eventCount('acme')).toBe(before);
     });
@@ -224,7 +245,12 @@ describe('HTTP safety defaults', () => {
   describe('CSV export and formulas', () => {
     it('neutralises text cells a spreadsheet would run, and leaves numbers alone', async () => {
       const formula = '=HYPERLINK("https://evil.example","statement")';
-      await app.http.accepted('acme', 'record-cash-movement', { effectiveAt: '2026-01-19T00:00:00Z', cashAccount: 'operating', amountUsd: '200000.00', category: 'capital' });
+      await app.http.accepted('acme', 'record-cash-movement', {
+        effectiveAt: '2026-01-19T00:00:00Z',
+        cashAccount: 'operating',
+        amountUsd: '200000.00',
+        category: 'capital',
+      });
       await app.http.accepted('acme', 'record-cash-movement', {
         effectiveAt: '2026-01-20T00:00:00Z',
         cashAccount: 'operating',
@@ -251,11 +277,27 @@ describe('HTTP safety defaults', () => {
     beforeAll(async () => {
       bare = await startTestApp();
       await bare.http.accepted('bare', 'open-book', { name: 'Bare', effectiveAt: '2025-01-01T00:00:00Z' });
-      await bare.http.accepted('bare', 'record-mining-output', { effectiveAt: '2026-01-10T00:00:00Z', wallet: 'cold', btc: '10', usdPerBtc: '90000.00' });
-      await bare.http.accepted('bare', 'draw-loan', {
-        effectiveAt: '2026-01-11T00:00:00Z', loanId: 'loan-a', lender: 'Two Prime', principalUsd: '100000.00', annualRate: '0.09', marginCallLtv: '0.7', liquidationLtv: '0.8',
+      await bare.http.accepted('bare', 'record-mining-output', {
+        effectiveAt: '2026-01-10T00:00:00Z',
+        wallet: 'cold',
+        btc: '10',
+        usdPerBtc: '90000.00',
       });
-      await bare.http.accepted('bare', 'pledge-collateral', { effectiveAt: '2026-01-12T00:00:00Z', loanId: 'loan-a', wallet: 'cold', btc: '4' });
+      await bare.http.accepted('bare', 'draw-loan', {
+        effectiveAt: '2026-01-11T00:00:00Z',
+        loanId: 'loan-a',
+        lender: 'Two Prime',
+        principalUsd: '100000.00',
+        annualRate: '0.09',
+        marginCallLtv: '0.7',
+        liquidationLtv: '0.8',
+      });
+      await bare.http.accepted('bare', 'pledge-collateral', {
+        effectiveAt: '2026-01-12T00:00:00Z',
+        loanId: 'loan-a',
+        wallet: 'cold',
+        btc: '4',
+      });
     });
     afterAll(() => bare.dispose());
 
@@ -267,25 +309,74 @@ describe('HTTP safety defaults', () => {
       expect(answer.body).toMatchObject({ kind: 'observation', value: null, source: null });
     });
 
-    it.each(['price.effectiveAt', 'price.x', 'price', 'price.usdPerBtc.x'])('refuses %s (not a figure) with a 400 naming query.figure, not a 500', async (figure) => {
-      const answer = await explain(figure);
-      expect([answer.status, answer.body.errors?.[0]?.path]).toEqual([400, 'query.figure']);
-    });
+    it.each(['price.effectiveAt', 'price.x', 'price', 'price.usdPerBtc.x'])(
+      'refuses %s (not a figure) with a 400 naming query.figure, not a 500',
+      async (figure) => {
+        const answer = await explain(figure);
+        expect([answer.status, answer.body.errors?.[0]?.path]).toEqual([400, 'query.figure']);
+      },
+    );
 
     it('answers every figure family with no price: price-dependent figures are null; unknown names are 400s', async () => {
       const known = [
-        'holdings.btc', 'holdings.pledgedBtc', 'holdings.unencumberedBtc', 'holdings.wallets.cold.btc', 'holdings.wallets.cold.pledgedBtc', 'holdings.wallets.nowhere.btc',
-        'costBasis.totalUsd', 'costBasis.realizedGainUsd', 'costBasis.unrealizedGainUsd', 'cash.totalUsd', 'cash.accounts.operating', 'cash.accounts.none',
-        'loans.loan-a.principalUsd', 'loans.loan-a.accruedInterestUsd', 'loans.loan-a.outstandingUsd', 'loans.loan-a.pledgedBtc', 'loans.loan-a.ltv',
-        'loans.loan-a.marginCallLtv', 'loans.loan-a.liquidationLtv', 'loans.loan-a.marginCallPriceUsd', 'loans.loan-a.liquidationPriceUsd',
-        'leverage.totalDebtUsd', 'leverage.totalAssetsUsd', 'leverage.netDebtUsd', 'leverage.debtToAssets', 'leverage.aggregateLtv',
-        'liquidity.cashUsd', 'liquidity.unencumberedBtcValueUsd', 'liquidity.availableLiquidityUsd',
+        'holdings.btc',
+        'holdings.pledgedBtc',
+        'holdings.unencumberedBtc',
+        'holdings.wallets.cold.btc',
+        'holdings.wallets.cold.pledgedBtc',
+        'holdings.wallets.nowhere.btc',
+        'costBasis.totalUsd',
+        'costBasis.realizedGainUsd',
+        'costBasis.unrealizedGainUsd',
+        'cash.totalUsd',
+        'cash.accounts.operating',
+        'cash.accounts.none',
+        'loans.loan-a.principalUsd',
+        'loans.loan-a.accruedInterestUsd',
+        'loans.loan-a.outstandingUsd',
+        'loans.loan-a.pledgedBtc',
+        'loans.loan-a.ltv',
+        'loans.loan-a.marginCallLtv',
+        'loans.loan-a.liquidationLtv',
+        'loans.loan-a.marginCallPriceUsd',
+        'loans.loan-a.liquidationPriceUsd',
+        'leverage.totalDebtUsd',
+        'leverage.totalAssetsUsd',
+        'leverage.netDebtUsd',
+        'leverage.debtToAssets',
+        'leverage.aggregateLtv',
+        'liquidity.cashUsd',
+        'liquidity.unencumberedBtcValueUsd',
+        'liquidity.availableLiquidityUsd',
       ];
-      const unknown = ['x', 'x.y', 'holdings', 'holdings.wallets', 'holdings.x', 'loans.none.ltv', 'loans..ltv', 'loans.loan-a', 'cash.accounts', 'asOf', 'version.x',
-        '__proto__.x', 'constructor.name', 'holdings.constructor', 'holdings.__proto__', 'toString', 'leverage.hasOwnProperty'];
+      const unknown = [
+        'x',
+        'x.y',
+        'holdings',
+        'holdings.wallets',
+        'holdings.x',
+        'loans.none.ltv',
+        'loans..ltv',
+        'loans.loan-a',
+        'cash.accounts',
+        'asOf',
+        'version.x',
+        '__proto__.x',
+        'constructor.name',
+        'holdings.constructor',
+        'holdings.__proto__',
+        'toString',
+        'leverage.hasOwnProperty',
+      ];
       for (const figure of known) expect([figure, (await explain(figure)).status]).toEqual([figure, 200]);
       for (const figure of unknown) expect([figure, (await explain(figure)).status]).toEqual([figure, 400]);
-      for (const figure of ['costBasis.unrealizedGainUsd', 'leverage.totalAssetsUsd', 'leverage.debtToAssets', 'loans.loan-a.ltv', 'liquidity.availableLiquidityUsd']) {
+      for (const figure of [
+        'costBasis.unrealizedGainUsd',
+        'leverage.totalAssetsUsd',
+        'leverage.debtToAssets',
+        'loans.loan-a.ltv',
+        'liquidity.availableLiquidityUsd',
+      ]) {
         expect([figure, (await explain(figure)).body.value]).toEqual([figure, null]);
       }
     });
@@ -298,7 +389,14 @@ const appendSyntheticBook = async (dbPath: string, bookId: string, years: number
   const events: EventToAppend[] = [];
   let lastHash = GENESIS_HASH;
   buildSyntheticBook({ years, seed: 7 }, (decided, eventId, revision) => {
-    const metadata = { recordedAt: decided.recordedAt, command: decided.command, commandId: eventId, actor: 'bulk', correlationId: eventId, causationId: eventId };
+    const metadata = {
+      recordedAt: decided.recordedAt,
+      command: decided.command,
+      commandId: eventId,
+      actor: 'bulk',
+      correlationId: eventId,
+      causationId: eventId,
+    };
     const sealed = toEventsToAppend(bookId, revision, lastHash, [{ eventId, event: decided.event }], metadata);
     lastHash = sealed.lastHash;
     events.push(sealed.events[0]!);
@@ -364,9 +462,12 @@ describe('heavy reads do not block other requests', () => {
   });
 
   // Figures with tens of thousands of contributing events (a figure with few is over too soon to tell).
-  it.each(['holdings.btc', 'costBasis.totalUsd', 'costBasis.realizedGainUsd'])('explain %s: /health keeps answering while it is worked out', async (figure) => {
-    const { status, latencies } = await whileHealthPolled(`/v1/books/big/position/explain?figure=${figure}&limit=10000`);
-    expect(status).toBe(200);
-    expect(latencies.length).toBeGreaterThanOrEqual(3);
-  });
+  it.each(['holdings.btc', 'costBasis.totalUsd', 'costBasis.realizedGainUsd'])(
+    'explain %s: /health keeps answering while it is worked out',
+    async (figure) => {
+      const { status, latencies } = await whileHealthPolled(`/v1/books/big/position/explain?figure=${figure}&limit=10000`);
+      expect(status).toBe(200);
+      expect(latencies.length).toBeGreaterThanOrEqual(3);
+    },
+  );
 });

@@ -5,7 +5,12 @@ describe('command API: exactly once and one at a time', () => {
   beforeAll(async () => {
     app = await startTestApp();
     await app.http.command('acme', 'open-book', { name: 'Acme', effectiveAt: '2025-01-01T00:00:00Z' });
-    await app.http.command('acme', 'record-mining-output', { effectiveAt: '2026-01-10T00:00:00Z', wallet: 'cold', btc: '10', usdPerBtc: '90000.00' });
+    await app.http.command('acme', 'record-mining-output', {
+      effectiveAt: '2026-01-10T00:00:00Z',
+      wallet: 'cold',
+      btc: '10',
+      usdPerBtc: '90000.00',
+    });
   });
   afterAll(() => app.dispose());
 
@@ -27,20 +32,45 @@ describe('command API: exactly once and one at a time', () => {
   });
 
   it('remembers idempotency keys across a restart, from the events metadata', async () => {
-    const first = await app.http.command('acme', 'record-btc-price', { ...price, usdPerBtc: '83000.00' }, { 'Idempotency-Key': 'px-restart' });
+    const first = await app.http.command(
+      'acme',
+      'record-btc-price',
+      { ...price, usdPerBtc: '83000.00' },
+      { 'Idempotency-Key': 'px-restart' },
+    );
     app = await app.restart();
     const count = await app.http.eventCount('acme');
-    const again = await app.http.command('acme', 'record-btc-price', { ...price, usdPerBtc: '83000.00' }, { 'Idempotency-Key': 'px-restart' });
+    const again = await app.http.command(
+      'acme',
+      'record-btc-price',
+      { ...price, usdPerBtc: '83000.00' },
+      { 'Idempotency-Key': 'px-restart' },
+    );
     expect(again.body).toEqual({ ...first.body, replayed: true });
-    const reused = await app.http.command('acme', 'record-btc-price', { ...price, usdPerBtc: '84000.00' }, { 'Idempotency-Key': 'px-restart' });
+    const reused = await app.http.command(
+      'acme',
+      'record-btc-price',
+      { ...price, usdPerBtc: '84000.00' },
+      { 'Idempotency-Key': 'px-restart' },
+    );
     expect(reused.status).toBe(422);
     expect(await app.http.eventCount('acme')).toBe(count);
   });
 
   it('a refused command does not consume its Idempotency-Key', async () => {
-    const refused = await app.http.command('acme', 'record-btc-sale', { effectiveAt: '2026-02-01T00:00:00Z', wallet: 'cold', btc: '11', proceedsUsd: '1.00' }, { 'Idempotency-Key': 'sale-1' });
+    const refused = await app.http.command(
+      'acme',
+      'record-btc-sale',
+      { effectiveAt: '2026-02-01T00:00:00Z', wallet: 'cold', btc: '11', proceedsUsd: '1.00' },
+      { 'Idempotency-Key': 'sale-1' },
+    );
     expect(refused.status).toBe(422);
-    const accepted = await app.http.command('acme', 'record-btc-sale', { effectiveAt: '2026-02-01T00:00:00Z', wallet: 'cold', btc: '1', proceedsUsd: '80000.00' }, { 'Idempotency-Key': 'sale-1' });
+    const accepted = await app.http.command(
+      'acme',
+      'record-btc-sale',
+      { effectiveAt: '2026-02-01T00:00:00Z', wallet: 'cold', btc: '1', proceedsUsd: '80000.00' },
+      { 'Idempotency-Key': 'sale-1' },
+    );
     expect(accepted.status).toBe(201);
   });
 
@@ -50,9 +80,19 @@ describe('command API: exactly once and one at a time', () => {
     const first = await app.http.command('acme', 'record-btc-price', { ...price, usdPerBtc: '85000.00' }, { 'If-Match': `"${current}"` });
     expect(first.status).toBe(201);
     expect(first.headers.get('etag')).toBe(`"${current + 1}"`);
-    const second = await app.http.command('acme', 'record-btc-price', { ...price, usdPerBtc: '86000.00' }, { 'If-Match': first.headers.get('etag') ?? '' });
+    const second = await app.http.command(
+      'acme',
+      'record-btc-price',
+      { ...price, usdPerBtc: '86000.00' },
+      { 'If-Match': first.headers.get('etag') ?? '' },
+    );
     expect(second.status).toBe(201);
-    const stale = await app.http.command('acme', 'record-btc-price', { ...price, usdPerBtc: '87000.00' }, { 'If-Match': first.headers.get('etag') ?? '' });
+    const stale = await app.http.command(
+      'acme',
+      'record-btc-price',
+      { ...price, usdPerBtc: '87000.00' },
+      { 'If-Match': first.headers.get('etag') ?? '' },
+    );
     expect(stale.status).toBe(412);
   });
 
@@ -61,13 +101,22 @@ describe('command API: exactly once and one at a time', () => {
     const before = await app.http.eventCount('acme');
     const sales = await Promise.all(
       Array.from({ length: 20 }, (_, i) =>
-        app.http.command('acme', 'record-btc-sale', { effectiveAt: '2026-02-02T00:00:00Z', wallet: 'cold', btc: '1', proceedsUsd: '80000.00', reference: `sale-${i}` }),
+        app.http.command('acme', 'record-btc-sale', {
+          effectiveAt: '2026-02-02T00:00:00Z',
+          wallet: 'cold',
+          btc: '1',
+          proceedsUsd: '80000.00',
+          reference: `sale-${i}`,
+        }),
       ),
     );
     const statuses = sales.map((answer) => answer.status);
     expect(statuses.filter((s) => s === 201)).toHaveLength(9);
     expect(statuses.filter((s) => s === 422)).toHaveLength(11);
-    const revisions = sales.filter((answer) => answer.status === 201).map((answer) => answer.body.revision as number).sort((a, b) => a - b);
+    const revisions = sales
+      .filter((answer) => answer.status === 201)
+      .map((answer) => answer.body.revision as number)
+      .sort((a, b) => a - b);
     expect(revisions).toEqual(Array.from({ length: 9 }, (_, i) => before + i));
     const events = await app.http.allEvents('acme');
     expect(events.map((e) => e.revision)).toEqual(events.map((_, i) => i));

@@ -20,11 +20,31 @@ describe('GET /v1/books/{bookId}/journal and set-account-mapping', () => {
     app.clock.set('2025-06-01T00:00:00Z');
     await app.http.accepted('acme', 'open-book', { name: 'Acme', effectiveAt: '2025-06-01T00:00:00Z' });
     const commands: Array<[string, string, Record<string, unknown>]> = [
-      ['2025-06-01T01:00:00Z', 'record-opening-balance', { wallet: 'cold', btc: '2', costBasisUsd: '20000.00', acquiredAt: '2021-03-01T00:00:00Z' }],
-      ['2025-06-01T02:00:00Z', 'record-opening-cash', { effectiveAt: '2025-06-01T00:00:00Z', cashAccount: 'operating', amountUsd: '100000.00' }],
-      ['2025-06-10T00:00:00Z', 'record-mining-output', { effectiveAt: '2025-06-10T00:00:00Z', wallet: 'pool', btc: '1', usdPerBtc: '60000.00', reference: 'pool-2025-06' }],
-      ['2025-06-15T00:00:00Z', 'record-btc-purchase', { effectiveAt: '2025-06-15T00:00:00Z', wallet: 'hot', btc: '0.5', costUsd: '40000.00', feesUsd: '100.00' }],
-      ['2025-06-20T00:00:00Z', 'record-btc-payment', { effectiveAt: '2025-06-20T00:00:00Z', wallet: 'cold', btc: '1.5', usdPerBtc: '100000.00', category: 'hosting', memo: '=cmd|calc' }],
+      [
+        '2025-06-01T01:00:00Z',
+        'record-opening-balance',
+        { wallet: 'cold', btc: '2', costBasisUsd: '20000.00', acquiredAt: '2021-03-01T00:00:00Z' },
+      ],
+      [
+        '2025-06-01T02:00:00Z',
+        'record-opening-cash',
+        { effectiveAt: '2025-06-01T00:00:00Z', cashAccount: 'operating', amountUsd: '100000.00' },
+      ],
+      [
+        '2025-06-10T00:00:00Z',
+        'record-mining-output',
+        { effectiveAt: '2025-06-10T00:00:00Z', wallet: 'pool', btc: '1', usdPerBtc: '60000.00', reference: 'pool-2025-06' },
+      ],
+      [
+        '2025-06-15T00:00:00Z',
+        'record-btc-purchase',
+        { effectiveAt: '2025-06-15T00:00:00Z', wallet: 'hot', btc: '0.5', costUsd: '40000.00', feesUsd: '100.00' },
+      ],
+      [
+        '2025-06-20T00:00:00Z',
+        'record-btc-payment',
+        { effectiveAt: '2025-06-20T00:00:00Z', wallet: 'cold', btc: '1.5', usdPerBtc: '100000.00', category: 'hosting', memo: '=cmd|calc' },
+      ],
       ['2025-06-30T00:00:00Z', 'record-btc-price', { effectiveAt: '2025-06-30T00:00:00Z', usdPerBtc: '100000.00' }],
     ];
     for (const [at, command, body] of commands) expect([command, (await send(at, command, body)).status]).toEqual([command, 201]);
@@ -35,18 +55,49 @@ describe('GET /v1/books/{bookId}/journal and set-account-mapping', () => {
     app.clock.set('2025-07-01T00:00:00Z');
     const journal = await app.http.get(`/v1/books/acme/journal?${JUNE}`);
     expect(journal.status).toBe(200);
-    expect(journal.body).toMatchObject({ bookId: 'acme', from: '2025-06-01T00:00:00.000Z', to: '2025-06-30T23:59:59.999Z', method: 'fifo', timeZone: 'UTC' });
+    expect(journal.body).toMatchObject({
+      bookId: 'acme',
+      from: '2025-06-01T00:00:00.000Z',
+      to: '2025-06-30T23:59:59.999Z',
+      method: 'fifo',
+      timeZone: 'UTC',
+    });
     const types = journal.body.entries.map((e: { type: string }) => e.type);
-    expect(types).toEqual(['OpeningBalanceRecorded', 'OpeningCashRecorded', 'MiningOutputReceived', 'BtcPurchased', 'BtcPaid', 'Remeasurement']);
-    expect(journal.body.entries[2]).toMatchObject({ reference: 'pool-2025-06', lines: [{ account: '1500', debitUsd: '60000.00', creditUsd: '0.00' }, { account: '4000', debitUsd: '0.00', creditUsd: '60000.00' }] });
+    expect(types).toEqual([
+      'OpeningBalanceRecorded',
+      'OpeningCashRecorded',
+      'MiningOutputReceived',
+      'BtcPurchased',
+      'BtcPaid',
+      'Remeasurement',
+    ]);
+    expect(journal.body.entries[2]).toMatchObject({
+      reference: 'pool-2025-06',
+      lines: [
+        { account: '1500', debitUsd: '60000.00', creditUsd: '0.00' },
+        { account: '4000', debitUsd: '0.00', creditUsd: '60000.00' },
+      ],
+    });
     expect(journal.body.entries[4].lines).toEqual([
       { account: '6900', accountName: 'Other expenses', debitUsd: '150000.00', creditUsd: '0.00', memo: 'hosting' },
       { account: '1500', accountName: 'Digital assets (BTC)', debitUsd: '0.00', creditUsd: '15000.00', memo: null },
       { account: '4500', accountName: 'Realized gain (loss) on digital assets', debitUsd: '0.00', creditUsd: '135000.00', memo: null },
     ]);
-    expect(journal.body.periods).toEqual([{ period: '2025-06', from: '2025-06-01T00:00:00.000Z', to: '2025-06-30T23:59:59.999Z', entries: 6, debitUsd: '465000.00', creditUsd: '465000.00' }]);
+    expect(journal.body.periods).toEqual([
+      {
+        period: '2025-06',
+        from: '2025-06-01T00:00:00.000Z',
+        to: '2025-06-30T23:59:59.999Z',
+        entries: 6,
+        debitUsd: '465000.00',
+        creditUsd: '465000.00',
+      },
+    ]);
     expect(journal.body.totals).toEqual({ debitUsd: '465000.00', creditUsd: '465000.00' });
-    expect(journal.body.accounts.find((a: { account: string }) => a.account === '1500')).toMatchObject({ openingUsd: '0.00', closingUsd: '200000.00' });
+    expect(journal.body.accounts.find((a: { account: string }) => a.account === '1500')).toMatchObject({
+      openingUsd: '0.00',
+      closingUsd: '200000.00',
+    });
   });
 
   it('answers CSV with format=csv or Accept: text/csv, one row per line, formula cells neutralised', async () => {
@@ -65,8 +116,14 @@ describe('GET /v1/books/{bookId}/journal and set-account-mapping', () => {
 
   it('set-account-mapping changes the accounts; a bad mapping is 400 naming the field and writes nothing', async () => {
     const before = (await app.http.allEvents('acme')).length;
-    const bad = await send('2025-07-01T00:00:00Z', 'set-account-mapping', { accounts: { digitalAssets: { code: '=1+1' } }, expenseAccounts: { hosting: { code: '6300', colour: 'red' } } });
-    expect([bad.status, bad.body.errors.map((e: { path: string }) => e.path)]).toEqual([400, ['accounts.digitalAssets.code', 'expenseAccounts.hosting.colour']]);
+    const bad = await send('2025-07-01T00:00:00Z', 'set-account-mapping', {
+      accounts: { digitalAssets: { code: '=1+1' } },
+      expenseAccounts: { hosting: { code: '6300', colour: 'red' } },
+    });
+    expect([bad.status, bad.body.errors.map((e: { path: string }) => e.path)]).toEqual([
+      400,
+      ['accounts.digitalAssets.code', 'expenseAccounts.hosting.colour'],
+    ]);
     expect((await app.http.allEvents('acme')).length).toBe(before);
 
     const set = await send('2025-07-01T00:00:00Z', 'set-account-mapping', {
@@ -81,7 +138,10 @@ describe('GET /v1/books/{bookId}/journal and set-account-mapping', () => {
     const journal = await app.http.get(`/v1/books/acme/journal?${JUNE}`);
     const paid = journal.body.entries.find((e: { type: string }) => e.type === 'BtcPaid');
     expect(paid.lines.map((l: { account: string }) => l.account)).toEqual(['6300', '1510', '4500']);
-    expect(journal.body.entries.find((e: { type: string }) => e.type === 'OpeningCashRecorded').lines[0]).toMatchObject({ account: '1010', accountName: 'Operating bank' });
+    expect(journal.body.entries.find((e: { type: string }) => e.type === 'OpeningCashRecorded').lines[0]).toMatchObject({
+      account: '1010',
+      accountName: 'Operating bank',
+    });
   });
 
   it('knownAt: the journal as known before the mapping and before the price', async () => {
@@ -118,6 +178,10 @@ describe('GET /v1/books/{bookId}/journal and set-account-mapping', () => {
 
   it('wallet-fifo gives the same balanced journal on this single-queue book', async () => {
     const journal = await app.http.get(`/v1/books/acme/journal?${JUNE}&method=wallet-fifo`);
-    expect([journal.status, journal.body.method, journal.body.totals]).toEqual([200, 'wallet-fifo', { debitUsd: '465000.00', creditUsd: '465000.00' }]);
+    expect([journal.status, journal.body.method, journal.body.totals]).toEqual([
+      200,
+      'wallet-fifo',
+      { debitUsd: '465000.00', creditUsd: '465000.00' },
+    ]);
   });
 });

@@ -13,15 +13,36 @@ import { SseClient, SseMessage } from './feed-sse-client';
 const readmeBook = async (http: HttpClient, bookId: string) => {
   await http.accepted(bookId, 'open-book', { name: 'Acme Mining Corp.', effectiveAt: '2025-06-01T00:00:00Z' });
   await http.accepted(bookId, 'record-mining-output', {
-    effectiveAt: '2025-06-30T23:59:59Z', wallet: 'custody-cold', btc: '716.5', usdPerBtc: '107135.33',
-    pool: 'Foundry USA', periodStart: '2025-06-01T00:00:00Z', periodEnd: '2025-06-30T23:59:59Z', reference: 'pool-statement-2025-06',
+    effectiveAt: '2025-06-30T23:59:59Z',
+    wallet: 'custody-cold',
+    btc: '716.5',
+    usdPerBtc: '107135.33',
+    pool: 'Foundry USA',
+    periodStart: '2025-06-01T00:00:00Z',
+    periodEnd: '2025-06-30T23:59:59Z',
+    reference: 'pool-statement-2025-06',
   });
-  await http.accepted(bookId, 'record-btc-price', { effectiveAt: '2025-06-30T23:59:59Z', usdPerBtc: '107135.33', source: 'CoinDesk close' });
+  await http.accepted(bookId, 'record-btc-price', {
+    effectiveAt: '2025-06-30T23:59:59Z',
+    usdPerBtc: '107135.33',
+    source: 'CoinDesk close',
+  });
   await http.accepted(bookId, 'draw-loan', {
-    effectiveAt: '2025-07-01T00:00:00Z', loanId: 'coinbase-2025', lender: 'Coinbase Credit', principalUsd: '50000000.00', annualRate: '0.085',
-    marginCallLtv: '0.70', liquidationLtv: '0.85', maturityAt: '2027-07-01T00:00:00Z',
+    effectiveAt: '2025-07-01T00:00:00Z',
+    loanId: 'coinbase-2025',
+    lender: 'Coinbase Credit',
+    principalUsd: '50000000.00',
+    annualRate: '0.085',
+    marginCallLtv: '0.70',
+    liquidationLtv: '0.85',
+    maturityAt: '2027-07-01T00:00:00Z',
   });
-  return http.accepted(bookId, 'pledge-collateral', { effectiveAt: '2025-07-01T00:00:00Z', loanId: 'coinbase-2025', wallet: 'custody-cold', btc: '600' });
+  return http.accepted(bookId, 'pledge-collateral', {
+    effectiveAt: '2025-07-01T00:00:00Z',
+    loanId: 'coinbase-2025',
+    wallet: 'custody-cold',
+    btc: '600',
+  });
 };
 
 const eventually = async <A>(read: () => Promise<A>, done: (a: A) => boolean, timeoutMs = 5_000): Promise<A> => {
@@ -70,12 +91,25 @@ describe('alerts: raised once per transition', () => {
 
   it("the README's loan raises margin call when pledged, naming the pledge and the figures; a repeated price raises nothing; back to open is raised; a restart repeats nothing and catches up on time passing", async () => {
     const pledged = await readmeBook(app.http, 'acme');
-    const first = await eventually(() => alertsOf(app.http, 'acme'), (alerts) => alerts.some((a) => a.kind === 'loan-status'));
+    const first = await eventually(
+      () => alertsOf(app.http, 'acme'),
+      (alerts) => alerts.some((a) => a.kind === 'loan-status'),
+    );
     const marginCall = first.find((a) => a.kind === 'loan-status');
     expect(marginCall).toMatchObject({
-      type: 'AlertRaised', bookId: 'acme', subject: 'coinbase-2025', from: 'open', to: 'margin-call',
+      type: 'AlertRaised',
+      bookId: 'acme',
+      subject: 'coinbase-2025',
+      from: 'open',
+      to: 'margin-call',
       causedBy: { eventId: pledged.events[0].eventId, logPosition: pledged.logPosition },
-      figures: { marginCallLtv: '0.700000', liquidationLtv: '0.850000', usdPerBtc: '107135.33', pledgedBtc: '600.00000000', priceEffectiveAt: '2025-06-30T23:59:59.000Z' },
+      figures: {
+        marginCallLtv: '0.700000',
+        liquidationLtv: '0.850000',
+        usdPerBtc: '107135.33',
+        pledgedBtc: '600.00000000',
+        priceEffectiveAt: '2025-06-30T23:59:59.000Z',
+      },
     });
     // 50,000,000 plus eight months of 8.5% against 600 × 107,135.33: past 0.70, short of 0.85.
     expect(Number(marginCall.figures.ltv)).toBeGreaterThan(0.7);
@@ -94,9 +128,20 @@ describe('alerts: raised once per transition', () => {
     expect(first[0].causedBy.eventId).not.toBe(pledged.events[0].eventId);
 
     // The same price again: nothing changes, nothing is raised. Then a price that ends the margin call (and is fresh).
-    await app.http.accepted('acme', 'record-btc-price', { effectiveAt: '2025-06-30T23:59:59Z', usdPerBtc: '107135.33', source: 'CoinDesk close' });
-    await app.http.accepted('acme', 'record-btc-price', { effectiveAt: '2026-03-01T11:00:00Z', usdPerBtc: '130000.00', source: 'CoinDesk' });
-    const back = await eventually(() => alertsOf(app.http, 'acme'), (alerts) => alerts.length >= 4);
+    await app.http.accepted('acme', 'record-btc-price', {
+      effectiveAt: '2025-06-30T23:59:59Z',
+      usdPerBtc: '107135.33',
+      source: 'CoinDesk close',
+    });
+    await app.http.accepted('acme', 'record-btc-price', {
+      effectiveAt: '2026-03-01T11:00:00Z',
+      usdPerBtc: '130000.00',
+      source: 'CoinDesk',
+    });
+    const back = await eventually(
+      () => alertsOf(app.http, 'acme'),
+      (alerts) => alerts.length >= 4,
+    );
     expect(summary(back)).toEqual([
       'price-staleness::fresh->stale',
       'loan-status:coinbase-2025:open->margin-call',
@@ -112,7 +157,10 @@ describe('alerts: raised once per transition', () => {
     await app.stop();
     app.clock.set('2026-03-03T12:00:00Z');
     app = await app.restart();
-    const after = await eventually(() => alertsOf(app.http, 'acme'), (alerts) => alerts.length >= 5);
+    const after = await eventually(
+      () => alertsOf(app.http, 'acme'),
+      (alerts) => alerts.length >= 5,
+    );
     expect(summary(after).slice(4)).toEqual(['price-staleness::fresh->stale']);
     expect(after[4].causedBy).toEqual({ timer: '2026-03-03T12:00:00.000Z' });
     await app.nest.get(AlertMonitor).tick();
@@ -136,7 +184,10 @@ describe('alerts: raised once per transition', () => {
     await monitor.tick();
     const alerts = await alertsOf(app.http, 'mine');
     expect(summary(alerts)).toEqual(['price-staleness::fresh->stale']);
-    expect(alerts[0]).toMatchObject({ causedBy: { timer: '2026-03-02T11:00:01.000Z' }, figures: { ageSeconds: '86401', maxAgeSeconds: '86400', usdPerBtc: '90000.00' } });
+    expect(alerts[0]).toMatchObject({
+      causedBy: { timer: '2026-03-02T11:00:01.000Z' },
+      figures: { ageSeconds: '86401', maxAgeSeconds: '86400', usdPerBtc: '90000.00' },
+    });
   });
 });
 
@@ -161,7 +212,10 @@ describe('the live feed (SSE)', () => {
     await readmeBook(app.http, 'acme');
     const client = await connect('/v1/books/acme/events/stream?after=0', app.adminKey);
     expect(client.status).toBe(200);
-    const expected = await eventually(() => expectedPositions(app.http, 'acme'), (ids) => ids.length >= 7);
+    const expected = await eventually(
+      () => expectedPositions(app.http, 'acme'),
+      (ids) => ids.length >= 7,
+    );
     await client.waitFor((messages) => messages.length >= expected.length);
     expect(idsOf(client.messages)).toEqual(expected);
     expect(client.retry).toBe(3000);
@@ -170,20 +224,30 @@ describe('the live feed (SSE)', () => {
     const alert = client.messages.find((m) => m.event === 'AlertRaised')!;
     expect(alert.data).toEqual((await alertsOf(app.http, 'acme')).find((a) => a.logPosition === alert.id));
     // Live: a new command arrives on the open stream.
-    const sale = await app.http.accepted('acme', 'record-btc-sale', { effectiveAt: '2025-07-15T14:00:00Z', wallet: 'custody-cold', btc: '100', proceedsUsd: '11800000.00' });
+    const sale = await app.http.accepted('acme', 'record-btc-sale', {
+      effectiveAt: '2025-07-15T14:00:00Z',
+      wallet: 'custody-cold',
+      btc: '100',
+      proceedsUsd: '11800000.00',
+    });
     await client.waitFor((messages) => messages.some((m) => m.id === sale.logPosition));
-    expect(client.messages.find((m) => m.id === sale.logPosition)).toMatchObject({ event: 'BtcSold', data: { eventId: sale.events[0].eventId } });
+    expect(client.messages.find((m) => m.id === sale.logPosition)).toMatchObject({
+      event: 'BtcSold',
+      data: { eventId: sale.events[0].eventId },
+    });
   });
 
   it('resumes strictly after Last-Event-ID, after a disconnect and after a server restart: no gap, no repeat', async () => {
     await app.http.accepted('acme', 'open-book', { name: 'Acme', effectiveAt: '2025-06-01T00:00:00Z' });
     const first = await connect('/v1/books/acme/events/stream?after=0', app.adminKey);
-    for (let i = 1; i <= 5; i++) await app.http.accepted('acme', 'record-btc-price', { effectiveAt: `2026-03-01T0${i}:00:00Z`, usdPerBtc: `${90000 + i}.00` });
+    for (let i = 1; i <= 5; i++)
+      await app.http.accepted('acme', 'record-btc-price', { effectiveAt: `2026-03-01T0${i}:00:00Z`, usdPerBtc: `${90000 + i}.00` });
     await first.waitFor((messages) => messages.length >= 3);
     first.close();
     const received = [...first.messages];
     // While disconnected, more happens.
-    for (let i = 6; i <= 8; i++) await app.http.accepted('acme', 'record-btc-price', { effectiveAt: `2026-03-01T0${i}:00:00Z`, usdPerBtc: `${90000 + i}.00` });
+    for (let i = 6; i <= 8; i++)
+      await app.http.accepted('acme', 'record-btc-price', { effectiveAt: `2026-03-01T0${i}:00:00Z`, usdPerBtc: `${90000 + i}.00` });
     const second = await connect('/v1/books/acme/events/stream', app.adminKey, { 'last-event-id': received[received.length - 1]!.id! });
     let expected = await expectedPositions(app.http, 'acme');
     await second.waitFor((messages) => received.length + messages.length >= expected.length);
@@ -198,7 +262,8 @@ describe('the live feed (SSE)', () => {
     await third.waitForEnd();
     app = await restarting;
     received.push(...third.messages);
-    for (let i = 10; i <= 11; i++) await app.http.accepted('acme', 'record-btc-price', { effectiveAt: `2026-03-01T${i}:00:00Z`, usdPerBtc: `${90000 + i}.00` });
+    for (let i = 10; i <= 11; i++)
+      await app.http.accepted('acme', 'record-btc-price', { effectiveAt: `2026-03-01T${i}:00:00Z`, usdPerBtc: `${90000 + i}.00` });
     const fourth = await connect('/v1/books/acme/events/stream', app.adminKey, { 'last-event-id': received[received.length - 1]!.id! });
     expected = await expectedPositions(app.http, 'acme');
     await fourth.waitFor((messages) => received.length + messages.length >= expected.length);
@@ -208,12 +273,18 @@ describe('the live feed (SSE)', () => {
     expect(new Set(idsOf(received)).size).toBe(received.length);
   });
 
-  it('the all-books stream shows each principal only what its grants allow: a viewer of A sees A\'s alerts only, an auditor of A A\'s events and alerts', async () => {
+  it("the all-books stream shows each principal only what its grants allow: a viewer of A sees A's alerts only, an auditor of A A's events and alerts", async () => {
     await readmeBook(app.http, 'book-a');
     await readmeBook(app.http, 'book-b');
     const last = await app.http.accepted('book-a', 'record-btc-price', { effectiveAt: '2026-03-01T11:00:00Z', usdPerBtc: '130000.00' });
-    await eventually(() => alertsOf(app.http, 'book-a'), (alerts) => alerts.length >= 4);
-    await eventually(() => alertsOf(app.http, 'book-b'), (alerts) => alerts.length >= 2);
+    await eventually(
+      () => alertsOf(app.http, 'book-a'),
+      (alerts) => alerts.length >= 4,
+    );
+    await eventually(
+      () => alertsOf(app.http, 'book-b'),
+      (alerts) => alerts.length >= 2,
+    );
     const head = (await app.http.get('/health')).body.projection.head as string;
     const viewer = await connect('/v1/events/stream?after=0', await keyFor(app, 'viewer', ['book-a']));
     const auditor = await connect('/v1/events/stream?after=0', await keyFor(app, 'auditor', ['book-a']));

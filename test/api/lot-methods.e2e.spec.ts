@@ -18,11 +18,37 @@ describe('lot methods over HTTP', () => {
   beforeAll(async () => {
     app = await startTestApp();
     await send('2026-01-01T00:00:00Z', 'open-book', { name: 'Lots', effectiveAt: '2026-01-01T00:00:00Z' });
-    ids.a = await send('2026-01-02T01:00:00Z', 'record-mining-output', { effectiveAt: '2026-01-02T00:00:00Z', wallet: 'pool', btc: '1', usdPerBtc: '10000.00' });
-    ids.b = await send('2026-01-03T01:00:00Z', 'record-mining-output', { effectiveAt: '2026-01-03T00:00:00Z', wallet: 'cold', btc: '1', usdPerBtc: '20000.00' });
-    ids.c = await send('2026-01-04T01:00:00Z', 'record-mining-output', { effectiveAt: '2026-01-04T00:00:00Z', wallet: 'pool', btc: '1', usdPerBtc: '30000.00' });
-    ids.transfer = await send('2026-01-05T01:00:00Z', 'transfer-btc', { effectiveAt: '2026-01-05T00:00:00Z', fromWallet: 'pool', toWallet: 'cold', btc: '0.5', feeBtc: '0.001' });
-    ids.sale = await send('2026-01-06T01:00:00Z', 'record-btc-sale', { effectiveAt: '2026-01-06T00:00:00Z', wallet: 'cold', btc: '0.6', proceedsUsd: '30000.00' });
+    ids.a = await send('2026-01-02T01:00:00Z', 'record-mining-output', {
+      effectiveAt: '2026-01-02T00:00:00Z',
+      wallet: 'pool',
+      btc: '1',
+      usdPerBtc: '10000.00',
+    });
+    ids.b = await send('2026-01-03T01:00:00Z', 'record-mining-output', {
+      effectiveAt: '2026-01-03T00:00:00Z',
+      wallet: 'cold',
+      btc: '1',
+      usdPerBtc: '20000.00',
+    });
+    ids.c = await send('2026-01-04T01:00:00Z', 'record-mining-output', {
+      effectiveAt: '2026-01-04T00:00:00Z',
+      wallet: 'pool',
+      btc: '1',
+      usdPerBtc: '30000.00',
+    });
+    ids.transfer = await send('2026-01-05T01:00:00Z', 'transfer-btc', {
+      effectiveAt: '2026-01-05T00:00:00Z',
+      fromWallet: 'pool',
+      toWallet: 'cold',
+      btc: '0.5',
+      feeBtc: '0.001',
+    });
+    ids.sale = await send('2026-01-06T01:00:00Z', 'record-btc-sale', {
+      effectiveAt: '2026-01-06T00:00:00Z',
+      wallet: 'cold',
+      btc: '0.6',
+      proceedsUsd: '30000.00',
+    });
     await send('2026-01-07T01:00:00Z', 'record-btc-price', { effectiveAt: '2026-01-07T00:00:00Z', usdPerBtc: '40000.00' });
     app.clock.set('2026-02-01T00:00:00Z');
   });
@@ -34,9 +60,17 @@ describe('lot methods over HTTP', () => {
     const wallet = await app.http.get('/v1/books/lots/position?method=wallet-fifo&asOf=2026-01-31');
     expect([byDefault.status, fifo.status, wallet.status]).toEqual([200, 200, 200]);
     // Open 2.399 BTC worth $95,960.00; acquired $60,000.00.
-    expect(byDefault.body).toMatchObject({ method: 'fifo', holdings: { btc: '2.39900000' }, costBasis: { totalUsd: '53990.00', realizedGainUsd: '23990.00', unrealizedGainUsd: '41970.00' } });
+    expect(byDefault.body).toMatchObject({
+      method: 'fifo',
+      holdings: { btc: '2.39900000' },
+      costBasis: { totalUsd: '53990.00', realizedGainUsd: '23990.00', unrealizedGainUsd: '41970.00' },
+    });
     expect(fifo.body).toMatchObject({ method: 'fifo', costBasis: byDefault.body.costBasis });
-    expect(wallet.body).toMatchObject({ method: 'wallet-fifo', holdings: { btc: '2.39900000' }, costBasis: { totalUsd: '52990.00', realizedGainUsd: '22990.00', unrealizedGainUsd: '42970.00' } });
+    expect(wallet.body).toMatchObject({
+      method: 'wallet-fifo',
+      holdings: { btc: '2.39900000' },
+      costBasis: { totalUsd: '52990.00', realizedGainUsd: '22990.00', unrealizedGainUsd: '42970.00' },
+    });
     // Before the sale both methods agree (only the fee was disposed of, from A's first sats either way).
     const early = await app.http.get('/v1/books/lots/position?method=wallet-fifo&asOf=2026-01-05T12:00:00Z');
     expect(early.body.costBasis).toEqual({ totalUsd: '59990.00', realizedGainUsd: '-10.00', unrealizedGainUsd: null });
@@ -54,9 +88,30 @@ describe('lot methods over HTTP', () => {
     const fifo = await app.http.get('/v1/books/lots/lots');
     expect(fifo.body).toMatchObject({ method: 'fifo', totalBtc: '2.39900000', totalCostUsd: '53990.00' });
     expect(fifo.body.lots).toEqual([
-      { lotEventId: ids.a, acquiredAt: '2026-01-02T00:00:00.000Z', btc: '0.39900000', costUsd: '3990.00', lotBtc: '1.00000000', lotCostUsd: '10000.00' },
-      { lotEventId: ids.b, acquiredAt: '2026-01-03T00:00:00.000Z', btc: '1.00000000', costUsd: '20000.00', lotBtc: '1.00000000', lotCostUsd: '20000.00' },
-      { lotEventId: ids.c, acquiredAt: '2026-01-04T00:00:00.000Z', btc: '1.00000000', costUsd: '30000.00', lotBtc: '1.00000000', lotCostUsd: '30000.00' },
+      {
+        lotEventId: ids.a,
+        acquiredAt: '2026-01-02T00:00:00.000Z',
+        btc: '0.39900000',
+        costUsd: '3990.00',
+        lotBtc: '1.00000000',
+        lotCostUsd: '10000.00',
+      },
+      {
+        lotEventId: ids.b,
+        acquiredAt: '2026-01-03T00:00:00.000Z',
+        btc: '1.00000000',
+        costUsd: '20000.00',
+        lotBtc: '1.00000000',
+        lotCostUsd: '20000.00',
+      },
+      {
+        lotEventId: ids.c,
+        acquiredAt: '2026-01-04T00:00:00.000Z',
+        btc: '1.00000000',
+        costUsd: '30000.00',
+        lotBtc: '1.00000000',
+        lotCostUsd: '30000.00',
+      },
     ]);
   });
 
@@ -66,13 +121,25 @@ describe('lot methods over HTTP', () => {
     expect(wallet.body.method).toBe('wallet-fifo');
     expect(wallet.body.disposals).toEqual([
       {
-        eventId: ids.transfer, type: 'BtcTransferred', wallet: 'pool', effectiveAt: '2026-01-05T00:00:00.000Z', btc: '0.00100000',
-        proceedsUsd: '0.00', relievedCostUsd: '10.00', realizedGainUsd: '-10.00',
+        eventId: ids.transfer,
+        type: 'BtcTransferred',
+        wallet: 'pool',
+        effectiveAt: '2026-01-05T00:00:00.000Z',
+        btc: '0.00100000',
+        proceedsUsd: '0.00',
+        relievedCostUsd: '10.00',
+        realizedGainUsd: '-10.00',
         lots: [{ lotEventId: ids.a, acquiredAt: '2026-01-02T00:00:00.000Z', btc: '0.00100000', costUsd: '10.00' }],
       },
       {
-        eventId: ids.sale, type: 'BtcSold', wallet: 'cold', effectiveAt: '2026-01-06T00:00:00.000Z', btc: '0.60000000',
-        proceedsUsd: '30000.00', relievedCostUsd: '7000.00', realizedGainUsd: '23000.00',
+        eventId: ids.sale,
+        type: 'BtcSold',
+        wallet: 'cold',
+        effectiveAt: '2026-01-06T00:00:00.000Z',
+        btc: '0.60000000',
+        proceedsUsd: '30000.00',
+        relievedCostUsd: '7000.00',
+        realizedGainUsd: '23000.00',
         lots: [
           { lotEventId: ids.a, acquiredAt: '2026-01-02T00:00:00.000Z', btc: '0.50000000', costUsd: '5000.00' },
           { lotEventId: ids.b, acquiredAt: '2026-01-03T00:00:00.000Z', btc: '0.10000000', costUsd: '2000.00' },
@@ -81,14 +148,21 @@ describe('lot methods over HTTP', () => {
     ]);
     const fifo = await app.http.get('/v1/books/lots/disposals?from=2026-01-06');
     expect(fifo.body.method).toBe('fifo');
-    expect(fifo.body.disposals.map((d: Record<string, unknown>) => [d.eventId, d.wallet, d.relievedCostUsd])).toEqual([[ids.sale, undefined, '6000.00']]);
+    expect(fifo.body.disposals.map((d: Record<string, unknown>) => [d.eventId, d.wallet, d.relievedCostUsd])).toEqual([
+      [ids.sale, undefined, '6000.00'],
+    ]);
   });
 
   it('refuses any other method with 400 naming query.method, on all three routes', async () => {
     for (const path of ['position', 'lots', 'disposals']) {
       for (const bad of ['lifo', 'FIFO', '', 'wallet-fifo&method=fifo']) {
         const response = await app.http.get(`/v1/books/lots/${path}?method=${bad}`);
-        expect([path, bad, response.status, response.contentType]).toEqual([path, bad, 400, expect.stringContaining('application/problem+json')]);
+        expect([path, bad, response.status, response.contentType]).toEqual([
+          path,
+          bad,
+          400,
+          expect.stringContaining('application/problem+json'),
+        ]);
         expect(response.body.errors).toEqual([expect.objectContaining({ path: 'query.method' })]);
       }
     }

@@ -26,16 +26,27 @@ describe('migration mode', () => {
   afterAll(() => app.dispose());
 
   it('loads history at the dates it was known: open-book, a payout, then a batch with its own knownAt per item', async () => {
-    const opened = await migrate('open-book', { name: 'Migrated Mining', effectiveAt: '2024-01-01T00:00:00Z', mode: 'migrating' }, '2024-01-02T09:00:00Z');
+    const opened = await migrate(
+      'open-book',
+      { name: 'Migrated Mining', effectiveAt: '2024-01-01T00:00:00Z', mode: 'migrating' },
+      '2024-01-02T09:00:00Z',
+    );
     expect([opened.status, opened.body.events[0].recordedAt]).toEqual([201, '2024-01-02T09:00:00.000Z']);
     const payout = await migrate('record-mining-output', mine('2024-01-31T00:00:00Z', '10'), '2024-02-01T10:00:00Z');
     expect([payout.status, payout.body.events[0].recordedAt]).toEqual([201, '2024-02-01T10:00:00.000Z']);
     const batch = await app.http.post(`${B}/commands`, [
       { command: 'record-btc-sale', body: sale('2024-03-15T00:00:00Z', '2'), knownAt: '2024-03-16T08:00:00Z' },
-      { command: 'record-btc-price', body: { effectiveAt: '2024-03-31T00:00:00Z', usdPerBtc: '70000.00' }, knownAt: '2024-04-01T08:00:00Z' },
+      {
+        command: 'record-btc-price',
+        body: { effectiveAt: '2024-03-31T00:00:00Z', usdPerBtc: '70000.00' },
+        knownAt: '2024-04-01T08:00:00Z',
+      },
     ]);
     expect(batch.status).toBe(201);
-    expect(batch.body.items.map((item: { events: Array<{ recordedAt: string }> }) => item.events[0]!.recordedAt)).toEqual(['2024-03-16T08:00:00.000Z', '2024-04-01T08:00:00.000Z']);
+    expect(batch.body.items.map((item: { events: Array<{ recordedAt: string }> }) => item.events[0]!.recordedAt)).toEqual([
+      '2024-03-16T08:00:00.000Z',
+      '2024-04-01T08:00:00.000Z',
+    ]);
   });
 
   it('answers knownAt queries as the old system knew', async () => {
@@ -49,15 +60,30 @@ describe('migration mode', () => {
   it('refuses a bad, decreasing, future or misplaced knownAt, and a future-dated event, writing nothing', async () => {
     const before = await app.http.eventCount('mig');
     const decreasing = await migrate('record-mining-output', mine('2024-02-29T00:00:00Z', '1'), '2024-03-01T00:00:00Z');
-    expect([decreasing.status, paths(decreasing), decreasing.body.errors[0].message]).toEqual([400, ['query.knownAt'], expect.stringContaining("before the book's last recordedAt (2024-04-01T08:00:00.000Z)")]);
+    expect([decreasing.status, paths(decreasing), decreasing.body.errors[0].message]).toEqual([
+      400,
+      ['query.knownAt'],
+      expect.stringContaining("before the book's last recordedAt (2024-04-01T08:00:00.000Z)"),
+    ]);
     const future = await migrate('record-mining-output', mine('2024-04-30T00:00:00Z', '1'), '2026-03-01T12:00:01Z');
-    expect([future.status, paths(future), future.body.errors[0].message]).toEqual([400, ['query.knownAt'], expect.stringContaining('after the server clock')]);
+    expect([future.status, paths(future), future.body.errors[0].message]).toEqual([
+      400,
+      ['query.knownAt'],
+      expect.stringContaining('after the server clock'),
+    ]);
     const notInstant = await migrate('record-mining-output', mine('2024-04-30T00:00:00Z', '1'), 'last March');
     expect([notInstant.status, paths(notInstant)]).toEqual([400, ['query.knownAt']]);
     const typo = await app.http.post(`${B}/commands/record-mining-output?knownat=2024-05-01T00:00:00Z`, mine('2024-04-30T00:00:00Z', '1'));
     expect([typo.status, paths(typo)]).toEqual([400, ['query.knownat']]);
-    const inBody = await app.http.command('mig', 'record-mining-output', { ...mine('2024-04-30T00:00:00Z', '1'), knownAt: '2024-05-01T00:00:00Z' });
-    expect([inBody.status, paths(inBody), inBody.body.errors[0].message]).toEqual([400, ['knownAt'], expect.stringContaining('query parameter')]);
+    const inBody = await app.http.command('mig', 'record-mining-output', {
+      ...mine('2024-04-30T00:00:00Z', '1'),
+      knownAt: '2024-05-01T00:00:00Z',
+    });
+    expect([inBody.status, paths(inBody), inBody.body.errors[0].message]).toEqual([
+      400,
+      ['knownAt'],
+      expect.stringContaining('query parameter'),
+    ]);
     // Effective a day after it was known: future-dated then, as it would have been refused live.
     const aheadOfKnown = await migrate('record-mining-output', mine('2024-05-02T00:00:00Z', '1'), '2024-05-01T00:00:00Z');
     expect([aheadOfKnown.status, paths(aheadOfKnown)]).toEqual([400, ['effectiveAt']]);
@@ -67,23 +93,39 @@ describe('migration mode', () => {
       { command: 'record-mining-output', body: mine('2024-04-30T00:00:00Z', '1'), knownAt: '2024-04-30T00:00:00Z' },
     ]);
     expect([batch.status, batch.body.index, paths(batch)]).toEqual([400, 1, ['[1].knownAt']]);
-    const badItem = await app.http.post(`${B}/commands`, [{ command: 'record-btc-price', body: { effectiveAt: '2024-04-30T00:00:00Z', usdPerBtc: '1.00' }, knownAt: 20240501 }]);
+    const badItem = await app.http.post(`${B}/commands`, [
+      { command: 'record-btc-price', body: { effectiveAt: '2024-04-30T00:00:00Z', usdPerBtc: '1.00' }, knownAt: 20240501 },
+    ]);
     expect([badItem.status, paths(badItem)]).toEqual([400, ['[0].knownAt']]);
     expect(await app.http.eventCount('mig')).toBe(before);
   });
 
   it('refuses knownAt to a bookkeeper (migrated commands skip four eyes) and on a book opened live', async () => {
-    const bookkeeper = app.http.as((await app.http.post('/v1/admin/api-keys', { name: 'clerk', role: 'bookkeeper', books: ['mig', 'live'] })).body.key);
+    const bookkeeper = app.http.as(
+      (await app.http.post('/v1/admin/api-keys', { name: 'clerk', role: 'bookkeeper', books: ['mig', 'live'] })).body.key,
+    );
     const before = await app.http.eventCount('mig');
-    const forbidden = await bookkeeper.post(`${B}/commands/record-btc-price?knownAt=2024-05-01T00:00:00Z`, { effectiveAt: '2024-04-30T00:00:00Z', usdPerBtc: '1.00' });
+    const forbidden = await bookkeeper.post(`${B}/commands/record-btc-price?knownAt=2024-05-01T00:00:00Z`, {
+      effectiveAt: '2024-04-30T00:00:00Z',
+      usdPerBtc: '1.00',
+    });
     expect([forbidden.status, forbidden.body.requiredRole]).toEqual([403, 'treasurer']);
-    const forbiddenItem = await bookkeeper.post(`${B}/commands`, [{ command: 'record-btc-price', body: { effectiveAt: '2024-04-30T00:00:00Z', usdPerBtc: '1.00' }, knownAt: '2024-05-01T00:00:00Z' }]);
+    const forbiddenItem = await bookkeeper.post(`${B}/commands`, [
+      { command: 'record-btc-price', body: { effectiveAt: '2024-04-30T00:00:00Z', usdPerBtc: '1.00' }, knownAt: '2024-05-01T00:00:00Z' },
+    ]);
     expect([forbiddenItem.status, forbiddenItem.body.index]).toEqual([403, 0]);
     expect(await app.http.eventCount('mig')).toBe(before);
 
     await app.http.accepted('live', 'open-book', { name: 'Live', effectiveAt: '2026-01-01T00:00:00Z' });
-    const onLive = await app.http.post('/v1/books/live/commands/record-btc-price?knownAt=2026-02-01T00:00:00Z', { effectiveAt: '2026-01-31T00:00:00Z', usdPerBtc: '1.00' });
-    expect([onLive.status, paths(onLive), onLive.body.errors[0].message]).toEqual([400, ['query.knownAt'], expect.stringContaining('migration mode')]);
+    const onLive = await app.http.post('/v1/books/live/commands/record-btc-price?knownAt=2026-02-01T00:00:00Z', {
+      effectiveAt: '2026-01-31T00:00:00Z',
+      usdPerBtc: '1.00',
+    });
+    expect([onLive.status, paths(onLive), onLive.body.errors[0].message]).toEqual([
+      400,
+      ['query.knownAt'],
+      expect.stringContaining('migration mode'),
+    ]);
     const openLiveWithKnownAt = await app.http.post('/v1/books/other/commands/open-book?knownAt=2024-01-01T00:00:00Z', { name: 'Other' });
     expect([openLiveWithKnownAt.status, paths(openLiveWithKnownAt)]).toEqual([400, ['query.knownAt']]);
     const goLive = await app.http.command('live', 'go-live', {});
@@ -98,11 +140,17 @@ describe('migration mode', () => {
     const livePolicy = await app.http.command('mig', 'set-approval-policy', { reversals: true, salesAboveBtc: '1' });
     expect([livePolicy.status, livePolicy.body.rule]).toEqual([422, 'book-migrating']);
     expect(await app.http.eventCount('mig')).toBe(before);
-    const migrated = await migrate('record-btc-sale', sale('2024-05-10T00:00:00Z', '3'), '2024-05-10T12:00:00Z', { 'idempotency-key': 'may-sale' });
+    const migrated = await migrate('record-btc-sale', sale('2024-05-10T00:00:00Z', '3'), '2024-05-10T12:00:00Z', {
+      'idempotency-key': 'may-sale',
+    });
     expect([migrated.status, migrated.body.events.map((e: { type: string }) => e.type)]).toEqual([201, ['BtcSold']]);
-    const replay = await migrate('record-btc-sale', sale('2024-05-10T00:00:00Z', '3'), '2024-05-10T12:00:00Z', { 'idempotency-key': 'may-sale' });
+    const replay = await migrate('record-btc-sale', sale('2024-05-10T00:00:00Z', '3'), '2024-05-10T12:00:00Z', {
+      'idempotency-key': 'may-sale',
+    });
     expect([replay.status, replay.body.replayed]).toEqual([201, true]);
-    const otherDate = await migrate('record-btc-sale', sale('2024-05-10T00:00:00Z', '3'), '2024-05-11T12:00:00Z', { 'idempotency-key': 'may-sale' });
+    const otherDate = await migrate('record-btc-sale', sale('2024-05-10T00:00:00Z', '3'), '2024-05-11T12:00:00Z', {
+      'idempotency-key': 'may-sale',
+    });
     expect([otherDate.status, otherDate.body.type]).toEqual([422, expect.stringContaining('idempotency-key-reused')]);
     expect(await holdings('2024-05-10T12:00:00Z')).toBe('5.00000000');
   });
@@ -125,12 +173,26 @@ describe('migration mode', () => {
 
   it('go-live ends the mode for good: recorded at the server clock, and every knownAt after it refused', async () => {
     const live = await app.http.command('mig', 'go-live', { memo: 'old system switched off' });
-    expect([live.status, live.body.events[0].type, live.body.events[0].recordedAt]).toEqual([201, 'BookWentLive', '2026-03-01T12:00:00.000Z']);
+    expect([live.status, live.body.events[0].type, live.body.events[0].recordedAt]).toEqual([
+      201,
+      'BookWentLive',
+      '2026-03-01T12:00:00.000Z',
+    ]);
     const again = await app.http.command('mig', 'go-live', {});
     expect([again.status, again.body.rule]).toEqual([422, 'book-already-live']);
     const after = await migrate('record-btc-price', { effectiveAt: '2026-03-01T00:00:00Z', usdPerBtc: '90000.00' }, '2026-03-01T12:00:00Z');
-    expect([after.status, paths(after), after.body.errors[0].message]).toEqual([400, ['query.knownAt'], expect.stringContaining('gone live')]);
-    const afterInBatch = await app.http.post(`${B}/commands`, [{ command: 'record-btc-price', body: { effectiveAt: '2026-03-01T00:00:00Z', usdPerBtc: '90000.00' }, knownAt: '2026-03-01T12:00:00Z' }]);
+    expect([after.status, paths(after), after.body.errors[0].message]).toEqual([
+      400,
+      ['query.knownAt'],
+      expect.stringContaining('gone live'),
+    ]);
+    const afterInBatch = await app.http.post(`${B}/commands`, [
+      {
+        command: 'record-btc-price',
+        body: { effectiveAt: '2026-03-01T00:00:00Z', usdPerBtc: '90000.00' },
+        knownAt: '2026-03-01T12:00:00Z',
+      },
+    ]);
     expect([afterInBatch.status, paths(afterInBatch)]).toEqual([400, ['[0].knownAt']]);
     const events = await app.http.allEvents('mig');
     expect(events).toHaveLength(6);
@@ -147,7 +209,12 @@ describe('migration mode', () => {
   it('once live, the book takes an approval policy and holds a sale above it', async () => {
     const policy = await app.http.command('mig', 'set-approval-policy', { reversals: true, salesAboveBtc: '1' });
     expect([policy.status, policy.body.events[0].type]).toEqual([201, 'ApprovalPolicySet']);
-    const sale = await app.http.command('mig', 'record-btc-sale', { effectiveAt: '2026-03-01T00:00:00Z', wallet: 'cold', btc: '2', proceedsUsd: '180000.00' });
+    const sale = await app.http.command('mig', 'record-btc-sale', {
+      effectiveAt: '2026-03-01T00:00:00Z',
+      wallet: 'cold',
+      btc: '2',
+      proceedsUsd: '180000.00',
+    });
     expect([sale.status, sale.body.events[0].type]).toEqual([expect.any(Number), 'CommandProposed']);
   });
 });

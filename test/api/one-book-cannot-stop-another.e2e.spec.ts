@@ -29,10 +29,20 @@ describe('one book cannot stop another', () => {
 
   it('adds up the largest accepted amounts exactly, and every book still answers after a restart', async () => {
     // 21,000,000 BTC is the most one amount may be; at $476.19 the lot's cost stays within $10bn.
-    for (let i = 0; i < 3; i++) await app.http.accepted('big', 'record-mining-output', payout('21000000', '476.19', `2025-02-0${i + 1}T00:00:00Z`));
-    await app.http.accepted('big', 'record-cash-movement', { effectiveAt: '2025-02-05T00:00:00Z', cashAccount: 'operating', amountUsd: '10000000000.00', category: 'equity raise' });
+    for (let i = 0; i < 3; i++)
+      await app.http.accepted('big', 'record-mining-output', payout('21000000', '476.19', `2025-02-0${i + 1}T00:00:00Z`));
+    await app.http.accepted('big', 'record-cash-movement', {
+      effectiveAt: '2025-02-05T00:00:00Z',
+      cashAccount: 'operating',
+      amountUsd: '10000000000.00',
+      category: 'equity raise',
+    });
     const big = (await app.http.get('/v1/books/big/position')).body;
-    expect([big.holdings.btc, big.costBasis.totalUsd, big.cash.totalUsd]).toEqual(['63000000.00000000', '29999970000.00', '10000000000.00']);
+    expect([big.holdings.btc, big.costBasis.totalUsd, big.cash.totalUsd]).toEqual([
+      '63000000.00000000',
+      '29999970000.00',
+      '10000000000.00',
+    ]);
     app = await app.restart();
     expect((await app.http.get('/v1/books/big/position')).body.holdings.btc).toBe('63000000.00000000');
     expect((await app.http.get('/v1/books/calm/position')).body.holdings.btc).toBe('6.25000000');
@@ -49,8 +59,16 @@ describe('one book cannot stop another', () => {
     rmSync(`${app.dbPath}.projection`, { force: true });
     app = await app.restart();
     const failed = await app.http.get('/v1/books/big/position');
-    expect([failed.status, failed.body.type, failed.body.eventId]).toEqual([503, 'https://treasury-engine.dev/problems/projection-failed', poisoned.events[0].eventId]);
-    for (const path of ['/v1/books/calm/position', '/v1/books/calm/lots', '/v1/books/calm/position/series?from=2025-01-01T00:00:00Z&to=2025-03-01T00:00:00Z&every=1mo']) {
+    expect([failed.status, failed.body.type, failed.body.eventId]).toEqual([
+      503,
+      'https://treasury-engine.dev/problems/projection-failed',
+      poisoned.events[0].eventId,
+    ]);
+    for (const path of [
+      '/v1/books/calm/position',
+      '/v1/books/calm/lots',
+      '/v1/books/calm/position/series?from=2025-01-01T00:00:00Z&to=2025-03-01T00:00:00Z&every=1mo',
+    ]) {
       expect([path, (await app.http.get(path)).status]).toEqual([path, 200]);
     }
     await app.http.accepted('calm', 'record-mining-output', payout('3.125', '100000.00', '2025-03-01T00:00:00Z'));

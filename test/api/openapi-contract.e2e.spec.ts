@@ -44,21 +44,76 @@ describe('the OpenAPI document describes every real answer', () => {
   beforeAll(async () => {
     app = await startTestApp();
     await send('2025-12-01T00:00:00Z', 'open-book', { name: 'Contract Mining', effectiveAt: '2025-12-01T00:00:00Z' });
-    await send('2025-12-02T00:00:00Z', 'record-opening-cash', { effectiveAt: '2025-12-01T00:00:00Z', cashAccount: 'operating', amountUsd: '500000.00' }).catch(() => undefined);
-    const mined = await send('2025-12-31T23:59:00Z', 'record-mining-output', { effectiveAt: '2025-12-31T23:00:00Z', wallet: 'pool', btc: '569', usdPerBtc: '87508.83', pool: 'Foundry' }).catch(() =>
-      send('2025-12-31T23:59:00Z', 'record-mining-output', { effectiveAt: '2025-12-31T23:00:00Z', wallet: 'pool', btc: '569', usdPerBtc: '87508.83' }),
+    await send('2025-12-02T00:00:00Z', 'record-opening-cash', {
+      effectiveAt: '2025-12-01T00:00:00Z',
+      cashAccount: 'operating',
+      amountUsd: '500000.00',
+    }).catch(() => undefined);
+    const mined = await send('2025-12-31T23:59:00Z', 'record-mining-output', {
+      effectiveAt: '2025-12-31T23:00:00Z',
+      wallet: 'pool',
+      btc: '569',
+      usdPerBtc: '87508.83',
+      pool: 'Foundry',
+    }).catch(() =>
+      send('2025-12-31T23:59:00Z', 'record-mining-output', {
+        effectiveAt: '2025-12-31T23:00:00Z',
+        wallet: 'pool',
+        btc: '569',
+        usdPerBtc: '87508.83',
+      }),
     );
     eventId = mined.events[0].eventId;
     await send('2025-12-31T23:59:30Z', 'record-btc-price', { effectiveAt: '2025-12-31T23:00:00Z', usdPerBtc: '87508.83' });
-    await send('2026-01-10T00:00:00Z', 'transfer-btc', { effectiveAt: '2026-01-10T00:00:00Z', fromWallet: 'pool', toWallet: 'cold', btc: '500', feeBtc: '0.0002' });
-    await send('2026-01-15T00:00:00Z', 'record-btc-sale', { effectiveAt: '2026-01-15T00:00:00Z', wallet: 'pool', btc: '50.03', proceedsUsd: '4452670.00' });
-    await send('2026-01-20T00:00:00Z', 'record-cash-movement', { effectiveAt: '2026-01-20T00:00:00Z', cashAccount: 'operating', amountUsd: '-3000.00', category: 'power' });
-    await send('2026-01-21T00:00:00Z', 'draw-loan', { effectiveAt: '2026-01-21T00:00:00Z', loanId: 'l1', lender: 'Lender', principalUsd: '1000000.00', annualRate: '0.08', marginCallLtv: '0.7', liquidationLtv: '0.85' });
-    await send('2026-01-21T01:00:00Z', 'pledge-collateral', { effectiveAt: '2026-01-21T01:00:00Z', loanId: 'l1', wallet: 'cold', btc: '30' });
+    await send('2026-01-10T00:00:00Z', 'transfer-btc', {
+      effectiveAt: '2026-01-10T00:00:00Z',
+      fromWallet: 'pool',
+      toWallet: 'cold',
+      btc: '500',
+      feeBtc: '0.0002',
+    });
+    await send('2026-01-15T00:00:00Z', 'record-btc-sale', {
+      effectiveAt: '2026-01-15T00:00:00Z',
+      wallet: 'pool',
+      btc: '50.03',
+      proceedsUsd: '4452670.00',
+    });
+    await send('2026-01-20T00:00:00Z', 'record-cash-movement', {
+      effectiveAt: '2026-01-20T00:00:00Z',
+      cashAccount: 'operating',
+      amountUsd: '-3000.00',
+      category: 'power',
+    });
+    await send('2026-01-21T00:00:00Z', 'draw-loan', {
+      effectiveAt: '2026-01-21T00:00:00Z',
+      loanId: 'l1',
+      lender: 'Lender',
+      principalUsd: '1000000.00',
+      annualRate: '0.08',
+      marginCallLtv: '0.7',
+      liquidationLtv: '0.85',
+    });
+    await send('2026-01-21T01:00:00Z', 'pledge-collateral', {
+      effectiveAt: '2026-01-21T01:00:00Z',
+      loanId: 'l1',
+      wallet: 'cold',
+      btc: '30',
+    });
     await send('2026-01-31T23:59:30Z', 'record-btc-price', { effectiveAt: '2026-01-31T23:00:00Z', usdPerBtc: '78621.12' });
-    const wrong = await send('2026-02-01T00:00:00Z', 'record-cash-movement', { effectiveAt: '2026-02-01T00:00:00Z', cashAccount: 'operating', amountUsd: '-10.00', category: 'typo' });
+    const wrong = await send('2026-02-01T00:00:00Z', 'record-cash-movement', {
+      effectiveAt: '2026-02-01T00:00:00Z',
+      cashAccount: 'operating',
+      amountUsd: '-10.00',
+      category: 'typo',
+    });
     await send('2026-02-01T00:01:00Z', 'reverse-event', { eventId: wrong.events[0].eventId, reason: 'typo' });
-    await send('2026-02-03T00:00:00Z', 'record-reported-holdings', { effectiveAt: '2026-01-31T23:59:59Z', btc: '1015.3', minedBtc: '496.35', soldBtc: '50.3', source: 'operational-update' });
+    await send('2026-02-03T00:00:00Z', 'record-reported-holdings', {
+      effectiveAt: '2026-01-31T23:59:59Z',
+      btc: '1015.3',
+      minedBtc: '496.35',
+      soldBtc: '50.3',
+      source: 'operational-update',
+    });
     app.clock.set('2026-03-01T12:00:00Z');
     const viewer = await app.http.post('/v1/admin/api-keys', { name: 'contract viewer', role: 'viewer', books: [BOOK] });
     viewerKey = viewer.body.key;
@@ -81,13 +136,15 @@ describe('the OpenAPI document describes every real answer', () => {
     const response = operation.responses[String(status)];
     if (response === undefined) return `${route} does not document ${status}`;
     const content = response.content?.[mediaType];
-    if (content?.schema === undefined) return `${route} ${status} has no schema for ${mediaType} (it has ${Object.keys(response.content ?? {}).join(', ') || 'no content'})`;
+    if (content?.schema === undefined)
+      return `${route} ${status} has no schema for ${mediaType} (it has ${Object.keys(response.content ?? {}).join(', ') || 'no content'})`;
     return `openapi.json#/${pointer('paths', path, method, 'responses', String(status), 'content', mediaType, 'schema')}`;
   };
 
   const check = (route: string, answer: HttpAnswer, expectedStatus: number, command?: string): string[] => {
     route = command === undefined ? route : route.replace(':command', command);
-    if (answer.status !== expectedStatus) return [`${route}: expected ${expectedStatus}, got ${answer.status} ${JSON.stringify(answer.body).slice(0, 300)}`];
+    if (answer.status !== expectedStatus)
+      return [`${route}: expected ${expectedStatus}, got ${answer.status} ${JSON.stringify(answer.body).slice(0, 300)}`];
     const mediaType = answer.contentType.split(';')[0]!.trim();
     const ref = documented(route, answer.status, mediaType);
     if (!ref.startsWith('openapi.json#')) return [ref];
@@ -109,7 +166,10 @@ describe('the OpenAPI document describes every real answer', () => {
   const CALLS = (): Record<string, ReadonlyArray<readonly [Call, number]>> => {
     const command = (name: string, body: unknown, headers: Record<string, string> = {}, client = app.http): Call =>
       Object.assign(() => client.command(BOOK, name, body, headers), { command: name });
-    const get = (path: string, headers: Record<string, string> = {}) => () => app.http.get(path, headers);
+    const get =
+      (path: string, headers: Record<string, string> = {}) =>
+      () =>
+        app.http.get(path, headers);
     return {
       'GET /health': [[get('/health'), 200]],
       'GET /ready': [[get('/ready'), 200]],
@@ -128,13 +188,25 @@ describe('the OpenAPI document describes every real answer', () => {
         [command('record-btc-price', { effectiveAt: '2026-02-28T23:00:00Z', usdPerBtc: 80000 }), 400],
         [command('record-btc-price', { effectiveAt: '2026-02-28T23:00:00Z', usdPerBtc: '1.00' }, {}, app.http.as(undefined)), 401],
         [command('record-btc-price', { effectiveAt: '2026-02-28T23:00:00Z', usdPerBtc: '1.00' }, {}, app.http.as(viewerKey)), 403],
-        [Object.assign(() => app.http.command('no-such-book', 'record-btc-price', { effectiveAt: '2026-02-28T23:00:00Z', usdPerBtc: '1.00' }), { command: 'record-btc-price' }), 404],
+        [
+          Object.assign(
+            () => app.http.command('no-such-book', 'record-btc-price', { effectiveAt: '2026-02-28T23:00:00Z', usdPerBtc: '1.00' }),
+            { command: 'record-btc-price' },
+          ),
+          404,
+        ],
         [command('open-book', { name: 'Again', effectiveAt: '2025-12-01T00:00:00Z' }), 409],
         [command('record-btc-price', { effectiveAt: '2026-02-28T23:00:00Z', usdPerBtc: '1.00' }, { 'if-match': '"1"' }), 412],
         [command('record-btc-sale', { effectiveAt: '2026-02-28T00:00:00Z', wallet: 'pool', btc: '100000', proceedsUsd: '1.00' }), 422],
       ],
       'POST /v1/books/:bookId/commands': [
-        [() => app.http.post(`${books}/commands`, [{ command: 'record-btc-price', body: { effectiveAt: '2026-02-28T23:30:00Z', usdPerBtc: '80100.00' } }]), 201],
+        [
+          () =>
+            app.http.post(`${books}/commands`, [
+              { command: 'record-btc-price', body: { effectiveAt: '2026-02-28T23:30:00Z', usdPerBtc: '80100.00' } },
+            ]),
+          201,
+        ],
         [() => app.http.post(`${books}/commands`, [{ command: 'record-btc-price', body: { effectiveAt: 'nope' } }]), 400],
       ],
       'GET /v1/books/:bookId/position': [
@@ -188,7 +260,9 @@ describe('the OpenAPI document describes every real answer', () => {
         [() => app.http.post('/v1/admin/api-keys', { name: 'another', role: 'auditor' }), 201],
         [() => app.http.post('/v1/admin/api-keys', { name: 'bad', role: 'emperor' }), 400],
       ],
-      'POST /v1/admin/api-keys/:keyPrefix/role': [[() => app.http.post(`/v1/admin/api-keys/${keyPrefix}/role`, { role: 'viewer', books: [BOOK] }), 200]],
+      'POST /v1/admin/api-keys/:keyPrefix/role': [
+        [() => app.http.post(`/v1/admin/api-keys/${keyPrefix}/role`, { role: 'viewer', books: [BOOK] }), 200],
+      ],
       'POST /v1/admin/api-keys/:keyPrefix/revoke': [
         [() => app.http.post(`/v1/admin/api-keys/${keyPrefix}/revoke`, {}), 200],
         [() => app.http.post(`/v1/admin/api-keys/${keyPrefix}/revoke`, {}), 422],
@@ -224,7 +298,9 @@ describe('the OpenAPI document describes every real answer', () => {
     for (const route of Object.keys(ROUTE_ACCESS)) {
       const [method, path] = operationOf(route);
       // One access row covers every command: each command has its own path in the document.
-      const paths = path.endsWith('/{command}') ? Object.keys(doc.paths).filter((p) => p.startsWith(path.replace('{command}', ''))) : [path];
+      const paths = path.endsWith('/{command}')
+        ? Object.keys(doc.paths).filter((p) => p.startsWith(path.replace('{command}', '')))
+        : [path];
       if (paths.length === 0) missing.push(`${route}: no command paths`);
       for (const p of paths) {
         const operation = doc.paths[p]?.[method];
@@ -232,9 +308,12 @@ describe('the OpenAPI document describes every real answer', () => {
           missing.push(`${route}: no operation ${method.toUpperCase()} ${p}`);
           continue;
         }
-        const success = Object.entries(operation.responses as Record<string, { content?: Record<string, { schema?: object }> }>).filter(([status]) => status.startsWith('2'));
+        const success = Object.entries(operation.responses as Record<string, { content?: Record<string, { schema?: object }> }>).filter(
+          ([status]) => status.startsWith('2'),
+        );
         const schemas = success.flatMap(([, response]) => Object.values(response.content ?? {}).map((media) => media.schema));
-        if (schemas.length === 0 || schemas.some((schema) => schema === undefined || Object.keys(schema).length === 0)) missing.push(`${route}: ${p} has no success answer schema`);
+        if (schemas.length === 0 || schemas.some((schema) => schema === undefined || Object.keys(schema).length === 0))
+          missing.push(`${route}: ${p} has no success answer schema`);
       }
     }
     expect(missing).toEqual([]);
@@ -264,7 +343,10 @@ describe('the OpenAPI document describes every real answer', () => {
     expect(check('GET /v1/books/:bookId/position', extra, 200).join()).toMatch(/additional properties/);
     const events = await app.http.get(`${books}/events`);
     const sale = events.body.events.find((event: { type: string }) => event.type === 'BtcSold');
-    const wrongData = { ...events, body: { ...events.body, events: [{ ...sale, data: { ...sale.data, wallet: undefined, proceedsUsd: '12.5' } }] } };
+    const wrongData = {
+      ...events,
+      body: { ...events.body, events: [{ ...sale, data: { ...sale.data, wallet: undefined, proceedsUsd: '12.5' } }] },
+    };
     expect(check('GET /v1/books/:bookId/events', wrongData, 200)).not.toEqual([]);
   });
 });

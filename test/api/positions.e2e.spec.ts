@@ -17,11 +17,39 @@ describe('position queries over HTTP', () => {
   beforeAll(async () => {
     app = await startTestApp();
     await send('2026-01-01T00:00:00Z', 'open-book', { name: 'FIFO Mining', effectiveAt: '2026-01-01T00:00:00Z' });
-    ids.firstLot = (await send('2026-01-02T01:00:00Z', 'record-mining-output', { effectiveAt: '2026-01-02T00:00:00Z', wallet: 'pool', btc: '2', usdPerBtc: '50000.00' })).events[0].eventId;
-    ids.secondLot = (await send('2026-01-05T01:00:00Z', 'record-mining-output', { effectiveAt: '2026-01-05T00:00:00Z', wallet: 'pool', btc: '1', usdPerBtc: '60000.00' })).events[0].eventId;
+    ids.firstLot = (
+      await send('2026-01-02T01:00:00Z', 'record-mining-output', {
+        effectiveAt: '2026-01-02T00:00:00Z',
+        wallet: 'pool',
+        btc: '2',
+        usdPerBtc: '50000.00',
+      })
+    ).events[0].eventId;
+    ids.secondLot = (
+      await send('2026-01-05T01:00:00Z', 'record-mining-output', {
+        effectiveAt: '2026-01-05T00:00:00Z',
+        wallet: 'pool',
+        btc: '1',
+        usdPerBtc: '60000.00',
+      })
+    ).events[0].eventId;
     await send('2026-01-06T01:00:00Z', 'record-btc-price', { effectiveAt: '2026-01-06T00:00:00Z', usdPerBtc: '70000.00' });
-    ids.sale = (await send('2026-01-10T01:00:00Z', 'record-btc-sale', { effectiveAt: '2026-01-10T00:00:00Z', wallet: 'pool', btc: '2.5', proceedsUsd: '175000.00' })).events[0].eventId;
-    ids.late = (await send('2026-01-20T00:00:00Z', 'record-mining-output', { effectiveAt: '2026-01-03T00:00:00Z', wallet: 'pool', btc: '1', usdPerBtc: '40000.00' })).events[0].eventId;
+    ids.sale = (
+      await send('2026-01-10T01:00:00Z', 'record-btc-sale', {
+        effectiveAt: '2026-01-10T00:00:00Z',
+        wallet: 'pool',
+        btc: '2.5',
+        proceedsUsd: '175000.00',
+      })
+    ).events[0].eventId;
+    ids.late = (
+      await send('2026-01-20T00:00:00Z', 'record-mining-output', {
+        effectiveAt: '2026-01-03T00:00:00Z',
+        wallet: 'pool',
+        btc: '1',
+        usdPerBtc: '40000.00',
+      })
+    ).events[0].eventId;
     await send('2026-01-25T00:00:00Z', 'reverse-event', { eventId: ids.late, reason: 'payout belonged to a hosting client' });
     app.clock.set('2026-03-01T12:00:00Z');
   });
@@ -35,16 +63,32 @@ describe('position queries over HTTP', () => {
       asOf: '2026-01-15T00:00:00.000Z',
       knownAt: '2026-01-21T00:00:00.000Z',
       revision: 5,
-      holdings: { btc: '1.50000000', pledgedBtc: '0.00000000', unencumberedBtc: '1.50000000', wallets: { pool: { btc: '1.50000000', pledgedBtc: '0.00000000' } } },
+      holdings: {
+        btc: '1.50000000',
+        pledgedBtc: '0.00000000',
+        unencumberedBtc: '1.50000000',
+        wallets: { pool: { btc: '1.50000000', pledgedBtc: '0.00000000' } },
+      },
       price: { usdPerBtc: '70000.00', effectiveAt: '2026-01-06T00:00:00.000Z' },
       costBasis: { totalUsd: '80000.00', realizedGainUsd: '55000.00', unrealizedGainUsd: '25000.00' },
       cash: { totalUsd: '175000.00', accounts: { operating: '175000.00' } },
       loans: {},
-      leverage: { totalDebtUsd: '0.00', totalAssetsUsd: '280000.00', netDebtUsd: '-175000.00', debtToAssets: '0.000000', aggregateLtv: null },
+      leverage: {
+        totalDebtUsd: '0.00',
+        totalAssetsUsd: '280000.00',
+        netDebtUsd: '-175000.00',
+        debtToAssets: '0.000000',
+        aggregateLtv: null,
+      },
       liquidity: { cashUsd: '175000.00', unencumberedBtcValueUsd: '105000.00', availableLiquidityUsd: '280000.00' },
     });
     const now = await app.http.get('/v1/books/fifo/position?asOf=2026-01-15T00:00:00Z');
-    expect(now.body).toMatchObject({ knownAt: '2026-03-01T12:00:00.000Z', revision: 6, holdings: { btc: '0.50000000' }, costBasis: { realizedGainUsd: '45000.00' } });
+    expect(now.body).toMatchObject({
+      knownAt: '2026-03-01T12:00:00.000Z',
+      revision: 6,
+      holdings: { btc: '0.50000000' },
+      costBasis: { realizedGainUsd: '45000.00' },
+    });
   });
 
   it('lists open lots and disposals with the lots each relieved', async () => {
@@ -52,8 +96,22 @@ describe('position queries over HTTP', () => {
     expect(lots.status).toBe(200);
     expect(lots.body).toMatchObject({ totalBtc: '1.50000000', totalCostUsd: '80000.00' });
     expect(lots.body.lots).toEqual([
-      { lotEventId: ids.late, acquiredAt: '2026-01-03T00:00:00.000Z', btc: '0.50000000', costUsd: '20000.00', lotBtc: '1.00000000', lotCostUsd: '40000.00' },
-      { lotEventId: ids.secondLot, acquiredAt: '2026-01-05T00:00:00.000Z', btc: '1.00000000', costUsd: '60000.00', lotBtc: '1.00000000', lotCostUsd: '60000.00' },
+      {
+        lotEventId: ids.late,
+        acquiredAt: '2026-01-03T00:00:00.000Z',
+        btc: '0.50000000',
+        costUsd: '20000.00',
+        lotBtc: '1.00000000',
+        lotCostUsd: '40000.00',
+      },
+      {
+        lotEventId: ids.secondLot,
+        acquiredAt: '2026-01-05T00:00:00.000Z',
+        btc: '1.00000000',
+        costUsd: '60000.00',
+        lotBtc: '1.00000000',
+        lotCostUsd: '60000.00',
+      },
     ]);
     const disposals = await app.http.get('/v1/books/fifo/disposals?from=2026-01-01T00:00:00Z&to=2026-01-31T23:59:59Z');
     expect(disposals.status).toBe(200);
@@ -75,9 +133,13 @@ describe('position queries over HTTP', () => {
   });
 
   it('gives a series of the core figures, nulls where there is no price', async () => {
-    const series = await app.http.get('/v1/books/fifo/position/series?from=2026-01-01T00:00:00Z&to=2026-01-15T00:00:00Z&every=1w&knownAt=2026-01-21T00:00:00Z');
+    const series = await app.http.get(
+      '/v1/books/fifo/position/series?from=2026-01-01T00:00:00Z&to=2026-01-15T00:00:00Z&every=1w&knownAt=2026-01-21T00:00:00Z',
+    );
     expect(series.status).toBe(200);
-    expect(series.body.points.map((p: Record<string, unknown>) => [p.asOf, p.btc, p.usdPerBtc, p.costBasisUsd, p.availableLiquidityUsd])).toEqual([
+    expect(
+      series.body.points.map((p: Record<string, unknown>) => [p.asOf, p.btc, p.usdPerBtc, p.costBasisUsd, p.availableLiquidityUsd]),
+    ).toEqual([
       ['2026-01-01T00:00:00.000Z', '0.00000000', null, '0.00', null],
       ['2026-01-08T00:00:00.000Z', '4.00000000', '70000.00', '200000.00', '280000.00'],
       ['2026-01-15T00:00:00.000Z', '1.50000000', '70000.00', '80000.00', '280000.00'],
@@ -86,9 +148,16 @@ describe('position queries over HTTP', () => {
 
   it('reads its own writes: a query right after a command includes it, by default or with minLogPosition', async () => {
     for (let i = 0; i < 20; i++) {
-      const sent = await app.http.command('fifo', 'record-cash-movement', { effectiveAt: '2026-02-01T00:00:00Z', cashAccount: 'hosting', amountUsd: '1.00', category: 'revenue' });
+      const sent = await app.http.command('fifo', 'record-cash-movement', {
+        effectiveAt: '2026-02-01T00:00:00Z',
+        cashAccount: 'hosting',
+        amountUsd: '1.00',
+        category: 'revenue',
+      });
       expect(sent.status).toBe(201);
-      const position = await app.http.get(i % 2 === 0 ? '/v1/books/fifo/position' : `/v1/books/fifo/position?minLogPosition=${sent.body.logPosition}`);
+      const position = await app.http.get(
+        i % 2 === 0 ? '/v1/books/fifo/position' : `/v1/books/fifo/position?minLogPosition=${sent.body.logPosition}`,
+      );
       expect(position.body.cash.accounts.hosting).toBe(`${i + 1}.00`);
       expect(position.body.revision).toBe(sent.body.revision);
     }
@@ -120,7 +189,14 @@ describe('position queries over HTTP', () => {
     const cut = 'asOf=2026-01-15T00:00:00Z&knownAt=2026-01-21T00:00:00Z';
     const explained = await app.http.get(`/v1/books/fifo/position/explain?figure=holdings.unencumberedBtc&${cut}`);
     expect(explained.status).toBe(200);
-    expect(explained.body).toMatchObject({ figure: 'holdings.unencumberedBtc', unit: 'BTC', kind: 'sum', value: '1.50000000', count: 4, next: null });
+    expect(explained.body).toMatchObject({
+      figure: 'holdings.unencumberedBtc',
+      unit: 'BTC',
+      kind: 'sum',
+      value: '1.50000000',
+      count: 4,
+      next: null,
+    });
     expect(explained.body.contributions.map((c: Record<string, string>) => [c.eventId, c.amount, c.runningTotal])).toEqual([
       [ids.firstLot, '2.00000000', '2.00000000'],
       [ids.late, '1.00000000', '3.00000000'],
@@ -138,7 +214,12 @@ describe('position queries over HTTP', () => {
 
     const realized = await app.http.get(`/v1/books/fifo/position/explain?figure=costBasis.realizedGainUsd&${cut}`);
     expect(realized.body.contributions).toEqual([
-      expect.objectContaining({ eventId: ids.sale, amount: '55000.00', runningTotal: '55000.00', detail: { btc: '2.50000000', proceedsUsd: '175000.00', relievedCostUsd: '120000.00' } }),
+      expect.objectContaining({
+        eventId: ids.sale,
+        amount: '55000.00',
+        runningTotal: '55000.00',
+        detail: { btc: '2.50000000', proceedsUsd: '175000.00', relievedCostUsd: '120000.00' },
+      }),
     ]);
     const cost = await app.http.get(`/v1/books/fifo/position/explain?figure=costBasis.totalUsd&${cut}`);
     expect(cost.body.contributions.map((c: Record<string, string>) => [c.eventId, c.amount, c.runningTotal])).toEqual([
@@ -146,7 +227,11 @@ describe('position queries over HTTP', () => {
       [ids.secondLot, '60000.00', '80000.00'],
     ]);
     const price = await app.http.get(`/v1/books/fifo/position/explain?figure=price.usdPerBtc&${cut}`);
-    expect(price.body).toMatchObject({ kind: 'observation', value: '70000.00', source: { type: 'BtcPriceObserved', effectiveAt: '2026-01-06T00:00:00.000Z' } });
+    expect(price.body).toMatchObject({
+      kind: 'observation',
+      value: '70000.00',
+      source: { type: 'BtcPriceObserved', effectiveAt: '2026-01-06T00:00:00.000Z' },
+    });
     const assets = await app.http.get(`/v1/books/fifo/position/explain?figure=leverage.totalAssetsUsd&${cut}`);
     expect(assets.body).toMatchObject({ kind: 'formula', value: '280000.00', formula: 'cash.totalUsd + holdings.btc × price.usdPerBtc' });
     expect(assets.body.inputs).toEqual([
@@ -162,15 +247,40 @@ describe('position queries over HTTP', () => {
 
   it('documents every query in the OpenAPI document', async () => {
     const docs = await app.http.get('/docs');
-    for (const path of ['/v1/books/{bookId}/position', '/v1/books/{bookId}/position/series', '/v1/books/{bookId}/lots', '/v1/books/{bookId}/disposals']) {
-      expect(docs.body.paths[path].get.parameters.map((p: { name: string }) => p.name)).toEqual(expect.arrayContaining(['bookId', 'knownAt', 'minLogPosition']));
+    for (const path of [
+      '/v1/books/{bookId}/position',
+      '/v1/books/{bookId}/position/series',
+      '/v1/books/{bookId}/lots',
+      '/v1/books/{bookId}/disposals',
+    ]) {
+      expect(docs.body.paths[path].get.parameters.map((p: { name: string }) => p.name)).toEqual(
+        expect.arrayContaining(['bookId', 'knownAt', 'minLogPosition']),
+      );
     }
     expect(docs.body.paths['/v1/admin/projections/rebuild'].post).toBeDefined();
-    for (const path of ['/v1/books/{bookId}/events.jsonl', '/v1/books/{bookId}/events.csv', '/v1/events/{eventId}', '/v1/books/{bookId}/verify', '/v1/books/{bookId}/position/explain', '/v1/books/{bookId}/reports/month-end', '/v1/books/{bookId}/reconciliation']) {
+    for (const path of [
+      '/v1/books/{bookId}/events.jsonl',
+      '/v1/books/{bookId}/events.csv',
+      '/v1/events/{eventId}',
+      '/v1/books/{bookId}/verify',
+      '/v1/books/{bookId}/position/explain',
+      '/v1/books/{bookId}/reports/month-end',
+      '/v1/books/{bookId}/reconciliation',
+    ]) {
       expect([path, docs.body.paths[path]?.get?.operationId]).toEqual([path, expect.any(String)]);
     }
     expect(docs.body.paths['/v1/books/{bookId}/events'].get.parameters.map((p: { name: string }) => p.name)).toEqual(
-      expect.arrayContaining(['type', 'effectiveFrom', 'effectiveTo', 'recordedFrom', 'recordedTo', 'actor', 'reference', 'loanId', 'wallet']),
+      expect.arrayContaining([
+        'type',
+        'effectiveFrom',
+        'effectiveTo',
+        'recordedFrom',
+        'recordedTo',
+        'actor',
+        'reference',
+        'loanId',
+        'wallet',
+      ]),
     );
   });
 

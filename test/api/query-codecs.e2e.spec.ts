@@ -34,7 +34,8 @@ describe('query parameters as codecs', () => {
   afterAll(() => app.dispose());
 
   /** The console's script, by the hashed name index.html gives it. */
-  const consoleScript = async (): Promise<string> => `/assets/${/\/assets\/([\w.-]+\.js)/.exec(String((await app.http.get('/')).body))?.[1] ?? 'none.js'}`;
+  const consoleScript = async (): Promise<string> =>
+    `/assets/${/\/assets\/([\w.-]+\.js)/.exec(String((await app.http.get('/')).body))?.[1] ?? 'none.js'}`;
 
   const getRoutes = () => Object.keys(ROUTE_ACCESS).filter((route) => route.startsWith('GET '));
 
@@ -46,15 +47,26 @@ describe('query parameters as codecs', () => {
   it("documents exactly each route's codec fields as its query parameters, with required and a schema", () => {
     const mismatches: string[] = [];
     let checked = 0;
-    for (const [path, operations] of Object.entries(doc.paths as Record<string, Record<string, { parameters?: Array<{ in: string; name: string; required?: boolean; schema?: object }> }>>)) {
+    for (const [path, operations] of Object.entries(
+      doc.paths as Record<
+        string,
+        Record<string, { parameters?: Array<{ in: string; name: string; required?: boolean; schema?: object }> }>
+      >,
+    )) {
       for (const [method, operation] of Object.entries(operations)) {
         const route = routeOf(method, path);
         const codec = ROUTE_QUERIES[route];
         const documented = (operation.parameters ?? []).filter((parameter) => parameter.in === 'query');
-        const expected = codec === undefined || codec === FILE ? [] : Object.entries(codec.fields as Record<string, Param<unknown>>).map(([name, param]) => `${name}${param.required ? '!' : ''}`);
+        const expected =
+          codec === undefined || codec === FILE
+            ? []
+            : Object.entries(codec.fields as Record<string, Param<unknown>>).map(([name, param]) => `${name}${param.required ? '!' : ''}`);
         const actual = documented.map((parameter) => `${parameter.name}${parameter.required === true ? '!' : ''}`);
-        if (JSON.stringify(actual) !== JSON.stringify(expected)) mismatches.push(`${route}: documents ${actual.join(',')} but decodes ${expected.join(',')}`);
-        for (const parameter of documented) if (parameter.schema === undefined || Object.keys(parameter.schema).length === 0) mismatches.push(`${route}: ${parameter.name} has no schema`);
+        if (JSON.stringify(actual) !== JSON.stringify(expected))
+          mismatches.push(`${route}: documents ${actual.join(',')} but decodes ${expected.join(',')}`);
+        for (const parameter of documented)
+          if (parameter.schema === undefined || Object.keys(parameter.schema).length === 0)
+            mismatches.push(`${route}: ${parameter.name} has no schema`);
         checked += documented.length;
       }
     }
@@ -62,11 +74,21 @@ describe('query parameters as codecs', () => {
     expect(checked).toBeGreaterThan(60);
     // The generated parameters carry the codec's bounds and descriptions.
     const position = doc.paths['/v1/books/{bookId}/position'].get.parameters;
-    expect(position.find((p: { name: string }) => p.name === 'method')).toMatchObject({ in: 'query', required: false, schema: { type: 'string', enum: ['fifo', 'wallet-fifo'], default: 'fifo' }, description: expect.stringContaining('wallet-fifo') });
+    expect(position.find((p: { name: string }) => p.name === 'method')).toMatchObject({
+      in: 'query',
+      required: false,
+      schema: { type: 'string', enum: ['fifo', 'wallet-fifo'], default: 'fifo' },
+      description: expect.stringContaining('wallet-fifo'),
+    });
     const series = doc.paths['/v1/books/{bookId}/position/series'].get.parameters;
-    expect(series.find((p: { name: string }) => p.name === 'every')).toMatchObject({ required: true, schema: { enum: ['1h', '1d', '1w', '1mo'] } });
+    expect(series.find((p: { name: string }) => p.name === 'every')).toMatchObject({
+      required: true,
+      schema: { enum: ['1h', '1d', '1w', '1mo'] },
+    });
     const events = doc.paths['/v1/books/{bookId}/events'].get.parameters;
-    expect(events.find((p: { name: string }) => p.name === 'limit')).toMatchObject({ schema: { type: 'integer', minimum: 1, maximum: 1000 } });
+    expect(events.find((p: { name: string }) => p.name === 'limit')).toMatchObject({
+      schema: { type: 'integer', minimum: 1, maximum: 1000 },
+    });
   });
 
   it('refuses an unknown parameter on every GET route with a 400 naming it, the file routes excepted', async () => {
@@ -80,7 +102,8 @@ describe('query parameters as codecs', () => {
       }
       const errors: Array<{ path: string; message: string }> = answer.body?.errors ?? [];
       const named = errors.some((error) => error.path === 'query.colour' && /is not a known parameter/.test(error.message));
-      if (answer.status !== 400 || !answer.contentType.startsWith('application/problem+json') || !named) wrong.push(`${route}: ${answer.status} ${JSON.stringify(answer.body).slice(0, 200)}`);
+      if (answer.status !== 400 || !answer.contentType.startsWith('application/problem+json') || !named)
+        wrong.push(`${route}: ${answer.status} ${JSON.stringify(answer.body).slice(0, 200)}`);
     }
     expect(wrong).toEqual([]);
   });
@@ -93,13 +116,17 @@ describe('query parameters as codecs', () => {
       await app.http.post('/v1/admin/api-keys/tk_abcdefgh/revoke?colour=red', { reason: 'never' }),
       await app.http.post('/v1/admin/api-keys/tk_abcdefgh/role?colour=red', { role: 'viewer' }),
     ];
-    expect(answers.map((a) => [a.status, a.body.errors?.map((e: { path: string }) => e.path)])).toEqual(Array(4).fill([400, ['query.colour']]));
+    expect(answers.map((a) => [a.status, a.body.errors?.map((e: { path: string }) => e.path)])).toEqual(
+      Array(4).fill([400, ['query.colour']]),
+    );
     expect((await app.http.get('/v1/admin/api-keys')).body.keys.length).toBe(keysBefore);
   });
 
   it('refuses a query on the batch route, whose items carry their own knownAt, and writes nothing', async () => {
     const before = (await app.http.get(`/v1/books/${BOOK}/events`)).body.events.length;
-    const batch = await app.http.post(`/v1/books/${BOOK}/commands?knownAt=2025-12-02T00:00:00Z`, [{ command: 'record-btc-price', body: { effectiveAt: '2025-12-02T00:00:00Z', usdPerBtc: '90000.00' } }]);
+    const batch = await app.http.post(`/v1/books/${BOOK}/commands?knownAt=2025-12-02T00:00:00Z`, [
+      { command: 'record-btc-price', body: { effectiveAt: '2025-12-02T00:00:00Z', usdPerBtc: '90000.00' } },
+    ]);
     expect([batch.status, batch.body.errors?.map((e: { path: string }) => e.path)]).toEqual([400, ['query.knownAt']]);
     expect((await app.http.get(`/v1/books/${BOOK}/events`)).body.events.length).toBe(before);
   });
@@ -110,7 +137,10 @@ describe('query parameters as codecs', () => {
     const nested = await app.http.get(`/v1/books/${BOOK}/lots?asOf[x]=1`);
     expect([nested.status, nested.body.errors.map((e: { path: string }) => e.path)]).toEqual([400, ['query.asOf[x]']]);
     const several = await app.http.get(`/v1/books/${BOOK}/position/series?to=2025-12-01&every=2d&knownAt=soon&colour=red`);
-    expect([several.status, several.body.errors.map((e: { path: string }) => e.path)]).toEqual([400, ['query.colour', 'query.from', 'query.every', 'query.knownAt']]);
+    expect([several.status, several.body.errors.map((e: { path: string }) => e.path)]).toEqual([
+      400,
+      ['query.colour', 'query.from', 'query.every', 'query.knownAt'],
+    ]);
   });
 
   it('decodes the values a valid query gives exactly as before', async () => {

@@ -7,7 +7,11 @@ describe('README: who may do what', () => {
   const readme = readFileSync(join(__dirname, '..', '..', 'README.md'), 'utf8');
   const section = readme.slice(readme.indexOf('### Who may do what'), readme.indexOf('**The access log.**'));
   const rows = section.split('\n').filter((line) => line.startsWith('| `'));
-  const cells = (line: string) => line.split('|').slice(1, -1).map((cell) => cell.trim());
+  const cells = (line: string) =>
+    line
+      .split('|')
+      .slice(1, -1)
+      .map((cell) => cell.trim());
   const codes = (cell: string) => [...cell.matchAll(/`([^`]+)`/g)].map((m) => m[1]!);
 
   it('lists every route with the role and scope the access table gives it', () => {
@@ -15,11 +19,19 @@ describe('README: who may do what', () => {
     for (const row of rows) {
       const [routes, role, on] = cells(row) as [string, string, string];
       if (!routes.includes('/')) continue;
-      for (const route of codes(routes)) printed[route.replace(/\{(\w+)\}/g, ':$1')] = role === 'public' ? 'public' : `${role.split(' ')[0]} ${on}`;
+      for (const route of codes(routes))
+        printed[route.replace(/\{(\w+)\}/g, ':$1')] = role === 'public' ? 'public' : `${role.split(' ')[0]} ${on}`;
     }
-    const scopeWords = { book: 'the book', 'all-books': 'every book', 'some-book': 'any book it holds (the answer covers only the books it holds; another book is a 404)' };
+    const scopeWords = {
+      book: 'the book',
+      'all-books': 'every book',
+      'some-book': 'any book it holds (the answer covers only the books it holds; another book is a 404)',
+    };
     const expected = Object.fromEntries(
-      Object.entries(ROUTE_ACCESS).map(([route, rule]) => [route, 'public' in rule ? 'public' : `${rule.role === 'per-command' ? 'the' : rule.role} ${scopeWords[rule.scope]}`]),
+      Object.entries(ROUTE_ACCESS).map(([route, rule]) => [
+        route,
+        'public' in rule ? 'public' : `${rule.role === 'per-command' ? 'the' : rule.role} ${scopeWords[rule.scope]}`,
+      ]),
     );
     expect(printed).toEqual(expected);
   });

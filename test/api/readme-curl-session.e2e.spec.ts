@@ -48,16 +48,38 @@ describe('README: the curl session works against a fresh server with authenticat
     const script = block('### A session with curl').replaceAll('127.0.0.1:3000', `127.0.0.1:${port}`);
     const run = spawnSync('bash', ['-euo', 'pipefail', '-c', script], { cwd: dir, encoding: 'utf8' });
     expect(run.stderr).toBe('');
-    const answers = run.stdout.trim().split('\n').map((line) => JSON.parse(line));
+    const answers = run.stdout
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line));
     expect(answers).toHaveLength(11);
     for (const answer of answers) expect(answer.status ?? 200).toBeLessThan(400);
-    expect(answers.slice(0, 6).map((a) => a.command)).toEqual(['open-book', 'record-mining-output', 'record-btc-price', 'draw-loan', 'pledge-collateral', 'record-btc-sale']);
+    expect(answers.slice(0, 6).map((a) => a.command)).toEqual([
+      'open-book',
+      'record-mining-output',
+      'record-btc-price',
+      'draw-loan',
+      'pledge-collateral',
+      'record-btc-sale',
+    ]);
     expect(answers[6].events[1].metadata).toMatchObject({ actorName: 'treasurer@acme', actor: expect.stringMatching(/^key:[a-z0-9]{8}$/) });
     expect(answers[7].holdings.btc).toBe('616.50000000');
     expect(answers[10]).toMatchObject({ ok: true });
 
     const refusal = block('Selling more than the wallet').replaceAll('127.0.0.1:3000', `127.0.0.1:${port}`);
-    const refused = spawnSync('bash', ['-euo', 'pipefail', '-c', `${script.split('\n').filter((l) => /^(B|J|A)=/.test(l)).join('\n')}\nT="$A"\n${refusal}`], { cwd: dir, encoding: 'utf8' });
+    const refused = spawnSync(
+      'bash',
+      [
+        '-euo',
+        'pipefail',
+        '-c',
+        `${script
+          .split('\n')
+          .filter((l) => /^(B|J|A)=/.test(l))
+          .join('\n')}\nT="$A"\n${refusal}`,
+      ],
+      { cwd: dir, encoding: 'utf8' },
+    );
     expect(JSON.parse(refused.stdout.trim())).toMatchObject({ status: 422, rule: 'insufficient-unencumbered-btc' });
   });
 });

@@ -13,16 +13,51 @@ describe('reconciliation by scope', () => {
   beforeAll(async () => {
     app = await startTestApp();
     await send('2025-06-01T00:00:00Z', 'open-book', { name: 'Scoped', effectiveAt: '2025-06-01T00:00:00Z' });
-    await send('2025-06-10T00:00:00Z', 'record-mining-output', { effectiveAt: '2025-06-10T00:00:00Z', wallet: 'cold', btc: '100', usdPerBtc: '100000' });
-    await send('2025-06-11T00:00:00Z', 'record-mining-output', { effectiveAt: '2025-06-11T00:00:00Z', wallet: 'hot', btc: '20', usdPerBtc: '100000' });
+    await send('2025-06-10T00:00:00Z', 'record-mining-output', {
+      effectiveAt: '2025-06-10T00:00:00Z',
+      wallet: 'cold',
+      btc: '100',
+      usdPerBtc: '100000',
+    });
+    await send('2025-06-11T00:00:00Z', 'record-mining-output', {
+      effectiveAt: '2025-06-11T00:00:00Z',
+      wallet: 'hot',
+      btc: '20',
+      usdPerBtc: '100000',
+    });
     await send('2025-07-01T00:00:00Z', 'record-btc-price', { effectiveAt: '2025-07-01T00:00:00Z', usdPerBtc: '100000' });
     // A zero rate keeps the outstanding at the principal whatever accrues from terms.
-    await send('2025-07-01T00:00:01Z', 'draw-loan', { effectiveAt: '2025-07-01T00:00:00Z', loanId: 'L1', lender: 'Bank', principalUsd: '1000000.00', annualRate: '0', marginCallLtv: '0.7', liquidationLtv: '0.85' });
-    await send('2025-07-01T00:00:02Z', 'pledge-collateral', { effectiveAt: '2025-07-01T00:00:00Z', loanId: 'L1', wallet: 'cold', btc: '30' });
+    await send('2025-07-01T00:00:01Z', 'draw-loan', {
+      effectiveAt: '2025-07-01T00:00:00Z',
+      loanId: 'L1',
+      lender: 'Bank',
+      principalUsd: '1000000.00',
+      annualRate: '0',
+      marginCallLtv: '0.7',
+      liquidationLtv: '0.85',
+    });
+    await send('2025-07-01T00:00:02Z', 'pledge-collateral', {
+      effectiveAt: '2025-07-01T00:00:00Z',
+      loanId: 'L1',
+      wallet: 'cold',
+      btc: '30',
+    });
     await send('2025-08-02T00:00:00Z', 'record-reported-holdings', statement({ btc: '120', source: 'operational-update' }));
-    await send('2025-08-02T00:00:01Z', 'record-reported-holdings', statement({ btc: '100.05', pledgedBtc: '30', source: 'custodian-statement', scope: { wallet: 'cold' } }));
-    await send('2025-08-02T00:00:02Z', 'record-reported-holdings', statement({ btc: '120', source: 'custodian-statement', scope: { wallet: 'hot' } }));
-    await send('2025-08-02T00:00:03Z', 'record-reported-holdings', statement({ btc: '30', outstandingUsd: '1000000.50', source: 'lender-statement', scope: { loanId: 'L1' } }));
+    await send(
+      '2025-08-02T00:00:01Z',
+      'record-reported-holdings',
+      statement({ btc: '100.05', pledgedBtc: '30', source: 'custodian-statement', scope: { wallet: 'cold' } }),
+    );
+    await send(
+      '2025-08-02T00:00:02Z',
+      'record-reported-holdings',
+      statement({ btc: '120', source: 'custodian-statement', scope: { wallet: 'hot' } }),
+    );
+    await send(
+      '2025-08-02T00:00:03Z',
+      'record-reported-holdings',
+      statement({ btc: '30', outstandingUsd: '1000000.50', source: 'lender-statement', scope: { loanId: 'L1' } }),
+    );
     app.clock.set('2026-03-01T12:00:00Z');
   });
   afterAll(() => app.dispose());
@@ -33,7 +68,12 @@ describe('reconciliation by scope', () => {
     const rec = await rows();
     expect(rec).toMatchObject({ toleranceBtc: '0.10000000', toleranceUsd: '1.00', flagged: 1 });
     const [company, cold, hot, loan] = rec.reports;
-    expect(company).toMatchObject({ scope: 'company', flagged: false, btc: { reported: '120.00000000', ledger: '120.00000000' }, outstandingUsd: null });
+    expect(company).toMatchObject({
+      scope: 'company',
+      flagged: false,
+      btc: { reported: '120.00000000', ledger: '120.00000000' },
+      outstandingUsd: null,
+    });
     // The cold wallet's statement is compared with the cold wallet (100 BTC, 30 of it pledged), not the company's 120.
     expect(cold).toMatchObject({
       scope: { wallet: 'cold' },
@@ -43,7 +83,11 @@ describe('reconciliation by scope', () => {
       minedBtc: null,
     });
     // A custodian claiming the company's 120 BTC for the hot wallet is 100 BTC off.
-    expect(hot).toMatchObject({ scope: { wallet: 'hot' }, flagged: true, btc: { ledger: '20.00000000', difference: '100.00000000', flagged: true } });
+    expect(hot).toMatchObject({
+      scope: { wallet: 'hot' },
+      flagged: true,
+      btc: { ledger: '20.00000000', difference: '100.00000000', flagged: true },
+    });
     expect(loan).toMatchObject({
       scope: { loanId: 'L1' },
       flagged: false,
@@ -60,7 +104,11 @@ describe('reconciliation by scope', () => {
     const rec = await rows();
     const [company, cold, , loan] = rec.reports;
     expect(rec.toleranceBtc).toBe('0.01000000');
-    expect(loan).toMatchObject({ flagged: true, outstandingUsd: { difference: '0.50', flagged: true }, tolerance: { source: 'lender-statement', btc: '0.00000000', usd: '0.10', setBy: lenderToleranceId } });
+    expect(loan).toMatchObject({
+      flagged: true,
+      outstandingUsd: { difference: '0.50', flagged: true },
+      tolerance: { source: 'lender-statement', btc: '0.00000000', usd: '0.10', setBy: lenderToleranceId },
+    });
     // The book-wide setting applies to the other sources, and catches the cold wallet's 0.05.
     expect(cold).toMatchObject({ flagged: true, tolerance: { source: null, btc: '0.01000000', usd: '1.00' } });
     expect(company).toMatchObject({ flagged: false });
@@ -84,7 +132,11 @@ describe('reconciliation by scope', () => {
       const answer = await app.http.command('rs', 'record-reported-holdings', body);
       expect([answer.status, answer.body.errors?.map((e: { path: string }) => e.path)]).toEqual([status, [path]]);
     }
-    const unknownLoan = await app.http.command('rs', 'record-reported-holdings', statement({ btc: '1', source: 'lender-statement', scope: { loanId: 'L9' } }));
+    const unknownLoan = await app.http.command(
+      'rs',
+      'record-reported-holdings',
+      statement({ btc: '1', source: 'lender-statement', scope: { loanId: 'L9' } }),
+    );
     expect([unknownLoan.status, unknownLoan.body.rule]).toEqual([422, 'unknown-loan']);
     const badSource = await app.http.command('rs', 'set-reconciliation-tolerance', { btc: '0.1', source: 'rumour' });
     expect([badSource.status, badSource.body.errors[0].path]).toEqual([400, 'source']);
@@ -95,7 +147,8 @@ describe('reconciliation by scope', () => {
 
   it('documents the new fields in the OpenAPI document', async () => {
     const docs = (await app.http.get('/docs')).body;
-    const body = (command: string) => docs.paths[`/v1/books/{bookId}/commands/${command}`].post.requestBody.content['application/json'].schema;
+    const body = (command: string) =>
+      docs.paths[`/v1/books/{bookId}/commands/${command}`].post.requestBody.content['application/json'].schema;
     expect(Object.keys(body('record-reported-holdings').properties)).toEqual(expect.arrayContaining(['scope', 'outstandingUsd']));
     expect(body('record-reported-holdings').properties.scope.oneOf).toHaveLength(3);
     expect(Object.keys(body('set-reconciliation-tolerance').properties)).toEqual(expect.arrayContaining(['source', 'usd', 'btc']));

@@ -6,8 +6,14 @@ import { SqliteEventStore } from '@treasury/event-store-sqlite';
 import { TestApp, startTestApp } from '../support';
 
 const B = '/v1/books';
-const mined = (day: number, btc = '1') => ({ effectiveAt: `2026-01-${String(day).padStart(2, '0')}T00:00:00Z`, wallet: 'cold', btc, usdPerBtc: '90000.00' });
-const btcOf = async (app: TestApp, book: string) => (await app.http.get(`${B}/${book}/position?asOf=2026-02-01T00:00:00Z`)).body?.holdings?.btc;
+const mined = (day: number, btc = '1') => ({
+  effectiveAt: `2026-01-${String(day).padStart(2, '0')}T00:00:00Z`,
+  wallet: 'cold',
+  btc,
+  usdPerBtc: '90000.00',
+});
+const btcOf = async (app: TestApp, book: string) =>
+  (await app.http.get(`${B}/${book}/position?asOf=2026-02-01T00:00:00Z`)).body?.holdings?.btc;
 
 const removeDb = (dbPath: string) => ['', '-wal', '-shm'].forEach((suffix) => rmSync(`${dbPath}${suffix}`, { force: true }));
 
@@ -76,7 +82,10 @@ describe('projection integrity over HTTP', () => {
     removeDb(app.dbPath);
     app = await app.restart();
     expect((await app.http.get(`${B}/acme/position`)).status).toBe(404);
-    expect((await app.http.get('/health')).body.projection.snapshot).toMatchObject({ status: 'discarded', reason: expect.stringContaining('another store') });
+    expect((await app.http.get('/health')).body.projection.snapshot).toMatchObject({
+      status: 'discarded',
+      reason: expect.stringContaining('another store'),
+    });
     await app.http.accepted('acme', 'open-book', { name: 'Acme, new', effectiveAt: '2026-01-01T00:00:00Z' });
     await app.http.accepted('acme', 'record-mining-output', mined(3, '5'));
     expect(await btcOf(app, 'acme')).toBe('5.00000000');
@@ -87,11 +96,29 @@ describe('projection integrity over HTTP', () => {
     await app.stop();
     // A long book written straight to the file (through the real encoder and hash chain), then served.
     const store = new SqliteEventStore(app.dbPath);
-    const events: Array<{ eventId: string; event: BookEvent }> = [{ eventId: randomUUID(), event: { type: 'BookOpened', effectiveAt: Date.parse('2025-01-01T00:00:00Z'), name: 'Long' } as BookEvent }];
+    const events: Array<{ eventId: string; event: BookEvent }> = [
+      { eventId: randomUUID(), event: { type: 'BookOpened', effectiveAt: Date.parse('2025-01-01T00:00:00Z'), name: 'Long' } as BookEvent },
+    ];
     for (let i = 0; i < 40_000; i++) {
-      events.push({ eventId: randomUUID(), event: { type: 'MiningOutputReceived', effectiveAt: Date.parse('2025-01-02T00:00:00Z') + i * 60_000, wallet: 'cold', btc: 1_000n, usdPerBtc: 9_000_000n } as BookEvent });
+      events.push({
+        eventId: randomUUID(),
+        event: {
+          type: 'MiningOutputReceived',
+          effectiveAt: Date.parse('2025-01-02T00:00:00Z') + i * 60_000,
+          wallet: 'cold',
+          btc: 1_000n,
+          usdPerBtc: 9_000_000n,
+        } as BookEvent,
+      });
     }
-    const metadata = { recordedAt: Date.parse('2026-01-01T00:00:00Z'), command: 'bulk', commandId: randomUUID(), actor: 'test', correlationId: 'bulk', causationId: 'bulk' };
+    const metadata = {
+      recordedAt: Date.parse('2026-01-01T00:00:00Z'),
+      command: 'bulk',
+      commandId: randomUUID(),
+      actor: 'test',
+      correlationId: 'bulk',
+      causationId: 'bulk',
+    };
     const { events: encoded } = toEventsToAppend('long', 0, GENESIS_HASH, events, metadata);
     const appended = await store.append(bookStream('long'), encoded, 'no-stream')();
     expect(appended._tag).toBe('Right');

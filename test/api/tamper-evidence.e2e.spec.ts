@@ -7,7 +7,8 @@ describe('tamper evidence', () => {
   const ids: string[] = [];
   beforeAll(async () => {
     app = await startTestApp();
-    const send = async (command: string, body: Record<string, unknown>) => ids.push((await app.http.accepted('acme', command, body)).events[0].eventId);
+    const send = async (command: string, body: Record<string, unknown>) =>
+      ids.push((await app.http.accepted('acme', command, body)).events[0].eventId);
     await send('open-book', { name: 'Acme', effectiveAt: '2026-01-01T00:00:00Z' });
     await send('record-mining-output', { effectiveAt: '2026-01-31T00:00:00Z', wallet: 'cold', btc: '650.5', usdPerBtc: '90000.00' });
     await send('record-mining-output', { effectiveAt: '2026-02-28T00:00:00Z', wallet: 'cold', btc: '663.7', usdPerBtc: '85000.00' });
@@ -18,7 +19,13 @@ describe('tamper evidence', () => {
   it('verifies an untouched log, event by event from the first', async () => {
     const report = await app.http.get('/v1/books/acme/verify');
     expect(report.status).toBe(200);
-    expect(report.body).toEqual({ bookId: 'acme', ok: true, checked: 4, firstBroken: null, lastHash: expect.stringMatching(/^[0-9a-f]{64}$/) });
+    expect(report.body).toEqual({
+      bookId: 'acme',
+      ok: true,
+      checked: 4,
+      firstBroken: null,
+      lastHash: expect.stringMatching(/^[0-9a-f]{64}$/),
+    });
     const events = await app.http.allEvents('acme');
     expect(events.map((e) => (e.metadata as { previousHash: string }).previousHash)).toEqual([
       '0'.repeat(64),
@@ -47,7 +54,11 @@ describe('tamper evidence', () => {
     db.close();
     app = await app.restart();
     const report = await app.http.get('/v1/books/acme/verify');
-    expect(report.body).toMatchObject({ ok: false, checked: 1, firstBroken: { eventId: ids[2], reason: 'revision-gap', expected: '1', found: '2' } });
+    expect(report.body).toMatchObject({
+      ok: false,
+      checked: 1,
+      firstBroken: { eventId: ids[2], reason: 'revision-gap', expected: '1', found: '2' },
+    });
   });
 
   it('answers 404 for a book never opened', async () => {

@@ -60,7 +60,11 @@ class Receiver {
       request.on('data', (chunk: Buffer) => chunks.push(chunk));
       request.on('end', () => {
         const mode = this.mode;
-        this.received.push({ headers: request.headers, body: Buffer.concat(chunks).toString('utf8'), answered: mode === 'hang' ? 'hung' : mode });
+        this.received.push({
+          headers: request.headers,
+          body: Buffer.concat(chunks).toString('utf8'),
+          answered: mode === 'hang' ? 'hung' : mode,
+        });
         if (mode !== 'hang') response.writeHead(mode).end('ok');
       });
     });
@@ -99,9 +103,15 @@ describe('webhooks (Standard Webhooks, retries, delivery log, restart)', () => {
 
   const start = async () => {
     scheduler = new ManualScheduler(clock);
-    app = await createApp({ port: 0, eventStore: { kind: 'sqlite', path: dbPath } }, { clock, webhooks: { scheduler, attemptTimeoutMs: 300, random: () => 0.5 } }, false);
+    app = await createApp(
+      { port: 0, eventStore: { kind: 'sqlite', path: dbPath } },
+      { clock, webhooks: { scheduler, attemptTimeoutMs: 300, random: () => 0.5 } },
+      false,
+    );
     await app.listen(0, '127.0.0.1');
-    http = new HttpClient(`http://127.0.0.1:${(app.getHttpServer().address() as AddressInfo).port}`, { authorization: `Bearer ${readAdminKey(dbPath)}` });
+    http = new HttpClient(`http://127.0.0.1:${(app.getHttpServer().address() as AddressInfo).port}`, {
+      authorization: `Bearer ${readAdminKey(dbPath)}`,
+    });
   };
   const deliveries = async (webhookId = 'erp') => (await http.get(`/v1/books/acme/webhooks/${webhookId}/deliveries`)).body;
   /** Verifies a received request as a receiver would, with its clock at the server's. */
@@ -119,7 +129,12 @@ describe('webhooks (Standard Webhooks, retries, delivery log, restart)', () => {
     await start();
     await http.accepted('acme', 'open-book', { name: 'Acme', effectiveAt: '2025-01-01T00:00:00Z' });
     await http.accepted('acme', 'record-btc-price', price(1, '90000.00')); // before the webhook: never sent
-    await http.accepted('acme', 'register-webhook', { webhookId: 'erp', url: receiver.url, events: ['BtcPriceObserved', 'MiningOutputReceived'], secret: SECRET });
+    await http.accepted('acme', 'register-webhook', {
+      webhookId: 'erp',
+      url: receiver.url,
+      events: ['BtcPriceObserved', 'MiningOutputReceived'],
+      secret: SECRET,
+    });
   });
   afterAll(async () => {
     await app?.close();
@@ -130,8 +145,18 @@ describe('webhooks (Standard Webhooks, retries, delivery log, restart)', () => {
   it('delivers the subscribed items in log order, signed, each with a stable webhook-id', async () => {
     const written = [
       await http.accepted('acme', 'record-btc-price', price(2, '91000.00')),
-      await http.accepted('acme', 'record-cash-movement', { effectiveAt: '2025-06-02T00:00:00Z', cashAccount: 'operating', amountUsd: '100.00', category: 'x' }),
-      await http.accepted('acme', 'record-mining-output', { effectiveAt: '2025-06-03T00:00:00Z', wallet: 'cold', btc: '1', usdPerBtc: '92000.00' }),
+      await http.accepted('acme', 'record-cash-movement', {
+        effectiveAt: '2025-06-02T00:00:00Z',
+        cashAccount: 'operating',
+        amountUsd: '100.00',
+        category: 'x',
+      }),
+      await http.accepted('acme', 'record-mining-output', {
+        effectiveAt: '2025-06-03T00:00:00Z',
+        wallet: 'cold',
+        btc: '1',
+        usdPerBtc: '92000.00',
+      }),
       await http.accepted('acme', 'record-btc-price', price(4, '93000.00')),
     ];
     await eventually(() => receiver.received.length === 3, 'three deliveries');
@@ -142,12 +167,17 @@ describe('webhooks (Standard Webhooks, retries, delivery log, restart)', () => {
     expect(receiver.received.map((r) => r.headers['webhook-id'])).toEqual(expectedIds.map((id) => `msg_${id}`));
     const positions = payloads.map((p) => BigInt(p.data['logPosition'] as string));
     expect([...positions].sort((a, b) => (a < b ? -1 : 1))).toEqual(positions);
-    expect(payloads[0]).toMatchObject({ type: 'BtcPriceObserved', data: { bookId: 'acme', type: 'BtcPriceObserved', data: { usdPerBtc: '91000.00' } } });
+    expect(payloads[0]).toMatchObject({
+      type: 'BtcPriceObserved',
+      data: { bookId: 'acme', type: 'BtcPriceObserved', data: { usdPerBtc: '91000.00' } },
+    });
     // A tampered body fails the reference verifier.
     expect(() => verify({ ...receiver.received[0]!, body: receiver.received[0]!.body.replace('91000', '99000') })).toThrow();
     const log = await deliveries();
     expect(log.webhook).toMatchObject({ status: 'active', acknowledgedThrough: positions[2]!.toString(), pending: null });
-    expect(log.deliveries.map((d: { outcome: string; statusCode: number; attempt: number }) => [d.outcome, d.statusCode, d.attempt])).toEqual([
+    expect(
+      log.deliveries.map((d: { outcome: string; statusCode: number; attempt: number }) => [d.outcome, d.statusCode, d.attempt]),
+    ).toEqual([
       ['acknowledged', 200, 1],
       ['acknowledged', 200, 1],
       ['acknowledged', 200, 1],
@@ -205,7 +235,13 @@ describe('webhooks (Standard Webhooks, retries, delivery log, restart)', () => {
     await eventually(async () => (await deliveries()).webhook.status === 'failing', 'failing');
     expect(clock.now() - first).toBeGreaterThanOrEqual(24 * 3_600_000);
     const log = await deliveries();
-    expect(log.deliveries[log.deliveries.length - 1]).toMatchObject({ attempt: 13, outcome: 'failed', statusCode: 503, gaveUp: true, nextAttemptAt: null });
+    expect(log.deliveries[log.deliveries.length - 1]).toMatchObject({
+      attempt: 13,
+      outcome: 'failed',
+      statusCode: 503,
+      gaveUp: true,
+      nextAttemptAt: null,
+    });
     // Stuck: days later, nothing more is sent, not even a newer item.
     await http.accepted('acme', 'record-btc-price', price(8, '97000.00'));
     scheduler.advance(7 * 24 * 3_600_000);
@@ -227,15 +263,26 @@ describe('webhooks (Standard Webhooks, retries, delivery log, restart)', () => {
     await http.accepted('acme', 'redeliver-webhook', { webhookId: 'erp', logPosition: done.logPosition });
     await eventually(() => receiver.received.length === seen + 1, 'the redelivery');
     expect(receiver.received[seen]!.headers['webhook-id']).toBe(done.webhookId);
-    await eventually(async () => (await deliveries()).deliveries.some((d: { kind: string }) => d.kind === 'redelivery'), 'the redelivery logged');
+    await eventually(
+      async () => (await deliveries()).deliveries.some((d: { kind: string }) => d.kind === 'redelivery'),
+      'the redelivery logged',
+    );
     const after = (await deliveries()).deliveries;
-    expect(after.filter((d: { kind: string }) => d.kind === 'redelivery-request').map((d: { action: string }) => d.action)).toEqual(['retry-now', 'resend']);
+    expect(after.filter((d: { kind: string }) => d.kind === 'redelivery-request').map((d: { action: string }) => d.action)).toEqual([
+      'retry-now',
+      'resend',
+    ]);
   });
 
   it('after a restart sends the unacknowledged item again and no acknowledged one', async () => {
     receiver.mode = 500;
     const seen = receiver.received.length;
-    const pendingItem = await http.accepted('acme', 'record-mining-output', { effectiveAt: '2025-06-09T00:00:00Z', wallet: 'cold', btc: '1', usdPerBtc: '98000.00' });
+    const pendingItem = await http.accepted('acme', 'record-mining-output', {
+      effectiveAt: '2025-06-09T00:00:00Z',
+      wallet: 'cold',
+      btc: '1',
+      usdPerBtc: '98000.00',
+    });
     await eventually(async () => (await deliveries()).webhook.status === 'retrying', 'retrying');
     await app.close();
     receiver.mode = 200;
@@ -246,7 +293,10 @@ describe('webhooks (Standard Webhooks, retries, delivery log, restart)', () => {
     scheduler.advance(5_000);
     await eventually(() => receiver.received.length === seen + 2, 'the retry after the restart');
     await new Promise((resolve) => setTimeout(resolve, 200));
-    expect(receiver.received.slice(seen).map((r) => verify(r).data['eventId'])).toEqual([pendingItem.events[0].eventId, pendingItem.events[0].eventId]);
+    expect(receiver.received.slice(seen).map((r) => verify(r).data['eventId'])).toEqual([
+      pendingItem.events[0].eventId,
+      pendingItem.events[0].eventId,
+    ]);
     expect((await deliveries()).webhook.status).toBe('active');
   });
 
@@ -269,7 +319,9 @@ describe('webhooks (Standard Webhooks, retries, delivery log, restart)', () => {
       expect(text).not.toContain(secretBody);
       expect(text).toContain('[redacted]');
     }
-    expect(answers[0]!.body.webhooks).toEqual([expect.objectContaining({ webhookId: 'erp', url: receiver.url, secret: '[redacted]', status: 'active' })]);
+    expect(answers[0]!.body.webhooks).toEqual([
+      expect.objectContaining({ webhookId: 'erp', url: receiver.url, secret: '[redacted]', status: 'active' }),
+    ]);
   });
 
   it('refuses bad URLs and secrets with 400 naming the field, and writes nothing', async () => {
@@ -284,8 +336,18 @@ describe('webhooks (Standard Webhooks, retries, delivery log, restart)', () => {
       [{ events: ['NoSuchEvent'] }, 'events.0'],
     ];
     for (const [change, path] of cases) {
-      const answer = await http.command('acme', 'register-webhook', { webhookId: 'bad', url: 'https://example.com/hook', events: ['BtcSold'], secret: SECRET, ...change });
-      expect([answer.status, answer.contentType, answer.body.errors]).toEqual([400, 'application/problem+json; charset=utf-8', [expect.objectContaining({ path })]]);
+      const answer = await http.command('acme', 'register-webhook', {
+        webhookId: 'bad',
+        url: 'https://example.com/hook',
+        events: ['BtcSold'],
+        secret: SECRET,
+        ...change,
+      });
+      expect([answer.status, answer.contentType, answer.body.errors]).toEqual([
+        400,
+        'application/problem+json; charset=utf-8',
+        [expect.objectContaining({ path })],
+      ]);
       expect(JSON.stringify(answer.body)).not.toContain(SECRET.slice(6));
     }
     expect((await http.allEvents('acme')).length).toBe(before);
@@ -298,7 +360,10 @@ describe('webhooks (Standard Webhooks, retries, delivery log, restart)', () => {
     await http.accepted('acme', 'record-btc-price', price(10, '99000.00'));
     await new Promise((resolve) => setTimeout(resolve, 200));
     expect(receiver.received.length).toBe(seen);
-    expect((await http.get('/v1/books/acme/webhooks')).body.webhooks[0]).toMatchObject({ status: 'disabled', disabledAt: expect.any(String) });
+    expect((await http.get('/v1/books/acme/webhooks')).body.webhooks[0]).toMatchObject({
+      status: 'disabled',
+      disabledAt: expect.any(String),
+    });
     expect((await http.command('acme', 'redeliver-webhook', { webhookId: 'erp', logPosition: '1' })).status).toBe(422);
   });
 });

@@ -32,13 +32,31 @@ beforeAll(() => {
   write(
     'tsconfig.json',
     JSON.stringify({
-      compilerOptions: { target: 'ES2022', module: 'commonjs', moduleResolution: 'node', strict: true, skipLibCheck: true, types: [], outDir: './dist', baseUrl: './', paths: { '@treasury/greeting': ['libs/greeting/src'] } },
+      compilerOptions: {
+        target: 'ES2022',
+        module: 'commonjs',
+        moduleResolution: 'node',
+        strict: true,
+        skipLibCheck: true,
+        types: [],
+        outDir: './dist',
+        baseUrl: './',
+        paths: { '@treasury/greeting': ['libs/greeting/src'] },
+      },
     }),
   );
-  write('tsconfig.build.json', JSON.stringify({ extends: './tsconfig.json', include: ['apps/**/*.ts', 'libs/**/*.ts'], exclude: ['dist', 'apps/web', '**/*.spec.ts'] }));
+  write(
+    'tsconfig.build.json',
+    JSON.stringify({
+      extends: './tsconfig.json',
+      include: ['apps/**/*.ts', 'libs/**/*.ts'],
+      exclude: ['dist', 'apps/web', '**/*.spec.ts'],
+    }),
+  );
   write('libs/greeting/src/index.ts', "export const greeting = 'one';\n");
   write('libs/greeting/src/greeting.spec.ts', '// not compiled by the build\n');
-  for (const app of ['api', 'cli']) write(`apps/${app}/src/main.ts`, "import { greeting } from '@treasury/greeting';\nconsole.log(greeting);\n");
+  for (const app of ['api', 'cli'])
+    write(`apps/${app}/src/main.ts`, "import { greeting } from '@treasury/greeting';\nconsole.log(greeting);\n");
   // The stub console build: one line in a log per run, and the output the real one writes.
   write('apps/web/src/main.tsx', '// the console\n');
   write(

@@ -26,7 +26,8 @@ describe('CLI import of a real book: opening balances, purchases, BTC payments, 
   afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
   const db = () => join(dir, 'treasury.db');
-  const run = (args: string[]) => spawnSync(process.execPath, [CLI, ...args], { cwd: dir, env: { ...process.env, TREASURY_DB: db() }, encoding: 'utf8' });
+  const run = (args: string[]) =>
+    spawnSync(process.execPath, [CLI, ...args], { cwd: dir, env: { ...process.env, TREASURY_DB: db() }, encoding: 'utf8' });
   const line = (command: string, body: Record<string, unknown>) => JSON.stringify({ book: 'acme', command, body });
   const importLines = (name: string, lines: string[]) => {
     const file = join(dir, name);
@@ -35,7 +36,9 @@ describe('CLI import of a real book: opening balances, purchases, BTC payments, 
   };
   const eventIdOf = (type: string) => {
     const store = new Database(db(), { readonly: true });
-    const row = store.prepare('SELECT event_id FROM events WHERE type = ? ORDER BY position DESC LIMIT 1').get(type) as { event_id: string };
+    const row = store.prepare('SELECT event_id FROM events WHERE type = ? ORDER BY position DESC LIMIT 1').get(type) as {
+      event_id: string;
+    };
     store.close();
     return row.event_id;
   };
@@ -59,12 +62,34 @@ describe('CLI import of a real book: opening balances, purchases, BTC payments, 
       line('open-book', { name: 'Acme', effectiveAt: '2026-01-01T00:00:00Z' }),
       line('record-opening-balance', { wallet: 'cold', btc: '10', costBasisUsd: '300000.00', acquiredAt: '2023-06-30T00:00:00Z' }),
       line('record-opening-cash', { effectiveAt: '2026-01-01T00:00:00Z', cashAccount: 'operating', amountUsd: '1000000.00' }),
-      line('set-account-mapping', { expenseAccounts: { hosting: { code: '6120', name: 'Hosting' } }, productionCostCategories: ['hosting'] }),
+      line('set-account-mapping', {
+        expenseAccounts: { hosting: { code: '6120', name: 'Hosting' } },
+        productionCostCategories: ['hosting'],
+      }),
       line('record-btc-price', { effectiveAt: '2026-01-01T00:00:00Z', usdPerBtc: '90000.00' }),
-      line('record-btc-purchase', { effectiveAt: '2026-01-10T00:00:00Z', wallet: 'cold', btc: '2', costUsd: '180000.00', feesUsd: '500.00' }),
-      line('record-mining-output', { effectiveAt: '2026-01-15T00:00:00Z', wallet: 'cold', btc: '1', usdPerBtc: '95000.00', pool: 'foundry' }),
+      line('record-btc-purchase', {
+        effectiveAt: '2026-01-10T00:00:00Z',
+        wallet: 'cold',
+        btc: '2',
+        costUsd: '180000.00',
+        feesUsd: '500.00',
+      }),
+      line('record-mining-output', {
+        effectiveAt: '2026-01-15T00:00:00Z',
+        wallet: 'cold',
+        btc: '1',
+        usdPerBtc: '95000.00',
+        pool: 'foundry',
+      }),
       // Hosting paid in BTC: 1.5 BTC at fair value, a disposal of the oldest lot (cost 30,000/BTC).
-      line('record-btc-payment', { effectiveAt: '2026-01-20T00:00:00Z', wallet: 'cold', btc: '1.5', usdPerBtc: '100000.00', category: 'hosting', counterparty: 'Hoster' }),
+      line('record-btc-payment', {
+        effectiveAt: '2026-01-20T00:00:00Z',
+        wallet: 'cold',
+        btc: '1.5',
+        usdPerBtc: '100000.00',
+        category: 'hosting',
+        counterparty: 'Hoster',
+      }),
       line('record-btc-price', { effectiveAt: '2026-01-31T00:00:00Z', usdPerBtc: '100000.00' }),
     ];
     const loaded = importLines('book.jsonl', book);
@@ -78,19 +103,37 @@ describe('CLI import of a real book: opening balances, purchases, BTC payments, 
       line('amend-event', {
         eventId: payment,
         reason: 'the hosting invoice was 50,000.00: 0.5 BTC',
-        replacement: { effectiveAt: '2026-01-20T00:00:00Z', wallet: 'cold', btc: '0.5', usdPerBtc: '100000.00', category: 'hosting', counterparty: 'Hoster' },
+        replacement: {
+          effectiveAt: '2026-01-20T00:00:00Z',
+          wallet: 'cold',
+          btc: '0.5',
+          usdPerBtc: '100000.00',
+          category: 'hosting',
+          counterparty: 'Hoster',
+        },
       }),
     ]);
     expect(amended.status).toBe(0);
     const store = new Database(db(), { readonly: true });
-    const tail = store.prepare('SELECT type, data FROM events ORDER BY position DESC LIMIT 2').all() as Array<{ type: string; data: string }>;
+    const tail = store.prepare('SELECT type, data FROM events ORDER BY position DESC LIMIT 2').all() as Array<{
+      type: string;
+      data: string;
+    }>;
     store.close();
     expect(tail.map((row) => row.type).sort()).toEqual(['BtcPaid', 'EventReversed']);
 
     const month = { from: { year: 2026, month: 1 }, to: { year: 2026, month: 1 } };
     const report = monthEndAnswer(await read((queries) => queries.monthEnd('acme', month)()));
     const january = report.months[0]!;
-    expect(january).toMatchObject({ openingBtc: '0.00000000', openingBalancesBtc: '10.00000000', purchasedBtc: '2.00000000', minedBtc: '1.00000000', paidBtc: '0.50000000', closingBtc: '12.50000000', rollforwardCheckBtc: '0.00000000' });
+    expect(january).toMatchObject({
+      openingBtc: '0.00000000',
+      openingBalancesBtc: '10.00000000',
+      purchasedBtc: '2.00000000',
+      minedBtc: '1.00000000',
+      paidBtc: '0.50000000',
+      closingBtc: '12.50000000',
+      rollforwardCheckBtc: '0.00000000',
+    });
     // USD: additions = opening lot 300,000 + purchase 180,500 + mining 95,000; proceeds = the payment at
     // fair value 50,000 relieving 0.5 of the opening lot (15,000): realized 35,000; closing 12.5 x 100,000.
     expect(january.usd).toMatchObject({

@@ -23,12 +23,17 @@ describe('CLI import-csv: the four shipped profiles and their sample statements'
   afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
   const db = () => join(dir, 'treasury.db');
-  const run = (args: string[]) => spawnSync(process.execPath, [CLI, ...args], { cwd: dir, env: { ...process.env, TREASURY_DB: db() }, encoding: 'utf8' });
-  const csv = (profile: string, file: string, ...more: string[]) => run(['import-csv', '--profile', profile, file, '--book', 'demo', ...more]);
+  const run = (args: string[]) =>
+    spawnSync(process.execPath, [CLI, ...args], { cwd: dir, env: { ...process.env, TREASURY_DB: db() }, encoding: 'utf8' });
+  const csv = (profile: string, file: string, ...more: string[]) =>
+    run(['import-csv', '--profile', profile, file, '--book', 'demo', ...more]);
   const eventTypes = (): string[] => {
     if (!existsSync(db())) return [];
     const database = new Database(db(), { readonly: true });
-    const types = database.prepare('SELECT type FROM events ORDER BY position').all().map((row) => (row as { type: string }).type);
+    const types = database
+      .prepare('SELECT type FROM events ORDER BY position')
+      .all()
+      .map((row) => (row as { type: string }).type);
     database.close();
     return types;
   };
@@ -104,22 +109,41 @@ describe('CLI import-csv: the four shipped profiles and their sample statements'
     const before = eventTypes();
     const dry = csv('daily-prices', sample('daily-prices.csv'), '--dry-run');
     expect(dry.status).toBe(0);
-    const planned = dry.stdout.trim().split('\n').map((line) => JSON.parse(line) as { row: number; command: string; body: unknown; status: string });
+    const planned = dry.stdout
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as { row: number; command: string; body: unknown; status: string });
     expect(planned).toHaveLength(32);
-    expect(planned[0]).toMatchObject({ row: 2, command: 'record-btc-price', body: { effectiveAt: '2025-12-31T23:59:59.999Z', usdPerBtc: '94224.90', source: 'daily close' }, status: 'new' });
+    expect(planned[0]).toMatchObject({
+      row: 2,
+      command: 'record-btc-price',
+      body: { effectiveAt: '2025-12-31T23:59:59.999Z', usdPerBtc: '94224.90', source: 'daily close' },
+      status: 'new',
+    });
     expect(dry.stderr).toContain('32 rows, would append 32, 0 already imported; nothing written');
     expect(eventTypes()).toEqual(before);
 
     const payouts = csv('pool-payouts', sample('pool-payouts.csv'), '--dry-run');
     expect(payouts.status).toBe(1);
-    expect(payouts.stderr).toContain('row 2, column "Date": the book has no BTC price at or before 2026-01-01T23:59:59.999Z for usdPerBtc: import the daily prices first');
+    expect(payouts.stderr).toContain(
+      'row 2, column "Date": the book has no BTC price at or before 2026-01-01T23:59:59.999Z for usdPerBtc: import the daily prices first',
+    );
     expect(payouts.stderr).toContain('stopped reading after 10 bad rows');
 
     // With the prices in, the payouts' dry run values each at its day's close, still writing nothing.
     expect(csv('daily-prices', sample('daily-prices.csv')).status).toBe(0);
     const priced = eventTypes();
     const valued = csv('pool-payouts', sample('pool-payouts.csv'), '--dry-run');
-    expect(JSON.parse(valued.stdout.split('\n')[0]!)).toMatchObject({ row: 2, body: { effectiveAt: '2026-01-01T23:59:59.999Z', btc: '0.15000000', usdPerBtc: '93020.40', wallet: 'pool-payouts', pool: 'Foundry USA' } });
+    expect(JSON.parse(valued.stdout.split('\n')[0]!)).toMatchObject({
+      row: 2,
+      body: {
+        effectiveAt: '2026-01-01T23:59:59.999Z',
+        btc: '0.15000000',
+        usdPerBtc: '93020.40',
+        wallet: 'pool-payouts',
+        pool: 'Foundry USA',
+      },
+    });
     expect(eventTypes()).toEqual(priced);
   });
 
@@ -165,21 +189,41 @@ describe('CLI import-csv: the four shipped profiles and their sample statements'
         decimalMark: ',',
         thousandsSeparator: '.',
         skipRows: 2,
-        columns: { effectiveAt: { column: 'Datum', type: 'date' }, btc: { column: 'Satoshi', type: 'sats' }, usdPerBtc: { column: 'Kurs USD', type: 'usd' } },
+        columns: {
+          effectiveAt: { column: 'Datum', type: 'date' },
+          btc: { column: 'Satoshi', type: 'sats' },
+          usdPerBtc: { column: 'Kurs USD', type: 'usd' },
+        },
         constants: { wallet: 'pool-ch', pool: 'Braiins' },
       }),
     );
-    const file = write('auszahlungen.csv', '\ufeffAuszahlungen Januar\nKonto 4711\nDatum;Satoshi;Kurs USD\n15.01.2026;15.000.000;95.123,45\n');
+    const file = write(
+      'auszahlungen.csv',
+      '\ufeffAuszahlungen Januar\nKonto 4711\nDatum;Satoshi;Kurs USD\n15.01.2026;15.000.000;95.123,45\n',
+    );
     const result = run(['import-csv', '--profile', profile, file, '--book', 'demo', '--dry-run']);
     expect(result.status).toBe(0);
     // The end of 15 January in Zurich (UTC+1) is 22:59:59.999 UTC.
-    expect(JSON.parse(result.stdout)).toMatchObject({ row: 4, body: { effectiveAt: '2026-01-15T22:59:59.999Z', btc: '0.15000000', usdPerBtc: '95123.45', wallet: 'pool-ch' } });
+    expect(JSON.parse(result.stdout)).toMatchObject({
+      row: 4,
+      body: { effectiveAt: '2026-01-15T22:59:59.999Z', btc: '0.15000000', usdPerBtc: '95123.45', wallet: 'pool-ch' },
+    });
 
-    writeFileSync(profile, JSON.stringify({ name: 'my-pool', command: 'record-btc-sale', dateFormat: 'YYYY-MM-DD', columns: { effectiveAt: { column: 'Date', type: 'date', colour: 'red' } } }));
+    writeFileSync(
+      profile,
+      JSON.stringify({
+        name: 'my-pool',
+        command: 'record-btc-sale',
+        dateFormat: 'YYYY-MM-DD',
+        columns: { effectiveAt: { column: 'Date', type: 'date', colour: 'red' } },
+      }),
+    );
     const refused = run(['import-csv', '--profile', profile, file, '--book', 'demo']);
     expect(refused.status).toBe(2);
     expect(refused.stderr).toContain('columns.effectiveAt.colour is not a known field');
-    expect(run(['import-csv', '--profile', 'no-such-profile', file, '--book', 'demo']).stderr).toContain('neither a shipped profile (pool-payouts, exchange-fills, custodian-statement, daily-prices) nor a profile file');
+    expect(run(['import-csv', '--profile', 'no-such-profile', file, '--book', 'demo']).stderr).toContain(
+      'neither a shipped profile (pool-payouts, exchange-fills, custodian-statement, daily-prices) nor a profile file',
+    );
   });
 
   it('refuses a book that is not open, and bad arguments, writing nothing', () => {
@@ -187,6 +231,8 @@ describe('CLI import-csv: the four shipped profiles and their sample statements'
     expect([result.status, result.stderr]).toEqual([1, expect.stringContaining('the book "demo" has not been opened (open-book first)')]);
     expect(eventTypes()).toEqual([]);
     expect(run(['import-csv', '--profile', 'daily-prices', sample('daily-prices.csv')]).status).toBe(2);
-    expect(run(['import-csv', '--profile', 'daily-prices', sample('daily-prices.csv'), '--book', 'Not A Book']).stderr).toContain('--book <id> is required');
+    expect(run(['import-csv', '--profile', 'daily-prices', sample('daily-prices.csv'), '--book', 'Not A Book']).stderr).toContain(
+      '--book <id> is required',
+    );
   });
 });

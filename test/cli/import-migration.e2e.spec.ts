@@ -19,8 +19,14 @@ describe('CLI import with knownAt (migration mode)', () => {
   beforeEach(() => (dir = mkdtempSync(join(tmpdir(), 'treasury-cli-migration-'))));
   afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
-  const run = (args: string[]) => spawnSync(process.execPath, [CLI, ...args], { cwd: dir, env: { ...process.env, TREASURY_DB: join(dir, 'treasury.db') }, encoding: 'utf8' });
-  const line = (command: string, body: Record<string, unknown>, knownAt?: string) => JSON.stringify({ book: 'acme', command, body, ...(knownAt === undefined ? {} : { knownAt }) });
+  const run = (args: string[]) =>
+    spawnSync(process.execPath, [CLI, ...args], {
+      cwd: dir,
+      env: { ...process.env, TREASURY_DB: join(dir, 'treasury.db') },
+      encoding: 'utf8',
+    });
+  const line = (command: string, body: Record<string, unknown>, knownAt?: string) =>
+    JSON.stringify({ book: 'acme', command, body, ...(knownAt === undefined ? {} : { knownAt }) });
   const stored = () => {
     const db = new Database(join(dir, 'treasury.db'), { readonly: true });
     const rows = db.prepare('SELECT type, metadata FROM events ORDER BY position').all() as Array<{ type: string; metadata: string }>;
@@ -34,8 +40,16 @@ describe('CLI import with knownAt (migration mode)', () => {
   it('records each line at its knownAt, flags it migrated, and stops at a line that goes back in time', () => {
     const history = [
       line('open-book', { name: 'Acme', effectiveAt: '2024-01-01T00:00:00Z', mode: 'migrating' }, '2024-01-02T09:00:00Z'),
-      line('record-mining-output', { effectiveAt: '2024-01-31T00:00:00Z', wallet: 'cold', btc: '10', usdPerBtc: '40000.00' }, '2024-02-01T10:00:00Z'),
-      line('record-btc-sale', { effectiveAt: '2024-03-15T00:00:00Z', wallet: 'cold', btc: '2', proceedsUsd: '100000.00' }, '2024-03-16T08:00:00Z'),
+      line(
+        'record-mining-output',
+        { effectiveAt: '2024-01-31T00:00:00Z', wallet: 'cold', btc: '10', usdPerBtc: '40000.00' },
+        '2024-02-01T10:00:00Z',
+      ),
+      line(
+        'record-btc-sale',
+        { effectiveAt: '2024-03-15T00:00:00Z', wallet: 'cold', btc: '2', proceedsUsd: '100000.00' },
+        '2024-03-16T08:00:00Z',
+      ),
     ];
     const backwards = line('record-btc-price', { effectiveAt: '2024-02-29T00:00:00Z', usdPerBtc: '60000.00' }, '2024-03-01T00:00:00Z');
     const file = join(dir, 'history.jsonl');
@@ -62,11 +76,20 @@ describe('CLI import with knownAt (migration mode)', () => {
 
   it('names a bad knownAt, a knownAt inside the body, and a knownAt on a book opened live by their line numbers', () => {
     const file = join(dir, 'bad.jsonl');
-    writeFileSync(file, JSON.stringify({ book: 'acme', command: 'open-book', body: { name: 'Acme', mode: 'migrating' }, knownAt: 'March' }));
+    writeFileSync(
+      file,
+      JSON.stringify({ book: 'acme', command: 'open-book', body: { name: 'Acme', mode: 'migrating' }, knownAt: 'March' }),
+    );
     expect(run(['import', file]).stderr).toContain('line 1: not an import line: knownAt');
     writeFileSync(file, line('open-book', { name: 'Acme', mode: 'migrating', knownAt: '2024-01-01T00:00:00Z' }));
     expect(run(['import', file]).stderr).toContain('line 1: not an import line: body.knownAt');
-    writeFileSync(file, [line('open-book', { name: 'Acme', effectiveAt: '2024-01-01T00:00:00Z' }), line('record-btc-price', { effectiveAt: '2024-01-31T00:00:00Z', usdPerBtc: '1.00' }, '2024-02-01T00:00:00Z')].join('\n'));
+    writeFileSync(
+      file,
+      [
+        line('open-book', { name: 'Acme', effectiveAt: '2024-01-01T00:00:00Z' }),
+        line('record-btc-price', { effectiveAt: '2024-01-31T00:00:00Z', usdPerBtc: '1.00' }, '2024-02-01T00:00:00Z'),
+      ].join('\n'),
+    );
     expect(run(['import', file]).stderr).toContain('line 2: invalid: knownAt is taken only by a book in migration mode');
     expect(stored()).toEqual([['BookOpened', expect.any(String), false]]);
   });

@@ -16,11 +16,18 @@ describe('CLI import and demo', () => {
   afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
   const run = (args: string[], env: Record<string, string> = {}) =>
-    spawnSync(process.execPath, [CLI, ...args], { cwd: dir, env: { ...process.env, TREASURY_DB: join(dir, 'treasury.db'), ...env }, encoding: 'utf8' });
+    spawnSync(process.execPath, [CLI, ...args], {
+      cwd: dir,
+      env: { ...process.env, TREASURY_DB: join(dir, 'treasury.db'), ...env },
+      encoding: 'utf8',
+    });
   const line = (command: string, body: Record<string, unknown>) => JSON.stringify({ book: 'acme', command, body });
   const eventTypes = () => {
     const db = new Database(join(dir, 'treasury.db'), { readonly: true });
-    const types = db.prepare('SELECT type FROM events ORDER BY position').all().map((row) => (row as { type: string }).type);
+    const types = db
+      .prepare('SELECT type FROM events ORDER BY position')
+      .all()
+      .map((row) => (row as { type: string }).type);
     db.close();
     return types;
   };
@@ -52,7 +59,13 @@ describe('CLI import and demo', () => {
 
   it('reports a refused command and a line that is not JSON by their line numbers', () => {
     const file = join(dir, 'refused.jsonl');
-    writeFileSync(file, [line('open-book', { name: 'Acme', effectiveAt: '2026-01-01T00:00:00Z' }), line('record-btc-sale', { effectiveAt: '2026-01-02T00:00:00Z', wallet: 'cold', btc: '1', proceedsUsd: '1.00' })].join('\n'));
+    writeFileSync(
+      file,
+      [
+        line('open-book', { name: 'Acme', effectiveAt: '2026-01-01T00:00:00Z' }),
+        line('record-btc-sale', { effectiveAt: '2026-01-02T00:00:00Z', wallet: 'cold', btc: '1', proceedsUsd: '1.00' }),
+      ].join('\n'),
+    );
     expect(run(['import', file]).stderr).toContain('line 2: refused (insufficient-unencumbered-btc)');
     writeFileSync(file, '{"book": "acme", ');
     expect(run(['import', file]).stderr).toContain('line 1: not JSON');
@@ -72,8 +85,12 @@ describe('CLI import and demo', () => {
     };
     // BTC: month, opening, opening balances, mined, purchased, sold, paid, fees, closing, check.
     const btc = section('BTC roll-forward');
-    expect(btc).toMatch(/2026-01\s+7528\.30000000\s+0\.00000000\s+496\.35000000\s+0\.00000000\s+550\.03000000\s+0\.00000000\s+0\.00000000\s+7474\.62000000\s+0\.00000000/);
-    expect(btc).toMatch(/2026-02\s+7474\.62000000\s+0\.00000000\s+0\.00000000\s+0\.00000000\s+4451\.00000000\s+0\.00000000\s+0\.00000000\s+3023\.62000000\s+0\.00000000/);
+    expect(btc).toMatch(
+      /2026-01\s+7528\.30000000\s+0\.00000000\s+496\.35000000\s+0\.00000000\s+550\.03000000\s+0\.00000000\s+0\.00000000\s+7474\.62000000\s+0\.00000000/,
+    );
+    expect(btc).toMatch(
+      /2026-02\s+7474\.62000000\s+0\.00000000\s+0\.00000000\s+0\.00000000\s+4451\.00000000\s+0\.00000000\s+0\.00000000\s+3023\.62000000\s+0\.00000000/,
+    );
     // The 30 June holdings are opening lots, not July's mining: July mined exactly what was published.
     expect(btc).toMatch(/2025-07\s+3879\.20000000\s+0\.00000000\s+650\.50000000\s/);
     // USD: every month's check closes to the cent; January's sale of 550.03 BTC relieves the oldest
@@ -88,6 +105,8 @@ describe('CLI import and demo', () => {
     expect(pnl).toContain('production costs: hosting, power');
     expect(pnl).toMatch(/2025-07\s+75300709\.10\s+0\.00\s+33449837\.30\s+0\.00\s+32140000\.00\s+76610546\.40\s+49408\.15/);
     expect(pnl).toMatch(/\ntotal\s+421717627\.10\s/);
-    expect(out).toMatch(/2026-01-31\s+operational-update\s+7474\.60000000\s+7474\.62000000\s+-0\.02000000\s+0\.00000000\s+0\.00000000\s+no/);
+    expect(out).toMatch(
+      /2026-01-31\s+operational-update\s+7474\.60000000\s+7474\.62000000\s+-0\.02000000\s+0\.00000000\s+0\.00000000\s+no/,
+    );
   });
 });

@@ -15,7 +15,12 @@ describe('CLI keys', () => {
   });
   beforeEach(() => (dir = mkdtempSync(join(tmpdir(), 'treasury-keys-'))));
   afterEach(() => rmSync(dir, { recursive: true, force: true }));
-  const run = (...args: string[]) => spawnSync(process.execPath, [CLI, 'keys', ...args], { cwd: dir, env: { ...process.env, TREASURY_DB: join(dir, 'treasury.db') }, encoding: 'utf8' });
+  const run = (...args: string[]) =>
+    spawnSync(process.execPath, [CLI, 'keys', ...args], {
+      cwd: dir,
+      env: { ...process.env, TREASURY_DB: join(dir, 'treasury.db') },
+      encoding: 'utf8',
+    });
   const authenticate = async (token: string) => {
     const store = new SqliteEventStore(join(dir, 'treasury.db'));
     try {
@@ -33,7 +38,9 @@ describe('CLI keys', () => {
     const token = created.stdout.trim();
     expect(token).toMatch(/^tek_[a-z0-9]{8}_[A-Za-z0-9_-]{43}$/);
     const principal = await authenticate(token);
-    expect(principal).toEqual(E.right({ id: `key:${token.slice(4, 12)}`, kind: 'api-key', name: 'ops', grants: [{ role: 'auditor', books: ['acme', 'beta'] }] }));
+    expect(principal).toEqual(
+      E.right({ id: `key:${token.slice(4, 12)}`, kind: 'api-key', name: 'ops', grants: [{ role: 'auditor', books: ['acme', 'beta'] }] }),
+    );
 
     const listed = run('list');
     expect(listed.stdout).toContain(token.slice(4, 12));
@@ -44,7 +51,10 @@ describe('CLI keys', () => {
     const store = new SqliteEventStore(join(dir, 'treasury.db'));
     const log = await store.readStream('treasury-access')();
     await store.close();
-    expect(E.isRight(log) && log.right.map((e) => (e.metadata as { actor: string }).actor)).toEqual([`local:cli:${userInfo().username}`, `local:cli:${userInfo().username}`]);
+    expect(E.isRight(log) && log.right.map((e) => (e.metadata as { actor: string }).actor)).toEqual([
+      `local:cli:${userInfo().username}`,
+      `local:cli:${userInfo().username}`,
+    ]);
   });
 
   it('refuses a bad role, book or expiry with exit code 2 and writes nothing', () => {

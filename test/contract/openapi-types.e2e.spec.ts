@@ -16,9 +16,20 @@ const compile = (dir: string, files: Record<string, string>): ReadonlyArray<stri
   for (const [name, text] of Object.entries(files)) writeFileSync(join(dir, name), text);
   const program = ts.createProgram(
     Object.keys(files).map((name) => join(dir, name)),
-    { strict: true, noEmit: true, target: ts.ScriptTarget.ES2022, module: ts.ModuleKind.CommonJS, lib: ['lib.es2022.d.ts'], types: [], skipLibCheck: false, noUncheckedIndexedAccess: true },
+    {
+      strict: true,
+      noEmit: true,
+      target: ts.ScriptTarget.ES2022,
+      module: ts.ModuleKind.CommonJS,
+      lib: ['lib.es2022.d.ts'],
+      types: [],
+      skipLibCheck: false,
+      noUncheckedIndexedAccess: true,
+    },
   );
-  return ts.getPreEmitDiagnostics(program).map((d) => `${d.file?.fileName.replace(dir, '') ?? ''}: ${ts.flattenDiagnosticMessageText(d.messageText, '\n')}`);
+  return ts
+    .getPreEmitDiagnostics(program)
+    .map((d) => `${d.file?.fileName.replace(dir, '') ?? ''}: ${ts.flattenDiagnosticMessageText(d.messageText, '\n')}`);
 };
 
 describe('types generated from the OpenAPI document', () => {
@@ -33,7 +44,9 @@ describe('types generated from the OpenAPI document', () => {
     const document = (await app.http.as(undefined).get('/docs/openapi.json')).body;
     writeFileSync(join(dir, 'openapi.json'), JSON.stringify(document));
     const cli = join(__dirname, '../../node_modules/openapi-typescript/bin/cli.js');
-    await promisify(execFile)(process.execPath, [cli, join(dir, 'openapi.json'), '--output', join(dir, 'generated.ts')], { timeout: 60_000 });
+    await promisify(execFile)(process.execPath, [cli, join(dir, 'openapi.json'), '--output', join(dir, 'generated.ts')], {
+      timeout: 60_000,
+    });
     generated = readFileSync(join(dir, 'generated.ts'), 'utf8');
   });
   afterAll(async () => {
@@ -53,7 +66,9 @@ describe('types generated from the OpenAPI document', () => {
 
   it('refuse a client that misreads a field (the compile can fail)', () => {
     const wrong = `${sampleClient}\nexport const wrong = async (api: ReturnType<typeof client>) => { const n: number = (await api.position('b')).holdings.btc; return n; };\n`;
-    expect(compile(dir, { 'openapi-types.ts': generated, 'sample-client.ts': wrong }).join('\n')).toMatch(/not assignable to type 'number'/);
+    expect(compile(dir, { 'openapi-types.ts': generated, 'sample-client.ts': wrong }).join('\n')).toMatch(
+      /not assignable to type 'number'/,
+    );
     const untyped = generated.replace(/Position: \{[\s\S]*?\n {8}\};/, 'Position: Record<string, never>;');
     expect(untyped).not.toEqual(generated);
     expect(compile(dir, { 'openapi-types.ts': untyped, 'sample-client.ts': sampleClient }).join('\n')).toMatch(/holdings/);

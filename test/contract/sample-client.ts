@@ -6,7 +6,10 @@ import type { components, paths } from './openapi-types';
  * `Record<string, never>` (an answer without a schema), a renamed field or a lost discriminator fails
  * to compile here.
  */
-type Fetcher = (url: string, init?: { method?: string; headers?: Record<string, string>; body?: string }) => Promise<{ status: number; json(): Promise<unknown> }>;
+type Fetcher = (
+  url: string,
+  init?: { method?: string; headers?: Record<string, string>; body?: string },
+) => Promise<{ status: number; json(): Promise<unknown> }>;
 
 // (The first branch serves only the repository's stub, whose types are `any`.)
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -20,7 +23,8 @@ export type CommandResult = components['schemas']['CommandResult'];
 export type Problem = components['schemas']['Problem'];
 
 export const client = (baseUrl: string, token: string, fetcher: Fetcher) => {
-  const get = async <T>(path: string): Promise<T> => (await (await fetcher(`${baseUrl}${path}`, { headers: { authorization: `Bearer ${token}` } })).json()) as T;
+  const get = async <T>(path: string): Promise<T> =>
+    (await (await fetcher(`${baseUrl}${path}`, { headers: { authorization: `Bearer ${token}` } })).json()) as T;
   return {
     position: (bookId: string) => get<Position>(`/v1/books/${bookId}/position`),
     monthEnd: (bookId: string, from: string, to: string) => get<MonthEnd>(`/v1/books/${bookId}/reports/month-end?from=${from}&to=${to}`),
@@ -58,6 +62,9 @@ export const summary = async (api: ReturnType<typeof client>, bookId: string) =>
   }
 
   const sold = await api.sell(bookId, { effectiveAt: '2026-02-01T00:00:00Z', wallet: 'pool', btc: '1.5', proceedsUsd: '120000.00' });
-  const outcome: string = 'commandId' in sold ? `${sold.commandId} at ${sold.logPosition}` : `${sold.status} ${sold.rule ?? ''} ${(sold.errors ?? []).map((error: { path: string }) => error.path).join(',')}`;
+  const outcome: string =
+    'commandId' in sold
+      ? `${sold.commandId} at ${sold.logPosition}`
+      : `${sold.status} ${sold.rule ?? ''} ${(sold.errors ?? []).map((error: { path: string }) => error.path).join(',')}`;
   return { btc, coldBtc, price, loanStatus, method, closing, usdCheck, next, saleWallets, outcome };
 };

@@ -1,4 +1,15 @@
-import { commandBody, fieldOfPath, formFields, groupDigits, holds, monthLabel, monthTicks, ratioAsPercent, seriesStep, wallTimeToInstant } from '../../apps/web/src/logic';
+import {
+  commandBody,
+  fieldOfPath,
+  formFields,
+  groupDigits,
+  holds,
+  monthLabel,
+  monthTicks,
+  ratioAsPercent,
+  seriesStep,
+  wallTimeToInstant,
+} from '../../apps/web/src/logic';
 
 /** The console's pure helpers: exact display of the API's strings, month ticks, zones, forms from schemas. */
 describe('console logic', () => {
@@ -16,7 +27,15 @@ describe('console logic', () => {
   it('puts month ticks on the first of each month, thinned to fit', () => {
     const from = Date.UTC(2025, 5, 15) / 1000;
     const to = Date.UTC(2026, 0, 31) / 1000;
-    expect(monthTicks(from, to, 20).map(monthLabel)).toEqual(['Jul 2025', 'Aug 2025', 'Sep 2025', 'Oct 2025', 'Nov 2025', 'Dec 2025', 'Jan 2026']);
+    expect(monthTicks(from, to, 20).map(monthLabel)).toEqual([
+      'Jul 2025',
+      'Aug 2025',
+      'Sep 2025',
+      'Oct 2025',
+      'Nov 2025',
+      'Dec 2025',
+      'Jan 2026',
+    ]);
     expect(monthTicks(from, to, 3).map(monthLabel)).toEqual(['Jul 2025', 'Oct 2025', 'Jan 2026']);
     expect(monthTicks(Date.UTC(2025, 6, 1) / 1000, Date.UTC(2025, 7, 1) / 1000, 10).map(monthLabel)).toEqual(['Jul 2025', 'Aug 2025']);
     expect(seriesStep(Date.UTC(2025, 0, 1), Date.UTC(2026, 0, 1))).toBe('1d');
@@ -56,7 +75,13 @@ describe('console logic', () => {
       ['replacement', 'json', false],
       ['flag', 'checkbox', false],
     ]);
-    expect(commandBody(fields, { effectiveAt: '2025-12-01T09:00', btc: '1.5', wallet: '', source: 'custodian-statement', replacement: '{"btc":"2"}', flag: true }, 'America/New_York')).toEqual({
+    expect(
+      commandBody(
+        fields,
+        { effectiveAt: '2025-12-01T09:00', btc: '1.5', wallet: '', source: 'custodian-statement', replacement: '{"btc":"2"}', flag: true },
+        'America/New_York',
+      ),
+    ).toEqual({
       effectiveAt: '2025-12-01T14:00:00.000Z',
       btc: '1.5',
       source: 'custodian-statement',
@@ -64,7 +89,10 @@ describe('console logic', () => {
       flag: true,
     });
     // What cannot be converted goes as typed, for the API to name.
-    expect(commandBody(fields, { effectiveAt: 'yesterday', replacement: '{oops' }, 'UTC')).toEqual({ effectiveAt: 'yesterday', replacement: '{oops' });
+    expect(commandBody(fields, { effectiveAt: 'yesterday', replacement: '{oops' }, 'UTC')).toEqual({
+      effectiveAt: 'yesterday',
+      replacement: '{oops',
+    });
     expect(fieldOfPath('replacement.btc')).toBe('replacement');
     expect(fieldOfPath('body.btc')).toBe('btc');
     expect(fieldOfPath('btc')).toBe('btc');

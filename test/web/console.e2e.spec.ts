@@ -64,7 +64,8 @@ run('web console in a real browser', () => {
     throw new Error('condition not met within 5 s');
   };
   const figure = (page: Page, path: string) => page.locator(`a[data-figure="${path}"]`).first().innerText();
-  const atCut = async (page: Page, asOf: string, knownAt = '') => page.waitForSelector(`section.position[data-rendered="${CONSOLE_BOOK}|${asOf}|${knownAt}"]`);
+  const atCut = async (page: Page, asOf: string, knownAt = '') =>
+    page.waitForSelector(`section.position[data-rendered="${CONSOLE_BOOK}|${asOf}|${knownAt}"]`);
 
   it('refuses wrong credentials on the sign-in page, and signs in with an API key', async () => {
     const page = await browser.newPage();
@@ -110,7 +111,8 @@ run('web console in a real browser', () => {
     await btcChart.locator('canvas').waitFor();
     const ticks = (await btcChart.getAttribute('data-x-ticks')) ?? '';
     expect(ticks.split(',')).toEqual(expect.arrayContaining(['Jul 2025', 'Sep 2025', 'Nov 2025']));
-    for (const chart of ['btc', 'ltv', 'liquidity', 'price']) expect(Number(await page.locator(`[data-chart=${chart}]`).getAttribute('data-points'))).toBeGreaterThan(100);
+    for (const chart of ['btc', 'ltv', 'liquidity', 'price'])
+      expect(Number(await page.locator(`[data-chart=${chart}]`).getAttribute('data-points'))).toBeGreaterThan(100);
     // The LTV chart draws the loan's thresholds as their own series.
     const ltvLegend = await page.locator('[data-chart=ltv] .u-legend').innerText();
     expect(ltvLegend).toContain('coinbase-2025 LTV');
@@ -122,7 +124,9 @@ run('web console in a real browser', () => {
     const values = await btcChart.locator('.u-legend .u-value').allInnerTexts();
     expect(values[0]).toMatch(/^\d{4}-\d{2}-\d{2}$/);
     expect(values[1]).toMatch(/^\d+\.\d{8}$/);
-    const series = await server.http.as(keys.viewer).get(`/v1/books/${CONSOLE_BOOK}/position/series?from=2025-06-01&to=${values[0]}&every=1d`);
+    const series = await server.http
+      .as(keys.viewer)
+      .get(`/v1/books/${CONSOLE_BOOK}/position/series?from=2025-06-01&to=${values[0]}&every=1d`);
     const point = series.body.points[series.body.points.length - 1];
     expect(values.slice(1)).toEqual([point.btc, point.pledgedBtc, point.unencumberedBtc]);
     await page.screenshot({ path: artifact('position.png'), fullPage: true });
@@ -251,7 +255,9 @@ run('web console in a real browser', () => {
     await page.getByLabel('Command').selectOption('draw-loan');
     const form = page.locator('form[data-command=draw-loan]');
     await form.waitFor();
-    const unlabelled = await page.evaluate(`[...document.querySelectorAll('input, select, textarea')].filter((el) => el.labels.length === 0 && !el.getAttribute('aria-label')).map((el) => el.outerHTML)`);
+    const unlabelled = await page.evaluate(
+      `[...document.querySelectorAll('input, select, textarea')].filter((el) => el.labels.length === 0 && !el.getAttribute('aria-label')).map((el) => el.outerHTML)`,
+    );
     expect(unlabelled).toEqual([]);
     // Tab from the first field through the form: the fields come in their order, each visibly focused
     // (a datetime-local input takes several Tabs, one per part of the date and time).
@@ -262,9 +268,15 @@ run('web console in a real browser', () => {
       if (order[order.length - 1] !== name) order.push(name);
       await page.keyboard.press('Tab');
       // (Inside a datetime-local input the last stop is Chromium's own picker button, with its own ring.)
-      expect(await page.evaluate(`document.activeElement.type === 'datetime-local' || getComputedStyle(document.activeElement).outlineStyle !== 'none'`)).toBe(true);
+      expect(
+        await page.evaluate(
+          `document.activeElement.type === 'datetime-local' || getComputedStyle(document.activeElement).outlineStyle !== 'none'`,
+        ),
+      ).toBe(true);
     }
-    const names = await form.locator('input, select, textarea').evaluateAll((els) => els.map((el) => (el as unknown as { name: string }).name));
+    const names = await form
+      .locator('input, select, textarea')
+      .evaluateAll((els) => els.map((el) => (el as unknown as { name: string }).name));
     expect(order).toEqual(names.slice(0, 6));
     expect(await page.evaluate(CONTRAST_SCRIPT(4.5))).toMatchObject({ failures: [] });
     await page.close();

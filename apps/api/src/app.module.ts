@@ -55,7 +55,10 @@ const eventStoreFor = (config: AppConfig): EventStore => openEventStore(config.e
 
 /** Authentication is on unless the configuration says otherwise. */
 const authConfigOf = (config: AppConfig): AuthConfig =>
-  config.auth ?? { mode: 'on', bootstrapKeyFile: defaultBootstrapKeyFile(config.eventStore.kind === 'sqlite' ? config.eventStore.path : undefined) };
+  config.auth ?? {
+    mode: 'on',
+    bootstrapKeyFile: defaultBootstrapKeyFile(config.eventStore.kind === 'sqlite' ? config.eventStore.path : undefined),
+  };
 
 /**
  * Start-up and shut-down in one place, because order matters: the projection catches up before the
@@ -76,7 +79,9 @@ class EngineLifecycle implements OnApplicationBootstrap, OnApplicationShutdown {
     const report = await this.projector.start()();
     if (E.isLeft(report)) throw new Error(`the position projection could not catch up: ${report.left.message}`);
     const { fromSnapshot, fromStore, checkpoint, ms } = report.right;
-    this.logger.log(`caught up to log position ${checkpoint}: ${fromSnapshot} events from the snapshot, ${fromStore} from the store, in ${Math.round(ms)} ms`);
+    this.logger.log(
+      `caught up to log position ${checkpoint}: ${fromSnapshot} events from the snapshot, ${fromStore} from the store, in ${Math.round(ms)} ms`,
+    );
   }
 
   /** Reads the access log; on a store with no key yet, creates the first admin key and writes it to a file. */
@@ -89,8 +94,14 @@ class EngineLifecycle implements OnApplicationBootstrap, OnApplicationShutdown {
       return;
     }
     const created = await this.access.bootstrapAdminKey(async (token) => writeBootstrapKey(this.auth.bootstrapKeyFile, token))();
-    if (E.isLeft(created)) throw new Error(`the bootstrap admin key could not be created: ${'message' in created.left ? created.left.message : created.left._tag}`);
-    if (created.right !== undefined) logger.log(`fresh store: a bootstrap admin key (${created.right.key.keyPrefix}) was written to ${this.auth.bootstrapKeyFile} (readable by its owner only)`);
+    if (E.isLeft(created))
+      throw new Error(
+        `the bootstrap admin key could not be created: ${'message' in created.left ? created.left.message : created.left._tag}`,
+      );
+    if (created.right !== undefined)
+      logger.log(
+        `fresh store: a bootstrap admin key (${created.right.key.keyPrefix}) was written to ${this.auth.bootstrapKeyFile} (readable by its owner only)`,
+      );
   }
 
   async onApplicationShutdown(): Promise<void> {
@@ -110,20 +121,27 @@ export class AppModule {
         provide: ProjectionSnapshots,
         useFactory: () => openProjectionSnapshots(config.projectionSnapshotPath),
       },
-      { provide: BookCommandService, useFactory: (store: EventStore, clock: Clock, ids: IdGenerator) => new BookCommandService(store, clock, ids), inject: [EventStore, Clock, IdGenerator] },
+      {
+        provide: BookCommandService,
+        useFactory: (store: EventStore, clock: Clock, ids: IdGenerator) => new BookCommandService(store, clock, ids),
+        inject: [EventStore, Clock, IdGenerator],
+      },
       {
         provide: BookEventsQuery,
-        useFactory: (store: EventStore, projector: PositionProjector, commands: BookCommandService) => new BookEventsQuery(store, projector, () => commands.lastAcknowledgedPosition),
+        useFactory: (store: EventStore, projector: PositionProjector, commands: BookCommandService) =>
+          new BookEventsQuery(store, projector, () => commands.lastAcknowledgedPosition),
         inject: [EventStore, PositionProjector, BookCommandService],
       },
       {
         provide: EventFinder,
-        useFactory: (store: EventStore, projector: PositionProjector, commands: BookCommandService) => new EventFinder(store, projector, () => commands.lastAcknowledgedPosition),
+        useFactory: (store: EventStore, projector: PositionProjector, commands: BookCommandService) =>
+          new EventFinder(store, projector, () => commands.lastAcknowledgedPosition),
         inject: [EventStore, PositionProjector, BookCommandService],
       },
       {
         provide: VerifyBookQuery,
-        useFactory: (store: EventStore, projector: PositionProjector) => new VerifyBookQuery(store, (bookId) => projector.findingOf(bookId)),
+        useFactory: (store: EventStore, projector: PositionProjector) =>
+          new VerifyBookQuery(store, (bookId) => projector.findingOf(bookId)),
         inject: [EventStore, PositionProjector],
       },
       {
@@ -141,8 +159,16 @@ export class AppModule {
           new PositionQueries(projector, clock, () => commands.lastAcknowledgedPosition),
         inject: [PositionProjector, Clock, BookCommandService],
       },
-      { provide: JournalQueries, useFactory: (store: EventStore, positions: PositionQueries) => new JournalQueries(store, positions), inject: [EventStore, PositionQueries] },
-      { provide: AccessService, useFactory: (store: EventStore, clock: Clock, ids: IdGenerator) => new AccessService(store, clock, ids), inject: [EventStore, Clock, IdGenerator] },
+      {
+        provide: JournalQueries,
+        useFactory: (store: EventStore, positions: PositionQueries) => new JournalQueries(store, positions),
+        inject: [EventStore, PositionQueries],
+      },
+      {
+        provide: AccessService,
+        useFactory: (store: EventStore, clock: Clock, ids: IdGenerator) => new AccessService(store, clock, ids),
+        inject: [EventStore, Clock, IdGenerator],
+      },
       { provide: AUTH_CONFIG, useValue: authConfigOf(config) },
       { provide: OIDC_VERIFIER, useValue: config.auth?.oidc === undefined ? null : new OidcVerifier(config.auth.oidc) },
       { provide: FailedAuthentications, useValue: new FailedAuthentications(httpLimits(config).authFailuresPerMinute) },
@@ -155,7 +181,24 @@ export class AppModule {
     return {
       module: AppModule,
       // The feed first: its /v1/events/stream must be routed before EventsController's /v1/events/:eventId.
-      controllers: [FeedController, ApiKeysController, AccessLogController, ProposalsController, CommandsController, EventsController, PositionsController, ReportsController, JournalController, AuditController, AdminController, HealthController, DocsController, IdentityController, ConsoleController, WebhooksController],
+      controllers: [
+        FeedController,
+        ApiKeysController,
+        AccessLogController,
+        ProposalsController,
+        CommandsController,
+        EventsController,
+        PositionsController,
+        ReportsController,
+        JournalController,
+        AuditController,
+        AdminController,
+        HealthController,
+        DocsController,
+        IdentityController,
+        ConsoleController,
+        WebhooksController,
+      ],
       providers,
     };
   }

@@ -33,9 +33,15 @@ const main = async (): Promise<void> => {
   }
   const { fromStore, checkpoint, ms } = report.right;
   const rate = ms > 0 ? Math.round((fromStore * 1000) / ms).toLocaleString('en-US') : '-';
-  console.log(`rebuilt the position projection from ${fromStore} events (to log position ${checkpoint}) in ${(ms / 1000).toFixed(2)} s, ${rate} events/s`);
-  if (E.isRight(previous) && previous.right !== undefined) for (const finding of previous.right.findings) console.log(`cleared: ${describeFinding(finding)}`);
-  for (const failure of projector.failures()) console.error(`treasury-engine: book ${failure.bookId} failed at event ${failure.eventId} (revision ${failure.revision}): ${failure.message}`);
+  console.log(
+    `rebuilt the position projection from ${fromStore} events (to log position ${checkpoint}) in ${(ms / 1000).toFixed(2)} s, ${rate} events/s`,
+  );
+  if (E.isRight(previous) && previous.right !== undefined)
+    for (const finding of previous.right.findings) console.log(`cleared: ${describeFinding(finding)}`);
+  for (const failure of projector.failures())
+    console.error(
+      `treasury-engine: book ${failure.bookId} failed at event ${failure.eventId} (revision ${failure.revision}): ${failure.message}`,
+    );
   if (projectionSnapshotPath === undefined) console.log('no snapshot kept (PROJECTION_SNAPSHOT=off)');
   else if (saveFailed !== undefined || projector.failures().length > 0) {
     console.error(`treasury-engine: snapshot not written${saveFailed === undefined ? '' : `: ${saveFailed.message}`}`);

@@ -21,12 +21,18 @@ export const consolePhase = async (dbPath: string, bookId: string, first: number
     return;
   }
   const server = await startServer(dbPath);
-  const browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: ['--no-sandbox', '--disable-background-networking', '--no-first-run', '--disable-dev-shm-usage'] });
+  const browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    headless: true,
+    args: ['--no-sandbox', '--disable-background-networking', '--no-first-run', '--disable-dev-shm-usage'],
+  });
   try {
     const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
     const token = server.authorization.replace(/^Bearer /, '');
     // Signed in as the sign-in form leaves it: the credentials and the book in this tab's sessionStorage.
-    await context.addInitScript(`sessionStorage.setItem('treasury.credentials', ${JSON.stringify(token)}); sessionStorage.setItem('treasury.book', ${JSON.stringify(bookId)});`);
+    await context.addInitScript(
+      `sessionStorage.setItem('treasury.credentials', ${JSON.stringify(token)}); sessionStorage.setItem('treasury.book', ${JSON.stringify(bookId)});`,
+    );
     const page = await context.newPage();
     const asOf = day(first + (last - first) / 2);
     await page.goto(`${server.baseUrl}/#/position?asOf=${asOf}`);
@@ -35,7 +41,11 @@ export const consolePhase = async (dbPath: string, bookId: string, first: number
       const fcp = performance.getEntriesByName('first-contentful-paint')[0];
       return { fcp: fcp ? fcp.startTime : NaN, figures: performance.now() };
     })()`)) as { fcp: number; figures: number };
-    row('Console first contentful paint (position page, 1M-event book)', `${ms(paint.fcp)} (figures on screen at ${ms(paint.figures)})`, '< 1.5 s');
+    row(
+      'Console first contentful paint (position page, 1M-event book)',
+      `${ms(paint.fcp)} (figures on screen at ${ms(paint.figures)})`,
+      '< 1.5 s',
+    );
     const samples: number[] = [];
     for (let i = 0; i < DATE_CHANGES; i++) {
       const next = day(first + ((last - first) * (i + 1)) / (DATE_CHANGES + 1));
@@ -50,7 +60,11 @@ export const consolePhase = async (dbPath: string, bookId: string, first: number
       samples.push(elapsed);
     }
     const s = summarise(samples);
-    row(`Console date change to figures re-rendered (${DATE_CHANGES} dates)`, `p50 ${ms(s.p50)}, max ${ms(Math.max(...samples))}`, '< 300 ms');
+    row(
+      `Console date change to figures re-rendered (${DATE_CHANGES} dates)`,
+      `p50 ${ms(s.p50)}, max ${ms(Math.max(...samples))}`,
+      '< 300 ms',
+    );
   } finally {
     await browser.close();
     await server.stop();

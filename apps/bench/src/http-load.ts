@@ -35,7 +35,13 @@ const send = (agent: Agent, baseUrl: string, req: LoadRequest): Promise<number> 
  * soon as the last is answered, for `seconds`. node:http rather than fetch: the client shares the two
  * cores with the server, and fetch costs it about twice the CPU per request.
  */
-export const runLoad = async (baseUrl: string, clients: number, seconds: number, serverCpuMs: () => number, next: (client: number) => LoadRequest): Promise<LoadResult> => {
+export const runLoad = async (
+  baseUrl: string,
+  clients: number,
+  seconds: number,
+  serverCpuMs: () => number,
+  next: (client: number) => LoadRequest,
+): Promise<LoadResult> => {
   const agent = new Agent({ keepAlive: true, maxSockets: clients });
   let sent = 0;
   const samples: number[] = [];
@@ -61,5 +67,11 @@ export const runLoad = async (baseUrl: string, clients: number, seconds: number,
   }
   const elapsedMs = performance.now() - began;
   const client = process.cpuUsage(clientBefore);
-  return { sent, elapsedMs, samples, serverCpuUs: ((serverCpuMs() - serverBefore) * 1000) / sent, clientCpuUs: (client.user + client.system) / sent };
+  return {
+    sent,
+    elapsedMs,
+    samples,
+    serverCpuUs: ((serverCpuMs() - serverBefore) * 1000) / sent,
+    clientCpuUs: (client.user + client.system) / sent,
+  };
 };

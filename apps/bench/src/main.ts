@@ -41,13 +41,24 @@ const row = (measure: string, result: string, target = '') => {
 const bulkAppend = async (store: SqliteEventStore) => {
   const decided: Array<{ decided: DecidedEvent; eventId: string }> = [];
   const book = buildSyntheticBook({ years: YEARS, seed: 2026 }, (d, eventId) => decided.push({ decided: d, eventId }));
-  row('Synthetic book (real decider)', `${int(decided.length)} events in ${(book.decideMs / 1000).toFixed(1)} s, ${int(book.refused)} commands refused`, '≥ 1,000,000 events');
+  row(
+    'Synthetic book (real decider)',
+    `${int(decided.length)} events in ${(book.decideMs / 1000).toFixed(1)} s, ${int(book.refused)} commands refused`,
+    '≥ 1,000,000 events',
+  );
   let appendMs = 0;
   let expected: number | 'no-stream' = 'no-stream';
   let lastHash = GENESIS_HASH;
   for (let start = 0; start < decided.length; start += APPEND_BATCH) {
     const batch: EventToAppend[] = decided.slice(start, start + APPEND_BATCH).map(({ decided: d, eventId }, index) => {
-      const metadata = { recordedAt: d.recordedAt, command: d.command, commandId: eventId, actor: 'bench', correlationId: eventId, causationId: eventId };
+      const metadata = {
+        recordedAt: d.recordedAt,
+        command: d.command,
+        commandId: eventId,
+        actor: 'bench',
+        correlationId: eventId,
+        causationId: eventId,
+      };
       const sealed = toEventsToAppend(BOOK, start + index, lastHash, [{ eventId, event: d.event }], metadata);
       lastHash = sealed.lastHash;
       return sealed.events[0]!;
@@ -121,7 +132,11 @@ const httpCommands = async (dir: string, books: number) => {
   const headers = { 'content-type': 'application/json', authorization: server.authorization };
   const bookIds = Array.from({ length: books }, (_, i) => `http-${i}`);
   for (const book of bookIds) {
-    const opened = await fetch(`${server.baseUrl}/v1/books/${book}/commands/open-book`, { method: 'POST', headers, body: JSON.stringify({ name: book, effectiveAt: '2026-01-01T00:00:00Z' }) });
+    const opened = await fetch(`${server.baseUrl}/v1/books/${book}/commands/open-book`, {
+      method: 'POST',
+      headers,
+      body: JSON.stringify({ name: book, effectiveAt: '2026-01-01T00:00:00Z' }),
+    });
     if (opened.status !== 201) throw new Error(`open-book answered ${opened.status}: ${await opened.text()}`);
   }
   const result = await runLoad(server.baseUrl, HTTP_CLIENTS, HTTP_SECONDS, server.cpuMs, (client) => ({
@@ -148,11 +163,25 @@ const httpCommands = async (dir: string, books: number) => {
  */
 const httpFramework = async (dir: string) => {
   const bare = await startBareServer();
-  const floor = await runLoad(bare.baseUrl, HTTP_CLIENTS, HTTP_SECONDS / 2, bare.cpuMs, () => ({ method: 'POST', path: '/', headers: { 'content-type': 'application/json' }, body: COMMAND_BODY, expect: 201 }));
+  const floor = await runLoad(bare.baseUrl, HTTP_CLIENTS, HTTP_SECONDS / 2, bare.cpuMs, () => ({
+    method: 'POST',
+    path: '/',
+    headers: { 'content-type': 'application/json' },
+    body: COMMAND_BODY,
+    expect: 201,
+  }));
   await bare.stop();
-  row(`HTTP floor: node:http alone, POST a command body (${HTTP_CLIENTS} clients)`, `${int(rate(floor.sent, floor.elapsedMs))} requests/s (server CPU ${cpu(floor.serverCpuUs)}/request, client ${cpu(floor.clientCpuUs)})`);
+  row(
+    `HTTP floor: node:http alone, POST a command body (${HTTP_CLIENTS} clients)`,
+    `${int(rate(floor.sent, floor.elapsedMs))} requests/s (server CPU ${cpu(floor.serverCpuUs)}/request, client ${cpu(floor.clientCpuUs)})`,
+  );
   const server = await startServer(join(dir, 'framework.db'));
-  const health = await runLoad(server.baseUrl, HTTP_CLIENTS, HTTP_SECONDS / 2, server.cpuMs, () => ({ method: 'GET', path: '/health', headers: {}, expect: 200 }));
+  const health = await runLoad(server.baseUrl, HTTP_CLIENTS, HTTP_SECONDS / 2, server.cpuMs, () => ({
+    method: 'GET',
+    path: '/health',
+    headers: {},
+    expect: 200,
+  }));
   await server.stop();
   Object.assign(httpCpu, { floor: floor.serverCpuUs, stack: health.serverCpuUs });
   row(
@@ -169,7 +198,11 @@ const httpPhase = async (dir: string) => {
 
 const importPhase = async (dir: string) => {
   const { rate, seconds, cpuSeconds } = await batchImport(dir, IMPORT_LINES);
-  row(`Batch import (${int(IMPORT_LINES)} commands, CLI path)`, `${int(rate)} commands/s (${seconds.toFixed(1)} s, ${cpuSeconds.toFixed(1)} s CPU, ${int(IMPORT_CHUNK)} per commit)`, '≥ 20,000 commands/s');
+  row(
+    `Batch import (${int(IMPORT_LINES)} commands, CLI path)`,
+    `${int(rate)} commands/s (${seconds.toFixed(1)} s, ${cpuSeconds.toFixed(1)} s CPU, ${int(IMPORT_CHUNK)} per commit)`,
+    '≥ 20,000 commands/s',
+  );
 };
 
 /** The accountant's reports over the book's last twelve months, under each lot method (timed once each: the first wallet-fifo read simulates the book). */
@@ -223,7 +256,9 @@ const main = async () => {
   }
   const width = [0, 1, 2].map((c) => Math.max(...rows.map((r) => r[c]!.length), ['Measure', 'Result', 'Target'][c]!.length));
   const line = (cells: string[]) => `| ${cells.map((cell, c) => cell.padEnd(width[c]!)).join(' | ')} |`;
-  console.log(`\ntreasury-engine bench, ${new Date().toISOString().slice(0, 10)}, Node ${process.version}, ${require('node:os').cpus().length} cores\n`);
+  console.log(
+    `\ntreasury-engine bench, ${new Date().toISOString().slice(0, 10)}, Node ${process.version}, ${require('node:os').cpus().length} cores\n`,
+  );
   console.log(line(['Measure', 'Result', 'Target']));
   console.log(`|${width.map((w) => '-'.repeat(w + 2)).join('|')}|`);
   for (const r of rows) console.log(line(r));

@@ -59,7 +59,11 @@ const timed = async (run: () => Promise<number>): Promise<{ events: number; ms: 
  */
 const breakdown = async (store: SqliteEventStore): Promise<{ stages: Array<[string, string]>; summary: string }> => {
   const db = new Database(store.path, { readonly: true });
-  const rows = db.prepare<[number | bigint, number], unknown[]>('SELECT position, stream, revision, event_id, type, data, metadata FROM events WHERE position > ? ORDER BY position ASC LIMIT ?').raw(true);
+  const rows = db
+    .prepare<[number | bigint, number], unknown[]>(
+      'SELECT position, stream, revision, event_id, type, data, metadata FROM events WHERE position > ? ORDER BY position ASC LIMIT ?',
+    )
+    .raw(true);
   const read = await timed(async () => {
     let after: number | bigint = 0;
     let count = 0;
@@ -79,7 +83,9 @@ const breakdown = async (store: SqliteEventStore): Promise<{ stages: Array<[stri
   );
   const ioTs = await timed(() =>
     readAllPages(store, (page) => {
-      for (const stored of page) if (E.isLeft(BookEventCodec.decode(stored.data)) || E.isLeft(EventMetadata.decode(stored.metadata))) throw new Error(`event ${stored.eventId} does not decode`);
+      for (const stored of page)
+        if (E.isLeft(BookEventCodec.decode(stored.data)) || E.isLeft(EventMetadata.decode(stored.metadata)))
+          throw new Error(`event ${stored.eventId} does not decode`);
     }),
   );
   return {
@@ -101,7 +107,11 @@ export const replayRows = async (store: SqliteEventStore, snapshotPath: string, 
   const rebuildRate = perSecond(report.right.fromStore, report.right.ms);
   const stages = rebuildRate >= REBUILD_GOAL ? undefined : await breakdown(store);
   const why = rebuildRate >= REBUILD_TARGET ? (stages === undefined ? '' : ' (goal 500,000 not reached)') : `; not met: ${stages!.summary}`;
-  row('Projection rebuild from the log (read-all, decode, fold)', `${rateText(report.right.fromStore, report.right.ms)} (${(report.right.ms / 1000).toFixed(1)} s)${why}`, '≥ 300,000 events/s (goal 500,000)');
+  row(
+    'Projection rebuild from the log (read-all, decode, fold)',
+    `${rateText(report.right.fromStore, report.right.ms)} (${(report.right.ms / 1000).toFixed(1)} s)${why}`,
+    '≥ 300,000 events/s (goal 500,000)',
+  );
   for (const [measure, result] of stages?.stages ?? []) row(measure, result);
 
   // The same fold, persisted: this start writes the snapshot; a fresh process restarts from it.
@@ -144,7 +154,10 @@ const filteredScanMs = async (store: SqliteEventStore): Promise<number> => {
 export const startupResult = (startupMs: number): string => {
   const seconds = `${(startupMs / 1000).toFixed(1)} s`;
   if (startupMs < STARTUP_TARGET_MS || measured.restoreMs === undefined) return seconds;
-  const scan = measured.filteredScanMs === undefined ? '' : `, the webhook worker's type-filtered scan of the log ${(measured.filteredScanMs / 1000).toFixed(2)} s on the same event loop`;
+  const scan =
+    measured.filteredScanMs === undefined
+      ? ''
+      : `, the webhook worker's type-filtered scan of the log ${(measured.filteredScanMs / 1000).toFixed(2)} s on the same event loop`;
   return `${seconds}; not met: the snapshot restore ${(measured.restoreMs / 1000).toFixed(2)} s in process${scan}, the rest Node and NestJS start-up`;
 };
 

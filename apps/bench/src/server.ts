@@ -50,7 +50,10 @@ export const startServer = async (dbPath: string): Promise<BenchServer> => {
   const baseUrl = `http://127.0.0.1:${port}`;
   for (let attempt = 0; attempt < 6_000; attempt++) {
     if (child.exitCode !== null) throw new Error(`server exited with ${child.exitCode}: ${stderr}`);
-    const healthy = await fetch(`${baseUrl}/health`).then((r) => r.ok, () => false);
+    const healthy = await fetch(`${baseUrl}/health`).then(
+      (r) => r.ok,
+      () => false,
+    );
     if (healthy) {
       const startupMs = performance.now() - started;
       return {
@@ -91,7 +94,10 @@ server.listen(Number(process.env.PORT), '127.0.0.1', () => process.stderr.write(
 
 export const startBareServer = async (): Promise<Omit<BenchServer, 'authorization' | 'startupMs'>> => {
   const port = await freePort();
-  const child = spawn(process.execPath, ['-e', BARE_SERVER], { env: { ...process.env, PORT: String(port) }, stdio: ['ignore', 'ignore', 'pipe'] });
+  const child = spawn(process.execPath, ['-e', BARE_SERVER], {
+    env: { ...process.env, PORT: String(port) },
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   await new Promise<void>((resolve, reject) => {
     child.stderr?.once('data', () => resolve());

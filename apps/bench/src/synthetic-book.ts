@@ -1,5 +1,15 @@
 import * as E from 'fp-ts/Either';
-import { BookCommand, BookEvent, BookState, decide, decodeBookCommand, divRoundHalfEven, evolve, initialState, recordingTime } from '@treasury/domain';
+import {
+  BookCommand,
+  BookEvent,
+  BookState,
+  decide,
+  decodeBookCommand,
+  divRoundHalfEven,
+  evolve,
+  initialState,
+  recordingTime,
+} from '@treasury/domain';
 
 /**
  * A synthetic mining treasury, ten years long: two pools paying every 10 minutes, a daily price,
@@ -45,7 +55,10 @@ export interface SyntheticBook {
 }
 
 /** Decides the whole history, handing each accepted event (with its id) to `onEvent` in log order. */
-export const buildSyntheticBook = (options: SyntheticOptions, onEvent: (decided: DecidedEvent, eventId: string, revision: number) => void): SyntheticBook => {
+export const buildSyntheticBook = (
+  options: SyntheticOptions,
+  onEvent: (decided: DecidedEvent, eventId: string, revision: number) => void,
+): SyntheticBook => {
   const rand = random(options.seed);
   const state: BookState = initialState();
   let refused = 0;
@@ -91,15 +104,31 @@ export const buildSyntheticBook = (options: SyntheticOptions, onEvent: (decided:
       const sats = BigInt(4_000_000 + Math.floor(rand() * 2_000_000));
       // 1% arrive late: recorded now, effective up to three days earlier.
       const effectiveAt = rand() < 0.01 ? now - Math.floor(rand() * 3 * DAY) : now;
-      const id = record(now, 'record-mining-output', { effectiveAt: iso(effectiveAt), wallet: pool, btc: btc(sats), usdPerBtc: usd(price), pool });
+      const id = record(now, 'record-mining-output', {
+        effectiveAt: iso(effectiveAt),
+        wallet: pool,
+        btc: btc(sats),
+        usdPerBtc: usd(price),
+        pool,
+      });
       payouts += 1;
-      if (id !== undefined && payouts % 5_000 === 0) record(now + MINUTE, 'reverse-event', { eventId: id, reason: 'duplicate pool statement line' });
+      if (id !== undefined && payouts % 5_000 === 0)
+        record(now + MINUTE, 'reverse-event', { eventId: id, reason: 'duplicate pool statement line' });
     }
     // Weekly on day 7k at noon: sell from one pool wallet, sweep the other to cold storage.
     if (day % 7 === 6 && minuteOfDay === 720 * MINUTE) {
       const sold = 4_000_000_000n;
       const proceeds = (sold * price * 99n) / 100n / 100_000_000n;
-      if (record(now, 'record-btc-sale', { effectiveAt: iso(now), wallet: 'foundry', btc: btc(sold), proceedsUsd: usd(proceeds), feesUsd: usd(proceeds / 200n), venue: 'OTC' }) !== undefined) {
+      if (
+        record(now, 'record-btc-sale', {
+          effectiveAt: iso(now),
+          wallet: 'foundry',
+          btc: btc(sold),
+          proceedsUsd: usd(proceeds),
+          feesUsd: usd(proceeds / 200n),
+          venue: 'OTC',
+        }) !== undefined
+      ) {
         cashCents += proceeds;
       }
       record(now, 'transfer-btc', { effectiveAt: iso(now), fromWallet: 'antpool', toWallet: 'cold', btc: '40', feeBtc: '0.0001' });
@@ -111,21 +140,44 @@ export const buildSyntheticBook = (options: SyntheticOptions, onEvent: (decided:
       if (quarterDay === 1 && loan === undefined) {
         const id = `loan-${day}`;
         const principal = (100n * price * 40n) / 100n; // 40% LTV on 100 BTC
-        if (record(now, 'draw-loan', { effectiveAt: iso(now), loanId: id, lender: 'Synthetic Credit', principalUsd: usd(principal), annualRate: '0.09', marginCallLtv: '0.70', liquidationLtv: '0.85' }) !== undefined) {
+        if (
+          record(now, 'draw-loan', {
+            effectiveAt: iso(now),
+            loanId: id,
+            lender: 'Synthetic Credit',
+            principalUsd: usd(principal),
+            annualRate: '0.09',
+            marginCallLtv: '0.70',
+            liquidationLtv: '0.85',
+          }) !== undefined
+        ) {
           loan = { id, principal, interest: 0n, pledged: 0n, drawnAt: now };
           cashCents += principal;
-          if (record(now, 'pledge-collateral', { effectiveAt: iso(now), loanId: id, wallet: 'cold', btc: '100' }) !== undefined) loan.pledged = 10_000_000_000n;
+          if (record(now, 'pledge-collateral', { effectiveAt: iso(now), loanId: id, wallet: 'cold', btc: '100' }) !== undefined)
+            loan.pledged = 10_000_000_000n;
         }
       } else if (loan !== undefined && quarterDay % 30 === 0 && quarterDay < 90) {
         const interest = loan.principal / 1200n; // a monthly fee of 0.0833%
-        if (interest > 0n && record(now, 'accrue-interest', { effectiveAt: iso(now), loanId: loan.id, interestUsd: usd(interest) }) !== undefined) loan.interest += interest;
+        if (
+          interest > 0n &&
+          record(now, 'accrue-interest', { effectiveAt: iso(now), loanId: loan.id, interestUsd: usd(interest) }) !== undefined
+        )
+          loan.interest += interest;
       } else if (loan !== undefined && quarterDay === 90 && cashCents >= loan.principal + loan.interest + loan.principal / 40n) {
         // What the terms accrued, rounded half-even once as the position shows it: paying it closes the loan.
         const fromTerms = divRoundHalfEven(loan.principal * 90_000n * BigInt(now - loan.drawnAt), 1_000_000n * 365n * BigInt(DAY));
         const interest = loan.interest + fromTerms;
-        if (record(now, 'repay-loan', { effectiveAt: iso(now), loanId: loan.id, principalUsd: usd(loan.principal), interestUsd: usd(interest) }) !== undefined) {
+        if (
+          record(now, 'repay-loan', {
+            effectiveAt: iso(now),
+            loanId: loan.id,
+            principalUsd: usd(loan.principal),
+            interestUsd: usd(interest),
+          }) !== undefined
+        ) {
           cashCents -= loan.principal + interest;
-          if (loan.pledged > 0n) record(now, 'release-collateral', { effectiveAt: iso(now), loanId: loan.id, wallet: 'cold', btc: btc(loan.pledged) });
+          if (loan.pledged > 0n)
+            record(now, 'release-collateral', { effectiveAt: iso(now), loanId: loan.id, wallet: 'cold', btc: btc(loan.pledged) });
           loan = undefined;
         }
       }

@@ -32,39 +32,122 @@ export const runDemo = async (openStore: (db: string) => EventStore, load: (stor
     await projector.stop();
     if (E.isLeft(report) || E.isLeft(pnl) || E.isLeft(reconciled)) throw new Error('the demo book could not be read back');
     const months = report.right.months;
-    print('BTC roll-forward, seed-miner (as known now)', [['month', 'month'], ['opening', 'openingBtc'], ['opening balances', 'openingBalancesBtc'], ['mined', 'minedBtc'], ['purchased', 'purchasedBtc'], ['sold', 'soldBtc'], ['paid', 'paidBtc'], ['fees', 'fees'], ['closing', 'closingBtc'], ['check', 'rollforwardCheckBtc']],
+    print(
+      'BTC roll-forward, seed-miner (as known now)',
+      [
+        ['month', 'month'],
+        ['opening', 'openingBtc'],
+        ['opening balances', 'openingBalancesBtc'],
+        ['mined', 'minedBtc'],
+        ['purchased', 'purchasedBtc'],
+        ['sold', 'soldBtc'],
+        ['paid', 'paidBtc'],
+        ['fees', 'fees'],
+        ['closing', 'closingBtc'],
+        ['check', 'rollforwardCheckBtc'],
+      ],
       months.map((m) => ({
         month: m.month,
-        ...btcColumns(m, ['openingBtc', 'openingBalancesBtc', 'minedBtc', 'purchasedBtc', 'soldBtc', 'paidBtc', 'closingBtc', 'rollforwardCheckBtc']),
+        ...btcColumns(m, [
+          'openingBtc',
+          'openingBalancesBtc',
+          'minedBtc',
+          'purchasedBtc',
+          'soldBtc',
+          'paidBtc',
+          'closingBtc',
+          'rollforwardCheckBtc',
+        ]),
         fees: formatBtc(m.transferredOutBtc - m.transferredInBtc),
-      })));
-    print('USD roll-forward at fair value (ASU 2023-08; company-wide FIFO)', [['month', 'month'], ['opening FV', 'openingFairValueUsd'], ['additions', 'additionsUsd'], ['proceeds', 'proceedsUsd'], ['realized', 'realizedGainUsd'], ['unrealized change', 'unrealizedChangeUsd'], ['closing FV', 'closingFairValueUsd'], ['check', 'rollforwardCheckUsd']],
-      months.map((m) => ({ month: m.month, ...usdColumns(m.usd, ['openingFairValueUsd', 'additionsUsd', 'proceedsUsd', 'realizedGainUsd', 'unrealizedChangeUsd', 'closingFairValueUsd', 'rollforwardCheckUsd']) })));
+      })),
+    );
+    print(
+      'USD roll-forward at fair value (ASU 2023-08; company-wide FIFO)',
+      [
+        ['month', 'month'],
+        ['opening FV', 'openingFairValueUsd'],
+        ['additions', 'additionsUsd'],
+        ['proceeds', 'proceedsUsd'],
+        ['realized', 'realizedGainUsd'],
+        ['unrealized change', 'unrealizedChangeUsd'],
+        ['closing FV', 'closingFairValueUsd'],
+        ['check', 'rollforwardCheckUsd'],
+      ],
+      months.map((m) => ({
+        month: m.month,
+        ...usdColumns(m.usd, [
+          'openingFairValueUsd',
+          'additionsUsd',
+          'proceedsUsd',
+          'realizedGainUsd',
+          'unrealizedChangeUsd',
+          'closingFairValueUsd',
+          'rollforwardCheckUsd',
+        ]),
+      })),
+    );
     const pnlRows = [...pnl.right.report.months, { label: 'total', figures: pnl.right.report.total }];
-    print(`P&L (production costs: ${pnl.right.productionCostCategories.join(', ') || 'none set'})`, [['month', 'month'], ['mining revenue', 'mining'], ['realized', 'realized'], ['remeasurement', 'remeasurement'], ['interest', 'interest'], ['cash expenses', 'cash'], ['net income', 'netIncome'], ['cost per BTC mined', 'costPerBtcMined']],
+    print(
+      `P&L (production costs: ${pnl.right.productionCostCategories.join(', ') || 'none set'})`,
+      [
+        ['month', 'month'],
+        ['mining revenue', 'mining'],
+        ['realized', 'realized'],
+        ['remeasurement', 'remeasurement'],
+        ['interest', 'interest'],
+        ['cash expenses', 'cash'],
+        ['net income', 'netIncome'],
+        ['cost per BTC mined', 'costPerBtcMined'],
+      ],
       pnlRows.map(({ label, figures: f }) => ({
         month: label,
-        ...usdColumns({
-          mining: f.miningRevenueUsd,
-          realized: f.realizedOnSalesUsd + f.realizedOnPaymentsUsd + f.realizedOnLiquidationsUsd,
-          remeasurement: f.remeasurementUsd,
-          interest: f.interestExpenseUsd,
-          cash: categoryTotal(f.cashExpenses),
-          netIncome: f.netIncomeUsd,
-          costPerBtcMined: f.costPerBtcMinedUsd,
-        }, ['mining', 'realized', 'remeasurement', 'interest', 'cash', 'netIncome', 'costPerBtcMined']),
-      })));
-    print('Month-end position', [['month', 'month'], ['closing', 'closingBtc'], ['pledged', 'pledgedBtc'], ['price', 'usdPerBtc'], ['cash', 'cashUsd'], ['debt', 'totalDebtUsd'], ['debt/assets', 'debtToAssets'], ['available liquidity', 'availableLiquidityUsd']],
+        ...usdColumns(
+          {
+            mining: f.miningRevenueUsd,
+            realized: f.realizedOnSalesUsd + f.realizedOnPaymentsUsd + f.realizedOnLiquidationsUsd,
+            remeasurement: f.remeasurementUsd,
+            interest: f.interestExpenseUsd,
+            cash: categoryTotal(f.cashExpenses),
+            netIncome: f.netIncomeUsd,
+            costPerBtcMined: f.costPerBtcMinedUsd,
+          },
+          ['mining', 'realized', 'remeasurement', 'interest', 'cash', 'netIncome', 'costPerBtcMined'],
+        ),
+      })),
+    );
+    print(
+      'Month-end position',
+      [
+        ['month', 'month'],
+        ['closing', 'closingBtc'],
+        ['pledged', 'pledgedBtc'],
+        ['price', 'usdPerBtc'],
+        ['cash', 'cashUsd'],
+        ['debt', 'totalDebtUsd'],
+        ['debt/assets', 'debtToAssets'],
+        ['available liquidity', 'availableLiquidityUsd'],
+      ],
       months.map((m) => ({
         month: m.month,
         ...btcColumns(m, ['closingBtc', 'pledgedBtc']),
         ...usdColumns(m, ['usdPerBtc', 'cashUsd', 'totalDebtUsd', 'availableLiquidityUsd']),
         debtToAssets: m.debtToAssets === null ? null : formatRatio(m.debtToAssets),
-      })));
+      })),
+    );
     const { tolerance, reports } = reconciled.right.reconciliation;
     const btcDifference = (line: Line | null) => (line === null ? null : formatBtc(line.difference));
-    print(`Reconciliation against the published month-end figures (tolerance ${formatBtc(tolerance.btc)} BTC)`,
-      [['as of', 'asOf'], ['source', 'source'], ['held (published)', 'reported'], ['held (ledger)', 'ledger'], ['difference', 'difference'], ['mined diff', 'mined'], ['sold diff', 'sold'], ['flagged', 'flagged']],
+    print(
+      `Reconciliation against the published month-end figures (tolerance ${formatBtc(tolerance.btc)} BTC)`,
+      [
+        ['as of', 'asOf'],
+        ['source', 'source'],
+        ['held (published)', 'reported'],
+        ['held (ledger)', 'ledger'],
+        ['difference', 'difference'],
+        ['mined diff', 'mined'],
+        ['sold diff', 'sold'],
+        ['flagged', 'flagged'],
+      ],
       reports.map(({ report, lines, flagged }) => ({
         asOf: formatInstant(report.effectiveAt).slice(0, 10),
         source: report.source,
@@ -74,8 +157,11 @@ export const runDemo = async (openStore: (db: string) => EventStore, load: (stor
         mined: btcDifference(lines.minedBtc),
         sold: btcDifference(lines.soldBtc),
         flagged: flagged ? 'yes' : 'no',
-      })));
-    console.log(`\nThe demo book is in ${DEMO_DB}: TREASURY_DB=${DEMO_DB} npm start, then e.g. GET /v1/books/${BOOK}/position?asOf=2026-02-28T23:59:59Z`);
+      })),
+    );
+    console.log(
+      `\nThe demo book is in ${DEMO_DB}: TREASURY_DB=${DEMO_DB} npm start, then e.g. GET /v1/books/${BOOK}/position?asOf=2026-02-28T23:59:59Z`,
+    );
     return 0;
   } finally {
     await store.close();

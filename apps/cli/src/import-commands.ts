@@ -74,8 +74,9 @@ export const importLines = async (
   let chunk: PendingLine[] = [];
   let chunkBook = '';
   const count = (items: ReadonlyArray<BatchItemResult>) => {
-    for (const item of items) if (item.replayed) replayed += 1;
-    else appended += 1;
+    for (const item of items)
+      if (item.replayed) replayed += 1;
+      else appended += 1;
     options.onProgress?.(appended + replayed, total);
   };
   /** Commits the pending chunk; on a refusal, what came before the refused line is committed and the line named. */
@@ -83,7 +84,12 @@ export const importLines = async (
     if (chunk.length === 0) return undefined;
     const pending = chunk;
     chunk = [];
-    const result = await service.executeBatch({ bookId: chunkBook, items: pending.map(({ item }) => item), actor: options.actor, atomicity: 'prefix' })();
+    const result = await service.executeBatch({
+      bookId: chunkBook,
+      items: pending.map(({ item }) => item),
+      actor: options.actor,
+      atomicity: 'prefix',
+    })();
     if (E.isRight(result)) return void count(result.right.items);
     if (result.left.committed !== undefined) count(result.left.committed.items);
     const index = result.left.index ?? 0;
@@ -103,9 +109,15 @@ export const importLines = async (
       return fail(`not JSON: ${(error as Error).message}`);
     }
     const decoded = ImportLine.decode(json);
-    if (E.isLeft(decoded)) return fail(`not an import line: ${toFieldErrors(decoded.left).map((e) => `${e.path.replace(/^\d+\.?/, '') || '(line)'} ${e.message}`).join('; ')}`);
+    if (E.isLeft(decoded))
+      return fail(
+        `not an import line: ${toFieldErrors(decoded.left)
+          .map((e) => `${e.path.replace(/^\d+\.?/, '') || '(line)'} ${e.message}`)
+          .join('; ')}`,
+      );
     const line = decoded.right;
-    if (Object.prototype.hasOwnProperty.call(line.body, KNOWN_AT_PATH)) return fail('not an import line: body.knownAt is not a field of any command: put knownAt beside body');
+    if (Object.prototype.hasOwnProperty.call(line.body, KNOWN_AT_PATH))
+      return fail('not an import line: body.knownAt is not a field of any command: put knownAt beside body');
     const digest = createHash('sha256').update(raw.trim()).digest('hex').slice(0, 32);
     const occurrence = (seen.get(digest) ?? 0) + 1;
     seen.set(digest, occurrence);

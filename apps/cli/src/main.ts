@@ -38,10 +38,14 @@ const runImport = async (store: EventStore, file: string, actor: string): Promis
   const bar = new ProgressBar(total);
   const summary = await importLines(service, text, { actor, onProgress: (done) => bar.update(done) });
   bar.finish();
-  console.log(`${file}: ${summary.lines} lines, ${summary.appended} commands appended, ${summary.replayed} already imported (replayed, nothing appended)`);
+  console.log(
+    `${file}: ${summary.lines} lines, ${summary.appended} commands appended, ${summary.replayed} already imported (replayed, nothing appended)`,
+  );
   if (summary.failed !== undefined) {
     console.error(`line ${summary.failed.line}: ${summary.failed.message}`);
-    console.error(`stopped at line ${summary.failed.line}; the ${summary.appended + summary.replayed} lines before it are written. Fix the line and run the import again: imported lines are not appended twice.`);
+    console.error(
+      `stopped at line ${summary.failed.line}; the ${summary.appended + summary.replayed} lines before it are written. Fix the line and run the import again: imported lines are not appended twice.`,
+    );
   }
   return summary;
 };

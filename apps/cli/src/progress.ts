@@ -15,7 +15,9 @@ export class ProgressBar {
     if (this.stream.isTTY) {
       const width = 30;
       const filled = Math.round(fraction * width);
-      this.stream.write(`\r[${'#'.repeat(filled)}${'-'.repeat(width - filled)}] ${Math.floor(fraction * 100)}% ${done}/${this.total} lines`);
+      this.stream.write(
+        `\r[${'#'.repeat(filled)}${'-'.repeat(width - filled)}] ${Math.floor(fraction * 100)}% ${done}/${this.total} lines`,
+      );
       return;
     }
     const decile = Math.floor(fraction * 10);

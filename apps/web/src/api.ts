@@ -50,7 +50,12 @@ const call = async <T>(path: string, init: RequestInit = {}): Promise<T> => {
   }
   if (!response.ok) {
     const problem = body ?? {};
-    throw new ApiError(response.status, String(problem.title ?? response.statusText), String(problem.detail ?? ''), (problem.errors as FieldError[] | undefined) ?? []);
+    throw new ApiError(
+      response.status,
+      String(problem.title ?? response.statusText),
+      String(problem.detail ?? ''),
+      (problem.errors as FieldError[] | undefined) ?? [],
+    );
   }
   return body as T;
 };

@@ -34,11 +34,21 @@ export const ratioAsPercent = (ratio: string): string => {
 };
 
 /** For drawing only: a chart needs a float. The figures shown are the strings. */
-export const toFloat = (decimal: string | null | undefined): number | null => (decimal === null || decimal === undefined ? null : Number(decimal));
+export const toFloat = (decimal: string | null | undefined): number | null =>
+  decimal === null || decimal === undefined ? null : Number(decimal);
 
 /** Calendar parts of an instant in a zone. */
 const partsIn = (ms: number, timeZone: string) => {
-  const parts = new Intl.DateTimeFormat('en-US', { timeZone, hourCycle: 'h23', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit' }).formatToParts(new Date(ms));
+  const parts = new Intl.DateTimeFormat('en-US', {
+    timeZone,
+    hourCycle: 'h23',
+    year: 'numeric',
+    month: '2-digit',
+    day: '2-digit',
+    hour: '2-digit',
+    minute: '2-digit',
+    second: '2-digit',
+  }).formatToParts(new Date(ms));
   const get = (type: string) => Number(parts.find((p) => p.type === type)?.value ?? 0);
   return { year: get('year'), month: get('month'), day: get('day'), hour: get('hour') % 24, minute: get('minute'), second: get('second') };
 };
@@ -153,7 +163,11 @@ export const formFields = (schema: JsonSchema): FormField[] =>
  * converted from wall time in the chosen zone, JSON fields parsed. A value that cannot be converted is
  * sent as typed, so the API's own error names the field.
  */
-export const commandBody = (fields: ReadonlyArray<FormField>, values: Readonly<Record<string, string | boolean>>, timeZone: string): Record<string, unknown> => {
+export const commandBody = (
+  fields: ReadonlyArray<FormField>,
+  values: Readonly<Record<string, string | boolean>>,
+  timeZone: string,
+): Record<string, unknown> => {
   const body: Record<string, unknown> = {};
   for (const field of fields) {
     const value = values[field.name];

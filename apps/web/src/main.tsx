@@ -71,7 +71,9 @@ const App = () => {
   return (
     <>
       <header class="top">
-        <a class="skip" href="#main">Skip to content</a>
+        <a class="skip" href="#main">
+          Skip to content
+        </a>
         <strong class="brand">treasury-engine</strong>
         {book !== undefined && (
           <label class="book-select">

@@ -2,8 +2,25 @@ import { ApiError } from './api';
 
 /** The API's own contract: command schemas and roles come from it, so the forms match what the API decodes. */
 export interface OpenApi {
-  readonly paths: Readonly<Record<string, Readonly<Record<string, { readonly 'x-required-role'?: string; readonly requestBody?: { readonly content: Readonly<Record<string, { readonly schema: unknown }>> } }>>>>;
-  readonly components: { readonly schemas: Readonly<Record<string, { readonly properties?: Readonly<Record<string, { readonly enum?: ReadonlyArray<string> }>> }>> };
+  readonly paths: Readonly<
+    Record<
+      string,
+      Readonly<
+        Record<
+          string,
+          {
+            readonly 'x-required-role'?: string;
+            readonly requestBody?: { readonly content: Readonly<Record<string, { readonly schema: unknown }>> };
+          }
+        >
+      >
+    >
+  >;
+  readonly components: {
+    readonly schemas: Readonly<
+      Record<string, { readonly properties?: Readonly<Record<string, { readonly enum?: ReadonlyArray<string> }>> }>
+    >;
+  };
 }
 
 let loaded: Promise<OpenApi> | undefined;

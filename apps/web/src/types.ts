@@ -38,7 +38,11 @@ export interface Position {
   readonly knownAt: string;
   readonly holdings: { readonly btc: string; readonly pledgedBtc: string; readonly unencumberedBtc: string };
   readonly price: { readonly usdPerBtc: string; readonly effectiveAt: string; readonly stale: boolean } | null;
-  readonly costBasis: { readonly totalUsd: string | null; readonly realizedGainUsd: string | null; readonly unrealizedGainUsd: string | null } | null;
+  readonly costBasis: {
+    readonly totalUsd: string | null;
+    readonly realizedGainUsd: string | null;
+    readonly unrealizedGainUsd: string | null;
+  } | null;
   readonly cash: { readonly totalUsd: string; readonly pledgedUsd: string };
   readonly loans: Readonly<Record<string, Loan>>;
   readonly leverage: Readonly<Record<string, string | null>>;
@@ -54,7 +58,9 @@ export interface SeriesPoint {
   readonly aggregateLtv: string | null;
   readonly availableLiquidityUsd: string | null;
   /** Each open loan's LTV and its lines at this point. */
-  readonly loans: Readonly<Record<string, { readonly ltv: string | null; readonly marginCallLtv: string; readonly liquidationLtv: string }>>;
+  readonly loans: Readonly<
+    Record<string, { readonly ltv: string | null; readonly marginCallLtv: string; readonly liquidationLtv: string }>
+  >;
 }
 
 export interface StoredEvent {

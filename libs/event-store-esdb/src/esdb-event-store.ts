@@ -59,17 +59,21 @@ export class EsdbEventStore extends EventStore {
       async () => {
         const result = await this.client.appendToStream(
           stream,
-          events.map((event) => jsonEvent({ id: event.eventId, type: event.type, data: { ...event.data }, metadata: { ...event.metadata } })),
+          events.map((event) =>
+            jsonEvent({ id: event.eventId, type: event.type, data: { ...event.data }, metadata: { ...event.metadata } }),
+          ),
           { expectedRevision },
         );
         // The append result carries the commit's position; read the last event back for its own.
-        const [last] = await this.readStreamOrEmpty(stream, { direction: BACKWARDS, fromRevision: result.nextExpectedRevision, maxCount: 1 });
+        const [last] = await this.readStreamOrEmpty(stream, {
+          direction: BACKWARDS,
+          fromRevision: result.nextExpectedRevision,
+          maxCount: 1,
+        });
         return { revision: Number(result.nextExpectedRevision), logPosition: last?.logPosition ?? 0n };
       },
       (error) =>
-        error instanceof WrongExpectedVersionError
-          ? wrongExpectedRevision(stream, expected, error.actualVersion)
-          : storeUnavailable(error),
+        error instanceof WrongExpectedVersionError ? wrongExpectedRevision(stream, expected, error.actualVersion) : storeUnavailable(error),
     );
   }
 
@@ -127,7 +131,9 @@ export class EsdbEventStore extends EventStore {
       const existing = await this.readIdentity();
       if (existing !== undefined) return existing;
       try {
-        await this.client.appendToStream(IDENTITY_STREAM, jsonEvent({ type: IDENTITY_EVENT, data: { storeId: randomUUID() } }), { expectedRevision: NO_STREAM });
+        await this.client.appendToStream(IDENTITY_STREAM, jsonEvent({ type: IDENTITY_EVENT, data: { storeId: randomUUID() } }), {
+          expectedRevision: NO_STREAM,
+        });
       } catch (error) {
         if (!(error instanceof WrongExpectedVersionError)) throw error;
       }
@@ -145,7 +151,12 @@ export class EsdbEventStore extends EventStore {
 
   readAt(logPosition: bigint): TE.TaskEither<EventStoreError, StoredEvent | undefined> {
     return TE.tryCatch(async () => {
-      for await (const resolved of this.client.readAll({ direction: FORWARDS, fromPosition: { commit: logPosition, prepare: logPosition }, resolveLinkTos: false, maxCount: 64 })) {
+      for await (const resolved of this.client.readAll({
+        direction: FORWARDS,
+        fromPosition: { commit: logPosition, prepare: logPosition },
+        resolveLinkTos: false,
+        maxCount: 64,
+      })) {
         const stored = toStoredEvent(resolved);
         if (stored === undefined || stored.logPosition < logPosition) continue;
         return stored.logPosition === logPosition && !isSystem(stored) ? stored : undefined;
@@ -156,7 +167,12 @@ export class EsdbEventStore extends EventStore {
 
   headPosition(): TE.TaskEither<EventStoreError, bigint> {
     return TE.tryCatch(async () => {
-      for await (const resolved of this.client.readAll({ direction: BACKWARDS, fromPosition: END, resolveLinkTos: false, maxCount: 4096 })) {
+      for await (const resolved of this.client.readAll({
+        direction: BACKWARDS,
+        fromPosition: END,
+        resolveLinkTos: false,
+        maxCount: 4096,
+      })) {
         const stored = toStoredEvent(resolved);
         if (stored !== undefined && !isSystem(stored)) return stored.logPosition;
       }
@@ -185,11 +201,15 @@ export class EsdbEventStore extends EventStore {
         // Every event up to this head was sent before the server says it caught up.
         const head = onCheckpoint === undefined ? 0n : await this.headOrThrow();
         if (closed) return;
-        const checkpointReached = (_: AllStreamSubscription, position: Position) => void subscription?.push(checkpointMarker(position.prepare - 1n));
+        const checkpointReached = (_: AllStreamSubscription, position: Position) =>
+          void subscription?.push(checkpointMarker(position.prepare - 1n));
         const withCheckpoints = onCheckpoint === undefined ? {} : { checkpointReached };
         subscription = this.client.subscribeToAll({
           fromPosition: after === undefined ? START : { commit: after, prepare: after },
-          filter: options.eventTypes === undefined ? excludeSystemEvents(withCheckpoints) : eventTypeFilter({ prefixes: [...options.eventTypes.prefixes], ...withCheckpoints }),
+          filter:
+            options.eventTypes === undefined
+              ? excludeSystemEvents(withCheckpoints)
+              : eventTypeFilter({ prefixes: [...options.eventTypes.prefixes], ...withCheckpoints }),
         });
         const live = subscription;
         if (onCheckpoint !== undefined) live.on('caughtUp', () => void live.push(caughtUpMarker));

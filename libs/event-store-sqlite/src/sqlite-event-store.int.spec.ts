@@ -96,7 +96,8 @@ describe('SqliteEventStore identity and files', () => {
     try {
       const store = new SqliteEventStore(path);
       await store.append('a', [{ eventId: '00000000-0000-4000-8000-000000000001', type: 'Noted', data: {}, metadata: {} }], 'no-stream')();
-      for (const file of [path, `${path}-wal`, `${path}-shm`]) expect({ file, mode: statSync(file).mode & 0o777 }).toEqual({ file, mode: 0o600 });
+      for (const file of [path, `${path}-wal`, `${path}-shm`])
+        expect({ file, mode: statSync(file).mode & 0o777 }).toEqual({ file, mode: 0o600 });
       await store.close();
     } finally {
       process.umask(previous);
@@ -109,7 +110,15 @@ describe('SqliteEventStore shared by two processes', () => {
     new Promise<{ name: string; failures: unknown[]; firstAttemptAt: number; lastDoneAt: number }>((resolve, reject) => {
       execFile(
         process.execPath,
-        ['-r', join(__dirname, 'testing', 'register-ts.cjs'), join(__dirname, 'testing', 'append-child.ts'), path, name, String(count), String(startAt)],
+        [
+          '-r',
+          join(__dirname, 'testing', 'register-ts.cjs'),
+          join(__dirname, 'testing', 'append-child.ts'),
+          path,
+          name,
+          String(count),
+          String(startAt),
+        ],
         { timeout: 60_000 },
         (error, stdout, stderr) => (error ? reject(new Error(`${name}: ${error.message} ${stderr}`)) : resolve(JSON.parse(stdout))),
       );
@@ -137,7 +146,8 @@ describe('SqliteEventStore shared by two processes', () => {
     // depends on SQLite's busy-wait back-off and the machine's load, so it is not asserted.)
     const [a, b] = results as [(typeof results)[0], (typeof results)[0]];
     expect(a.firstAttemptAt < b.lastDoneAt && b.firstAttemptAt < a.lastDoneAt).toBe(true);
-    for (const name of ['a', 'b']) expect(all.right.filter((e) => e.stream === `own-${name}`).map((e) => e.revision)).toEqual([...Array(COUNT / 2).keys()]);
+    for (const name of ['a', 'b'])
+      expect(all.right.filter((e) => e.stream === `own-${name}`).map((e) => e.revision)).toEqual([...Array(COUNT / 2).keys()]);
     await store.close();
   });
 });
@@ -147,7 +157,16 @@ describe('SqliteEventStore opened by several processes at the same instant', () 
     new Promise<{ name: string; failures: string[] }>((resolve, reject) => {
       execFile(
         process.execPath,
-        ['-r', join(__dirname, 'testing', 'register-ts.cjs'), join(__dirname, 'testing', 'open-child.ts'), dir, name, String(rounds), String(startAt), String(gapMs)],
+        [
+          '-r',
+          join(__dirname, 'testing', 'register-ts.cjs'),
+          join(__dirname, 'testing', 'open-child.ts'),
+          dir,
+          name,
+          String(rounds),
+          String(startAt),
+          String(gapMs),
+        ],
         { timeout: 60_000 },
         (error, stdout, stderr) => (error ? reject(new Error(`${name}: ${error.message} ${stderr}`)) : resolve(JSON.parse(stdout))),
       );
@@ -194,8 +213,12 @@ describe('SqliteEventStore filtered subscription', () => {
     const checkpoints: Array<{ logPosition: bigint; ticks: number }> = [];
     let ticks = 0;
     const ticker = setInterval(() => (ticks += 1), 1);
-    const subscription = store.subscribeToAll({ eventTypes: { prefixes: ['Webhook'] }, onCheckpoint: (logPosition) => void checkpoints.push({ logPosition, ticks }) }, (e) => void seen.push(e.data['n'] as number));
-    for (let i = 0; i < 400 && !checkpoints.some((c) => c.logPosition === 60_000n); i++) await new Promise((resolve) => setTimeout(resolve, 10));
+    const subscription = store.subscribeToAll(
+      { eventTypes: { prefixes: ['Webhook'] }, onCheckpoint: (logPosition) => void checkpoints.push({ logPosition, ticks }) },
+      (e) => void seen.push(e.data['n'] as number),
+    );
+    for (let i = 0; i < 400 && !checkpoints.some((c) => c.logPosition === 60_000n); i++)
+      await new Promise((resolve) => setTimeout(resolve, 10));
     clearInterval(ticker);
     await subscription.close();
     expect(seen).toEqual([10, 59_990]);

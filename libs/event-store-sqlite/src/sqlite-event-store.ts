@@ -25,7 +25,15 @@ import { typeFilterSql } from './type-filter.sql';
  * A row as read: statements return arrays (better-sqlite3's raw mode), not objects; a million rows
  * read twice as fast that way. EVENT_COLUMNS is the order.
  */
-type EventRow = [position: number | bigint, stream: string, revision: number, eventId: string, type: string, data: string, metadata: string];
+type EventRow = [
+  position: number | bigint,
+  stream: string,
+  revision: number,
+  eventId: string,
+  type: string,
+  data: string,
+  metadata: string,
+];
 const EVENT_COLUMNS = 'position, stream, revision, event_id, type, data, metadata';
 
 interface PendingAppend {
@@ -93,7 +101,9 @@ export class SqliteEventStore extends EventStore {
         .immediate(),
     );
     this.statements = {
-      lastRevision: this.db.prepare<[string], { revision: number }>('SELECT revision FROM events WHERE stream = ? ORDER BY revision DESC LIMIT 1'),
+      lastRevision: this.db.prepare<[string], { revision: number }>(
+        'SELECT revision FROM events WHERE stream = ? ORDER BY revision DESC LIMIT 1',
+      ),
       insert: this.db.prepare('INSERT INTO events (stream, revision, event_id, type, data, metadata) VALUES (?, ?, ?, ?, ?, ?)'),
       forwards: this.rows<[string, number, number]>('WHERE stream = ? AND revision >= ? ORDER BY revision ASC LIMIT ?'),
       backwards: this.rows<[string, number, number]>('WHERE stream = ? AND revision <= ? ORDER BY revision DESC LIMIT ?'),
@@ -121,7 +131,14 @@ export class SqliteEventStore extends EventStore {
       let logPosition = 0n;
       for (const event of events) {
         revision += 1;
-        const info = this.statements.insert.run(stream, revision, event.eventId, event.type, JSON.stringify(event.data), JSON.stringify(event.metadata));
+        const info = this.statements.insert.run(
+          stream,
+          revision,
+          event.eventId,
+          event.type,
+          JSON.stringify(event.data),
+          JSON.stringify(event.metadata),
+        );
         logPosition = BigInt(info.lastInsertRowid);
       }
       return E.right({ revision, logPosition });
@@ -163,20 +180,25 @@ export class SqliteEventStore extends EventStore {
     // Streams with a failed append in this batch: later appends to them were issued before the failure
     // was known, possibly decided on top of it, so they fail too (see pipelinesAppends).
     const failed = new Set<string>();
-    return this.db.transaction(() =>
-      batch.map((append): E.Either<EventStoreError, AppendResult> => {
-        if (failed.has(append.stream)) return E.left(wrongExpectedRevision(append.stream, append.expected, 'an earlier append to this stream in the same commit failed'));
-        let result: E.Either<EventStoreError, AppendResult>;
-        try {
-          // A nested transaction is a savepoint: a failing append rolls back alone.
-          result = this.appendTransaction(append.stream, append.events, append.expected);
-        } catch (error) {
-          result = E.left(storeUnavailable(error));
-        }
-        if (E.isLeft(result)) failed.add(append.stream);
-        return result;
-      }),
-    ).immediate();
+    return this.db
+      .transaction(() =>
+        batch.map((append): E.Either<EventStoreError, AppendResult> => {
+          if (failed.has(append.stream))
+            return E.left(
+              wrongExpectedRevision(append.stream, append.expected, 'an earlier append to this stream in the same commit failed'),
+            );
+          let result: E.Either<EventStoreError, AppendResult>;
+          try {
+            // A nested transaction is a savepoint: a failing append rolls back alone.
+            result = this.appendTransaction(append.stream, append.events, append.expected);
+          } catch (error) {
+            result = E.left(storeUnavailable(error));
+          }
+          if (E.isLeft(result)) failed.add(append.stream);
+          return result;
+        }),
+      )
+      .immediate();
   }
 
   readStream(stream: string, options: ReadStreamOptions = {}): TE.TaskEither<EventStoreError, ReadonlyArray<StoredEvent>> {

@@ -17,4 +17,6 @@ export const storeUnavailable = (cause: unknown): EventStoreError => ({
 
 /** One sentence for a store error, for problem documents and logs. */
 export const storeErrorMessage = (error: EventStoreError): string =>
-  error._tag === 'StoreUnavailable' ? error.message : `unexpected revision on ${error.stream} (expected ${error.expected}, found ${error.actual})`;
+  error._tag === 'StoreUnavailable'
+    ? error.message
+    : `unexpected revision on ${error.stream} (expected ${error.expected}, found ${error.actual})`;

@@ -92,7 +92,11 @@ export abstract class EventStore {
   readonly pipelinesAppends: boolean = false;
 
   /** Appends all events or none, if the stream is at `expected`; fails with WrongExpectedRevision otherwise. */
-  abstract append(stream: string, events: ReadonlyArray<EventToAppend>, expected: ExpectedRevision): TE.TaskEither<EventStoreError, AppendResult>;
+  abstract append(
+    stream: string,
+    events: ReadonlyArray<EventToAppend>,
+    expected: ExpectedRevision,
+  ): TE.TaskEither<EventStoreError, AppendResult>;
 
   /** A stream's events; a stream that does not exist reads as empty. */
   abstract readStream(stream: string, options?: ReadStreamOptions): TE.TaskEither<EventStoreError, ReadonlyArray<StoredEvent>>;

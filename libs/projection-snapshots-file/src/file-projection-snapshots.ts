@@ -45,12 +45,19 @@ export class FileProjectionSnapshots extends ProjectionSnapshots {
         throw error;
       });
       if (bytes === undefined) return undefined;
-      if (bytes.length < MAGIC.length + DIGEST_BYTES || !bytes.subarray(0, MAGIC.length).equals(MAGIC)) throw new Error(`not a ${SNAPSHOT_FORMAT} snapshot`);
+      if (bytes.length < MAGIC.length + DIGEST_BYTES || !bytes.subarray(0, MAGIC.length).equals(MAGIC))
+        throw new Error(`not a ${SNAPSHOT_FORMAT} snapshot`);
       const digest = bytes.subarray(MAGIC.length, MAGIC.length + DIGEST_BYTES);
       const content = bytes.subarray(MAGIC.length + DIGEST_BYTES);
       if (!sha256(content).equals(digest)) throw new Error('checksum mismatch: the file is damaged');
       const file = deserialize(content) as Partial<SnapshotContent>;
-      if (typeof file.checkpoint !== 'string' || typeof file.storeId !== 'string' || !Array.isArray(file.books) || !Array.isArray(file.heads) || !Array.isArray(file.findings)) {
+      if (
+        typeof file.checkpoint !== 'string' ||
+        typeof file.storeId !== 'string' ||
+        !Array.isArray(file.books) ||
+        !Array.isArray(file.heads) ||
+        !Array.isArray(file.findings)
+      ) {
         throw new Error('the content is not a projection snapshot');
       }
       return {

@@ -1,7 +1,8 @@
 import * as E from 'fp-ts/Either';
 
 /** Which event store a process opens. */
-export type EventStoreConfig = { readonly kind: 'sqlite'; readonly path: string } | { readonly kind: 'eventstoredb'; readonly connectionString: string };
+export type EventStoreConfig =
+  { readonly kind: 'sqlite'; readonly path: string } | { readonly kind: 'eventstoredb'; readonly connectionString: string };
 
 /** The store every entry point (server, CLI, rebuild) opens, read once from the environment at start-up. */
 export interface StoreConfig {
@@ -15,7 +16,11 @@ export const DEFAULT_ESDB_SNAPSHOT_PATH = './data/eventstoredb.projection';
 
 /** The snapshot sits beside the SQLite file it was folded from; an in-memory store gets none. */
 export const defaultSnapshotPath = (eventStore: EventStoreConfig): string | undefined =>
-  eventStore.kind === 'eventstoredb' ? DEFAULT_ESDB_SNAPSHOT_PATH : eventStore.path === ':memory:' ? undefined : `${eventStore.path}.projection`;
+  eventStore.kind === 'eventstoredb'
+    ? DEFAULT_ESDB_SNAPSHOT_PATH
+    : eventStore.path === ':memory:'
+      ? undefined
+      : `${eventStore.path}.projection`;
 
 /**
  * EVENT_STORE (sqlite, the default, or eventstoredb), TREASURY_DB, EVENTSTORE_CONNECTION_STRING and
@@ -34,6 +39,7 @@ export const storeConfigFromEnv = (env: NodeJS.ProcessEnv): E.Either<string, Sto
   } else return E.left(`EVENT_STORE must be "sqlite" or "eventstoredb", got "${kind}"`);
   // PROJECTION_SNAPSHOT=off keeps no snapshot; any other value is the file to use.
   const snapshot = env.PROJECTION_SNAPSHOT;
-  const projectionSnapshotPath = snapshot === 'off' ? undefined : snapshot !== undefined && snapshot !== '' ? snapshot : defaultSnapshotPath(eventStore);
+  const projectionSnapshotPath =
+    snapshot === 'off' ? undefined : snapshot !== undefined && snapshot !== '' ? snapshot : defaultSnapshotPath(eventStore);
   return E.right({ eventStore, ...(projectionSnapshotPath === undefined ? {} : { projectionSnapshotPath }) });
 };

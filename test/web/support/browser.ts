@@ -19,7 +19,11 @@ export const chromiumAvailable = (): boolean => {
 
 /** Headless, sandbox off (CI runs as root), no background traffic; playwright gives each launch a fresh profile directory. */
 export const launchChromium = (): Promise<Browser> =>
-  chromium.launch({ executablePath: CHROMIUM, headless: true, args: ['--no-sandbox', '--disable-background-networking', '--no-first-run', '--disable-dev-shm-usage'] });
+  chromium.launch({
+    executablePath: CHROMIUM,
+    headless: true,
+    args: ['--no-sandbox', '--disable-background-networking', '--no-first-run', '--disable-dev-shm-usage'],
+  });
 
 /** Screenshots every run keeps (gitignored). */
 export const ARTIFACTS = join(__dirname, '..', '..', '..', 'test-artifacts');

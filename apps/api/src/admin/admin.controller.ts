@@ -26,8 +26,16 @@ export class AdminController {
       checkpoint: checkpoint.toString(),
       ms: Math.round(ms),
       eventsPerSecond: ms > 0 ? Math.round((fromStore * 1000) / ms) : null,
-      clearedFindings: clearedFindings.map((finding) => ({ bookId: finding.bookId, reason: finding.reason, expected: finding.expected, found: finding.found, detail: describeFinding(finding) })),
-      failedBooks: this.projector.failures().map((f) => ({ bookId: f.bookId, eventId: f.eventId, revision: f.revision, message: f.message })),
+      clearedFindings: clearedFindings.map((finding) => ({
+        bookId: finding.bookId,
+        reason: finding.reason,
+        expected: finding.expected,
+        found: finding.found,
+        detail: describeFinding(finding),
+      })),
+      failedBooks: this.projector
+        .failures()
+        .map((f) => ({ bookId: f.bookId, eventId: f.eventId, revision: f.revision, message: f.message })),
     };
   }
 }

@@ -19,4 +19,7 @@ export const ProposalAnswer = closed({
 
 export const ProposalsAnswer = asComponent(closed({ bookId: t.string, proposals: t.readonlyArray(ProposalAnswer) }), 'Proposals');
 
-export const proposalsAnswerIsTheView: SameShape<Awaited<ReturnType<ProposalsController['list']>>, t.TypeOf<typeof ProposalsAnswer>> = [(v) => v, (a) => a];
+export const proposalsAnswerIsTheView: SameShape<Awaited<ReturnType<ProposalsController['list']>>, t.TypeOf<typeof ProposalsAnswer>> = [
+  (v) => v,
+  (a) => a,
+];

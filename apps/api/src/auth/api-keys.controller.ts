@@ -29,7 +29,8 @@ const decodeBody = <A>(codec: t.Type<A, unknown, unknown>, body: unknown): A => 
 };
 
 const prefixParam = (value: string): string => {
-  if (!KeyPrefix.is(value)) throw new ProblemException(invalidRequest([{ path: 'keyPrefix', message: 'must be a key prefix: 8 characters of a-z and 0-9' }]));
+  if (!KeyPrefix.is(value))
+    throw new ProblemException(invalidRequest([{ path: 'keyPrefix', message: 'must be a key prefix: 8 characters of a-z and 0-9' }]));
   return value;
 };
 
@@ -49,14 +50,27 @@ export class ApiKeysController {
   async create(@Query() query: Record<string, unknown>, @Body() body: unknown, @CurrentPrincipal() principal: Principal) {
     decodeQuery(NO_QUERY, query);
     const request = decodeBody(CreateApiKey, body);
-    const created = await this.access.createKey({ name: request.name, role: request.role, books: request.books ?? '*', ...(request.expiresAt === undefined ? {} : { expiresAt: request.expiresAt }) }, principal.id)();
+    const created = await this.access.createKey(
+      {
+        name: request.name,
+        role: request.role,
+        books: request.books ?? '*',
+        ...(request.expiresAt === undefined ? {} : { expiresAt: request.expiresAt }),
+      },
+      principal.id,
+    )();
     if (E.isLeft(created)) throw new ProblemException(commandErrorToProblem(created.left, 'access'));
     return { ...apiKeyView(created.right.key), key: created.right.token, notice: 'This is the only time the key is shown; store it now.' };
   }
 
   @Post(':keyPrefix/revoke')
   @HttpCode(200)
-  async revoke(@Query() query: Record<string, unknown>, @Param('keyPrefix') rawPrefix: string, @Body() body: unknown, @CurrentPrincipal() principal: Principal) {
+  async revoke(
+    @Query() query: Record<string, unknown>,
+    @Param('keyPrefix') rawPrefix: string,
+    @Body() body: unknown,
+    @CurrentPrincipal() principal: Principal,
+  ) {
     decodeQuery(NO_QUERY, query);
     const keyPrefix = prefixParam(rawPrefix);
     const request = decodeBody(RevokeApiKey, body);
@@ -67,7 +81,12 @@ export class ApiKeysController {
 
   @Post(':keyPrefix/role')
   @HttpCode(200)
-  async changeRole(@Query() query: Record<string, unknown>, @Param('keyPrefix') rawPrefix: string, @Body() body: unknown, @CurrentPrincipal() principal: Principal) {
+  async changeRole(
+    @Query() query: Record<string, unknown>,
+    @Param('keyPrefix') rawPrefix: string,
+    @Body() body: unknown,
+    @CurrentPrincipal() principal: Principal,
+  ) {
     decodeQuery(NO_QUERY, query);
     const keyPrefix = prefixParam(rawPrefix);
     const request = decodeBody(ChangeApiKeyRole, body);

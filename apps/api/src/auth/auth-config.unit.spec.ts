@@ -3,7 +3,9 @@ import { authConfigFromEnv, defaultBootstrapKeyFile } from './auth-config';
 
 describe('auth configuration', () => {
   it('is on by default, with the bootstrap key beside the SQLite file', () => {
-    expect(authConfigFromEnv({}, '127.0.0.1', '/var/lib/treasury/treasury.db')).toEqual(E.right({ mode: 'on', bootstrapKeyFile: '/var/lib/treasury/admin.key' }));
+    expect(authConfigFromEnv({}, '127.0.0.1', '/var/lib/treasury/treasury.db')).toEqual(
+      E.right({ mode: 'on', bootstrapKeyFile: '/var/lib/treasury/admin.key' }),
+    );
     expect(defaultBootstrapKeyFile(undefined)).toBe('./data/admin.key');
   });
 
@@ -17,11 +19,32 @@ describe('auth configuration', () => {
   });
 
   it('needs an audience with an issuer, and an https JWKS address (or localhost)', () => {
-    expect(authConfigFromEnv({ OIDC_ISSUER: 'https://id.example.com' }, '127.0.0.1', 'x.db')).toEqual(E.left('OIDC_ISSUER needs OIDC_AUDIENCE (the audience the tokens are issued for)'));
-    expect(authConfigFromEnv({ OIDC_ISSUER: 'https://id.example.com/', OIDC_AUDIENCE: 'treasury' }, '127.0.0.1', 'x.db')).toMatchObject(
-      E.right({ oidc: { issuer: 'https://id.example.com/', audience: 'treasury', jwksUri: 'https://id.example.com/.well-known/jwks.json', rolesClaim: 'roles' } }),
+    expect(authConfigFromEnv({ OIDC_ISSUER: 'https://id.example.com' }, '127.0.0.1', 'x.db')).toEqual(
+      E.left('OIDC_ISSUER needs OIDC_AUDIENCE (the audience the tokens are issued for)'),
     );
-    expect(E.isLeft(authConfigFromEnv({ OIDC_ISSUER: 'https://id.example.com', OIDC_AUDIENCE: 'a', OIDC_JWKS_URI: 'http://id.example.com/jwks' }, '127.0.0.1', 'x.db'))).toBe(true);
-    expect(E.isLeft(authConfigFromEnv({ OIDC_ISSUER: 'https://id.example.com', OIDC_AUDIENCE: 'a', OIDC_JWKS_URI: 'not a url' }, '127.0.0.1', 'x.db'))).toBe(true);
+    expect(authConfigFromEnv({ OIDC_ISSUER: 'https://id.example.com/', OIDC_AUDIENCE: 'treasury' }, '127.0.0.1', 'x.db')).toMatchObject(
+      E.right({
+        oidc: {
+          issuer: 'https://id.example.com/',
+          audience: 'treasury',
+          jwksUri: 'https://id.example.com/.well-known/jwks.json',
+          rolesClaim: 'roles',
+        },
+      }),
+    );
+    expect(
+      E.isLeft(
+        authConfigFromEnv(
+          { OIDC_ISSUER: 'https://id.example.com', OIDC_AUDIENCE: 'a', OIDC_JWKS_URI: 'http://id.example.com/jwks' },
+          '127.0.0.1',
+          'x.db',
+        ),
+      ),
+    ).toBe(true);
+    expect(
+      E.isLeft(
+        authConfigFromEnv({ OIDC_ISSUER: 'https://id.example.com', OIDC_AUDIENCE: 'a', OIDC_JWKS_URI: 'not a url' }, '127.0.0.1', 'x.db'),
+      ),
+    ).toBe(true);
   });
 });

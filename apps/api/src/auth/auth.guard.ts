@@ -14,7 +14,12 @@ export const AUTH_CONFIG = Symbol('AuthConfig');
 export const OIDC_VERIFIER = Symbol('OidcVerifier');
 
 /** With AUTH=off every request acts as this principal, and events say so. */
-export const LOCAL_PRINCIPAL: Principal = { id: 'local:unauthenticated', kind: 'local', name: 'AUTH=off (local experiments only)', grants: [{ role: 'admin', books: '*' }] };
+export const LOCAL_PRINCIPAL: Principal = {
+  id: 'local:unauthenticated',
+  kind: 'local',
+  name: 'AUTH=off (local experiments only)',
+  grants: [{ role: 'admin', books: '*' }],
+};
 
 const MAX_TOKEN_LENGTH = 8_192;
 
@@ -38,14 +43,17 @@ const unauthorized = (failure: AuthFailure): ProblemException => {
     AuthUnavailable: `Credentials cannot be checked right now: ${'detail' in failure ? failure.detail : ''}.`,
     AuthBusy: 'Too many key checks are waiting; retry in a second.',
   };
-  if (failure._tag === 'AuthBusy') return new ProblemException(problem(429, 'auth-busy', 'Too many requests', detail.AuthBusy, { retryAfterSeconds: 1 }));
+  if (failure._tag === 'AuthBusy')
+    return new ProblemException(problem(429, 'auth-busy', 'Too many requests', detail.AuthBusy, { retryAfterSeconds: 1 }));
   return failure._tag === 'AuthUnavailable'
     ? new ProblemException(problem(503, 'auth-unavailable', 'Authentication unavailable', detail[failure._tag]))
     : new ProblemException(problem(401, 'unauthenticated', 'Unauthenticated', detail[failure._tag], { reason: failure._tag }));
 };
 
 const describeGrants = (principal: Principal): string =>
-  principal.grants.length === 0 ? 'none' : principal.grants.map((g) => `${g.role} on ${g.books === '*' ? 'every book' : g.books.join(', ')}`).join('; ');
+  principal.grants.length === 0
+    ? 'none'
+    : principal.grants.map((g) => `${g.role} on ${g.books === '*' ? 'every book' : g.books.join(', ')}`).join('; ');
 
 /**
  * Every request passes here: the route's entry in ROUTE_ACCESS says who may call it; the caller is
@@ -69,7 +77,9 @@ export class AuthGuard implements CanActivate {
     const method = request.method === 'HEAD' ? 'GET' : request.method;
     const rule: RouteAccess | undefined = routePath === undefined ? undefined : ROUTE_ACCESS[`${method} ${routePath}`];
     if (rule === undefined) {
-      throw new ProblemException(problem(403, 'route-not-classified', 'Forbidden', 'This route has no entry in the access table, so nobody may call it.'));
+      throw new ProblemException(
+        problem(403, 'route-not-classified', 'Forbidden', 'This route has no entry in the access table, so nobody may call it.'),
+      );
     }
     if ('public' in rule) return true;
     const principal = await this.authenticate(request, http.getResponse<Response>());
@@ -77,11 +87,21 @@ export class AuthGuard implements CanActivate {
     const params = request.params as Record<string, string | undefined>;
     const role: Role = rule.role === 'per-command' ? commandRole(params.command ?? '') : rule.role;
     const allowed =
-      rule.scope === 'book' ? grantsAllow(principal.grants, role, params.bookId) : rule.scope === 'all-books' ? grantsAllow(principal.grants, role, undefined) : grantsAllowSomewhere(principal.grants, role);
+      rule.scope === 'book'
+        ? grantsAllow(principal.grants, role, params.bookId)
+        : rule.scope === 'all-books'
+          ? grantsAllow(principal.grants, role, undefined)
+          : grantsAllowSomewhere(principal.grants, role);
     if (!allowed) {
       const where = rule.scope === 'book' ? `book "${params.bookId}"` : rule.scope === 'all-books' ? 'every book' : 'some book';
       throw new ProblemException(
-        problem(403, 'forbidden', 'Forbidden', `This needs the ${role} role on ${where}; ${principal.id} holds: ${describeGrants(principal)}.`, { requiredRole: role }),
+        problem(
+          403,
+          'forbidden',
+          'Forbidden',
+          `This needs the ${role} role on ${where}; ${principal.id} holds: ${describeGrants(principal)}.`,
+          { requiredRole: role },
+        ),
       );
     }
     return true;
@@ -94,14 +114,21 @@ export class AuthGuard implements CanActivate {
     if (wait > 0) {
       response.setHeader('Retry-After', String(wait));
       throw new ProblemException(
-        problem(429, 'too-many-failed-authentications', 'Too many requests', `More than ${this.failures.limitPerMinute} refused authentications in a minute from this address; retry after ${wait} s.`, {
-          retryAfterSeconds: wait,
-        }),
+        problem(
+          429,
+          'too-many-failed-authentications',
+          'Too many requests',
+          `More than ${this.failures.limitPerMinute} refused authentications in a minute from this address; retry after ${wait} s.`,
+          {
+            retryAfterSeconds: wait,
+          },
+        ),
       );
     }
     const header = request.headers.authorization;
     const outcome = await this.check(header);
-    if (E.isLeft(outcome) && outcome.left._tag !== 'AuthBusy' && outcome.left._tag !== 'AuthUnavailable') this.failures.record(request.ip, now);
+    if (E.isLeft(outcome) && outcome.left._tag !== 'AuthBusy' && outcome.left._tag !== 'AuthUnavailable')
+      this.failures.record(request.ip, now);
     if (E.isLeft(outcome)) {
       if (outcome.left._tag === 'AuthBusy') response.setHeader('Retry-After', '1');
       else if (outcome.left._tag !== 'AuthUnavailable') response.setHeader('WWW-Authenticate', 'Bearer realm="treasury-engine"');
@@ -113,10 +140,14 @@ export class AuthGuard implements CanActivate {
   private async check(header: string | undefined): Promise<E.Either<AuthFailure, Principal>> {
     if (header === undefined || header === '') return E.left({ _tag: 'MissingCredentials' });
     const match = /^Bearer +([\x21-\x7e]+)$/i.exec(header);
-    if (match === null || header.length > MAX_TOKEN_LENGTH) return E.left({ _tag: 'MalformedCredentials', detail: 'expected "Bearer <token>"' });
+    if (match === null || header.length > MAX_TOKEN_LENGTH)
+      return E.left({ _tag: 'MalformedCredentials', detail: 'expected "Bearer <token>"' });
     const token = match[1]!;
     if (token.startsWith('tek_')) return this.access.authenticateKey(token);
     if (this.oidc !== null && /^[\w-]+\.[\w-]+\.[\w-]*$/.test(token)) return this.oidc.verify(token);
-    return E.left({ _tag: 'MalformedCredentials', detail: this.oidc === null ? 'not an API key (tek_…), and no identity provider is configured' : 'neither an API key nor a JWT' });
+    return E.left({
+      _tag: 'MalformedCredentials',
+      detail: this.oidc === null ? 'not an API key (tek_…), and no identity provider is configured' : 'neither an API key nor a JWT',
+    });
   }
 }

@@ -35,15 +35,32 @@ export class OidcVerifier {
 
   async verify(token: string): Promise<E.Either<AuthFailure, Principal>> {
     try {
-      const { payload } = await jwtVerify(token, this.jwks, { issuer: this.config.issuer, audience: this.config.audience, algorithms: ALGORITHMS, clockTolerance: 30, requiredClaims: ['exp', 'sub'] });
-      if (typeof payload.sub !== 'string' || payload.sub === '' || payload.sub.length > 200) return E.left({ _tag: 'InvalidToken', detail: 'the token has no subject' });
-      const name = [payload.name, payload.email, payload.preferred_username].find((v): v is string => typeof v === 'string' && v.length <= 200) ?? payload.sub;
+      const { payload } = await jwtVerify(token, this.jwks, {
+        issuer: this.config.issuer,
+        audience: this.config.audience,
+        algorithms: ALGORITHMS,
+        clockTolerance: 30,
+        requiredClaims: ['exp', 'sub'],
+      });
+      if (typeof payload.sub !== 'string' || payload.sub === '' || payload.sub.length > 200)
+        return E.left({ _tag: 'InvalidToken', detail: 'the token has no subject' });
+      const name =
+        [payload.name, payload.email, payload.preferred_username].find((v): v is string => typeof v === 'string' && v.length <= 200) ??
+        payload.sub;
       return E.right({ id: `oidc:${payload.sub}`, kind: 'oidc', name, grants: grantsFromClaim(payload[this.config.rolesClaim]) });
     } catch (error) {
-      if (error instanceof errors.JWKSTimeout || (error instanceof Error && /fetch|ECONNREFUSED|network/i.test(error.message) && !(error instanceof errors.JOSEError))) {
-        return E.left({ _tag: 'AuthUnavailable', detail: 'the identity provider\'s keys could not be fetched' });
+      if (
+        error instanceof errors.JWKSTimeout ||
+        (error instanceof Error && /fetch|ECONNREFUSED|network/i.test(error.message) && !(error instanceof errors.JOSEError))
+      ) {
+        return E.left({ _tag: 'AuthUnavailable', detail: "the identity provider's keys could not be fetched" });
       }
-      const detail = error instanceof errors.JWTExpired ? 'the token has expired' : error instanceof errors.JWTClaimValidationFailed ? `claim "${error.claim}" is not as expected` : 'the token is not valid';
+      const detail =
+        error instanceof errors.JWTExpired
+          ? 'the token has expired'
+          : error instanceof errors.JWTClaimValidationFailed
+            ? `claim "${error.claim}" is not as expected`
+            : 'the token is not valid';
       return E.left({ _tag: 'InvalidToken', detail });
     }
   }

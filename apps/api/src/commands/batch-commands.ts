@@ -24,9 +24,15 @@ const knownAtOf = (value: unknown, index: number, errors: FieldError[]): number 
 
 /** The items of a batch body, or every shape error with its path (`[3].command`). */
 export const parseBatchBody = (body: unknown): { readonly items: ReadonlyArray<BatchItem> } | { readonly problem: Problem } => {
-  if (!Array.isArray(body)) return { problem: invalidRequest([{ path: '', message: 'must be a JSON array of {"command", "body"} objects' }]) };
+  if (!Array.isArray(body))
+    return { problem: invalidRequest([{ path: '', message: 'must be a JSON array of {"command", "body"} objects' }]) };
   if (body.length === 0 || body.length > MAX_BATCH_ITEMS) {
-    return { problem: invalidRequest([{ path: '', message: `must hold 1 to ${MAX_BATCH_ITEMS} commands (got ${body.length})` }], `A batch holds 1 to ${MAX_BATCH_ITEMS} commands.`) };
+    return {
+      problem: invalidRequest(
+        [{ path: '', message: `must hold 1 to ${MAX_BATCH_ITEMS} commands (got ${body.length})` }],
+        `A batch holds 1 to ${MAX_BATCH_ITEMS} commands.`,
+      ),
+    };
   }
   const errors: FieldError[] = [];
   const items: BatchItem[] = [];
@@ -37,11 +43,13 @@ export const parseBatchBody = (body: unknown): { readonly items: ReadonlyArray<B
     }
     if (typeof item.command !== 'string') errors.push({ path: `[${index}].command`, message: 'must be a command name (a string)' });
     if (!isRecord(item.body)) errors.push({ path: `[${index}].body`, message: 'must be an object' });
-    for (const extra of Object.keys(item).filter((field) => field !== 'command' && field !== 'body' && field !== 'knownAt')) errors.push({ path: `[${index}].${extra}`, message: 'is not a field of a batch item' });
+    for (const extra of Object.keys(item).filter((field) => field !== 'command' && field !== 'body' && field !== 'knownAt'))
+      errors.push({ path: `[${index}].${extra}`, message: 'is not a field of a batch item' });
     const inBody = knownAtInBody(item.body, `[${index}].body.`, `beside the body: {"command", "body", "knownAt"}`);
     if (inBody !== undefined) errors.push(inBody);
     const knownAt = knownAtOf(item.knownAt, index, errors);
-    if (errors.length === 0) items.push({ command: item.command as string, body: item.body, ...(knownAt === undefined ? {} : { knownAt }) });
+    if (errors.length === 0)
+      items.push({ command: item.command as string, body: item.body, ...(knownAt === undefined ? {} : { knownAt }) });
     if (errors.length >= 100) break;
   }
   return errors.length === 0 ? { items } : { problem: invalidRequest(errors) };
@@ -52,13 +60,20 @@ export const batchRoleRefusal = (items: ReadonlyArray<BatchItem>, principal: Pri
   for (const [index, item] of items.entries()) {
     const role = commandRole(item.command);
     if (!grantsAllow(principal.grants, role, bookId)) {
-      return problem(403, 'forbidden', 'Forbidden', `Command [${index}] (${item.command}) needs the ${role} role on book "${bookId}"; nothing in the batch was written.`, {
-        requiredRole: role,
-        index,
-        command: item.command,
-      });
+      return problem(
+        403,
+        'forbidden',
+        'Forbidden',
+        `Command [${index}] (${item.command}) needs the ${role} role on book "${bookId}"; nothing in the batch was written.`,
+        {
+          requiredRole: role,
+          index,
+          command: item.command,
+        },
+      );
     }
-    const migrating = item.knownAt === undefined ? undefined : migrationRoleRefusal(principal, bookId, `Command [${index}] (${item.command}): `);
+    const migrating =
+      item.knownAt === undefined ? undefined : migrationRoleRefusal(principal, bookId, `Command [${index}] (${item.command}): `);
     if (migrating !== undefined) return { ...migrating, index, command: item.command };
   }
   return undefined;
@@ -77,7 +92,12 @@ export const batchFailureToProblem = (failure: BatchFailure, items: ReadonlyArra
     command,
     ...(base.errors === undefined
       ? {}
-      : { errors: placeKnownAt(base.errors, `[${index}].knownAt`, (error) => ({ ...error, path: error.path === '' ? `[${index}].body` : `[${index}].body.${error.path}` })) }),
+      : {
+          errors: placeKnownAt(base.errors, `[${index}].knownAt`, (error) => ({
+            ...error,
+            path: error.path === '' ? `[${index}].body` : `[${index}].body.${error.path}`,
+          })),
+        }),
   };
 };
 

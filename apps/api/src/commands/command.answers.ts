@@ -9,7 +9,15 @@ import type { batchResultView } from './batch-commands';
 const AppendedEvent = closed({ eventId: Uuid, type: EventTypeText, effectiveAt: InstantText, recordedAt: InstantText });
 
 export const CommandResultAnswer = asComponent(
-  closed({ bookId: t.string, command: t.string, commandId: Uuid, revision: Integer, logPosition: PositionText, replayed: t.boolean, events: t.readonlyArray(AppendedEvent) }),
+  closed({
+    bookId: t.string,
+    command: t.string,
+    commandId: Uuid,
+    revision: Integer,
+    logPosition: PositionText,
+    replayed: t.boolean,
+    events: t.readonlyArray(AppendedEvent),
+  }),
   'CommandResult',
 );
 
@@ -24,5 +32,8 @@ export const BatchResultAnswer = asComponent(
   'BatchResult',
 );
 
-export const commandAnswerIsTheView: SameShape<ReturnType<typeof commandResultView>, t.TypeOf<typeof CommandResultAnswer>> = [(v) => v, (a) => a];
+export const commandAnswerIsTheView: SameShape<ReturnType<typeof commandResultView>, t.TypeOf<typeof CommandResultAnswer>> = [
+  (v) => v,
+  (a) => a,
+];
 export const batchAnswerIsTheView: SameShape<ReturnType<typeof batchResultView>, t.TypeOf<typeof BatchResultAnswer>> = [(v) => v, (a) => a];

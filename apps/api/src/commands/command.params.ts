@@ -8,6 +8,6 @@ export const BatchQuery = queryCodec('BatchQuery', {});
 export const CommandQuery = queryCodec('CommandQuery', {
   knownAt: optional(
     instantValue,
-    "Migration mode only (a book opened with mode \"migrating\", until go-live): when the old system knew this command, recorded as its recordedAt (metadata migrated: true) and used as \"now\" by the book's rules. Not before the book's last recordedAt, not after the server clock; needs the treasurer role; never held for approval.",
+    'Migration mode only (a book opened with mode "migrating", until go-live): when the old system knew this command, recorded as its recordedAt (metadata migrated: true) and used as "now" by the book\'s rules. Not before the book\'s last recordedAt, not after the server clock; needs the treasurer role; never held for approval.',
   ),
 });

@@ -32,7 +32,12 @@ export const commandResultView = (result: CommandResult) => ({
  * What a single command and a batch take from the request alike. The actor is who authenticated;
  * X-Actor is only kept as a labelled "on behalf of" note.
  */
-const callerOf = (bookId: string, principal: Principal, raw: Record<'idempotency-key' | 'x-actor' | 'x-correlation-id', string | undefined>, ifMatch: string | undefined): CommandCaller => {
+const callerOf = (
+  bookId: string,
+  principal: Principal,
+  raw: Record<'idempotency-key' | 'x-actor' | 'x-correlation-id', string | undefined>,
+  ifMatch: string | undefined,
+): CommandCaller => {
   const headers = textHeaders(raw);
   return {
     bookId,
@@ -69,9 +74,16 @@ export class CommandsController {
     // A batch item's knownAt sits beside its command: a `?knownAt=` here must not be silently dropped.
     decodeQuery(BatchQuery, query);
     if (!request.is('application/json')) {
-      throw new ProblemException(problem(415, 'unsupported-media-type', 'Unsupported media type', 'Send the batch as Content-Type: application/json.'));
+      throw new ProblemException(
+        problem(415, 'unsupported-media-type', 'Unsupported media type', 'Send the batch as Content-Type: application/json.'),
+      );
     }
-    const caller = callerOf(bookId, principal, { 'idempotency-key': idempotencyKey, 'x-actor': actor, 'x-correlation-id': correlationId }, ifMatch);
+    const caller = callerOf(
+      bookId,
+      principal,
+      { 'idempotency-key': idempotencyKey, 'x-actor': actor, 'x-correlation-id': correlationId },
+      ifMatch,
+    );
     const parsed = parseBatchBody(body);
     if ('problem' in parsed) throw new ProblemException(parsed.problem);
     // The guard asked only for a viewer on the book: every item needs its own command's role.
@@ -101,9 +113,16 @@ export class CommandsController {
   ) {
     const bookId = requireBookId(rawBookId);
     if (request.headers['content-length'] !== undefined && request.headers['content-length'] !== '0' && !request.is('application/json')) {
-      throw new ProblemException(problem(415, 'unsupported-media-type', 'Unsupported media type', 'Send the command as Content-Type: application/json.'));
+      throw new ProblemException(
+        problem(415, 'unsupported-media-type', 'Unsupported media type', 'Send the command as Content-Type: application/json.'),
+      );
     }
-    const caller = callerOf(bookId, principal, { 'idempotency-key': idempotencyKey, 'x-actor': actor, 'x-correlation-id': correlationId }, ifMatch);
+    const caller = callerOf(
+      bookId,
+      principal,
+      { 'idempotency-key': idempotencyKey, 'x-actor': actor, 'x-correlation-id': correlationId },
+      ifMatch,
+    );
     // Migration mode: `?knownAt=` is when the old system knew the command (a typo must not record it at the clock).
     const { knownAt } = decodeQuery(CommandQuery, query);
     const inBody = knownAtInBody(body, '', 'as the query parameter knownAt');
@@ -113,7 +132,9 @@ export class CommandsController {
     const outcome = await this.commands.execute({ ...caller, command, body, ...(knownAt === undefined ? {} : { knownAt }) })();
     if (E.isLeft(outcome)) {
       const refused = commandErrorToProblem(outcome.left, bookId);
-      throw new ProblemException(refused.errors === undefined ? refused : { ...refused, errors: placeKnownAt(refused.errors, 'query.knownAt') });
+      throw new ProblemException(
+        refused.errors === undefined ? refused : { ...refused, errors: placeKnownAt(refused.errors, 'query.knownAt') },
+      );
     }
     response.setHeader('ETag', `"${outcome.right.revision}"`);
     if (outcome.right.replayed) response.setHeader('Idempotent-Replayed', 'true');

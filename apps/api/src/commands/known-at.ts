@@ -16,9 +16,15 @@ export const MIGRATION_ROLE: Role = 'treasurer';
 export const migrationRoleRefusal = (principal: Principal, bookId: string, where = ''): Problem | undefined =>
   grantsAllow(principal.grants, MIGRATION_ROLE, bookId)
     ? undefined
-    : problem(403, 'forbidden', 'Forbidden', `${where}knownAt (loading history in migration mode) needs the ${MIGRATION_ROLE} role on book "${bookId}"; nothing was written.`, {
-        requiredRole: MIGRATION_ROLE,
-      });
+    : problem(
+        403,
+        'forbidden',
+        'Forbidden',
+        `${where}knownAt (loading history in migration mode) needs the ${MIGRATION_ROLE} role on book "${bookId}"; nothing was written.`,
+        {
+          requiredRole: MIGRATION_ROLE,
+        },
+      );
 
 /**
  * A body that carries knownAt itself is refused here, with a hint, rather than by its codec as an
@@ -30,5 +36,8 @@ export const knownAtInBody = (body: unknown, prefix: string, where: string): Fie
     : undefined;
 
 /** The problem's field errors with the domain's knownAt path moved to where the request carried it. */
-export const placeKnownAt = (errors: ReadonlyArray<FieldError>, path: string, otherwise: (error: FieldError) => FieldError = (error) => error): FieldError[] =>
-  errors.map((error) => (error.path === KNOWN_AT_PATH ? { ...error, path } : otherwise(error)));
+export const placeKnownAt = (
+  errors: ReadonlyArray<FieldError>,
+  path: string,
+  otherwise: (error: FieldError) => FieldError = (error) => error,
+): FieldError[] => errors.map((error) => (error.path === KNOWN_AT_PATH ? { ...error, path } : otherwise(error)));

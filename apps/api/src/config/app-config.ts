@@ -72,7 +72,8 @@ export const configFromEnv = (env: NodeJS.ProcessEnv): E.Either<string, AppConfi
   const port = Number(env.PORT ?? '3000');
   if (!Number.isInteger(port) || port < 0 || port > 65535) return E.left(`PORT must be a TCP port number, got "${env.PORT}"`);
   const host = env.HOST === undefined || env.HOST === '' ? DEFAULT_HOST : env.HOST;
-  if (!/^[A-Za-z0-9.:-]{1,253}$/.test(host)) return E.left(`HOST must be an interface address or name such as 127.0.0.1 or 0.0.0.0, got "${env.HOST}"`);
+  if (!/^[A-Za-z0-9.:-]{1,253}$/.test(host))
+    return E.left(`HOST must be an interface address or name such as 127.0.0.1 or 0.0.0.0, got "${env.HOST}"`);
   const http = httpFromEnv(env);
   if (E.isLeft(http)) return http;
   const store = storeConfigFromEnv(env);
@@ -101,7 +102,10 @@ const httpFromEnv = (env: NodeJS.ProcessEnv): E.Either<string, Partial<HttpLimit
   }
   const cors = env.CORS_ORIGINS;
   if (cors !== undefined && cors.trim() !== '') {
-    const origins = cors.split(',').map((origin) => origin.trim()).filter((origin) => origin !== '');
+    const origins = cors
+      .split(',')
+      .map((origin) => origin.trim())
+      .filter((origin) => origin !== '');
     // An exact scheme://host[:port] each: a wildcard would let any site read the books with a user's credentials.
     const bad = origins.find((origin) => !/^https?:\/\/[A-Za-z0-9.-]+(?::\d{1,5})?$/.test(origin));
     if (bad !== undefined) return E.left(`CORS_ORIGINS must be comma-separated origins such as https://treasury.example.com, got "${bad}"`);

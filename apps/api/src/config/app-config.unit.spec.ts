@@ -26,7 +26,8 @@ describe('configFromEnv: host and HTTP limits', () => {
     expect(limits({}).rateLimitPerMinute).toBe(DEFAULT_HTTP_LIMITS.rateLimitPerMinute);
     expect(limits({ RATE_LIMIT_PER_MINUTE: '30' }).rateLimitPerMinute).toBe(30);
     expect(limits({ RATE_LIMIT_PER_MINUTE: 'off' }).rateLimitPerMinute).toBe(0);
-    for (const bad of ['0', '-5', '1.5', 'lots']) expect(config({ RATE_LIMIT_PER_MINUTE: bad })).toEqual(E.left(expect.stringContaining('RATE_LIMIT_PER_MINUTE')));
+    for (const bad of ['0', '-5', '1.5', 'lots'])
+      expect(config({ RATE_LIMIT_PER_MINUTE: bad })).toEqual(E.left(expect.stringContaining('RATE_LIMIT_PER_MINUTE')));
   });
 
   it('reads TRUST_PROXY: off by default, a hop count, true/false, or addresses and subnets', () => {

@@ -30,9 +30,12 @@ export const withQueryParameters = <P extends Record<string, Record<string, obje
       path,
       Object.fromEntries(
         Object.entries(operations).map(([method, operation]) => {
-          const written = ((operation as { parameters?: Parameters }).parameters ?? []);
+          const written = (operation as { parameters?: Parameters }).parameters ?? [];
           const byHand = written.filter((parameter) => parameter['in'] === 'query');
-          if (byHand.length > 0) throw new Error(`${routeOf(method, path)}: query parameter ${String(byHand[0]?.['name'])} written by hand; give the route's query codec the field`);
+          if (byHand.length > 0)
+            throw new Error(
+              `${routeOf(method, path)}: query parameter ${String(byHand[0]?.['name'])} written by hand; give the route's query codec the field`,
+            );
           const codec = queryCodecOf(routeOf(method, path));
           const generated = codec === FILE ? [] : queryParameters(codec);
           const parameters = [...written, ...generated];

@@ -15,7 +15,10 @@ export const schemaComponents: Record<string, JsonSchema> = {};
 /** JSON Schema 2020-12 of a codec, named codecs (asComponent) by `$ref`. */
 export const toSchema = (codec: t.Mixed): JsonSchema => toJsonSchema(codec, { components: schemaComponents });
 
-export const jsonAnswer = (description: string, codec: t.Mixed) => ({ description, content: { 'application/json': { schema: toSchema(codec) } } });
+export const jsonAnswer = (description: string, codec: t.Mixed) => ({
+  description,
+  content: { 'application/json': { schema: toSchema(codec) } },
+});
 
 /** A stream or a file (CSV, JSON Lines, server-sent events, a page): described by its media type. */
 export const textAnswer = (description: string, ...mediaTypes: ReadonlyArray<string>) => ({

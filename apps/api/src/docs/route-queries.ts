@@ -7,7 +7,14 @@ import { EventsExportQuery, EventsPageQuery, OneEventQuery } from '../events/eve
 import { AlertsPageQuery, AllStreamQuery, BookStreamQuery } from '../feed/feed.params';
 import { HealthQuery, ReadyQuery } from '../health/health.params';
 import { JournalQuery } from '../journal/journal.params';
-import { DisposalsQuery, ExplainQuery, LotsQuery, PositionQuery, ReconciliationQuery, SeriesQuery } from '../positions/position-query.params';
+import {
+  DisposalsQuery,
+  ExplainQuery,
+  LotsQuery,
+  PositionQuery,
+  ReconciliationQuery,
+  SeriesQuery,
+} from '../positions/position-query.params';
 import { MonthEndQuery, PnlQuery } from '../reports/report.params';
 import { BooksQuery, MeQuery } from '../web/identity.params';
 import { DeliveriesQuery, WebhooksQuery } from '../webhooks/webhook.params';

@@ -17,7 +17,9 @@ const eventTypes = paramCodec<ReadonlyArray<BookEvent['type']>>(
     if (text.length === 0 || text.length > MAX_TEXT || !PRINTABLE.test(text)) return E.left(TEXT_MESSAGE);
     const types = text.split(',');
     const unknown = types.filter((type) => !isBookEventType(type));
-    return unknown.length > 0 ? E.left(`unknown event type ${unknown.map((u) => `"${u}"`).join(', ')}; comma-separate several`) : E.right(types as ReadonlyArray<BookEvent['type']>);
+    return unknown.length > 0
+      ? E.left(`unknown event type ${unknown.map((u) => `"${u}"`).join(', ')}; comma-separate several`)
+      : E.right(types as ReadonlyArray<BookEvent['type']>);
   },
   (types) => types.join(','),
   TEXT_MESSAGE,
@@ -38,8 +40,12 @@ const filterParams = {
 
 type Filters = Partial<QueryOf<typeof filterParams>>;
 const ranges = (filter: Filters) => [
-  ...(filter.effectiveFrom !== undefined && filter.effectiveTo !== undefined && filter.effectiveTo < filter.effectiveFrom ? [{ path: 'effectiveTo', message: 'must not be before effectiveFrom' }] : []),
-  ...(filter.recordedFrom !== undefined && filter.recordedTo !== undefined && filter.recordedTo < filter.recordedFrom ? [{ path: 'recordedTo', message: 'must not be before recordedFrom' }] : []),
+  ...(filter.effectiveFrom !== undefined && filter.effectiveTo !== undefined && filter.effectiveTo < filter.effectiveFrom
+    ? [{ path: 'effectiveTo', message: 'must not be before effectiveFrom' }]
+    : []),
+  ...(filter.recordedFrom !== undefined && filter.recordedTo !== undefined && filter.recordedTo < filter.recordedFrom
+    ? [{ path: 'recordedTo', message: 'must not be before recordedFrom' }]
+    : []),
 ];
 
 /** GET …/events: a page after the revision cursor `after`, filtered. */
@@ -57,8 +63,28 @@ export const EventsPageQuery = queryCodec(
 export const EventsExportQuery = queryCodec('EventsExportQuery', filterParams, ranges);
 
 /** The application's filter from a decoded query (`type` becomes `types`). */
-export const eventFilterOf = ({ type, effectiveFrom, effectiveTo, recordedFrom, recordedTo, actor, reference, loanId, wallet }: Filters): EventFilter =>
-  definedOnly({ types: type as EventFilter['types'], effectiveFrom, effectiveTo, recordedFrom, recordedTo, actor, reference, loanId, wallet });
+export const eventFilterOf = ({
+  type,
+  effectiveFrom,
+  effectiveTo,
+  recordedFrom,
+  recordedTo,
+  actor,
+  reference,
+  loanId,
+  wallet,
+}: Filters): EventFilter =>
+  definedOnly({
+    types: type as EventFilter['types'],
+    effectiveFrom,
+    effectiveTo,
+    recordedFrom,
+    recordedTo,
+    actor,
+    reference,
+    loanId,
+    wallet,
+  });
 
 const definedOnly = <T extends Record<string, unknown>>(record: T): Partial<T> =>
   Object.fromEntries(Object.entries(record).filter(([, value]) => value !== undefined)) as Partial<T>;

@@ -13,7 +13,10 @@ import type { AuditController } from '../audit/audit.controller';
 const without = (codec: ClosedObjectType<t.Props, t.Props>, name: string, drop: ReadonlyArray<string>) =>
   closedObject(name, Object.fromEntries(Object.entries(codec.required).filter(([field]) => !drop.includes(field))), codec.optional);
 
-const MetadataAnswer = asComponent(without(EventMetadata as unknown as ClosedObjectType<t.Props, t.Props>, 'EventMetadata', ['recordedAt']), 'EventMetadata');
+const MetadataAnswer = asComponent(
+  without(EventMetadata as unknown as ClosedObjectType<t.Props, t.Props>, 'EventMetadata', ['recordedAt']),
+  'EventMetadata',
+);
 
 const Link = closed({ eventId: t.string, revision: Integer, recordedAt: InstantText });
 
@@ -33,18 +36,31 @@ const envelope = {
 
 /** Each event type's data: its stored codec less the two fields the envelope carries. */
 const dataCodecs = Object.entries(bookEventCodecs).map(
-  ([type, codec]) => [type, asComponent(without(codec as unknown as ClosedObjectType<t.Props, t.Props>, `${type}Data`, ['type', 'effectiveAt']), `${type}Data`)] as const,
+  ([type, codec]) =>
+    [
+      type,
+      asComponent(without(codec as unknown as ClosedObjectType<t.Props, t.Props>, `${type}Data`, ['type', 'effectiveAt']), `${type}Data`),
+    ] as const,
 );
 
 /** One closed object per event type, `{...envelope, type: X, data: X's fields}`: a union discriminated by `type`. */
 const eventOf = (extra: t.Props) =>
-  t.union(dataCodecs.map(([type, data]) => t.exact(t.type({ ...envelope, ...extra, type: t.literal(type), data }))) as unknown as [t.Mixed, t.Mixed, ...t.Mixed[]]);
+  t.union(
+    dataCodecs.map(([type, data]) => t.exact(t.type({ ...envelope, ...extra, type: t.literal(type), data }))) as unknown as [
+      t.Mixed,
+      t.Mixed,
+      ...t.Mixed[],
+    ],
+  );
 
 const OneEventExtra = { bookId: t.string, hash: nullable(t.string), previousHash: nullable(t.string) };
 
 export const EventAnswer = asComponent(eventOf({}), 'StoredEvent');
 
-export const EventsPageAnswer = asComponent(closed({ bookId: t.string, events: t.readonlyArray(EventAnswer), next: nullable(Integer) }), 'EventsPage');
+export const EventsPageAnswer = asComponent(
+  closed({ bookId: t.string, events: t.readonlyArray(EventAnswer), next: nullable(Integer) }),
+  'EventsPage',
+);
 
 /** GET /v1/events/{eventId}: the event with its book and both hashes. */
 export const OneEventAnswer = asComponent(eventOf(OneEventExtra), 'EventWithHashes');
@@ -52,7 +68,14 @@ export const OneEventAnswer = asComponent(eventOf(OneEventExtra), 'EventWithHash
 export const BrokenLinkAnswer = closed({
   eventId: t.string,
   revision: Integer,
-  reason: t.keyof({ 'previous-hash-mismatch': null, 'hash-mismatch': null, 'missing-hash': null, 'revision-gap': null, 'events-vanished': null, 'events-rewritten': null }),
+  reason: t.keyof({
+    'previous-hash-mismatch': null,
+    'hash-mismatch': null,
+    'missing-hash': null,
+    'revision-gap': null,
+    'events-vanished': null,
+    'events-rewritten': null,
+  }),
   expected: t.string,
   found: nullable(t.string),
 });
@@ -64,13 +87,28 @@ export const LogFindingAnswer = closed({
   found: closed({ revision: nullable(Integer), eventId: nullable(t.string), hash: nullable(t.string) }),
 });
 
-export const VerifyAnswer = asComponent(closed({ bookId: t.string, ok: t.boolean, checked: Integer, firstBroken: nullable(BrokenLinkAnswer), lastHash: t.string }, { vanished: LogFindingAnswer }), 'VerifyReport');
+export const VerifyAnswer = asComponent(
+  closed(
+    { bookId: t.string, ok: t.boolean, checked: Integer, firstBroken: nullable(BrokenLinkAnswer), lastHash: t.string },
+    { vanished: LogFindingAnswer },
+  ),
+  'VerifyReport',
+);
 
 // The views and the codecs agree, field for field (the event's data and metadata come from the log's codecs).
 type Envelope<V> = Omit<V, 'type' | 'data' | 'metadata'>;
 type ListedEvent = Awaited<ReturnType<EventsController['list']>>['events'][number];
 type EnvelopeFields = Omit<typeof envelope, 'metadata'>;
 export const eventAnswerIsTheView: SameShape<Envelope<ListedEvent>, t.TypeOf<t.TypeC<EnvelopeFields>>> = [(v) => v, (a) => a];
-export const oneEventAnswerIsTheView: SameShape<Envelope<Awaited<ReturnType<EventsController['one']>>>, t.TypeOf<t.TypeC<EnvelopeFields & typeof OneEventExtra>>> = [(v) => v, (a) => a];
-export const eventsPageIsTheView: SameShape<Omit<Awaited<ReturnType<EventsController['list']>>, 'events'>, Omit<t.TypeOf<typeof EventsPageAnswer>, 'events'>> = [(v) => v, (a) => a];
-export const verifyAnswerIsTheView: SameShape<Awaited<ReturnType<AuditController['verify']>>, t.TypeOf<typeof VerifyAnswer>> = [(v) => v, (a) => a];
+export const oneEventAnswerIsTheView: SameShape<
+  Envelope<Awaited<ReturnType<EventsController['one']>>>,
+  t.TypeOf<t.TypeC<EnvelopeFields & typeof OneEventExtra>>
+> = [(v) => v, (a) => a];
+export const eventsPageIsTheView: SameShape<
+  Omit<Awaited<ReturnType<EventsController['list']>>, 'events'>,
+  Omit<t.TypeOf<typeof EventsPageAnswer>, 'events'>
+> = [(v) => v, (a) => a];
+export const verifyAnswerIsTheView: SameShape<Awaited<ReturnType<AuditController['verify']>>, t.TypeOf<typeof VerifyAnswer>> = [
+  (v) => v,
+  (a) => a,
+];

@@ -1,6 +1,23 @@
 import type { EventView } from '@treasury/application';
 
-const COLUMNS = ['revision', 'logPosition', 'eventId', 'type', 'effectiveAt', 'recordedAt', 'actor', 'commandId', 'reference', 'reverses', 'reversedBy', 'hash', 'data', 'amends', 'amendedBy', 'migrated'] as const;
+const COLUMNS = [
+  'revision',
+  'logPosition',
+  'eventId',
+  'type',
+  'effectiveAt',
+  'recordedAt',
+  'actor',
+  'commandId',
+  'reference',
+  'reverses',
+  'reversedBy',
+  'hash',
+  'data',
+  'amends',
+  'amendedBy',
+  'migrated',
+] as const;
 
 export const CSV_HEADER = `${COLUMNS.join(',')}\r\n`;
 

@@ -13,7 +13,10 @@ describe('CSV cells a spreadsheet would run as formulas (OWASP CSV injection)', 
     expect(neutraliseFormula(cell)).toBe(expected);
   });
 
-  it.each(['-125000.00', '+3', '-1', '0', '125000.00', 'pool-statement-2025-06', 'a=b', 'treasurer@acme', ''])('%j is left as it is', (cell) => {
-    expect(neutraliseFormula(cell)).toBe(cell);
-  });
+  it.each(['-125000.00', '+3', '-1', '0', '125000.00', 'pool-statement-2025-06', 'a=b', 'treasurer@acme', ''])(
+    '%j is left as it is',
+    (cell) => {
+      expect(neutraliseFormula(cell)).toBe(cell);
+    },
+  );
 });

@@ -63,10 +63,22 @@ export class EventsController {
       );
     }
     const view = eventView(found.right.event);
-    return { bookId: found.right.bookId, ...view, hash: found.right.event.metadata.hash ?? null, previousHash: found.right.event.metadata.previousHash ?? null };
+    return {
+      bookId: found.right.bookId,
+      ...view,
+      hash: found.right.event.metadata.hash ?? null,
+      previousHash: found.right.event.metadata.previousHash ?? null,
+    };
   }
 
-  private async export(rawBookId: string, query: Record<string, unknown>, res: Response, contentType: string, header: string | undefined, line: (view: EventView) => string) {
+  private async export(
+    rawBookId: string,
+    query: Record<string, unknown>,
+    res: Response,
+    contentType: string,
+    header: string | undefined,
+    line: (view: EventView) => string,
+  ) {
     const bookId = requireBookId(rawBookId);
     const filter = eventFilterOf(decodeQuery(EventsExportQuery, query));
     let after: number | undefined;

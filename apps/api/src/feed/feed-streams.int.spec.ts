@@ -23,7 +23,15 @@ describe('FeedStreams', () => {
   const alert = (i: number) => ({
     eventId: `alert-${i}`,
     type: 'AlertRaised',
-    data: AlertRaisedData.encode({ kind: 'price-staleness', subject: null, from: 'fresh', to: 'stale', figures, causedBy: { timer: 1_770_000_000_000 }, detectedAt: 1_770_000_000_000 }),
+    data: AlertRaisedData.encode({
+      kind: 'price-staleness',
+      subject: null,
+      from: 'fresh',
+      to: 'stale',
+      figures,
+      causedBy: { timer: 1_770_000_000_000 },
+      detectedAt: 1_770_000_000_000,
+    }),
     metadata: AlertMetadata.encode({ recordedAt: 1_770_000_000_000, actor: 'test' }),
   });
 
@@ -32,7 +40,13 @@ describe('FeedStreams', () => {
     store = new SqliteEventStore(join(dir, 'treasury.db'));
     notifier = new FeedNotifier(store);
     await notifier.start();
-    streams = new FeedStreams(store, { book: () => undefined }, notifier, { perPrincipal: 2, total: 3, heartbeatMs: 100, drainTimeoutMs: 300, retryMs: 1000 });
+    streams = new FeedStreams(store, { book: () => undefined }, notifier, {
+      perPrincipal: 2,
+      total: 3,
+      heartbeatMs: 100,
+      drainTimeoutMs: 300,
+      retryMs: 1000,
+    });
     const app = express();
     app.get('/stream', (req, res) => void streams.serve(req, res, 'p', 0n, () => true).catch(() => res.status(429).end()));
     server = app.listen(0, '127.0.0.1');
@@ -61,7 +75,11 @@ describe('FeedStreams', () => {
 
   it('drops a client that stops reading instead of buffering the log for it; the server holds no more than a slice for it', async () => {
     for (let batch = 0; batch < 20; batch++) {
-      const appended = await store.append(alertStream('acme'), Array.from({ length: 1_000 }, (_, i) => alert(batch * 1_000 + i)), batch === 0 ? 'no-stream' : batch * 1_000 - 1)();
+      const appended = await store.append(
+        alertStream('acme'),
+        Array.from({ length: 1_000 }, (_, i) => alert(batch * 1_000 + i)),
+        batch === 0 ? 'no-stream' : batch * 1_000 - 1,
+      )();
       if (E.isLeft(appended)) throw new Error(appended.left._tag);
     }
     // About 20 MB of messages; the client reads the headers and then nothing.
@@ -89,7 +107,9 @@ describe('FeedStreams', () => {
     const open = () => {
       const socket = connect(port, '127.0.0.1');
       socket.write('GET /stream HTTP/1.1\r\nHost: x\r\n\r\n');
-      return new Promise<{ socket: typeof socket; head: string }>((resolve) => socket.once('data', (chunk) => resolve({ socket, head: chunk.toString() })));
+      return new Promise<{ socket: typeof socket; head: string }>((resolve) =>
+        socket.once('data', (chunk) => resolve({ socket, head: chunk.toString() })),
+      );
     };
     const first = await open();
     const second = await open();

@@ -17,10 +17,17 @@ export interface FeedStreamLimits {
   readonly retryMs: number;
 }
 
-export const DEFAULT_FEED_LIMITS: FeedStreamLimits = { perPrincipal: 5, total: 200, heartbeatMs: 15_000, drainTimeoutMs: 30_000, retryMs: 3_000 };
+export const DEFAULT_FEED_LIMITS: FeedStreamLimits = {
+  perPrincipal: 5,
+  total: 200,
+  heartbeatMs: 15_000,
+  drainTimeoutMs: 30_000,
+  retryMs: 3_000,
+};
 
 /** One SSE message: `id` the log position (the resume cursor), `event` the type, `data` the item's JSON (one line). */
-export const sseMessage = (item: FeedItem): string => `id: ${item.logPosition}\nevent: ${item.type}\ndata: ${JSON.stringify(item.view)}\n\n`;
+export const sseMessage = (item: FeedItem): string =>
+  `id: ${item.logPosition}\nevent: ${item.type}\ndata: ${JSON.stringify(item.view)}\n\n`;
 
 /** Events read per slice of a stream: decoding and formatting them stays within a few milliseconds. */
 const SCAN = 250;
@@ -49,7 +56,10 @@ export class FeedStreams {
     const held = this.open.get(principalId) ?? 0;
     if (held >= this.limits.perPrincipal || this.count >= this.limits.total) {
       res.setHeader('Retry-After', '5');
-      const detail = held >= this.limits.perPrincipal ? `${principalId} already holds ${held} open streams (at most ${this.limits.perPrincipal}).` : `The server holds ${this.count} open streams (at most ${this.limits.total}).`;
+      const detail =
+        held >= this.limits.perPrincipal
+          ? `${principalId} already holds ${held} open streams (at most ${this.limits.perPrincipal}).`
+          : `The server holds ${this.count} open streams (at most ${this.limits.total}).`;
       throw new ProblemException(problem(429, 'too-many-streams', 'Too many requests', detail, { retryAfterSeconds: 5 }));
     }
     this.open.set(principalId, held + 1);

@@ -25,6 +25,12 @@ export const AlertAnswer = asComponent(
   'Alert',
 );
 
-export const AlertsAnswer = asComponent(closed({ bookId: t.string, alerts: t.readonlyArray(AlertAnswer), next: nullable(Integer) }), 'Alerts');
+export const AlertsAnswer = asComponent(
+  closed({ bookId: t.string, alerts: t.readonlyArray(AlertAnswer), next: nullable(Integer) }),
+  'Alerts',
+);
 
-export const alertsAnswerIsTheView: SameShape<Awaited<ReturnType<FeedController['list']>>, t.TypeOf<typeof AlertsAnswer>> = [(v) => v, (a) => a];
+export const alertsAnswerIsTheView: SameShape<Awaited<ReturnType<FeedController['list']>>, t.TypeOf<typeof AlertsAnswer>> = [
+  (v) => v,
+  (a) => a,
+];

@@ -38,7 +38,13 @@ export class FeedController {
 
   /** Every new event and alert of one book, from `Last-Event-ID` (or `?after=`) on. */
   @Get('v1/books/:bookId/events/stream')
-  async bookStream(@Param('bookId') rawBookId: string, @Query() query: Record<string, unknown>, @Req() req: Request, @Res() res: Response, @CurrentPrincipal() principal: Principal) {
+  async bookStream(
+    @Param('bookId') rawBookId: string,
+    @Query() query: Record<string, unknown>,
+    @Req() req: Request,
+    @Res() res: Response,
+    @CurrentPrincipal() principal: Principal,
+  ) {
     const bookId = requireBookId(rawBookId);
     const after = await this.resumeFrom(req, decodeQuery(BookStreamQuery, query).after);
     // The log, not the projection, says whether the book exists: a book opened a moment ago through another server counts.
@@ -49,7 +55,12 @@ export class FeedController {
 
   /** Every new event and alert of every book the principal may read. */
   @Get('v1/events/stream')
-  async allStream(@Query() query: Record<string, unknown>, @Req() req: Request, @Res() res: Response, @CurrentPrincipal() principal: Principal) {
+  async allStream(
+    @Query() query: Record<string, unknown>,
+    @Req() req: Request,
+    @Res() res: Response,
+    @CurrentPrincipal() principal: Principal,
+  ) {
     const after = await this.resumeFrom(req, decodeQuery(AllStreamQuery, query).after);
     await this.streams.serve(req, res, principal.id, after, feedIncludeFor(principal));
   }
@@ -76,7 +87,9 @@ export class FeedController {
     const head = (await this.projector.logHead()) ?? this.notifier.head;
     if (value === undefined) return head;
     if (typeof value !== 'string' || !POSITION.test(value) || BigInt(value) > MAX_POSITION) {
-      throw new ProblemException(invalidRequest([{ path, message: 'must be a log position (the id of the last message received), e.g. "42"' }]));
+      throw new ProblemException(
+        invalidRequest([{ path, message: 'must be a log position (the id of the last message received), e.g. "42"' }]),
+      );
     }
     const logPosition = BigInt(value);
     if (logPosition > head) {

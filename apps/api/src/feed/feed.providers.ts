@@ -29,10 +29,15 @@ class FeedLifecycle implements OnApplicationBootstrap, OnModuleDestroy {
 
 export const feedProviders: Provider[] = [
   { provide: FeedNotifier, useFactory: (store: EventStore) => new FeedNotifier(store), inject: [EventStore] },
-  { provide: FeedStreams, useFactory: (store: EventStore, projector: PositionProjector, notifier: FeedNotifier) => new FeedStreams(store, projector, notifier), inject: [EventStore, PositionProjector, FeedNotifier] },
+  {
+    provide: FeedStreams,
+    useFactory: (store: EventStore, projector: PositionProjector, notifier: FeedNotifier) => new FeedStreams(store, projector, notifier),
+    inject: [EventStore, PositionProjector, FeedNotifier],
+  },
   {
     provide: AlertsQuery,
-    useFactory: (store: EventStore, projector: PositionProjector, commands: BookCommandService) => new AlertsQuery(store, projector, () => commands.lastAcknowledgedPosition),
+    useFactory: (store: EventStore, projector: PositionProjector, commands: BookCommandService) =>
+      new AlertsQuery(store, projector, () => commands.lastAcknowledgedPosition),
     inject: [EventStore, PositionProjector, BookCommandService],
   },
   {

@@ -28,7 +28,9 @@ export const HealthAnswer = asComponent(
       rebuilding: t.boolean,
       snapshot: SnapshotAnswer,
       snapshotNotSaved: nullable(t.string),
-      failedBooks: t.readonlyArray(closed({ bookId: t.string, eventId: t.string, revision: Integer, logPosition: PositionText, message: t.string })),
+      failedBooks: t.readonlyArray(
+        closed({ bookId: t.string, eventId: t.string, revision: Integer, logPosition: PositionText, message: t.string }),
+      ),
       vanishedEvents: t.readonlyArray(Finding),
     }),
   }),
@@ -49,6 +51,15 @@ export const RebuildAnswer = asComponent(
   'RebuildReport',
 );
 
-export const healthAnswerIsTheView: SameShape<Awaited<ReturnType<HealthController['health']>>, t.TypeOf<typeof HealthAnswer>> = [(v) => v, (a) => a];
-export const readyAnswerIsTheView: SameShape<Awaited<ReturnType<HealthController['ready']>>, t.TypeOf<typeof ReadyAnswer>> = [(v) => v, (a) => a];
-export const rebuildAnswerIsTheView: SameShape<Awaited<ReturnType<AdminController['rebuild']>>, t.TypeOf<typeof RebuildAnswer>> = [(v) => v, (a) => a];
+export const healthAnswerIsTheView: SameShape<Awaited<ReturnType<HealthController['health']>>, t.TypeOf<typeof HealthAnswer>> = [
+  (v) => v,
+  (a) => a,
+];
+export const readyAnswerIsTheView: SameShape<Awaited<ReturnType<HealthController['ready']>>, t.TypeOf<typeof ReadyAnswer>> = [
+  (v) => v,
+  (a) => a,
+];
+export const rebuildAnswerIsTheView: SameShape<Awaited<ReturnType<AdminController['rebuild']>>, t.TypeOf<typeof RebuildAnswer>> = [
+  (v) => v,
+  (a) => a,
+];

@@ -26,7 +26,13 @@ export class HealthController {
     const head = await this.storeHead();
     const projector = this.projector;
     const checkpoint = projector.checkpoint;
-    const failedBooks = projector.failures().map((f) => ({ bookId: f.bookId, eventId: f.eventId, revision: f.revision, logPosition: f.logPosition.toString(), message: f.message }));
+    const failedBooks = projector.failures().map((f) => ({
+      bookId: f.bookId,
+      eventId: f.eventId,
+      revision: f.revision,
+      logPosition: f.logPosition.toString(),
+      message: f.message,
+    }));
     const vanishedEvents = projector.findings().map((f) => ({
       bookId: f.bookId,
       reason: f.reason,
@@ -59,7 +65,8 @@ export class HealthController {
   async ready(@Query() query: Record<string, unknown>) {
     decodeQuery(ReadyQuery, query);
     const head = await this.storeHead();
-    if (!this.projector.started) throw new ProblemException(problem(503, 'not-ready', 'Not ready', 'The projection has not caught up with the log yet.'));
+    if (!this.projector.started)
+      throw new ProblemException(problem(503, 'not-ready', 'Not ready', 'The projection has not caught up with the log yet.'));
     const checkpoint = this.projector.checkpoint;
     return { status: 'ready' as const, checkpoint: checkpoint.toString(), lag: (head > checkpoint ? head - checkpoint : 0n).toString() };
   }
@@ -67,7 +74,8 @@ export class HealthController {
   /** Up means the event store answers a read, not merely that the process is alive. */
   private async storeHead(): Promise<bigint> {
     const head = await this.store.headPosition()();
-    if (E.isLeft(head)) throw new ProblemException(problem(503, 'store-unavailable', 'Event store unavailable', storeErrorMessage(head.left)));
+    if (E.isLeft(head))
+      throw new ProblemException(problem(503, 'store-unavailable', 'Event store unavailable', storeErrorMessage(head.left)));
     return head.right;
   }
 }

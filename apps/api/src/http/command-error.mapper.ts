@@ -14,9 +14,15 @@ export const commandErrorToProblem = (error: CommandError, bookId: string): Prob
     case 'BookAlreadyOpen':
       return problem(409, 'book-already-open', 'Book already open', `Book "${bookId}" is already open.`);
     case 'RevisionMismatch':
-      return problem(412, 'revision-mismatch', 'Revision mismatch', `If-Match expected revision ${error.expected} but book "${bookId}" is at ${error.actual}.`, {
-        currentRevision: error.actual,
-      });
+      return problem(
+        412,
+        'revision-mismatch',
+        'Revision mismatch',
+        `If-Match expected revision ${error.expected} but book "${bookId}" is at ${error.actual}.`,
+        {
+          currentRevision: error.actual,
+        },
+      );
     case 'RuleViolated':
       return problem(422, error.code, 'Rule violated', error.detail, { rule: error.code });
     case 'IdempotencyKeyReused':
@@ -56,16 +62,26 @@ export const positionErrorToProblem = (error: PositionQueryError, bookId: string
         'projection-failed',
         'Projection stopped',
         `The projection of book "${bookId}" stopped on an event it cannot fold: ${error.message}`,
-        error.event === undefined ? {} : { eventId: error.event.eventId, revision: error.event.revision, logPosition: error.event.logPosition.toString() },
+        error.event === undefined
+          ? {}
+          : { eventId: error.event.eventId, revision: error.event.revision, logPosition: error.event.logPosition.toString() },
       );
     case 'BeyondLog':
-      return invalidRequest([{ path: 'query.minLogPosition', message: `is beyond the end of the log (its last position is ${error.head})` }]);
+      return invalidRequest([
+        { path: 'query.minLogPosition', message: `is beyond the end of the log (its last position is ${error.head})` },
+      ]);
     case 'UnknownFigure':
       return invalidRequest([{ path: 'query.figure', message: error.message }], 'The figure cannot be explained; see errors.');
     case 'TooManyResults':
-      return problem(400, 'too-many-results', 'Too many results', `The request asks for more than ${error.max} ${error.what}; narrow the range or use a larger step.`, {
-        errors: [{ path: 'query', message: `more than ${error.max} ${error.what}` }],
-      });
+      return problem(
+        400,
+        'too-many-results',
+        'Too many results',
+        `The request asks for more than ${error.max} ${error.what}; narrow the range or use a larger step.`,
+        {
+          errors: [{ path: 'query', message: `more than ${error.max} ${error.what}` }],
+        },
+      );
     case 'NothingKnownYet':
       return problem(
         422,
@@ -75,9 +91,15 @@ export const positionErrorToProblem = (error: PositionQueryError, bookId: string
         { rule: 'nothing-known-yet', firstRecordedAt: formatInstant(error.firstRecordedAt) },
       );
     case 'BeforeBookOpened':
-      return problem(422, 'before-book-opened', 'Before the book opened', `Book "${bookId}" opened at ${formatInstant(error.openedAt)}; the report's months all end before it.`, {
-        rule: 'before-book-opened',
-        bookOpenedAt: formatInstant(error.openedAt),
-      });
+      return problem(
+        422,
+        'before-book-opened',
+        'Before the book opened',
+        `Book "${bookId}" opened at ${formatInstant(error.openedAt)}; the report's months all end before it.`,
+        {
+          rule: 'before-book-opened',
+          bookOpenedAt: formatInstant(error.openedAt),
+        },
+      );
   }
 };

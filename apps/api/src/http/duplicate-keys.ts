@@ -61,8 +61,17 @@ export const firstDuplicateKey = (text: string): string | undefined => {
     switch (c) {
       case 0x7b /* { */:
       case 0x5b /* [ */: {
-        const path = top === undefined ? '' : top.kind === 'array' ? join(top.path, top.index) : top.key === undefined ? top.path : join(top.path, top.key);
-        stack.push(c === 0x7b ? { kind: 'object', path, keys: new Set(), key: undefined, expectingKey: true } : { kind: 'array', path, index: 0 });
+        const path =
+          top === undefined
+            ? ''
+            : top.kind === 'array'
+              ? join(top.path, top.index)
+              : top.key === undefined
+                ? top.path
+                : join(top.path, top.key);
+        stack.push(
+          c === 0x7b ? { kind: 'object', path, keys: new Set(), key: undefined, expectingKey: true } : { kind: 'array', path, index: 0 },
+        );
         break;
       }
       case 0x7d /* } */:

@@ -28,9 +28,12 @@ describe('firstDuplicateKey', () => {
     expect(firstDuplicateKey(text)).toBeUndefined();
   });
 
-  it.each(['{"a":', '{"a":"unterminated', '}', '{"\\uZZZZ":1,"\\uZZZZ":2}'])('reports nothing on malformed JSON %j (JSON.parse refuses it)', (text) => {
-    expect(firstDuplicateKey(text)).toBeUndefined();
-  });
+  it.each(['{"a":', '{"a":"unterminated', '}', '{"\\uZZZZ":1,"\\uZZZZ":2}'])(
+    'reports nothing on malformed JSON %j (JSON.parse refuses it)',
+    (text) => {
+      expect(firstDuplicateKey(text)).toBeUndefined();
+    },
+  );
 
   it('agrees with JSON.parse on any JSON without duplicates, and finds the one added', () => {
     fc.assert(

@@ -14,7 +14,12 @@ const STATUS_TEXT: Record<number, string> = { 400: 'Bad Request', 408: 'Request 
 export const clientErrorProblem = (code: string | undefined, limits: HttpLimits): Problem => {
   switch (code) {
     case 'HPE_HEADER_OVERFLOW':
-      return problem(431, 'headers-too-large', 'Request headers too large', `The request line and headers together exceed ${limits.maxHeaderBytes} bytes.`);
+      return problem(
+        431,
+        'headers-too-large',
+        'Request headers too large',
+        `The request line and headers together exceed ${limits.maxHeaderBytes} bytes.`,
+      );
     case 'ERR_HTTP_REQUEST_TIMEOUT':
       return problem(
         408,

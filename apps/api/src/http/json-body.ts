@@ -57,16 +57,28 @@ export const jsonBody = (): ReadonlyArray<RequestHandler | ((error: unknown, req
     const kind = failure?.type;
     if (kind === DUPLICATE_KEY) {
       const path = String(failure?.path);
-      return sendProblem(res, invalidRequest([{ path, message: 'is given more than once; send each key once' }], `The key "${path}" appears twice in one object.`));
+      return sendProblem(
+        res,
+        invalidRequest(
+          [{ path, message: 'is given more than once; send each key once' }],
+          `The key "${path}" appears twice in one object.`,
+        ),
+      );
     }
     if (kind === 'entity.parse.failed') {
       return sendProblem(res, invalidRequest([{ path: '', message: 'is not valid JSON' }], 'The request body is not valid JSON.'));
     }
-    if (kind === 'entity.too.large') return sendProblem(res, problem(413, 'body-too-large', 'Body too large', `The request body exceeds ${limitOf(req)}.`));
+    if (kind === 'entity.too.large')
+      return sendProblem(res, problem(413, 'body-too-large', 'Body too large', `The request body exceeds ${limitOf(req)}.`));
     if (kind === 'encoding.unsupported') {
       return sendProblem(
         res,
-        problem(415, 'unsupported-encoding', 'Unsupported content encoding', `Content-Encoding "${encodingOf(req)}" is not supported; send identity, gzip, deflate or br.`),
+        problem(
+          415,
+          'unsupported-encoding',
+          'Unsupported content encoding',
+          `Content-Encoding "${encodingOf(req)}" is not supported; send identity, gzip, deflate or br.`,
+        ),
       );
     }
     if (kind === 'charset.unsupported') {
@@ -76,8 +88,22 @@ export const jsonBody = (): ReadonlyArray<RequestHandler | ((error: unknown, req
     // a Content-Length that does not match the bytes sent, a request aborted mid-body.
     if (typeof failure?.status === 'number' && failure.status >= 400 && failure.status < 500) {
       const encoding = encodingOf(req);
-      const detail = encoding === 'identity' ? 'The request body could not be read (its length does not match Content-Length, or it was cut short).' : `The request body is not valid ${encoding} data, as its Content-Encoding says it is.`;
-      return sendProblem(res, invalidRequest([{ path: encoding === 'identity' ? '' : 'headers.content-encoding', message: encoding === 'identity' ? 'could not be read' : `does not match the body` }], detail));
+      const detail =
+        encoding === 'identity'
+          ? 'The request body could not be read (its length does not match Content-Length, or it was cut short).'
+          : `The request body is not valid ${encoding} data, as its Content-Encoding says it is.`;
+      return sendProblem(
+        res,
+        invalidRequest(
+          [
+            {
+              path: encoding === 'identity' ? '' : 'headers.content-encoding',
+              message: encoding === 'identity' ? 'could not be read' : `does not match the body`,
+            },
+          ],
+          detail,
+        ),
+      );
     }
     next(error);
   },

@@ -46,7 +46,9 @@ export const queryTimeValue = (at: 'start' | 'end'): ParamCodec<QueryTime> =>
       const match = DATE_ONLY.exec(text);
       if (match === null) {
         const decoded = instantMessage(text);
-        return typeof decoded === 'number' ? E.right(decoded) : E.left(`${decoded}, or a date such as 2025-10-31 (the end of that day in the book's time zone)`);
+        return typeof decoded === 'number'
+          ? E.right(decoded)
+          : E.left(`${decoded}, or a date such as 2025-10-31 (the end of that day in the book's time zone)`);
       }
       const date = { year: Number(match[1]), month: Number(match[2]), day: Number(match[3]) };
       if (!isCalendarDay(date) || match[0] < FIRST_DATE || match[0] > LAST_DATE) {
@@ -54,7 +56,8 @@ export const queryTimeValue = (at: 'start' | 'end'): ParamCodec<QueryTime> =>
       }
       return E.right({ date, at });
     },
-    (value) => (typeof value === 'number' ? formatInstant(value) : `${pad(value.date.year, 4)}-${pad(value.date.month)}-${pad(value.date.day)}`),
+    (value) =>
+      typeof value === 'number' ? formatInstant(value) : `${pad(value.date.year, 4)}-${pad(value.date.month)}-${pad(value.date.day)}`,
   );
 
 const POSITION = /^(0|[1-9]\d{0,18})$/;
@@ -97,7 +100,11 @@ export const oneOfValue = <A extends string>(allowed: ReadonlyArray<A>, fallback
 const PRINTABLE = /^[\x20-\x7e]+$/;
 
 /** Printable ASCII, 1 to max characters, given once; `message` for anything else. */
-export const textValue = (max: number, message = `must be 1 to ${max} printable characters, given once`, schema: JsonSchema = {}): ParamCodec<string> =>
+export const textValue = (
+  max: number,
+  message = `must be 1 to ${max} printable characters, given once`,
+  schema: JsonSchema = {},
+): ParamCodec<string> =>
   paramCodec(
     'TextParam',
     { type: 'string', minLength: 1, maxLength: max, ...schema },

@@ -21,14 +21,26 @@ export interface Param<A, R extends boolean = boolean> {
   readonly description: string | undefined;
 }
 
-export const optional = <A>(codec: ParamCodec<A>, description?: string): Param<A, false> => ({ codec, required: false, missing: '', description });
-export const required = <A>(codec: ParamCodec<A>, description?: string, missing = 'is required'): Param<A, true> => ({ codec, required: true, missing, description });
+export const optional = <A>(codec: ParamCodec<A>, description?: string): Param<A, false> => ({
+  codec,
+  required: false,
+  missing: '',
+  description,
+});
+export const required = <A>(codec: ParamCodec<A>, description?: string, missing = 'is required'): Param<A, true> => ({
+  codec,
+  required: true,
+  missing,
+  description,
+});
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- any parameter type
 type Fields = Record<string, Param<any>>;
 type RequiredKeys<F extends Fields> = { [K in keyof F]: F[K]['required'] extends true ? K : never }[keyof F];
 type ValueOf<P> = P extends Param<infer A> ? A : never;
-export type QueryOf<F extends Fields> = { [K in RequiredKeys<F>]: ValueOf<F[K]> } & { [K in Exclude<keyof F, RequiredKeys<F>>]?: ValueOf<F[K]> };
+export type QueryOf<F extends Fields> = { [K in RequiredKeys<F>]: ValueOf<F[K]> } & {
+  [K in Exclude<keyof F, RequiredKeys<F>>]?: ValueOf<F[K]>;
+};
 
 /**
  * A check across parameters (to before from) over those that decoded, so it is reported beside the
@@ -36,7 +48,11 @@ export type QueryOf<F extends Fields> = { [K in RequiredKeys<F>]: ValueOf<F[K]> 
  */
 export type CrossCheck<A> = (decoded: Partial<A>) => ReadonlyArray<FieldError>;
 
-const at = (c: t.Context, key: string, value: unknown, message: string): t.ValidationError => ({ value, context: [...c, { key, type: t.unknown, actual: value }], message });
+const at = (c: t.Context, key: string, value: unknown, message: string): t.ValidationError => ({
+  value,
+  context: [...c, { key, type: t.unknown, actual: value }],
+  message,
+});
 
 /** A closed query: every failing parameter in one 400, unknown names first, each at `query.<name>`. */
 export class QueryCodec<F extends Fields> extends t.Type<QueryOf<F>, Record<string, string>, unknown> {
@@ -54,7 +70,8 @@ export class QueryCodec<F extends Fields> extends t.Type<QueryOf<F>, Record<stri
         const query = (typeof u === 'object' && u !== null ? u : {}) as Record<string, unknown>;
         const errors: t.ValidationError[] = [];
         for (const key of Object.keys(query)) {
-          if (!Object.prototype.hasOwnProperty.call(fields, key)) errors.push(at(c, key, query[key], `is not a known parameter (known: ${known.join(', ') || 'none'})`));
+          if (!Object.prototype.hasOwnProperty.call(fields, key))
+            errors.push(at(c, key, query[key], `is not a known parameter (known: ${known.join(', ') || 'none'})`));
         }
         const decoded: Record<string, unknown> = {};
         for (const [key, param] of Object.entries(fields)) {
@@ -82,7 +99,8 @@ export class QueryCodec<F extends Fields> extends t.Type<QueryOf<F>, Record<stri
   }
 }
 
-export const queryCodec = <F extends Fields>(name: string, fields: F, check?: CrossCheck<QueryOf<F>>): QueryCodec<F> => new QueryCodec(name, fields, check);
+export const queryCodec = <F extends Fields>(name: string, fields: F, check?: CrossCheck<QueryOf<F>>): QueryCodec<F> =>
+  new QueryCodec(name, fields, check);
 
 /** An endpoint that takes no query parameters: any name is refused. */
 export const NO_QUERY = queryCodec('NoQuery', {});
@@ -93,12 +111,19 @@ export type AnyQueryCodec = QueryCodec<any>;
 /** Decodes a request's query, or throws the 400 naming every failing `query.<name>`. */
 export const decodeQuery = <F extends Fields>(codec: QueryCodec<F>, query: unknown): QueryOf<F> => {
   const decoded = codec.decode(query ?? {});
-  if (E.isLeft(decoded)) throw new ProblemException(invalidRequest(toFieldErrors(decoded.left).map((e) => ({ ...e, path: `query.${e.path}` }))));
+  if (E.isLeft(decoded))
+    throw new ProblemException(invalidRequest(toFieldErrors(decoded.left).map((e) => ({ ...e, path: `query.${e.path}` }))));
   return decoded.right;
 };
 
 /** A parameter codec from a parse of the string (Left: the message) and the schema of its string form. */
-export const paramCodec = <A>(name: string, schema: JsonSchema, parse: (text: string) => E.Either<string, A>, encode: (value: A) => string, notText = 'must be given once, as text'): ParamCodec<A> =>
+export const paramCodec = <A>(
+  name: string,
+  schema: JsonSchema,
+  parse: (text: string) => E.Either<string, A>,
+  encode: (value: A) => string,
+  notText = 'must be given once, as text',
+): ParamCodec<A> =>
   withSchema(
     new t.Type<A, string, unknown>(
       name,

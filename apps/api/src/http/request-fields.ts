@@ -31,7 +31,9 @@ export const parseIfMatch = (value: string | undefined): number | undefined => {
   if (value === undefined) return undefined;
   const match = /^(?:W\/)?"?(-1|0|[1-9]\d{0,15})"?$/.exec(value.trim());
   if (match?.[1] === undefined) {
-    throw new ProblemException(invalidRequest([{ path: 'headers.if-match', message: 'must be a revision in quotes, as returned in ETag, e.g. "12"' }]));
+    throw new ProblemException(
+      invalidRequest([{ path: 'headers.if-match', message: 'must be a revision in quotes, as returned in ETag, e.g. "12"' }]),
+    );
   }
   return Number(match[1]);
 };

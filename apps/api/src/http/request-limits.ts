@@ -16,7 +16,8 @@ export const RATE_LIMIT_EXEMPT: ReadonlyArray<string> = ['/health', '/ready'];
  */
 export const rateLimitKey = (req: Request): string => {
   const authorization = req.headers.authorization;
-  if (authorization !== undefined && authorization !== '') return `credential:${createHash('sha256').update(authorization).digest('base64url')}`;
+  if (authorization !== undefined && authorization !== '')
+    return `credential:${createHash('sha256').update(authorization).digest('base64url')}`;
   return `ip:${ipKeyGenerator(req.ip ?? req.socket.remoteAddress ?? 'unknown')}`;
 };
 
@@ -52,18 +53,28 @@ export const queryLimits =
   (req: Request, res: Response, next: NextFunction) => {
     const target = req.originalUrl ?? req.url;
     if (Buffer.byteLength(target) > limits.maxUrlBytes) {
-      return sendProblem(res, problem(414, 'uri-too-long', 'URI too long', `The path and query string together exceed ${limits.maxUrlBytes} bytes.`));
+      return sendProblem(
+        res,
+        problem(414, 'uri-too-long', 'URI too long', `The path and query string together exceed ${limits.maxUrlBytes} bytes.`),
+      );
     }
     const start = target.indexOf('?');
     if (start < 0) return next();
-    const raw = target.slice(start + 1).split('&').filter((part) => part !== '');
+    const raw = target
+      .slice(start + 1)
+      .split('&')
+      .filter((part) => part !== '');
     if (raw.length > limits.maxQueryParams) {
-      return sendProblem(res, invalidRequest([{ path: 'query', message: `has ${raw.length} parameters; at most ${limits.maxQueryParams} are accepted` }]));
+      return sendProblem(
+        res,
+        invalidRequest([{ path: 'query', message: `has ${raw.length} parameters; at most ${limits.maxQueryParams} are accepted` }]),
+      );
     }
     const errors: FieldError[] = [];
     for (const [name, value] of new URLSearchParams(target.slice(start + 1))) {
       if (name.length > 64) errors.push({ path: 'query', message: `a parameter name is longer than 64 characters` });
-      else if (Buffer.byteLength(value) > limits.maxQueryValueBytes) errors.push({ path: `query.${name}`, message: `is longer than ${limits.maxQueryValueBytes} bytes` });
+      else if (Buffer.byteLength(value) > limits.maxQueryValueBytes)
+        errors.push({ path: `query.${name}`, message: `is longer than ${limits.maxQueryValueBytes} bytes` });
     }
     if (errors.length > 0) return sendProblem(res, invalidRequest(errors));
     next();

@@ -25,11 +25,24 @@ export const JournalAnswer = asComponent(
         reference: nullable(t.string),
         memo: nullable(t.string),
         interim: t.boolean,
-        lines: t.readonlyArray(closed({ account: t.string, accountName: nullable(t.string), debitUsd: UsdText, creditUsd: UsdText, memo: nullable(t.string) })),
+        lines: t.readonlyArray(
+          closed({ account: t.string, accountName: nullable(t.string), debitUsd: UsdText, creditUsd: UsdText, memo: nullable(t.string) }),
+        ),
       }),
     ),
-    periods: t.readonlyArray(closed({ period: MonthLabel, from: InstantText, to: InstantText, entries: Integer, debitUsd: UsdText, creditUsd: UsdText })),
-    accounts: t.readonlyArray(closed({ account: t.string, accountName: nullable(t.string), openingUsd: UsdText, debitUsd: UsdText, creditUsd: UsdText, closingUsd: UsdText })),
+    periods: t.readonlyArray(
+      closed({ period: MonthLabel, from: InstantText, to: InstantText, entries: Integer, debitUsd: UsdText, creditUsd: UsdText }),
+    ),
+    accounts: t.readonlyArray(
+      closed({
+        account: t.string,
+        accountName: nullable(t.string),
+        openingUsd: UsdText,
+        debitUsd: UsdText,
+        creditUsd: UsdText,
+        closingUsd: UsdText,
+      }),
+    ),
     totals: closed({ debitUsd: UsdText, creditUsd: UsdText }),
   }),
   'Journal',

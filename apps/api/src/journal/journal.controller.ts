@@ -17,7 +17,12 @@ export class JournalController {
   constructor(private readonly journals: JournalQueries) {}
 
   @Get('journal')
-  async journal(@Param('bookId') rawBookId: string, @Query() query: Record<string, unknown>, @Headers('accept') accept: string | undefined, @Res({ passthrough: true }) res: Response) {
+  async journal(
+    @Param('bookId') rawBookId: string,
+    @Query() query: Record<string, unknown>,
+    @Headers('accept') accept: string | undefined,
+    @Res({ passthrough: true }) res: Response,
+  ) {
     const bookId = requireBookId(rawBookId);
     const { format: asked, ...range } = decodeQuery(JournalQuery, query);
     const format = asked ?? (accept !== undefined && /\btext\/csv\b/i.test(accept) ? 'csv' : 'json');

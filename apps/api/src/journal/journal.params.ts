@@ -18,5 +18,6 @@ export const JournalQuery = queryCodec(
       'csv (or Accept: text/csv): one row per line: entryId, date, eventId, type, account, accountName, debit, credit, memo, reference, interim.',
     ),
   },
-  ({ from, to }) => (from !== undefined && to !== undefined && isBefore(to, from) ? [{ path: 'to', message: 'must not be before from' }] : []),
+  ({ from, to }) =>
+    from !== undefined && to !== undefined && isBefore(to, from) ? [{ path: 'to', message: 'must not be before from' }] : [],
 );

@@ -34,7 +34,14 @@ export const journalView = ({ bookId, from, to, knownAt, revision, method, timeZ
         memo: line.memo ?? null,
       })),
     })),
-    periods: journal.periods.map((p) => ({ period: p.period, from: formatInstant(p.start), to: formatInstant(p.end), entries: p.entries, debitUsd: formatUsd(p.debitUsd), creditUsd: formatUsd(p.creditUsd) })),
+    periods: journal.periods.map((p) => ({
+      period: p.period,
+      from: formatInstant(p.start),
+      to: formatInstant(p.end),
+      entries: p.entries,
+      debitUsd: formatUsd(p.debitUsd),
+      creditUsd: formatUsd(p.creditUsd),
+    })),
     accounts: journal.accounts.map((a) => ({
       account: a.account.code,
       accountName: a.account.name ?? null,
@@ -47,7 +54,19 @@ export const journalView = ({ bookId, from, to, knownAt, revision, method, timeZ
   };
 };
 
-const COLUMNS = ['entryId', 'date', 'eventId', 'type', 'account', 'accountName', 'debit', 'credit', 'memo', 'reference', 'interim'] as const;
+const COLUMNS = [
+  'entryId',
+  'date',
+  'eventId',
+  'type',
+  'account',
+  'accountName',
+  'debit',
+  'credit',
+  'memo',
+  'reference',
+  'interim',
+] as const;
 export const JOURNAL_CSV_HEADER = `${COLUMNS.join(',')}\r\n`;
 
 /** RFC 4180 with formula cells neutralised (events-csv.ts): text from the log can start with "=". */

@@ -21,13 +21,26 @@ const contributionView = (unit: FigureUnit, c: ContributionLine & { readonly run
   ...(c.formula === undefined ? {} : { formula: c.formula }),
   ...(c.detail === undefined
     ? {}
-    : { detail: Object.fromEntries(Object.entries(c.detail).map(([name, amount]) => [name, /btc/i.test(name) ? formatBtc(amount) : formatUsd(amount)])) }),
+    : {
+        detail: Object.fromEntries(
+          Object.entries(c.detail).map(([name, amount]) => [name, /btc/i.test(name) ? formatBtc(amount) : formatUsd(amount)]),
+        ),
+      }),
 });
 
 /** The JSON view of one page of an explanation: every amount in the figure's unit. */
 export function* explanationViewSteps({ bookId, asOf, knownAt, revision, figure, page }: ExplanationFound) {
   const format = formatIn(page.unit);
-  const base = { bookId, asOf: formatInstant(asOf), knownAt, revision, figure, unit: page.unit, kind: page.kind, value: page.value === null ? null : format(page.value) };
+  const base = {
+    bookId,
+    asOf: formatInstant(asOf),
+    knownAt,
+    revision,
+    figure,
+    unit: page.unit,
+    kind: page.kind,
+    value: page.value === null ? null : format(page.value),
+  };
   switch (page.kind) {
     case 'sum': {
       const contributions: Array<ReturnType<typeof contributionView>> = [];
@@ -41,7 +54,12 @@ export function* explanationViewSteps({ bookId, asOf, knownAt, revision, figure,
     case 'observation':
       return { ...base, kind: page.kind, source: page.source === null ? null : contributionView(page.unit, page.source) };
     case 'formula':
-      return { ...base, kind: page.kind, formula: page.formula, inputs: page.inputs.map((i) => ({ figure: i.figure, unit: i.unit, value: i.value === null ? null : formatIn(i.unit)(i.value) })) };
+      return {
+        ...base,
+        kind: page.kind,
+        formula: page.formula,
+        inputs: page.inputs.map((i) => ({ figure: i.figure, unit: i.unit, value: i.value === null ? null : formatIn(i.unit)(i.value) })),
+      };
   }
 }
 

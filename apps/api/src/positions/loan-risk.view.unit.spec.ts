@@ -14,19 +14,36 @@ const view = (book: RecordedBook, asOf: string, knownAt = '2027-01-01T00:00:00Z'
 };
 const loanOf = (book: RecordedBook, asOf: string, loanId = 'coinbase') => view(book, asOf).loans[loanId]!;
 const hourAfter = (iso: string) => new Date(Date.parse(iso) + 3_600_000).toISOString();
-const price = (book: RecordedBook, effectiveAt: string, usdPerBtc: string) => book.record(hourAfter(effectiveAt), 'record-btc-price', { effectiveAt, usdPerBtc });
+const price = (book: RecordedBook, effectiveAt: string, usdPerBtc: string) =>
+  book.record(hourAfter(effectiveAt), 'record-btc-price', { effectiveAt, usdPerBtc });
 
 /** The README's loan: $50,000,000 against 600 of 716.5 BTC, margin call at 0.70, liquidation at 0.85. */
 const readmeBook = () => {
   const book = new RecordedBook();
   book.record('2025-06-01T00:00:00Z', 'open-book', { name: 'Acme', effectiveAt: '2025-06-01T00:00:00Z' });
-  book.record('2025-07-01T00:00:00Z', 'record-mining-output', { effectiveAt: '2025-06-30T23:59:59Z', wallet: 'cold', btc: '716.5', usdPerBtc: '107135.33' });
+  book.record('2025-07-01T00:00:00Z', 'record-mining-output', {
+    effectiveAt: '2025-06-30T23:59:59Z',
+    wallet: 'cold',
+    btc: '716.5',
+    usdPerBtc: '107135.33',
+  });
   book.record('2025-07-01T00:00:00Z', 'record-btc-price', { effectiveAt: '2025-06-30T23:59:59Z', usdPerBtc: '107135.33' });
   book.record('2025-07-01T00:00:00Z', 'draw-loan', {
-    effectiveAt: '2025-07-01T00:00:00Z', loanId: 'coinbase', lender: 'Coinbase Credit', principalUsd: '50000000.00', annualRate: '0',
-    marginCallLtv: '0.70', liquidationLtv: '0.85', maturityAt: '2026-07-01T00:00:00Z',
+    effectiveAt: '2025-07-01T00:00:00Z',
+    loanId: 'coinbase',
+    lender: 'Coinbase Credit',
+    principalUsd: '50000000.00',
+    annualRate: '0',
+    marginCallLtv: '0.70',
+    liquidationLtv: '0.85',
+    maturityAt: '2026-07-01T00:00:00Z',
   });
-  book.record('2025-07-01T00:00:00Z', 'pledge-collateral', { effectiveAt: '2025-07-01T00:00:00Z', loanId: 'coinbase', wallet: 'cold', btc: '600' });
+  book.record('2025-07-01T00:00:00Z', 'pledge-collateral', {
+    effectiveAt: '2025-07-01T00:00:00Z',
+    loanId: 'coinbase',
+    wallet: 'cold',
+    btc: '600',
+  });
   return book;
 };
 
@@ -38,7 +55,11 @@ describe('loan status and trigger prices', () => {
     price(book, '2025-07-04T00:00:00Z', '98039.22');
     price(book, '2025-07-05T00:00:00Z', '98039.21');
     // 50,000,000 / (0.70 × 600) = 119,047.619...; 50,000,000 / (0.85 × 600) = 98,039.215...
-    expect(loanOf(book, '2025-07-02T12:00:00Z')).toMatchObject({ marginCallPriceUsd: '119047.61', liquidationPriceUsd: '98039.21', status: 'open' });
+    expect(loanOf(book, '2025-07-02T12:00:00Z')).toMatchObject({
+      marginCallPriceUsd: '119047.61',
+      liquidationPriceUsd: '98039.21',
+      status: 'open',
+    });
     expect(loanOf(book, '2025-07-03T12:00:00Z').status).toBe('margin-call');
     expect(loanOf(book, '2025-07-04T12:00:00Z').status).toBe('margin-call');
     expect(loanOf(book, '2025-07-05T12:00:00Z').status).toBe('liquidatable');
@@ -47,14 +68,39 @@ describe('loan status and trigger prices', () => {
   it('matured from maturityAt on while anything is owed; liquidatable outranks it, it outranks margin call; repaid outranks all', () => {
     const book = new RecordedBook();
     book.record('2026-01-01T00:00:00Z', 'open-book', { name: 'Maturity', effectiveAt: '2026-01-01T00:00:00Z' });
-    book.record('2026-01-02T00:00:00Z', 'record-mining-output', { effectiveAt: '2026-01-02T00:00:00Z', wallet: 'cold', btc: '10', usdPerBtc: '100000.00' });
+    book.record('2026-01-02T00:00:00Z', 'record-mining-output', {
+      effectiveAt: '2026-01-02T00:00:00Z',
+      wallet: 'cold',
+      btc: '10',
+      usdPerBtc: '100000.00',
+    });
     book.record('2026-01-02T00:00:00Z', 'record-btc-price', { effectiveAt: '2026-01-02T00:00:00Z', usdPerBtc: '100000.00' });
     book.record('2026-01-02T00:00:00Z', 'draw-loan', {
-      effectiveAt: '2026-01-02T00:00:00Z', loanId: 'bullet', lender: 'L', principalUsd: '700000.00', annualRate: '0', marginCallLtv: '0.70', liquidationLtv: '0.85', maturityAt: '2026-03-01T00:00:00Z',
+      effectiveAt: '2026-01-02T00:00:00Z',
+      loanId: 'bullet',
+      lender: 'L',
+      principalUsd: '700000.00',
+      annualRate: '0',
+      marginCallLtv: '0.70',
+      liquidationLtv: '0.85',
+      maturityAt: '2026-03-01T00:00:00Z',
     });
-    book.record('2026-01-02T00:00:00Z', 'draw-loan', { effectiveAt: '2026-01-02T00:00:00Z', loanId: 'open-ended', lender: 'L', principalUsd: '1.00', annualRate: '0', marginCallLtv: '0.70', liquidationLtv: '0.85' });
+    book.record('2026-01-02T00:00:00Z', 'draw-loan', {
+      effectiveAt: '2026-01-02T00:00:00Z',
+      loanId: 'open-ended',
+      lender: 'L',
+      principalUsd: '1.00',
+      annualRate: '0',
+      marginCallLtv: '0.70',
+      liquidationLtv: '0.85',
+    });
     // 700,000 / (10 × 100,000) = 0.70 exactly: in margin call.
-    book.record('2026-01-02T00:00:00Z', 'pledge-collateral', { effectiveAt: '2026-01-02T00:00:00Z', loanId: 'bullet', wallet: 'cold', btc: '10' });
+    book.record('2026-01-02T00:00:00Z', 'pledge-collateral', {
+      effectiveAt: '2026-01-02T00:00:00Z',
+      loanId: 'bullet',
+      wallet: 'cold',
+      btc: '10',
+    });
     const at = (asOf: string) => {
       const loan = loanOf(book, asOf, 'bullet');
       return [loan.status, loan.daysToMaturity];
@@ -71,7 +117,12 @@ describe('loan status and trigger prices', () => {
     expect(at('2026-03-04T12:00:00Z')).toEqual(['matured', -4]);
     expect(at('2026-03-05T12:00:00Z')).toEqual(['liquidatable', -5]);
     book.record('2026-03-06T00:00:00Z', 'repay-loan', { effectiveAt: '2026-03-06T00:00:00Z', loanId: 'bullet', principalUsd: '700000.00' });
-    expect(loanOf(book, '2026-03-06T12:00:00Z', 'bullet')).toMatchObject({ status: 'repaid', usdToCureMarginCall: null, btcToCureMarginCall: null, priceDropToMarginCallPct: null });
+    expect(loanOf(book, '2026-03-06T12:00:00Z', 'bullet')).toMatchObject({
+      status: 'repaid',
+      usdToCureMarginCall: null,
+      btcToCureMarginCall: null,
+      priceDropToMarginCallPct: null,
+    });
   });
 });
 
@@ -89,7 +140,12 @@ describe('headroom', () => {
   it('each cure, and not one unit less, takes the loan out of margin call', () => {
     const pledged = (btc: string) => {
       const book = readmeBook();
-      book.record('2025-07-01T01:00:00Z', 'pledge-collateral', { effectiveAt: '2025-07-01T01:00:00Z', loanId: 'coinbase', wallet: 'cold', btc });
+      book.record('2025-07-01T01:00:00Z', 'pledge-collateral', {
+        effectiveAt: '2025-07-01T01:00:00Z',
+        loanId: 'coinbase',
+        wallet: 'cold',
+        btc,
+      });
       return loanOf(book, '2025-07-01T12:00:00Z');
     };
     expect([pledged('66.71350552').status, pledged('66.71350552').btcToCureMarginCall]).toEqual(['open', '0.00000000']);
@@ -107,20 +163,50 @@ describe('headroom', () => {
     const book = readmeBook();
     price(book, '2025-07-06T00:00:00Z', '150000.00');
     // (150,000 − 119,047.619047...) / 150,000 = 0.2063492063...: 20.6349%.
-    expect(loanOf(book, '2025-07-06T12:00:00Z')).toMatchObject({ status: 'open', priceDropToMarginCallPct: '20.6349', btcToCureMarginCall: '0.00000000', usdToCureMarginCall: '0.00' });
+    expect(loanOf(book, '2025-07-06T12:00:00Z')).toMatchObject({
+      status: 'open',
+      priceDropToMarginCallPct: '20.6349',
+      btcToCureMarginCall: '0.00000000',
+      usdToCureMarginCall: '0.00',
+    });
   });
 
   it('null where it does not apply: no price, nothing pledged', () => {
     const book = new RecordedBook();
     book.record('2026-01-01T00:00:00Z', 'open-book', { name: 'Bare', effectiveAt: '2026-01-01T00:00:00Z' });
-    book.record('2026-01-02T00:00:00Z', 'record-mining-output', { effectiveAt: '2026-01-02T00:00:00Z', wallet: 'cold', btc: '1', usdPerBtc: '100000.00' });
-    book.record('2026-01-02T00:00:00Z', 'draw-loan', { effectiveAt: '2026-01-02T00:00:00Z', loanId: 'l', lender: 'L', principalUsd: '1000.00', annualRate: '0', marginCallLtv: '0.70', liquidationLtv: '0.85' });
+    book.record('2026-01-02T00:00:00Z', 'record-mining-output', {
+      effectiveAt: '2026-01-02T00:00:00Z',
+      wallet: 'cold',
+      btc: '1',
+      usdPerBtc: '100000.00',
+    });
+    book.record('2026-01-02T00:00:00Z', 'draw-loan', {
+      effectiveAt: '2026-01-02T00:00:00Z',
+      loanId: 'l',
+      lender: 'L',
+      principalUsd: '1000.00',
+      annualRate: '0',
+      marginCallLtv: '0.70',
+      liquidationLtv: '0.85',
+    });
     const headroom = (asOf: string) => {
       const loan = loanOf(book, asOf, 'l');
-      return [loan.ltv, loan.marginCallPriceUsd, loan.priceDropToMarginCallPct, loan.btcToCureMarginCall, loan.usdToCureMarginCall, loan.status];
+      return [
+        loan.ltv,
+        loan.marginCallPriceUsd,
+        loan.priceDropToMarginCallPct,
+        loan.btcToCureMarginCall,
+        loan.usdToCureMarginCall,
+        loan.status,
+      ];
     };
     expect(headroom('2026-01-02T12:00:00Z')).toEqual([null, null, null, null, null, 'open']); // unsecured
-    book.record('2026-01-03T00:00:00Z', 'pledge-collateral', { effectiveAt: '2026-01-03T00:00:00Z', loanId: 'l', wallet: 'cold', btc: '1' });
+    book.record('2026-01-03T00:00:00Z', 'pledge-collateral', {
+      effectiveAt: '2026-01-03T00:00:00Z',
+      loanId: 'l',
+      wallet: 'cold',
+      btc: '1',
+    });
     // 1,000 / (0.70 × 1) = 1,428.571...: the trigger price needs no price; the rest does.
     expect(headroom('2026-01-03T12:00:00Z')).toEqual([null, '1428.57', null, null, null, 'open']);
   });
@@ -130,7 +216,12 @@ describe('headroom', () => {
 describe('cash collateral', () => {
   const withCash = () => {
     const book = readmeBook();
-    book.record('2025-07-01T01:00:00Z', 'pledge-cash-collateral', { effectiveAt: '2025-07-01T01:00:00Z', loanId: 'coinbase', cashAccount: 'operating', amountUsd: '10000000.00' });
+    book.record('2025-07-01T01:00:00Z', 'pledge-cash-collateral', {
+      effectiveAt: '2025-07-01T01:00:00Z',
+      loanId: 'coinbase',
+      cashAccount: 'operating',
+      amountUsd: '10000000.00',
+    });
     return book;
   };
 
@@ -139,14 +230,24 @@ describe('cash collateral', () => {
     // 50,000,000 / (600 × 107,135.33 + 10,000,000) = 50,000,000 / 74,281,198 = 0.6731183...
     // Margin call: (50,000,000 / 0.70 − 10,000,000) / 600 = 102,380.952...; liquidation: (58,823,529.41... − 10,000,000) / 600 = 81,372.549...
     expect(loanOf(book, '2025-07-01T12:00:00Z')).toMatchObject({
-      pledgedBtc: '600.00000000', pledgedCashUsd: '10000000.00', ltv: '0.673118', status: 'open',
-      marginCallPriceUsd: '102380.95', liquidationPriceUsd: '81372.54', priceDropToMarginCallPct: '4.4377',
+      pledgedBtc: '600.00000000',
+      pledgedCashUsd: '10000000.00',
+      ltv: '0.673118',
+      status: 'open',
+      marginCallPriceUsd: '102380.95',
+      liquidationPriceUsd: '81372.54',
+      priceDropToMarginCallPct: '4.4377',
     });
     price(book, '2025-07-02T00:00:00Z', '102380.96');
     price(book, '2025-07-03T00:00:00Z', '102380.95');
     price(book, '2025-07-04T00:00:00Z', '81372.55');
     price(book, '2025-07-05T00:00:00Z', '81372.54');
-    expect(['02', '03', '04', '05'].map((day) => loanOf(book, `2025-07-${day}T12:00:00Z`).status)).toEqual(['open', 'margin-call', 'margin-call', 'liquidatable']);
+    expect(['02', '03', '04', '05'].map((day) => loanOf(book, `2025-07-${day}T12:00:00Z`).status)).toEqual([
+      'open',
+      'margin-call',
+      'margin-call',
+      'liquidatable',
+    ]);
   });
 
   it('stays the company’s cash but is not liquidity: a pledge moves no asset or debt figure', () => {
@@ -154,7 +255,11 @@ describe('cash collateral', () => {
     const after = view(withCash(), '2025-07-01T12:00:00Z');
     expect(after.cash).toEqual({ totalUsd: '50000000.00', pledgedUsd: '10000000.00', accounts: { operating: '40000000.00' } });
     // 116.5 unpledged BTC × 107,135.33 = 12,481,265.94; the 10,000,000 pledged leave liquidity.
-    expect(after.liquidity).toEqual({ cashUsd: '40000000.00', unencumberedBtcValueUsd: '12481265.94', availableLiquidityUsd: '52481265.94' });
+    expect(after.liquidity).toEqual({
+      cashUsd: '40000000.00',
+      unencumberedBtcValueUsd: '12481265.94',
+      availableLiquidityUsd: '52481265.94',
+    });
     expect(after.leverage.totalAssetsUsd).toBe(before.leverage.totalAssetsUsd);
     expect(after.leverage.netDebtUsd).toBe(before.leverage.netDebtUsd);
     expect(after.leverage.debtToAssets).toBe(before.leverage.debtToAssets);
@@ -164,29 +269,66 @@ describe('cash collateral', () => {
     const version = projection.versionAt(Date.parse('2027-01-01T00:00:00Z'));
     const sumOf = (figure: string) => {
       const explained = explainFigure(projection, figure, Date.parse('2025-07-01T12:00:00Z'), version);
-      return E.isRight(explained) && explained.right.kind === 'sum' ? explained.right.contributions.reduce((s, c) => s + c.amount, 0n) : undefined;
+      return E.isRight(explained) && explained.right.kind === 'sum'
+        ? explained.right.contributions.reduce((s, c) => s + c.amount, 0n)
+        : undefined;
     };
-    expect([sumOf('cash.totalUsd'), sumOf('cash.pledgedUsd'), sumOf('liquidity.cashUsd'), sumOf('loans.coinbase.pledgedCashUsd'), sumOf('leverage.netDebtUsd')]).toEqual([
-      5_000_000_000n, 1_000_000_000n, 4_000_000_000n, 1_000_000_000n, 0n,
-    ]);
+    expect([
+      sumOf('cash.totalUsd'),
+      sumOf('cash.pledgedUsd'),
+      sumOf('liquidity.cashUsd'),
+      sumOf('loans.coinbase.pledgedCashUsd'),
+      sumOf('leverage.netDebtUsd'),
+    ]).toEqual([5_000_000_000n, 1_000_000_000n, 4_000_000_000n, 1_000_000_000n, 0n]);
   });
 
   it('a loan secured by cash alone has an LTV, a status and a repayment to cure without any price', () => {
     const book = new RecordedBook();
     book.record('2026-01-01T00:00:00Z', 'open-book', { name: 'Cash only', effectiveAt: '2026-01-01T00:00:00Z' });
-    book.record('2026-01-02T00:00:00Z', 'record-cash-movement', { effectiveAt: '2026-01-02T00:00:00Z', cashAccount: 'treasury', amountUsd: '1250000.00', category: 'equity' });
-    book.record('2026-01-02T00:00:00Z', 'draw-loan', { effectiveAt: '2026-01-02T00:00:00Z', loanId: 'cash-backed', lender: 'L', principalUsd: '1000000.00', annualRate: '0', marginCallLtv: '0.70', liquidationLtv: '0.85' });
-    book.record('2026-01-02T00:00:00Z', 'pledge-cash-collateral', { effectiveAt: '2026-01-02T00:00:00Z', loanId: 'cash-backed', cashAccount: 'treasury', amountUsd: '1250000.00' });
+    book.record('2026-01-02T00:00:00Z', 'record-cash-movement', {
+      effectiveAt: '2026-01-02T00:00:00Z',
+      cashAccount: 'treasury',
+      amountUsd: '1250000.00',
+      category: 'equity',
+    });
+    book.record('2026-01-02T00:00:00Z', 'draw-loan', {
+      effectiveAt: '2026-01-02T00:00:00Z',
+      loanId: 'cash-backed',
+      lender: 'L',
+      principalUsd: '1000000.00',
+      annualRate: '0',
+      marginCallLtv: '0.70',
+      liquidationLtv: '0.85',
+    });
+    book.record('2026-01-02T00:00:00Z', 'pledge-cash-collateral', {
+      effectiveAt: '2026-01-02T00:00:00Z',
+      loanId: 'cash-backed',
+      cashAccount: 'treasury',
+      amountUsd: '1250000.00',
+    });
     const p = view(book, '2026-01-03T00:00:00Z');
     expect(p.price).toBeNull();
     // 1,000,000 / 1,250,000 = 0.80; below 0.70 needs owing less than 875,000: repay 125,000.01.
     expect(p.loans['cash-backed']).toMatchObject({
-      ltv: '0.800000', status: 'margin-call', marginCallPriceUsd: null, liquidationPriceUsd: null,
-      priceDropToMarginCallPct: null, btcToCureMarginCall: null, usdToCureMarginCall: '125000.01',
+      ltv: '0.800000',
+      status: 'margin-call',
+      marginCallPriceUsd: null,
+      liquidationPriceUsd: null,
+      priceDropToMarginCallPct: null,
+      btcToCureMarginCall: null,
+      usdToCureMarginCall: '125000.01',
     });
     expect(p.leverage).toMatchObject({ aggregateLtv: '0.800000', securedDebtUsd: '1000000.00', collateralValueUsd: '1250000.00' });
-    book.record('2026-01-04T00:00:00Z', 'repay-loan', { effectiveAt: '2026-01-04T00:00:00Z', loanId: 'cash-backed', principalUsd: '125000.00' });
-    expect(loanOf(book, '2026-01-04T12:00:00Z', 'cash-backed')).toMatchObject({ ltv: '0.700000', status: 'margin-call', usdToCureMarginCall: '0.01' });
+    book.record('2026-01-04T00:00:00Z', 'repay-loan', {
+      effectiveAt: '2026-01-04T00:00:00Z',
+      loanId: 'cash-backed',
+      principalUsd: '125000.00',
+    });
+    expect(loanOf(book, '2026-01-04T12:00:00Z', 'cash-backed')).toMatchObject({
+      ltv: '0.700000',
+      status: 'margin-call',
+      usdToCureMarginCall: '0.01',
+    });
     book.record('2026-01-05T00:00:00Z', 'repay-loan', { effectiveAt: '2026-01-05T00:00:00Z', loanId: 'cash-backed', principalUsd: '0.01' });
     expect(loanOf(book, '2026-01-05T12:00:00Z', 'cash-backed')).toMatchObject({ status: 'open', usdToCureMarginCall: '0.00' });
   });
@@ -196,30 +338,72 @@ describe('aggregate LTV', () => {
   it('covers only loans that owe something and hold collateral; debt to assets keeps all debt', () => {
     const book = new RecordedBook();
     book.record('2026-01-01T00:00:00Z', 'open-book', { name: 'Aggregate', effectiveAt: '2026-01-01T00:00:00Z' });
-    book.record('2026-01-02T00:00:00Z', 'record-mining-output', { effectiveAt: '2026-01-02T00:00:00Z', wallet: 'cold', btc: '120', usdPerBtc: '100000.00' });
+    book.record('2026-01-02T00:00:00Z', 'record-mining-output', {
+      effectiveAt: '2026-01-02T00:00:00Z',
+      wallet: 'cold',
+      btc: '120',
+      usdPerBtc: '100000.00',
+    });
     book.record('2026-01-02T00:00:00Z', 'record-btc-price', { effectiveAt: '2026-01-02T00:00:00Z', usdPerBtc: '100000.00' });
     const loan = (loanId: string, principalUsd: string) =>
-      book.record('2026-01-02T00:00:00Z', 'draw-loan', { effectiveAt: '2026-01-02T00:00:00Z', loanId, lender: 'L', principalUsd, annualRate: '0', marginCallLtv: '0.70', liquidationLtv: '0.85' });
+      book.record('2026-01-02T00:00:00Z', 'draw-loan', {
+        effectiveAt: '2026-01-02T00:00:00Z',
+        loanId,
+        lender: 'L',
+        principalUsd,
+        annualRate: '0',
+        marginCallLtv: '0.70',
+        liquidationLtv: '0.85',
+      });
     loan('secured', '1000000.00');
-    book.record('2026-01-02T00:00:00Z', 'pledge-collateral', { effectiveAt: '2026-01-02T00:00:00Z', loanId: 'secured', wallet: 'cold', btc: '50' });
+    book.record('2026-01-02T00:00:00Z', 'pledge-collateral', {
+      effectiveAt: '2026-01-02T00:00:00Z',
+      loanId: 'secured',
+      wallet: 'cold',
+      btc: '50',
+    });
     loan('unsecured', '1000000.00');
     // Before: 2,000,000 / (50 × 100,000) = 0.40. Now the unsecured loan is left out: 1,000,000 / 5,000,000.
     expect(view(book, '2026-01-02T12:00:00Z').leverage).toEqual({
-      totalDebtUsd: '2000000.00', totalAssetsUsd: '14000000.00', netDebtUsd: '0.00', debtToAssets: '0.142857',
-      securedDebtUsd: '1000000.00', collateralValueUsd: '5000000.00', aggregateLtv: '0.200000',
+      totalDebtUsd: '2000000.00',
+      totalAssetsUsd: '14000000.00',
+      netDebtUsd: '0.00',
+      debtToAssets: '0.142857',
+      securedDebtUsd: '1000000.00',
+      collateralValueUsd: '5000000.00',
+      aggregateLtv: '0.200000',
     });
     // A repaid loan whose 20 BTC are still pledged: before, 2,000,000 / 7,000,000 = 0.285714; now unchanged at 0.20.
     loan('repaid', '500000.00');
-    book.record('2026-01-03T00:00:00Z', 'pledge-collateral', { effectiveAt: '2026-01-03T00:00:00Z', loanId: 'repaid', wallet: 'cold', btc: '20' });
+    book.record('2026-01-03T00:00:00Z', 'pledge-collateral', {
+      effectiveAt: '2026-01-03T00:00:00Z',
+      loanId: 'repaid',
+      wallet: 'cold',
+      btc: '20',
+    });
     book.record('2026-01-04T00:00:00Z', 'repay-loan', { effectiveAt: '2026-01-04T00:00:00Z', loanId: 'repaid', principalUsd: '500000.00' });
     const p = view(book, '2026-01-04T12:00:00Z');
     expect(p.loans.repaid!.status).toBe('repaid');
     expect(p.holdings.pledgedBtc).toBe('70.00000000');
-    expect([p.leverage.aggregateLtv, p.leverage.securedDebtUsd, p.leverage.collateralValueUsd, p.leverage.debtToAssets]).toEqual(['0.200000', '1000000.00', '5000000.00', '0.142857']);
+    expect([p.leverage.aggregateLtv, p.leverage.securedDebtUsd, p.leverage.collateralValueUsd, p.leverage.debtToAssets]).toEqual([
+      '0.200000',
+      '1000000.00',
+      '5000000.00',
+      '0.142857',
+    ]);
     // A loan backed by cash joins it: (1,000,000 + 300,000) / (5,000,000 + 600,000) = 0.2321428...
     loan('cash-backed', '300000.00');
-    book.record('2026-01-05T00:00:00Z', 'pledge-cash-collateral', { effectiveAt: '2026-01-05T00:00:00Z', loanId: 'cash-backed', cashAccount: 'operating', amountUsd: '600000.00' });
-    expect(view(book, '2026-01-05T12:00:00Z').leverage).toMatchObject({ securedDebtUsd: '1300000.00', collateralValueUsd: '5600000.00', aggregateLtv: '0.232143' });
+    book.record('2026-01-05T00:00:00Z', 'pledge-cash-collateral', {
+      effectiveAt: '2026-01-05T00:00:00Z',
+      loanId: 'cash-backed',
+      cashAccount: 'operating',
+      amountUsd: '600000.00',
+    });
+    expect(view(book, '2026-01-05T12:00:00Z').leverage).toMatchObject({
+      securedDebtUsd: '1300000.00',
+      collateralValueUsd: '5600000.00',
+      aggregateLtv: '0.232143',
+    });
     // With BTC pledged and no price known at asOf, the collateral has no value and the aggregate no LTV.
     expect(view(book, '2026-01-05T12:00:00Z', '2026-01-01T12:00:00Z').leverage.aggregateLtv).toBeNull();
   });
@@ -234,7 +418,13 @@ describe('price staleness', () => {
   };
 
   it('a price is stale once it is more than a day old at asOf, by default', () => {
-    expect(view(book(), '2026-01-03T00:00:00Z').price).toEqual({ usdPerBtc: '100000.00', effectiveAt: '2026-01-02T00:00:00.000Z', ageSeconds: 86_400, maxAgeSeconds: 86_400, stale: false });
+    expect(view(book(), '2026-01-03T00:00:00Z').price).toEqual({
+      usdPerBtc: '100000.00',
+      effectiveAt: '2026-01-02T00:00:00.000Z',
+      ageSeconds: 86_400,
+      maxAgeSeconds: 86_400,
+      stale: false,
+    });
     expect(view(book(), '2026-01-03T00:00:01Z').price).toMatchObject({ ageSeconds: 86_401, stale: true });
     expect(view(book(), '2026-01-02T00:00:00.999Z').price).toMatchObject({ ageSeconds: 0, stale: false });
   });

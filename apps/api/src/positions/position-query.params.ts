@@ -50,7 +50,11 @@ export const SeriesQuery = queryCodec(
   {
     from: required(queryTimeValue('end'), `First point. ${TIME_TEXT}`),
     to: required(queryTimeValue('end'), `Last point at or before this instant. ${TIME_TEXT}`),
-    every: required(oneOfValue(SERIES_STEPS), '1h, 1d, 1w or calendar months (1mo, day clamped to month end).', `is required: one of ${SERIES_STEPS.join(', ')}`),
+    every: required(
+      oneOfValue(SERIES_STEPS),
+      '1h, 1d, 1w or calendar months (1mo, day clamped to month end).',
+      `is required: one of ${SERIES_STEPS.join(', ')}`,
+    ),
     ...freshnessParams,
   },
   toNotBeforeFrom,
@@ -63,7 +67,13 @@ const FIGURE_TEXT = 'is required: a figure path such as holdings.unencumberedBtc
 
 export const ExplainQuery = queryCodec('ExplainQuery', {
   figure: required(
-    paramCodec('FigureParam', { type: 'string', minLength: 1, maxLength: 200, example: 'loans.btc-loan-2025.outstandingUsd' }, (text) => (text.length > 0 && text.length <= 200 ? E.right(text) : E.left(FIGURE_TEXT)), (text) => text, FIGURE_TEXT),
+    paramCodec(
+      'FigureParam',
+      { type: 'string', minLength: 1, maxLength: 200, example: 'loans.btc-loan-2025.outstandingUsd' },
+      (text) => (text.length > 0 && text.length <= 200 ? E.right(text) : E.left(FIGURE_TEXT)),
+      (text) => text,
+      FIGURE_TEXT,
+    ),
     'A figure path of the position.',
     FIGURE_TEXT,
   ),
@@ -79,7 +89,12 @@ export const LotsQuery = queryCodec('LotsQuery', { asOf: time('Default now.'), .
 
 export const DisposalsQuery = queryCodec(
   'DisposalsQuery',
-  { from: optional(queryTimeValue('start'), `Default: the beginning. ${TIME_TEXT.replace('the end of that day', 'the start of that day')}`), to: time('Default now.'), ...freshnessParams, method: lotMethodParam(METHOD_TEXT) },
+  {
+    from: optional(queryTimeValue('start'), `Default: the beginning. ${TIME_TEXT.replace('the end of that day', 'the start of that day')}`),
+    to: time('Default now.'),
+    ...freshnessParams,
+    method: lotMethodParam(METHOD_TEXT),
+  },
   toNotBeforeFrom,
 );
 

@@ -6,7 +6,19 @@ import { disposalsAnswer, openLotsAnswer } from './lots.view';
 import { positionAnswer } from './position.view';
 import { seriesAnswer } from './series.view';
 import type { reconciliationAnswer } from '../reports/reconciliation.view';
-import { BtcText, Integer, InstantText, PercentText, RatioText, SameShape, UsdText, closed, mapOf, nullable, oneOf } from '../docs/answer-codecs';
+import {
+  BtcText,
+  Integer,
+  InstantText,
+  PercentText,
+  RatioText,
+  SameShape,
+  UsdText,
+  closed,
+  mapOf,
+  nullable,
+  oneOf,
+} from '../docs/answer-codecs';
 
 /**
  * What GET /position answers, as an io-ts codec: the OpenAPI document is generated from it, and the
@@ -20,18 +32,34 @@ export const answerHeader = { bookId: t.string, knownAt: InstantText, revision: 
 export const LotMethodText = oneOf(LOT_METHODS);
 
 /** An event type's name. */
-export const EventTypeText = t.keyof(Object.fromEntries(Object.keys(bookEventCodecs).map((type) => [type, null])) as Record<keyof typeof bookEventCodecs, null>);
+export const EventTypeText = t.keyof(
+  Object.fromEntries(Object.keys(bookEventCodecs).map((type) => [type, null])) as Record<keyof typeof bookEventCodecs, null>,
+);
 
 /** Who published a report: typed as the string the view writes, documented as its three values. */
 const REPORT_SOURCES = ['operational-update', 'custodian-statement', 'lender-statement'] as const;
-const ReportSourceText = withSchema(new t.Type<string, string, unknown>('ReportSourceText', (u): u is string => typeof u === 'string', (u, c) => (typeof u === 'string' ? t.success(u) : t.failure(u, c)), t.identity), {
-  type: 'string',
-  enum: [...REPORT_SOURCES],
-});
+const ReportSourceText = withSchema(
+  new t.Type<string, string, unknown>(
+    'ReportSourceText',
+    (u): u is string => typeof u === 'string',
+    (u, c) => (typeof u === 'string' ? t.success(u) : t.failure(u, c)),
+    t.identity,
+  ),
+  {
+    type: 'string',
+    enum: [...REPORT_SOURCES],
+  },
+);
 
 export const LoanStatusText = oneOf(['open', 'margin-call', 'liquidatable', 'matured', 'repaid']);
 
-export const PriceAnswer = closed({ usdPerBtc: UsdText, effectiveAt: InstantText, ageSeconds: t.number, maxAgeSeconds: t.number, stale: t.boolean });
+export const PriceAnswer = closed({
+  usdPerBtc: UsdText,
+  effectiveAt: InstantText,
+  ageSeconds: t.number,
+  maxAgeSeconds: t.number,
+  stale: t.boolean,
+});
 
 export const LoanAnswer = asComponent(
   closed({
@@ -60,7 +88,12 @@ export const LoanAnswer = asComponent(
 
 export const PositionFigures = {
   asOf: InstantText,
-  holdings: closed({ btc: BtcText, pledgedBtc: BtcText, unencumberedBtc: BtcText, wallets: mapOf(closed({ btc: BtcText, pledgedBtc: BtcText })) }),
+  holdings: closed({
+    btc: BtcText,
+    pledgedBtc: BtcText,
+    unencumberedBtc: BtcText,
+    wallets: mapOf(closed({ btc: BtcText, pledgedBtc: BtcText })),
+  }),
   price: nullable(PriceAnswer),
   costBasis: closed({ totalUsd: UsdText, realizedGainUsd: UsdText, unrealizedGainUsd: nullable(UsdText) }),
   cash: closed({ totalUsd: UsdText, pledgedUsd: UsdText, accounts: mapOf(UsdText) }),
@@ -100,7 +133,10 @@ export const SeriesPointAnswer = closed({
   loans: mapOf(closed({ ltv: nullable(RatioText), marginCallLtv: RatioText, liquidationLtv: RatioText })),
 });
 
-export const SeriesAnswer = asComponent(closed({ ...answerHeader, from: InstantText, to: InstantText, every: oneOf(SERIES_STEPS), points: t.readonlyArray(SeriesPointAnswer) }), 'PositionSeries');
+export const SeriesAnswer = asComponent(
+  closed({ ...answerHeader, from: InstantText, to: InstantText, every: oneOf(SERIES_STEPS), points: t.readonlyArray(SeriesPointAnswer) }),
+  'PositionSeries',
+);
 
 const LotSliceAnswer = closed({ lotEventId: t.string, acquiredAt: InstantText, btc: BtcText, costUsd: UsdText });
 
@@ -111,7 +147,12 @@ export const OpenLotsAnswer = asComponent(
     method: LotMethodText,
     totalBtc: BtcText,
     totalCostUsd: UsdText,
-    lots: t.readonlyArray(closed({ lotEventId: t.string, acquiredAt: InstantText, btc: BtcText, costUsd: UsdText, lotBtc: BtcText, lotCostUsd: UsdText }, { wallet: t.string })),
+    lots: t.readonlyArray(
+      closed(
+        { lotEventId: t.string, acquiredAt: InstantText, btc: BtcText, costUsd: UsdText, lotBtc: BtcText, lotCostUsd: UsdText },
+        { wallet: t.string },
+      ),
+    ),
   }),
   'OpenLots',
 );
@@ -152,9 +193,20 @@ const explained = { ...answerHeader, asOf: InstantText, figure: t.string, unit: 
 
 export const ExplainAnswer = asComponent(
   t.union([
-    closed({ ...explained, kind: t.literal('sum'), count: Integer, contributions: t.readonlyArray(ContributionAnswer), next: nullable(Integer) }),
+    closed({
+      ...explained,
+      kind: t.literal('sum'),
+      count: Integer,
+      contributions: t.readonlyArray(ContributionAnswer),
+      next: nullable(Integer),
+    }),
     closed({ ...explained, kind: t.literal('observation'), source: nullable(ContributionAnswer) }),
-    closed({ ...explained, kind: t.literal('formula'), formula: t.string, inputs: t.readonlyArray(closed({ figure: t.string, unit: FigureUnitText, value: nullable(AmountText) })) }),
+    closed({
+      ...explained,
+      kind: t.literal('formula'),
+      formula: t.string,
+      inputs: t.readonlyArray(closed({ figure: t.string, unit: FigureUnitText, value: nullable(AmountText) })),
+    }),
   ]),
   'Explanation',
 );
@@ -189,6 +241,12 @@ export const ReconciliationAnswer = asComponent(
 
 export const seriesAnswerIsTheView: SameShape<ReturnType<typeof seriesAnswer>, t.TypeOf<typeof SeriesAnswer>> = [(v) => v, (a) => a];
 export const lotsAnswerIsTheView: SameShape<ReturnType<typeof openLotsAnswer>, t.TypeOf<typeof OpenLotsAnswer>> = [(v) => v, (a) => a];
-export const disposalsAnswerIsTheView: SameShape<ReturnType<typeof disposalsAnswer>, t.TypeOf<typeof DisposalsAnswer>> = [(v) => v, (a) => a];
+export const disposalsAnswerIsTheView: SameShape<ReturnType<typeof disposalsAnswer>, t.TypeOf<typeof DisposalsAnswer>> = [
+  (v) => v,
+  (a) => a,
+];
 export const explainAnswerIsTheView: SameShape<ExplainView, t.TypeOf<typeof ExplainAnswer>> = [(v) => v, (a) => a];
-export const reconciliationAnswerIsTheView: SameShape<ReturnType<typeof reconciliationAnswer>, t.TypeOf<typeof ReconciliationAnswer>> = [(v) => v, (a) => a];
+export const reconciliationAnswerIsTheView: SameShape<ReturnType<typeof reconciliationAnswer>, t.TypeOf<typeof ReconciliationAnswer>> = [
+  (v) => v,
+  (a) => a,
+];

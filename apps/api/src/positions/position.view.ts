@@ -33,7 +33,11 @@ export const positionView = (position: Position) => ({
     realizedGainUsd: formatUsd(position.costBasis.realizedGainUsd),
     unrealizedGainUsd: orNull(position.costBasis.unrealizedGainUsd, formatUsd),
   },
-  cash: { totalUsd: formatUsd(position.cash.totalUsd), pledgedUsd: formatUsd(position.cash.pledgedUsd), accounts: sortedObject(position.cash.accounts, formatUsd) },
+  cash: {
+    totalUsd: formatUsd(position.cash.totalUsd),
+    pledgedUsd: formatUsd(position.cash.pledgedUsd),
+    accounts: sortedObject(position.cash.accounts, formatUsd),
+  },
   loans: sortedObject(position.loans, (loan) => ({
     lender: loan.lender,
     drawnAt: formatInstant(loan.drawnAt),

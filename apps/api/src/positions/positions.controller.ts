@@ -7,7 +7,16 @@ import { disposalsAnswer, openLotsAnswer } from './lots.view';
 import { positionAnswer } from './position.view';
 import { seriesAnswer } from './series.view';
 import { reconciliationAnswer } from '../reports/reconciliation.view';
-import { DEFAULT_EXPLAIN_PAGE, DisposalsQuery, ExplainQuery, LotsQuery, PositionQuery, ReconciliationQuery, SeriesQuery, answer } from './position-query.params';
+import {
+  DEFAULT_EXPLAIN_PAGE,
+  DisposalsQuery,
+  ExplainQuery,
+  LotsQuery,
+  PositionQuery,
+  ReconciliationQuery,
+  SeriesQuery,
+  answer,
+} from './position-query.params';
 
 /** Each route's query is decoded by its codec in position-query.params.ts (unknown names refused, every failing `query.<name>` in one 400). */
 type Query = Record<string, unknown>;
@@ -38,7 +47,9 @@ export class PositionsController {
   explain(@Param('bookId') rawBookId: string, @QueryParams() query: Query) {
     const bookId = requireBookId(rawBookId);
     const { after, limit, ...cut } = decodeQuery(ExplainQuery, query);
-    return answer(bookId, this.positions.explain(bookId, { ...cut, offset: after ?? 0, limit: limit ?? DEFAULT_EXPLAIN_PAGE })).then(explainAnswer);
+    return answer(bookId, this.positions.explain(bookId, { ...cut, offset: after ?? 0, limit: limit ?? DEFAULT_EXPLAIN_PAGE })).then(
+      explainAnswer,
+    );
   }
 
   /** Every published report beside the ledger's figure for the same date, flagged beyond the tolerance. */

@@ -21,7 +21,11 @@ export const seriesPointView = (p: Position) => ({
   aggregateLtv: orNull(p.leverage.aggregateLtv, formatRatio),
   availableLiquidityUsd: orNull(p.liquidity.availableLiquidityUsd, formatUsd),
   /** Each open loan's LTV and its lines, so a chart draws every loan against its own thresholds. */
-  loans: sortedObject(p.loans, (loan) => ({ ltv: orNull(loan.ltv, formatRatio), marginCallLtv: formatRatio(loan.marginCallLtv), liquidationLtv: formatRatio(loan.liquidationLtv) })),
+  loans: sortedObject(p.loans, (loan) => ({
+    ltv: orNull(loan.ltv, formatRatio),
+    marginCallLtv: formatRatio(loan.marginCallLtv),
+    liquidationLtv: formatRatio(loan.liquidationLtv),
+  })),
 });
 
 /** GET /position/series: the range asked for, then a point per step. */

@@ -1,4 +1,14 @@
-import { BookProjection, LOT_METHODS, fifoLotBook, lotBook, monthEndReport, monthsBetween, pnlReport, positionFrom, usdRollforward } from '@treasury/projections';
+import {
+  BookProjection,
+  LOT_METHODS,
+  fifoLotBook,
+  lotBook,
+  monthEndReport,
+  monthsBetween,
+  pnlReport,
+  positionFrom,
+  usdRollforward,
+} from '@treasury/projections';
 import { RecordedBook } from '@treasury/projections/testing/recorded-book';
 import { monthEndRowView, usdRollforwardView } from './month-end.view';
 import { pnlFiguresView } from './pnl.view';
@@ -23,22 +33,88 @@ const book = () => {
   const b = new RecordedBook();
   b.record('2025-06-01T00:00:00Z', 'open-book', { name: 'Acme', effectiveAt: '2025-06-01T00:00:00Z' });
   b.record('2025-06-01T00:30:00Z', 'record-btc-price', { effectiveAt: '2025-06-01T00:00:00Z', usdPerBtc: '60000.00' });
-  b.record('2025-06-01T01:00:00Z', 'record-opening-balance', { wallet: 'cold', btc: '1', costBasisUsd: '20000.00', acquiredAt: '2021-01-01T00:00:00Z' });
-  b.record('2025-06-10T00:00:00Z', 'record-mining-output', { effectiveAt: '2025-06-10T00:00:00Z', wallet: 'pool', btc: '2', usdPerBtc: '50000.00', pool: 'Foundry' });
+  b.record('2025-06-01T01:00:00Z', 'record-opening-balance', {
+    wallet: 'cold',
+    btc: '1',
+    costBasisUsd: '20000.00',
+    acquiredAt: '2021-01-01T00:00:00Z',
+  });
+  b.record('2025-06-10T00:00:00Z', 'record-mining-output', {
+    effectiveAt: '2025-06-10T00:00:00Z',
+    wallet: 'pool',
+    btc: '2',
+    usdPerBtc: '50000.00',
+    pool: 'Foundry',
+  });
   b.record('2025-06-30T12:00:00Z', 'record-btc-price', { effectiveAt: '2025-06-30T12:00:00Z', usdPerBtc: '60000.00' });
   b.record('2025-07-01T00:00:00Z', 'draw-loan', {
-    effectiveAt: '2025-07-01T00:00:00Z', loanId: 'term', lender: 'L', principalUsd: '1000000.00', annualRate: '0.073',
-    marginCallLtv: '0.7', liquidationLtv: '0.85', dayCount: 'act/365',
+    effectiveAt: '2025-07-01T00:00:00Z',
+    loanId: 'term',
+    lender: 'L',
+    principalUsd: '1000000.00',
+    annualRate: '0.073',
+    marginCallLtv: '0.7',
+    liquidationLtv: '0.85',
+    dayCount: 'act/365',
   });
-  b.record('2025-07-05T00:00:00Z', 'record-mining-output', { effectiveAt: '2025-07-05T00:00:00Z', wallet: 'pool', btc: '1', usdPerBtc: '62000.00' });
-  b.record('2025-07-08T00:00:00Z', 'record-btc-purchase', { effectiveAt: '2025-07-08T00:00:00Z', wallet: 'hot', btc: '0.5', costUsd: '30000.00', feesUsd: '100.00' });
-  b.record('2025-07-10T00:00:00Z', 'record-btc-sale', { effectiveAt: '2025-07-10T00:00:00Z', wallet: 'pool', btc: '1.2', proceedsUsd: '80000.00', feesUsd: '500.00' });
-  b.record('2025-07-15T00:00:00Z', 'record-btc-payment', { effectiveAt: '2025-07-15T00:00:00Z', wallet: 'pool', btc: '0.5', usdPerBtc: '40000.00', category: 'power' });
-  b.record('2025-07-20T00:00:00Z', 'transfer-btc', { effectiveAt: '2025-07-20T00:00:00Z', fromWallet: 'pool', toWallet: 'cold', btc: '1', feeBtc: '0.001' });
-  b.record('2025-07-25T00:00:00Z', 'record-cash-movement', { effectiveAt: '2025-07-25T00:00:00Z', cashAccount: 'operating', amountUsd: '-3000.00', category: 'power' });
-  b.record('2025-07-25T00:00:01Z', 'record-cash-movement', { effectiveAt: '2025-07-25T00:00:01Z', cashAccount: 'operating', amountUsd: '1000.00', category: 'hosting-rebate' });
-  b.record('2025-07-26T00:00:00Z', 'record-cash-movement', { effectiveAt: '2025-07-26T00:00:00Z', cashAccount: 'operating', amountUsd: '-5000.00', category: 'equipment' });
-  b.record('2025-07-26T00:00:01Z', 'record-cash-movement', { effectiveAt: '2025-07-26T00:00:01Z', cashAccount: 'operating', amountUsd: '2000.00', category: 'equity' });
+  b.record('2025-07-05T00:00:00Z', 'record-mining-output', {
+    effectiveAt: '2025-07-05T00:00:00Z',
+    wallet: 'pool',
+    btc: '1',
+    usdPerBtc: '62000.00',
+  });
+  b.record('2025-07-08T00:00:00Z', 'record-btc-purchase', {
+    effectiveAt: '2025-07-08T00:00:00Z',
+    wallet: 'hot',
+    btc: '0.5',
+    costUsd: '30000.00',
+    feesUsd: '100.00',
+  });
+  b.record('2025-07-10T00:00:00Z', 'record-btc-sale', {
+    effectiveAt: '2025-07-10T00:00:00Z',
+    wallet: 'pool',
+    btc: '1.2',
+    proceedsUsd: '80000.00',
+    feesUsd: '500.00',
+  });
+  b.record('2025-07-15T00:00:00Z', 'record-btc-payment', {
+    effectiveAt: '2025-07-15T00:00:00Z',
+    wallet: 'pool',
+    btc: '0.5',
+    usdPerBtc: '40000.00',
+    category: 'power',
+  });
+  b.record('2025-07-20T00:00:00Z', 'transfer-btc', {
+    effectiveAt: '2025-07-20T00:00:00Z',
+    fromWallet: 'pool',
+    toWallet: 'cold',
+    btc: '1',
+    feeBtc: '0.001',
+  });
+  b.record('2025-07-25T00:00:00Z', 'record-cash-movement', {
+    effectiveAt: '2025-07-25T00:00:00Z',
+    cashAccount: 'operating',
+    amountUsd: '-3000.00',
+    category: 'power',
+  });
+  b.record('2025-07-25T00:00:01Z', 'record-cash-movement', {
+    effectiveAt: '2025-07-25T00:00:01Z',
+    cashAccount: 'operating',
+    amountUsd: '1000.00',
+    category: 'hosting-rebate',
+  });
+  b.record('2025-07-26T00:00:00Z', 'record-cash-movement', {
+    effectiveAt: '2025-07-26T00:00:00Z',
+    cashAccount: 'operating',
+    amountUsd: '-5000.00',
+    category: 'equipment',
+  });
+  b.record('2025-07-26T00:00:01Z', 'record-cash-movement', {
+    effectiveAt: '2025-07-26T00:00:01Z',
+    cashAccount: 'operating',
+    amountUsd: '2000.00',
+    category: 'equity',
+  });
   b.record('2025-07-31T00:00:00Z', 'accrue-interest', { effectiveAt: '2025-07-31T00:00:00Z', loanId: 'term', interestUsd: '100.00' });
   b.record('2025-07-31T12:00:00Z', 'record-btc-price', { effectiveAt: '2025-07-31T12:00:00Z', usdPerBtc: '70000.00' });
   return b;
@@ -94,26 +170,60 @@ describe('USD roll-forward (ASU 2023-08) on a book worked by hand', () => {
   it('sits beside the BTC roll-forward in the month-end report, whose columns are unchanged', () => {
     const projection = book().projection();
     const [june, july] = monthEndReport(projection, MONTHS, latest(projection)).map(monthEndRowView);
-    expect(june).toMatchObject({ openingBalancesBtc: '1.00000000', minedBtc: '2.00000000', closingBtc: '3.00000000', rollforwardCheckBtc: '0.00000000', usd: { closingFairValueUsd: '180000.00', rollforwardCheckUsd: '0.00' } });
-    expect(july).toMatchObject({ soldBtc: '1.20000000', paidBtc: '0.50000000', closingBtc: '2.79900000', usd: { realizedGainUsd: '44950.00', closingFairValueUsd: '195930.00', rollforwardCheckUsd: '0.00' } });
+    expect(june).toMatchObject({
+      openingBalancesBtc: '1.00000000',
+      minedBtc: '2.00000000',
+      closingBtc: '3.00000000',
+      rollforwardCheckBtc: '0.00000000',
+      usd: { closingFairValueUsd: '180000.00', rollforwardCheckUsd: '0.00' },
+    });
+    expect(july).toMatchObject({
+      soldBtc: '1.20000000',
+      paidBtc: '0.50000000',
+      closingBtc: '2.79900000',
+      usd: { realizedGainUsd: '44950.00', closingFairValueUsd: '195930.00', rollforwardCheckUsd: '0.00' },
+    });
   });
 
   it('leaves the fair-value terms and the check null where a boundary holds BTC without a price', () => {
     const b = new RecordedBook();
     b.record('2025-06-01T00:00:00Z', 'open-book', { name: 'Acme', effectiveAt: '2025-06-01T00:00:00Z' });
-    b.record('2025-06-10T00:00:00Z', 'record-mining-output', { effectiveAt: '2025-06-10T00:00:00Z', wallet: 'pool', btc: '2', usdPerBtc: '50000.00' });
+    b.record('2025-06-10T00:00:00Z', 'record-mining-output', {
+      effectiveAt: '2025-06-10T00:00:00Z',
+      wallet: 'pool',
+      btc: '2',
+      usdPerBtc: '50000.00',
+    });
     b.record('2025-07-31T12:00:00Z', 'record-btc-price', { effectiveAt: '2025-07-31T12:00:00Z', usdPerBtc: '70000.00' });
     const projection = b.projection();
     const version = latest(projection);
     const [june, july] = usdRollforward(projection, fifoLotBook(projection, version), MONTHS, version).map(usdRollforwardView);
-    expect(june).toMatchObject({ openingFairValueUsd: '0.00', minedUsd: '100000.00', closingFairValueUsd: null, closingUnrealizedGainUsd: null, unrealizedChangeUsd: null, rollforwardCheckUsd: null });
-    expect(july).toMatchObject({ openingFairValueUsd: null, closingFairValueUsd: '140000.00', unrealizedChangeUsd: null, rollforwardCheckUsd: null });
+    expect(june).toMatchObject({
+      openingFairValueUsd: '0.00',
+      minedUsd: '100000.00',
+      closingFairValueUsd: null,
+      closingUnrealizedGainUsd: null,
+      unrealizedChangeUsd: null,
+      rollforwardCheckUsd: null,
+    });
+    expect(july).toMatchObject({
+      openingFairValueUsd: null,
+      closingFairValueUsd: '140000.00',
+      unrealizedChangeUsd: null,
+      rollforwardCheckUsd: null,
+    });
   });
 
   it('counts an opening lot queued in FIFO before it is held only from when it is held', () => {
     const b = book();
     // Held from 2 July, acquired in 2019: first in the queue at the June close, but not in the holdings.
-    b.record('2025-07-02T00:00:00Z', 'record-opening-balance', { effectiveAt: '2025-07-02T00:00:00Z', wallet: 'cold', btc: '0.1', costBasisUsd: '1000.00', acquiredAt: '2019-01-01T00:00:00Z' });
+    b.record('2025-07-02T00:00:00Z', 'record-opening-balance', {
+      effectiveAt: '2025-07-02T00:00:00Z',
+      wallet: 'cold',
+      btc: '0.1',
+      costBasisUsd: '1000.00',
+      acquiredAt: '2019-01-01T00:00:00Z',
+    });
     const projection = b.projection();
     const version = latest(projection);
     const [june, july] = usdRollforward(projection, fifoLotBook(projection, version), MONTHS, version).map(usdRollforwardView);
@@ -126,7 +236,11 @@ describe('USD roll-forward (ASU 2023-08) on a book worked by hand', () => {
     expect(position.costBasis).toEqual({ totalUsd: 12_000_000n, realizedGainUsd: 0n, unrealizedGainUsd: 6_000_000n });
     for (const method of LOT_METHODS) {
       const lots = [...lotBook(projection, version, method).openLots(juneEnd)];
-      expect([method, lots.reduce((sum, s) => sum + s.btc, 0n), lots.reduce((sum, s) => sum + s.costUsd, 0n)]).toEqual([method, 300_000_000n, 12_000_000n]);
+      expect([method, lots.reduce((sum, s) => sum + s.btc, 0n), lots.reduce((sum, s) => sum + s.costUsd, 0n)]).toEqual([
+        method,
+        300_000_000n,
+        12_000_000n,
+      ]);
     }
     // From 2 July it is held and listed.
     expect(positionFrom(projection.raw(Date.parse('2025-07-02T00:00:00Z'), version)).costBasis.totalUsd).toBe(12_100_000n);
@@ -134,10 +248,17 @@ describe('USD roll-forward (ASU 2023-08) on a book worked by hand', () => {
 });
 
 describe('period P&L on the same book', () => {
-  const pnl = (categories: ReadonlySet<string> = new Set(['power']), balanceSheet: ReadonlySet<string> = new Set(['equipment', 'equity'])) => {
+  const pnl = (
+    categories: ReadonlySet<string> = new Set(['power']),
+    balanceSheet: ReadonlySet<string> = new Set(['equipment', 'equity']),
+  ) => {
     const projection = book().projection();
     const version = latest(projection);
-    return { projection, v: version, report: pnlReport(projection, fifoLotBook(projection, version), MONTHS, version, categories, balanceSheet) };
+    return {
+      projection,
+      v: version,
+      report: pnlReport(projection, fifoLotBook(projection, version), MONTHS, version, categories, balanceSheet),
+    };
   };
 
   it('computes every line by hand, per month and in total', () => {
@@ -207,7 +328,12 @@ describe('period P&L on the same book', () => {
     const rollforward = usdRollforward(projection, fifoLotBook(projection, version), MONTHS, version);
     report.months.forEach(({ figures }, i) => {
       expect(figures.remeasurementUsd! + figures.openingBalancesRevaluationUsd).toBe(rollforward[i]!.unrealizedChangeUsd);
-      const realized = figures.realizedOnSalesUsd + figures.realizedOnPaymentsUsd + figures.realizedOnLiquidationsUsd - figures.tradingFeesUsd - figures.networkFeesUsd;
+      const realized =
+        figures.realizedOnSalesUsd +
+        figures.realizedOnPaymentsUsd +
+        figures.realizedOnLiquidationsUsd -
+        figures.tradingFeesUsd -
+        figures.networkFeesUsd;
       expect(realized).toBe(rollforward[i]!.realizedGainUsd);
       expect(figures.miningRevenueUsd).toBe(rollforward[i]!.minedUsd);
     });
@@ -215,7 +341,10 @@ describe('period P&L on the same book', () => {
 
   it('has no cost per BTC when none was mined, and no production cost without production categories', () => {
     const { report } = pnl(new Set());
-    expect(report.months.map((m) => [m.figures.productionCostUsd, m.figures.costPerBtcMinedUsd])).toEqual([[0n, 0n], [0n, 0n]]);
+    expect(report.months.map((m) => [m.figures.productionCostUsd, m.figures.costPerBtcMinedUsd])).toEqual([
+      [0n, 0n],
+      [0n, 0n],
+    ]);
     const b = new RecordedBook();
     b.record('2025-06-01T00:00:00Z', 'open-book', { name: 'Acme', effectiveAt: '2025-06-01T00:00:00Z' });
     const projection = b.projection();
@@ -224,13 +353,27 @@ describe('period P&L on the same book', () => {
     expect(june!.figures).toMatchObject({ minedBtc: 0n, costPerBtcMinedUsd: null, netIncomeUsd: 0n });
   });
 
-  it('reads interest charged on a loan drawn before accrual from terms (no dayCount) as that loan\'s whole expense', () => {
+  it("reads interest charged on a loan drawn before accrual from terms (no dayCount) as that loan's whole expense", () => {
     const b = book();
     const projection = b.projection();
     const legacy = (revision: number, effectiveAt: string, event: Record<string, unknown>) =>
-      projection.apply({ eventId: `00000000-0000-4000-9000-${String(revision).padStart(12, '0')}`, revision, recordedAt: Date.parse(effectiveAt), event: { ...event, effectiveAt: Date.parse(effectiveAt) } as never });
+      projection.apply({
+        eventId: `00000000-0000-4000-9000-${String(revision).padStart(12, '0')}`,
+        revision,
+        recordedAt: Date.parse(effectiveAt),
+        event: { ...event, effectiveAt: Date.parse(effectiveAt) } as never,
+      });
     const r = projection.revision + 1;
-    legacy(r, '2025-07-31T13:00:00Z', { type: 'LoanDrawn', loanId: 'old', lender: 'L', principalUsd: 100_000_00n, annualRate: 100_000n, marginCallLtv: 700_000n, liquidationLtv: 850_000n, cashAccount: 'operating' });
+    legacy(r, '2025-07-31T13:00:00Z', {
+      type: 'LoanDrawn',
+      loanId: 'old',
+      lender: 'L',
+      principalUsd: 100_000_00n,
+      annualRate: 100_000n,
+      marginCallLtv: 700_000n,
+      liquidationLtv: 850_000n,
+      cashAccount: 'operating',
+    });
     legacy(r + 1, '2025-07-31T14:00:00Z', { type: 'InterestAccrued', loanId: 'old', interestUsd: 833_33n });
     const version = latest(projection);
     const [, july] = pnlReport(projection, fifoLotBook(projection, version), MONTHS, version, new Set()).months;

@@ -5,7 +5,10 @@ import { orNull, sortedObject } from '../positions/position.view';
 import { monthlyHeaderView } from './monthly-header.view';
 
 /** A total and its lines by category (keys sorted), USD at 2 decimals. */
-const byCategory = (map: ReadonlyMap<string, bigint>) => ({ totalUsd: formatUsd(categoryTotal(map)), byCategory: sortedObject(map, formatUsd) });
+const byCategory = (map: ReadonlyMap<string, bigint>) => ({
+  totalUsd: formatUsd(categoryTotal(map)),
+  byCategory: sortedObject(map, formatUsd),
+});
 
 /** One column of the P&L: USD at 2 decimals; a payout without a pool under `withoutPoolUsd`. */
 export const pnlFiguresView = (figures: PnlFigures) => {
@@ -13,7 +16,11 @@ export const pnlFiguresView = (figures: PnlFigures) => {
   const withoutPool = pools.get('') ?? 0n;
   pools.delete('');
   return {
-    miningRevenue: { totalUsd: formatUsd(figures.miningRevenueUsd), byPool: sortedObject(pools, formatUsd), withoutPoolUsd: formatUsd(withoutPool) },
+    miningRevenue: {
+      totalUsd: formatUsd(figures.miningRevenueUsd),
+      byPool: sortedObject(pools, formatUsd),
+      withoutPoolUsd: formatUsd(withoutPool),
+    },
     realizedGain: {
       onSalesUsd: formatUsd(figures.realizedOnSalesUsd),
       onPaymentsUsd: formatUsd(figures.realizedOnPaymentsUsd),
@@ -28,7 +35,11 @@ export const pnlFiguresView = (figures: PnlFigures) => {
     expensesPaidInCash: byCategory(figures.cashExpenses),
     otherIncome: byCategory(figures.otherIncome),
     netIncomeUsd: orNull(figures.netIncomeUsd, formatUsd),
-    notInPnl: { paidInBtc: byCategory(figures.notInPnlPaidInBtc), cashOut: byCategory(figures.notInPnlCashOut), cashIn: byCategory(figures.notInPnlCashIn) },
+    notInPnl: {
+      paidInBtc: byCategory(figures.notInPnlPaidInBtc),
+      cashOut: byCategory(figures.notInPnlCashOut),
+      cashIn: byCategory(figures.notInPnlCashIn),
+    },
     minedBtc: formatBtc(figures.minedBtc),
     productionCostUsd: formatUsd(figures.productionCostUsd),
     costPerBtcMinedUsd: orNull(figures.costPerBtcMinedUsd, formatUsd),

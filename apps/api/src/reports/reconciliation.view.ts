@@ -3,7 +3,9 @@ import type { ReconciliationFound } from '@treasury/application';
 import type { Line, Reconciliation } from '@treasury/projections';
 
 const lineView = (line: Line | null, format: (n: bigint) => string) =>
-  line === null ? null : { reported: format(line.reported), ledger: format(line.ledger), difference: format(line.difference), flagged: line.flagged };
+  line === null
+    ? null
+    : { reported: format(line.reported), ledger: format(line.ledger), difference: format(line.difference), flagged: line.flagged };
 
 /** Each report beside the ledger: BTC at 8 decimals, USD at 2, null for a line the report does not give. */
 export const reconciliationView = (result: Reconciliation) => ({
@@ -28,4 +30,9 @@ export const reconciliationView = (result: Reconciliation) => ({
 });
 
 /** GET /reconciliation: which book and cut, then the reports beside the ledger. */
-export const reconciliationAnswer = ({ bookId, knownAt, revision, reconciliation }: ReconciliationFound) => ({ bookId, knownAt, revision, ...reconciliationView(reconciliation) });
+export const reconciliationAnswer = ({ bookId, knownAt, revision, reconciliation }: ReconciliationFound) => ({
+  bookId,
+  knownAt,
+  revision,
+  ...reconciliationView(reconciliation),
+});

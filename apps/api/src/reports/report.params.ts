@@ -25,7 +25,7 @@ const reportQuery = (name: string, methodText: string) =>
   queryCodec(
     name,
     {
-      from: required(month('2025-07'), 'First calendar month, in the book\'s time zone.', MONTH_TEXT),
+      from: required(month('2025-07'), "First calendar month, in the book's time zone.", MONTH_TEXT),
       to: required(month('2026-01'), `Last calendar month (at most ${MAX_REPORT_MONTHS} months in all).`, MONTH_TEXT),
       ...freshnessParams,
       method: lotMethodParam(methodText),

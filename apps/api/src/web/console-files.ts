@@ -40,7 +40,11 @@ export const loadConsoleFiles = (dir: string | undefined): ReadonlyMap<string, C
   for (const name of readdirSync(assets)) {
     const type = TYPES[extname(name)];
     if (type === undefined || !/^[\w.-]+$/.test(name)) continue;
-    files.set(`/assets/${name}`, { body: readFileSync(join(assets, name)), contentType: type, cacheControl: 'public, max-age=31536000, immutable' });
+    files.set(`/assets/${name}`, {
+      body: readFileSync(join(assets, name)),
+      contentType: type,
+      cacheControl: 'public, max-age=31536000, immutable',
+    });
   }
   return files;
 };

@@ -16,7 +16,9 @@ export class ConsoleController {
   index(@Res() res: Response): void {
     const file = this.files.get('/');
     if (file === undefined) {
-      throw new ProblemException(problem(404, 'console-not-built', 'Not found', 'The web console is not built: run "npm run build" (npm start does).'));
+      throw new ProblemException(
+        problem(404, 'console-not-built', 'Not found', 'The web console is not built: run "npm run build" (npm start does).'),
+      );
     }
     send(res, file);
   }

@@ -26,4 +26,7 @@ export const BooksAnswer = asComponent(
 );
 
 export const meAnswerIsTheView: SameShape<ReturnType<IdentityController['me']>, t.TypeOf<typeof MeAnswer>> = [(v) => v, (a) => a];
-export const booksAnswerIsTheView: SameShape<Awaited<ReturnType<IdentityController['books']>>, t.TypeOf<typeof BooksAnswer>> = [(v) => v, (a) => a];
+export const booksAnswerIsTheView: SameShape<Awaited<ReturnType<IdentityController['books']>>, t.TypeOf<typeof BooksAnswer>> = [
+  (v) => v,
+  (a) => a,
+];

@@ -54,7 +54,13 @@ export class IdentityController {
     readable.sort((a, b) => (a.bookId < b.bookId ? -1 : a.bookId > b.bookId ? 1 : 0));
     const listed = readable.slice(0, MAX_BOOKS_LISTED);
     const books: BookSummary[] = [];
-    for (const book of listed) books.push({ bookId: book.bookId, name: await this.nameOf(book.bookId), timeZone: book.timeZone, openedAt: new Date(book.openedAt).toISOString() });
+    for (const book of listed)
+      books.push({
+        bookId: book.bookId,
+        name: await this.nameOf(book.bookId),
+        timeZone: book.timeZone,
+        openedAt: new Date(book.openedAt).toISOString(),
+      });
     return { books, truncated: readable.length > listed.length };
   }
 

@@ -1,5 +1,13 @@
 import { BeforeApplicationShutdown, Inject, Logger, OnApplicationBootstrap } from '@nestjs/common';
-import { Clock, FetchTransport, IdGenerator, PositionProjector, TimerScheduler, WebhookDeliveryWorker, WebhookWorkerOptions } from '@treasury/application';
+import {
+  Clock,
+  FetchTransport,
+  IdGenerator,
+  PositionProjector,
+  TimerScheduler,
+  WebhookDeliveryWorker,
+  WebhookWorkerOptions,
+} from '@treasury/application';
 import { EventStore } from '@treasury/event-store';
 
 /** Test seams: a scheduler the test moves, a shorter per-attempt timeout, a fixed jitter. */

@@ -46,7 +46,12 @@ const RedeliveryAnswer = closed({
 export const DeliveryAnswer = asComponent(t.union([DeliveryAttemptAnswer, RedeliveryAnswer]), 'WebhookDelivery');
 
 export const WebhooksAnswer = closed({ bookId: t.string, webhooks: t.readonlyArray(WebhookAnswer) });
-export const DeliveriesAnswer = closed({ bookId: t.string, webhook: WebhookAnswer, deliveries: t.readonlyArray(DeliveryAnswer), next: nullable(Integer) });
+export const DeliveriesAnswer = closed({
+  bookId: t.string,
+  webhook: WebhookAnswer,
+  deliveries: t.readonlyArray(DeliveryAnswer),
+  next: nullable(Integer),
+});
 
 export const webhookAnswerIsTheView: SameShape<ReturnType<typeof webhookView>, t.TypeOf<typeof WebhookAnswer>> = [(v) => v, (a) => a];
 export const deliveryAnswerIsTheView: SameShape<ReturnType<typeof deliveryView>, t.TypeOf<typeof DeliveryAnswer>> = [(v) => v, (a) => a];

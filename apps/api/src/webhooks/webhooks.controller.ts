@@ -30,7 +30,8 @@ export class WebhooksController {
   private async known(bookId: string): Promise<void> {
     await this.worker.waitFor(this.commands.lastAcknowledgedPosition, READ_YOUR_WRITES_MS);
     await this.projector.waitFor(this.commands.lastAcknowledgedPosition, READ_YOUR_WRITES_MS);
-    if (this.projector.book(bookId) === undefined) throw new ProblemException(problem(404, 'book-not-found', 'Book not found', `No book "${bookId}" exists.`));
+    if (this.projector.book(bookId) === undefined)
+      throw new ProblemException(problem(404, 'book-not-found', 'Book not found', `No book "${bookId}" exists.`));
   }
 
   @Get()
@@ -38,7 +39,12 @@ export class WebhooksController {
     const bookId = requireBookId(rawBookId);
     decodeQuery(WebhooksQuery, query);
     await this.known(bookId);
-    return { bookId, webhooks: this.worker.list(bookId).map((registration) => webhookView(registration, this.worker.summary(bookId, registration.webhookId))) };
+    return {
+      bookId,
+      webhooks: this.worker
+        .list(bookId)
+        .map((registration) => webhookView(registration, this.worker.summary(bookId, registration.webhookId))),
+    };
   }
 
   /** The endpoint's delivery log, oldest first: `after` is the last sequence read, `next` the cursor to pass. */
@@ -49,9 +55,11 @@ export class WebhooksController {
     const { after, limit = MAX_DELIVERIES_PAGE } = decodeQuery(DeliveriesQuery, query);
     await this.known(bookId);
     const registration = this.worker.find(bookId, webhookId);
-    if (registration === undefined) throw new ProblemException(problem(404, 'webhook-not-found', 'Webhook not found', `No webhook "${webhookId}" in book "${bookId}".`));
+    if (registration === undefined)
+      throw new ProblemException(problem(404, 'webhook-not-found', 'Webhook not found', `No webhook "${webhookId}" in book "${bookId}".`));
     const page = await this.worker.deliveries(bookId, webhookId, after === undefined ? 0 : after + 1, limit);
-    if (E.isLeft(page)) throw new ProblemException(problem(503, 'store-unavailable', 'Store unavailable', 'The delivery log could not be read; try again.'));
+    if (E.isLeft(page))
+      throw new ProblemException(problem(503, 'store-unavailable', 'Store unavailable', 'The delivery log could not be read; try again.'));
     const deliveries = page.right.map(deliveryView);
     const last = deliveries[deliveries.length - 1];
     return {

@@ -1,5 +1,16 @@
 import * as E from 'fp-ts/Either';
-import { BTC_SCALE, CalendarDay, USD_SCALE, endOfDay, formatBtc, formatDecimal, instantOfLocal, isCalendarDay, parseDecimal, startOfDay } from '@treasury/domain';
+import {
+  BTC_SCALE,
+  CalendarDay,
+  USD_SCALE,
+  endOfDay,
+  formatBtc,
+  formatDecimal,
+  instantOfLocal,
+  isCalendarDay,
+  parseDecimal,
+  startOfDay,
+} from '@treasury/domain';
 import type { DateFormat } from './profile.codec';
 
 /**
@@ -39,13 +50,18 @@ export const parseAmount = (cell: string, scale: number, format: NumberFormat): 
 export const parseSats = (cell: string, format: NumberFormat): E.Either<string, string> => {
   const trimmed = cell.trim();
   const text = format.thousandsSeparator === undefined ? trimmed : trimmed.split(format.thousandsSeparator).join('');
-  return /^-?\d{1,17}$/.test(text) ? E.right(formatBtc(BigInt(text))) : E.left(`not a whole number of satoshis (got "${trimmed.slice(0, MAX_AMOUNT_CHARS)}")`);
+  return /^-?\d{1,17}$/.test(text)
+    ? E.right(formatBtc(BigInt(text)))
+    : E.left(`not a whole number of satoshis (got "${trimmed.slice(0, MAX_AMOUNT_CHARS)}")`);
 };
 
 export const formatAmount = (units: bigint, scale: number): string => formatDecimal(units, scale);
 export const SCALE = { btc: BTC_SCALE, usd: USD_SCALE } as const;
 
-const DATE_PATTERNS: Record<DateFormat, { readonly pattern: string; readonly order: readonly ['y' | 'm' | 'd', 'y' | 'm' | 'd', 'y' | 'm' | 'd'] }> = {
+const DATE_PATTERNS: Record<
+  DateFormat,
+  { readonly pattern: string; readonly order: readonly ['y' | 'm' | 'd', 'y' | 'm' | 'd', 'y' | 'm' | 'd'] }
+> = {
   'YYYY-MM-DD': { pattern: '(\\d{4})-(\\d{1,2})-(\\d{1,2})', order: ['y', 'm', 'd'] },
   'MM/DD/YYYY': { pattern: '(\\d{1,2})/(\\d{1,2})/(\\d{4})', order: ['m', 'd', 'y'] },
   'DD/MM/YYYY': { pattern: '(\\d{1,2})/(\\d{1,2})/(\\d{4})', order: ['d', 'm', 'y'] },
@@ -60,7 +76,9 @@ const dayOf = (format: DateFormat, parts: ReadonlyArray<string>): CalendarDay =>
 
 /** Date, then optionally a time (after "T" or a space) and an offset ("Z", "+02:00", "+0200"). */
 const instantPattern = (format: DateFormat) =>
-  new RegExp(`^${DATE_PATTERNS[format].pattern}(?:[T ](\\d{1,2}):(\\d{2})(?::(\\d{2})(?:\\.(\\d{1,3}))?)?\\s*(Z|UTC|[+-]\\d{2}:?\\d{2})?)?$`);
+  new RegExp(
+    `^${DATE_PATTERNS[format].pattern}(?:[T ](\\d{1,2}):(\\d{2})(?::(\\d{2})(?:\\.(\\d{1,3}))?)?\\s*(Z|UTC|[+-]\\d{2}:?\\d{2})?)?$`,
+  );
 
 const iso = (millis: number): string => new Date(millis).toISOString();
 
@@ -68,7 +86,8 @@ const iso = (millis: number): string => new Date(millis).toISOString();
 export const parseDate = (cell: string, format: TimeFormat): E.Either<string, string> => {
   const match = new RegExp(`^${DATE_PATTERNS[format.dateFormat].pattern}$`).exec(cell.trim());
   const day = match === null ? undefined : dayOf(format.dateFormat, match.slice(1, 4));
-  if (day === undefined || !isCalendarDay(day)) return E.left(`not a date in the form ${format.dateFormat} (got "${cell.trim().slice(0, 40)}")`);
+  if (day === undefined || !isCalendarDay(day))
+    return E.left(`not a date in the form ${format.dateFormat} (got "${cell.trim().slice(0, 40)}")`);
   return E.right(iso(format.dateOnlyAt === 'end-of-day' ? endOfDay(format.timeZone, day) : startOfDay(format.timeZone, day)));
 };
 
@@ -81,7 +100,12 @@ export const parseInstant = (cell: string, format: TimeFormat): E.Either<string,
   const day = dayOf(format.dateFormat, match.slice(1, 4));
   if (!isCalendarDay(day)) return E.left(expected);
   if (match[4] === undefined) return parseDate(trimmed, format);
-  const [hour, minute, second, fraction] = [Number(match[4]), Number(match[5]), Number(match[6] ?? 0), Number((match[7] ?? '').padEnd(3, '0'))];
+  const [hour, minute, second, fraction] = [
+    Number(match[4]),
+    Number(match[5]),
+    Number(match[6] ?? 0),
+    Number((match[7] ?? '').padEnd(3, '0')),
+  ];
   if (hour > 23 || minute > 59 || second > 59) return E.left(expected);
   const local = { ...day, hour, minute, second, millisecond: fraction };
   const offset = match[8];

@@ -33,10 +33,16 @@ describe('cells', () => {
   it('reads a date as the end (or start) of that day in the zone, across daylight saving', () => {
     expect(parseDate('2026-01-31', utc)).toEqual(E.right('2026-01-31T23:59:59.999Z'));
     expect(parseDate('2026-01-31', { ...utc, dateOnlyAt: 'start-of-day' })).toEqual(E.right('2026-01-31T00:00:00.000Z'));
-    expect(parseDate('07/15/2026', { ...utc, dateFormat: 'MM/DD/YYYY', timeZone: 'America/New_York' })).toEqual(E.right('2026-07-16T03:59:59.999Z'));
-    expect(parseDate('15/07/2026', { ...utc, dateFormat: 'DD/MM/YYYY', timeZone: 'Europe/Zurich' })).toEqual(E.right('2026-07-15T21:59:59.999Z'));
+    expect(parseDate('07/15/2026', { ...utc, dateFormat: 'MM/DD/YYYY', timeZone: 'America/New_York' })).toEqual(
+      E.right('2026-07-16T03:59:59.999Z'),
+    );
+    expect(parseDate('15/07/2026', { ...utc, dateFormat: 'DD/MM/YYYY', timeZone: 'Europe/Zurich' })).toEqual(
+      E.right('2026-07-15T21:59:59.999Z'),
+    );
     // 29 March 2026 is 23 hours long in Zurich.
-    expect(parseDate('29.03.2026', { ...utc, dateFormat: 'DD.MM.YYYY', timeZone: 'Europe/Zurich', dateOnlyAt: 'start-of-day' })).toEqual(E.right('2026-03-28T23:00:00.000Z'));
+    expect(parseDate('29.03.2026', { ...utc, dateFormat: 'DD.MM.YYYY', timeZone: 'Europe/Zurich', dateOnlyAt: 'start-of-day' })).toEqual(
+      E.right('2026-03-28T23:00:00.000Z'),
+    );
     expect(parseDate('2026-02-30', utc)).toEqual(E.left('not a date in the form YYYY-MM-DD (got "2026-02-30")'));
     expect(E.isLeft(parseDate('2026-01-31T10:00:00Z', utc))).toBe(true);
   });
@@ -45,7 +51,9 @@ describe('cells', () => {
     expect(parseInstant('2026-01-06T14:32:10Z', utc)).toEqual(E.right('2026-01-06T14:32:10.000Z'));
     expect(parseInstant('2026-01-06 14:32:10.5+0200', utc)).toEqual(E.right('2026-01-06T12:32:10.500Z'));
     expect(parseInstant('2026-01-06 14:32 UTC', utc)).toEqual(E.right('2026-01-06T14:32:00.000Z'));
-    expect(parseInstant('01/06/2026 09:32', { ...utc, dateFormat: 'MM/DD/YYYY', timeZone: 'America/New_York' })).toEqual(E.right('2026-01-06T14:32:00.000Z'));
+    expect(parseInstant('01/06/2026 09:32', { ...utc, dateFormat: 'MM/DD/YYYY', timeZone: 'America/New_York' })).toEqual(
+      E.right('2026-01-06T14:32:00.000Z'),
+    );
     expect(parseInstant('2026-01-06', utc)).toEqual(E.right('2026-01-06T23:59:59.999Z'));
     expect(E.isLeft(parseInstant('2026-01-06T24:00:00Z', utc))).toBe(true);
     expect(E.isLeft(parseInstant('2026-01-06T10:00:00+19:00', utc))).toBe(true);

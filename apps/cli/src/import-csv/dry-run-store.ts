@@ -43,8 +43,14 @@ export class DryRunStore extends EventStore {
       }
       const mine = this.appended.get(stream) ?? [];
       const current = (last.right[0]?.revision ?? -1) + mine.length;
-      if (expected !== 'any' && (expected === 'no-stream' ? current !== -1 : expected !== current)) return E.left(wrongExpectedRevision(stream, expected, current));
-      const stored = events.map((event, i): StoredEvent => ({ ...event, stream, revision: current + 1 + i, logPosition: this.nextPosition! + BigInt(i) }));
+      if (expected !== 'any' && (expected === 'no-stream' ? current !== -1 : expected !== current))
+        return E.left(wrongExpectedRevision(stream, expected, current));
+      const stored = events.map((event, i): StoredEvent => ({
+        ...event,
+        stream,
+        revision: current + 1 + i,
+        logPosition: this.nextPosition! + BigInt(i),
+      }));
       this.nextPosition! += BigInt(events.length);
       this.appended.set(stream, [...mine, ...stored]);
       const end = stored[stored.length - 1]!;

@@ -23,11 +23,14 @@ const report = (file: string, summary: CsvImportSummary, dryRun: boolean): void 
     return;
   }
   const held = summary.held > 0 ? ` (${summary.held} held for approval)` : '';
-  const duplicates = summary.duplicates > 0 ? `, ${summary.duplicates} duplicate rows (an earlier row's transaction id and values) skipped` : '';
+  const duplicates =
+    summary.duplicates > 0 ? `, ${summary.duplicates} duplicate rows (an earlier row's transaction id and values) skipped` : '';
   if (dryRun) {
     // The plan on stdout as JSON Lines (one row each), the summary on stderr.
     for (const row of summary.planned) console.log(JSON.stringify(row));
-    console.error(`dry run, ${file}: ${summary.rows} rows, would append ${summary.appended}${held}, ${summary.replayed} already imported${duplicates}; nothing written`);
+    console.error(
+      `dry run, ${file}: ${summary.rows} rows, would append ${summary.appended}${held}, ${summary.replayed} already imported${duplicates}; nothing written`,
+    );
     return;
   }
   console.log(`${file}: ${summary.rows} rows, ${summary.appended} appended${held}, ${summary.replayed} already imported${duplicates}`);
@@ -37,7 +40,11 @@ const report = (file: string, summary: CsvImportSummary, dryRun: boolean): void 
 export const runImportCsv = async (argv: ReadonlyArray<string>, openStore: () => EventStore, actor: string): Promise<number> => {
   let parsed;
   try {
-    parsed = parseArgs({ args: [...argv], allowPositionals: true, options: { profile: { type: 'string' }, book: { type: 'string' }, 'dry-run': { type: 'boolean' } } });
+    parsed = parseArgs({
+      args: [...argv],
+      allowPositionals: true,
+      options: { profile: { type: 'string' }, book: { type: 'string' }, 'dry-run': { type: 'boolean' } },
+    });
   } catch (error) {
     console.error(`${(error as Error).message}\nusage:\n${IMPORT_CSV_USAGE}`);
     return 2;

@@ -62,7 +62,8 @@ const digest = (text: string): string => createHash('sha256').update(text).diges
  * without ids are two payouts).
  */
 export const idKey = (bookId: string, id: string): string => `csv-id:${digest(`${bookId}\n${id}`)}`;
-export const rowKey = (bookId: string, cells: Readonly<Record<string, string>>, occurrence: number): string => `csv-row:${digest(`${bookId}\n${canonicalJson(cells)}`)}:${occurrence}`;
+export const rowKey = (bookId: string, cells: Readonly<Record<string, string>>, occurrence: number): string =>
+  `csv-row:${digest(`${bookId}\n${canonicalJson(cells)}`)}:${occurrence}`;
 /** The key rows were imported with before keys left the profile out: a re-run of such a file still replays them. */
 export const legacyRowKey = (profile: string, bookId: string, facts: Readonly<Record<string, string>>, occurrence: number): string =>
   `csv:${profile}:${digest(`${profile}\n${bookId}\n${canonicalJson(facts)}`)}:${occurrence}`;
@@ -83,7 +84,7 @@ const describe = (error: CommandError): string => {
     case 'RuleViolated':
       return `refused (${error.code}): ${error.detail}`;
     case 'IdempotencyKeyReused':
-      return 'this row (its transaction id, or the same cells) was imported before with other values (the profile\'s date or time-zone rules, its constants or the book\'s price for it changed since, or the id now carries other values); correct the earlier event with amend-event rather than importing it again';
+      return "this row (its transaction id, or the same cells) was imported before with other values (the profile's date or time-zone rules, its constants or the book's price for it changed since, or the id now carries other values); correct the earlier event with amend-event rather than importing it again";
     case 'UnknownCommand':
       return `unknown command "${error.command}"`;
     case 'BookNotFound':
@@ -119,16 +120,30 @@ const runBatches = async (
   const service = new BookCommandService(store, new SystemClock(), new RandomIds());
   const statuses: RowStatus[] = [];
   for (const chunk of chunksOf(pending, MAX_BATCH_ITEMS)) {
-    const result = await service.executeBatch({ bookId: request.bookId, actor: request.actor, items: chunk.map((p) => p.item), atomicity: 'all' })();
+    const result = await service.executeBatch({
+      bookId: request.bookId,
+      actor: request.actor,
+      items: chunk.map((p) => p.item),
+      atomicity: 'all',
+    })();
     if (E.isLeft(result)) {
       const at = result.left.index === undefined ? chunk[0]! : chunk[result.left.index]!;
       const error = result.left.error;
       const path = error._tag === 'InvalidCommand' ? error.errors[0]?.path : undefined;
       const column = path === undefined ? undefined : at.mapped.columns[path];
-      return { statuses, failed: { row: at.mapped.row, ...(column === undefined ? {} : { column }), message: column === undefined ? describe(error) : error._tag === 'InvalidCommand' ? error.errors[0]!.message : describe(error) } };
+      return {
+        statuses,
+        failed: {
+          row: at.mapped.row,
+          ...(column === undefined ? {} : { column }),
+          message: column === undefined ? describe(error) : error._tag === 'InvalidCommand' ? error.errors[0]!.message : describe(error),
+        },
+      };
     }
     for (const item of result.right.items) {
-      statuses.push(item.replayed ? 'already imported' : item.events.some((e) => e.type === 'CommandProposed') ? 'held for approval' : 'new');
+      statuses.push(
+        item.replayed ? 'already imported' : item.events.some((e) => e.type === 'CommandProposed') ? 'held for approval' : 'new',
+      );
     }
     request.onProgress?.(statuses.length, pending.length);
   }
@@ -141,13 +156,27 @@ const runBatches = async (
  * written), then, unless it is a dry run, the same batches against the real store.
  */
 export const importCsv = async (request: CsvImportRequest): Promise<CsvImportSummary> => {
-  const stop = (failed: ReadonlyArray<RowError>, rows = 0): CsvImportSummary => ({ rows, appended: 0, replayed: 0, held: 0, duplicates: 0, planned: [], failed });
+  const stop = (failed: ReadonlyArray<RowError>, rows = 0): CsvImportSummary => ({
+    rows,
+    appended: 0,
+    replayed: 0,
+    held: 0,
+    duplicates: 0,
+    planned: [],
+    failed,
+  });
   const context = await readBookContext(request.store, request.bookId);
   if (E.isLeft(context)) return stop([{ row: 0, message: context.left }]);
   if (!context.right.opened) return stop([{ row: 0, message: `the book "${request.bookId}" has not been opened (open-book first)` }]);
-  const table = readCsv(request.text, { ...(request.profile.delimiter === undefined ? {} : { delimiter: request.profile.delimiter }), skipRows: request.profile.skipRows ?? 0 });
+  const table = readCsv(request.text, {
+    ...(request.profile.delimiter === undefined ? {} : { delimiter: request.profile.delimiter }),
+    skipRows: request.profile.skipRows ?? 0,
+  });
   if (E.isLeft(table)) return stop([table.left]);
-  const mapper = rowMapper(request.profile, table.right.header, table.right.headerRow, { timeZone: context.right.timeZone, prices: context.right.prices });
+  const mapper = rowMapper(request.profile, table.right.header, table.right.headerRow, {
+    timeZone: context.right.timeZone,
+    prices: context.right.prices,
+  });
   if (E.isLeft(mapper)) return stop([mapper.left]);
 
   const rows = table.right.rows.length;
@@ -173,8 +202,22 @@ export const importCsv = async (request: CsvImportRequest): Promise<CsvImportSum
     const earlier = id === undefined ? undefined : ids.get(id.value);
     if (id !== undefined && earlier !== undefined) {
       // A repeated id: the same line exported twice, or two different rows claiming one transaction.
-      if (earlier.identity === identity) duplicates.push({ row, command: mapped.right.command, body: mapped.right.body, idempotencyKey: earlier.key, status: 'duplicate in file' });
-      else if (errors.push({ row, column: id.column, message: `"${id.value.slice(0, 64)}" is also the id of row ${earlier.row}, with other values: one transaction cannot be two rows (fix either row)` }) >= MAX_REPORTED_ROW_ERRORS) break;
+      if (earlier.identity === identity)
+        duplicates.push({
+          row,
+          command: mapped.right.command,
+          body: mapped.right.body,
+          idempotencyKey: earlier.key,
+          status: 'duplicate in file',
+        });
+      else if (
+        errors.push({
+          row,
+          column: id.column,
+          message: `"${id.value.slice(0, 64)}" is also the id of row ${earlier.row}, with other values: one transaction cannot be two rows (fix either row)`,
+        }) >= MAX_REPORTED_ROW_ERRORS
+      )
+        break;
       continue;
     }
     const fresh = id === undefined ? rowKey(request.bookId, mapped.right.cells, cellsSeen(identity)) : idKey(request.bookId, id.value);
@@ -194,7 +237,16 @@ export const importCsv = async (request: CsvImportRequest): Promise<CsvImportSum
     replayed: statuses.filter((s) => s === 'already imported').length,
     held: statuses.filter((s) => s === 'held for approval').length,
     duplicates: duplicates.length,
-    planned: [...pending.map(({ mapped, item }, i): PlannedRow => ({ row: mapped.row, command: item.command, body: mapped.body, idempotencyKey: item.idempotencyKey, status: statuses[i]! })), ...duplicates].sort((a, b) => a.row - b.row),
+    planned: [
+      ...pending.map(({ mapped, item }, i): PlannedRow => ({
+        row: mapped.row,
+        command: item.command,
+        body: mapped.body,
+        idempotencyKey: item.idempotencyKey,
+        status: statuses[i]!,
+      })),
+      ...duplicates,
+    ].sort((a, b) => a.row - b.row),
   });
   if (request.dryRun) return summarise(dry.statuses);
 

@@ -31,7 +31,10 @@ interface Parsed {
  * row numbers), every record as wide as the header (a short or long row is an error naming its row),
  * quotes per RFC 4180.
  */
-export const readCsv = (text: string, options: { readonly delimiter?: string; readonly skipRows?: number }): E.Either<RowError, CsvTable> => {
+export const readCsv = (
+  text: string,
+  options: { readonly delimiter?: string; readonly skipRows?: number },
+): E.Either<RowError, CsvTable> => {
   const skip = options.skipRows ?? 0;
   let parsed: Parsed[];
   try {
@@ -49,13 +52,17 @@ export const readCsv = (text: string, options: { readonly delimiter?: string; re
   } catch (error) {
     if (error instanceof CsvError) {
       const line = (error as CsvError & { lines?: number }).lines;
-      return E.left({ row: skip + (line ?? 1), message: `not valid CSV: ${error.message.replace(/ on line \d+$/, '').replace(/ at line \d+$/, '')}` });
+      return E.left({
+        row: skip + (line ?? 1),
+        message: `not valid CSV: ${error.message.replace(/ on line \d+$/, '').replace(/ at line \d+$/, '')}`,
+      });
     }
     throw error;
   }
   const [first, ...rest] = parsed;
   if (first === undefined) return E.left({ row: skip + 1, message: 'the file has no header row' });
-  if (rest.length > MAX_CSV_ROWS) return E.left({ row: skip + 1 + MAX_CSV_ROWS + 1, message: `a file may hold at most ${MAX_CSV_ROWS} rows below its header: split it` });
+  if (rest.length > MAX_CSV_ROWS)
+    return E.left({ row: skip + 1 + MAX_CSV_ROWS + 1, message: `a file may hold at most ${MAX_CSV_ROWS} rows below its header: split it` });
   const headerRow = skip + first.info.records + first.info.empty_lines;
   return E.right({
     header: first.record,

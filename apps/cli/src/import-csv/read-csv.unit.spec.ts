@@ -31,7 +31,9 @@ describe('readCsv (csv-parse)', () => {
 
   it('refuses more rows than the bound', () => {
     const text = `A\n${'1\n'.repeat(MAX_CSV_ROWS + 1)}`;
-    expect(readCsv(text, {})).toEqual(E.left({ row: MAX_CSV_ROWS + 2, message: `a file may hold at most ${MAX_CSV_ROWS} rows below its header: split it` }));
+    expect(readCsv(text, {})).toEqual(
+      E.left({ row: MAX_CSV_ROWS + 2, message: `a file may hold at most ${MAX_CSV_ROWS} rows below its header: split it` }),
+    );
     expect(E.isRight(readCsv(`A\n${'1\n'.repeat(MAX_CSV_ROWS)}`, {}))).toBe(true);
   });
 });

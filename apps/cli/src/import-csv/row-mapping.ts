@@ -17,7 +17,8 @@ export interface RowError {
   readonly message: string;
 }
 
-export const describeRowError = (error: RowError): string => `row ${error.row}${error.column === undefined ? '' : `, column "${error.column}"`}: ${error.message}`;
+export const describeRowError = (error: RowError): string =>
+  `row ${error.row}${error.column === undefined ? '' : `, column "${error.column}"`}: ${error.message}`;
 
 export interface MappedRow {
   readonly row: number;
@@ -77,13 +78,21 @@ export const rowMapper = (
   const trimmed = header.map((name) => name.trim());
   for (const name of columnsRead(profile)) {
     const found = trimmed.flatMap((h, i) => (h === name ? [i] : []));
-    if (found.length === 0) return E.left({ row: headerRow, message: `no column "${name}" in the header (it has ${trimmed.map((h) => `"${h}"`).join(', ')})` });
+    if (found.length === 0)
+      return E.left({ row: headerRow, message: `no column "${name}" in the header (it has ${trimmed.map((h) => `"${h}"`).join(', ')})` });
     if (found.length > 1) return E.left({ row: headerRow, column: name, message: 'appears more than once in the header' });
     index.set(name, found[0]!);
   }
   const mappings = mappingsOf(profile);
-  const numbers: NumberFormat = { decimalMark: profile.decimalMark ?? '.', ...(profile.thousandsSeparator === undefined ? {} : { thousandsSeparator: profile.thousandsSeparator }) };
-  const times: TimeFormat = { dateFormat: profile.dateFormat, timeZone: profile.timeZone ?? context.timeZone, dateOnlyAt: profile.dateOnlyAt ?? 'end-of-day' };
+  const numbers: NumberFormat = {
+    decimalMark: profile.decimalMark ?? '.',
+    ...(profile.thousandsSeparator === undefined ? {} : { thousandsSeparator: profile.thousandsSeparator }),
+  };
+  const times: TimeFormat = {
+    dateFormat: profile.dateFormat,
+    timeZone: profile.timeZone ?? context.timeZone,
+    dateOnlyAt: profile.dateOnlyAt ?? 'end-of-day',
+  };
   const cellOf = (cells: ReadonlyArray<string>, column: string): string => cells[index.get(column)!] ?? '';
 
   const amount = (cells: ReadonlyArray<string>, spec: ColumnSpec, scale: number): E.Either<{ column: string; message: string }, string> => {
@@ -104,7 +113,9 @@ export const rowMapper = (
       case 'usd':
         return amount(cells, spec, SCALE.usd);
       case 'sats':
-        return spec.less === undefined ? at(parseSats(cell, numbers)) : E.left({ column: spec.column, message: '"less" applies to btc and usd columns only' });
+        return spec.less === undefined
+          ? at(parseSats(cell, numbers))
+          : E.left({ column: spec.column, message: '"less" applies to btc and usd columns only' });
       case 'date':
         return at(parseDate(cell, times));
       case 'instant':
@@ -183,15 +194,24 @@ const HOUR_MS = 3_600_000;
 /** A day's close is a day old at the latest moment a payout of the next day may use it; two days leaves a gap of one missing close. */
 export const DEFAULT_PRICE_MAX_AGE_HOURS = 48;
 
-const bookPriceFor = (spec: NonNullable<CsvProfile['bookPrice']>, body: Record<string, unknown>, prices: BookPriceLookup | undefined): E.Either<string, string> => {
+const bookPriceFor = (
+  spec: NonNullable<CsvProfile['bookPrice']>,
+  body: Record<string, unknown>,
+  prices: BookPriceLookup | undefined,
+): E.Either<string, string> => {
   const when = typeof body.effectiveAt === 'string' ? Date.parse(body.effectiveAt) : Number.NaN;
   if (Number.isNaN(when)) return E.left('no effectiveAt to look the book price up at');
   const found = prices?.at(when);
   const iso = new Date(when).toISOString();
-  if (found === undefined) return E.left(`the book has no BTC price at or before ${iso} for ${spec.field}: import the daily prices first (import-csv --profile daily-prices …)`);
+  if (found === undefined)
+    return E.left(
+      `the book has no BTC price at or before ${iso} for ${spec.field}: import the daily prices first (import-csv --profile daily-prices …)`,
+    );
   const maxAge = spec.maxAgeHours ?? DEFAULT_PRICE_MAX_AGE_HOURS;
   if (when - found.effectiveAt > maxAge * HOUR_MS) {
-    return E.left(`the book's latest BTC price at or before ${iso} is from ${new Date(found.effectiveAt).toISOString()}, more than ${maxAge} hours earlier: import the missing daily prices first`);
+    return E.left(
+      `the book's latest BTC price at or before ${iso} is from ${new Date(found.effectiveAt).toISOString()}, more than ${maxAge} hours earlier: import the missing daily prices first`,
+    );
   }
   return E.right(formatUsd(found.usdPerBtcCents));
 };

@@ -19,13 +19,22 @@ const shipped = (name: string): CsvProfile => {
   return loaded.right;
 };
 const at = (iso: string) => Date.parse(iso);
-const price = (eventId: string, iso: string, usdPerBtc: bigint): { eventId: string; event: BookEvent } => ({ eventId, event: { type: 'BtcPriceObserved', effectiveAt: at(iso), usdPerBtc } });
+const price = (eventId: string, iso: string, usdPerBtc: bigint): { eventId: string; event: BookEvent } => ({
+  eventId,
+  event: { type: 'BtcPriceObserved', effectiveAt: at(iso), usdPerBtc },
+});
 
 /** Maps every row of a CSV text; the first error, or the rows. */
 const mapAll = (profile: CsvProfile, text: string, prices?: BookPriceLookup): E.Either<RowError, MappedRow[]> => {
-  const table = readCsv(text, { ...(profile.delimiter === undefined ? {} : { delimiter: profile.delimiter }), skipRows: profile.skipRows ?? 0 });
+  const table = readCsv(text, {
+    ...(profile.delimiter === undefined ? {} : { delimiter: profile.delimiter }),
+    skipRows: profile.skipRows ?? 0,
+  });
   if (E.isLeft(table)) return table;
-  const mapper = rowMapper(profile, table.right.header, table.right.headerRow, { timeZone: 'UTC', ...(prices === undefined ? {} : { prices }) });
+  const mapper = rowMapper(profile, table.right.header, table.right.headerRow, {
+    timeZone: 'UTC',
+    ...(prices === undefined ? {} : { prices }),
+  });
   if (E.isLeft(mapper)) return mapper;
   const rows: MappedRow[] = [];
   for (const { row, cells } of table.right.rows) {
@@ -55,45 +64,119 @@ describe('row mapping', () => {
     }
     // Only the first payout is within 48 hours of the one price.
     const payouts = mapAll(shipped('pool-payouts'), sample('pool-payouts.csv').split('\n').slice(0, 2).join('\n'), prices);
-    expect(E.isRight(payouts) && payouts.right[0]).toMatchObject({ command: 'record-mining-output', body: { effectiveAt: '2026-01-01T23:59:59.999Z', btc: '0.15000000', usdPerBtc: '90000.00', wallet: 'pool-payouts', pool: 'Foundry USA' } });
+    expect(E.isRight(payouts) && payouts.right[0]).toMatchObject({
+      command: 'record-mining-output',
+      body: {
+        effectiveAt: '2026-01-01T23:59:59.999Z',
+        btc: '0.15000000',
+        usdPerBtc: '90000.00',
+        wallet: 'pool-payouts',
+        pool: 'Foundry USA',
+      },
+    });
   });
 
   it('picks the command by the side cell, nets the fee off a sale and keeps it beside a purchase', () => {
-    const rows = mapAll(fills, `${FILLS_HEADER}\n2026-01-06T14:32:10Z,buy,2.5,243430.85,608.58,T-1\n2026-01-20T16:47:02Z, Sell ,1,98109.52,245.27,T-2\n`);
+    const rows = mapAll(
+      fills,
+      `${FILLS_HEADER}\n2026-01-06T14:32:10Z,buy,2.5,243430.85,608.58,T-1\n2026-01-20T16:47:02Z, Sell ,1,98109.52,245.27,T-2\n`,
+    );
     expect(E.isRight(rows) && rows.right.map((r) => [r.command, r.body])).toEqual([
-      ['record-btc-purchase', { effectiveAt: '2026-01-06T14:32:10.000Z', btc: '2.50000000', costUsd: '243430.85', feesUsd: '608.58', reference: 'T-1', wallet: 'exchange', cashAccount: 'operating', venue: 'Exchange (fills export)' }],
-      ['record-btc-sale', { effectiveAt: '2026-01-20T16:47:02.000Z', btc: '1.00000000', proceedsUsd: '97864.25', feesUsd: '245.27', reference: 'T-2', wallet: 'exchange', cashAccount: 'operating', venue: 'Exchange (fills export)' }],
+      [
+        'record-btc-purchase',
+        {
+          effectiveAt: '2026-01-06T14:32:10.000Z',
+          btc: '2.50000000',
+          costUsd: '243430.85',
+          feesUsd: '608.58',
+          reference: 'T-1',
+          wallet: 'exchange',
+          cashAccount: 'operating',
+          venue: 'Exchange (fills export)',
+        },
+      ],
+      [
+        'record-btc-sale',
+        {
+          effectiveAt: '2026-01-20T16:47:02.000Z',
+          btc: '1.00000000',
+          proceedsUsd: '97864.25',
+          feesUsd: '245.27',
+          reference: 'T-2',
+          wallet: 'exchange',
+          cashAccount: 'operating',
+          venue: 'Exchange (fills export)',
+        },
+      ],
     ]);
   });
 
   it('names the row and the column at fault', () => {
     const row = (cells: string) => errorOf(mapAll(fills, `${FILLS_HEADER}\n2026-01-06T14:32:10Z,BUY,2.5,243430.85,608.58,T-1\n${cells}\n`));
-    expect(row('2026-01-07T10:00:00Z,BUY,2.5x,100.00,1.00,T-2')).toBe('row 3, column "BTC": not a decimal amount with at most 8 decimals (got "2.5x")');
-    expect(row('2026-01-07T10:00:00Z,BUY,-2.5,100.00,1.00,T-2')).toBe('row 3, column "BTC": must be a decimal string in BTC with at most 8 decimals, greater than zero, e.g. "6.25"');
-    expect(row('2026-01-07T10:00:00Z,SELL,1,100.00,1.005,T-2')).toBe('row 3, column "Fee": not a decimal amount with at most 2 decimals (got "1.005")');
+    expect(row('2026-01-07T10:00:00Z,BUY,2.5x,100.00,1.00,T-2')).toBe(
+      'row 3, column "BTC": not a decimal amount with at most 8 decimals (got "2.5x")',
+    );
+    expect(row('2026-01-07T10:00:00Z,BUY,-2.5,100.00,1.00,T-2')).toBe(
+      'row 3, column "BTC": must be a decimal string in BTC with at most 8 decimals, greater than zero, e.g. "6.25"',
+    );
+    expect(row('2026-01-07T10:00:00Z,SELL,1,100.00,1.005,T-2')).toBe(
+      'row 3, column "Fee": not a decimal amount with at most 2 decimals (got "1.005")',
+    );
     // Net proceeds of zero are refused by the sale's own codec, named by the column they come from.
     expect(row('2026-01-07T10:00:00Z,SELL,1,1.00,1.00,T-2')).toContain('row 3, column "USD": must be a decimal string in USD');
     expect(row('07.01.2026,BUY,1,100.00,1.00,T-2')).toContain('row 3, column "Time": not a date and time in the form YYYY-MM-DD');
     expect(row('2026-01-07T10:00:00Z,HOLD,1,100.00,1.00,T-2')).toBe('row 3, column "Side": "HOLD" is not one of "buy", "sell"');
     expect(row('2026-01-07T10:00:00Z,BUY,1,100.00,1.00,')).toBe('row 3, column "Trade ID": is empty');
-    expect(row('2008-01-07T10:00:00Z,BUY,1,100.00,1.00,T-2')).toContain('row 3, column "Time": must not be before the bitcoin genesis block');
+    expect(row('2008-01-07T10:00:00Z,BUY,1,100.00,1.00,T-2')).toContain(
+      'row 3, column "Time": must not be before the bitcoin genesis block',
+    );
   });
 
   it('names a bad constant as the profile constant, and a missing header column at row 1', () => {
     // A constant the command's codec refuses is refused with the profile, before any row.
-    const bad = decodeProfileJson({ name: 'p', command: 'record-reported-holdings', dateFormat: 'YYYY-MM-DD', columns: { effectiveAt: { column: 'Date', type: 'date' }, btc: { column: 'BTC', type: 'btc' } }, constants: { source: 'bank-statement' } });
+    const bad = decodeProfileJson({
+      name: 'p',
+      command: 'record-reported-holdings',
+      dateFormat: 'YYYY-MM-DD',
+      columns: { effectiveAt: { column: 'Date', type: 'date' }, btc: { column: 'BTC', type: 'btc' } },
+      constants: { source: 'bank-statement' },
+    });
     expect(bad).toEqual(E.left([{ path: 'constants.source', message: 'is invalid' }]));
     // One a row's other fields make invalid is named as the constant.
-    const profile = profileOf({ name: 'p', command: 'record-reported-holdings', dateFormat: 'YYYY-MM-DD', columns: { effectiveAt: { column: 'Date', type: 'date' }, btc: { column: 'BTC', type: 'btc' } }, constants: { source: 'custodian-statement', 'scope.wallet': 'cold wallet' } });
-    expect(errorOf(mapAll(profile, 'Date,BTC\n2026-01-01,1.00\n'))).toContain('row 2: profile constant "scope.wallet" must be 1 to 64 characters of letters');
-    expect(errorOf(mapAll(shipped('daily-prices'), 'Date,Price\n2026-01-01,1.00\n'))).toBe('row 1: no column "Close" in the header (it has "Date", "Price")');
-    expect(errorOf(mapAll(shipped('daily-prices'), 'Date,Close,Close\n2026-01-01,1.00,2.00\n'))).toBe('row 1, column "Close": appears more than once in the header');
+    const profile = profileOf({
+      name: 'p',
+      command: 'record-reported-holdings',
+      dateFormat: 'YYYY-MM-DD',
+      columns: { effectiveAt: { column: 'Date', type: 'date' }, btc: { column: 'BTC', type: 'btc' } },
+      constants: { source: 'custodian-statement', 'scope.wallet': 'cold wallet' },
+    });
+    expect(errorOf(mapAll(profile, 'Date,BTC\n2026-01-01,1.00\n'))).toContain(
+      'row 2: profile constant "scope.wallet" must be 1 to 64 characters of letters',
+    );
+    expect(errorOf(mapAll(shipped('daily-prices'), 'Date,Price\n2026-01-01,1.00\n'))).toBe(
+      'row 1: no column "Close" in the header (it has "Date", "Price")',
+    );
+    expect(errorOf(mapAll(shipped('daily-prices'), 'Date,Close,Close\n2026-01-01,1.00,2.00\n'))).toBe(
+      'row 1, column "Close": appears more than once in the header',
+    );
   });
 
   it('leaves an optional empty cell out, and maps a nested field', () => {
-    const rows = mapAll(shipped('custodian-statement'), 'Statement Date,Wallet,Asset,Closing Balance,Pledged\n01/31/2026,cold,BTC,"1,000.5",\n');
-    expect(E.isRight(rows) && rows.right[0]!.body).toEqual({ effectiveAt: '2026-01-31T23:59:59.999Z', scope: { wallet: 'cold' }, btc: '1000.50000000', source: 'custodian-statement' });
-    expect(errorOf(mapAll(shipped('custodian-statement'), 'Statement Date,Wallet,Asset,Closing Balance,Pledged\n01/31/2026,cold wallet,BTC,1,\n'))).toContain('row 2, column "Wallet": must be 1 to 64 characters of letters');
+    const rows = mapAll(
+      shipped('custodian-statement'),
+      'Statement Date,Wallet,Asset,Closing Balance,Pledged\n01/31/2026,cold,BTC,"1,000.5",\n',
+    );
+    expect(E.isRight(rows) && rows.right[0]!.body).toEqual({
+      effectiveAt: '2026-01-31T23:59:59.999Z',
+      scope: { wallet: 'cold' },
+      btc: '1000.50000000',
+      source: 'custodian-statement',
+    });
+    expect(
+      errorOf(
+        mapAll(shipped('custodian-statement'), 'Statement Date,Wallet,Asset,Closing Balance,Pledged\n01/31/2026,cold wallet,BTC,1,\n'),
+      ),
+    ).toContain('row 2, column "Wallet": must be 1 to 64 characters of letters');
   });
 
   it('values a payout at the latest book price at or before it, refusing none or a stale one', () => {
@@ -109,7 +192,11 @@ describe('row mapping', () => {
     const valued = payout('2026-01-03');
     // At the same effective time the later revision wins; the reversed one is not there.
     expect(E.isRight(valued) && valued.right[0]!.body.usdPerBtc).toBe('92000.00');
-    expect(errorOf(payout('2025-12-31'))).toBe('row 2, column "Date": the book has no BTC price at or before 2025-12-31T23:59:59.999Z for usdPerBtc: import the daily prices first (import-csv --profile daily-prices …)');
-    expect(errorOf(payout('2026-01-05'))).toBe("row 2, column \"Date\": the book's latest BTC price at or before 2026-01-05T23:59:59.999Z is from 2026-01-02T23:59:59.999Z, more than 48 hours earlier: import the missing daily prices first");
+    expect(errorOf(payout('2025-12-31'))).toBe(
+      'row 2, column "Date": the book has no BTC price at or before 2025-12-31T23:59:59.999Z for usdPerBtc: import the daily prices first (import-csv --profile daily-prices …)',
+    );
+    expect(errorOf(payout('2026-01-05'))).toBe(
+      'row 2, column "Date": the book\'s latest BTC price at or before 2026-01-05T23:59:59.999Z is from 2026-01-02T23:59:59.999Z, more than 48 hours earlier: import the missing daily prices first',
+    );
   });
 });

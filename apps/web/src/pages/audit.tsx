@@ -19,13 +19,17 @@ const LABELS: Record<(typeof FILTERS)[number], string> = {
 };
 
 const Verify = ({ book }: { book: Book }) => {
-  const answer = useAnswer(book.bookId, () => get<{ ok: boolean; checked: number; firstBroken: { revision: number; reason: string } | null }>(bookPath(book.bookId, 'verify')));
+  const answer = useAnswer(book.bookId, () =>
+    get<{ ok: boolean; checked: number; firstBroken: { revision: number; reason: string } | null }>(bookPath(book.bookId, 'verify')),
+  );
   if (answer.state === 'loading') return <p class="loading">Checking the hash chain…</p>;
   if (answer.state === 'failed') return <Failure error={answer.error} />;
   const v = answer.value;
   return (
     <p class={`verify ${v.ok ? 'ok' : 'broken'}`} data-verify={v.ok ? 'ok' : 'broken'}>
-      {v.ok ? `Hash chain intact: ${v.checked} events checked.` : `Hash chain broken at revision ${v.firstBroken?.revision}: ${v.firstBroken?.reason}.`}
+      {v.ok
+        ? `Hash chain intact: ${v.checked} events checked.`
+        : `Hash chain broken at revision ${v.firstBroken?.revision}: ${v.firstBroken?.reason}.`}
     </p>
   );
 };
@@ -67,7 +71,8 @@ const EventDetail = ({ eventId }: { eventId: string }) => {
       {answer.state === 'ready' && (
         <>
           <p>
-            Revision {answer.value.revision}, <strong>{answer.value.type}</strong>, effective {answer.value.effectiveAt}, recorded {answer.value.recordedAt}. <Links event={answer.value} />
+            Revision {answer.value.revision}, <strong>{answer.value.type}</strong>, effective {answer.value.effectiveAt}, recorded{' '}
+            {answer.value.recordedAt}. <Links event={answer.value} />
           </p>
           <pre>{JSON.stringify({ data: answer.value.data, metadata: answer.value.metadata }, null, 2)}</pre>
         </>
@@ -80,13 +85,18 @@ const EventDetail = ({ eventId }: { eventId: string }) => {
 export const AuditPage = ({ book, params }: { book: Book; params: URLSearchParams }) => {
   const [types, setTypes] = useState<ReadonlyArray<string>>([]);
   useEffect(() => {
-    openApi().then((doc) => setTypes(eventTypes(doc)), () => setTypes([]));
+    openApi().then(
+      (doc) => setTypes(eventTypes(doc)),
+      () => setTypes([]),
+    );
   }, []);
   const filters = Object.fromEntries(FILTERS.map((name) => [name, params.get(name) ?? ''])) as Record<(typeof FILTERS)[number], string>;
   const after = params.get('after') ?? '';
   const back = (params.get('back') ?? '').split(',').filter((c) => c !== '');
   const key = `${book.bookId}|${JSON.stringify(filters)}|${after}`;
-  const page = useAnswer(key, () => get<{ events: StoredEvent[]; next: number | null }>(bookPath(book.bookId, 'events'), { ...filters, after, limit: String(PAGE) }));
+  const page = useAnswer(key, () =>
+    get<{ events: StoredEvent[]; next: number | null }>(bookPath(book.bookId, 'events'), { ...filters, after, limit: String(PAGE) }),
+  );
   const go = (extra: Record<string, string | undefined>) => navigate('audit', { ...filters, ...extra });
   const submit = (event: Event) => {
     event.preventDefault();
@@ -157,12 +167,18 @@ export const AuditPage = ({ book, params }: { book: Book; params: URLSearchParam
           </table>
           <nav class="pager" aria-label="Event pages">
             {back.length > 0 ? (
-              <button type="button" onClick={() => go({ after: (back[back.length - 1] ?? '-').replace('-', ''), back: back.slice(0, -1).join(',') })}>
+              <button
+                type="button"
+                onClick={() => go({ after: (back[back.length - 1] ?? '-').replace('-', ''), back: back.slice(0, -1).join(',') })}
+              >
                 Previous page
               </button>
             ) : null}
             {page.value.next !== null && (
-              <button type="button" onClick={() => go({ after: String(page.value.next), back: [...back, after === '' ? '-' : after].join(',') })}>
+              <button
+                type="button"
+                onClick={() => go({ after: String(page.value.next), back: [...back, after === '' ? '-' : after].join(',') })}
+              >
                 Next page
               </button>
             )}

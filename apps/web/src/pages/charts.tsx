@@ -55,8 +55,18 @@ const specs = (points: ReadonlyArray<SeriesPoint>): ChartSpec[] => {
         { label: 'unencumbered', color: GREEN, strings: column(points, 'unencumberedBtc'), dash: [2, 3] },
       ],
     },
-    { id: 'ltv', title: 'Each loan\u2019s loan-to-value against its margin-call and liquidation lines', unit: 'ratio', lines: loanLines(points) },
-    { id: 'liquidity', title: 'Available liquidity', unit: 'USD', lines: [{ label: 'available liquidity', color: GREEN, strings: column(points, 'availableLiquidityUsd') }] },
+    {
+      id: 'ltv',
+      title: 'Each loan\u2019s loan-to-value against its margin-call and liquidation lines',
+      unit: 'ratio',
+      lines: loanLines(points),
+    },
+    {
+      id: 'liquidity',
+      title: 'Available liquidity',
+      unit: 'USD',
+      lines: [{ label: 'available liquidity', color: GREEN, strings: column(points, 'availableLiquidityUsd') }],
+    },
     { id: 'price', title: 'BTC price', unit: 'USD', lines: [{ label: 'USD per BTC', color: GREY, strings: column(points, 'usdPerBtc') }] },
   ];
 };
@@ -119,7 +129,12 @@ export const Charts = ({ book, cut }: { book: Book; cut: Cut }) => {
   const key = `${book.bookId}|${cut.knownAt}|${to}`;
   const answer = useAnswer(key, async () => {
     const every = seriesStep(Date.parse(from), Date.parse(to));
-    const series = await get<{ points: SeriesPoint[] }>(bookPath(book.bookId, 'position/series'), { from, to, every, knownAt: cut.knownAt });
+    const series = await get<{ points: SeriesPoint[] }>(bookPath(book.bookId, 'position/series'), {
+      from,
+      to,
+      every,
+      knownAt: cut.knownAt,
+    });
     const xs = series.points.map((p) => Date.parse(p.asOf) / 1000);
     return { xs, charts: specs(series.points) };
   });

@@ -27,11 +27,29 @@ const commandsOf = (doc: OpenApi, me: Me, bookId: string): Command[] =>
     return [{ name, role, fields: formFields(schema as Parameters<typeof formFields>[0]) }];
   });
 
-const Field = ({ field, id, value, error, onInput }: { field: FormField; id: string; value: string | boolean; error: string | undefined; onInput: (value: string | boolean) => void }) => {
+const Field = ({
+  field,
+  id,
+  value,
+  error,
+  onInput,
+}: {
+  field: FormField;
+  id: string;
+  value: string | boolean;
+  error: string | undefined;
+  onInput: (value: string | boolean) => void;
+}) => {
   const hint = `${id}-hint`;
   const err = `${id}-error`;
   const described = [field.description === '' ? '' : hint, error === undefined ? '' : err].filter((x) => x !== '').join(' ') || undefined;
-  const common = { id, name: field.name, 'aria-describedby': described, 'aria-invalid': error === undefined ? undefined : true, 'aria-required': field.required || undefined };
+  const common = {
+    id,
+    name: field.name,
+    'aria-describedby': described,
+    'aria-invalid': error === undefined ? undefined : true,
+    'aria-required': field.required || undefined,
+  };
   const text = (e: Event) => onInput((e.target as HTMLInputElement).value);
   return (
     <div class={`field${error === undefined ? '' : ' invalid'}`} data-field={field.name}>
@@ -56,7 +74,14 @@ const Field = ({ field, id, value, error, onInput }: { field: FormField; id: str
       ) : field.kind === 'instant' ? (
         <input {...common} type="datetime-local" step={1} value={String(value)} onInput={text} />
       ) : (
-        <input {...common} type="text" inputMode={field.kind === 'decimal' ? 'decimal' : undefined} value={String(value)} onInput={text} placeholder={field.example} />
+        <input
+          {...common}
+          type="text"
+          inputMode={field.kind === 'decimal' ? 'decimal' : undefined}
+          value={String(value)}
+          onInput={text}
+          placeholder={field.example}
+        />
       )}
       {field.description !== '' && (
         <p id={hint} class="hint">
@@ -89,7 +114,10 @@ const CommandForm = ({ book, command }: { book: Book; command: Command }) => {
     setFailure(null);
     setDone('');
     try {
-      const result = await post<{ revision: number; events: ReadonlyArray<{ type: string }> }>(bookPath(book.bookId, `commands/${command.name}`), commandBody(command.fields, values, zone));
+      const result = await post<{ revision: number; events: ReadonlyArray<{ type: string }> }>(
+        bookPath(book.bookId, `commands/${command.name}`),
+        commandBody(command.fields, values, zone),
+      );
       setDone(`Recorded: ${result.events.map((e) => e.type).join(', ') || 'nothing new'} (revision ${result.revision}).`);
       setValues({});
     } catch (error) {
@@ -119,7 +147,14 @@ const CommandForm = ({ book, command }: { book: Book; command: Command }) => {
         </label>
       )}
       {command.fields.map((field) => (
-        <Field key={field.name} field={field} id={`f-${field.name}`} value={values[field.name] ?? (field.kind === 'checkbox' ? false : '')} error={byField.get(field.name)} onInput={(v) => setValues({ ...values, [field.name]: v })} />
+        <Field
+          key={field.name}
+          field={field}
+          id={`f-${field.name}`}
+          value={values[field.name] ?? (field.kind === 'checkbox' ? false : '')}
+          error={byField.get(field.name)}
+          onInput={(v) => setValues({ ...values, [field.name]: v })}
+        />
       ))}
       {failure !== null && <Failure error={failure} />}
       {done !== '' && (

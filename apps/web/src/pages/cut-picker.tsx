@@ -8,20 +8,37 @@ export const CutPicker = ({ cut, timeZone, onChange }: { cut: Cut; timeZone: str
       <legend>Figures at</legend>
       <label>
         As of (end of day, {timeZone}){' '}
-        <input type="date" name="asOf" value={cut.asOf} onChange={(e) => onChange({ ...cut, asOf: (e.target as HTMLInputElement).value })} />
+        <input
+          type="date"
+          name="asOf"
+          value={cut.asOf}
+          onChange={(e) => onChange({ ...cut, asOf: (e.target as HTMLInputElement).value })}
+        />
       </label>
       <span role="radiogroup" aria-label="Known at">
         <label>
           <input type="radio" name="known" value="now" checked={!then} onChange={() => onChange({ ...cut, knownAt: '' })} /> as known now
         </label>
         <label>
-          <input type="radio" name="known" value="then" checked={then} onChange={() => onChange({ ...cut, knownAt: cut.asOf === '' ? new Date().toISOString().slice(0, 10) : cut.asOf })} /> as known then
+          <input
+            type="radio"
+            name="known"
+            value="then"
+            checked={then}
+            onChange={() => onChange({ ...cut, knownAt: cut.asOf === '' ? new Date().toISOString().slice(0, 10) : cut.asOf })}
+          />{' '}
+          as known then
         </label>
       </span>
       {then && (
         <label>
           Known at (end of day){' '}
-          <input type="date" name="knownAt" value={cut.knownAt} onChange={(e) => onChange({ ...cut, knownAt: (e.target as HTMLInputElement).value })} />
+          <input
+            type="date"
+            name="knownAt"
+            value={cut.knownAt}
+            onChange={(e) => onChange({ ...cut, knownAt: (e.target as HTMLInputElement).value })}
+          />
         </label>
       )}
     </fieldset>

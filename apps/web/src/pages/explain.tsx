@@ -72,7 +72,15 @@ export const ExplainPage = ({ book, params }: { book: Book; params: URLSearchPar
   const figure = params.get('figure') ?? '';
   const after = params.get('after') ?? '0';
   const key = `${book.bookId}|${figure}|${cut.asOf}|${cut.knownAt}|${after}`;
-  const answer = useAnswer(key, () => get<Explanation>(bookPath(book.bookId, 'position/explain'), { figure, asOf: cut.asOf, knownAt: cut.knownAt, after, limit: String(PAGE) }));
+  const answer = useAnswer(key, () =>
+    get<Explanation>(bookPath(book.bookId, 'position/explain'), {
+      figure,
+      asOf: cut.asOf,
+      knownAt: cut.knownAt,
+      after,
+      limit: String(PAGE),
+    }),
+  );
   const link = (extra: Record<string, string | undefined>) => href('explain', { figure, asOf: cut.asOf, knownAt: cut.knownAt, ...extra });
   return (
     <section class="explain" aria-labelledby="h-explain">
@@ -90,18 +98,31 @@ export const ExplainPage = ({ book, params }: { book: Book; params: URLSearchPar
             {answer.value.value === null ? '—' : groupDigits(answer.value.value)} <span class="muted">{answer.value.unit}</span>
           </p>
           <p class="muted">
-            As of {answer.value.asOf}, as known at {answer.value.knownAt}; {answer.value.kind === 'sum' ? `the sum of ${answer.value.count ?? 0} events` : answer.value.kind === 'observation' ? 'an observation' : 'a formula'}.
+            As of {answer.value.asOf}, as known at {answer.value.knownAt};{' '}
+            {answer.value.kind === 'sum'
+              ? `the sum of ${answer.value.count ?? 0} events`
+              : answer.value.kind === 'observation'
+                ? 'an observation'
+                : 'a formula'}
+            .
           </p>
           {answer.value.kind === 'sum' && answer.value.contributions !== undefined && (
             <>
               <EventRows rows={answer.value.contributions} book={book} />
               <nav class="pager" aria-label="Contribution pages">
                 {Number(after) > 0 && <a href={link({ after: String(Math.max(0, Number(after) - PAGE)) })}>Previous {PAGE}</a>}
-                {answer.value.next !== null && answer.value.next !== undefined && <a href={link({ after: String(answer.value.next) })}>Next {PAGE}</a>}
+                {answer.value.next !== null && answer.value.next !== undefined && (
+                  <a href={link({ after: String(answer.value.next) })}>Next {PAGE}</a>
+                )}
               </nav>
             </>
           )}
-          {answer.value.kind === 'observation' && (answer.value.source === null || answer.value.source === undefined ? <p>No observation at this date.</p> : <EventRows rows={[answer.value.source]} book={book} />)}
+          {answer.value.kind === 'observation' &&
+            (answer.value.source === null || answer.value.source === undefined ? (
+              <p>No observation at this date.</p>
+            ) : (
+              <EventRows rows={[answer.value.source]} book={book} />
+            ))}
           {answer.value.kind === 'formula' && (
             <>
               <p>
@@ -110,7 +131,8 @@ export const ExplainPage = ({ book, params }: { book: Book; params: URLSearchPar
               <ul class="inputs">
                 {(answer.value.inputs ?? []).map((input) => (
                   <li key={input.figure}>
-                    <a href={href('explain', { figure: input.figure, asOf: cut.asOf, knownAt: cut.knownAt })}>{input.figure}</a> = {input.value === null ? '—' : groupDigits(input.value)} {input.unit}
+                    <a href={href('explain', { figure: input.figure, asOf: cut.asOf, knownAt: cut.knownAt })}>{input.figure}</a> ={' '}
+                    {input.value === null ? '—' : groupDigits(input.value)} {input.unit}
                   </li>
                 ))}
               </ul>

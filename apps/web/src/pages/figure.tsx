@@ -5,8 +5,29 @@ import type { Cut } from '../types';
 export type Unit = 'BTC' | 'USD' | 'ratio' | 'pct' | 'days' | 'text';
 
 /** A figure shown exactly as the API wrote it, and a link to the events behind it. */
-export const Figure = ({ label, figure, value, unit, cut }: { label: string; figure: string; value: string | number | null | undefined; unit: Unit; cut: Cut }) => {
-  const shown = value === null || value === undefined ? '—' : unit === 'ratio' ? ratioAsPercent(String(value)) : unit === 'pct' ? `${value}%` : unit === 'days' || unit === 'text' ? String(value) : groupDigits(String(value));
+export const Figure = ({
+  label,
+  figure,
+  value,
+  unit,
+  cut,
+}: {
+  label: string;
+  figure: string;
+  value: string | number | null | undefined;
+  unit: Unit;
+  cut: Cut;
+}) => {
+  const shown =
+    value === null || value === undefined
+      ? '—'
+      : unit === 'ratio'
+        ? ratioAsPercent(String(value))
+        : unit === 'pct'
+          ? `${value}%`
+          : unit === 'days' || unit === 'text'
+            ? String(value)
+            : groupDigits(String(value));
   const suffix = unit === 'BTC' ? ' BTC' : unit === 'USD' ? ' USD' : unit === 'days' ? ' days' : '';
   return (
     <div class="figure">

@@ -46,9 +46,7 @@ const Figures = ({ position: p, cut, rendered }: { position: Position; cut: Cut;
           </dl>
         </section>
         <section class="card" aria-labelledby="h-price">
-          <h2 id="h-price">
-            Price {p.price?.stale === true && <span class="badge warning">stale</span>}
-          </h2>
+          <h2 id="h-price">Price {p.price?.stale === true && <span class="badge warning">stale</span>}</h2>
           <dl class="figures">
             <Figure label="USD per BTC" figure="price.usdPerBtc" value={p.price?.usdPerBtc} unit="USD" cut={cut} />
             <Figure label="Observed" figure="price.effectiveAt" value={p.price?.effectiveAt} unit="text" cut={cut} />
@@ -59,7 +57,13 @@ const Figures = ({ position: p, cut, rendered }: { position: Position; cut: Cut;
           <dl class="figures">
             <Figure label="Cost" figure="costBasis.totalUsd" value={p.costBasis?.totalUsd} unit="USD" cut={cut} />
             <Figure label="Realized gain" figure="costBasis.realizedGainUsd" value={p.costBasis?.realizedGainUsd} unit="USD" cut={cut} />
-            <Figure label="Unrealized gain" figure="costBasis.unrealizedGainUsd" value={p.costBasis?.unrealizedGainUsd} unit="USD" cut={cut} />
+            <Figure
+              label="Unrealized gain"
+              figure="costBasis.unrealizedGainUsd"
+              value={p.costBasis?.unrealizedGainUsd}
+              unit="USD"
+              cut={cut}
+            />
           </dl>
         </section>
         <section class="card" aria-labelledby="h-cash">
@@ -80,9 +84,21 @@ const Figures = ({ position: p, cut, rendered }: { position: Position; cut: Cut;
         <section class="card" aria-labelledby="h-liquidity">
           <h2 id="h-liquidity">Liquidity</h2>
           <dl class="figures">
-            <Figure label="Available" figure="liquidity.availableLiquidityUsd" value={p.liquidity.availableLiquidityUsd} unit="USD" cut={cut} />
+            <Figure
+              label="Available"
+              figure="liquidity.availableLiquidityUsd"
+              value={p.liquidity.availableLiquidityUsd}
+              unit="USD"
+              cut={cut}
+            />
             <Figure label="Cash" figure="liquidity.cashUsd" value={p.liquidity.cashUsd} unit="USD" cut={cut} />
-            <Figure label="Unencumbered BTC value" figure="liquidity.unencumberedBtcValueUsd" value={p.liquidity.unencumberedBtcValueUsd} unit="USD" cut={cut} />
+            <Figure
+              label="Unencumbered BTC value"
+              figure="liquidity.unencumberedBtcValueUsd"
+              value={p.liquidity.unencumberedBtcValueUsd}
+              unit="USD"
+              cut={cut}
+            />
           </dl>
         </section>
       </div>

@@ -117,7 +117,9 @@ const FIGURES: ReadonlyArray<[string, string]> = [
 ];
 
 const Reconciliation = ({ book }: { book: Book }) => {
-  const answer = useAnswer(book.bookId, () => get<{ flagged: number; toleranceBtc: string; reports: Report[] }>(bookPath(book.bookId, 'reconciliation')));
+  const answer = useAnswer(book.bookId, () =>
+    get<{ flagged: number; toleranceBtc: string; reports: Report[] }>(bookPath(book.bookId, 'reconciliation')),
+  );
   return (
     <section aria-labelledby="h-reconciliation">
       <h2 id="h-reconciliation">Reconciliation</h2>
@@ -125,7 +127,8 @@ const Reconciliation = ({ book }: { book: Book }) => {
       {answer.state === 'ready' && (
         <>
           <p>
-            {answer.value.reports.length} published reports beside the ledger; <strong>{answer.value.flagged} flagged</strong> beyond the tolerance ({answer.value.toleranceBtc} BTC).
+            {answer.value.reports.length} published reports beside the ledger; <strong>{answer.value.flagged} flagged</strong> beyond the
+            tolerance ({answer.value.toleranceBtc} BTC).
           </p>
           <table class="data" data-report="reconciliation">
             <caption class="sr-only">Published figures against the ledger</caption>
@@ -154,7 +157,8 @@ const Reconciliation = ({ book }: { book: Book }) => {
                     <tr key={`${report.eventId}-${name}`} class={c.flagged ? 'flagged' : undefined} data-flagged={String(c.flagged)}>
                       <td>{report.asOf}</td>
                       <td>
-                        {report.source} <span class="muted">({typeof report.scope === 'string' ? report.scope : JSON.stringify(report.scope)})</span>
+                        {report.source}{' '}
+                        <span class="muted">({typeof report.scope === 'string' ? report.scope : JSON.stringify(report.scope)})</span>
                       </td>
                       <td>{label}</td>
                       <td class="num">{groupDigits(c.reported)}</td>

@@ -21,7 +21,16 @@ export const SignIn = ({ notice, onSignedIn }: { notice: string; onSignedIn: () 
       )}
       <form onSubmit={submit}>
         <label for="credentials">API key or identity-provider token</label>
-        <input id="credentials" name="credentials" type="password" autoComplete="off" spellcheck={false} value={token} onInput={(e) => setToken((e.target as HTMLInputElement).value)} aria-describedby="credentials-hint" />
+        <input
+          id="credentials"
+          name="credentials"
+          type="password"
+          autoComplete="off"
+          spellcheck={false}
+          value={token}
+          onInput={(e) => setToken((e.target as HTMLInputElement).value)}
+          aria-describedby="credentials-hint"
+        />
         <p id="credentials-hint" class="hint">
           Kept in this tab only (sessionStorage) and sent as Authorization: Bearer to this server.
         </p>

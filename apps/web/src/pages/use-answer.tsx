@@ -1,7 +1,10 @@
 import { useEffect, useState } from 'preact/hooks';
 import { ApiError } from '../api';
 
-export type Answer<T> = { readonly state: 'loading' } | { readonly state: 'ready'; readonly value: T; readonly key: string } | { readonly state: 'failed'; readonly error: ApiError };
+export type Answer<T> =
+  | { readonly state: 'loading' }
+  | { readonly state: 'ready'; readonly value: T; readonly key: string }
+  | { readonly state: 'failed'; readonly error: ApiError };
 
 /**
  * One API read per `key`: a newer key wins, so an answer that arrives late for an older date never
@@ -13,7 +16,8 @@ export const useAnswer = <T,>(key: string, load: () => Promise<T>): Answer<T> =>
     let current = true;
     load().then(
       (value) => current && setAnswer({ state: 'ready', value, key }),
-      (error: unknown) => current && setAnswer({ state: 'failed', error: error instanceof ApiError ? error : new ApiError(0, 'Error', String(error)) }),
+      (error: unknown) =>
+        current && setAnswer({ state: 'failed', error: error instanceof ApiError ? error : new ApiError(0, 'Error', String(error)) }),
     );
     return () => {
       current = false;

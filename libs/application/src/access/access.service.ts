@@ -86,7 +86,8 @@ export class AccessService {
   async authenticateKey(token: string): Promise<E.Either<AuthFailure, Principal>> {
     if (!looksLikeApiKey(token)) return E.left({ _tag: 'MalformedCredentials', detail: 'not an API key' });
     const parsed = parseApiKey(token);
-    if (parsed === undefined) return E.left({ _tag: 'MalformedCredentials', detail: 'an API key looks like tek_<8 characters>_<43 characters>' });
+    if (parsed === undefined)
+      return E.left({ _tag: 'MalformedCredentials', detail: 'an API key looks like tek_<8 characters>_<43 characters>' });
     const refreshed = await this.refresh(false);
     if (E.isLeft(refreshed)) return E.left({ _tag: 'AuthUnavailable', detail: refreshed.left.message });
     const key = this.state.keys.get(parsed.keyPrefix);
@@ -105,7 +106,10 @@ export class AccessService {
     }
     const now = this.clock.now();
     const usable = keyUsable(key, now);
-    if (E.isLeft(usable)) return E.left(usable.left === 'revoked' ? { _tag: 'KeyRevoked', keyPrefix: key.keyPrefix } : { _tag: 'KeyExpired', keyPrefix: key.keyPrefix });
+    if (E.isLeft(usable))
+      return E.left(
+        usable.left === 'revoked' ? { _tag: 'KeyRevoked', keyPrefix: key.keyPrefix } : { _tag: 'KeyExpired', keyPrefix: key.keyPrefix },
+      );
     this.noteUse(key, now);
     return E.right(principalOfKey(key));
   }
@@ -127,7 +131,10 @@ export class AccessService {
       const done = await this.execute(command, actor)();
       if (E.isLeft(done)) return done;
       if (keep !== undefined) {
-        const kept = await keep(generated.token).then(() => undefined, (error: unknown) => (error instanceof Error ? error : new Error(String(error))));
+        const kept = await keep(generated.token).then(
+          () => undefined,
+          (error: unknown) => (error instanceof Error ? error : new Error(String(error))),
+        );
         if (kept !== undefined) {
           // A key in the log that nobody holds is revoked at once rather than left live.
           await this.revoke(generated.keyPrefix, 'its secret could not be written where it was to be kept', actor)();
@@ -143,7 +150,9 @@ export class AccessService {
   }
 
   revoke(keyPrefix: string, reason: string | undefined, actor: string): TE.TaskEither<CommandError, ApiKeyRecord> {
-    return TE.map(() => this.state.keys.get(keyPrefix)!)(this.execute({ name: 'revoke-api-key', keyPrefix, ...(reason === undefined ? {} : { reason }) }, actor));
+    return TE.map(() => this.state.keys.get(keyPrefix)!)(
+      this.execute({ name: 'revoke-api-key', keyPrefix, ...(reason === undefined ? {} : { reason }) }, actor),
+    );
   }
 
   /**
@@ -173,21 +182,36 @@ export class AccessService {
           const appended = await this.append(decided.right, command.name, actor, now);
           if (E.isRight(appended)) return E.right(decided.right);
           // Another process wrote to the access log first: read it and decide again.
-          if (appended.left !== CONFLICT || attempt >= MAX_ACCESS_RETRIES) return E.left(appended.left === CONFLICT ? failure('the access log kept changing; try again') : appended.left);
+          if (appended.left !== CONFLICT || attempt >= MAX_ACCESS_RETRIES)
+            return E.left(appended.left === CONFLICT ? failure('the access log kept changing; try again') : appended.left);
         }
       });
   }
 
   private lastRecordedAt = 0;
 
-  private async append(events: ReadonlyArray<AccessEvent>, commandName: string, actor: string, now: number): Promise<E.Either<CommandError | typeof CONFLICT, void>> {
+  private async append(
+    events: ReadonlyArray<AccessEvent>,
+    commandName: string,
+    actor: string,
+    now: number,
+  ): Promise<E.Either<CommandError | typeof CONFLICT, void>> {
     const commandId = this.ids.newId();
     const first = this.state.revision + 1;
     let previous = this.lastHash;
     const sealed = events.map((event, index): EventToAppend => {
       const eventId = this.ids.newId();
       const data = AccessEventCodec.encode(event);
-      const metadata = EventMetadata.encode({ recordedAt: now, command: commandName, commandId, actor, correlationId: commandId, causationId: commandId, previousHash: previous, hash: '' });
+      const metadata = EventMetadata.encode({
+        recordedAt: now,
+        command: commandName,
+        commandId,
+        actor,
+        correlationId: commandId,
+        causationId: commandId,
+        previousHash: previous,
+        hash: '',
+      });
       const hash = eventHash({ bookId: ACCESS_CHAIN, revision: first + index, eventId, type: event.type, data, metadata });
       previous = hash;
       return { eventId, type: event.type, data, metadata: { ...metadata, hash } };
@@ -212,7 +236,12 @@ export class AccessService {
       await this.refresh(true);
       const current = this.state.keys.get(key.keyPrefix);
       if (current === undefined || current.revokedAt !== undefined) return;
-      await this.append([{ type: 'ApiKeyUsed', keyPrefix: key.keyPrefix, usedAt: now }], 'record-api-key-use', `key:${key.keyPrefix}`, Math.max(now, this.lastRecordedAt));
+      await this.append(
+        [{ type: 'ApiKeyUsed', keyPrefix: key.keyPrefix, usedAt: now }],
+        'record-api-key-use',
+        `key:${key.keyPrefix}`,
+        Math.max(now, this.lastRecordedAt),
+      );
     });
   }
 
@@ -239,11 +268,14 @@ export class AccessService {
   }
 }
 
-export const decodeAccessEvent = (stored: StoredEvent): E.Either<Error, { readonly event: AccessEvent; readonly metadata: EventMetadata }> => {
+export const decodeAccessEvent = (
+  stored: StoredEvent,
+): E.Either<Error, { readonly event: AccessEvent; readonly metadata: EventMetadata }> => {
   const event = AccessEventCodec.decode(stored.data);
   const metadata = EventMetadata.decode(stored.metadata);
   if (E.isLeft(event)) return E.left(new Error(`access event ${stored.eventId} does not decode: ${PathReporter.report(event).join('; ')}`));
-  if (E.isLeft(metadata)) return E.left(new Error(`access event ${stored.eventId} metadata does not decode: ${PathReporter.report(metadata).join('; ')}`));
+  if (E.isLeft(metadata))
+    return E.left(new Error(`access event ${stored.eventId} metadata does not decode: ${PathReporter.report(metadata).join('; ')}`));
   return E.right({ event: event.right, metadata: metadata.right });
 };
 
@@ -263,5 +295,8 @@ export interface AccessLogPage {
 export const readAccessLog = (store: EventStore, after: number | undefined, limit: number): TE.TaskEither<Error, AccessLogPage> =>
   TE.bimap(
     (error: EventStoreError) => new Error(storeErrorMessage(error)),
-    (events: ReadonlyArray<StoredEvent>): AccessLogPage => ({ events, next: events.length === limit ? events[events.length - 1]!.revision : null }),
+    (events: ReadonlyArray<StoredEvent>): AccessLogPage => ({
+      events,
+      next: events.length === limit ? events[events.length - 1]!.revision : null,
+    }),
   )(store.readStream(ACCESS_STREAM, { fromRevision: after === undefined ? 0 : after + 1, maxCount: limit }));

@@ -35,7 +35,10 @@ describe('AlertMonitor on a shared store', () => {
     if (E.isLeft(started)) throw started.left;
     const notifier = new FeedNotifier(store);
     await notifier.start();
-    const monitor = new AlertMonitor(store, projector, notifier, clock, new RandomIds(), { timerMs: 3_600_000, firstVerifyAfterMs: 3_600_000 });
+    const monitor = new AlertMonitor(store, projector, notifier, clock, new RandomIds(), {
+      timerMs: 3_600_000,
+      firstVerifyAfterMs: 3_600_000,
+    });
     await monitor.start();
     const one = { store, projector, notifier, monitor };
     servers.push(one);
@@ -80,7 +83,15 @@ describe('AlertMonitor on a shared store', () => {
     await run('open-book', { name: 'Acme', effectiveAt: '2026-01-01T00:00:00Z' });
     await run('record-mining-output', { effectiveAt: '2026-01-02T00:00:00Z', wallet: 'cold', btc: '10', usdPerBtc: '100000.00' });
     await run('record-btc-price', { effectiveAt: '2026-03-01T11:00:00Z', usdPerBtc: '100000.00' });
-    await run('draw-loan', { effectiveAt: '2026-01-02T00:00:00Z', loanId: 'L', lender: 'Bank', principalUsd: '750000.00', annualRate: '0', marginCallLtv: '0.70', liquidationLtv: '0.85' });
+    await run('draw-loan', {
+      effectiveAt: '2026-01-02T00:00:00Z',
+      loanId: 'L',
+      lender: 'Bank',
+      principalUsd: '750000.00',
+      annualRate: '0',
+      marginCallLtv: '0.70',
+      liquidationLtv: '0.85',
+    });
     await run('pledge-collateral', { effectiveAt: '2026-01-02T00:00:00Z', loanId: 'L', wallet: 'cold', btc: '10' });
     await eventually(async () => (await alerts(a.store)).length >= 1);
     // Both monitors followed the same events; give the slower one time to try (and lose) too.
@@ -100,25 +111,52 @@ describe('AlertMonitor on a shared store', () => {
     commands = new BookCommandService(a.store, clock, new RandomIds());
     await run('open-book', { name: 'Acme', effectiveAt: '2026-01-01T00:00:00Z' });
     await run('record-mining-output', { effectiveAt: '2026-01-02T00:00:00Z', wallet: 'cold', btc: '10', usdPerBtc: '100000.00' });
-    const report = await run('record-reported-holdings', { effectiveAt: '2026-01-31T23:59:59Z', btc: '9.5', source: 'custodian-statement' });
+    const report = await run('record-reported-holdings', {
+      effectiveAt: '2026-01-31T23:59:59Z',
+      btc: '9.5',
+      source: 'custodian-statement',
+    });
     await eventually(async () => (await alerts(a.store)).length >= 1);
     const [flagged] = await alerts(a.store);
     expect(flagged).toMatchObject({
-      kind: 'reconciliation', subject: report.events[0]!.eventId, from: 'clear', to: 'flagged',
+      kind: 'reconciliation',
+      subject: report.events[0]!.eventId,
+      from: 'clear',
+      to: 'flagged',
       causedBy: { eventId: report.events[0]!.eventId, logPosition: report.logPosition.toString() },
-      figures: { 'btc.reported': '9.50000000', 'btc.ledger': '10.00000000', 'btc.difference': '-0.50000000', toleranceBtc: '0.10000000', source: 'custodian-statement' },
+      figures: {
+        'btc.reported': '9.50000000',
+        'btc.ledger': '10.00000000',
+        'btc.difference': '-0.50000000',
+        toleranceBtc: '0.10000000',
+        source: 'custodian-statement',
+      },
     });
     // A writer outside the engine appends an event whose previousHash does not chain.
     const tail = await a.store.readStream(bookStream('acme'), { direction: 'backwards', maxCount: 1 })();
     if (E.isLeft(tail) || tail.right[0] === undefined) throw new Error('no tail');
     const forged = { ...tail.right[0], eventId: 'forged-1', metadata: { ...tail.right[0].metadata, previousHash: 'f'.repeat(64) } };
-    const appended = await a.store.append(bookStream('acme'), [{ eventId: forged.eventId, type: forged.type, data: forged.data, metadata: forged.metadata }], tail.right[0].revision)();
+    const appended = await a.store.append(
+      bookStream('acme'),
+      [{ eventId: forged.eventId, type: forged.type, data: forged.data, metadata: forged.metadata }],
+      tail.right[0].revision,
+    )();
     if (E.isLeft(appended)) throw new Error(appended.left._tag);
     // The forged event is a copy of the report: a second flagged row, and the chain broken, in one evaluation.
     await eventually(async () => (await alerts(a.store)).length >= 3);
-    expect(summary(await alerts(a.store))).toEqual([`reconciliation:${report.events[0]!.eventId}:clear->flagged`, 'reconciliation:forged-1:clear->flagged', 'hash-chain::intact->broken']);
+    expect(summary(await alerts(a.store))).toEqual([
+      `reconciliation:${report.events[0]!.eventId}:clear->flagged`,
+      'reconciliation:forged-1:clear->flagged',
+      'hash-chain::intact->broken',
+    ]);
     const chain = (await alerts(a.store))[2];
-    expect(chain).toMatchObject({ kind: 'hash-chain', subject: null, from: 'intact', to: 'broken', figures: { reason: 'previous-hash-mismatch', eventId: 'forged-1' } });
+    expect(chain).toMatchObject({
+      kind: 'hash-chain',
+      subject: null,
+      from: 'intact',
+      to: 'broken',
+      figures: { reason: 'previous-hash-mismatch', eventId: 'forged-1' },
+    });
     // The full verification agrees, and raises nothing more.
     await a.monitor.verifyAll();
     expect(await alerts(a.store)).toHaveLength(3);

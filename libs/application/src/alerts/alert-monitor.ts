@@ -122,7 +122,8 @@ export class AlertMonitor {
       await this.serial(async () => {
         const before = this.chain.get(bookId) ?? null;
         this.chain.set(bookId, found);
-        if ((before === null) !== (found === null)) await this.evaluate(bookId, this.versions.get(bookId) ?? 0, { timer: this.clock.now() });
+        if ((before === null) !== (found === null))
+          await this.evaluate(bookId, this.versions.get(bookId) ?? 0, { timer: this.clock.now() });
       });
     }
   }
@@ -147,7 +148,8 @@ export class AlertMonitor {
       if (last !== undefined) {
         await this.projector.waitFor(last.logPosition, 30_000);
         await this.serial(async () => {
-          for (const [bookId, stored] of touched) await this.evaluate(bookId, stored.revision + 1, { eventId: stored.eventId, logPosition: stored.logPosition.toString() });
+          for (const [bookId, stored] of touched)
+            await this.evaluate(bookId, stored.revision + 1, { eventId: stored.eventId, logPosition: stored.logPosition.toString() });
         });
         this.cursor = last.logPosition;
       }
@@ -163,7 +165,14 @@ export class AlertMonitor {
   private checkLink(bookId: string, stored: StoredEvent): void {
     const previous = this.links.get(bookId);
     const hash = hashOf(stored);
-    const expected = previous === undefined ? (stored.revision === 0 ? GENESIS_HASH : undefined) : previous.revision === stored.revision - 1 ? previous.hash : undefined;
+    const expected =
+      previous === undefined
+        ? stored.revision === 0
+          ? GENESIS_HASH
+          : undefined
+        : previous.revision === stored.revision - 1
+          ? previous.hash
+          : undefined;
     if (expected !== undefined && expected !== null && (this.chain.get(bookId) ?? null) === null) {
       const found = typeof stored.metadata['previousHash'] === 'string' ? stored.metadata['previousHash'] : null;
       const base = { eventId: stored.eventId, revision: stored.revision };
@@ -189,7 +198,15 @@ export class AlertMonitor {
       const events = transitions.map((transition) => ({
         eventId: this.ids.newId(),
         type: ALERT_RAISED,
-        data: AlertRaisedData.encode({ kind: transition.kind, subject: transition.subject, from: transition.from, to: transition.state, figures: transition.figures, causedBy: cause, detectedAt }),
+        data: AlertRaisedData.encode({
+          kind: transition.kind,
+          subject: transition.subject,
+          from: transition.from,
+          to: transition.state,
+          figures: transition.figures,
+          causedBy: cause,
+          detectedAt,
+        }),
         metadata,
       }));
       const appended = await this.store.append(alertStream(bookId), events, known.revision < 0 ? 'no-stream' : known.revision)();
@@ -234,7 +251,9 @@ export class AlertMonitor {
 
   /** One evaluation at a time: the follow loop, the timer and verification never interleave appends. */
   private serial(work: () => Promise<void>): Promise<void> {
-    const next = this.queue.then(work).catch((error: unknown) => this.warn(`alerts: ${error instanceof Error ? error.message : String(error)}`));
+    const next = this.queue
+      .then(work)
+      .catch((error: unknown) => this.warn(`alerts: ${error instanceof Error ? error.message : String(error)}`));
     this.queue = next;
     return next;
   }

@@ -18,7 +18,10 @@ export class AlertsQuery {
     private readonly acknowledged: () => bigint = () => 0n,
   ) {}
 
-  list(bookId: string, options: { readonly after?: number; readonly limit: number }): TE.TaskEither<AlertsQueryError, { readonly alerts: ReadonlyArray<AlertView>; readonly next: number | null }> {
+  list(
+    bookId: string,
+    options: { readonly after?: number; readonly limit: number },
+  ): TE.TaskEither<AlertsQueryError, { readonly alerts: ReadonlyArray<AlertView>; readonly next: number | null }> {
     return async () => {
       await this.projector.waitFor(this.acknowledged(), 5_000);
       if (this.projector.book(bookId) === undefined) return E.left({ _tag: 'BookNotFound' });

@@ -14,7 +14,11 @@ const PAGE = 200;
  * event-loop slices of a few milliseconds: it runs in the background on a timer, and must not delay
  * the requests answered meanwhile. A finding of vanished events counts as broken too.
  */
-export const verifyChainInSlices = async (store: EventStore, bookId: string, finding: LogFinding | undefined): Promise<E.Either<string, ChainBreak | null>> => {
+export const verifyChainInSlices = async (
+  store: EventStore,
+  bookId: string,
+  finding: LogFinding | undefined,
+): Promise<E.Either<string, ChainBreak | null>> => {
   const slicer = new EventLoopSlicer();
   let previousHash = GENESIS_HASH;
   let checked = 0;
@@ -31,5 +35,11 @@ export const verifyChainInSlices = async (store: EventStore, bookId: string, fin
     if (page.right.length < PAGE) break;
   }
   if (finding === undefined) return E.right(null);
-  return E.right({ reason: finding.reason, eventId: finding.expected.eventId, revision: finding.expected.revision, expected: finding.expected.hash ?? '', found: finding.found.hash });
+  return E.right({
+    reason: finding.reason,
+    eventId: finding.expected.eventId,
+    revision: finding.expected.revision,
+    expected: finding.expected.hash ?? '',
+    found: finding.found.hash,
+  });
 };

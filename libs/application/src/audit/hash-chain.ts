@@ -23,6 +23,15 @@ export interface HashedContent {
 export const eventHash = (content: HashedContent): string => {
   const { hash: _hash, ...metadata } = content.metadata;
   return createHash('sha256')
-    .update(canonicalJson({ bookId: content.bookId, revision: content.revision, eventId: content.eventId, type: content.type, data: content.data, metadata }))
+    .update(
+      canonicalJson({
+        bookId: content.bookId,
+        revision: content.revision,
+        eventId: content.eventId,
+        type: content.type,
+        data: content.data,
+        metadata,
+      }),
+    )
     .digest('hex');
 };

@@ -32,11 +32,20 @@ const PAGE = 1_000;
 /** Checks one stored event against the chain so far; returns what is wrong with it, if anything. */
 export const checkLink = (bookId: string, stored: StoredEvent, expectedRevision: number, previousHash: string): BrokenLink | undefined => {
   const base = { eventId: stored.eventId, revision: stored.revision };
-  if (stored.revision !== expectedRevision) return { ...base, reason: 'revision-gap', expected: String(expectedRevision), found: String(stored.revision) };
+  if (stored.revision !== expectedRevision)
+    return { ...base, reason: 'revision-gap', expected: String(expectedRevision), found: String(stored.revision) };
   const { hash, previousHash: storedPrevious } = stored.metadata as { hash?: unknown; previousHash?: unknown };
-  if (typeof hash !== 'string' || typeof storedPrevious !== 'string') return { ...base, reason: 'missing-hash', expected: previousHash, found: null };
+  if (typeof hash !== 'string' || typeof storedPrevious !== 'string')
+    return { ...base, reason: 'missing-hash', expected: previousHash, found: null };
   if (storedPrevious !== previousHash) return { ...base, reason: 'previous-hash-mismatch', expected: previousHash, found: storedPrevious };
-  const recomputed = eventHash({ bookId, revision: stored.revision, eventId: stored.eventId, type: stored.type, data: stored.data, metadata: stored.metadata });
+  const recomputed = eventHash({
+    bookId,
+    revision: stored.revision,
+    eventId: stored.eventId,
+    type: stored.type,
+    data: stored.data,
+    metadata: stored.metadata,
+  });
   if (recomputed !== hash) return { ...base, reason: 'hash-mismatch', expected: recomputed, found: hash };
   return undefined;
 };
@@ -71,7 +80,8 @@ export class VerifyBookQuery {
           previousHash = (stored.metadata as { hash: string }).hash;
           checked += 1;
         }
-        if (page.right.length < PAGE) return E.right(this.withFinding(bookId, { ok: true, checked, firstBroken: null, lastHash: previousHash }));
+        if (page.right.length < PAGE)
+          return E.right(this.withFinding(bookId, { ok: true, checked, firstBroken: null, lastHash: previousHash }));
         // A long book is checked in slices: other requests are answered between them.
         await new Promise((resolve) => setImmediate(resolve));
       }

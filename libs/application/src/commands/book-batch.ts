@@ -81,7 +81,9 @@ const batchHash = (items: ReadonlyArray<BatchItem>): string =>
   createHash('sha256')
     .update('batch\n')
     // knownAt only where given, so a batch without it hashes as it always did.
-    .update(canonicalJson(items.map(({ command, body, knownAt }) => (knownAt === undefined ? { command, body } : { command, body, knownAt }))))
+    .update(
+      canonicalJson(items.map(({ command, body, knownAt }) => (knownAt === undefined ? { command, body } : { command, body, knownAt }))),
+    )
     .digest('hex');
 
 type Decided = {
@@ -99,7 +101,11 @@ type Decided = {
 type Step =
   | { readonly _tag: 'Done'; readonly result: BatchResult }
   | { readonly _tag: 'WaitFor'; readonly pending: Promise<void> }
-  | { readonly _tag: 'Committing'; readonly commit: Promise<E.Either<BatchFailure | 'conflict', BatchResult>>; readonly refused?: BatchFailure };
+  | {
+      readonly _tag: 'Committing';
+      readonly commit: Promise<E.Either<BatchFailure | 'conflict', BatchResult>>;
+      readonly refused?: BatchFailure;
+    };
 
 const MAX_CONFLICT_RETRIES = 5;
 
@@ -116,7 +122,12 @@ export const executeBatch =
   (host: BatchHost, request: BatchRequest): TE.TaskEither<BatchFailure, BatchResult> =>
   async () => {
     if (request.items.length === 0 || request.items.length > MAX_BATCH_ITEMS) {
-      return E.left({ error: { _tag: 'InvalidCommand', errors: [{ path: '', message: `must hold 1 to ${MAX_BATCH_ITEMS} commands (got ${request.items.length})` }] } });
+      return E.left({
+        error: {
+          _tag: 'InvalidCommand',
+          errors: [{ path: '', message: `must hold 1 to ${MAX_BATCH_ITEMS} commands (got ${request.items.length})` }],
+        },
+      });
     }
     const commands: BookCommand[] = [];
     let undecodable: BatchFailure | undefined;
@@ -172,86 +183,108 @@ const replayOf = (entry: BookEntry, request: BatchRequest, key: string, hash: st
   return E.right({ bookId: request.bookId, revision: last.revision, logPosition: last.logPosition, items, replayed: true });
 };
 
-const reserve = (host: BatchHost, request: BatchRequest, commands: ReadonlyArray<BookCommand>, hash: string | undefined, undecodable: BatchFailure | undefined): TE.TaskEither<BatchFailure, Step> => async () => {
-  const loaded = await host.load(request.bookId)();
-  if (E.isLeft(loaded)) return E.left({ error: loaded.left });
-  const entry = loaded.right;
-  const key = request.idempotencyKey;
-  if (key !== undefined && hash !== undefined) {
-    const replay = replayOf(entry, request, key, hash);
-    if (replay !== undefined) return E.isLeft(replay) ? replay : E.right({ _tag: 'Done', result: replay.right });
-    const pending = entry.pendingKeys.get(key);
-    if (pending !== undefined) return E.right({ _tag: 'WaitFor', pending });
-  }
-  for (const item of request.items) {
-    const pending = item.idempotencyKey === undefined ? undefined : entry.pendingKeys.get(item.idempotencyKey);
-    if (pending !== undefined) return E.right({ _tag: 'WaitFor', pending });
-  }
-  if (request.expectedRevision !== undefined && request.expectedRevision !== entry.state.revision) {
-    return E.left({ error: { _tag: 'RevisionMismatch', expected: request.expectedRevision, actual: entry.state.revision } });
-  }
-  const now = recordingTime(entry.state, host.clock.now());
-  const startRevision = entry.state.revision;
-  const decided: Decided[] = [];
-  const replayed: BatchItemResult[] = [];
-  const keysInBatch = new Map<string, string>();
-  let refused: BatchFailure | undefined;
-  let revision = startRevision;
-  for (const [index, command] of commands.entries()) {
-    const item = request.items[index]!;
-    const ownHash = item.idempotencyKey === undefined ? undefined : commandRequestHash(item.command, item.body, item.knownAt);
-    if (item.idempotencyKey !== undefined) {
-      const earlier = entry.idempotency.get(item.idempotencyKey);
-      const inBatch = keysInBatch.get(item.idempotencyKey);
-      if ((earlier !== undefined && earlier.requestHash !== ownHash) || (inBatch !== undefined && inBatch !== ownHash)) {
-        refused = { index, error: { _tag: 'IdempotencyKeyReused', key: item.idempotencyKey } };
+const reserve =
+  (
+    host: BatchHost,
+    request: BatchRequest,
+    commands: ReadonlyArray<BookCommand>,
+    hash: string | undefined,
+    undecodable: BatchFailure | undefined,
+  ): TE.TaskEither<BatchFailure, Step> =>
+  async () => {
+    const loaded = await host.load(request.bookId)();
+    if (E.isLeft(loaded)) return E.left({ error: loaded.left });
+    const entry = loaded.right;
+    const key = request.idempotencyKey;
+    if (key !== undefined && hash !== undefined) {
+      const replay = replayOf(entry, request, key, hash);
+      if (replay !== undefined) return E.isLeft(replay) ? replay : E.right({ _tag: 'Done', result: replay.right });
+      const pending = entry.pendingKeys.get(key);
+      if (pending !== undefined) return E.right({ _tag: 'WaitFor', pending });
+    }
+    for (const item of request.items) {
+      const pending = item.idempotencyKey === undefined ? undefined : entry.pendingKeys.get(item.idempotencyKey);
+      if (pending !== undefined) return E.right({ _tag: 'WaitFor', pending });
+    }
+    if (request.expectedRevision !== undefined && request.expectedRevision !== entry.state.revision) {
+      return E.left({ error: { _tag: 'RevisionMismatch', expected: request.expectedRevision, actual: entry.state.revision } });
+    }
+    const now = recordingTime(entry.state, host.clock.now());
+    const startRevision = entry.state.revision;
+    const decided: Decided[] = [];
+    const replayed: BatchItemResult[] = [];
+    const keysInBatch = new Map<string, string>();
+    let refused: BatchFailure | undefined;
+    let revision = startRevision;
+    for (const [index, command] of commands.entries()) {
+      const item = request.items[index]!;
+      const ownHash = item.idempotencyKey === undefined ? undefined : commandRequestHash(item.command, item.body, item.knownAt);
+      if (item.idempotencyKey !== undefined) {
+        const earlier = entry.idempotency.get(item.idempotencyKey);
+        const inBatch = keysInBatch.get(item.idempotencyKey);
+        if ((earlier !== undefined && earlier.requestHash !== ownHash) || (inBatch !== undefined && inBatch !== ownHash)) {
+          refused = { index, error: { _tag: 'IdempotencyKeyReused', key: item.idempotencyKey } };
+          break;
+        }
+        if (earlier !== undefined || inBatch !== undefined) {
+          replayed.push({
+            index,
+            command: item.command,
+            commandId: earlier?.result.commandId ?? '',
+            events: earlier?.result.events ?? [],
+            replayed: true,
+          });
+          continue;
+        }
+        keysInBatch.set(item.idempotencyKey, ownHash!);
+      }
+      const forbidden = proposalPermission(request, command, entry);
+      if (forbidden !== undefined) {
+        refused = { index, error: forbidden };
         break;
       }
-      if (earlier !== undefined || inBatch !== undefined) {
-        replayed.push({ index, command: item.command, commandId: earlier?.result.commandId ?? '', events: earlier?.result.events ?? [], replayed: true });
-        continue;
+      const { knownAt } = item;
+      const decision = decide(command, entry.state, { now, actor: request.actor, ...(knownAt === undefined ? {} : { knownAt }) });
+      if (E.isLeft(decision)) {
+        refused = { index, error: decision.left };
+        break;
       }
-      keysInBatch.set(item.idempotencyKey, ownHash!);
+      const envelopes = decision.right.map((event) => ({ eventId: host.ids.newId(), event }));
+      const recordedAt = knownAt ?? now;
+      for (const { eventId, event } of envelopes) evolve(entry.state, { eventId, revision: (revision += 1), recordedAt, event });
+      const batchKey = key === undefined ? undefined : itemKey(key, index);
+      decided.push({
+        index,
+        command,
+        commandId: host.ids.newId(),
+        ...(batchKey !== undefined
+          ? { key: batchKey, hash }
+          : item.idempotencyKey !== undefined
+            ? { key: item.idempotencyKey, hash: ownHash }
+            : {}),
+        ...(item.onBehalfOf === undefined ? {} : { onBehalfOf: item.onBehalfOf }),
+        recordedAt,
+        migrated: knownAt !== undefined,
+        envelopes,
+      });
     }
-    const forbidden = proposalPermission(request, command, entry);
-    if (forbidden !== undefined) {
-      refused = { index, error: forbidden };
-      break;
+    refused ??= undecodable;
+    if (refused !== undefined && request.atomicity !== 'prefix') {
+      // The cached state holds the items decided before the refusal, which will never be written.
+      if (decided.length > 0) entry.stale = true;
+      return E.left(refused);
     }
-    const { knownAt } = item;
-    const decision = decide(command, entry.state, { now, actor: request.actor, ...(knownAt === undefined ? {} : { knownAt }) });
-    if (E.isLeft(decision)) {
-      refused = { index, error: decision.left };
-      break;
+    if (decided.length === 0) {
+      const items = [...replayed].sort((a, b) => a.index - b.index);
+      const result: BatchResult = { bookId: request.bookId, revision: entry.state.revision, logPosition: 0n, items, replayed: false };
+      return refused === undefined ? E.right({ _tag: 'Done', result }) : E.left({ ...refused, committed: result });
     }
-    const envelopes = decision.right.map((event) => ({ eventId: host.ids.newId(), event }));
-    const recordedAt = knownAt ?? now;
-    for (const { eventId, event } of envelopes) evolve(entry.state, { eventId, revision: (revision += 1), recordedAt, event });
-    const batchKey = key === undefined ? undefined : itemKey(key, index);
-    decided.push({
-      index,
-      command,
-      commandId: host.ids.newId(),
-      ...(batchKey !== undefined ? { key: batchKey, hash } : item.idempotencyKey !== undefined ? { key: item.idempotencyKey, hash: ownHash } : {}),
-      ...(item.onBehalfOf === undefined ? {} : { onBehalfOf: item.onBehalfOf }),
-      recordedAt,
-      migrated: knownAt !== undefined,
-      envelopes,
+    return E.right({
+      _tag: 'Committing',
+      commit: commit(host, request, entry, decided, replayed, startRevision),
+      ...(refused === undefined ? {} : { refused }),
     });
-  }
-  refused ??= undecodable;
-  if (refused !== undefined && request.atomicity !== 'prefix') {
-    // The cached state holds the items decided before the refusal, which will never be written.
-    if (decided.length > 0) entry.stale = true;
-    return E.left(refused);
-  }
-  if (decided.length === 0) {
-    const items = [...replayed].sort((a, b) => a.index - b.index);
-    const result: BatchResult = { bookId: request.bookId, revision: entry.state.revision, logPosition: 0n, items, replayed: false };
-    return refused === undefined ? E.right({ _tag: 'Done', result }) : E.left({ ...refused, committed: result });
-  }
-  return E.right({ _tag: 'Committing', commit: commit(host, request, entry, decided, replayed, startRevision), ...(refused === undefined ? {} : { refused }) });
-};
+  };
 
 /** Seals every item's events into one hash-chained append and issues it; settles when durable or refused. */
 const commit = (
@@ -292,31 +325,55 @@ const commit = (
   const pending = new Promise<void>((resolve) => (settle = resolve));
   for (const key of keys) entry.pendingKeys.set(key, pending);
   entry.inFlight += 1;
-  return host.store.append(bookStream(request.bookId), events, startRevision === -1 ? 'no-stream' : startRevision)().then((appended) => {
-    entry.inFlight -= 1;
-    for (const key of keys) entry.pendingKeys.delete(key);
-    settle();
-    if (E.isLeft(appended)) {
-      entry.stale = true;
-      return E.left(appended.left._tag === 'WrongExpectedRevision' ? 'conflict' : { error: storeFailure(appended.left) });
-    }
-    const { logPosition } = appended.right;
-    host.acknowledge(logPosition);
-    let at = startRevision;
-    const items: BatchItemResult[] = decided.map((item) => ({
-      index: item.index,
-      command: item.command.name,
-      commandId: item.commandId,
-      events: item.envelopes.map(({ eventId, event }) => ({ eventId, type: event.type, effectiveAt: event.effectiveAt, recordedAt: item.recordedAt })),
-      replayed: false,
-    }));
-    for (const [i, item] of decided.entries()) {
-      at += item.envelopes.length;
-      if (item.key !== undefined && item.hash !== undefined) {
-        // Positions of earlier events in the one append are not known here; the batch's last is.
-        entry.idempotency.set(item.key, { requestHash: item.hash, result: { bookId: request.bookId, command: item.command.name, commandId: item.commandId, revision: at, logPosition, events: items[i]!.events, replayed: false } });
+  return host.store
+    .append(bookStream(request.bookId), events, startRevision === -1 ? 'no-stream' : startRevision)()
+    .then((appended) => {
+      entry.inFlight -= 1;
+      for (const key of keys) entry.pendingKeys.delete(key);
+      settle();
+      if (E.isLeft(appended)) {
+        entry.stale = true;
+        return E.left(appended.left._tag === 'WrongExpectedRevision' ? 'conflict' : { error: storeFailure(appended.left) });
       }
-    }
-    return E.right({ bookId: request.bookId, revision: appended.right.revision, logPosition, items: [...items, ...replayed].sort((a, b) => a.index - b.index), replayed: false });
-  });
+      const { logPosition } = appended.right;
+      host.acknowledge(logPosition);
+      let at = startRevision;
+      const items: BatchItemResult[] = decided.map((item) => ({
+        index: item.index,
+        command: item.command.name,
+        commandId: item.commandId,
+        events: item.envelopes.map(({ eventId, event }) => ({
+          eventId,
+          type: event.type,
+          effectiveAt: event.effectiveAt,
+          recordedAt: item.recordedAt,
+        })),
+        replayed: false,
+      }));
+      for (const [i, item] of decided.entries()) {
+        at += item.envelopes.length;
+        if (item.key !== undefined && item.hash !== undefined) {
+          // Positions of earlier events in the one append are not known here; the batch's last is.
+          entry.idempotency.set(item.key, {
+            requestHash: item.hash,
+            result: {
+              bookId: request.bookId,
+              command: item.command.name,
+              commandId: item.commandId,
+              revision: at,
+              logPosition,
+              events: items[i]!.events,
+              replayed: false,
+            },
+          });
+        }
+      }
+      return E.right({
+        bookId: request.bookId,
+        revision: appended.right.revision,
+        logPosition,
+        items: [...items, ...replayed].sort((a, b) => a.index - b.index),
+        replayed: false,
+      });
+    });
 };

@@ -37,7 +37,7 @@ describe('BookCommandService with another writer on the same store', () => {
     expect(E.isLeft(again) && again.left).toMatchObject({ _tag: 'RuleViolated', code: 'insufficient-unencumbered-btc' });
   });
 
-  it('sees the other writer\'s idempotency keys', async () => {
+  it("sees the other writer's idempotency keys", async () => {
     await run(mine, 'open-book', { name: 'Acme', effectiveAt: '2025-01-01T00:00:00Z' });
     const first = await run(theirs, 'record-mining-output', mined, { idempotencyKey: 'k1' });
     const replay = await run(mine, 'record-mining-output', mined, { idempotencyKey: 'k1' });
@@ -83,7 +83,11 @@ describe('BookCommandService pipelining on one book', () => {
     const service = new BookCommandService(store, clock, new RandomIds());
     const run = (command: string, body: unknown) => service.execute({ bookId: 'acme', command, body, actor: 'test' })();
     await run('open-book', { name: 'Acme', effectiveAt: '2025-01-01T00:00:00Z' });
-    const results = await Promise.all(Array.from({ length: 20 }, () => run('record-mining-output', { effectiveAt: '2026-01-01T00:00:00Z', wallet: 'cold', btc: '1', usdPerBtc: '90000.00' })));
+    const results = await Promise.all(
+      Array.from({ length: 20 }, () =>
+        run('record-mining-output', { effectiveAt: '2026-01-01T00:00:00Z', wallet: 'cold', btc: '1', usdPerBtc: '90000.00' }),
+      ),
+    );
     expect(results.map((r) => E.isRight(r) && r.right.revision)).toEqual(Array.from({ length: 20 }, (_, i) => i + 1));
     await store.close();
   });
@@ -94,12 +98,18 @@ describe('BookCommandService pipelining on one book', () => {
     const theirsStore = new SqliteEventStore(join(dir, 'events.db'));
     const mine = new BookCommandService(mineStore, clock, new RandomIds());
     const theirs = new BookCommandService(theirsStore, clock, new RandomIds());
-    const run = (service: BookCommandService, command: string, body: unknown) => service.execute({ bookId: 'acme', command, body, actor: 'test' })();
+    const run = (service: BookCommandService, command: string, body: unknown) =>
+      service.execute({ bookId: 'acme', command, body, actor: 'test' })();
     await run(mine, 'open-book', { name: 'Acme', effectiveAt: '2025-01-01T00:00:00Z' });
 
     const price = run(theirs, 'record-btc-price', { effectiveAt: '2026-01-01T00:00:00Z', usdPerBtc: '90000.00' });
     // The sale is decided on top of the mining output, whose commit will fail (theirs took revision 1).
-    const mined = run(mine, 'record-mining-output', { effectiveAt: '2026-01-01T00:00:00Z', wallet: 'cold', btc: '1', usdPerBtc: '90000.00' });
+    const mined = run(mine, 'record-mining-output', {
+      effectiveAt: '2026-01-01T00:00:00Z',
+      wallet: 'cold',
+      btc: '1',
+      usdPerBtc: '90000.00',
+    });
     const sold = run(mine, 'record-btc-sale', { effectiveAt: '2026-01-02T00:00:00Z', wallet: 'cold', btc: '1', proceedsUsd: '90000.00' });
     const [p, m, s] = await Promise.all([price, mined, sold]);
     expect([E.isRight(p), E.isRight(m), E.isRight(s)]).toEqual([true, true, true]);

@@ -159,7 +159,8 @@ export class BookCommandService {
     return async () => {
       const reserved = await this.mutex.run(request.bookId, async () => {
         const reservation = await this.reserve(request, command)();
-        if (!this.store.pipelinesAppends && E.isRight(reservation) && reservation.right._tag === 'Committing') await reservation.right.commit;
+        if (!this.store.pipelinesAppends && E.isRight(reservation) && reservation.right._tag === 'Committing')
+          await reservation.right.commit;
         return reservation;
       });
       if (E.isLeft(reserved)) return E.left(reserved.left);
@@ -214,7 +215,10 @@ export class BookCommandService {
         return pipe(
           TE.fromEither(decide(command, entry.state, { now, actor: request.actor, ...(knownAt === undefined ? {} : { knownAt }) })),
           // A migrated command is recorded when the old system knew it.
-          TE.map((events): Reservation => ({ _tag: 'Committing', commit: this.append(request, command, entry, events, knownAt ?? now, hash) })),
+          TE.map((events): Reservation => ({
+            _tag: 'Committing',
+            commit: this.append(request, command, entry, events, knownAt ?? now, hash),
+          })),
         );
       }),
     );
@@ -292,7 +296,10 @@ export class BookCommandService {
     // With commits in flight the state is ahead of the log: reading the log now could mix another
     // writer's events into it. If another writer did get in, our commit fails and marks it stale.
     if (cached !== undefined && !cached.stale && cached.inFlight > 0) return TE.right(cached);
-    const entry: BookEntry = cached !== undefined && !cached.stale ? cached : { state: initialState(), idempotency: new Map(), pendingKeys: new Map(), stale: false, inFlight: 0, lastHash: GENESIS_HASH };
+    const entry: BookEntry =
+      cached !== undefined && !cached.stale
+        ? cached
+        : { state: initialState(), idempotency: new Map(), pendingKeys: new Map(), stale: false, inFlight: 0, lastHash: GENESIS_HASH };
     return pipe(
       this.store.readStream(bookStream(bookId), { fromRevision: entry.state.revision + 1 }),
       TE.mapLeft(storeFailure),
@@ -312,14 +319,32 @@ export class BookCommandService {
       entry.lastHash = metadata.hash ?? GENESIS_HASH;
       const key = metadata.idempotencyKey;
       if (key !== undefined && metadata.requestHash !== undefined) {
-        const summary: AppendedEventSummary = { eventId: raw.eventId, type: event.type, effectiveAt: event.effectiveAt, recordedAt: metadata.recordedAt };
+        const summary: AppendedEventSummary = {
+          eventId: raw.eventId,
+          type: event.type,
+          effectiveAt: event.effectiveAt,
+          recordedAt: metadata.recordedAt,
+        };
         const earlier = entry.idempotency.get(key);
         if (earlier !== undefined && earlier.result.commandId === metadata.commandId) {
-          earlier.result = { ...earlier.result, revision: raw.revision, logPosition: raw.logPosition, events: [...earlier.result.events, summary] };
+          earlier.result = {
+            ...earlier.result,
+            revision: raw.revision,
+            logPosition: raw.logPosition,
+            events: [...earlier.result.events, summary],
+          };
         } else {
           entry.idempotency.set(key, {
             requestHash: metadata.requestHash,
-            result: { bookId, command: metadata.command, commandId: metadata.commandId, revision: raw.revision, logPosition: raw.logPosition, events: [summary], replayed: false },
+            result: {
+              bookId,
+              command: metadata.command,
+              commandId: metadata.commandId,
+              revision: raw.revision,
+              logPosition: raw.logPosition,
+              events: [summary],
+              replayed: false,
+            },
           });
         }
       }

@@ -1,14 +1,22 @@
 import * as E from 'fp-ts/Either';
 import type * as t from 'io-ts';
 import { PathReporter } from 'io-ts/PathReporter';
-import { BookEvent, BookEventCodec, EventMetadata, RecordedBookEvent, decodeBookEventForReplay, decodeEventMetadataForReplay } from '@treasury/domain';
+import {
+  BookEvent,
+  BookEventCodec,
+  EventMetadata,
+  RecordedBookEvent,
+  decodeBookEventForReplay,
+  decodeEventMetadataForReplay,
+} from '@treasury/domain';
 import type { EventToAppend, StoredEvent } from '@treasury/event-store';
 import { eventHash } from '../audit/hash-chain';
 
 /** One stream per book: a command's events are appended atomically against one expected revision. */
 export const bookStream = (bookId: string): string => `book-${bookId}`;
 
-export const bookIdOfStream = (stream: string): string | undefined => (stream.startsWith('book-') ? stream.slice('book-'.length) : undefined);
+export const bookIdOfStream = (stream: string): string | undefined =>
+  stream.startsWith('book-') ? stream.slice('book-'.length) : undefined;
 
 /** A stored book event decoded back through the same codecs that wrote it. */
 export interface BookStoredEvent {
@@ -45,7 +53,11 @@ export const toEventsToAppend = (
 };
 
 const undecodable = (stored: StoredEvent, errors: t.Errors): E.Either<Error, never> =>
-  E.left(new Error(`event ${stored.eventId} at ${stored.stream}@${stored.revision} does not decode: ${PathReporter.report(E.left(errors)).join('; ')}`));
+  E.left(
+    new Error(
+      `event ${stored.eventId} at ${stored.stream}@${stored.revision} does not decode: ${PathReporter.report(E.left(errors)).join('; ')}`,
+    ),
+  );
 
 /**
  * Decodes a stored event. A failure here means the log holds something our codecs never wrote

@@ -24,7 +24,8 @@ export interface CommandCaller {
 
 /** Approving or rejecting a proposal needs the role of the command proposed. */
 export const proposalPermission = (caller: CommandCaller, command: BookCommand, entry: BookEntry): CommandError | undefined => {
-  if ((command.name !== 'approve-proposal' && command.name !== 'reject-proposal') || caller.mayDecideProposalOf === undefined) return undefined;
+  if ((command.name !== 'approve-proposal' && command.name !== 'reject-proposal') || caller.mayDecideProposalOf === undefined)
+    return undefined;
   const proposal = entry.state.approvals.proposals.get(command.body.proposalId);
   if (proposal === undefined || caller.mayDecideProposalOf(proposal.commandName)) return undefined;
   return { _tag: 'NotPermitted', detail: `deciding a proposal to ${proposal.commandName} needs the role that command needs on this book` };

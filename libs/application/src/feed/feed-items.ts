@@ -30,7 +30,11 @@ export type FeedInclude = (bookId: string, kind: FeedItemKind) => boolean;
 
 /** What links a book event's view shows as known now (who reversed it): the position projector satisfies it. */
 export interface FeedLinks {
-  book(bookId: string): { reversalOf(revision: number): { readonly revision: number; readonly eventId: string; readonly recordedAt: number } | undefined } | undefined;
+  book(
+    bookId: string,
+  ):
+    | { reversalOf(revision: number): { readonly revision: number; readonly eventId: string; readonly recordedAt: number } | undefined }
+    | undefined;
 }
 
 export interface FeedPage {
@@ -64,8 +68,11 @@ export const alertView = (bookId: string, stored: StoredEvent, data: AlertRaised
 });
 export type AlertView = ReturnType<typeof alertView>;
 
-export const decodeAlert = (stored: StoredEvent): E.Either<string, { readonly data: AlertRaisedData; readonly metadata: AlertMetadata }> => {
-  if (stored.type !== ALERT_RAISED) return E.left(`event ${stored.eventId} in ${stored.stream} is a ${stored.type}, not an ${ALERT_RAISED}`);
+export const decodeAlert = (
+  stored: StoredEvent,
+): E.Either<string, { readonly data: AlertRaisedData; readonly metadata: AlertMetadata }> => {
+  if (stored.type !== ALERT_RAISED)
+    return E.left(`event ${stored.eventId} in ${stored.stream} is a ${stored.type}, not an ${ALERT_RAISED}`);
   const data = AlertRaisedData.decode(stored.data);
   const metadata = AlertMetadata.decode(stored.metadata);
   if (E.isLeft(data) || E.isLeft(metadata)) return E.left(`alert ${stored.eventId} in ${stored.stream} does not decode`);
@@ -85,7 +92,14 @@ export const feedKindOf = (stored: StoredEvent): { readonly bookId: string; read
  * reader may not see left out. Resuming with the returned cursor gives neither a gap nor a repeat,
  * across reconnects and restarts alike: the log is the source, and positions only grow.
  */
-export const feedItemsAfter = (store: EventStore, links: FeedLinks, after: bigint, include: FeedInclude, options: FeedReadOptions = {}): TE.TaskEither<FeedError, FeedPage> =>
+export const feedItemsAfter =
+  (
+    store: EventStore,
+    links: FeedLinks,
+    after: bigint,
+    include: FeedInclude,
+    options: FeedReadOptions = {},
+  ): TE.TaskEither<FeedError, FeedPage> =>
   async () => {
     const maxScan = options.maxScan ?? FEED_SCAN;
     const read = await store.readAll({ after, maxCount: maxScan })();
@@ -108,10 +122,23 @@ export const feedItemsAfter = (store: EventStore, links: FeedLinks, after: bigin
 const alertItem = (bookId: string, stored: StoredEvent): E.Either<string, FeedItem> => {
   const decoded = decodeAlert(stored);
   if (E.isLeft(decoded)) return decoded;
-  return E.right({ kind: 'alert', bookId, logPosition: stored.logPosition, eventId: stored.eventId, type: ALERT_RAISED, view: alertView(bookId, stored, decoded.right.data, decoded.right.metadata) });
+  return E.right({
+    kind: 'alert',
+    bookId,
+    logPosition: stored.logPosition,
+    eventId: stored.eventId,
+    type: ALERT_RAISED,
+    view: alertView(bookId, stored, decoded.right.data, decoded.right.metadata),
+  });
 };
 
-const bookEventItem = async (store: EventStore, links: FeedLinks, bookId: string, stored: StoredEvent, previous: Map<string, BookStoredEvent>): Promise<E.Either<string, FeedItem>> => {
+const bookEventItem = async (
+  store: EventStore,
+  links: FeedLinks,
+  bookId: string,
+  stored: StoredEvent,
+  previous: Map<string, BookStoredEvent>,
+): Promise<E.Either<string, FeedItem>> => {
   const decoded = decodeStoredEvent(stored);
   if (E.isLeft(decoded)) return E.left(decoded.left.message);
   let prior = previous.get(bookId);
@@ -124,5 +151,12 @@ const bookEventItem = async (store: EventStore, links: FeedLinks, bookId: string
   const amendedBy = await amendedByOf(store, bookId, reversedBy?.revision);
   if (E.isLeft(amendedBy)) return amendedBy;
   const view = eventView({ ...decoded.right, reversedBy, amends: amendsOf(prior, decoded.right), amendedBy: amendedBy.right });
-  return E.right({ kind: 'book-event', bookId, logPosition: stored.logPosition, eventId: stored.eventId, type: stored.type, view: { ...view, bookId } });
+  return E.right({
+    kind: 'book-event',
+    bookId,
+    logPosition: stored.logPosition,
+    eventId: stored.eventId,
+    type: stored.type,
+    view: { ...view, bookId },
+  });
 };

@@ -11,7 +11,12 @@ import { PositionQueries } from '../queries/position.query';
 import { PositionProjector } from './position-projector';
 
 const clock: Clock = { now: () => Date.parse('2026-03-01T00:00:00Z') };
-const mined = (day: number) => ({ effectiveAt: `2026-01-${String(day).padStart(2, '0')}T00:00:00Z`, wallet: 'cold', btc: '1', usdPerBtc: '90000.00' });
+const mined = (day: number) => ({
+  effectiveAt: `2026-01-${String(day).padStart(2, '0')}T00:00:00Z`,
+  wallet: 'cold',
+  btc: '1',
+  usdPerBtc: '90000.00',
+});
 
 /** The projector on a real SQLite file and a real snapshot file: catch-up, torn snapshots, freshness, failure. */
 describe('PositionProjector', () => {
@@ -24,7 +29,8 @@ describe('PositionProjector', () => {
     if (E.isLeft(result)) throw new Error(JSON.stringify(result.left));
     return result.right;
   };
-  const btcOf = (projector: PositionProjector) => projector.book('acme')?.raw(Date.parse('2026-02-01T00:00:00Z'), Number.MAX_SAFE_INTEGER).balances.get('unencumbered-btc|cold');
+  const btcOf = (projector: PositionProjector) =>
+    projector.book('acme')?.raw(Date.parse('2026-02-01T00:00:00Z'), Number.MAX_SAFE_INTEGER).balances.get('unencumbered-btc|cold');
   const warnings: string[] = [];
   const saveFailures: Error[] = [];
   const started = async (saveEvery = 2, snapshots = new FileProjectionSnapshots(snapshotPath())) => {
@@ -94,7 +100,9 @@ describe('PositionProjector', () => {
     const stopped = await started();
     await stopped.projector.stop();
     const later = await run('record-mining-output', mined(9));
-    const behind = await new PositionQueries(stopped.projector, clock, () => 0n, 50).position('acme', { minLogPosition: later.logPosition })();
+    const behind = await new PositionQueries(stopped.projector, clock, () => 0n, 50).position('acme', {
+      minLogPosition: later.logPosition,
+    })();
     expect(E.isLeft(behind) && behind.left).toMatchObject({ _tag: 'ProjectionBehind', logPosition: later.logPosition, checkpoint: 8n });
     // By default it waits for what this process acknowledged.
     const defaults = new PositionQueries(projector, clock, () => commands.lastAcknowledgedPosition, 2_000);
@@ -107,9 +115,18 @@ describe('PositionProjector', () => {
   it('confines a failure to its book: that book answers 503 naming the event, others keep folding, and no snapshot is saved', async () => {
     const { projector } = await started(1);
     const snapshotBefore = readFileSync(snapshotPath());
-    const foreign = await store.append('book-acme', [{ eventId: '00000000-0000-4000-8000-00000000dead', type: 'MiningOutputReceived', data: { btc: 'lots' }, metadata: {} }], 7)();
+    const foreign = await store.append(
+      'book-acme',
+      [{ eventId: '00000000-0000-4000-8000-00000000dead', type: 'MiningOutputReceived', data: { btc: 'lots' }, metadata: {} }],
+      7,
+    )();
     expect(E.isRight(foreign)).toBe(true);
-    const other = await commands.execute({ bookId: 'other', command: 'open-book', body: { name: 'Other', effectiveAt: '2026-01-01T00:00:00Z' }, actor: 'test' })();
+    const other = await commands.execute({
+      bookId: 'other',
+      command: 'open-book',
+      body: { name: 'Other', effectiveAt: '2026-01-01T00:00:00Z' },
+      actor: 'test',
+    })();
     if (E.isLeft(other)) throw new Error('open-book failed');
     expect(await projector.waitFor(other.right.logPosition, 2_000)).toBe(true);
     const queries = new PositionQueries(projector, clock, () => 0n, 50);
@@ -117,7 +134,11 @@ describe('PositionProjector', () => {
     expect(E.isLeft(answer) && answer.left).toMatchObject({
       _tag: 'ProjectionFailed',
       message: expect.stringContaining('does not decode'),
-      event: { eventId: '00000000-0000-4000-8000-00000000dead', revision: 8, logPosition: E.isRight(foreign) ? foreign.right.logPosition : 0n },
+      event: {
+        eventId: '00000000-0000-4000-8000-00000000dead',
+        revision: 8,
+        logPosition: E.isRight(foreign) ? foreign.right.logPosition : 0n,
+      },
     });
     expect(E.isRight(await queries.position('other', {})())).toBe(true);
     expect(projector.failures()).toHaveLength(1);
@@ -147,7 +168,8 @@ describe('PositionProjector', () => {
 
   it('an older database restored beside a newer snapshot: discarded, vanished events reported and carried, new writes folded', async () => {
     await store.close();
-    for (const suffix of ['', '-wal']) if (existsSync(join(dir, `treasury.db${suffix}`))) copyFileSync(join(dir, `treasury.db${suffix}`), join(dir, `backup${suffix}`));
+    for (const suffix of ['', '-wal'])
+      if (existsSync(join(dir, `treasury.db${suffix}`))) copyFileSync(join(dir, `treasury.db${suffix}`), join(dir, `backup${suffix}`));
     store = new SqliteEventStore(join(dir, 'treasury.db'));
     commands = new BookCommandService(store, clock, new RandomIds());
     await run('record-mining-output', mined(9));
@@ -159,14 +181,19 @@ describe('PositionProjector', () => {
     // The backup comes back: the store lost two acknowledged events.
     rmSync(join(dir, 'treasury.db-shm'), { force: true });
     rmSync(join(dir, 'treasury.db-wal'), { force: true });
-    for (const suffix of ['', '-wal']) if (existsSync(join(dir, `backup${suffix}`))) copyFileSync(join(dir, `backup${suffix}`), join(dir, `treasury.db${suffix}`));
+    for (const suffix of ['', '-wal'])
+      if (existsSync(join(dir, `backup${suffix}`))) copyFileSync(join(dir, `backup${suffix}`), join(dir, `treasury.db${suffix}`));
     store = new SqliteEventStore(join(dir, 'treasury.db'));
     commands = new BookCommandService(store, clock, new RandomIds());
     const restored = await started();
     expect(restored.projector.snapshot).toMatchObject({ status: 'discarded' });
     expect(restored.report).toMatchObject({ fromSnapshot: 0, fromStore: 8 });
     expect(btcOf(restored.projector)).toBe(700_000_000n);
-    expect(restored.projector.findingOf('acme')).toMatchObject({ reason: 'events-vanished', expected: { revision: 9 }, found: { revision: 7 } });
+    expect(restored.projector.findingOf('acme')).toMatchObject({
+      reason: 'events-vanished',
+      expected: { revision: 9 },
+      found: { revision: 7 },
+    });
     // New writes land at positions below the old checkpoint; they are folded.
     const below = await run('record-mining-output', mined(11));
     expect(await restored.projector.waitFor(below.logPosition, 2_000)).toBe(true);
@@ -178,7 +205,9 @@ describe('PositionProjector', () => {
     expect(again.projector.findingOf('acme')).toMatchObject({ reason: 'events-vanished' });
     const [first, second] = await Promise.all([again.projector.rebuild()(), again.projector.rebuild()()]);
     expect(first).toBe(second);
-    expect(E.isRight(first) && first.right.clearedFindings).toEqual([expect.objectContaining({ bookId: 'acme', reason: 'events-vanished' })]);
+    expect(E.isRight(first) && first.right.clearedFindings).toEqual([
+      expect.objectContaining({ bookId: 'acme', reason: 'events-vanished' }),
+    ]);
     expect(again.projector.findings()).toEqual([]);
     await again.projector.stop();
   });
@@ -188,7 +217,7 @@ describe('PositionProjector', () => {
     await projector.stop();
     const good = readFileSync(snapshotPath());
     let seed = 12345;
-    const random = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+    const random = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
     for (let trial = 0; trial < 25; trial++) {
       const bytes = Buffer.from(good);
       const bit = Math.floor(random() * bytes.length * 8);

@@ -169,7 +169,8 @@ export class PositionProjector {
     if ('damaged' in loaded) return fresh({ status: 'discarded', reason: `unreadable: ${loaded.damaged.message}` });
     const snapshot = loaded.snapshot;
     if (snapshot === undefined) return fresh({ status: 'none' });
-    if (snapshot.storeId !== storeId) return fresh({ status: 'discarded', reason: `it was made from another store (${snapshot.storeId}, this one is ${storeId})` });
+    if (snapshot.storeId !== storeId)
+      return fresh({ status: 'discarded', reason: `it was made from another store (${snapshot.storeId}, this one is ${storeId})` });
     // The same store: what it lost since the snapshot is a finding, whether or not the snapshot is used.
     const findings = [...snapshot.findings];
     for (const [bookId, head] of snapshot.heads) {
@@ -177,7 +178,8 @@ export class PositionProjector {
       if (E.isLeft(finding)) return finding;
       if (finding.right !== undefined) findings.push(finding.right);
     }
-    if (findings.length > snapshot.findings.length) return fresh({ status: 'discarded', reason: 'events it had folded are no longer in the log' }, findings);
+    if (findings.length > snapshot.findings.length)
+      return fresh({ status: 'discarded', reason: 'events it had folded are no longer in the log' }, findings);
     if (snapshot.checkpointEvent !== null) {
       const at = await this.store.readAt(snapshot.checkpoint)();
       if (E.isLeft(at)) return E.left(storeFailure('reading the event at the snapshot checkpoint', at.left));
@@ -185,12 +187,22 @@ export class PositionProjector {
       const hash = found === undefined ? null : typeof found.metadata['hash'] === 'string' ? found.metadata['hash'] : null;
       if (found === undefined || found.eventId !== snapshot.checkpointEvent.eventId || hash !== snapshot.checkpointEvent.hash) {
         const what = found === undefined ? 'no event' : `event ${found.eventId}`;
-        return fresh({ status: 'discarded', reason: `the store holds ${what} at its checkpoint ${snapshot.checkpoint}, not ${snapshot.checkpointEvent.eventId}` }, findings);
+        return fresh(
+          {
+            status: 'discarded',
+            reason: `the store holds ${what} at its checkpoint ${snapshot.checkpoint}, not ${snapshot.checkpointEvent.eventId}`,
+          },
+          findings,
+        );
       }
     }
     const restored = ProjectionState.fromSnapshot(snapshot);
     if (E.isLeft(restored)) return fresh({ status: 'discarded', reason: `it does not restore: ${restored.left.message}` }, findings);
-    return E.right({ state: restored.right, use: { status: 'loaded', checkpoint: snapshot.checkpoint, events: restored.right.eventCount }, findings });
+    return E.right({
+      state: restored.right,
+      use: { status: 'loaded', checkpoint: snapshot.checkpoint, events: restored.right.eventCount },
+      findings,
+    });
   }
 
   /** Does the book's stream still hold, at the same revision, the last event the snapshot folded? */
@@ -202,7 +214,12 @@ export class PositionProjector {
     const hashOf = (metadata: Record<string, unknown>) => (typeof metadata['hash'] === 'string' ? metadata['hash'] : null);
     if (found !== undefined && found.revision === head.revision) {
       if (found.eventId === head.eventId && hashOf(found.metadata) === head.hash) return E.right(undefined);
-      return E.right({ bookId, reason: 'events-rewritten', expected: head, found: { revision: found.revision, eventId: found.eventId, hash: hashOf(found.metadata) } });
+      return E.right({
+        bookId,
+        reason: 'events-rewritten',
+        expected: head,
+        found: { revision: found.revision, eventId: found.eventId, hash: hashOf(found.metadata) },
+      });
     }
     const last = await this.store.readStream(stream, { direction: 'backwards', maxCount: 1 })();
     if (E.isLeft(last)) return E.left(storeFailure(`reading ${stream}`, last.left));
@@ -211,7 +228,10 @@ export class PositionProjector {
       bookId,
       reason: 'events-vanished',
       expected: head,
-      found: tail === undefined ? { revision: null, eventId: null, hash: null } : { revision: tail.revision, eventId: tail.eventId, hash: hashOf(tail.metadata) },
+      found:
+        tail === undefined
+          ? { revision: null, eventId: null, hash: null }
+          : { revision: tail.revision, eventId: tail.eventId, hash: hashOf(tail.metadata) },
     });
   }
 
@@ -247,7 +267,13 @@ export class PositionProjector {
     this.snapshotUse = { status: 'rebuilt' };
     for (const finding of clearedFindings) this.warn(`rebuild cleared: ${describeFinding(finding)}`);
     await this.saveNow();
-    return E.right({ fromSnapshot: 0, fromStore: fromStore.right, checkpoint: state.checkpoint, ms: this.now() - started, clearedFindings });
+    return E.right({
+      fromSnapshot: 0,
+      fromStore: fromStore.right,
+      checkpoint: state.checkpoint,
+      ms: this.now() - started,
+      clearedFindings,
+    });
   }
 
   /**
@@ -307,7 +333,9 @@ export class PositionProjector {
 
   private reportFailure(failure: BookFailure | undefined): void {
     if (failure !== undefined)
-      this.warn(`book ${failure.bookId} stopped folding at event ${failure.eventId} (revision ${failure.revision}, position ${failure.logPosition}): ${failure.message}; its queries answer 503 until this is fixed and the projection rebuilt`);
+      this.warn(
+        `book ${failure.bookId} stopped folding at event ${failure.eventId} (revision ${failure.revision}, position ${failure.logPosition}): ${failure.message}; its queries answer 503 until this is fixed and the projection rebuilt`,
+      );
   }
 
   private follow(state: ProjectionState): void {
@@ -353,7 +381,9 @@ export class PositionProjector {
       return this.saving;
     }
     this.saving = this.saving.then(async () => {
-      const saved = await this.snapshots.save(snapshot)().catch((error: unknown) => E.left(toError(error)));
+      const saved = await this.snapshots
+        .save(snapshot)()
+        .catch((error: unknown) => E.left(toError(error)));
       if (E.isLeft(saved)) this.options.onSaveFailed?.(saved.left);
     });
     return this.saving;

@@ -53,7 +53,13 @@ export class ProjectionState {
     const bookId = bookIdOfStream(stored.stream);
     if (bookId === undefined || this.failures.has(bookId)) return undefined;
     const fail = (error: Error): BookFailure => {
-      const failure = { bookId, eventId: stored.eventId, revision: stored.revision, logPosition: stored.logPosition, message: error.message };
+      const failure = {
+        bookId,
+        eventId: stored.eventId,
+        revision: stored.revision,
+        logPosition: stored.logPosition,
+        message: error.message,
+      };
       this.failures.set(bookId, failure);
       return failure;
     };

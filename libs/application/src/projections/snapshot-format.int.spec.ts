@@ -20,13 +20,21 @@ describe('snapshot format @4 (USD flow metrics)', () => {
   let store: SqliteEventStore;
   const path = () => join(dir, 'treasury.db.projection');
   const started = async () => {
-    const projector = new PositionProjector(store, new FileProjectionSnapshots(path()), { saveEvery: 1, minSaveIntervalMs: 0, readPage: 3, onWarning: () => undefined, onSaveFailed: () => undefined });
+    const projector = new PositionProjector(store, new FileProjectionSnapshots(path()), {
+      saveEvery: 1,
+      minSaveIntervalMs: 0,
+      readPage: 3,
+      onWarning: () => undefined,
+      onSaveFailed: () => undefined,
+    });
     const report = await projector.start()();
     if (E.isLeft(report)) throw report.left;
     return { projector, report: report.right };
   };
   const miningUsd = (projector: PositionProjector) =>
-    projector.book('acme')?.flowsByPrefix('flow|mining-usd|', Number.NEGATIVE_INFINITY, Date.parse('2026-02-01T00:00:00Z'), Number.MAX_SAFE_INTEGER);
+    projector
+      .book('acme')
+      ?.flowsByPrefix('flow|mining-usd|', Number.NEGATIVE_INFINITY, Date.parse('2026-02-01T00:00:00Z'), Number.MAX_SAFE_INTEGER);
 
   beforeEach(async () => {
     dir = mkdtempSync(join(tmpdir(), 'snapshot-format-'));

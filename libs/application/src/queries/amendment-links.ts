@@ -17,14 +17,25 @@ export interface AmendmentLink {
 const isAmendingReversal = (candidate: BookStoredEvent | undefined): candidate is BookStoredEvent =>
   candidate !== undefined && candidate.event.type === 'EventReversed' && candidate.event.amendment === true;
 
-const sameCommit = (a: BookStoredEvent, b: BookStoredEvent): boolean => a.metadata.commandId === b.metadata.commandId && a.stored.revision + 1 === b.stored.revision;
+const sameCommit = (a: BookStoredEvent, b: BookStoredEvent): boolean =>
+  a.metadata.commandId === b.metadata.commandId && a.stored.revision + 1 === b.stored.revision;
 
 /** The event a replacement amends, given the book's event right before it (undefined for the first). */
 export const amendsOf = (previous: BookStoredEvent | undefined, current: BookStoredEvent): string | null =>
-  isAmendingReversal(previous) && current.event.type !== 'EventReversed' && sameCommit(previous, current) && previous.event.type === 'EventReversed' ? previous.event.eventId : null;
+  isAmendingReversal(previous) &&
+  current.event.type !== 'EventReversed' &&
+  sameCommit(previous, current) &&
+  previous.event.type === 'EventReversed'
+    ? previous.event.eventId
+    : null;
 
 /** Reads revisions [from, from + count) of a book, decoded. */
-export const readDecoded = async (store: EventStore, bookId: string, from: number, count: number): Promise<E.Either<string, ReadonlyArray<BookStoredEvent>>> => {
+export const readDecoded = async (
+  store: EventStore,
+  bookId: string,
+  from: number,
+  count: number,
+): Promise<E.Either<string, ReadonlyArray<BookStoredEvent>>> => {
   const read = await store.readStream(bookStream(bookId), { fromRevision: from, maxCount: count })();
   if (E.isLeft(read)) return E.left(storeErrorMessage(read.left));
   const decoded: BookStoredEvent[] = [];
@@ -37,11 +48,19 @@ export const readDecoded = async (store: EventStore, bookId: string, from: numbe
 };
 
 /** The replacement of an event taken back by the reversal at `reversalRevision`, if that reversal was an amendment. */
-export const amendedByOf = async (store: EventStore, bookId: string, reversalRevision: number | undefined): Promise<E.Either<string, AmendmentLink | null>> => {
+export const amendedByOf = async (
+  store: EventStore,
+  bookId: string,
+  reversalRevision: number | undefined,
+): Promise<E.Either<string, AmendmentLink | null>> => {
   if (reversalRevision === undefined) return E.right(null);
   const pair = await readDecoded(store, bookId, reversalRevision, 2);
   if (E.isLeft(pair)) return pair;
   const [reversal, replacement] = pair.right;
   if (!isAmendingReversal(reversal) || replacement === undefined || !sameCommit(reversal, replacement)) return E.right(null);
-  return E.right({ eventId: replacement.stored.eventId, revision: replacement.stored.revision, recordedAt: replacement.metadata.recordedAt });
+  return E.right({
+    eventId: replacement.stored.eventId,
+    revision: replacement.stored.revision,
+    recordedAt: replacement.metadata.recordedAt,
+  });
 };

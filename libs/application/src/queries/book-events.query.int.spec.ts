@@ -23,9 +23,15 @@ describe('BookEventsQuery scan budget', () => {
     const query = new BookEventsQuery(store, new PositionProjector(store, new NoProjectionSnapshots()));
 
     const first = await query.list('big', { limit: 10, filter: { effectiveFrom: (count - 1) * 1000 } })();
-    expect(E.isRight(first) && { events: first.right.events.length, next: first.right.nextAfter }).toEqual({ events: 0, next: EVENTS_SCAN_BUDGET - 1 });
+    expect(E.isRight(first) && { events: first.right.events.length, next: first.right.nextAfter }).toEqual({
+      events: 0,
+      next: EVENTS_SCAN_BUDGET - 1,
+    });
     const second = await query.list('big', { limit: 10, after: EVENTS_SCAN_BUDGET - 1, filter: { effectiveFrom: (count - 1) * 1000 } })();
-    expect(E.isRight(second) && { revisions: second.right.events.map((e) => e.stored.revision), next: second.right.nextAfter }).toEqual({ revisions: [count - 1], next: undefined });
+    expect(E.isRight(second) && { revisions: second.right.events.map((e) => e.stored.revision), next: second.right.nextAfter }).toEqual({
+      revisions: [count - 1],
+      next: undefined,
+    });
     await store.close();
   });
 });

@@ -85,9 +85,15 @@ export const eventView = ({ stored, event, metadata, reversedBy, amends, amended
     data: redactWebhookSecret(event.type, data),
     metadata: meta,
     reverses: event.type === 'EventReversed' ? event.eventId : null,
-    reversedBy: reversedBy === null ? null : { eventId: reversedBy.eventId, revision: reversedBy.revision, recordedAt: formatInstant(reversedBy.recordedAt) },
+    reversedBy:
+      reversedBy === null
+        ? null
+        : { eventId: reversedBy.eventId, revision: reversedBy.revision, recordedAt: formatInstant(reversedBy.recordedAt) },
     amends,
-    amendedBy: amendedBy === null ? null : { eventId: amendedBy.eventId, revision: amendedBy.revision, recordedAt: formatInstant(amendedBy.recordedAt) },
+    amendedBy:
+      amendedBy === null
+        ? null
+        : { eventId: amendedBy.eventId, revision: amendedBy.revision, recordedAt: formatInstant(amendedBy.recordedAt) },
   };
 };
 export type EventView = ReturnType<typeof eventView>;
@@ -106,7 +112,10 @@ export class BookEventsQuery {
     private readonly acknowledged: () => bigint = () => 0n,
   ) {}
 
-  list(bookId: string, options: { readonly after?: number; readonly limit: number; readonly filter?: EventFilter }): TE.TaskEither<EventsQueryError, EventsPage> {
+  list(
+    bookId: string,
+    options: { readonly after?: number; readonly limit: number; readonly filter?: EventFilter },
+  ): TE.TaskEither<EventsQueryError, EventsPage> {
     return async () => {
       await this.projector.waitFor(this.acknowledged(), 5_000);
       const filter = options.filter ?? {};
@@ -137,7 +146,8 @@ export class BookEventsQuery {
           if (E.isLeft(links)) return links;
           events.push({ ...decoded.right, ...links.right });
           // A full page: there is a next one unless this was provably the book's last event.
-          if (events.length === options.limit) return E.right(atEnd && index === rows.length - 1 ? { events } : { events, nextAfter: stored.revision });
+          if (events.length === options.limit)
+            return E.right(atEnd && index === rows.length - 1 ? { events } : { events, nextAfter: stored.revision });
         }
         const last = rows[rows.length - 1];
         if (last === undefined || atEnd) return E.right({ events });
@@ -193,7 +203,8 @@ export class EventFinder {
         const prior = revision === 0 ? E.right([]) : await readDecoded(this.store, bookId, revision - 1, 1);
         if (E.isLeft(prior)) return E.left({ _tag: 'StoreFailure', message: prior.left });
         const links = await auditLinks(this.store, this.projector, bookId, prior.right[0], decoded.right);
-        if (E.isLeft(links)) return E.left({ _tag: 'StoreFailure', message: links.left._tag === 'StoreFailure' ? links.left.message : links.left._tag });
+        if (E.isLeft(links))
+          return E.left({ _tag: 'StoreFailure', message: links.left._tag === 'StoreFailure' ? links.left.message : links.left._tag });
         return E.right({ bookId, event: { ...decoded.right, ...links.right } });
       }
       return E.left({ _tag: 'EventNotFound' });

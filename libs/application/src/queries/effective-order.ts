@@ -34,7 +34,8 @@ function* chunkSorted<T>(items: T[], compare: Compare<T>, chunk: number): Genera
   }
   while (runs.length > 1) {
     const next: T[][] = [];
-    for (let i = 0; i < runs.length; i += 2) next.push(i + 1 < runs.length ? yield* mergedInSteps(runs[i]!, runs[i + 1]!, compare, chunk) : runs[i]!);
+    for (let i = 0; i < runs.length; i += 2)
+      next.push(i + 1 < runs.length ? yield* mergedInSteps(runs[i]!, runs[i + 1]!, compare, chunk) : runs[i]!);
     runs = next;
   }
   return runs[0] ?? [];

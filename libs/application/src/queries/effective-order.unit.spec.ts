@@ -10,7 +10,10 @@ const order = (a: Item, b: Item) => a.at - b.at || a.revision - b.revision;
 const log = (n: number, lateEvery: number): Item[] => {
   let seed = 7;
   const random = () => (seed = (seed * 1_103_515_245 + 12_345) % 2_147_483_648) / 2_147_483_648;
-  return Array.from({ length: n }, (_, revision) => ({ at: revision % lateEvery === 0 ? Math.floor(random() * revision) : revision * 10, revision }));
+  return Array.from({ length: n }, (_, revision) => ({
+    at: revision % lateEvery === 0 ? Math.floor(random() * revision) : revision * 10,
+    revision,
+  }));
 };
 
 /** Drives the steps by hand: the largest number of comparisons made between two yields, the yields, the result. */

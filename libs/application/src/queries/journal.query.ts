@@ -57,26 +57,45 @@ export class JournalQueries {
         if (E.isLeft(events)) return events;
         // wallet-fifo simulates the book's queues once per version: in slices, before the writer reads its reliefs.
         const lots = await preparedLotBook(book, version, method, slicer);
-        const writer = new JournalWriter({ projection: book, version, lots, chart: new ChartOfAccounts(book.accountMappingAt(version)), timeZone, from, to });
+        const writer = new JournalWriter({
+          projection: book,
+          version,
+          lots,
+          chart: new ChartOfAccounts(book.accountMappingAt(version)),
+          timeZone,
+          from,
+          to,
+        });
         for (const event of events.right) {
           // Each month end the event's date passes is closed in its own step (a long gap closes many).
           await runInSlices(writer.addSteps(event), slicer);
-          if (writer.entryCount > MAX_JOURNAL_ENTRIES) return E.left({ _tag: 'TooManyResults', what: 'journal entries', max: MAX_JOURNAL_ENTRIES });
+          if (writer.entryCount > MAX_JOURNAL_ENTRIES)
+            return E.left({ _tag: 'TooManyResults', what: 'journal entries', max: MAX_JOURNAL_ENTRIES });
           await slicer.pause();
         }
         const journal = await runInSlices(writer.finishSteps(), slicer);
-        if (journal.entries.length > MAX_JOURNAL_ENTRIES) return E.left({ _tag: 'TooManyResults', what: 'journal entries', max: MAX_JOURNAL_ENTRIES });
+        if (journal.entries.length > MAX_JOURNAL_ENTRIES)
+          return E.left({ _tag: 'TooManyResults', what: 'journal entries', max: MAX_JOURNAL_ENTRIES });
         return E.right({ bookId, from, to, knownAt, revision: version - 1, method, timeZone, journal });
       }),
     );
   }
 
   /** The events live at the version and effective at or before `to`, in effective order (ties: revision). */
-  private async liveEvents(bookId: string, version: number, to: number, live: (revision: number) => boolean, slicer: EventLoopSlicer): Promise<E.Either<PositionQueryError, JournalEvent[]>> {
+  private async liveEvents(
+    bookId: string,
+    version: number,
+    to: number,
+    live: (revision: number) => boolean,
+    slicer: EventLoopSlicer,
+  ): Promise<E.Either<PositionQueryError, JournalEvent[]>> {
     const found: JournalEvent[] = [];
-    for (let fromRevision = 0; fromRevision < version; ) {
+    for (let fromRevision = 0; fromRevision < version;) {
       await slicer.pause();
-      const page = await this.store.readStream(bookStream(bookId), { fromRevision, maxCount: Math.min(READ_PAGE, version - fromRevision) })();
+      const page = await this.store.readStream(bookStream(bookId), {
+        fromRevision,
+        maxCount: Math.min(READ_PAGE, version - fromRevision),
+      })();
       if (E.isLeft(page)) return E.left({ _tag: 'ProjectionFailed', message: storeErrorMessage(page.left) });
       if (page.right.length === 0) break;
       for (const stored of page.right) {
@@ -85,7 +104,12 @@ export class JournalQueries {
         if (E.isLeft(decoded)) return E.left({ _tag: 'ProjectionFailed', message: decoded.left.message });
         const { event, metadata } = decoded.right;
         if (event.type === 'EventReversed' || event.effectiveAt > to) continue;
-        found.push({ eventId: stored.eventId, revision: stored.revision, event, ...(metadata.reference === undefined ? {} : { reference: metadata.reference }) });
+        found.push({
+          eventId: stored.eventId,
+          revision: stored.revision,
+          event,
+          ...(metadata.reference === undefined ? {} : { reference: metadata.reference }),
+        });
       }
       fromRevision = page.right[page.right.length - 1]!.revision + 1;
     }

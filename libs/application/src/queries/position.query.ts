@@ -95,10 +95,17 @@ export class PositionQueries {
         const asOf = cut.asOf === undefined ? this.clock.now() : resolveQueryTime(cut.asOf, timeZone);
         const raw = book.raw(asOf, version);
         // Values: the answer's JSON view is the API's (apps/api/src/positions/position.view.ts).
-        const answer = (figures: RawPosition): PositionFound => ({ bookId, ...header(knownAt, version), method, position: positionFrom(figures) });
+        const answer = (figures: RawPosition): PositionFound => ({
+          bookId,
+          ...header(knownAt, version),
+          method,
+          position: positionFrom(figures),
+        });
         // fifo: the projection's own figures, no simulation. wallet-fifo: its relief, in event-loop slices.
         if (method === 'fifo') return TE.right(answer(raw));
-        return TE.fromTask(async () => answer({ ...raw, relievedCostUsd: await runInSlices(walletFifoSteps.relievedCost(book, version, asOf)) }));
+        return TE.fromTask(async () =>
+          answer({ ...raw, relievedCostUsd: await runInSlices(walletFifoSteps.relievedCost(book, version, asOf)) }),
+        );
       }),
     );
   }
@@ -110,8 +117,16 @@ export class PositionQueries {
         const from = resolveQueryTime(query.from, timeZone);
         const to = resolveQueryTime(query.to, timeZone);
         const instants = seriesInstants(from, to, query.every, MAX_SERIES_POINTS, timeZone);
-        if (instants === undefined) return TE.left<PositionQueryError>({ _tag: 'TooManyResults', what: 'series points', max: MAX_SERIES_POINTS });
-        const found: SeriesFound = { bookId, ...header(knownAt, version), from, to, every: query.every, points: instants.map((asOf) => positionFrom(book.raw(asOf, version))) };
+        if (instants === undefined)
+          return TE.left<PositionQueryError>({ _tag: 'TooManyResults', what: 'series points', max: MAX_SERIES_POINTS });
+        const found: SeriesFound = {
+          bookId,
+          ...header(knownAt, version),
+          from,
+          to,
+          every: query.every,
+          points: instants.map((asOf) => positionFrom(book.raw(asOf, version))),
+        };
         return TE.right(found);
       }),
     );
@@ -137,15 +152,28 @@ export class PositionQueries {
         const from = range.from === undefined ? Number.MIN_SAFE_INTEGER : resolveQueryTime(range.from, timeZone);
         const to = range.to === undefined ? this.clock.now() : resolveQueryTime(range.to, timeZone);
         // wallet-fifo stops its pass at the first disposal beyond the limit (undefined: too many).
-        const reliefs = method === 'fifo' ? book.disposals(from, to, version) : await runInSlices(walletFifoSteps.disposals(book, version, from, to, MAX_DISPOSALS));
+        const reliefs =
+          method === 'fifo'
+            ? book.disposals(from, to, version)
+            : await runInSlices(walletFifoSteps.disposals(book, version, from, to, MAX_DISPOSALS));
         const disposals = reliefs === undefined ? undefined : disposalsUpTo(reliefs, MAX_DISPOSALS);
         if (disposals === undefined) return E.left({ _tag: 'TooManyResults', what: 'disposals', max: MAX_DISPOSALS });
-        return E.right({ bookId, from: range.from === undefined ? null : from, to, ...header(knownAt, version), method, reliefs: disposals });
+        return E.right({
+          bookId,
+          from: range.from === undefined ? null : from,
+          to,
+          ...header(knownAt, version),
+          method,
+          reliefs: disposals,
+        });
       }),
     );
   }
 
-  explain(bookId: string, query: { readonly figure: string; readonly asOf?: QueryTime; readonly offset: number; readonly limit: number } & Freshness) {
+  explain(
+    bookId: string,
+    query: { readonly figure: string; readonly asOf?: QueryTime; readonly offset: number; readonly limit: number } & Freshness,
+  ) {
     return pipe(
       this.ready(bookId, query),
       // A sum over a long book walks every event: in slices, so other requests are answered meanwhile.
@@ -189,29 +217,36 @@ export class PositionQueries {
   ): TE.TaskEither<PositionQueryError, MonthlyHeader & A> {
     return pipe(
       this.ready(bookId, query),
-      TE.flatMap(({ book, knownAt, version: version, timeZone, openedAt }) => async (): Promise<E.Either<PositionQueryError, MonthlyHeader & A>> => {
-        const range = reportMonths(query.from, query.to, { timeZone, openedAt });
-        if (range?.months === undefined) return E.left({ _tag: 'BeforeBookOpened', openedAt });
-        const { year, month } = range.firstMonth;
-        const method = query.method ?? DEFAULT_LOT_METHOD;
-        const lots = await preparedLotBook(book, version, method);
-        const monthly: MonthlyHeader = {
-          bookId,
-          ...header(knownAt, version),
-          timeZone,
-          bookOpenedAt: openedAt,
-          firstMonth: `${year}-${String(month).padStart(2, '0')}`,
-          method,
-        };
-        return E.right({ ...monthly, ...build(book, version, range.months, lots) });
-      }),
+      TE.flatMap(
+        ({ book, knownAt, version: version, timeZone, openedAt }) =>
+          async (): Promise<E.Either<PositionQueryError, MonthlyHeader & A>> => {
+            const range = reportMonths(query.from, query.to, { timeZone, openedAt });
+            if (range?.months === undefined) return E.left({ _tag: 'BeforeBookOpened', openedAt });
+            const { year, month } = range.firstMonth;
+            const method = query.method ?? DEFAULT_LOT_METHOD;
+            const lots = await preparedLotBook(book, version, method);
+            const monthly: MonthlyHeader = {
+              bookId,
+              ...header(knownAt, version),
+              timeZone,
+              bookOpenedAt: openedAt,
+              firstMonth: `${year}-${String(month).padStart(2, '0')}`,
+              method,
+            };
+            return E.right({ ...monthly, ...build(book, version, range.months, lots) });
+          },
+      ),
     );
   }
 
   reconciliation(bookId: string, query: Freshness): TE.TaskEither<PositionQueryError, ReconciliationFound> {
     return pipe(
       this.ready(bookId, query),
-      TE.map(({ book, knownAt, version: version }) => ({ bookId, ...header(knownAt, version), reconciliation: reconciliation(book, version) })),
+      TE.map(({ book, knownAt, version: version }) => ({
+        bookId,
+        ...header(knownAt, version),
+        reconciliation: reconciliation(book, version),
+      })),
     );
   }
 
@@ -227,13 +262,19 @@ export class PositionQueries {
       // A position the log has not reached would only time out: say so at once (a client's mistake, not ours).
       if (query.minLogPosition !== undefined && query.minLogPosition > this.projector.checkpoint) {
         const head = await this.projector.logHead();
-        if (head !== undefined && query.minLogPosition > head) return E.left({ _tag: 'BeyondLog', logPosition: query.minLogPosition, head });
+        if (head !== undefined && query.minLogPosition > head)
+          return E.left({ _tag: 'BeyondLog', logPosition: query.minLogPosition, head });
       }
       const started = Date.now();
       const reached = await this.projector.waitFor(logPosition, this.waitMs);
       // A failed book answers 503 naming its event; the other books keep answering.
       const failed = this.projector.failureOf(bookId);
-      if (failed !== undefined) return E.left({ _tag: 'ProjectionFailed', message: failed.message, event: { eventId: failed.eventId, revision: failed.revision, logPosition: failed.logPosition } });
+      if (failed !== undefined)
+        return E.left({
+          _tag: 'ProjectionFailed',
+          message: failed.message,
+          event: { eventId: failed.eventId, revision: failed.revision, logPosition: failed.logPosition },
+        });
       if (!reached) {
         return E.left({ _tag: 'ProjectionBehind', logPosition, checkpoint: this.projector.checkpoint, waitedMs: Date.now() - started });
       }
@@ -256,7 +297,12 @@ export class PositionQueries {
  * and the LotBook keeps the relief index it built (a binary search per figure), so no eviction from the
  * shared cache by other versions' reads can make it re-run the pass in one synchronous step.
  */
-export const preparedLotBook = async (book: BookProjection, version: number, method: LotMethod, slicer?: EventLoopSlicer): Promise<LotBook> =>
+export const preparedLotBook = async (
+  book: BookProjection,
+  version: number,
+  method: LotMethod,
+  slicer?: EventLoopSlicer,
+): Promise<LotBook> =>
   method === 'wallet-fifo' ? runInSlices(preparedWalletFifoLotBook(book, version), slicer) : lotBook(book, version, method);
 
 type MonthlyQuery = { readonly from: YearMonth; readonly to: YearMonth; readonly method?: LotMethod } & Freshness;
@@ -307,7 +353,12 @@ export type SeriesFound = ReturnType<typeof header> & {
 };
 
 /** The open lots at a cut under a method (values, formatted by the API's view). */
-export type OpenLotsFound = ReturnType<typeof header> & { readonly bookId: string; readonly asOf: number; readonly method: LotMethod; readonly slices: ReadonlyArray<HeldSlice> };
+export type OpenLotsFound = ReturnType<typeof header> & {
+  readonly bookId: string;
+  readonly asOf: number;
+  readonly method: LotMethod;
+  readonly slices: ReadonlyArray<HeldSlice>;
+};
 
 /** The disposals of a range under a method; `from` null when the range is open (values, formatted by the API's view). */
 export type DisposalsFound = ReturnType<typeof header> & {
@@ -319,10 +370,19 @@ export type DisposalsFound = ReturnType<typeof header> & {
 };
 
 /** A position found: which book, what was known, the lot method, and the figures (values, formatted by the API's view). */
-export type PositionFound = ReturnType<typeof header> & { readonly bookId: string; readonly method: LotMethod; readonly position: Position };
+export type PositionFound = ReturnType<typeof header> & {
+  readonly bookId: string;
+  readonly method: LotMethod;
+  readonly position: Position;
+};
 
 /** A page of a figure's explanation found (values, formatted by the API's view). */
-export type ExplanationFound = ReturnType<typeof header> & { readonly bookId: string; readonly asOf: number; readonly figure: string; readonly page: ExplanationPage };
+export type ExplanationFound = ReturnType<typeof header> & {
+  readonly bookId: string;
+  readonly asOf: number;
+  readonly figure: string;
+  readonly page: ExplanationPage;
+};
 
 /** Which slice of the log an answer is computed from: known at `knownAt`, i.e. revisions 0..revision. */
 const header = (knownAt: number, version: number) => ({ knownAt: formatInstant(knownAt), revision: version - 1 });

@@ -4,7 +4,15 @@
  * Thirteen attempts span about 27 hours (at least 24.5 h at the lowest jitter): the issue asks for at
  * least 24. After the last one the item is given up and the endpoint stops there (`failing`).
  */
-export const RETRY_DELAYS_MS: ReadonlyArray<number> = [5_000, 30_000, 120_000, 600_000, 3_600_000, 7_200_000, ...Array<number>(6).fill(14_400_000)];
+export const RETRY_DELAYS_MS: ReadonlyArray<number> = [
+  5_000,
+  30_000,
+  120_000,
+  600_000,
+  3_600_000,
+  7_200_000,
+  ...Array<number>(6).fill(14_400_000),
+];
 
 export const MAX_ATTEMPTS = RETRY_DELAYS_MS.length + 1;
 

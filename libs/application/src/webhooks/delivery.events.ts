@@ -44,7 +44,9 @@ const DeliveryEventCodec = t.union([DeliveryAttempted, RedeliveryHandled]);
 
 export const decodeDeliveryEvent = (stored: StoredEvent): E.Either<string, DeliveryEvent> => {
   const decoded = DeliveryEventCodec.decode(stored.data);
-  return E.isRight(decoded) ? decoded : E.left(`${stored.stream}@${stored.revision} does not decode: ${PathReporter.report(decoded).join('; ')}`);
+  return E.isRight(decoded)
+    ? decoded
+    : E.left(`${stored.stream}@${stored.revision} does not decode: ${PathReporter.report(decoded).join('; ')}`);
 };
 
 /** The item an endpoint is stuck on: retrying (nextAttemptAt set) or failing (given up: waits for an admin). */
@@ -73,7 +75,8 @@ export const evolveEndpoint = (state: EndpointState, event: DeliveryEvent, revis
     const position = BigInt(event.logPosition);
     const retry = event.action === 'retry-now' && state.pending?.logPosition === position;
     // An admin's retry starts the schedule again, from now.
-    const pending = retry && state.pending !== undefined ? { ...state.pending, attempts: 0, nextAttemptAt: event.handledAt } : state.pending;
+    const pending =
+      retry && state.pending !== undefined ? { ...state.pending, attempts: 0, nextAttemptAt: event.handledAt } : state.pending;
     return { ...state, revision, lastRequest: BigInt(event.requestPosition), pending };
   }
   if (event.redelivery) return { ...state, revision };
@@ -82,7 +85,12 @@ export const evolveEndpoint = (state: EndpointState, event: DeliveryEvent, revis
   return {
     ...state,
     revision,
-    pending: { logPosition, eventId: event.eventId, attempts: event.attempt, nextAttemptAt: event.gaveUp === true ? undefined : event.nextAttemptAt },
+    pending: {
+      logPosition,
+      eventId: event.eventId,
+      attempts: event.attempt,
+      nextAttemptAt: event.gaveUp === true ? undefined : event.nextAttemptAt,
+    },
   };
 };
 

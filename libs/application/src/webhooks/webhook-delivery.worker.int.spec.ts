@@ -53,13 +53,28 @@ describe('WebhookDeliveryWorker start on a long log', () => {
       if (E.isLeft(result)) throw new Error(JSON.stringify(result.left));
     };
     await run('open-book', { name: 'Acme', effectiveAt: '2025-01-01T00:00:00Z' });
-    await run('register-webhook', { webhookId: 'erp', url: 'https://erp.example/hook', events: ['BtcPriceObserved'], secret: 'whsec_c2VjcmV0c2VjcmV0c2VjcmV0c2VjcmV0' });
-    await run('register-webhook', { webhookId: 'old', url: 'https://old.example/hook', events: ['BtcPriceObserved'], secret: 'whsec_c2VjcmV0c2VjcmV0c2VjcmV0c2VjcmV0' });
+    await run('register-webhook', {
+      webhookId: 'erp',
+      url: 'https://erp.example/hook',
+      events: ['BtcPriceObserved'],
+      secret: 'whsec_c2VjcmV0c2VjcmV0c2VjcmV0c2VjcmV0',
+    });
+    await run('register-webhook', {
+      webhookId: 'old',
+      url: 'https://old.example/hook',
+      events: ['BtcPriceObserved'],
+      secret: 'whsec_c2VjcmV0c2VjcmV0c2VjcmV0c2VjcmV0',
+    });
     for (let day = 1; day <= 5; day++) await run('record-btc-price', { effectiveAt: `2025-06-0${day}T00:00:00Z`, usdPerBtc: '90000.00' });
     await run('disable-webhook', { webhookId: 'old' });
     // Far more events than the worker needs: 30,000 of other streams after the book's.
     for (let batch = 0; batch < 6; batch++) {
-      const events = Array.from({ length: 5_000 }, (_, n) => ({ eventId: `00000000-0000-4000-8000-${String(batch * 5_000 + n).padStart(12, '0')}`, type: 'Noise', data: { n }, metadata: {} }));
+      const events = Array.from({ length: 5_000 }, (_, n) => ({
+        eventId: `00000000-0000-4000-8000-${String(batch * 5_000 + n).padStart(12, '0')}`,
+        type: 'Noise',
+        data: { n },
+        metadata: {},
+      }));
       const appended = await store.append(`noise-${batch}`, events, 'no-stream')();
       if (E.isLeft(appended)) throw new Error(appended.left._tag);
     }
@@ -69,10 +84,14 @@ describe('WebhookDeliveryWorker start on a long log', () => {
     // Everything the store hands to the worker's handlers, per subscription.
     const handed: Array<{ readonly live: boolean; readonly event: StoredEvent }> = [];
     const subscribe = store.subscribeToAll.bind(store);
-    store.subscribeToAll = (options: SubscribeOptions, handler: EventHandler) => subscribe(options, (event) => (handed.push({ live: options.eventTypes === undefined, event }), handler(event)));
+    store.subscribeToAll = (options: SubscribeOptions, handler: EventHandler) =>
+      subscribe(options, (event) => (handed.push({ live: options.eventTypes === undefined, event }), handler(event)));
 
     const transport = new RecordingTransport();
-    worker = new WebhookDeliveryWorker(store, { book: () => undefined }, clock, new RandomIds(), { scheduler: new TimerScheduler(), transport });
+    worker = new WebhookDeliveryWorker(store, { book: () => undefined }, clock, new RandomIds(), {
+      scheduler: new TimerScheduler(),
+      transport,
+    });
     await worker.start();
     await eventually(() => worker!.summary('acme', 'erp').status === 'active', 'the endpoint to go live');
     // The five past prices were delivered from the endpoint's own reading of the feed.

@@ -155,7 +155,12 @@ export class WebhookDeliveryWorker {
   }
 
   /** A page of an endpoint's delivery log, oldest first, from `fromSequence`. */
-  async deliveries(bookId: string, webhookId: string, fromSequence: number, limit: number): Promise<E.Either<string, ReadonlyArray<DeliveryLogEntry>>> {
+  async deliveries(
+    bookId: string,
+    webhookId: string,
+    fromSequence: number,
+    limit: number,
+  ): Promise<E.Either<string, ReadonlyArray<DeliveryLogEntry>>> {
     const read = await this.store.readStream(webhookStream(bookId, webhookId), { fromRevision: fromSequence, maxCount: limit })();
     if (E.isLeft(read)) return E.left(storeErrorMessage(read.left));
     const entries: DeliveryLogEntry[] = [];
@@ -181,7 +186,8 @@ export class WebhookDeliveryWorker {
     const { event, metadata } = decoded.right;
     if (event.type === 'WebhookRegistered') this.register(bookId, event, stored.logPosition, metadata.recordedAt);
     else if (event.type === 'WebhookDisabled') this.disable(bookId, event.webhookId, metadata.recordedAt);
-    else if (event.type === 'WebhookRedeliveryRequested') this.endpoints.get(key(bookId, event.webhookId))?.requestRedelivery(stored.logPosition, BigInt(event.logPosition));
+    else if (event.type === 'WebhookRedeliveryRequested')
+      this.endpoints.get(key(bookId, event.webhookId))?.requestRedelivery(stored.logPosition, BigInt(event.logPosition));
   }
 
   private register(bookId: string, event: BookEventOf<'WebhookRegistered'>, logPosition: bigint, recordedAt: number): void {
@@ -196,7 +202,14 @@ export class WebhookDeliveryWorker {
       registeredAtPosition: logPosition,
       disabledAt: undefined,
     });
-    const config: EndpointConfig = { bookId, webhookId: event.webhookId, url: event.url, events: new Set(event.events), secret: event.secret, registeredAt: logPosition };
+    const config: EndpointConfig = {
+      bookId,
+      webhookId: event.webhookId,
+      url: event.url,
+      events: new Set(event.events),
+      secret: event.secret,
+      registeredAt: logPosition,
+    };
     const endpoint = new WebhookEndpoint(config, {
       store: this.store,
       clock: this.clock,

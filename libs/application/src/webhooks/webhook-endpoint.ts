@@ -5,13 +5,26 @@ import type { Clock } from '../ports/clock';
 import type { IdGenerator } from '../ports/id-generator';
 import type { FeedItem } from '../feed/feed-items';
 import { retryDelay } from './backoff';
-import { DeliveryAttempted, DeliveryEvent, EndpointState, RedeliveryHandled, decodeDeliveryEvent, emptyEndpointState, evolveEndpoint, webhookStream } from './delivery.events';
+import {
+  DeliveryAttempted,
+  DeliveryEvent,
+  EndpointState,
+  RedeliveryHandled,
+  decodeDeliveryEvent,
+  emptyEndpointState,
+  evolveEndpoint,
+  webhookStream,
+} from './delivery.events';
 import type { WebhookScheduler } from './scheduler';
 import type { WebhookTransport } from './webhook-transport';
 
 /** Feed items of one book strictly after a log position (libs/application/src/feed behind a seam). */
 export interface WebhookFeed {
-  itemsAfter(bookId: string, after: bigint, maxScan?: number): Promise<E.Either<string, { readonly items: ReadonlyArray<FeedItem>; readonly cursor: bigint; readonly atEnd: boolean }>>;
+  itemsAfter(
+    bookId: string,
+    after: bigint,
+    maxScan?: number,
+  ): Promise<E.Either<string, { readonly items: ReadonlyArray<FeedItem>; readonly cursor: bigint; readonly atEnd: boolean }>>;
 }
 
 export interface EndpointConfig {
@@ -72,7 +85,9 @@ export class WebhookEndpoint {
   }
 
   start(): void {
-    this.running ??= this.loop().catch((error: unknown) => this.deps.warn(`webhook ${this.name}: delivery loop stopped: ${error instanceof Error ? error.message : String(error)}`));
+    this.running ??= this.loop().catch((error: unknown) =>
+      this.deps.warn(`webhook ${this.name}: delivery loop stopped: ${error instanceof Error ? error.message : String(error)}`),
+    );
   }
 
   /** The log grew (or something else changed): look again. */
@@ -141,7 +156,10 @@ export class WebhookEndpoint {
   private async load(): Promise<boolean> {
     let state = emptyEndpointState;
     for (;;) {
-      const page = await this.deps.store.readStream(webhookStream(this.config.bookId, this.config.webhookId), { fromRevision: state.revision + 1, maxCount: LOG_PAGE })();
+      const page = await this.deps.store.readStream(webhookStream(this.config.bookId, this.config.webhookId), {
+        fromRevision: state.revision + 1,
+        maxCount: LOG_PAGE,
+      })();
       if (E.isLeft(page)) {
         this.deps.warn(`webhook ${this.name}: reading its delivery log: ${storeErrorMessage(page.left)}`);
         return false;
@@ -178,7 +196,9 @@ export class WebhookEndpoint {
 
   private async itemAt(logPosition: bigint): Promise<E.Either<string, FeedItem | undefined>> {
     const page = await this.deps.feed.itemsAfter(this.config.bookId, logPosition - 1n, 1);
-    return E.map((found: { readonly items: ReadonlyArray<FeedItem> }) => found.items.find((item) => item.logPosition === logPosition))(page);
+    return E.map((found: { readonly items: ReadonlyArray<FeedItem> }) => found.items.find((item) => item.logPosition === logPosition))(
+      page,
+    );
   }
 
   private async attemptAt(logPosition: bigint, attempt: number): Promise<void> {
@@ -233,7 +253,13 @@ export class WebhookEndpoint {
       item = found.right !== undefined && this.config.events.has(found.right.type) ? found.right : undefined;
       action = item === undefined ? 'not-delivered' : 'resend';
     } else action = logPosition > (acknowledged ?? this.config.registeredAt) ? 'not-yet-reached' : 'not-delivered';
-    const handled: RedeliveryHandled = { type: 'WebhookRedeliveryHandled', requestPosition: requestPosition.toString(), logPosition: logPosition.toString(), action, handledAt: this.deps.clock.now() };
+    const handled: RedeliveryHandled = {
+      type: 'WebhookRedeliveryHandled',
+      requestPosition: requestPosition.toString(),
+      logPosition: logPosition.toString(),
+      action,
+      handledAt: this.deps.clock.now(),
+    };
     if (!(await this.record(handled))) {
       this.requests.unshift({ requestPosition, logPosition });
       return this.sleep(STORE_RETRY_MS);
@@ -243,7 +269,11 @@ export class WebhookEndpoint {
 
   /** Appends to the delivery log at the expected revision; on a conflict (another writer) re-reads the log. */
   private async record(event: DeliveryEvent): Promise<boolean> {
-    const appended = await this.deps.store.append(webhookStream(this.config.bookId, this.config.webhookId), [{ eventId: this.deps.ids.newId(), type: event.type, data: event, metadata: {} }], this.state.revision < 0 ? 'no-stream' : this.state.revision)();
+    const appended = await this.deps.store.append(
+      webhookStream(this.config.bookId, this.config.webhookId),
+      [{ eventId: this.deps.ids.newId(), type: event.type, data: event, metadata: {} }],
+      this.state.revision < 0 ? 'no-stream' : this.state.revision,
+    )();
     if (E.isLeft(appended)) {
       this.deps.warn(`webhook ${this.name}: recording a delivery: ${storeErrorMessage(appended.left)}`);
       if (appended.left._tag === 'WrongExpectedRevision') {
@@ -254,7 +284,8 @@ export class WebhookEndpoint {
       return false;
     }
     this.state = evolveEndpoint(this.state, event, appended.right.revision);
-    if (event.type === 'WebhookDeliveryAttempted' && !event.redelivery && event.outcome === 'acknowledged') this.scanCursor = this.scanCursor! > BigInt(event.logPosition) ? this.scanCursor : BigInt(event.logPosition);
+    if (event.type === 'WebhookDeliveryAttempted' && !event.redelivery && event.outcome === 'acknowledged')
+      this.scanCursor = this.scanCursor! > BigInt(event.logPosition) ? this.scanCursor : BigInt(event.logPosition);
     return true;
   }
 }

@@ -11,7 +11,8 @@ export interface DeliveryRequest {
   readonly timeoutMs: number;
 }
 
-export type DeliveryOutcome = { readonly ok: true; readonly statusCode: number } | { readonly ok: false; readonly statusCode?: number; readonly error: string };
+export type DeliveryOutcome =
+  { readonly ok: true; readonly statusCode: number } | { readonly ok: false; readonly statusCode?: number; readonly error: string };
 
 export abstract class WebhookTransport {
   abstract post(request: DeliveryRequest): Promise<DeliveryOutcome>;
@@ -45,7 +46,12 @@ export class FetchTransport extends WebhookTransport {
       return { ok: false, statusCode: response.status, error: `HTTP ${response.status}: ${why}` };
     } catch (error) {
       if (signal.aborted) return { ok: false, error: `no answer within ${timeoutMs} ms` };
-      const cause = error instanceof Error && error.cause instanceof Error ? error.cause.message : error instanceof Error ? error.message : String(error);
+      const cause =
+        error instanceof Error && error.cause instanceof Error
+          ? error.cause.message
+          : error instanceof Error
+            ? error.message
+            : String(error);
       return { ok: false, error: cause.slice(0, 200) };
     }
   }

@@ -46,13 +46,24 @@ describe('endpoint state from its delivery log', () => {
     let state = evolveEndpoint(emptyEndpointState, attempt('10', 1, { outcome: 'acknowledged', statusCode: 200 }), 0);
     expect([state.acknowledgedThrough, state.pending, endpointStatus(state, false)]).toEqual([10n, undefined, 'active']);
     state = evolveEndpoint(state, attempt('12', 1, { statusCode: 500, nextAttemptAt: 6_000 }), 1);
-    expect([state.pending, endpointStatus(state, false)]).toEqual([{ logPosition: 12n, eventId: 'e12', attempts: 1, nextAttemptAt: 6_000 }, 'retrying']);
+    expect([state.pending, endpointStatus(state, false)]).toEqual([
+      { logPosition: 12n, eventId: 'e12', attempts: 1, nextAttemptAt: 6_000 },
+      'retrying',
+    ]);
     state = evolveEndpoint(state, attempt('12', 13, { gaveUp: true }), 2);
     expect(endpointStatus(state, false)).toBe('failing');
     state = evolveEndpoint(state, attempt('10', 1, { redelivery: true, outcome: 'acknowledged' }), 3);
     expect([state.acknowledgedThrough, state.pending?.logPosition]).toEqual([10n, 12n]);
-    state = evolveEndpoint(state, { type: 'WebhookRedeliveryHandled', requestPosition: '40', logPosition: '12', action: 'retry-now', handledAt: 99_000 }, 4);
-    expect([state.pending, state.lastRequest, state.revision]).toEqual([{ logPosition: 12n, eventId: 'e12', attempts: 0, nextAttemptAt: 99_000 }, 40n, 4]);
+    state = evolveEndpoint(
+      state,
+      { type: 'WebhookRedeliveryHandled', requestPosition: '40', logPosition: '12', action: 'retry-now', handledAt: 99_000 },
+      4,
+    );
+    expect([state.pending, state.lastRequest, state.revision]).toEqual([
+      { logPosition: 12n, eventId: 'e12', attempts: 0, nextAttemptAt: 99_000 },
+      40n,
+      4,
+    ]);
     expect(endpointStatus(state, true)).toBe('disabled');
   });
 });
@@ -60,7 +71,11 @@ describe('endpoint state from its delivery log', () => {
 describe('secret redaction', () => {
   it('replaces the secret of a WebhookRegistered with [redacted] and a fingerprint, and leaves other events alone', () => {
     const data = { webhookId: 'erp', url: 'https://x.example/', events: ['BtcSold'], secret: 'whsec_c2VjcmV0c2VjcmV0c2VjcmV0c2VjcmV0' };
-    expect(redactWebhookSecret('WebhookRegistered', data)).toEqual({ ...data, secret: '[redacted]', secretFingerprint: secretFingerprint(data.secret) });
+    expect(redactWebhookSecret('WebhookRegistered', data)).toEqual({
+      ...data,
+      secret: '[redacted]',
+      secretFingerprint: secretFingerprint(data.secret),
+    });
     expect(secretFingerprint(data.secret)).toMatch(/^sha256:[0-9a-f]{16}$/);
     expect(redactWebhookSecret('BtcSold', { secret: 'kept' })).toEqual({ secret: 'kept' });
   });

@@ -71,22 +71,36 @@ export const keyUsable = (key: ApiKeyRecord, now: number): E.Either<'revoked' | 
   key.revokedAt !== undefined ? E.left('revoked') : key.expiresAt !== undefined && key.expiresAt <= now ? E.left('expired') : E.right(key);
 
 export type AccessCommand =
-  | { readonly name: 'create-api-key'; readonly keyPrefix: string; readonly keyName: string; readonly role: Role; readonly books: '*' | ReadonlyArray<string>; readonly expiresAt?: number; readonly secretHash: string }
+  | {
+      readonly name: 'create-api-key';
+      readonly keyPrefix: string;
+      readonly keyName: string;
+      readonly role: Role;
+      readonly books: '*' | ReadonlyArray<string>;
+      readonly expiresAt?: number;
+      readonly secretHash: string;
+    }
   | { readonly name: 'change-api-key-role'; readonly keyPrefix: string; readonly role: Role; readonly books: '*' | ReadonlyArray<string> }
   | { readonly name: 'revoke-api-key'; readonly keyPrefix: string; readonly reason?: string };
 
 const liveKey = (state: AccessState, prefix: string): E.Either<DomainError, ApiKeyRecord> => {
   const key = state.keys.get(prefix);
   if (key === undefined) return E.left({ _tag: 'RuleViolated', code: 'unknown-api-key', detail: `No API key has the prefix "${prefix}".` });
-  if (key.revokedAt !== undefined) return E.left(ruleViolated('api-key-revoked', `API key ${prefix} was revoked at ${formatInstant(key.revokedAt)}.`));
+  if (key.revokedAt !== undefined)
+    return E.left(ruleViolated('api-key-revoked', `API key ${prefix} was revoked at ${formatInstant(key.revokedAt)}.`));
   return E.right(key);
 };
 
 /** The access decider: what an admin's request appends to the access log, or why it is refused. */
-export const decideAccess = (command: AccessCommand, state: AccessState, { now }: { readonly now: number }): E.Either<DomainError, ReadonlyArray<AccessEvent>> => {
+export const decideAccess = (
+  command: AccessCommand,
+  state: AccessState,
+  { now }: { readonly now: number },
+): E.Either<DomainError, ReadonlyArray<AccessEvent>> => {
   switch (command.name) {
     case 'create-api-key': {
-      if (state.keys.has(command.keyPrefix)) return E.left(ruleViolated('api-key-prefix-taken', `The prefix ${command.keyPrefix} is taken.`));
+      if (state.keys.has(command.keyPrefix))
+        return E.left(ruleViolated('api-key-prefix-taken', `The prefix ${command.keyPrefix} is taken.`));
       if (command.expiresAt !== undefined && command.expiresAt <= now) {
         return E.left({ _tag: 'InvalidCommand', errors: [{ path: 'expiresAt', message: 'must be in the future' }] });
       }
@@ -103,10 +117,16 @@ export const decideAccess = (command: AccessCommand, state: AccessState, { now }
       ]);
     }
     case 'change-api-key-role':
-      return E.map(() => [{ type: 'ApiKeyRoleChanged' as const, keyPrefix: command.keyPrefix, role: command.role, books: command.books }])(liveKey(state, command.keyPrefix));
-    case 'revoke-api-key':
-      return E.map(() => [{ type: 'ApiKeyRevoked' as const, keyPrefix: command.keyPrefix, ...(command.reason === undefined ? {} : { reason: command.reason }) }])(
+      return E.map(() => [{ type: 'ApiKeyRoleChanged' as const, keyPrefix: command.keyPrefix, role: command.role, books: command.books }])(
         liveKey(state, command.keyPrefix),
       );
+    case 'revoke-api-key':
+      return E.map(() => [
+        {
+          type: 'ApiKeyRevoked' as const,
+          keyPrefix: command.keyPrefix,
+          ...(command.reason === undefined ? {} : { reason: command.reason }),
+        },
+      ])(liveKey(state, command.keyPrefix));
   }
 };

@@ -16,7 +16,10 @@ export const KeyPrefix = withSchema(
   new t.Type<string, string, unknown>(
     'KeyPrefix',
     (u): u is string => typeof u === 'string' && /^[a-z0-9]{8}$/.test(u),
-    (u, c) => (typeof u === 'string' && /^[a-z0-9]{8}$/.test(u) ? t.success(u) : t.failure(u, c, 'must be a key prefix: 8 characters of a-z and 0-9')),
+    (u, c) =>
+      typeof u === 'string' && /^[a-z0-9]{8}$/.test(u)
+        ? t.success(u)
+        : t.failure(u, c, 'must be a key prefix: 8 characters of a-z and 0-9'),
     (s) => s,
   ),
   { type: 'string', pattern: '^[a-z0-9]{8}$', description: 'the visible prefix of an API key', example: 'k3x9q2ab' },
@@ -42,7 +45,14 @@ export const BookScope = withSchema(
     },
     (scope) => scope,
   ),
-  { oneOf: [{ type: 'string', enum: ['*'] }, { type: 'array', items: { type: 'string', pattern: '^[a-z0-9-]{1,64}$' }, minItems: 1, maxItems: MAX_BOOKS_PER_GRANT }], description: scopeRule, example: ['acme'] },
+  {
+    oneOf: [
+      { type: 'string', enum: ['*'] },
+      { type: 'array', items: { type: 'string', pattern: '^[a-z0-9-]{1,64}$' }, minItems: 1, maxItems: MAX_BOOKS_PER_GRANT },
+    ],
+    description: scopeRule,
+    example: ['acme'],
+  },
 );
 
 export const ApiKeyCreated = closedObject(
@@ -50,15 +60,25 @@ export const ApiKeyCreated = closedObject(
   { type: literal('ApiKeyCreated'), keyPrefix: KeyPrefix, name: StoredText, role: RoleCodec, books: BookScope, secretHash: t.string },
   { expiresAt: StoredInstant },
 );
-export const ApiKeyRoleChanged = closedObject('ApiKeyRoleChanged', { type: literal('ApiKeyRoleChanged'), keyPrefix: KeyPrefix, role: RoleCodec, books: BookScope });
-export const ApiKeyRevoked = closedObject('ApiKeyRevoked', { type: literal('ApiKeyRevoked'), keyPrefix: KeyPrefix }, { reason: StoredText });
+export const ApiKeyRoleChanged = closedObject('ApiKeyRoleChanged', {
+  type: literal('ApiKeyRoleChanged'),
+  keyPrefix: KeyPrefix,
+  role: RoleCodec,
+  books: BookScope,
+});
+export const ApiKeyRevoked = closedObject(
+  'ApiKeyRevoked',
+  { type: literal('ApiKeyRevoked'), keyPrefix: KeyPrefix },
+  { reason: StoredText },
+);
 /** Recorded at most once an hour per key: enough to tell a key in use from a forgotten one. */
 export const ApiKeyUsed = closedObject('ApiKeyUsed', { type: literal('ApiKeyUsed'), keyPrefix: KeyPrefix, usedAt: StoredInstant });
 
 const accessEventCodecs = { ApiKeyCreated, ApiKeyRoleChanged, ApiKeyRevoked, ApiKeyUsed } as const;
 type AccessEventType = keyof typeof accessEventCodecs;
 export type AccessEvent = { [K in AccessEventType]: t.TypeOf<(typeof accessEventCodecs)[K]> }[AccessEventType];
-const isAccessEventType = (type: unknown): type is AccessEventType => typeof type === 'string' && Object.prototype.hasOwnProperty.call(accessEventCodecs, type);
+const isAccessEventType = (type: unknown): type is AccessEventType =>
+  typeof type === 'string' && Object.prototype.hasOwnProperty.call(accessEventCodecs, type);
 
 /** Dispatches on `type`, like the book events' codec (a plain union would encode with the first member that fits). */
 export const AccessEventCodec = new t.Type<AccessEvent, Record<string, unknown>, unknown>(

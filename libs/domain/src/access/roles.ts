@@ -46,4 +46,5 @@ export const grantsAllow = (grants: ReadonlyArray<Grant>, role: Role, bookId: st
   grants.some((grant) => roleIncludes(grant.role, role) && (grant.books === '*' || (bookId !== undefined && grant.books.includes(bookId))));
 
 /** Whether grants allow `role` on at least one book (for a route whose book is only known after a lookup). */
-export const grantsAllowSomewhere = (grants: ReadonlyArray<Grant>, role: Role): boolean => grants.some((grant) => roleIncludes(grant.role, role));
+export const grantsAllowSomewhere = (grants: ReadonlyArray<Grant>, role: Role): boolean =>
+  grants.some((grant) => roleIncludes(grant.role, role));

@@ -17,7 +17,10 @@ const oneOf = <T extends string>(name: string, values: ReadonlyArray<T>) =>
   new t.Type<T, T, unknown>(
     name,
     (u): u is T => typeof u === 'string' && (values as ReadonlyArray<string>).includes(u),
-    (u, c) => (typeof u === 'string' && (values as ReadonlyArray<string>).includes(u) ? t.success(u as T) : t.failure(u, c, `must be one of ${values.join(', ')}`)),
+    (u, c) =>
+      typeof u === 'string' && (values as ReadonlyArray<string>).includes(u)
+        ? t.success(u as T)
+        : t.failure(u, c, `must be one of ${values.join(', ')}`),
     (v) => v,
   );
 
@@ -35,13 +38,15 @@ const MAX_FIGURES = 32;
 /** The figures behind an alert, as the position shows them (decimal strings, instants), by name. */
 export const AlertFigures = new t.Type<Readonly<Record<string, string | null>>, Readonly<Record<string, string | null>>, unknown>(
   'AlertFigures',
-  (u): u is Record<string, string | null> => typeof u === 'object' && u !== null && Object.values(u).every((v) => v === null || typeof v === 'string'),
+  (u): u is Record<string, string | null> =>
+    typeof u === 'object' && u !== null && Object.values(u).every((v) => v === null || typeof v === 'string'),
   (u, c) => {
     if (typeof u !== 'object' || u === null || Array.isArray(u)) return t.failure(u, c, 'must be an object');
     const entries = Object.entries(u);
     if (entries.length > MAX_FIGURES) return t.failure(u, c, `at most ${MAX_FIGURES} figures`);
     for (const [key, value] of entries) {
-      if (key.length > 64 || !(value === null || (typeof value === 'string' && value.length <= 200))) return t.failure(u, c, `figure ${key.slice(0, 64)} must be a short string or null`);
+      if (key.length > 64 || !(value === null || (typeof value === 'string' && value.length <= 200)))
+        return t.failure(u, c, `figure ${key.slice(0, 64)} must be a short string or null`);
     }
     return t.success(Object.fromEntries(entries) as Record<string, string | null>);
   },
@@ -78,4 +83,5 @@ export type AlertMetadata = t.TypeOf<typeof AlertMetadata>;
 
 export const ALERT_STREAM_PREFIX = 'alerts-';
 export const alertStream = (bookId: string): string => `${ALERT_STREAM_PREFIX}${bookId}`;
-export const bookIdOfAlertStream = (stream: string): string | undefined => (stream.startsWith(ALERT_STREAM_PREFIX) ? stream.slice(ALERT_STREAM_PREFIX.length) : undefined);
+export const bookIdOfAlertStream = (stream: string): string | undefined =>
+  stream.startsWith(ALERT_STREAM_PREFIX) ? stream.slice(ALERT_STREAM_PREFIX.length) : undefined;

@@ -73,7 +73,13 @@ const at = (c: t.Context, key: string | number, value: unknown, message: string)
  * A JSON object from keys to values, each key checked by `key`, at most `maxEntries` of them (no bound
  * for a stored twin). Decoded with Object.fromEntries (own properties only); read it with Object.hasOwn.
  */
-const keyedRecord = <V>(name: string, key: t.Type<string, string, unknown>, value: t.Type<V, unknown, unknown>, maxEntries: number | undefined, schema: JsonSchema) =>
+const keyedRecord = <V>(
+  name: string,
+  key: t.Type<string, string, unknown>,
+  value: t.Type<V, unknown, unknown>,
+  maxEntries: number | undefined,
+  schema: JsonSchema,
+) =>
   withSchema(
     new t.Type<Readonly<Record<string, V>>, Record<string, unknown>, unknown>(
       name,
@@ -135,11 +141,23 @@ export const AccountMappingSet = closedObject(
   { type: literal('AccountMappingSet'), effectiveAt: StoredInstant },
   {
     accounts: closedObject('StoredRoleAccounts', {}, roleProps(StoredAccount)),
-    cashAccounts: keyedRecord('StoredCashAccounts', StoredText, StoredAccount, undefined, { type: 'object', additionalProperties: accountSchema }),
-    expenseAccounts: keyedRecord('StoredExpenseAccounts', StoredText, StoredAccount, undefined, { type: 'object', additionalProperties: accountSchema }),
-    productionCostCategories: categoryList('StoredProductionCostCategories', StoredText, undefined, { type: 'array', items: { type: 'string' } }),
+    cashAccounts: keyedRecord('StoredCashAccounts', StoredText, StoredAccount, undefined, {
+      type: 'object',
+      additionalProperties: accountSchema,
+    }),
+    expenseAccounts: keyedRecord('StoredExpenseAccounts', StoredText, StoredAccount, undefined, {
+      type: 'object',
+      additionalProperties: accountSchema,
+    }),
+    productionCostCategories: categoryList('StoredProductionCostCategories', StoredText, undefined, {
+      type: 'array',
+      items: { type: 'string' },
+    }),
     // Optional, so a mapping recorded before it reads as before (no balance-sheet categories).
-    balanceSheetCategories: categoryList('StoredBalanceSheetCategories', StoredText, undefined, { type: 'array', items: { type: 'string' } }),
+    balanceSheetCategories: categoryList('StoredBalanceSheetCategories', StoredText, undefined, {
+      type: 'array',
+      items: { type: 'string' },
+    }),
     ...note,
   },
 );
@@ -160,7 +178,8 @@ export const ExpenseAccounts = keyedRecord('ExpenseAccounts', Text, Account, MAX
   type: 'object',
   maxProperties: MAX_MAPPED_KEYS,
   additionalProperties: accountSchema,
-  description: 'the account each category of BTC payment and cash movement posts to (default: otherExpense for an outflow, otherIncome for an inflow)',
+  description:
+    'the account each category of BTC payment and cash movement posts to (default: otherExpense for an outflow, otherIncome for an inflow)',
 });
 export const ProductionCostCategories = categoryList('ProductionCostCategories', Text, MAX_MAPPED_KEYS, {
   type: 'array',

@@ -15,9 +15,18 @@ export const decideAccountMapping = (
   now: number,
 ): E.Either<DomainError, ReadonlyArray<BookEventOf<'AccountMappingSet'>>> => {
   const { accounts, cashAccounts, expenseAccounts, productionCostCategories, balanceSheetCategories } = body;
-  if (accounts === undefined && cashAccounts === undefined && expenseAccounts === undefined && productionCostCategories === undefined && balanceSheetCategories === undefined) {
+  if (
+    accounts === undefined &&
+    cashAccounts === undefined &&
+    expenseAccounts === undefined &&
+    productionCostCategories === undefined &&
+    balanceSheetCategories === undefined
+  ) {
     return E.left(
-      invalidCommand('accounts', 'give accounts, cashAccounts, expenseAccounts, productionCostCategories or balanceSheetCategories (to go back to the default chart: {"accounts": {}})'),
+      invalidCommand(
+        'accounts',
+        'give accounts, cashAccounts, expenseAccounts, productionCostCategories or balanceSheetCategories (to go back to the default chart: {"accounts": {}})',
+      ),
     );
   }
   return E.right([accountMappingEvent(body, now)]);

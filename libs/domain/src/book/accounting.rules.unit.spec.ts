@@ -36,8 +36,13 @@ describe('set-account-mapping', () => {
   });
 
   it('a body that maps nothing is refused (400 on accounts); {"accounts": {}} sends every role back to the default chart', () => {
-    expect(refusalOf(opened().when(command('set-account-mapping', { memo: 'oops' })))).toMatchObject({ _tag: 'InvalidCommand', errors: [{ path: 'accounts' }] });
-    expect(eventsOf(opened().when(command('set-account-mapping', { accounts: {} })))).toEqual([{ type: 'AccountMappingSet', effectiveAt: NOW, accounts: {} }]);
+    expect(refusalOf(opened().when(command('set-account-mapping', { memo: 'oops' })))).toMatchObject({
+      _tag: 'InvalidCommand',
+      errors: [{ path: 'accounts' }],
+    });
+    expect(eventsOf(opened().when(command('set-account-mapping', { accounts: {} })))).toEqual([
+      { type: 'AccountMappingSet', effectiveAt: NOW, accounts: {} },
+    ]);
   });
 
   it('refuses unknown roles, bad codes and keys, duplicates and too many entries, naming each field', () => {
@@ -61,11 +66,16 @@ describe('set-account-mapping', () => {
     expect(pathsOf({ balanceSheetCategories: [''] })).toEqual(['balanceSheetCategories.0']);
     expect(pathsOf({ balanceSheetCategories: Array.from({ length: 201 }, (_, i) => `c${i}`) })).toEqual(['balanceSheetCategories']);
     // An event recorded before the field existed.
-    expect(BookEventCodec.decode({ type: 'AccountMappingSet', effectiveAt: '2025-01-01T00:00:00.000Z', productionCostCategories: ['power'] })).toMatchObject({ _tag: 'Right' });
+    expect(
+      BookEventCodec.decode({ type: 'AccountMappingSet', effectiveAt: '2025-01-01T00:00:00.000Z', productionCostCategories: ['power'] }),
+    ).toMatchObject({ _tag: 'Right' });
   });
 
   it('keys that name Object.prototype members are plain keys', () => {
-    const decoded = decodeBookCommand('set-account-mapping', JSON.parse('{"expenseAccounts":{"__proto__":{"code":"6000"},"constructor":{"code":"6001"}}}'));
+    const decoded = decodeBookCommand(
+      'set-account-mapping',
+      JSON.parse('{"expenseAccounts":{"__proto__":{"code":"6000"},"constructor":{"code":"6001"}}}'),
+    );
     expect(E.isRight(decoded)).toBe(true);
     if (E.isRight(decoded) && decoded.right.name === 'set-account-mapping') {
       const accounts = decoded.right.body.expenseAccounts!;
@@ -75,8 +85,13 @@ describe('set-account-mapping', () => {
   });
 
   it('can be reversed like any setting', () => {
-    const spec = given(command('open-book', { name: 'Acme', effectiveAt: '2025-01-01T00:00:00Z' }), command('set-account-mapping', { accounts: { cash: { code: '1000' } } }));
-    expect(eventsOf(spec.when(command('reverse-event', { eventId: spec.eventIds[1], reason: 'wrong chart' })))[0]).toMatchObject({ type: 'EventReversed' });
+    const spec = given(
+      command('open-book', { name: 'Acme', effectiveAt: '2025-01-01T00:00:00Z' }),
+      command('set-account-mapping', { accounts: { cash: { code: '1000' } } }),
+    );
+    expect(eventsOf(spec.when(command('reverse-event', { eventId: spec.eventIds[1], reason: 'wrong chart' })))[0]).toMatchObject({
+      type: 'EventReversed',
+    });
     expect(refusalOf(given().when(command('set-account-mapping', { accounts: {} })))).toEqual({ _tag: 'BookNotFound' });
   });
 });

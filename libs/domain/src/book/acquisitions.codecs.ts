@@ -67,7 +67,14 @@ export const BtcPurchased = closedObject(
  */
 export const BtcPaid = closedObject(
   'BtcPaid',
-  { type: literal('BtcPaid'), effectiveAt: StoredInstant, wallet: WalletName, btc: StoredPositiveBtc, usdPerBtc: StoredPositiveUsd, category: StoredText },
+  {
+    type: literal('BtcPaid'),
+    effectiveAt: StoredInstant,
+    wallet: WalletName,
+    btc: StoredPositiveBtc,
+    usdPerBtc: StoredPositiveUsd,
+    category: StoredText,
+  },
   { counterparty: StoredText, ...note },
 );
 
@@ -81,7 +88,11 @@ export const acquisitionCommandCodecs = {
     // Without effectiveAt the lot is held from the instant the book opened.
     { effectiveAt: Instant, ...annotations },
   ),
-  'record-opening-cash': closedObject('RecordOpeningCash', { effectiveAt: Instant, cashAccount: CashAccount, amountUsd: PositiveUsd }, annotations),
+  'record-opening-cash': closedObject(
+    'RecordOpeningCash',
+    { effectiveAt: Instant, cashAccount: CashAccount, amountUsd: PositiveUsd },
+    annotations,
+  ),
   'record-btc-purchase': closedObject(
     'RecordBtcPurchase',
     { effectiveAt: Instant, wallet: WalletName, btc: PositiveBtc, costUsd: PositiveUsd },

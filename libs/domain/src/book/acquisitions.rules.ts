@@ -22,8 +22,9 @@ import { BookCalendar, beforeOpeningRefusal } from './calendar.rules';
 export type AcquisitionCommand = Extract<BookCommand, { readonly name: AcquisitionCommandName }>;
 
 /** Narrows a command to the four of this file, so the decider dispatches them in one line. */
-export const isAcquisitionCommand = <C extends { readonly name: string }>(command: C): command is Extract<C, { readonly name: AcquisitionCommandName }> =>
-  isAcquisitionCommandName(command.name);
+export const isAcquisitionCommand = <C extends { readonly name: string }>(
+  command: C,
+): command is Extract<C, { readonly name: AcquisitionCommandName }> => isAcquisitionCommandName(command.name);
 
 export interface AcquisitionState {
   readonly balances: ReadonlyMap<string, BalanceTimeline>;
@@ -37,9 +38,16 @@ const acceptIfBalancesHold = (state: AcquisitionState, event: BookEvent): Decisi
   E.map(() => [event])(checkBalances(state, balanceEffects(event), event.effectiveAt, state.revision + 1, 1n));
 
 const usdBound = (field: string, what: string, cents: bigint): DomainError | undefined =>
-  cents > MAX_USD_CENTS ? invalidCommand(field, `${what} (${formatUsd(cents)} USD) must be at most ${formatUsd(MAX_USD_CENTS)} USD`) : undefined;
+  cents > MAX_USD_CENTS
+    ? invalidCommand(field, `${what} (${formatUsd(cents)} USD) must be at most ${formatUsd(MAX_USD_CENTS)} USD`)
+    : undefined;
 
-export const decideAcquisition = (command: AcquisitionCommand, state: AcquisitionState, now: number, futureToleranceMs: number): Decision => {
+export const decideAcquisition = (
+  command: AcquisitionCommand,
+  state: AcquisitionState,
+  now: number,
+  futureToleranceMs: number,
+): Decision => {
   // An opening balance without effectiveAt is held from the instant the book opened.
   const effectiveAt = command.body.effectiveAt ?? state.calendar.openedAt;
   if (effectiveAt > now + futureToleranceMs) {
@@ -53,7 +61,9 @@ export const decideAcquisition = (command: AcquisitionCommand, state: Acquisitio
     case 'record-opening-balance': {
       const { wallet, btc, costBasisUsd, acquiredAt } = command.body;
       if (acquiredAt > effectiveAt) {
-        return E.left(invalidCommand('acquiredAt', `must not be after the time the lot is held from (effectiveAt ${formatInstant(effectiveAt)})`));
+        return E.left(
+          invalidCommand('acquiredAt', `must not be after the time the lot is held from (effectiveAt ${formatInstant(effectiveAt)})`),
+        );
       }
       return E.right([{ type: 'OpeningBalanceRecorded', effectiveAt, wallet, btc, costBasisUsd, acquiredAt, ...memo }]);
     }

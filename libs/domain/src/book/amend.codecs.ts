@@ -23,16 +23,23 @@ export const AmendReplacement = withSchema(
       } catch {
         return t.failure(u, c, 'must be plain JSON');
       }
-      return size <= MAX_REPLACEMENT_CHARS ? t.success(u as Record<string, unknown>) : t.failure(u, c, `must be at most ${MAX_REPLACEMENT_CHARS} characters of JSON`);
+      return size <= MAX_REPLACEMENT_CHARS
+        ? t.success(u as Record<string, unknown>)
+        : t.failure(u, c, `must be at most ${MAX_REPLACEMENT_CHARS} characters of JSON`);
     },
     t.identity,
   ),
   {
     type: 'object',
-    description: "the corrected command body, of the command that records the amended event's type (e.g. record-mining-output for a MiningOutputReceived)",
+    description:
+      "the corrected command body, of the command that records the amended event's type (e.g. record-mining-output for a MiningOutputReceived)",
   },
 );
 
 export const amendCommandCodecs = {
-  'amend-event': closedObject('AmendEvent', { eventId: EventId, replacement: AmendReplacement, reason: Text }, { reference: Text, memo: Text }),
+  'amend-event': closedObject(
+    'AmendEvent',
+    { eventId: EventId, replacement: AmendReplacement, reason: Text },
+    { reference: Text, memo: Text },
+  ),
 } as const;

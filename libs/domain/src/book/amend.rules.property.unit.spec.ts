@@ -21,8 +21,22 @@ const step = fc.record({
   action: fc.oneof(
     { weight: 3, arbitrary: fc.record({ kind: fc.constant('mine' as const), wallet, btc: amount }) },
     { weight: 3, arbitrary: fc.record({ kind: fc.constant('sell' as const), wallet, btc: amount }) },
-    { weight: 2, arbitrary: fc.record({ kind: fc.constant('transfer' as const), from: wallet, btc: amount, feeBtc: fc.bigInt({ min: 0n, max: 1000n }) }) },
-    { weight: 2, arbitrary: fc.record({ kind: fc.constant('cash' as const), amountUsd: fc.bigInt({ min: -5_000_000n, max: 5_000_000n }).filter((n) => n !== 0n) }) },
+    {
+      weight: 2,
+      arbitrary: fc.record({
+        kind: fc.constant('transfer' as const),
+        from: wallet,
+        btc: amount,
+        feeBtc: fc.bigInt({ min: 0n, max: 1000n }),
+      }),
+    },
+    {
+      weight: 2,
+      arbitrary: fc.record({
+        kind: fc.constant('cash' as const),
+        amountUsd: fc.bigInt({ min: -5_000_000n, max: 5_000_000n }).filter((n) => n !== 0n),
+      }),
+    },
     { weight: 1, arbitrary: fc.record({ kind: fc.constant('reverse' as const), pick: fc.nat() }) },
   ),
 });
@@ -36,11 +50,16 @@ const toCommand = (s: Step, effectiveAt: number, recorded: ReadonlyArray<Recorde
     case 'sell':
       return { name: 'record-btc-sale', body: { effectiveAt, wallet: a.wallet, btc: a.btc, proceedsUsd: 1_000_000n } };
     case 'transfer':
-      return { name: 'transfer-btc', body: { effectiveAt, fromWallet: a.from, toWallet: a.from === 'hot' ? 'cold' : 'hot', btc: a.btc, feeBtc: a.feeBtc } };
+      return {
+        name: 'transfer-btc',
+        body: { effectiveAt, fromWallet: a.from, toWallet: a.from === 'hot' ? 'cold' : 'hot', btc: a.btc, feeBtc: a.feeBtc },
+      };
     case 'cash':
       return { name: 'record-cash-movement', body: { effectiveAt, cashAccount: 'operating', amountUsd: a.amountUsd, category: 'opex' } };
     case 'reverse':
-      return recorded.length < 2 ? undefined : { name: 'reverse-event', body: { eventId: recorded[1 + (a.pick % (recorded.length - 1))]!.eventId, reason: 'test' } };
+      return recorded.length < 2
+        ? undefined
+        : { name: 'reverse-event', body: { eventId: recorded[1 + (a.pick % (recorded.length - 1))]!.eventId, reason: 'test' } };
   }
 };
 
@@ -52,7 +71,12 @@ const build = (steps: ReadonlyArray<Step>): { state: BookState; recorded: Record
     const decision = decide(cmd, state, { now });
     if (E.isLeft(decision)) return;
     for (const event of decision.right) {
-      const r: RecordedBookEvent = { eventId: `00000000-0000-4000-8000-${String(recorded.length).padStart(12, '0')}`, revision: recorded.length, recordedAt: now, event };
+      const r: RecordedBookEvent = {
+        eventId: `00000000-0000-4000-8000-${String(recorded.length).padStart(12, '0')}`,
+        revision: recorded.length,
+        recordedAt: now,
+        event,
+      };
       evolve(state, r);
       recorded.push(r);
     }
@@ -97,7 +121,10 @@ describe('amend-event checks the change as one against every balance (property)'
           if (recorded.length < 2) return;
           const target = recorded[1 + (amendment.pick % (recorded.length - 1))]!;
           if (target.event.type === 'EventReversed') return;
-          const changed: Record<string, unknown> = { ...target.event, effectiveAt: Math.min(target.event.effectiveAt + amendment.shiftMs, now) };
+          const changed: Record<string, unknown> = {
+            ...target.event,
+            effectiveAt: Math.min(target.event.effectiveAt + amendment.shiftMs, now),
+          };
           const field = (['btc', 'amountUsd'] as const).find((name) => typeof changed[name] === 'bigint')!;
           const scaled = ((changed[field] as bigint) * BigInt(amendment.percent)) / 100n;
           changed[field] = scaled === 0n ? changed[field] : scaled;
@@ -107,7 +134,11 @@ describe('amend-event checks the change as one against every balance (property)'
 
           const after = [
             ...recorded.map((r) => ({ ...r, eventId: r.eventId })),
-            { revision: recorded.length, eventId: 'reversal', event: { type: 'EventReversed', effectiveAt: now, eventId: target.eventId, reason: 'test' } as BookEvent },
+            {
+              revision: recorded.length,
+              eventId: 'reversal',
+              event: { type: 'EventReversed', effectiveAt: now, eventId: target.eventId, reason: 'test' } as BookEvent,
+            },
             { revision: recorded.length + 1, eventId: 'replacement', event: replacementEvent },
           ];
           const valid = naiveNeverNegative(after);

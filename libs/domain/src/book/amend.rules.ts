@@ -39,7 +39,13 @@ export const AMENDING_COMMAND: Partial<Record<BookEventType, BookCommandName>> =
 };
 
 /** Loan schedule events: their rules read the loan's term timeline, which a reversal rebuilds; reverse and record them instead. */
-const LOAN_SCHEDULE_EVENTS: ReadonlyArray<BookEventType> = ['LoanDrawn', 'InterestAccrued', 'LoanRepaid', 'CollateralLiquidated', 'LoanRepriced'];
+const LOAN_SCHEDULE_EVENTS: ReadonlyArray<BookEventType> = [
+  'LoanDrawn',
+  'InterestAccrued',
+  'LoanRepaid',
+  'CollateralLiquidated',
+  'LoanRepriced',
+];
 
 export interface AmendableEvent {
   readonly type: BookEventType;
@@ -56,23 +62,32 @@ export interface AmendableState {
   readonly balances: Map<string, BalanceTimeline>;
 }
 
-
 export type AmendBody = Extract<BookCommand, { readonly name: 'amend-event' }>['body'];
 type Decision = E.Either<DomainError, ReadonlyArray<BookEvent>>;
 
 const refusalFor = (type: BookEventType): DomainError => {
-  if (type === 'EventReversed') return ruleViolated('cannot-amend-reversal', 'a reversal cannot be amended: record the event again instead');
+  if (type === 'EventReversed')
+    return ruleViolated('cannot-amend-reversal', 'a reversal cannot be amended: record the event again instead');
   if (LOAN_SCHEDULE_EVENTS.includes(type)) {
-    return ruleViolated('cannot-amend-loan-schedule', `a ${type} cannot be amended (the loan's schedule is rebuilt from it): reverse it and record the correction`);
+    return ruleViolated(
+      'cannot-amend-loan-schedule',
+      `a ${type} cannot be amended (the loan's schedule is rebuilt from it): reverse it and record the correction`,
+    );
   }
-  return ruleViolated('cannot-amend-event-type', `a ${type} cannot be amended: it is not a recorded fact of the book (opening, settings and approval records are set again instead)`);
+  return ruleViolated(
+    'cannot-amend-event-type',
+    `a ${type} cannot be amended: it is not a recorded fact of the book (opening, settings and approval records are set again instead)`,
+  );
 };
 
 /** The replacement as a command of `name`, its field errors under `replacement.`. */
 export const replacementCommand = (name: BookCommandName, replacement: unknown): E.Either<DomainError, BookCommand> =>
   E.mapLeft((error: DomainError): DomainError =>
     error._tag === 'InvalidCommand'
-      ? { _tag: 'InvalidCommand', errors: error.errors.map(({ path, message }) => ({ path: path === '' ? 'replacement' : `replacement.${path}`, message })) }
+      ? {
+          _tag: 'InvalidCommand',
+          errors: error.errors.map(({ path, message }) => ({ path: path === '' ? 'replacement' : `replacement.${path}`, message })),
+        }
       : error,
   )(decodeBookCommand(name, replacement));
 
@@ -108,7 +123,12 @@ const sumByKey = (effects: ReadonlyArray<BalanceEffect>): Map<string, bigint> =>
  * the raises the timeline is at or above the final one everywhere, and lowering a valid timeline is
  * checked where it happens and at every later time. The state is restored before returning.
  */
-const checkAsOneChange = (state: AmendableState, target: AmendableEvent, replacement: BookEvent, revision: number): E.Either<DomainError, void> => {
+const checkAsOneChange = (
+  state: AmendableState,
+  target: AmendableEvent,
+  replacement: BookEvent,
+  revision: number,
+): E.Either<DomainError, void> => {
   const timelineOf = (key: string): BalanceTimeline => {
     let found = state.balances.get(key);
     if (found === undefined) {
@@ -154,7 +174,12 @@ const checkAsOneChange = (state: AmendableState, target: AmendableEvent, replace
   }
 };
 
-export const decideAmendment = (state: AmendableState, body: AmendBody, now: number, decideReplacement: (command: BookCommand) => Decision): Decision => {
+export const decideAmendment = (
+  state: AmendableState,
+  body: AmendBody,
+  now: number,
+  decideReplacement: (command: BookCommand) => Decision,
+): Decision => {
   const target = state.events.get(body.eventId);
   if (target === undefined) return E.left(ruleViolated('unknown-event', `event ${body.eventId} is not in this book`));
   const name = AMENDING_COMMAND[target.type];

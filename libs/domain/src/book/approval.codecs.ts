@@ -20,7 +20,10 @@ export const ProposalLifetimeHours = withSchema(
   new t.Type<number, number, unknown>(
     'ProposalLifetimeHours',
     (u): u is number => typeof u === 'number' && Number.isInteger(u) && u >= 1 && u <= MAX_PROPOSAL_LIFETIME_HOURS,
-    (u, c) => (typeof u === 'number' && Number.isInteger(u) && u >= 1 && u <= MAX_PROPOSAL_LIFETIME_HOURS ? t.success(u) : t.failure(u, c, lifetimeRule)),
+    (u, c) =>
+      typeof u === 'number' && Number.isInteger(u) && u >= 1 && u <= MAX_PROPOSAL_LIFETIME_HOURS
+        ? t.success(u)
+        : t.failure(u, c, lifetimeRule),
     (n) => n,
   ),
   { type: 'integer', minimum: 1, maximum: MAX_PROPOSAL_LIFETIME_HOURS, description: lifetimeRule, example: 168 },
@@ -47,7 +50,12 @@ export const CommandProposed = closedObject('CommandProposed', {
   expiresAt: StoredInstant,
 });
 
-export const ProposalApproved = closedObject('ProposalApproved', { type: literal('ProposalApproved'), ...common, proposalId: EventId, approvedBy: PrincipalId });
+export const ProposalApproved = closedObject('ProposalApproved', {
+  type: literal('ProposalApproved'),
+  ...common,
+  proposalId: EventId,
+  approvedBy: PrincipalId,
+});
 
 export const ProposalRejected = closedObject(
   'ProposalRejected',
@@ -59,7 +67,13 @@ export const approvalCommandCodecs = {
   'set-approval-policy': closedObject(
     'SetApprovalPolicy',
     { reversals: Flag },
-    { salesAboveBtc: NonNegativeBtc, cashMovementsAboveUsd: NonNegativeUsd, proposalLifetimeHours: ProposalLifetimeHours, memo: Text, reference: Text },
+    {
+      salesAboveBtc: NonNegativeBtc,
+      cashMovementsAboveUsd: NonNegativeUsd,
+      proposalLifetimeHours: ProposalLifetimeHours,
+      memo: Text,
+      reference: Text,
+    },
   ),
   'approve-proposal': closedObject('ApproveProposal', { proposalId: EventId }, { memo: Text, reference: Text }),
   'reject-proposal': closedObject('RejectProposal', { proposalId: EventId }, { reason: Text, reference: Text }),

@@ -36,7 +36,12 @@ export interface ApprovalState {
 }
 
 export const DEFAULT_PROPOSAL_LIFETIME_HOURS = 168;
-export const NO_APPROVAL_POLICY: ApprovalPolicy = { reversals: false, salesAboveBtc: undefined, cashMovementsAboveUsd: undefined, proposalLifetimeHours: DEFAULT_PROPOSAL_LIFETIME_HOURS };
+export const NO_APPROVAL_POLICY: ApprovalPolicy = {
+  reversals: false,
+  salesAboveBtc: undefined,
+  cashMovementsAboveUsd: undefined,
+  proposalLifetimeHours: DEFAULT_PROPOSAL_LIFETIME_HOURS,
+};
 
 export const initialApprovalState = (): ApprovalState => ({ policy: NO_APPROVAL_POLICY, proposals: new Map() });
 
@@ -48,17 +53,25 @@ export const approvalNeeded = (policy: ApprovalPolicy, command: BookCommand): st
   switch (command.name) {
     // Otherwise one admin could switch the policy off, act alone, and switch it back on.
     case 'set-approval-policy':
-      return policy.reversals || policy.salesAboveBtc !== undefined || policy.cashMovementsAboveUsd !== undefined ? 'a book with an approval policy changes it only with approval' : undefined;
+      return policy.reversals || policy.salesAboveBtc !== undefined || policy.cashMovementsAboveUsd !== undefined
+        ? 'a book with an approval policy changes it only with approval'
+        : undefined;
     case 'reverse-event':
       return policy.reversals ? 'the book requires approval of reversals' : undefined;
     // An amendment reverses; and its replacement is held as that command would be (a sale amended above the threshold).
     case 'amend-event':
-      return policy.reversals ? 'the book requires approval of reversals, and an amendment reverses' : heldReplacement(policy, command.body.replacement);
+      return policy.reversals
+        ? 'the book requires approval of reversals, and an amendment reverses'
+        : heldReplacement(policy, command.body.replacement);
     case 'record-btc-sale':
-      return policy.salesAboveBtc !== undefined && command.body.btc > policy.salesAboveBtc ? `sales above ${formatBtc(policy.salesAboveBtc)} BTC need approval` : undefined;
+      return policy.salesAboveBtc !== undefined && command.body.btc > policy.salesAboveBtc
+        ? `sales above ${formatBtc(policy.salesAboveBtc)} BTC need approval`
+        : undefined;
     case 'record-cash-movement': {
       const size = command.body.amountUsd < 0n ? -command.body.amountUsd : command.body.amountUsd;
-      return policy.cashMovementsAboveUsd !== undefined && size > policy.cashMovementsAboveUsd ? `cash movements above ${formatUsd(policy.cashMovementsAboveUsd)} USD need approval` : undefined;
+      return policy.cashMovementsAboveUsd !== undefined && size > policy.cashMovementsAboveUsd
+        ? `cash movements above ${formatUsd(policy.cashMovementsAboveUsd)} USD need approval`
+        : undefined;
     }
     default:
       return undefined;
@@ -125,7 +138,10 @@ export const evolveApproval = (state: ApprovalState, eventId: string, event: Boo
 export type Decision = E.Either<DomainError, ReadonlyArray<BookEvent>>;
 
 type PolicyBody = Extract<BookCommand, { readonly name: 'set-approval-policy' }>['body'];
-const policySet = ({ reversals, salesAboveBtc, cashMovementsAboveUsd, proposalLifetimeHours, memo }: PolicyBody, now: number): BookEventOf<'ApprovalPolicySet'> => ({
+const policySet = (
+  { reversals, salesAboveBtc, cashMovementsAboveUsd, proposalLifetimeHours, memo }: PolicyBody,
+  now: number,
+): BookEventOf<'ApprovalPolicySet'> => ({
   type: 'ApprovalPolicySet',
   effectiveAt: now,
   reversals,
@@ -148,7 +164,10 @@ const openProposal = (state: ApprovalState, proposalId: string, now: number): E.
   const proposal = state.proposals.get(proposalId);
   if (proposal === undefined) return E.left(ruleViolated('unknown-proposal', `no proposal ${proposalId} in this book`));
   if (proposal.status !== 'open') return E.left(ruleViolated('proposal-decided', `proposal ${proposalId} was already ${proposal.status}`));
-  if (now >= proposal.expiresAt) return E.left(ruleViolated('proposal-lapsed', `proposal ${proposalId} lapsed at ${formatInstant(proposal.expiresAt)}; propose it again`));
+  if (now >= proposal.expiresAt)
+    return E.left(
+      ruleViolated('proposal-lapsed', `proposal ${proposalId} lapsed at ${formatInstant(proposal.expiresAt)}; propose it again`),
+    );
   return E.right(proposal);
 };
 
@@ -157,7 +176,12 @@ const openProposal = (state: ApprovalState, proposalId: string, now: number): E.
  * is checked as if it were to take effect now (so a proposal that could never apply is refused at
  * once) and recorded as a proposal instead of its events.
  */
-export const decideWithApprovals = (command: BookCommand, state: ApprovalState, context: ApprovalContext, decideDirect: (command: BookCommand) => Decision): Decision => {
+export const decideWithApprovals = (
+  command: BookCommand,
+  state: ApprovalState,
+  context: ApprovalContext,
+  decideDirect: (command: BookCommand) => Decision,
+): Decision => {
   const actor = context.actor ?? 'unknown';
   // The book's own commands, and a policy change (which approval may also have held).
   const decideHeld = (held: BookCommand): Decision => {
@@ -168,15 +192,33 @@ export const decideWithApprovals = (command: BookCommand, state: ApprovalState, 
   switch (command.name) {
     case 'approve-proposal':
       return E.flatMap((proposal: Proposal): Decision => {
-        if (proposal.proposedBy === actor) return E.left(ruleViolated('four-eyes', `${actor} proposed this; a different person must approve it`));
-        if (proposal.command === undefined) return E.left(ruleViolated('proposal-unreadable', `proposal ${proposal.proposalId} no longer decodes as a ${proposal.commandName} command; reject it`));
-        const approved: BookEventOf<'ProposalApproved'> = { type: 'ProposalApproved', effectiveAt: context.now, proposalId: proposal.proposalId, approvedBy: actor };
+        if (proposal.proposedBy === actor)
+          return E.left(ruleViolated('four-eyes', `${actor} proposed this; a different person must approve it`));
+        if (proposal.command === undefined)
+          return E.left(
+            ruleViolated(
+              'proposal-unreadable',
+              `proposal ${proposal.proposalId} no longer decodes as a ${proposal.commandName} command; reject it`,
+            ),
+          );
+        const approved: BookEventOf<'ProposalApproved'> = {
+          type: 'ProposalApproved',
+          effectiveAt: context.now,
+          proposalId: proposal.proposalId,
+          approvedBy: actor,
+        };
         // Decided against the book as it is now: a sale whose BTC has since gone is refused, not forced.
         return E.map((events: ReadonlyArray<BookEvent>) => [approved, ...events])(decideHeld(proposal.command));
       })(openProposal(state, command.body.proposalId, context.now));
     case 'reject-proposal':
       return E.map((proposal: Proposal): ReadonlyArray<BookEvent> => [
-        { type: 'ProposalRejected', effectiveAt: context.now, proposalId: proposal.proposalId, rejectedBy: actor, ...(command.body.reason === undefined ? {} : { reason: command.body.reason }) },
+        {
+          type: 'ProposalRejected',
+          effectiveAt: context.now,
+          proposalId: proposal.proposalId,
+          rejectedBy: actor,
+          ...(command.body.reason === undefined ? {} : { reason: command.body.reason }),
+        },
       ])(openProposal(state, command.body.proposalId, context.now));
     default: {
       const why = approvalNeeded(state.policy, command);

@@ -52,11 +52,8 @@ export const checkBalances = (
       const { kind, parts } = parseBalanceKey(key);
       const message = shortfallMessages[kind]!;
       const scale = kind === 'unencumbered-btc' || kind === 'pledged-btc' ? 8 : 2;
-      return E.left(
-        ruleViolated(message.code, message.say(parts, formatDecimal(shortfall.balance, scale), formatInstant(shortfall.at))),
-      );
+      return E.left(ruleViolated(message.code, message.say(parts, formatDecimal(shortfall.balance, scale), formatInstant(shortfall.at))));
     }
   }
   return E.right(undefined);
 };
-

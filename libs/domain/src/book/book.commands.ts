@@ -90,9 +90,21 @@ export const bookCommandCodecs = {
   'record-reported-holdings': closedObject(
     'RecordReportedHoldings',
     { ...when, btc: NonNegativeBtc, source: ReportSource },
-    { pledgedBtc: NonNegativeBtc, minedBtc: NonNegativeBtc, soldBtc: NonNegativeBtc, periodStart: Instant, scope: ReportScope, outstandingUsd: NonNegativeUsd, ...annotations },
+    {
+      pledgedBtc: NonNegativeBtc,
+      minedBtc: NonNegativeBtc,
+      soldBtc: NonNegativeBtc,
+      periodStart: Instant,
+      scope: ReportScope,
+      outstandingUsd: NonNegativeUsd,
+      ...annotations,
+    },
   ),
-  'set-reconciliation-tolerance': closedObject('SetReconciliationTolerance', { btc: NonNegativeBtc }, { source: ReportSource, usd: NonNegativeUsd, ...annotations }),
+  'set-reconciliation-tolerance': closedObject(
+    'SetReconciliationTolerance',
+    { btc: NonNegativeBtc },
+    { source: ReportSource, usd: NonNegativeUsd, ...annotations },
+  ),
   ...approvalCommandCodecs,
   ...riskCommandCodecs,
   ...loanCommandCodecs,
@@ -108,8 +120,7 @@ export type BookCommand = {
   [K in BookCommandName]: { readonly name: K; readonly body: t.TypeOf<(typeof bookCommandCodecs)[K]> };
 }[BookCommandName];
 
-export const isBookCommandName = (name: string): name is BookCommandName =>
-  Object.prototype.hasOwnProperty.call(bookCommandCodecs, name);
+export const isBookCommandName = (name: string): name is BookCommandName => Object.prototype.hasOwnProperty.call(bookCommandCodecs, name);
 
 export const DEFAULT_CASH_ACCOUNT = 'operating';
 

@@ -12,7 +12,15 @@ import { FUTURE_TOLERANCE_MS, centuryAfter, miningPeriodRefusal } from './time.r
 import { decideAmendment } from './amend.rules';
 import { BookCommand, DEFAULT_CASH_ACCOUNT } from './book.commands';
 import { BookEvent, BookEventType } from './book.events';
-import { BookCalendar, UNOPENED_CALENDAR, beforeOpeningRefusal, calendarOf, openBookEvent, reportedHoldingsDecision, toleranceEvent } from './calendar.rules';
+import {
+  BookCalendar,
+  UNOPENED_CALENDAR,
+  beforeOpeningRefusal,
+  calendarOf,
+  openBookEvent,
+  reportedHoldingsDecision,
+  toleranceEvent,
+} from './calendar.rules';
 import { cashCollateralEvent, priceStalenessEvent } from './collateral.rules';
 import { DEFAULT_DAY_COUNT } from '../loans/day-count';
 import { TermLoan, evolveTermLoans } from '../loans/loan.rules';
@@ -22,7 +30,13 @@ import { decideAccountMapping } from './accounting.rules';
 import { MigrationStatus, decideGoLive, knownAtRefusal, migrationStatusAfter } from './migration.rules';
 import { decideReversal } from './reversal.rules';
 import { WebhookRegistry, decideWebhook, evolveWebhooks, isWebhookCommand } from './webhook.rules';
-import { OpeningWindows, checkOpeningWindows, evolveOpeningWindows, initialOpeningWindows, reverseInOpeningWindows } from './opening-window.rules';
+import {
+  OpeningWindows,
+  checkOpeningWindows,
+  evolveOpeningWindows,
+  initialOpeningWindows,
+  reverseInOpeningWindows,
+} from './opening-window.rules';
 
 /**
  * The book decider: initialState / evolve / decide, read top to bottom.
@@ -167,7 +181,14 @@ export const evolve = (state: BookState, recorded: RecordedBookEvent): BookState
     evolveTermLoans(state, event, revision);
   }
   if (event.type === 'EventReversed') {
-    state.events.set(eventId, { type: event.type, effectiveAt: event.effectiveAt, revision, effects: [], loanId: undefined, reversed: false });
+    state.events.set(eventId, {
+      type: event.type,
+      effectiveAt: event.effectiveAt,
+      revision,
+      effects: [],
+      loanId: undefined,
+      reversed: false,
+    });
   }
   return state;
 };
@@ -184,7 +205,10 @@ const requireLiveLoan = (state: BookState, loanId: string, effectiveAt: number):
   if (loan === undefined || loan.reversed) return E.left(ruleViolated('unknown-loan', `loan "${loanId}" has not been drawn in this book`));
   if (effectiveAt < loan.drawnAt) {
     return E.left(
-      ruleViolated('before-loan-drawn', `loan "${loanId}" was drawn at ${formatInstant(loan.drawnAt)}, after ${formatInstant(effectiveAt)}`),
+      ruleViolated(
+        'before-loan-drawn',
+        `loan "${loanId}" was drawn at ${formatInstant(loan.drawnAt)}, after ${formatInstant(effectiveAt)}`,
+      ),
     );
   }
   return E.right(loan);
@@ -224,7 +248,8 @@ const decideOwn = (command: DirectCommand, state: BookState, context: DecisionCo
   if (!state.opened) return E.left({ _tag: 'BookNotFound' });
   if (command.name === 'reverse-event') return decideReversal(state, command.body, context.now);
   if (command.name === 'go-live') return decideGoLive(state, command.body, context.now);
-  if (command.name === 'amend-event') return decideAmendment(state, command.body, context.now, (replacement) => decideDirect(replacement as DirectCommand, state, context));
+  if (command.name === 'amend-event')
+    return decideAmendment(state, command.body, context.now, (replacement) => decideDirect(replacement as DirectCommand, state, context));
   if (command.name === 'set-reconciliation-tolerance') {
     return E.right([toleranceEvent(command.body, context.now)]);
   }
@@ -249,7 +274,10 @@ const decideOwn = (command: DirectCommand, state: BookState, context: DecisionCo
       const lotCost = valueInCents(btc, usdPerBtc);
       if (lotCost > MAX_USD_CENTS) {
         return E.left(
-          invalidCommand('btc', `btc × usdPerBtc, the lot's cost (${formatUsd(lotCost)} USD), must be at most ${formatUsd(MAX_USD_CENTS)} USD`),
+          invalidCommand(
+            'btc',
+            `btc × usdPerBtc, the lot's cost (${formatUsd(lotCost)} USD), must be at most ${formatUsd(MAX_USD_CENTS)} USD`,
+          ),
         );
       }
       return E.right([
@@ -300,7 +328,9 @@ const decideOwn = (command: DirectCommand, state: BookState, context: DecisionCo
       if (liquidationLtv <= marginCallLtv) return E.left(invalidCommand('liquidationLtv', 'must be greater than marginCallLtv'));
       if (maturityAt !== undefined && maturityAt <= effectiveAt) return E.left(invalidCommand('maturityAt', 'must be after effectiveAt'));
       if (maturityAt !== undefined && maturityAt > centuryAfter(effectiveAt)) {
-        return E.left(invalidCommand('maturityAt', `must be within a century of effectiveAt (by ${formatInstant(centuryAfter(effectiveAt))})`));
+        return E.left(
+          invalidCommand('maturityAt', `must be within a century of effectiveAt (by ${formatInstant(centuryAfter(effectiveAt))})`),
+        );
       }
       return E.right([
         {
@@ -338,7 +368,9 @@ const decideOwn = (command: DirectCommand, state: BookState, context: DecisionCo
     }
     case 'reprice-loan': {
       const { loanId, annualRate } = command.body;
-      return withLoan(state, loanId, effectiveAt, () => decideReprice(state, { type: 'LoanRepriced', effectiveAt, loanId, annualRate, ...memo }));
+      return withLoan(state, loanId, effectiveAt, () =>
+        decideReprice(state, { type: 'LoanRepriced', effectiveAt, loanId, annualRate, ...memo }),
+      );
     }
     case 'repay-loan': {
       const { loanId, principalUsd, interestUsd, cashAccount } = command.body;
@@ -354,32 +386,45 @@ const decideOwn = (command: DirectCommand, state: BookState, context: DecisionCo
         cashAccount: cashAccount ?? DEFAULT_CASH_ACCOUNT,
         ...memo,
       };
-      return withLoan(state, loanId, effectiveAt, () => decideTermLoanEvent(state, loanId, event, () => acceptIfBalancesHold(state, event)));
+      return withLoan(state, loanId, effectiveAt, () =>
+        decideTermLoanEvent(state, loanId, event, () => acceptIfBalancesHold(state, event)),
+      );
     }
     case 'liquidate-collateral': {
       const { loanId, wallet, btc, proceedsUsd, cashAccount } = command.body;
-      const liquidation = { type: 'CollateralLiquidated' as const, effectiveAt, loanId, wallet, btc, proceedsUsd, cashAccount: cashAccount ?? DEFAULT_CASH_ACCOUNT, ...memo };
-      return withLoan(state, loanId, effectiveAt, () => decideTermLiquidation(state, liquidation, () => {
-        // Proceeds settle what is owed at that effective time: accrued interest first, then principal.
-        const revision = state.revision + 1;
-        const interestOwed = state.balances.get(balanceKey.interest(loanId))?.balanceThrough(effectiveAt, revision) ?? 0n;
-        const principalOwed = state.balances.get(balanceKey.principal(loanId))?.balanceThrough(effectiveAt, revision) ?? 0n;
-        const interestAppliedUsd = minBigint(proceedsUsd, interestOwed);
-        const principalAppliedUsd = minBigint(proceedsUsd - interestAppliedUsd, principalOwed);
-        return acceptIfBalancesHold(state, {
-          type: 'CollateralLiquidated',
-          effectiveAt,
-          loanId,
-          wallet,
-          btc,
-          proceedsUsd,
-          interestAppliedUsd,
-          principalAppliedUsd,
-          excessUsd: proceedsUsd - interestAppliedUsd - principalAppliedUsd,
-          cashAccount: cashAccount ?? DEFAULT_CASH_ACCOUNT,
-          ...memo,
-        });
-      }));
+      const liquidation = {
+        type: 'CollateralLiquidated' as const,
+        effectiveAt,
+        loanId,
+        wallet,
+        btc,
+        proceedsUsd,
+        cashAccount: cashAccount ?? DEFAULT_CASH_ACCOUNT,
+        ...memo,
+      };
+      return withLoan(state, loanId, effectiveAt, () =>
+        decideTermLiquidation(state, liquidation, () => {
+          // Proceeds settle what is owed at that effective time: accrued interest first, then principal.
+          const revision = state.revision + 1;
+          const interestOwed = state.balances.get(balanceKey.interest(loanId))?.balanceThrough(effectiveAt, revision) ?? 0n;
+          const principalOwed = state.balances.get(balanceKey.principal(loanId))?.balanceThrough(effectiveAt, revision) ?? 0n;
+          const interestAppliedUsd = minBigint(proceedsUsd, interestOwed);
+          const principalAppliedUsd = minBigint(proceedsUsd - interestAppliedUsd, principalOwed);
+          return acceptIfBalancesHold(state, {
+            type: 'CollateralLiquidated',
+            effectiveAt,
+            loanId,
+            wallet,
+            btc,
+            proceedsUsd,
+            interestAppliedUsd,
+            principalAppliedUsd,
+            excessUsd: proceedsUsd - interestAppliedUsd - principalAppliedUsd,
+            cashAccount: cashAccount ?? DEFAULT_CASH_ACCOUNT,
+            ...memo,
+          });
+        }),
+      );
     }
     case 'record-cash-movement': {
       const { cashAccount, amountUsd, category, counterparty } = command.body;

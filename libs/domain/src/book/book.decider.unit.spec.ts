@@ -8,7 +8,15 @@ const mine = (btc: string, effectiveAt: string, wallet = 'hot') =>
 const sell = (btc: string, effectiveAt: string, wallet = 'hot', proceedsUsd = '1000.00') =>
   command('record-btc-sale', { effectiveAt, wallet, btc, proceedsUsd });
 const draw = (loanId = 'loan-a', principalUsd = '1000000.00', effectiveAt = '2026-01-01T00:00:00Z') =>
-  command('draw-loan', { effectiveAt, loanId, lender: 'Galaxy', principalUsd, annualRate: '0.09', marginCallLtv: '0.70', liquidationLtv: '0.85' });
+  command('draw-loan', {
+    effectiveAt,
+    loanId,
+    lender: 'Galaxy',
+    principalUsd,
+    annualRate: '0.09',
+    marginCallLtv: '0.70',
+    liquidationLtv: '0.85',
+  });
 const pledge = (btc: string, effectiveAt = '2026-01-02T00:00:00Z', loanId = 'loan-a', wallet = 'hot') =>
   command('pledge-collateral', { effectiveAt, loanId, wallet, btc });
 const cash = (amountUsd: string, effectiveAt: string, cashAccount = 'operating') =>
@@ -41,28 +49,58 @@ describe('book decider', () => {
 
   describe('mining and sales', () => {
     it('records mining output at its fair value', () => {
-      const events = eventsOf(given(open).when(command('record-mining-output', {
-        effectiveAt: '2026-01-31T00:00:00Z', wallet: 'hot', btc: '496.35', usdPerBtc: '97500.12', pool: 'Foundry',
-        periodStart: '2026-01-01T00:00:00Z', periodEnd: '2026-01-31T23:59:59Z',
-      })));
-      expect(events).toEqual([{
-        type: 'MiningOutputReceived', effectiveAt: at('2026-01-31T00:00:00Z'), wallet: 'hot', btc: 49_635_000_000n, usdPerBtc: 9_750_012n,
-        pool: 'Foundry', periodStart: at('2026-01-01T00:00:00Z'), periodEnd: at('2026-01-31T23:59:59Z'),
-      }]);
+      const events = eventsOf(
+        given(open).when(
+          command('record-mining-output', {
+            effectiveAt: '2026-01-31T00:00:00Z',
+            wallet: 'hot',
+            btc: '496.35',
+            usdPerBtc: '97500.12',
+            pool: 'Foundry',
+            periodStart: '2026-01-01T00:00:00Z',
+            periodEnd: '2026-01-31T23:59:59Z',
+          }),
+        ),
+      );
+      expect(events).toEqual([
+        {
+          type: 'MiningOutputReceived',
+          effectiveAt: at('2026-01-31T00:00:00Z'),
+          wallet: 'hot',
+          btc: 49_635_000_000n,
+          usdPerBtc: 9_750_012n,
+          pool: 'Foundry',
+          periodStart: at('2026-01-01T00:00:00Z'),
+          periodEnd: at('2026-01-31T23:59:59Z'),
+        },
+      ]);
     });
 
     it('refuses a mining period that ends before it starts', () => {
       const cmd = command('record-mining-output', {
-        effectiveAt: '2026-01-31T00:00:00Z', wallet: 'hot', btc: '1', usdPerBtc: '1', periodStart: '2026-01-31T00:00:00Z', periodEnd: '2026-01-01T00:00:00Z',
+        effectiveAt: '2026-01-31T00:00:00Z',
+        wallet: 'hot',
+        btc: '1',
+        usdPerBtc: '1',
+        periodStart: '2026-01-31T00:00:00Z',
+        periodEnd: '2026-01-01T00:00:00Z',
       });
       expect(refusalOf(given(open).when(cmd))).toMatchObject({ _tag: 'InvalidCommand', errors: [{ path: 'periodEnd' }] });
     });
 
     it('sells into the operating account by default, with zero fees unless given', () => {
       const events = eventsOf(given(open, mine('2', '2026-01-01T00:00:00Z')).when(sell('1.5', '2026-01-02T00:00:00Z')));
-      expect(events).toEqual([{
-        type: 'BtcSold', effectiveAt: at('2026-01-02T00:00:00Z'), wallet: 'hot', btc: 150_000_000n, proceedsUsd: 100_000n, feesUsd: 0n, cashAccount: 'operating',
-      }]);
+      expect(events).toEqual([
+        {
+          type: 'BtcSold',
+          effectiveAt: at('2026-01-02T00:00:00Z'),
+          wallet: 'hot',
+          btc: 150_000_000n,
+          proceedsUsd: 100_000n,
+          feesUsd: 0n,
+          cashAccount: 'operating',
+        },
+      ]);
     });
 
     it('refuses to sell more BTC than the wallet holds', () => {
@@ -96,7 +134,14 @@ describe('book decider', () => {
 
     it('moves BTC between wallets, the network fee paid by the sender', () => {
       expect(eventsOf(given(open, mine('1', '2026-01-01T00:00:00Z')).when(transfer('0.9999', '0.0001')))).toEqual([
-        { type: 'BtcTransferred', effectiveAt: at('2026-01-02T00:00:00Z'), fromWallet: 'hot', toWallet: 'cold', btc: 99_990_000n, feeBtc: 10_000n },
+        {
+          type: 'BtcTransferred',
+          effectiveAt: at('2026-01-02T00:00:00Z'),
+          fromWallet: 'hot',
+          toWallet: 'cold',
+          btc: 99_990_000n,
+          feeBtc: 10_000n,
+        },
       ]);
     });
 
@@ -108,7 +153,8 @@ describe('book decider', () => {
 
     it('refuses a transfer to the same wallet', () => {
       expect(refusalOf(given(open, mine('1', '2026-01-01T00:00:00Z')).when(transfer('0.5', undefined, 'hot')))).toMatchObject({
-        _tag: 'InvalidCommand', errors: [{ path: 'toWallet' }],
+        _tag: 'InvalidCommand',
+        errors: [{ path: 'toWallet' }],
       });
     });
   });
@@ -117,10 +163,20 @@ describe('book decider', () => {
     const book = () => given(open, mine('10', '2025-12-01T00:00:00Z'), draw());
 
     it('draws a loan into a cash account', () => {
-      expect(eventsOf(given(open).when(draw()))).toEqual([{
-        type: 'LoanDrawn', effectiveAt: at('2026-01-01T00:00:00Z'), loanId: 'loan-a', lender: 'Galaxy', principalUsd: 100_000_000n,
-        annualRate: 90_000n, marginCallLtv: 700_000n, liquidationLtv: 850_000n, cashAccount: 'operating', dayCount: 'act/365',
-      }]);
+      expect(eventsOf(given(open).when(draw()))).toEqual([
+        {
+          type: 'LoanDrawn',
+          effectiveAt: at('2026-01-01T00:00:00Z'),
+          loanId: 'loan-a',
+          lender: 'Galaxy',
+          principalUsd: 100_000_000n,
+          annualRate: 90_000n,
+          marginCallLtv: 700_000n,
+          liquidationLtv: 850_000n,
+          cashAccount: 'operating',
+          dayCount: 'act/365',
+        },
+      ]);
     });
 
     it('keeps loan ids unique per book', () => {
@@ -132,7 +188,13 @@ describe('book decider', () => {
       expect(refusalOf(given(open).when(command('draw-loan', { ...terms, marginCallLtv: '0.8', liquidationLtv: '0.8' })))).toMatchObject({
         errors: [{ path: 'liquidationLtv' }],
       });
-      expect(refusalOf(given(open).when(command('draw-loan', { ...terms, marginCallLtv: '0.7', liquidationLtv: '0.8', maturityAt: '2025-01-01T00:00:00Z' })))).toMatchObject({
+      expect(
+        refusalOf(
+          given(open).when(
+            command('draw-loan', { ...terms, marginCallLtv: '0.7', liquidationLtv: '0.8', maturityAt: '2025-01-01T00:00:00Z' }),
+          ),
+        ),
+      ).toMatchObject({
         errors: [{ path: 'maturityAt' }],
       });
     });
@@ -145,7 +207,9 @@ describe('book decider', () => {
 
     it('cannot pledge more than the unencumbered BTC, nor sell what is pledged', () => {
       expect(refusalOf(book().when(pledge('10.1')))).toMatchObject({ code: 'insufficient-unencumbered-btc' });
-      expect(refusalOf(given(open, mine('10', '2025-12-01T00:00:00Z'), draw(), pledge('8')).when(sell('3', '2026-01-03T00:00:00Z')))).toMatchObject({
+      expect(
+        refusalOf(given(open, mine('10', '2025-12-01T00:00:00Z'), draw(), pledge('8')).when(sell('3', '2026-01-03T00:00:00Z'))),
+      ).toMatchObject({
         code: 'insufficient-unencumbered-btc',
       });
     });
@@ -156,27 +220,50 @@ describe('book decider', () => {
     });
 
     it('cannot release more than is pledged to that loan', () => {
-      const pledged = given(open, mine('10', '2025-12-01T00:00:00Z'), draw(), pledge('4'), draw('loan-b'), pledge('4', '2026-01-02T00:00:00Z', 'loan-b'));
-      const release = (btc: string, loanId = 'loan-a') => command('release-collateral', { effectiveAt: '2026-01-05T00:00:00Z', loanId, wallet: 'hot', btc });
+      const pledged = given(
+        open,
+        mine('10', '2025-12-01T00:00:00Z'),
+        draw(),
+        pledge('4'),
+        draw('loan-b'),
+        pledge('4', '2026-01-02T00:00:00Z', 'loan-b'),
+      );
+      const release = (btc: string, loanId = 'loan-a') =>
+        command('release-collateral', { effectiveAt: '2026-01-05T00:00:00Z', loanId, wallet: 'hot', btc });
       expect(eventsOf(pledged.when(release('4')))).toHaveLength(1);
       expect(refusalOf(pledged.when(release('4.00000001')))).toMatchObject({ code: 'insufficient-pledged-collateral' });
     });
 
     it('accrues interest on a live loan', () => {
-      expect(eventsOf(book().when(command('accrue-interest', { effectiveAt: '2026-01-31T00:00:00Z', loanId: 'loan-a', interestUsd: '7500.00' })))).toEqual([
-        { type: 'InterestAccrued', effectiveAt: at('2026-01-31T00:00:00Z'), loanId: 'loan-a', interestUsd: 750_000n },
-      ]);
+      expect(
+        eventsOf(
+          book().when(command('accrue-interest', { effectiveAt: '2026-01-31T00:00:00Z', loanId: 'loan-a', interestUsd: '7500.00' })),
+        ),
+      ).toEqual([{ type: 'InterestAccrued', effectiveAt: at('2026-01-31T00:00:00Z'), loanId: 'loan-a', interestUsd: 750_000n }]);
     });
 
     describe('repayment', () => {
       const repay = (principalUsd: string, interestUsd?: string) =>
-        command('repay-loan', { effectiveAt: '2026-02-01T00:00:00Z', loanId: 'loan-a', principalUsd, ...(interestUsd ? { interestUsd } : {}) });
-      const accrued = () => given(open, draw(), command('accrue-interest', { effectiveAt: '2026-01-31T00:00:00Z', loanId: 'loan-a', interestUsd: '100.00' }));
+        command('repay-loan', {
+          effectiveAt: '2026-02-01T00:00:00Z',
+          loanId: 'loan-a',
+          principalUsd,
+          ...(interestUsd ? { interestUsd } : {}),
+        });
+      const accrued = () =>
+        given(open, draw(), command('accrue-interest', { effectiveAt: '2026-01-31T00:00:00Z', loanId: 'loan-a', interestUsd: '100.00' }));
 
       it('repays principal and interest from the cash account', () => {
-        expect(eventsOf(accrued().when(repay('500000.00', '100.00')))).toEqual([{
-          type: 'LoanRepaid', effectiveAt: at('2026-02-01T00:00:00Z'), loanId: 'loan-a', principalUsd: 50_000_000n, interestUsd: 10_000n, cashAccount: 'operating',
-        }]);
+        expect(eventsOf(accrued().when(repay('500000.00', '100.00')))).toEqual([
+          {
+            type: 'LoanRepaid',
+            effectiveAt: at('2026-02-01T00:00:00Z'),
+            loanId: 'loan-a',
+            principalUsd: 50_000_000n,
+            interestUsd: 10_000n,
+            cashAccount: 'operating',
+          },
+        ]);
       });
 
       it('cannot repay more than the outstanding principal or the accrued interest', () => {
@@ -201,26 +288,45 @@ describe('book decider', () => {
       const liquidate = (btc: string, proceedsUsd: string) =>
         command('liquidate-collateral', { effectiveAt: '2026-02-05T00:00:00Z', loanId: 'loan-a', wallet: 'hot', btc, proceedsUsd });
       const pledgedWithInterest = () =>
-        given(open, mine('10', '2025-12-01T00:00:00Z'), draw(), pledge('10'),
-          command('accrue-interest', { effectiveAt: '2026-01-31T00:00:00Z', loanId: 'loan-a', interestUsd: '5000.00' }));
+        given(
+          open,
+          mine('10', '2025-12-01T00:00:00Z'),
+          draw(),
+          pledge('10'),
+          command('accrue-interest', { effectiveAt: '2026-01-31T00:00:00Z', loanId: 'loan-a', interestUsd: '5000.00' }),
+        );
 
       it('applies proceeds to interest, then principal, the rest to cash (the split as known when recorded)', () => {
         // Interest owed on Feb 5: 1,000,000.00 × 9% × 35/365 = 8,630.14 from the terms + 5,000.00 charged.
-        expect(eventsOf(pledgedWithInterest().when(liquidate('10', '1200000.00')))).toEqual([{
-          type: 'CollateralLiquidated', effectiveAt: at('2026-02-05T00:00:00Z'), loanId: 'loan-a', wallet: 'hot', btc: 1_000_000_000n,
-          proceedsUsd: 120_000_000n, interestAppliedUsd: 1_363_014n, principalAppliedUsd: 100_000_000n, excessUsd: 18_636_986n, cashAccount: 'operating',
-          waterfall: 'projected',
-        }]);
+        expect(eventsOf(pledgedWithInterest().when(liquidate('10', '1200000.00')))).toEqual([
+          {
+            type: 'CollateralLiquidated',
+            effectiveAt: at('2026-02-05T00:00:00Z'),
+            loanId: 'loan-a',
+            wallet: 'hot',
+            btc: 1_000_000_000n,
+            proceedsUsd: 120_000_000n,
+            interestAppliedUsd: 1_363_014n,
+            principalAppliedUsd: 100_000_000n,
+            excessUsd: 18_636_986n,
+            cashAccount: 'operating',
+            waterfall: 'projected',
+          },
+        ]);
       });
 
       it('covers interest first when proceeds are short', () => {
         expect(eventsOf(pledgedWithInterest().when(liquidate('1', '3000.00')))[0]).toMatchObject({
-          interestAppliedUsd: 300_000n, principalAppliedUsd: 0n, excessUsd: 0n,
+          interestAppliedUsd: 300_000n,
+          principalAppliedUsd: 0n,
+          excessUsd: 0n,
         });
       });
 
       it('cannot liquidate more than is pledged to the loan', () => {
-        expect(refusalOf(pledgedWithInterest().when(liquidate('10.00000001', '1.00')))).toMatchObject({ code: 'insufficient-pledged-collateral' });
+        expect(refusalOf(pledgedWithInterest().when(liquidate('10.00000001', '1.00')))).toMatchObject({
+          code: 'insufficient-pledged-collateral',
+        });
       });
     });
   });
@@ -247,7 +353,12 @@ describe('book decider', () => {
     it('restores balances once recorded', () => {
       const book = given(open, mine('1', '2026-01-01T00:00:00Z'), sell('1', '2026-01-02T00:00:00Z'));
       expect(refusalOf(book.when(sell('1', '2026-01-03T00:00:00Z')))).toMatchObject({ code: 'insufficient-unencumbered-btc' });
-      const after = given(open, mine('1', '2026-01-01T00:00:00Z'), sell('1', '2026-01-02T00:00:00Z'), reverse('00000000-0000-4000-8000-000000000002'));
+      const after = given(
+        open,
+        mine('1', '2026-01-01T00:00:00Z'),
+        sell('1', '2026-01-02T00:00:00Z'),
+        reverse('00000000-0000-4000-8000-000000000002'),
+      );
       expect(eventsOf(after.when(sell('1', '2026-01-03T00:00:00Z')))).toHaveLength(1);
     });
 
@@ -283,18 +394,35 @@ describe('book decider', () => {
 
   describe('reported holdings and the reconciliation tolerance', () => {
     const reverse = (eventId: string) => command('reverse-event', { eventId, reason: 'statement withdrawn' });
-    const report = (body: Record<string, unknown>) => command('record-reported-holdings', { effectiveAt: '2026-01-31T23:59:59Z', btc: '7474.6', source: 'operational-update', ...body });
+    const report = (body: Record<string, unknown>) =>
+      command('record-reported-holdings', { effectiveAt: '2026-01-31T23:59:59Z', btc: '7474.6', source: 'operational-update', ...body });
 
     it('records a report, its period defaulting to the calendar month of its date', () => {
       expect(eventsOf(given(open).when(report({ minedBtc: '496.35', soldBtc: '550.03' })))).toEqual([
-        { type: 'HoldingsReported', effectiveAt: at('2026-01-31T23:59:59Z'), btc: 747_460_000_000n, periodStart: at('2026-01-01T00:00:00Z'), source: 'operational-update', minedBtc: 49_635_000_000n, soldBtc: 55_003_000_000n },
+        {
+          type: 'HoldingsReported',
+          effectiveAt: at('2026-01-31T23:59:59Z'),
+          btc: 747_460_000_000n,
+          periodStart: at('2026-01-01T00:00:00Z'),
+          source: 'operational-update',
+          minedBtc: 49_635_000_000n,
+          soldBtc: 55_003_000_000n,
+        },
       ]);
-      expect(eventsOf(given(open).when(report({ periodStart: '2025-12-15T00:00:00Z' })))[0]).toMatchObject({ periodStart: at('2025-12-15T00:00:00Z') });
+      expect(eventsOf(given(open).when(report({ periodStart: '2025-12-15T00:00:00Z' })))[0]).toMatchObject({
+        periodStart: at('2025-12-15T00:00:00Z'),
+      });
     });
 
     it('refuses a period starting after the report, pledged BTC above the holdings and an unknown source', () => {
-      expect(refusalOf(given(open).when(report({ periodStart: '2026-02-01T00:00:00Z' })))).toMatchObject({ _tag: 'InvalidCommand', errors: [{ path: 'periodStart' }] });
-      expect(refusalOf(given(open).when(report({ pledgedBtc: '7474.7' })))).toMatchObject({ _tag: 'InvalidCommand', errors: [{ path: 'pledgedBtc' }] });
+      expect(refusalOf(given(open).when(report({ periodStart: '2026-02-01T00:00:00Z' })))).toMatchObject({
+        _tag: 'InvalidCommand',
+        errors: [{ path: 'periodStart' }],
+      });
+      expect(refusalOf(given(open).when(report({ pledgedBtc: '7474.7' })))).toMatchObject({
+        _tag: 'InvalidCommand',
+        errors: [{ path: 'pledgedBtc' }],
+      });
       expect(() => report({ source: 'press' })).toThrow(/source/);
     });
 
@@ -323,7 +451,8 @@ describe('book decider: bounds that need more than one field, or the clock', () 
       const period = { periodStart: '2026-01-01T00:00:00Z' };
       expect(eventsOf(given(open).when(mining({ ...period, periodEnd: '2026-01-01T00:00:00.001Z' })))).toHaveLength(1);
       expect(refusalOf(given(open).when(mining({ ...period, periodEnd: '2026-01-01T00:00:00Z' })))).toEqual({
-        _tag: 'InvalidCommand', errors: [{ path: 'periodEnd', message: 'must be after periodStart' }],
+        _tag: 'InvalidCommand',
+        errors: [{ path: 'periodEnd', message: 'must be after periodStart' }],
       });
     });
 
@@ -331,7 +460,8 @@ describe('book decider: bounds that need more than one field, or the clock', () 
       const book = given(open);
       expect(eventsOf(book.when(mining({ periodEnd: iso(NOW + FIVE_MINUTES) })))).toHaveLength(1);
       expect(refusalOf(book.when(mining({ periodEnd: iso(NOW + FIVE_MINUTES + 1) })))).toEqual({
-        _tag: 'InvalidCommand', errors: [{ path: 'periodEnd', message: 'must not be after the time it is recorded (server time is 2026-03-01T00:00:00.000Z)' }],
+        _tag: 'InvalidCommand',
+        errors: [{ path: 'periodEnd', message: 'must not be after the time it is recorded (server time is 2026-03-01T00:00:00.000Z)' }],
       });
       // The 9999-12-31 the codec once let through is now refused by the codec itself; 2199 reaches the decider.
       expect(pathsOf(book.when(mining({ periodStart: '2026-01-01T00:00:00Z', periodEnd: '2199-12-31T00:00:00Z' })))).toEqual(['periodEnd']);
@@ -364,7 +494,14 @@ describe('book decider: bounds that need more than one field, or the clock', () 
   describe('a loan maturity', () => {
     const draw = (maturityAt: string) =>
       command('draw-loan', {
-        effectiveAt: '2026-01-01T00:00:00Z', loanId: 'l', lender: 'Galaxy', principalUsd: '1.00', annualRate: '0.1', marginCallLtv: '0.7', liquidationLtv: '0.8', maturityAt,
+        effectiveAt: '2026-01-01T00:00:00Z',
+        loanId: 'l',
+        lender: 'Galaxy',
+        principalUsd: '1.00',
+        annualRate: '0.1',
+        marginCallLtv: '0.7',
+        liquidationLtv: '0.8',
+        maturityAt,
       });
 
     it('is after the drawdown', () => {
@@ -373,9 +510,12 @@ describe('book decider: bounds that need more than one field, or the clock', () 
     });
 
     it('is within a century of the drawdown', () => {
-      expect(eventsOf(given(open).when(draw('2126-01-01T00:00:00Z')))).toEqual([expect.objectContaining({ maturityAt: at('2126-01-01T00:00:00Z') })]);
+      expect(eventsOf(given(open).when(draw('2126-01-01T00:00:00Z')))).toEqual([
+        expect.objectContaining({ maturityAt: at('2126-01-01T00:00:00Z') }),
+      ]);
       expect(refusalOf(given(open).when(draw('2126-01-01T00:00:00.001Z')))).toEqual({
-        _tag: 'InvalidCommand', errors: [{ path: 'maturityAt', message: 'must be within a century of effectiveAt (by 2126-01-01T00:00:00.000Z)' }],
+        _tag: 'InvalidCommand',
+        errors: [{ path: 'maturityAt', message: 'must be within a century of effectiveAt (by 2126-01-01T00:00:00.000Z)' }],
       });
     });
   });
@@ -393,9 +533,21 @@ describe('book decider: bounds that need more than one field, or the clock', () 
     const book = given(
       open,
       // The largest BTC amount whose lot still costs at most $10bn: 21,000,000 BTC at $476.19.
-      command('record-mining-output', { effectiveAt: '2026-01-01T00:00:00Z', wallet: 'hot', btc: '21000000', usdPerBtc: '476.19', memo: 'm'.repeat(500) }),
+      command('record-mining-output', {
+        effectiveAt: '2026-01-01T00:00:00Z',
+        wallet: 'hot',
+        btc: '21000000',
+        usdPerBtc: '476.19',
+        memo: 'm'.repeat(500),
+      }),
       command('draw-loan', {
-        effectiveAt: '2026-01-01T00:00:00Z', loanId: 'l', lender: '😀'.repeat(500), principalUsd: MAX_USD, annualRate: '10', marginCallLtv: '9.999999', liquidationLtv: '10',
+        effectiveAt: '2026-01-01T00:00:00Z',
+        loanId: 'l',
+        lender: '😀'.repeat(500),
+        principalUsd: MAX_USD,
+        annualRate: '10',
+        marginCallLtv: '9.999999',
+        liquidationLtv: '10',
         maturityAt: '2126-01-01T00:00:00Z',
       }),
     );
@@ -408,11 +560,27 @@ describe('book decider: bounds that need more than one field, or the clock', () 
       command('repay-loan', { effectiveAt, loanId: 'l', principalUsd: MAX_USD }),
       command('record-cash-movement', { effectiveAt, cashAccount: 'operating', amountUsd: `-${MAX_USD}`, category: 'power' }),
       command('record-cash-movement', { effectiveAt, cashAccount: 'other', amountUsd: MAX_USD, category: 'equity' }),
-      command('record-reported-holdings', { effectiveAt, btc: '21000000', pledgedBtc: '21000000', minedBtc: '21000000', soldBtc: '21000000', source: 'lender-statement' }),
+      command('record-reported-holdings', {
+        effectiveAt,
+        btc: '21000000',
+        pledgedBtc: '21000000',
+        minedBtc: '21000000',
+        soldBtc: '21000000',
+        source: 'lender-statement',
+      }),
       command('set-reconciliation-tolerance', { btc: '21000000' }),
     ].flatMap((cmd) => eventsOf(book.when(cmd)));
     expect(decided.map((event) => event.type)).toEqual([
-      'BtcPriceObserved', 'BtcSold', 'BtcTransferred', 'CollateralPledged', 'InterestAccrued', 'LoanRepaid', 'CashMoved', 'CashMoved', 'HoldingsReported', 'ReconciliationToleranceSet',
+      'BtcPriceObserved',
+      'BtcSold',
+      'BtcTransferred',
+      'CollateralPledged',
+      'InterestAccrued',
+      'LoanRepaid',
+      'CashMoved',
+      'CashMoved',
+      'HoldingsReported',
+      'ReconciliationToleranceSet',
     ]);
     const mined = given(open).when(command('record-mining-output', { effectiveAt, wallet: 'hot', btc: '21000000', usdPerBtc: '476.19' }));
     for (const event of [...decided, ...eventsOf(mined)]) {

@@ -13,18 +13,41 @@ import { EventMetadata } from './event-metadata';
  * codec accepts it); then the same events are damaged at random (a field replaced, removed or added,
  * the type changed), and whatever io-ts rejects the replay decoder rejects with the same errors.
  */
-const instantText = fc.tuple(fc.integer({ min: Date.parse('1990-01-01T00:00:00Z'), max: Date.parse('2199-12-31T00:00:00Z') }), fc.nat(5), fc.constantFrom('', '', '29', '30', '31')).map(([ms, form, day]) => {
-  const iso = new Date(ms).toISOString().replace(/-\d\dT/, (d) => (day === '' ? d : `-${day}T`));
-  // Every shape the codec reads, the two the engine writes and the ones only a hand or an old writer would; some name days that do not exist.
-  return [iso, iso.replace(/\.\d{3}Z$/, 'Z'), iso.replace(/Z$/, '+00:00'), iso.replace(/\d\dZ$/, 'Z'), iso.replace(/^\d{4}/, '2100'), iso.replace(/:\d\d\.\d{3}Z$/, 'Z')][form]!;
-});
+const instantText = fc
+  .tuple(
+    fc.integer({ min: Date.parse('1990-01-01T00:00:00Z'), max: Date.parse('2199-12-31T00:00:00Z') }),
+    fc.nat(5),
+    fc.constantFrom('', '', '29', '30', '31'),
+  )
+  .map(([ms, form, day]) => {
+    const iso = new Date(ms).toISOString().replace(/-\d\dT/, (d) => (day === '' ? d : `-${day}T`));
+    // Every shape the codec reads, the two the engine writes and the ones only a hand or an old writer would; some name days that do not exist.
+    return [
+      iso,
+      iso.replace(/\.\d{3}Z$/, 'Z'),
+      iso.replace(/Z$/, '+00:00'),
+      iso.replace(/\d\dZ$/, 'Z'),
+      iso.replace(/^\d{4}/, '2100'),
+      iso.replace(/:\d\d\.\d{3}Z$/, 'Z'),
+    ][form]!;
+  });
 const decimalText = (scale: number) =>
-  fc.tuple(fc.constantFrom('', '', '', '-'), fc.oneof(fc.stringMatching(/^\d{1,20}$/), fc.constantFrom('0', '00', '1')), fc.option(fc.oneof(fc.stringMatching(new RegExp(`^\\d{0,${scale + 1}}$`)), fc.constantFrom('0', '0'.repeat(scale))))).map(([sign, whole, fraction]) => `${sign}${whole}${fraction === null ? '' : `.${fraction}`}`);
+  fc
+    .tuple(
+      fc.constantFrom('', '', '', '-'),
+      fc.oneof(fc.stringMatching(/^\d{1,20}$/), fc.constantFrom('0', '00', '1')),
+      fc.option(fc.oneof(fc.stringMatching(new RegExp(`^\\d{0,${scale + 1}}$`)), fc.constantFrom('0', '0'.repeat(scale)))),
+    )
+    .map(([sign, whole, fraction]) => `${sign}${whole}${fraction === null ? '' : `.${fraction}`}`);
 
 const byName: Record<string, fc.Arbitrary<unknown>> = {
   StoredInstant: instantText,
   StoredText: fc.string({ minLength: 1, maxLength: 40 }),
-  ReportScope: fc.oneof(fc.constant('company'), fc.record({ wallet: fc.constantFrom('cold', 'hot-1') }), fc.record({ loanId: fc.constant('loan-a') })),
+  ReportScope: fc.oneof(
+    fc.constant('company'),
+    fc.record({ wallet: fc.constantFrom('cold', 'hot-1') }),
+    fc.record({ loanId: fc.constant('loan-a') }),
+  ),
 };
 
 const valid = (codec: t.Mixed) => (u: unknown) => codec.decode(u)._tag === 'Right';
@@ -44,7 +67,8 @@ const leafArbitrary = (codec: t.Mixed, keep: (codec: t.Mixed) => (u: unknown) =>
   if (schema.type === 'integer') candidates.push(fc.integer({ min: schema.minimum ?? -1_000, max: schema.maximum ?? 1_000_000 }));
   if (schema.type === 'boolean' || codec instanceof t.BooleanType) candidates.push(fc.boolean());
   if (schema.type === 'array') candidates.push(fc.uniqueArray(fc.string({ minLength: 1, maxLength: 10 }), { maxLength: 4 }));
-  if (schema.type === 'object' || codec.name === 'UnknownRecord') candidates.push(fc.constant({}), fc.dictionary(fc.string({ maxLength: 5 }), fc.jsonValue({ maxDepth: 1 }), { maxKeys: 3 }));
+  if (schema.type === 'object' || codec.name === 'UnknownRecord')
+    candidates.push(fc.constant({}), fc.dictionary(fc.string({ maxLength: 5 }), fc.jsonValue({ maxDepth: 1 }), { maxKeys: 3 }));
   if (candidates.length === 0) candidates.push(fc.constant(true));
   return fc.oneof(...candidates).filter(keep(codec));
 };
@@ -52,7 +76,8 @@ const leafArbitrary = (codec: t.Mixed, keep: (codec: t.Mixed) => (u: unknown) =>
 /** An encoded object of the codec's shape; with `keep = valid` one the codec accepts, with `keep = anything` near misses in every leaf. */
 const encodedArbitrary = (codec: t.Mixed, keep = valid): fc.Arbitrary<Record<string, unknown>> => {
   if (!(codec instanceof ClosedObjectType)) return leafArbitrary(codec, keep) as fc.Arbitrary<Record<string, unknown>>;
-  const fields = (props: t.Props) => Object.fromEntries(Object.entries(props).map(([key, field]) => [key, encodedArbitrary(field as t.Mixed, keep)]));
+  const fields = (props: t.Props) =>
+    Object.fromEntries(Object.entries(props).map(([key, field]) => [key, encodedArbitrary(field as t.Mixed, keep)]));
   const required = fields(codec.required);
   return fc.record({ ...required, ...fields(codec.optional) }, { requiredKeys: Object.keys(required) });
 };
@@ -117,10 +142,25 @@ describe('the replay decoder', () => {
   });
 
   it('takes its fast path for the shapes the engine writes, and leaves the rest to io-ts', () => {
-    const event = { type: 'MiningOutputReceived', effectiveAt: '2026-01-31T23:59:59.999Z', wallet: 'cold', btc: '0.00000001', usdPerBtc: '90000.5' };
+    const event = {
+      type: 'MiningOutputReceived',
+      effectiveAt: '2026-01-31T23:59:59.999Z',
+      wallet: 'cold',
+      btc: '0.00000001',
+      usdPerBtc: '90000.5',
+    };
     expect(decodeBookEventForReplay(event)).toStrictEqual(BookEventCodec.decode(event));
     expect(fastBookEvent(event)).not.toBe(NOT_SURE);
-    const written = { recordedAt: '2026-01-31T23:59:59.999Z', command: 'c', commandId: 'i', actor: 'a', correlationId: 'i', causationId: 'i', hash: 'h', migrated: true };
+    const written = {
+      recordedAt: '2026-01-31T23:59:59.999Z',
+      command: 'c',
+      commandId: 'i',
+      actor: 'a',
+      correlationId: 'i',
+      causationId: 'i',
+      hash: 'h',
+      migrated: true,
+    };
     const decoded = EventMetadata.decode(written);
     expect(decoded._tag).toBe('Right');
     expect(fastEventMetadata(written)).toStrictEqual(decoded._tag === 'Right' ? decoded.right : undefined);
@@ -138,6 +178,8 @@ describe('the replay decoder', () => {
       expect({ field, value, tag: replay._tag }).toEqual({ field, value, tag: 'Left' });
       expect(replay).toStrictEqual(BookEventCodec.decode(bad));
     }
-    expect(decodeBookEventForReplay({ ...event, effectiveAt: '2024-02-29T12:00:00Z' })).toStrictEqual(t.success({ ...event, effectiveAt: Date.parse('2024-02-29T12:00:00Z'), btc: 1n, usdPerBtc: 9_000_050n }));
+    expect(decodeBookEventForReplay({ ...event, effectiveAt: '2024-02-29T12:00:00Z' })).toStrictEqual(
+      t.success({ ...event, effectiveAt: Date.parse('2024-02-29T12:00:00Z'), btc: 1n, usdPerBtc: 9_000_050n }),
+    );
   });
 });

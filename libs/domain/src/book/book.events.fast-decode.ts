@@ -31,7 +31,10 @@ const leaves = new Map<t.Mixed, Fast<unknown>>([
 ]);
 
 const byType = new Map<string, Fast<BookEvent>>(
-  Object.entries(bookEventCodecs).map(([type, codec]) => [type, compileFast(codec as unknown as t.Type<BookEvent, unknown, unknown>, leaves)]),
+  Object.entries(bookEventCodecs).map(([type, codec]) => [
+    type,
+    compileFast(codec as unknown as t.Type<BookEvent, unknown, unknown>, leaves),
+  ]),
 );
 const metadataFast = compileFast(EventMetadata as t.Type<EventMetadata, unknown, unknown>, leaves);
 

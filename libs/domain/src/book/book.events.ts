@@ -42,7 +42,11 @@ const note = { memo: StoredText };
  * `timeZone` is the book's calendar (month ends, days); a book opened before it existed has none and keeps UTC.
  * `migrating`: opened in migration mode (migration.rules.ts); absent for a book opened live.
  */
-export const BookOpened = closedObject('BookOpened', { type: literal('BookOpened'), ...common, name: StoredText }, { timeZone: StoredTimeZone, migrating: MigratingFlag });
+export const BookOpened = closedObject(
+  'BookOpened',
+  { type: literal('BookOpened'), ...common, name: StoredText },
+  { timeZone: StoredTimeZone, migrating: MigratingFlag },
+);
 
 export const MiningOutputReceived = closedObject(
   'MiningOutputReceived',
@@ -66,7 +70,14 @@ export const BtcSold = closedObject(
 
 export const BtcTransferred = closedObject(
   'BtcTransferred',
-  { type: literal('BtcTransferred'), ...common, fromWallet: WalletName, toWallet: WalletName, btc: StoredPositiveBtc, feeBtc: StoredNonNegativeBtc },
+  {
+    type: literal('BtcTransferred'),
+    ...common,
+    fromWallet: WalletName,
+    toWallet: WalletName,
+    btc: StoredPositiveBtc,
+    feeBtc: StoredNonNegativeBtc,
+  },
   note,
 );
 
@@ -154,7 +165,10 @@ export const EventReversed = closedObject(
 /** Who published a reported figure: reconciliation tells them apart. */
 const REPORT_SOURCES = ['operational-update', 'custodian-statement', 'lender-statement'] as const;
 export const ReportSource = withSchema(
-  t.keyof(Object.fromEntries(REPORT_SOURCES.map((source) => [source, null])) as Record<(typeof REPORT_SOURCES)[number], null>, 'ReportSource'),
+  t.keyof(
+    Object.fromEntries(REPORT_SOURCES.map((source) => [source, null])) as Record<(typeof REPORT_SOURCES)[number], null>,
+    'ReportSource',
+  ),
   { type: 'string', enum: [...REPORT_SOURCES], description: 'who published the figures' },
 );
 
@@ -165,7 +179,14 @@ export const ReportSource = withSchema(
 export const HoldingsReported = closedObject(
   'HoldingsReported',
   { type: literal('HoldingsReported'), ...common, btc: StoredNonNegativeBtc, periodStart: StoredInstant, source: ReportSource },
-  { pledgedBtc: StoredNonNegativeBtc, minedBtc: StoredNonNegativeBtc, soldBtc: StoredNonNegativeBtc, scope: ReportScope, outstandingUsd: StoredNonNegativeUsd, ...note },
+  {
+    pledgedBtc: StoredNonNegativeBtc,
+    minedBtc: StoredNonNegativeBtc,
+    soldBtc: StoredNonNegativeBtc,
+    scope: ReportScope,
+    outstandingUsd: StoredNonNegativeUsd,
+    ...note,
+  },
 );
 
 /** The BTC difference beyond which reconciliation flags a report (until set again). */

@@ -16,7 +16,10 @@ export interface BookCalendar {
 
 export const UNOPENED_CALENDAR: BookCalendar = { openedAt: Number.NEGATIVE_INFINITY, timeZone: UTC };
 
-export const calendarOf = (event: BookEventOf<'BookOpened'>): BookCalendar => ({ openedAt: event.effectiveAt, timeZone: event.timeZone ?? UTC });
+export const calendarOf = (event: BookEventOf<'BookOpened'>): BookCalendar => ({
+  openedAt: event.effectiveAt,
+  timeZone: event.timeZone ?? UTC,
+});
 
 type Body<K extends BookCommand['name']> = Extract<BookCommand, { name: K }>['body'];
 
@@ -32,7 +35,10 @@ export const openBookEvent = (body: Body<'open-book'>, now: number): BookEventOf
 /** Nothing happens to a book before it opened: the month-end report would otherwise invent months before it. */
 export const beforeOpeningRefusal = (calendar: BookCalendar, effectiveAt: number): DomainError | undefined =>
   effectiveAt < calendar.openedAt
-    ? ruleViolated('before-book-opened', `the book opened at ${formatInstant(calendar.openedAt)}; nothing can be effective before it (effectiveAt ${formatInstant(effectiveAt)})`)
+    ? ruleViolated(
+        'before-book-opened',
+        `the book opened at ${formatInstant(calendar.openedAt)}; nothing can be effective before it (effectiveAt ${formatInstant(effectiveAt)})`,
+      )
     : undefined;
 
 /**
@@ -40,7 +46,8 @@ export const beforeOpeningRefusal = (calendar: BookCalendar, effectiveAt: number
  * before effectiveAt, so a report dated at midnight on the 1st ("end of July": 2025-08-01T00:00 local)
  * covers July, not the empty period [Aug 1, Aug 1]; any other instant is in the month it names.
  */
-export const defaultReportPeriodStart = (calendar: BookCalendar, effectiveAt: number): number => startOfMonthHolding(calendar.timeZone, effectiveAt - 1);
+export const defaultReportPeriodStart = (calendar: BookCalendar, effectiveAt: number): number =>
+  startOfMonthHolding(calendar.timeZone, effectiveAt - 1);
 
 /**
  * record-reported-holdings: a company report (the default), a custodian statement for one wallet or a
@@ -58,12 +65,18 @@ export const reportedHoldingsDecision = (
   if (pledgedBtc !== undefined && pledgedBtc > btc) return E.left(invalidCommand('pledgedBtc', 'must not exceed btc'));
   const kind = scope === undefined || scope === 'company' ? 'company' : 'wallet' in scope ? 'wallet' : 'loan';
   if (kind !== 'company') {
-    for (const [field, value] of [['minedBtc', minedBtc], ['soldBtc', soldBtc]] as const) {
-      if (value !== undefined) return E.left(invalidCommand(field, 'is compared for the whole company only: leave it out of a wallet or loan statement'));
+    for (const [field, value] of [
+      ['minedBtc', minedBtc],
+      ['soldBtc', soldBtc],
+    ] as const) {
+      if (value !== undefined)
+        return E.left(invalidCommand(field, 'is compared for the whole company only: leave it out of a wallet or loan statement'));
     }
   }
-  if (kind === 'loan' && pledgedBtc !== undefined) return E.left(invalidCommand('pledgedBtc', "a loan statement's btc is the BTC pledged to the loan: leave pledgedBtc out"));
-  if (kind !== 'loan' && outstandingUsd !== undefined) return E.left(invalidCommand('outstandingUsd', 'is compared for a loan only: give scope {"loanId": …}'));
+  if (kind === 'loan' && pledgedBtc !== undefined)
+    return E.left(invalidCommand('pledgedBtc', "a loan statement's btc is the BTC pledged to the loan: leave pledgedBtc out"));
+  if (kind !== 'loan' && outstandingUsd !== undefined)
+    return E.left(invalidCommand('outstandingUsd', 'is compared for a loan only: give scope {"loanId": …}'));
   if (scope !== undefined && scope !== 'company' && 'loanId' in scope) {
     const refusal = loanRefusal(scope.loanId);
     if (refusal !== undefined) return E.left(refusal);

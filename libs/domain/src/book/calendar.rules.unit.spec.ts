@@ -10,7 +10,10 @@ describe('the book calendar', () => {
     expect(eventsOf(given().when(open({ timeZone: 'europe/zurich' })))).toEqual([
       { type: 'BookOpened', effectiveAt: at('2025-06-01T00:00:00Z'), name: 'Acme', timeZone: 'Europe/Zurich' },
     ]);
-    expect(given(open({ timeZone: 'Europe/Zurich' })).state.calendar).toEqual({ openedAt: at('2025-06-01T00:00:00Z'), timeZone: 'Europe/Zurich' });
+    expect(given(open({ timeZone: 'Europe/Zurich' })).state.calendar).toEqual({
+      openedAt: at('2025-06-01T00:00:00Z'),
+      timeZone: 'Europe/Zurich',
+    });
   });
 
   it('refuses an event effective before the book opened (422 before-book-opened), and accepts one at the opening', () => {
@@ -41,11 +44,23 @@ describe('the book calendar', () => {
   it('records a scope and refuses the fields a scope has no ledger figure for, naming them', () => {
     const book = given(
       open(),
-      command('draw-loan', { effectiveAt: '2025-07-01T00:00:00Z', loanId: 'L1', lender: 'Bank', principalUsd: '1000', annualRate: '0.05', marginCallLtv: '0.7', liquidationLtv: '0.85' }),
+      command('draw-loan', {
+        effectiveAt: '2025-07-01T00:00:00Z',
+        loanId: 'L1',
+        lender: 'Bank',
+        principalUsd: '1000',
+        annualRate: '0.05',
+        marginCallLtv: '0.7',
+        liquidationLtv: '0.85',
+      }),
     );
     const [wallet] = eventsOf(book.when(report({ effectiveAt: '2025-07-31T23:59:59Z', scope: { wallet: 'cold' }, pledgedBtc: '0.5' })));
     expect(wallet).toMatchObject({ type: 'HoldingsReported', scope: { wallet: 'cold' }, pledgedBtc: 50_000_000n });
-    const [loan] = eventsOf(book.when(report({ effectiveAt: '2025-07-31T23:59:59Z', source: 'lender-statement', scope: { loanId: 'L1' }, outstandingUsd: '1004.25' })));
+    const [loan] = eventsOf(
+      book.when(
+        report({ effectiveAt: '2025-07-31T23:59:59Z', source: 'lender-statement', scope: { loanId: 'L1' }, outstandingUsd: '1004.25' }),
+      ),
+    );
     expect(loan).toMatchObject({ scope: { loanId: 'L1' }, outstandingUsd: 100_425n });
     const pathOf = (body: Record<string, unknown>) => refusalOf(book.when(report({ effectiveAt: '2025-07-31T23:59:59Z', ...body })));
     expect(pathOf({ scope: { wallet: 'cold' }, minedBtc: '1' })).toMatchObject({ _tag: 'InvalidCommand', errors: [{ path: 'minedBtc' }] });
@@ -59,7 +74,13 @@ describe('the book calendar', () => {
   it('sets a tolerance for one source, with a USD part, or for the book', () => {
     const book = given(open());
     expect(eventsOf(book.when(command('set-reconciliation-tolerance', { btc: '0.01', usd: '5', source: 'lender-statement' })))).toEqual([
-      { type: 'ReconciliationToleranceSet', effectiveAt: at('2026-03-01T00:00:00Z'), btc: 1_000_000n, usd: 500n, source: 'lender-statement' },
+      {
+        type: 'ReconciliationToleranceSet',
+        effectiveAt: at('2026-03-01T00:00:00Z'),
+        btc: 1_000_000n,
+        usd: 500n,
+        source: 'lender-statement',
+      },
     ]);
     expect(eventsOf(book.when(command('set-reconciliation-tolerance', { btc: '0.2' })))).toEqual([
       { type: 'ReconciliationToleranceSet', effectiveAt: at('2026-03-01T00:00:00Z'), btc: 20_000_000n },

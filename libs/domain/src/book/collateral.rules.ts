@@ -21,7 +21,10 @@ export const cashCollateralEvent = (
 });
 
 /** A book setting, like the reconciliation tolerance: it applies from when it is recorded. */
-export const priceStalenessEvent = (body: { readonly maxAgeSeconds: number; readonly memo?: string }, now: number): BookEventOf<'PriceStalenessSet'> => ({
+export const priceStalenessEvent = (
+  body: { readonly maxAgeSeconds: number; readonly memo?: string },
+  now: number,
+): BookEventOf<'PriceStalenessSet'> => ({
   type: 'PriceStalenessSet',
   effectiveAt: now,
   maxAgeSeconds: body.maxAgeSeconds,

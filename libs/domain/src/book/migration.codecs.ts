@@ -22,7 +22,11 @@ export const BookMode = withSchema(t.literal('migrating'), {
 export const MigratingFlag = withSchema(t.literal(true), { type: 'boolean', enum: [true] });
 
 /** The end of migration mode: from this event on, recordedAt is the server clock. Its effectiveAt is the moment it was recorded. */
-export const BookWentLive = closedObject('BookWentLive', { type: literal('BookWentLive'), effectiveAt: StoredInstant }, { memo: StoredText });
+export const BookWentLive = closedObject(
+  'BookWentLive',
+  { type: literal('BookWentLive'), effectiveAt: StoredInstant },
+  { memo: StoredText },
+);
 
 export const migrationCommandCodecs = {
   'go-live': closedObject('GoLive', {}, { reference: Text, memo: Text }),

@@ -54,7 +54,9 @@ export const knownAtRefusal = (state: MigrationState, command: BookCommand, know
   }
   if (knownAt > now) return refuse(`must not be after the server clock (${formatInstant(now)})`);
   if (knownAt < state.lastRecordedAt) {
-    return refuse(`must not be before the book's last recordedAt (${formatInstant(state.lastRecordedAt)}): migrated history is loaded in the order it was known`);
+    return refuse(
+      `must not be before the book's last recordedAt (${formatInstant(state.lastRecordedAt)}): migrated history is loaded in the order it was known`,
+    );
   }
   return undefined;
 };
@@ -66,7 +68,9 @@ export const knownAtRefusal = (state: MigrationState, command: BookCommand, know
  * policy until go-live makes that plain instead of leaving a policy that looks in force.
  */
 export const approvalPolicyRefusal = (status: MigrationStatus): DomainError | undefined =>
-  status === 'migrating' ? ruleViolated('book-migrating', 'four eyes start at go-live: a book in migration mode takes no approval policy; go live, then set it') : undefined;
+  status === 'migrating'
+    ? ruleViolated('book-migrating', 'four eyes start at go-live: a book in migration mode takes no approval policy; go live, then set it')
+    : undefined;
 
 /**
  * A migrated command the policy would hold. Only a book whose policy was set while migrating (before
@@ -74,14 +78,22 @@ export const approvalPolicyRefusal = (status: MigrationStatus): DomainError | un
  * can still be sent without knownAt, where it is held as on a live book.
  */
 export const heldMigrationRefusal = (why: string): DomainError =>
-  ruleViolated('migrated-command-needs-approval', `${why}; this book's policy holds it, so it cannot be migrated with knownAt: send it without knownAt to propose it`);
+  ruleViolated(
+    'migrated-command-needs-approval',
+    `${why}; this book's policy holds it, so it cannot be migrated with knownAt: send it without knownAt to propose it`,
+  );
 
 type GoLiveBody = Extract<BookCommand, { readonly name: 'go-live' }>['body'];
 
 /** go-live: only a migrating book, and only once. */
 export const decideGoLive = (state: MigrationState, body: GoLiveBody, now: number): E.Either<DomainError, ReadonlyArray<BookEvent>> => {
-  if (state.migration === 'none') return E.left(ruleViolated('book-not-migrating', 'the book was not opened in migration mode: it has been live from the start'));
+  if (state.migration === 'none')
+    return E.left(ruleViolated('book-not-migrating', 'the book was not opened in migration mode: it has been live from the start'));
   if (state.migration === 'live') return E.left(ruleViolated('book-already-live', 'the book has already gone live'));
-  const event: BookEventOf<'BookWentLive'> = { type: 'BookWentLive', effectiveAt: now, ...(body.memo === undefined ? {} : { memo: body.memo }) };
+  const event: BookEventOf<'BookWentLive'> = {
+    type: 'BookWentLive',
+    effectiveAt: now,
+    ...(body.memo === undefined ? {} : { memo: body.memo }),
+  };
   return E.right([event]);
 };

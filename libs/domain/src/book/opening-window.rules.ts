@@ -78,7 +78,10 @@ const RELIEVING: ReadonlyArray<BookEventType> = ['BtcSold', 'BtcPaid', 'Collater
  * What an event means for the rule, from its type and balance effects (what a reversal still knows of
  * its target): a cost-relieving disposal (company-wide), a fee-less transfer out of a wallet, or nothing.
  */
-const disposalOf = (type: BookEventType, effects: ReadonlyArray<BalanceEffect>): { readonly relieving: boolean; readonly wallet: string } | undefined => {
+const disposalOf = (
+  type: BookEventType,
+  effects: ReadonlyArray<BalanceEffect>,
+): { readonly relieving: boolean; readonly wallet: string } | undefined => {
   if (RELIEVING.includes(type)) return { relieving: true, wallet: '' };
   if (type !== 'BtcTransferred') return undefined;
   const out = effects.find((effect) => effect.delta < 0n);
@@ -98,7 +101,12 @@ const transfersFrom = (state: OpeningWindows, wallet: string): Instants => {
 };
 
 /** Folds a recorded (not reversal) event into the state. */
-export const evolveOpeningWindows = (state: OpeningWindows, eventId: string, event: BookEvent, effects: ReadonlyArray<BalanceEffect>): void => {
+export const evolveOpeningWindows = (
+  state: OpeningWindows,
+  eventId: string,
+  event: BookEvent,
+  effects: ReadonlyArray<BalanceEffect>,
+): void => {
   if (event.type === 'OpeningBalanceRecorded') {
     state.windows.set(eventId, { acquiredAt: event.acquiredAt, heldFrom: event.effectiveAt, wallet: event.wallet });
     state.latestHeldFrom = Math.max(state.latestHeldFrom, event.effectiveAt);

@@ -33,8 +33,20 @@ export const ReportScope = withSchema(
     description: `${scopeRule}: what the report covers (default "company")`,
     oneOf: [
       { type: 'string', enum: ['company'] },
-      { type: 'object', title: 'WalletScope', properties: { wallet: { type: 'string', maxLength: 64 } }, required: ['wallet'], additionalProperties: false },
-      { type: 'object', title: 'LoanScope', properties: { loanId: { type: 'string', maxLength: 64 } }, required: ['loanId'], additionalProperties: false },
+      {
+        type: 'object',
+        title: 'WalletScope',
+        properties: { wallet: { type: 'string', maxLength: 64 } },
+        required: ['wallet'],
+        additionalProperties: false,
+      },
+      {
+        type: 'object',
+        title: 'LoanScope',
+        properties: { loanId: { type: 'string', maxLength: 64 } },
+        required: ['loanId'],
+        additionalProperties: false,
+      },
     ],
     example: { wallet: 'custody-cold' },
   },

@@ -11,12 +11,19 @@ export const FUTURE_TOLERANCE_MS = 5 * 60 * 1000;
  * a pool statement covers the past. "By then" allows the same clock skew as effectiveAt, so a client
  * whose clock runs a minute fast can send its own "now" for both.
  */
-export const miningPeriodRefusal = (periodStart: number | undefined, periodEnd: number | undefined, now: number): DomainError | undefined => {
+export const miningPeriodRefusal = (
+  periodStart: number | undefined,
+  periodEnd: number | undefined,
+  now: number,
+): DomainError | undefined => {
   const latest = now + FUTURE_TOLERANCE_MS;
   const serverTime = `server time is ${formatInstant(now)}`;
-  if (periodStart !== undefined && periodEnd !== undefined && periodEnd <= periodStart) return invalidCommand('periodEnd', 'must be after periodStart');
-  if (periodEnd !== undefined && periodEnd > latest) return invalidCommand('periodEnd', `must not be after the time it is recorded (${serverTime})`);
-  if (periodStart !== undefined && periodStart > latest) return invalidCommand('periodStart', `must not be after the time it is recorded (${serverTime})`);
+  if (periodStart !== undefined && periodEnd !== undefined && periodEnd <= periodStart)
+    return invalidCommand('periodEnd', 'must be after periodStart');
+  if (periodEnd !== undefined && periodEnd > latest)
+    return invalidCommand('periodEnd', `must not be after the time it is recorded (${serverTime})`);
+  if (periodStart !== undefined && periodStart > latest)
+    return invalidCommand('periodStart', `must not be after the time it is recorded (${serverTime})`);
   return undefined;
 };
 

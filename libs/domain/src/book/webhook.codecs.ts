@@ -83,12 +83,16 @@ export const WebhookSecret = refine('WebhookSecret', webhookSecretProblem, {
 const POSITION = /^[1-9][0-9]{0,18}$/;
 const positionRule = 'must be a log position: a positive whole number as a decimal string';
 const MAX_POSITION = 2n ** 63n - 1n;
-export const LogPosition = refine('LogPosition', (u) => (typeof u === 'string' && POSITION.test(u) && BigInt(u) <= MAX_POSITION ? undefined : positionRule), {
-  type: 'string',
-  pattern: POSITION.source,
-  description: `${positionRule} (an event's "position" in the events routes, a delivery's "logPosition")`,
-  example: '1042',
-});
+export const LogPosition = refine(
+  'LogPosition',
+  (u) => (typeof u === 'string' && POSITION.test(u) && BigInt(u) <= MAX_POSITION ? undefined : positionRule),
+  {
+    type: 'string',
+    pattern: POSITION.source,
+    description: `${positionRule} (an event's "position" in the events routes, a delivery's "logPosition")`,
+    example: '1042',
+  },
+);
 
 /** Subscribed types: 1 to 64 distinct names from `known` (the book's event types and the alert types). */
 export const webhookEventTypes = (known: ReadonlyArray<string>) => {
@@ -112,26 +116,52 @@ export const webhookEventTypes = (known: ReadonlyArray<string>) => {
       },
       (a) => a,
     ),
-    { type: 'array', minItems: 1, maxItems: MAX_WEBHOOK_EVENT_TYPES, uniqueItems: true, items: { type: 'string', enum: [...known] }, description: rule },
+    {
+      type: 'array',
+      minItems: 1,
+      maxItems: MAX_WEBHOOK_EVENT_TYPES,
+      uniqueItems: true,
+      items: { type: 'string', enum: [...known] },
+      description: rule,
+    },
   );
 };
 
 const note = { memo: StoredText };
-const storedString = (name: string) => refine(name, (u) => (typeof u === 'string' && u.length > 0 && u.length <= 10_000 ? undefined : 'must be a non-empty string'), { type: 'string' });
+const storedString = (name: string) =>
+  refine(name, (u) => (typeof u === 'string' && u.length > 0 && u.length <= 10_000 ? undefined : 'must be a non-empty string'), {
+    type: 'string',
+  });
 const StoredStringList = withSchema(t.readonlyArray(t.string, 'StoredStringList'), { type: 'array', items: { type: 'string' } });
 
 /** The endpoint, from this event on. `secret` is the signing key: redacted by every read route. */
 export const WebhookRegistered = closedObject(
   'WebhookRegistered',
-  { type: literal('WebhookRegistered'), effectiveAt: StoredInstant, webhookId: WebhookId, url: storedString('StoredWebhookUrl'), events: StoredStringList, secret: storedString('StoredWebhookSecret') },
+  {
+    type: literal('WebhookRegistered'),
+    effectiveAt: StoredInstant,
+    webhookId: WebhookId,
+    url: storedString('StoredWebhookUrl'),
+    events: StoredStringList,
+    secret: storedString('StoredWebhookSecret'),
+  },
   note,
 );
 /** No delivery is attempted after this event (an attempt under way finishes); for good. */
-export const WebhookDisabled = closedObject('WebhookDisabled', { type: literal('WebhookDisabled'), effectiveAt: StoredInstant, webhookId: WebhookId }, note);
+export const WebhookDisabled = closedObject(
+  'WebhookDisabled',
+  { type: literal('WebhookDisabled'), effectiveAt: StoredInstant, webhookId: WebhookId },
+  note,
+);
 /** An admin asked for the item at logPosition to be sent again (see the delivery worker for what that does). */
 export const WebhookRedeliveryRequested = closedObject(
   'WebhookRedeliveryRequested',
-  { type: literal('WebhookRedeliveryRequested'), effectiveAt: StoredInstant, webhookId: WebhookId, logPosition: storedString('StoredLogPosition') },
+  {
+    type: literal('WebhookRedeliveryRequested'),
+    effectiveAt: StoredInstant,
+    webhookId: WebhookId,
+    logPosition: storedString('StoredLogPosition'),
+  },
   note,
 );
 
@@ -143,7 +173,11 @@ const annotations = { reference: Text, memo: Text };
 /** The command bodies; `known` is every type an endpoint may subscribe to (book.commands.ts passes it). */
 export const webhookCommandCodecs = (known: ReadonlyArray<string>) =>
   ({
-    'register-webhook': closedObject('RegisterWebhook', { webhookId: WebhookId, url: WebhookUrl, events: webhookEventTypes(known), secret: WebhookSecret }, annotations),
+    'register-webhook': closedObject(
+      'RegisterWebhook',
+      { webhookId: WebhookId, url: WebhookUrl, events: webhookEventTypes(known), secret: WebhookSecret },
+      annotations,
+    ),
     'disable-webhook': closedObject('DisableWebhook', { webhookId: WebhookId }, annotations),
     'redeliver-webhook': closedObject('RedeliverWebhook', { webhookId: WebhookId, logPosition: LogPosition }, annotations),
   }) as const;

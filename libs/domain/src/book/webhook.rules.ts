@@ -108,18 +108,39 @@ export const evolveWebhooks = (registry: WebhookRegistry, event: BookEvent): voi
 const memoOf = (body: { readonly memo?: string }) => (body.memo === undefined ? {} : { memo: body.memo });
 
 /** A webhook record is a setting recorded now (effectiveAt = recording time), like set-price-staleness. */
-export const decideWebhook = (command: WebhookCommand, registry: WebhookRegistry, now: number): E.Either<DomainError, ReadonlyArray<BookEvent>> => {
+export const decideWebhook = (
+  command: WebhookCommand,
+  registry: WebhookRegistry,
+  now: number,
+): E.Either<DomainError, ReadonlyArray<BookEvent>> => {
   const { webhookId } = command.body;
   const found = registry.get(webhookId);
   if (command.name === 'register-webhook') {
-    if (found !== undefined) return E.left(ruleViolated('duplicate-webhook-id', `webhook id "${webhookId}" is already used in this book (a disabled id is not reused)`));
-    if (registry.size >= MAX_WEBHOOKS_PER_BOOK) return E.left(ruleViolated('too-many-webhooks', `a book has at most ${MAX_WEBHOOKS_PER_BOOK} webhooks`));
+    if (found !== undefined)
+      return E.left(
+        ruleViolated('duplicate-webhook-id', `webhook id "${webhookId}" is already used in this book (a disabled id is not reused)`),
+      );
+    if (registry.size >= MAX_WEBHOOKS_PER_BOOK)
+      return E.left(ruleViolated('too-many-webhooks', `a book has at most ${MAX_WEBHOOKS_PER_BOOK} webhooks`));
     const { url, events, secret } = command.body;
     // The URL as the parser normalised it: what the worker will call.
-    return E.right([{ type: 'WebhookRegistered', effectiveAt: now, webhookId, url: new URL(url).href, events: [...events], secret, ...memoOf(command.body) }]);
+    return E.right([
+      {
+        type: 'WebhookRegistered',
+        effectiveAt: now,
+        webhookId,
+        url: new URL(url).href,
+        events: [...events],
+        secret,
+        ...memoOf(command.body),
+      },
+    ]);
   }
   if (found === undefined) return E.left(ruleViolated('unknown-webhook', `webhook "${webhookId}" is not registered in this book`));
   if (found.disabled) return E.left(ruleViolated('webhook-disabled', `webhook "${webhookId}" is disabled`));
-  if (command.name === 'disable-webhook') return E.right([{ type: 'WebhookDisabled', effectiveAt: now, webhookId, ...memoOf(command.body) }]);
-  return E.right([{ type: 'WebhookRedeliveryRequested', effectiveAt: now, webhookId, logPosition: command.body.logPosition, ...memoOf(command.body) }]);
+  if (command.name === 'disable-webhook')
+    return E.right([{ type: 'WebhookDisabled', effectiveAt: now, webhookId, ...memoOf(command.body) }]);
+  return E.right([
+    { type: 'WebhookRedeliveryRequested', effectiveAt: now, webhookId, logPosition: command.body.logPosition, ...memoOf(command.body) },
+  ]);
 };

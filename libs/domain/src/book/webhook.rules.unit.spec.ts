@@ -42,7 +42,8 @@ describe('webhook URL rules', () => {
     ['', '1 to 2048'],
   ])('refuses %s', (url, reason) => expect(webhookUrlProblem(url)).toContain(reason));
 
-  it('refuses a URL past 2,048 characters', () => expect(webhookUrlProblem(`https://example.com/${'x'.repeat(2048)}`)).toContain('1 to 2048'));
+  it('refuses a URL past 2,048 characters', () =>
+    expect(webhookUrlProblem(`https://example.com/${'x'.repeat(2048)}`)).toContain('1 to 2048'));
 });
 
 describe('webhook secrets', () => {
@@ -58,7 +59,12 @@ describe('webhook secrets', () => {
 
 describe('register-webhook codec', () => {
   it('names each failing field and never echoes the secret', () => {
-    const decoded = bookCommandCodecs['register-webhook'].decode({ webhookId: 'h', url: 'file:///x', events: ['BtcSold', 'Nope', 'BtcSold'], secret: 'whsec_short' });
+    const decoded = bookCommandCodecs['register-webhook'].decode({
+      webhookId: 'h',
+      url: 'file:///x',
+      events: ['BtcSold', 'Nope', 'BtcSold'],
+      secret: 'whsec_short',
+    });
     expect(E.isLeft(decoded)).toBe(true);
     const errors = E.isLeft(decoded) ? toFieldErrors(decoded.left) : [];
     expect(errors.map((e) => e.path).sort()).toEqual(['events.1', 'events.2', 'secret', 'url']);
@@ -71,7 +77,14 @@ const run = (state: BookState, name: string, body: unknown, now = NOW): E.Either
   if (E.isLeft(command)) return command;
   const decided = decide(command.right, state, { now });
   if (E.isRight(decided)) {
-    decided.right.forEach((event, i) => evolve(state, { eventId: `00000000-0000-4000-8000-${String(state.revision + 2 + i).padStart(12, '0')}`, revision: state.revision + 1, recordedAt: now, event }));
+    decided.right.forEach((event, i) =>
+      evolve(state, {
+        eventId: `00000000-0000-4000-8000-${String(state.revision + 2 + i).padStart(12, '0')}`,
+        revision: state.revision + 1,
+        recordedAt: now,
+        event,
+      }),
+    );
   }
   return decided;
 };
@@ -86,13 +99,30 @@ describe('webhook decisions', () => {
 
   it('registers with the normalised URL, refuses a reused id, disables once, redelivers only while enabled', () => {
     const state = opened();
-    expect(run(state, 'register-webhook', hook)).toEqual(E.right([{ type: 'WebhookRegistered', effectiveAt: NOW, webhookId: 'erp', url: 'https://erp.example.com/hooks', events: ['BtcSold', 'AlertRaised'], secret: SECRET }]));
+    expect(run(state, 'register-webhook', hook)).toEqual(
+      E.right([
+        {
+          type: 'WebhookRegistered',
+          effectiveAt: NOW,
+          webhookId: 'erp',
+          url: 'https://erp.example.com/hooks',
+          events: ['BtcSold', 'AlertRaised'],
+          secret: SECRET,
+        },
+      ]),
+    );
     expect(run(state, 'register-webhook', hook)).toEqual(E.left(expect.objectContaining({ code: 'duplicate-webhook-id' })));
-    expect(run(state, 'redeliver-webhook', { webhookId: 'erp', logPosition: '12' })).toEqual(E.right([{ type: 'WebhookRedeliveryRequested', effectiveAt: NOW, webhookId: 'erp', logPosition: '12' }]));
-    expect(run(state, 'redeliver-webhook', { webhookId: 'other', logPosition: '12' })).toEqual(E.left(expect.objectContaining({ code: 'unknown-webhook' })));
+    expect(run(state, 'redeliver-webhook', { webhookId: 'erp', logPosition: '12' })).toEqual(
+      E.right([{ type: 'WebhookRedeliveryRequested', effectiveAt: NOW, webhookId: 'erp', logPosition: '12' }]),
+    );
+    expect(run(state, 'redeliver-webhook', { webhookId: 'other', logPosition: '12' })).toEqual(
+      E.left(expect.objectContaining({ code: 'unknown-webhook' })),
+    );
     expect(E.isRight(run(state, 'disable-webhook', { webhookId: 'erp' }))).toBe(true);
     expect(run(state, 'disable-webhook', { webhookId: 'erp' })).toEqual(E.left(expect.objectContaining({ code: 'webhook-disabled' })));
-    expect(run(state, 'redeliver-webhook', { webhookId: 'erp', logPosition: '12' })).toEqual(E.left(expect.objectContaining({ code: 'webhook-disabled' })));
+    expect(run(state, 'redeliver-webhook', { webhookId: 'erp', logPosition: '12' })).toEqual(
+      E.left(expect.objectContaining({ code: 'webhook-disabled' })),
+    );
     expect(run(state, 'register-webhook', hook)).toEqual(E.left(expect.objectContaining({ code: 'duplicate-webhook-id' })));
   });
 
@@ -100,7 +130,9 @@ describe('webhook decisions', () => {
     const state = opened();
     run(state, 'register-webhook', hook);
     const [eventId] = [...state.events.keys()].slice(-1);
-    expect(run(state, 'reverse-event', { eventId, reason: 'oops' })).toEqual(E.left(expect.objectContaining({ code: 'cannot-reverse-webhook-record' })));
+    expect(run(state, 'reverse-event', { eventId, reason: 'oops' })).toEqual(
+      E.left(expect.objectContaining({ code: 'cannot-reverse-webhook-record' })),
+    );
   });
 
   it('refuses webhooks on a book that is not open', () => {

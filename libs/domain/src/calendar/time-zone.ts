@@ -171,7 +171,8 @@ export const startOfMonthHolding = (zone: string, instant: number): number => {
 const daysInMonth = (year: number, month: number): number => new Date(Date.UTC(year, month, 0)).getUTCDate();
 
 /** The same wall-clock time `days` calendar days later in the zone (24 hours, or 23 or 25 across a DST change). */
-export const addLocalDays = (zone: string, local: LocalTime, days: number): number => instantOfLocal(zone, { ...local, day: local.day + days });
+export const addLocalDays = (zone: string, local: LocalTime, days: number): number =>
+  instantOfLocal(zone, { ...local, day: local.day + days });
 
 /**
  * The same wall-clock time `months` calendar months later, the day clamped to the month's end

@@ -15,14 +15,23 @@ import {
 
 const iso = (ms: number) => new Date(ms).toISOString();
 const ZURICH = 'Europe/Zurich';
-const local = (year: number, month: number, day: number, hour = 0, minute = 0, second = 0, millisecond = 0) => ({ year, month, day, hour, minute, second, millisecond });
+const local = (year: number, month: number, day: number, hour = 0, minute = 0, second = 0, millisecond = 0) => ({
+  year,
+  month,
+  day,
+  hour,
+  minute,
+  second,
+  millisecond,
+});
 
 describe('time zones', () => {
   it('accepts IANA names Intl knows, in their canonical spelling, and refuses the rest', () => {
     expect(TimeZone.decode('Europe/Zurich')).toEqual(E.right('Europe/Zurich'));
     expect(TimeZone.decode('europe/zurich')).toEqual(E.right('Europe/Zurich'));
     expect(TimeZone.decode('UTC')).toEqual(E.right('UTC'));
-    for (const bad of ['Mars/Olympus', '+01:00', '', 'Europe/Zurich\n', 42, 'x'.repeat(65)]) expect(E.isLeft(TimeZone.decode(bad))).toBe(true);
+    for (const bad of ['Mars/Olympus', '+01:00', '', 'Europe/Zurich\n', 42, 'x'.repeat(65)])
+      expect(E.isLeft(TimeZone.decode(bad))).toBe(true);
     // The log reads the format only: a zone this runtime does not know still decodes.
     expect(StoredTimeZone.decode('Mars/Olympus')).toEqual(E.right('Mars/Olympus'));
   });
@@ -37,8 +46,12 @@ describe('time zones', () => {
     expect(iso(endOfDay(ZURICH, { year: 2025, month: 10, day: 31 }))).toBe('2025-10-31T22:59:59.999Z');
     expect(iso(endOfDay(ZURICH, { year: 2025, month: 3, day: 30 }))).toBe('2025-03-30T21:59:59.999Z');
     // 26 October 2025 has 25 hours, 30 March 2025 has 23.
-    expect(endOfDay(ZURICH, { year: 2025, month: 10, day: 26 }) + 1 - startOfDay(ZURICH, { year: 2025, month: 10, day: 26 })).toBe(25 * 3_600_000);
-    expect(endOfDay(ZURICH, { year: 2025, month: 3, day: 30 }) + 1 - startOfDay(ZURICH, { year: 2025, month: 3, day: 30 })).toBe(23 * 3_600_000);
+    expect(endOfDay(ZURICH, { year: 2025, month: 10, day: 26 }) + 1 - startOfDay(ZURICH, { year: 2025, month: 10, day: 26 })).toBe(
+      25 * 3_600_000,
+    );
+    expect(endOfDay(ZURICH, { year: 2025, month: 3, day: 30 }) + 1 - startOfDay(ZURICH, { year: 2025, month: 3, day: 30 })).toBe(
+      23 * 3_600_000,
+    );
   });
 
   it('starts months at local midnight: October 2025 in Zurich runs from 22:00Z on 30 Sep to 22:59:59.999Z on 31 Oct', () => {

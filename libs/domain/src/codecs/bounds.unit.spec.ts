@@ -25,13 +25,48 @@ const messagesOf = (codec: t.Mixed, u: unknown): ReadonlyArray<string> => {
 
 describe('amount bounds: the largest accepted value passes, one unit more is refused', () => {
   const cases: ReadonlyArray<[string, t.Type<bigint, string, unknown>, string, bigint, string, string]> = [
-    ['PositiveBtc', PositiveBtc, '21000000', 2_100_000_000_000_000n, '21000000.00000001', 'must be at most 21000000.00000000 BTC (no more BTC than can ever exist)'],
-    ['NonNegativeBtc', NonNegativeBtc, '21000000.00000000', 2_100_000_000_000_000n, '21000000.00000001', 'must be at most 21000000.00000000 BTC'],
+    [
+      'PositiveBtc',
+      PositiveBtc,
+      '21000000',
+      2_100_000_000_000_000n,
+      '21000000.00000001',
+      'must be at most 21000000.00000000 BTC (no more BTC than can ever exist)',
+    ],
+    [
+      'NonNegativeBtc',
+      NonNegativeBtc,
+      '21000000.00000000',
+      2_100_000_000_000_000n,
+      '21000000.00000001',
+      'must be at most 21000000.00000000 BTC',
+    ],
     ['PositiveUsd', PositiveUsd, '10000000000.00', 1_000_000_000_000n, '10000000000.01', 'must be at most 10000000000.00 USD'],
     ['NonNegativeUsd', NonNegativeUsd, '10000000000', 1_000_000_000_000n, '10000000000.01', 'must be at most 10000000000.00 USD'],
-    ['NonZeroSignedUsd (inflow)', NonZeroSignedUsd, '10000000000.00', 1_000_000_000_000n, '10000000000.01', 'must be from -10000000000.00 to 10000000000.00 USD'],
-    ['NonZeroSignedUsd (outflow)', NonZeroSignedUsd, '-10000000000.00', -1_000_000_000_000n, '-10000000000.01', 'must be from -10000000000.00 to 10000000000.00 USD'],
-    ['UsdPerBtc', UsdPerBtc, '10000000.00', 1_000_000_000n, '10000000.01', 'must be at most 10000000.00 USD (a BTC price beyond it is a typo)'],
+    [
+      'NonZeroSignedUsd (inflow)',
+      NonZeroSignedUsd,
+      '10000000000.00',
+      1_000_000_000_000n,
+      '10000000000.01',
+      'must be from -10000000000.00 to 10000000000.00 USD',
+    ],
+    [
+      'NonZeroSignedUsd (outflow)',
+      NonZeroSignedUsd,
+      '-10000000000.00',
+      -1_000_000_000_000n,
+      '-10000000000.01',
+      'must be from -10000000000.00 to 10000000000.00 USD',
+    ],
+    [
+      'UsdPerBtc',
+      UsdPerBtc,
+      '10000000.00',
+      1_000_000_000n,
+      '10000000.01',
+      'must be at most 10000000.00 USD (a BTC price beyond it is a typo)',
+    ],
     ['NonNegativeRatio', NonNegativeRatio, '10', 10_000_000n, '10.000001', 'must be at most 10.000000 ratio units (1,000%)'],
     ['PositiveRatio', PositiveRatio, '10.000000', 10_000_000n, '10.000001', 'must be at most 10.000000 ratio units (1,000%)'],
   ];
@@ -100,14 +135,22 @@ describe('amount bounds: the largest accepted value passes, one unit more is ref
   });
 
   it('names the failing field of a command', () => {
-    const sale = { effectiveAt: '2026-01-01T00:00:00Z', wallet: 'hot', btc: '21000000.00000001', proceedsUsd: '10000000000.01', memo: 'ok' };
+    const sale = {
+      effectiveAt: '2026-01-01T00:00:00Z',
+      wallet: 'hot',
+      btc: '21000000.00000001',
+      proceedsUsd: '10000000000.01',
+      memo: 'ok',
+    };
     const decoded = bookCommandCodecs['record-btc-sale'].decode(sale);
     expect(E.isLeft(decoded) && toFieldErrors(decoded.left)).toEqual([
       { path: 'btc', message: expect.stringContaining('at most 21000000.00000000 BTC') },
       { path: 'proceedsUsd', message: expect.stringContaining('at most 10000000000.00 USD') },
     ]);
     const price = bookCommandCodecs['record-btc-price'].decode({ effectiveAt: '2026-01-01T00:00:00Z', usdPerBtc: '10000000.01' });
-    expect(E.isLeft(price) && toFieldErrors(price.left)).toEqual([{ path: 'usdPerBtc', message: expect.stringContaining('at most 10000000.00 USD') }]);
+    expect(E.isLeft(price) && toFieldErrors(price.left)).toEqual([
+      { path: 'usdPerBtc', message: expect.stringContaining('at most 10000000.00 USD') },
+    ]);
   });
 });
 
@@ -126,7 +169,9 @@ describe('free text', () => {
 
   it('refuses every zero-width character, naming it', () => {
     for (const ch of ZERO_WIDTH) {
-      expect(messagesOf(Text, `Coin${ch}base`)).toEqual([`must not contain zero-width characters (found ${hex(ch)}): they make different text look the same`]);
+      expect(messagesOf(Text, `Coin${ch}base`)).toEqual([
+        `must not contain zero-width characters (found ${hex(ch)}): they make different text look the same`,
+      ]);
     }
   });
 
@@ -139,9 +184,12 @@ describe('free text', () => {
 
   it('refuses control characters (C0, DEL, C1) and line breaks, and blank text', () => {
     for (const ch of ['\n', '\t', '\u0000', '\u007f', '\u0085', '\u009f', '\u2028', '\u2029']) {
-      expect(messagesOf(Text, `a${ch}b`)).toEqual([`must be 1 to 500 printable characters, not blank (found the control character or line break ${hex(ch)})`]);
+      expect(messagesOf(Text, `a${ch}b`)).toEqual([
+        `must be 1 to 500 printable characters, not blank (found the control character or line break ${hex(ch)})`,
+      ]);
     }
-    for (const blank of ['', ' ', '\u00a0\u3000']) expect(messagesOf(Text, blank)).toEqual(['must be 1 to 500 printable characters, not blank']);
+    for (const blank of ['', ' ', '\u00a0\u3000'])
+      expect(messagesOf(Text, blank)).toEqual(['must be 1 to 500 printable characters, not blank']);
   });
 
   it('accepts text in any script, right-to-left included, up to 500 code points', () => {
@@ -155,14 +203,25 @@ describe('free text', () => {
 
   it('names the failing field of a command', () => {
     const decoded = bookCommandCodecs['draw-loan'].decode({
-      effectiveAt: '2026-01-01T00:00:00Z', loanId: 'l', lender: 'Gal\u200baxy', principalUsd: '1.00', annualRate: '0', marginCallLtv: '0.7', liquidationLtv: '0.8',
-      reference: 'ref\u202e1', memo: 'x\ud800',
+      effectiveAt: '2026-01-01T00:00:00Z',
+      loanId: 'l',
+      lender: 'Gal\u200baxy',
+      principalUsd: '1.00',
+      annualRate: '0',
+      marginCallLtv: '0.7',
+      liquidationLtv: '0.8',
+      reference: 'ref\u202e1',
+      memo: 'x\ud800',
     });
     expect(E.isLeft(decoded) && toFieldErrors(decoded.left).map((e) => e.path)).toEqual(['lender', 'reference', 'memo']);
   });
 
   it('states the rule in the OpenAPI schema', () => {
-    expect(schemaOf(Text)).toMatchObject({ minLength: 1, maxLength: 500, description: expect.stringContaining('bidirectional controls (U+061C') });
+    expect(schemaOf(Text)).toMatchObject({
+      minLength: 1,
+      maxLength: 500,
+      description: expect.stringContaining('bidirectional controls (U+061C'),
+    });
     const pattern = new RegExp(String(schemaOf(Text)!.pattern), 'u');
     expect(pattern.test('Coinbase Prime')).toBe(true);
     for (const ch of [...BIDI, ...ZERO_WIDTH, '\n']) expect(pattern.test(`a${ch}b`)).toBe(false);
@@ -172,8 +231,14 @@ describe('free text', () => {
 describe('stored events keep decoding: the bounds are on commands only', () => {
   it('reads an event written before the bounds, with amounts, instants and text they now refuse', () => {
     const stored = {
-      type: 'MiningOutputReceived', effectiveAt: '1970-01-01T00:00:00.000Z', wallet: 'hot', btc: '30000000.00000000', usdPerBtc: '99999999999.00',
-      periodStart: '0099-01-01T00:00:00.000Z', periodEnd: '9999-12-31T00:00:00.000Z', memo: 'statement \u202ecod.exe\u200b',
+      type: 'MiningOutputReceived',
+      effectiveAt: '1970-01-01T00:00:00.000Z',
+      wallet: 'hot',
+      btc: '30000000.00000000',
+      usdPerBtc: '99999999999.00',
+      periodStart: '0099-01-01T00:00:00.000Z',
+      periodEnd: '9999-12-31T00:00:00.000Z',
+      memo: 'statement \u202ecod.exe\u200b',
     };
     const decoded = BookEventCodec.decode(stored);
     expect(E.isRight(decoded) && BookEventCodec.encode(decoded.right)).toEqual(stored);

@@ -71,8 +71,16 @@ describe('command codecs', () => {
 describe('event codec', () => {
   it('round-trips every amount exactly through its stored JSON form', () => {
     const stored = {
-      type: 'CollateralLiquidated', effectiveAt: '2026-02-07T12:00:00.000Z', loanId: 'l', wallet: 'w', btc: '4451.00000000',
-      proceedsUsd: '305000000.00', interestAppliedUsd: '0.00', principalAppliedUsd: '305000000.00', excessUsd: '0.00', cashAccount: 'operating',
+      type: 'CollateralLiquidated',
+      effectiveAt: '2026-02-07T12:00:00.000Z',
+      loanId: 'l',
+      wallet: 'w',
+      btc: '4451.00000000',
+      proceedsUsd: '305000000.00',
+      interestAppliedUsd: '0.00',
+      principalAppliedUsd: '305000000.00',
+      excessUsd: '0.00',
+      cashAccount: 'operating',
     };
     const decoded = BookEventCodec.decode(stored);
     expect(E.isRight(decoded) && BookEventCodec.encode(decoded.right)).toEqual(stored);

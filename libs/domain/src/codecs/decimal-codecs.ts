@@ -52,12 +52,15 @@ const decimalCodec = ({ name, scale, sign, unit, example }: DecimalSpec, bound?:
     (u): u is bigint => typeof u === 'bigint' && rule.accepts(u) && inRange(u),
     (u, c) => {
       if (typeof u !== 'string') return t.failure(u, c, expectation);
-      if (maxLength !== undefined && u.length > maxLength) return t.failure(u, c, `must be at most ${maxLength} characters long; ${expectation}`);
+      if (maxLength !== undefined && u.length > maxLength)
+        return t.failure(u, c, `must be at most ${maxLength} characters long; ${expectation}`);
       const units = parseDecimal(u, scale);
       if (units === undefined || !rule.accepts(units)) return t.failure(u, c, expectation);
       if (!inRange(units)) return t.failure(u, c, tooLarge);
       // In range and short enough, it can still carry leading zeros the OpenAPI pattern does not allow.
-      return wholeDigits === undefined || wholeDigitCount(u) <= wholeDigits ? t.success(units) : t.failure(u, c, `must have at most ${wholeDigits} digits before the decimal point`);
+      return wholeDigits === undefined || wholeDigitCount(u) <= wholeDigits
+        ? t.success(units)
+        : t.failure(u, c, `must have at most ${wholeDigits} digits before the decimal point`);
     },
     (units) => formatDecimal(units, scale),
   );
@@ -72,7 +75,13 @@ const decimalCodec = ({ name, scale, sign, unit, example }: DecimalSpec, bound?:
 
 const btc = (name: string, sign: Sign, example: string): DecimalSpec => ({ name, scale: BTC_SCALE, sign, unit: 'BTC', example });
 const usd = (name: string, sign: Sign, example: string): DecimalSpec => ({ name, scale: USD_SCALE, sign, unit: 'USD', example });
-const ratio = (name: string, sign: Sign, example: string): DecimalSpec => ({ name, scale: RATIO_SCALE, sign, unit: 'ratio units', example });
+const ratio = (name: string, sign: Sign, example: string): DecimalSpec => ({
+  name,
+  scale: RATIO_SCALE,
+  sign,
+  unit: 'ratio units',
+  example,
+});
 
 const BTC_BOUND: Bound = { max: MAX_BTC_SATS, why: 'no more BTC than can ever exist' };
 const USD_BOUND: Bound = { max: MAX_USD_CENTS, why: 'so that a million amounts still sum within a signed 64-bit integer of cents' };

@@ -38,7 +38,10 @@ export const compileFast = <A>(codec: t.Type<A, unknown, unknown>, leaves: FastL
  */
 const compileClosedObject = (codec: ClosedObjectType<t.Props, t.Props>, leaves: FastLeaves): Fast<Record<string, unknown>> => {
   // The same field order as ClosedObjectType's validate (required, then optional), so the result is built alike.
-  const fields = [...Object.entries(codec.required).map(([key, field]) => [key, field, true] as const), ...Object.entries(codec.optional).map(([key, field]) => [key, field, false] as const)];
+  const fields = [
+    ...Object.entries(codec.required).map(([key, field]) => [key, field, true] as const),
+    ...Object.entries(codec.optional).map(([key, field]) => [key, field, false] as const),
+  ];
   const decoders = fields.map(([, field]) => compileFast(field as t.Type<unknown, unknown, unknown>, leaves));
   const name = (key: string) => JSON.stringify(key);
   const source = [
@@ -103,7 +106,20 @@ export const fastInstant: Fast<number> = (u) => {
     millis = digits(u, 20, 3);
   }
   // Years below 100 take the codec's Date.parse path; a -1 is a non-digit.
-  if (year < 100 || month < 1 || month > 12 || day < 1 || hour < 0 || hour > 23 || minute < 0 || minute > 59 || second < 0 || second > 59 || millis < 0) return NOT_SURE;
+  if (
+    year < 100 ||
+    month < 1 ||
+    month > 12 ||
+    day < 1 ||
+    hour < 0 ||
+    hour > 23 ||
+    minute < 0 ||
+    minute > 59 ||
+    second < 0 ||
+    second > 59 ||
+    millis < 0
+  )
+    return NOT_SURE;
   if (day > DAYS_IN_MONTH[month - 1]! + (month === 2 && isLeapYear(year) ? 1 : 0)) return NOT_SURE;
   return Date.UTC(year, month - 1, day, hour, minute, second, millis);
 };

@@ -6,7 +6,8 @@ import { withSchema } from './schema-registry';
  * An instant: ISO-8601 with an explicit offset on the wire, epoch milliseconds inside. Requiring the
  * offset avoids a server-timezone-dependent reading of "2026-01-31T00:00".
  */
-const ISO_INSTANT = /^(\d{4})-(\d{2})-(\d{2})T([01]\d|2[0-3]):([0-5]\d)(?::([0-5]\d)(?:\.(\d{1,3}))?)?(?:Z|([+-])([01]\d|2[0-3]):([0-5]\d))$/;
+const ISO_INSTANT =
+  /^(\d{4})-(\d{2})-(\d{2})T([01]\d|2[0-3]):([0-5]\d)(?::([0-5]\d)(?:\.(\d{1,3}))?)?(?:Z|([+-])([01]\d|2[0-3]):([0-5]\d))$/;
 
 /** Date.parse rolls 2026-02-30 over to 2 March; a ledger date that does not exist is a typo, not a date. */
 const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
@@ -24,7 +25,15 @@ const END_ISO = '2200-01-01T00:00:00Z';
 const toMillis = (m: RegExpExecArray): number => {
   const year = Number(m[1]);
   if (year < 100) return Date.parse(m[0]); // Date.UTC would read years 0-99 as 1900-1999
-  const millis = Date.UTC(year, Number(m[2]) - 1, Number(m[3]), Number(m[4]), Number(m[5]), Number(m[6] ?? 0), Number((m[7] ?? '').padEnd(3, '0')));
+  const millis = Date.UTC(
+    year,
+    Number(m[2]) - 1,
+    Number(m[3]),
+    Number(m[4]),
+    Number(m[5]),
+    Number(m[6] ?? 0),
+    Number((m[7] ?? '').padEnd(3, '0')),
+  );
   const offsetMinutes = m[8] === undefined ? 0 : (m[8] === '-' ? -1 : 1) * (Number(m[9]) * 60 + Number(m[10]));
   return millis - offsetMinutes * 60_000;
 };

@@ -35,15 +35,21 @@ const isIntCodec = (codec: t.Mixed): boolean => codec === (t.Int as t.Mixed);
 const objectParts = (codec: Tagged, ctx: SchemaContext): ObjectParts | undefined => {
   if (codec instanceof ClosedObjectType) {
     const closed = codec as ClosedObjectType<t.Props, t.Props>;
-    return { properties: propertiesOf({ ...closed.required, ...closed.optional }, ctx), required: Object.keys(closed.required), closed: true };
+    return {
+      properties: propertiesOf({ ...closed.required, ...closed.optional }, ctx),
+      required: Object.keys(closed.required),
+      closed: true,
+    };
   }
-  if (codec instanceof t.InterfaceType) return { properties: propertiesOf(codec.props as t.Props, ctx), required: Object.keys(codec.props as t.Props), closed: false };
+  if (codec instanceof t.InterfaceType)
+    return { properties: propertiesOf(codec.props as t.Props, ctx), required: Object.keys(codec.props as t.Props), closed: false };
   if (codec instanceof t.PartialType) return { properties: propertiesOf(codec.props as t.Props, ctx), required: [], closed: false };
   if (codec instanceof t.ExactType) {
     const inner = objectParts(codec.type as Tagged, ctx);
     return inner === undefined ? undefined : { ...inner, closed: true };
   }
-  if (codec instanceof t.ReadonlyType || codec instanceof t.RefinementType) return schemaOf(codec) === undefined ? objectParts(codec.type as Tagged, ctx) : undefined;
+  if (codec instanceof t.ReadonlyType || codec instanceof t.RefinementType)
+    return schemaOf(codec) === undefined ? objectParts(codec.type as Tagged, ctx) : undefined;
   if (codec instanceof t.IntersectionType) {
     const parts = (codec.types as ReadonlyArray<Tagged>).map((part) => objectParts(part, ctx));
     if (parts.some((part) => part === undefined)) return undefined;
@@ -69,7 +75,8 @@ const objectSchema = (parts: ObjectParts, title: string | undefined): JsonSchema
   ...(parts.closed ? { additionalProperties: false } : {}),
 });
 
-const typeOfValue = (value: unknown): string => (value === null ? 'null' : typeof value === 'number' ? (Number.isInteger(value) ? 'integer' : 'number') : typeof value);
+const typeOfValue = (value: unknown): string =>
+  value === null ? 'null' : typeof value === 'number' ? (Number.isInteger(value) ? 'integer' : 'number') : typeof value;
 
 /** A union: literals as one enum, `X | null` as X's type list where X is a plain leaf, else anyOf. */
 const unionSchema = (members: ReadonlyArray<t.Mixed>, ctx: SchemaContext): JsonSchema => {
@@ -83,7 +90,8 @@ const unionSchema = (members: ReadonlyArray<t.Mixed>, ctx: SchemaContext): JsonS
   const others = schemas.filter((schema) => !isNull(schema));
   if (others.length === 1 && others.length < schemas.length) {
     const [other] = others as [JsonSchema];
-    if (typeof other.type === 'string' && other.type !== 'object' && other.type !== 'array' && !('enum' in other) && !('const' in other)) return { ...other, type: [other.type, 'null'] };
+    if (typeof other.type === 'string' && other.type !== 'object' && other.type !== 'array' && !('enum' in other) && !('const' in other))
+      return { ...other, type: [other.type, 'null'] };
   }
   return { anyOf: schemas };
 };
@@ -115,7 +123,8 @@ const structuralSchema = (codec: Tagged, ctx: SchemaContext): JsonSchema => {
   if (codec instanceof t.AnyArrayType) return { type: 'array' };
   if (codec instanceof t.LiteralType) return { type: typeOfValue(codec.value), const: codec.value };
   if (codec instanceof t.KeyofType) return { type: 'string', enum: Object.keys(codec.keys as object) };
-  if (codec instanceof t.ArrayType || codec instanceof t.ReadonlyArrayType) return { type: 'array', items: toJsonSchema(codec.type as t.Mixed, ctx) };
+  if (codec instanceof t.ArrayType || codec instanceof t.ReadonlyArrayType)
+    return { type: 'array', items: toJsonSchema(codec.type as t.Mixed, ctx) };
   if (codec instanceof t.ReadonlyType || codec instanceof t.RefinementType) return toJsonSchema(codec.type as t.Mixed, ctx);
   if (codec instanceof t.UnionType) return unionSchema(codec.types as ReadonlyArray<t.Mixed>, ctx);
   if (codec instanceof t.DictionaryType) {

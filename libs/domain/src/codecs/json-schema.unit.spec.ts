@@ -11,10 +11,18 @@ const validator = (schema: JsonSchema, components: Record<string, JsonSchema> = 
 };
 
 describe('toJsonSchema', () => {
-  const Money = withSchema(new t.Type<string, string, unknown>('Money', (u): u is string => typeof u === 'string', (u, c) => (typeof u === 'string' ? t.success(u) : t.failure(u, c)), t.identity), {
-    type: 'string',
-    pattern: '^\\d+\\.\\d{2}$',
-  });
+  const Money = withSchema(
+    new t.Type<string, string, unknown>(
+      'Money',
+      (u): u is string => typeof u === 'string',
+      (u, c) => (typeof u === 'string' ? t.success(u) : t.failure(u, c)),
+      t.identity,
+    ),
+    {
+      type: 'string',
+      pattern: '^\\d+\\.\\d{2}$',
+    },
+  );
 
   it('t.type is an open object with every field required; partial adds optional fields; exact closes it', () => {
     const open = t.intersection([t.type({ a: t.string }), t.partial({ b: t.number })]);
@@ -40,7 +48,9 @@ describe('toJsonSchema', () => {
     expect(nullableMoney(null)).toBe(true);
     expect(nullableMoney('1.00')).toBe(true);
     expect(nullableMoney('1.0')).toBe(false);
-    const shapes = validator(toJsonSchema(t.union([t.exact(t.type({ kind: t.literal('a'), a: t.string })), t.exact(t.type({ kind: t.literal('b'), b: t.Int }))])));
+    const shapes = validator(
+      toJsonSchema(t.union([t.exact(t.type({ kind: t.literal('a'), a: t.string })), t.exact(t.type({ kind: t.literal('b'), b: t.Int }))])),
+    );
     expect(shapes({ kind: 'a', a: 'x' })).toBe(true);
     expect(shapes({ kind: 'b', b: 2 })).toBe(true);
     expect(shapes({ kind: 'b', b: 2.5 })).toBe(false);
@@ -54,14 +64,19 @@ describe('toJsonSchema', () => {
     expect(map({ a: 1 })).toBe(false);
     expect(toJsonSchema(t.Int)).toEqual({ type: 'integer' });
     expect(toJsonSchema(t.readonly(t.type({ a: t.null })))).toMatchObject({ properties: { a: { type: 'null' } } });
-    expect(toJsonSchema(t.tuple([t.string, t.number]))).toMatchObject({ prefixItems: [{ type: 'string' }, { type: 'number' }], maxItems: 2 });
+    expect(toJsonSchema(t.tuple([t.string, t.number]))).toMatchObject({
+      prefixItems: [{ type: 'string' }, { type: 'number' }],
+      maxItems: 2,
+    });
   });
 
   it('a named codec goes to the components once and is referenced', () => {
     const Wallet = asComponent(t.exact(t.type({ btc: t.string })), 'Wallet');
     const components: Record<string, JsonSchema> = {};
     const schema = toJsonSchema(t.type({ a: Wallet, b: t.readonlyArray(Wallet) }), { components });
-    expect(schema).toMatchObject({ properties: { a: { $ref: '#/components/schemas/Wallet' }, b: { items: { $ref: '#/components/schemas/Wallet' } } } });
+    expect(schema).toMatchObject({
+      properties: { a: { $ref: '#/components/schemas/Wallet' }, b: { items: { $ref: '#/components/schemas/Wallet' } } },
+    });
     expect(Object.keys(components)).toEqual(['Wallet']);
     // Without a components map the schema is inlined.
     expect(toJsonSchema(Wallet)).toMatchObject({ type: 'object', additionalProperties: false });

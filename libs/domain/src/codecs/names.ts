@@ -13,13 +13,7 @@ const patterned = (name: string, pattern: RegExp, description: string, example: 
     { type: 'string', pattern: pattern.source, maxLength, description, example },
   );
 
-export const BookId = patterned(
-  'BookId',
-  /^[a-z0-9-]{1,64}$/,
-  'must be 1 to 64 characters of a-z, 0-9 and "-"',
-  'seed-miner',
-  64,
-);
+export const BookId = patterned('BookId', /^[a-z0-9-]{1,64}$/, 'must be 1 to 64 characters of a-z, 0-9 and "-"', 'seed-miner', 64);
 
 /** Wallets, cash accounts and loan ids: short machine-friendly identifiers. */
 const IDENTIFIER = /^[A-Za-z0-9][A-Za-z0-9._:-]{0,63}$/;

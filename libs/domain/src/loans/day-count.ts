@@ -16,10 +16,11 @@ import { withSchema } from '../codecs/schema-registry';
 export const DAY_COUNTS = ['act/365', 'act/360', '30/360'] as const;
 export type DayCount = (typeof DAY_COUNTS)[number];
 
-export const DayCountCodec = withSchema(
-  t.keyof({ 'act/365': null, 'act/360': null, '30/360': null }, 'DayCount'),
-  { type: 'string', enum: [...DAY_COUNTS], description: 'day-count convention of the loan agreement (act/365 when omitted)' },
-);
+export const DayCountCodec = withSchema(t.keyof({ 'act/365': null, 'act/360': null, '30/360': null }, 'DayCount'), {
+  type: 'string',
+  enum: [...DAY_COUNTS],
+  description: 'day-count convention of the loan agreement (act/365 when omitted)',
+});
 
 export const DEFAULT_DAY_COUNT: DayCount = 'act/365';
 

@@ -19,5 +19,9 @@ export const LoanRepriced = closedObject(
 export const loanEventCodecs = { LoanRepriced } as const;
 
 export const loanCommandCodecs = {
-  'reprice-loan': closedObject('RepriceLoan', { effectiveAt: Instant, loanId: LoanId, annualRate: NonNegativeRatio }, { reference: Text, memo: Text }),
+  'reprice-loan': closedObject(
+    'RepriceLoan',
+    { effectiveAt: Instant, loanId: LoanId, annualRate: NonNegativeRatio },
+    { reference: Text, memo: Text },
+  ),
 } as const;

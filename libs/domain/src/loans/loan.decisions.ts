@@ -23,9 +23,9 @@ export const decideTermLoanEvent = (state: TermLoanState, loanId: string, event:
   if (!isTermLoan(state, loanId)) return otherwise();
   const revision = state.revision + 1;
   const at = { effectiveAt: event.effectiveAt, revision };
-  return E.flatMap(() => E.map(() => [event])(checkTermLoanChange(state, loanId, { add: loanEntryOf(event, revision)! }, cashOnly(event, 1n), at)))(
-    checkBalances(state, otherThanTermLoan(balanceEffects(event)), event.effectiveAt, revision, 1n),
-  );
+  return E.flatMap(() =>
+    E.map(() => [event])(checkTermLoanChange(state, loanId, { add: loanEntryOf(event, revision)! }, cashOnly(event, 1n), at)),
+  )(checkBalances(state, otherThanTermLoan(balanceEffects(event)), event.effectiveAt, revision, 1n));
 };
 
 /** A liquidation of a term loan: recorded with the split known now, for information; figures split it at read time. */
@@ -39,16 +39,21 @@ export const decideTermLiquidation = (
   const draft = projectedLiquidation(event, { interest: 0n, principal: 0n, excess: 0n });
   const at = { effectiveAt: event.effectiveAt, revision };
   return E.flatMap(() =>
-    E.map((run: { splits: Map<number, { interest: bigint; principal: bigint; excess: bigint }> }) => [projectedLiquidation(event, run.splits.get(revision)!)])(
-      checkTermLoanChange(state, event.loanId, { add: loanEntryOf(draft, revision)! }, [], at),
-    ),
+    E.map((run: { splits: Map<number, { interest: bigint; principal: bigint; excess: bigint }> }) => [
+      projectedLiquidation(event, run.splits.get(revision)!),
+    ])(checkTermLoanChange(state, event.loanId, { add: loanEntryOf(draft, revision)! }, [], at)),
   )(checkBalances(state, balanceEffects(draft), event.effectiveAt, revision, 1n));
 };
 
 /** reprice-loan: only a loan drawn with a dayCount accrues from its rate. */
 export const decideReprice = (state: TermLoanState, event: BookEventOf<'LoanRepriced'>): Decision => {
   if (!isTermLoan(state, event.loanId)) {
-    return E.left(ruleViolated('manual-interest-loan', `loan "${event.loanId}" was drawn without a dayCount: its interest is only what accrue-interest charges, so it has no rate to reprice`));
+    return E.left(
+      ruleViolated(
+        'manual-interest-loan',
+        `loan "${event.loanId}" was drawn without a dayCount: its interest is only what accrue-interest charges, so it has no rate to reprice`,
+      ),
+    );
   }
   return decideTermLoanEvent(state, event.loanId, event, () => E.right([event]));
 };
@@ -59,12 +64,19 @@ export const decideReprice = (state: TermLoanState, event: BookEventOf<'LoanRepr
  */
 export const termLoanReversalCheck = (
   state: TermLoanState,
-  target: { readonly loanId: string | undefined; readonly revision: number; readonly effectiveAt: number; readonly effects: ReadonlyArray<BalanceEffect> },
+  target: {
+    readonly loanId: string | undefined;
+    readonly revision: number;
+    readonly effectiveAt: number;
+    readonly effects: ReadonlyArray<BalanceEffect>;
+  },
 ): E.Either<DomainError, void> | undefined => {
   const loanId = target.loanId;
   if (loanId === undefined || !isTermLoan(state, loanId)) return undefined;
   const at = { effectiveAt: target.effectiveAt, revision: target.revision };
-  const cash = target.effects.filter((effect) => effect.key.startsWith('cash|')).map((effect) => ({ key: effect.key, delta: -effect.delta }));
+  const cash = target.effects
+    .filter((effect) => effect.key.startsWith('cash|'))
+    .map((effect) => ({ key: effect.key, delta: -effect.delta }));
   return E.flatMap(() => E.map(() => undefined)(checkTermLoanChange(state, loanId, { remove: target.revision }, cash, at)))(
     checkBalances(state, otherThanTermLoan(target.effects), target.effectiveAt, target.revision, -1n),
   );

@@ -107,7 +107,11 @@ export const loanEntryOf = (event: BookEvent, revision: number): LoanEntry | und
 };
 
 /** Replays a loan's entries; checks each place at or after `checkFrom` (if given). */
-export const runLoan = (dayCount: DayCount, entries: ReadonlyArray<LoanEntry>, checkFrom?: { effectiveAt: number; revision: number }): LoanRun => {
+export const runLoan = (
+  dayCount: DayCount,
+  entries: ReadonlyArray<LoanEntry>,
+  checkFrom?: { effectiveAt: number; revision: number },
+): LoanRun => {
   const D = accrualDenominator(dayCount);
   const splits = new Map<number, LiquidationSplit>();
   let principal = 0n;
@@ -185,15 +189,22 @@ export const checkTermLoanChange = (
     const { kind, at, amount } = run.shortfall;
     return E.left(
       kind === 'principal'
-        ? ruleViolated('exceeds-outstanding-principal', `loan "${loanId}" would have ${formatUsd(amount)} USD of principal outstanding at ${formatInstant(at)}`)
-        : ruleViolated('exceeds-accrued-interest', `loan "${loanId}" would have ${formatUsd(amount)} USD of interest owed at ${formatInstant(at)} (accrued from its terms, charged, less paid)`),
+        ? ruleViolated(
+            'exceeds-outstanding-principal',
+            `loan "${loanId}" would have ${formatUsd(amount)} USD of principal outstanding at ${formatInstant(at)}`,
+          )
+        : ruleViolated(
+            'exceeds-accrued-interest',
+            `loan "${loanId}" would have ${formatUsd(amount)} USD of interest owed at ${formatInstant(at)} (accrued from its terms, charged, less paid)`,
+          ),
     );
   }
   // Cash: the change's own movements, and each liquidation's excess as it moves.
   const moves: Array<{ account: string; effectiveAt: number; revision: number; delta: bigint }> = [];
   for (const effect of cashEffects) {
     const { kind, parts } = parseBalanceKey(effect.key);
-    if (kind === 'cash') moves.push({ account: parts[0]!, effectiveAt: cashAt.effectiveAt, revision: cashAt.revision + 0.5, delta: effect.delta });
+    if (kind === 'cash')
+      moves.push({ account: parts[0]!, effectiveAt: cashAt.effectiveAt, revision: cashAt.revision + 0.5, delta: effect.delta });
   }
   for (const e of entries) {
     if (e.kind !== 'liquidate') continue;
@@ -201,7 +212,8 @@ export const checkTermLoanChange = (
     if (delta !== 0n) moves.push({ account: e.cashAccount, effectiveAt: e.effectiveAt, revision: e.revision + 0.5, delta });
   }
   const gone = removed?.kind === 'liquidate' ? loan.cashBooked.get(removed.revision) : undefined;
-  if (gone !== undefined && gone.excess !== 0n) moves.push({ account: gone.account, effectiveAt: gone.effectiveAt, revision: removed!.revision + 0.5, delta: -gone.excess });
+  if (gone !== undefined && gone.excess !== 0n)
+    moves.push({ account: gone.account, effectiveAt: gone.effectiveAt, revision: removed!.revision + 0.5, delta: -gone.excess });
   const refusal = cashRefusal(state, moves);
   return refusal === undefined ? E.right(run) : E.left(refusal);
 };
@@ -211,7 +223,10 @@ export const checkTermLoanChange = (
  * (they only help), then the decreases latest first; the earliest decrease is checked with all the
  * others in place, which covers every effective time it and the others affect. All are taken out again.
  */
-const cashRefusal = (state: TermLoanState, moves: ReadonlyArray<{ account: string; effectiveAt: number; revision: number; delta: bigint }>): DomainError | undefined => {
+const cashRefusal = (
+  state: TermLoanState,
+  moves: ReadonlyArray<{ account: string; effectiveAt: number; revision: number; delta: bigint }>,
+): DomainError | undefined => {
   const accounts = new Set(moves.map((m) => m.account));
   for (const account of accounts) {
     const timeline = state.balances.get(balanceKey.cash(account)) ?? new BalanceTimeline();
@@ -224,7 +239,10 @@ const cashRefusal = (state: TermLoanState, moves: ReadonlyArray<{ account: strin
     const shortfall = timeline.firstShortfall(earliest.effectiveAt, earliest.revision, earliest.delta);
     for (const m of placed) timeline.remove(m.effectiveAt, m.revision);
     if (shortfall !== undefined) {
-      return ruleViolated('insufficient-cash', `cash account "${account}" would hold ${formatUsd(shortfall.balance)} USD at ${formatInstant(shortfall.at)}`);
+      return ruleViolated(
+        'insufficient-cash',
+        `cash account "${account}" would hold ${formatUsd(shortfall.balance)} USD at ${formatInstant(shortfall.at)}`,
+      );
     }
   }
   return undefined;
@@ -238,7 +256,12 @@ export const otherThanTermLoan = (effects: ReadonlyArray<BalanceEffect>): Balanc
 export const splitAtRecording = (run: LoanRun, revision: number): LiquidationSplit => run.splits.get(revision)!;
 
 /** Keeps the term loans' entries, and the liquidations' excess in the cash timelines, up to date. */
-export const evolveTermLoans = (state: TermLoanState, event: BookEvent, revision: number, reversed?: { readonly loanId: string | undefined; readonly revision: number }): void => {
+export const evolveTermLoans = (
+  state: TermLoanState,
+  event: BookEvent,
+  revision: number,
+  reversed?: { readonly loanId: string | undefined; readonly revision: number },
+): void => {
   let loanId: string | undefined;
   if (event.type === 'EventReversed') {
     if (reversed?.loanId === undefined) return;

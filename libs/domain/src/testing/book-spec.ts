@@ -40,11 +40,17 @@ export const given = (...commands: ReadonlyArray<BookCommand>): BookSpec => {
       eventIds.push(eventId);
     }
   }
-  return { state, eventIds, when: (cmd, now = NOW) => decide(cmd, state, { now }), whenBy: (actor, cmd, now = NOW) => decide(cmd, state, { now, actor }) };
+  return {
+    state,
+    eventIds,
+    when: (cmd, now = NOW) => decide(cmd, state, { now }),
+    whenBy: (actor, cmd, now = NOW) => decide(cmd, state, { now, actor }),
+  };
 };
 
 export const refusalOf = (decision: E.Either<DomainError, unknown>): DomainError => {
-  if (E.isRight(decision)) throw new Error(`expected a refusal, got ${JSON.stringify(decision.right, (_, v) => (typeof v === 'bigint' ? `${v}n` : v))}`);
+  if (E.isRight(decision))
+    throw new Error(`expected a refusal, got ${JSON.stringify(decision.right, (_, v) => (typeof v === 'bigint' ? `${v}n` : v))}`);
   return decision.left;
 };
 

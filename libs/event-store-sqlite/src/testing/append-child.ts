@@ -14,7 +14,8 @@ const main = async (): Promise<void> => {
   // Both processes start appending together, once both are loaded: each says it is ready and waits for
   // the other (on a loaded machine one child can take seconds longer to start), then for `startAt`.
   writeFileSync(`${path}.${name}.ready`, '');
-  while (readdirSync(dirname(path!)).filter((file) => file.endsWith('.ready')).length < 2) await new Promise((resolve) => setTimeout(resolve, 5));
+  while (readdirSync(dirname(path!)).filter((file) => file.endsWith('.ready')).length < 2)
+    await new Promise((resolve) => setTimeout(resolve, 5));
   await new Promise((resolve) => setTimeout(resolve, Math.max(0, Number(startAtText) - Date.now())));
   const count = Number(countText);
   const failures: unknown[] = [];
@@ -22,7 +23,10 @@ const main = async (): Promise<void> => {
   let own = -1;
   for (let i = 0; i < count; i++) {
     const event = { eventId: randomUUID(), type: 'Noted', data: { by: name, i }, metadata: {} };
-    const result = i % 2 === 0 ? await store.append(`own-${name}`, [event], own === -1 ? 'no-stream' : own)() : await store.append('shared', [event], 'any')();
+    const result =
+      i % 2 === 0
+        ? await store.append(`own-${name}`, [event], own === -1 ? 'no-stream' : own)()
+        : await store.append('shared', [event], 'any')();
     if (result._tag === 'Left') failures.push(result.left);
     else if (i % 2 === 0) own = result.right.revision;
   }

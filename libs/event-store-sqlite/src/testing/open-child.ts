@@ -14,7 +14,11 @@ const main = async (): Promise<void> => {
     while (Date.now() < at); // a busy wait: the processes must race within a millisecond, not a timer tick
     try {
       const store = new SqliteEventStore(join(dir!, `${round}.db`));
-      const result = await store.append(`own-${name}`, [{ eventId: crypto.randomUUID(), type: 'Noted', data: { round }, metadata: {} }], 'no-stream')();
+      const result = await store.append(
+        `own-${name}`,
+        [{ eventId: crypto.randomUUID(), type: 'Noted', data: { round }, metadata: {} }],
+        'no-stream',
+      )();
       if (result._tag === 'Left') failures.push(`round ${round}: ${JSON.stringify(result.left)}`);
       await store.close();
     } catch (error) {

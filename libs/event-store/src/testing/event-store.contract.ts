@@ -6,10 +6,7 @@ import type { EventStore, EventToAppend, StoredEvent } from '../event-store.port
  * The one contract every EventStore adapter passes. Each adapter's *.int.spec.ts calls this with a
  * factory for a fresh, empty store (or a unique stream prefix on a shared server).
  */
-export const eventStoreContract = (
-  adapterName: string,
-  makeStore: () => Promise<{ store: EventStore; streamPrefix: string }>,
-): void => {
+export const eventStoreContract = (adapterName: string, makeStore: () => Promise<{ store: EventStore; streamPrefix: string }>): void => {
   describe(`EventStore contract: ${adapterName}`, () => {
     let store: EventStore;
     let prefix: string;
@@ -88,7 +85,13 @@ export const eventStoreContract = (
 
     it('reads a stream backwards, from a revision, and limited in count', async () => {
       const stream = `${prefix}-e`;
-      await ok(store.append(stream, [0, 1, 2, 3, 4].map((n) => event('N', n)), 'no-stream'));
+      await ok(
+        store.append(
+          stream,
+          [0, 1, 2, 3, 4].map((n) => event('N', n)),
+          'no-stream',
+        ),
+      );
       const revisions = (events: ReadonlyArray<StoredEvent>) => events.map((e) => e.revision);
       expect(revisions(await ok(store.readStream(stream, { direction: 'backwards', maxCount: 2 })))).toEqual([4, 3]);
       expect(revisions(await ok(store.readStream(stream, { direction: 'backwards', fromRevision: 2 })))).toEqual([2, 1, 0]);
@@ -123,7 +126,14 @@ export const eventStoreContract = (
       const events = [event('A', 0), event('B', 1)];
       const appended = await ok(store.append(stream, events, 'no-stream'));
       const last = await ok(store.readAt(appended.logPosition));
-      expect(last).toMatchObject({ eventId: events[1]!.eventId, stream, revision: 1, logPosition: appended.logPosition, data: events[1]!.data, metadata: events[1]!.metadata });
+      expect(last).toMatchObject({
+        eventId: events[1]!.eventId,
+        stream,
+        revision: 1,
+        logPosition: appended.logPosition,
+        data: events[1]!.data,
+        metadata: events[1]!.metadata,
+      });
       const [firstStored] = await ok(store.readStream(stream, { maxCount: 1 }));
       expect((await ok(store.readAt(firstStored!.logPosition)))?.eventId).toBe(events[0]!.eventId);
       expect(await ok(store.readAt((await ok(store.headPosition())) + 1_000_000n))).toBeUndefined();
@@ -167,7 +177,11 @@ export const eventStoreContract = (
       const seen: StoredEvent[] = [];
       const checkpoints: Array<{ logPosition: bigint; seen: number }> = [];
       const subscription = store.subscribeToAll(
-        { ...(options.after === undefined ? {} : { after: options.after }), eventTypes: { prefixes: options.prefixes }, onCheckpoint: (logPosition) => void checkpoints.push({ logPosition, seen: seen.length }) },
+        {
+          ...(options.after === undefined ? {} : { after: options.after }),
+          eventTypes: { prefixes: options.prefixes },
+          onCheckpoint: (logPosition) => void checkpoints.push({ logPosition, seen: seen.length }),
+        },
         (e) => void seen.push(e),
       );
       return { seen, checkpoints, subscription };
@@ -176,7 +190,10 @@ export const eventStoreContract = (
     const expectHonestCheckpoints = (run: ReturnType<typeof follow>) => {
       for (let i = 0; i < run.checkpoints.length; i++) {
         const { logPosition, seen } = run.checkpoints[i]!;
-        expect({ position: logPosition, seen }).toEqual({ position: logPosition, seen: run.seen.filter((e) => e.logPosition <= logPosition).length });
+        expect({ position: logPosition, seen }).toEqual({
+          position: logPosition,
+          seen: run.seen.filter((e) => e.logPosition <= logPosition).length,
+        });
         if (i > 0) expect(logPosition >= run.checkpoints[i - 1]!.logPosition).toBe(true);
       }
     };
@@ -224,7 +241,13 @@ export const eventStoreContract = (
     it('takes a prefix literally: no character in it is a wildcard', async () => {
       const tag = tagged();
       const types = [`${tag}a_b`, `${tag}aXb`, `${tag}a%c`, `${tag}aYc`, `${tag}a.d`, `${tag}a*d`];
-      await ok(store.append(`${prefix}-w`, types.map((type, n) => event(type, n)), 'no-stream'));
+      await ok(
+        store.append(
+          `${prefix}-w`,
+          types.map((type, n) => event(type, n)),
+          'no-stream',
+        ),
+      );
       const run = follow({ prefixes: [`${tag}a_`, `${tag}a%`, `${tag}a.`] });
       const head = await ok(store.headPosition());
       await until(() => run.checkpoints.some((c) => c.logPosition >= head), 'a checkpoint at the head');

@@ -41,7 +41,12 @@ const QUIET: Readonly<Record<AlertKind, ReadonlySet<string>>> = {
 };
 
 /** What a subject leaves to when it vanishes from the figures (a loan closed or reversed, a report reversed). */
-const GONE: Readonly<Record<AlertKind, string>> = { 'loan-status': 'closed', 'price-staleness': 'none', reconciliation: 'withdrawn', 'hash-chain': 'intact' };
+const GONE: Readonly<Record<AlertKind, string>> = {
+  'loan-status': 'closed',
+  'price-staleness': 'none',
+  reconciliation: 'withdrawn',
+  'hash-chain': 'intact',
+};
 
 export const isQuiet = (kind: AlertKind, state: string): boolean => QUIET[kind].has(state);
 
@@ -61,7 +66,10 @@ export interface RaisedState {
  * The transitions to raise: each current state that differs (as isTransition says) from the last one
  * raised (or the initial state), and each subject last raised in an alarming state that has vanished.
  */
-export const alertTransitions = (lastRaised: ReadonlyMap<string, RaisedState>, current: ReadonlyArray<AlertSubjectState>): AlertTransition[] => {
+export const alertTransitions = (
+  lastRaised: ReadonlyMap<string, RaisedState>,
+  current: ReadonlyArray<AlertSubjectState>,
+): AlertTransition[] => {
   const transitions: AlertTransition[] = [];
   const seen = new Set<string>();
   for (const now of current) {
@@ -77,7 +85,8 @@ export const alertTransitions = (lastRaised: ReadonlyMap<string, RaisedState>, c
   return transitions;
 };
 
-const orNull = <A>(value: A | null | undefined, format: (a: A) => string): string | null => (value === null || value === undefined ? null : format(value));
+const orNull = <A>(value: A | null | undefined, format: (a: A) => string): string | null =>
+  value === null || value === undefined ? null : format(value);
 
 /** A broken link of the hash chain, as verification reports it; null while the chain holds. */
 export interface ChainBreak {
@@ -125,7 +134,12 @@ export const currentAlertStates = (book: BookProjection, asOf: number, version: 
     figures:
       price === null
         ? {}
-        : { usdPerBtc: formatUsd(price.usdPerBtc), priceEffectiveAt: formatInstant(price.effectiveAt), ageSeconds: String(price.ageSeconds), maxAgeSeconds: String(price.maxAgeSeconds) },
+        : {
+            usdPerBtc: formatUsd(price.usdPerBtc),
+            priceEffectiveAt: formatInstant(price.effectiveAt),
+            ageSeconds: String(price.ageSeconds),
+            maxAgeSeconds: String(price.maxAgeSeconds),
+          },
   });
   for (const row of reconciliation(book, version).reports) {
     const figures: Record<string, string | null> = {
@@ -141,13 +155,21 @@ export const currentAlertStates = (book: BookProjection, asOf: number, version: 
       figures[`${name}.ledger`] = format(line.ledger);
       figures[`${name}.difference`] = format(line.difference);
     }
-    states.push({ kind: 'reconciliation', subject: book.eventIdAt(row.report.revision), state: row.flagged ? 'flagged' : 'clear', figures });
+    states.push({
+      kind: 'reconciliation',
+      subject: book.eventIdAt(row.report.revision),
+      state: row.flagged ? 'flagged' : 'clear',
+      figures,
+    });
   }
   states.push({
     kind: 'hash-chain',
     subject: null,
     state: chain === null ? 'intact' : 'broken',
-    figures: chain === null ? {} : { reason: chain.reason, eventId: chain.eventId, revision: String(chain.revision), expected: chain.expected, found: chain.found },
+    figures:
+      chain === null
+        ? {}
+        : { reason: chain.reason, eventId: chain.eventId, revision: String(chain.revision), expected: chain.expected, found: chain.found },
   });
   return states;
 };

@@ -6,13 +6,29 @@ import { AlertSubjectState, RaisedState, alertTransitions, currentAlertStates, i
 const readmeBook = () => {
   const book = new RecordedBook();
   book.record('2025-06-01T00:00:00Z', 'open-book', { name: 'Acme', effectiveAt: '2025-06-01T00:00:00Z' });
-  book.record('2025-07-01T00:00:00Z', 'record-mining-output', { effectiveAt: '2025-06-30T23:59:59Z', wallet: 'cold', btc: '716.5', usdPerBtc: '107135.33' });
+  book.record('2025-07-01T00:00:00Z', 'record-mining-output', {
+    effectiveAt: '2025-06-30T23:59:59Z',
+    wallet: 'cold',
+    btc: '716.5',
+    usdPerBtc: '107135.33',
+  });
   book.record('2025-07-01T00:00:00Z', 'record-btc-price', { effectiveAt: '2025-06-30T23:59:59Z', usdPerBtc: '107135.33' });
   book.record('2025-07-01T00:00:00Z', 'draw-loan', {
-    effectiveAt: '2025-07-01T00:00:00Z', loanId: 'coinbase', lender: 'Coinbase Credit', principalUsd: '50000000.00', annualRate: '0',
-    marginCallLtv: '0.70', liquidationLtv: '0.85', maturityAt: '2026-07-01T00:00:00Z',
+    effectiveAt: '2025-07-01T00:00:00Z',
+    loanId: 'coinbase',
+    lender: 'Coinbase Credit',
+    principalUsd: '50000000.00',
+    annualRate: '0',
+    marginCallLtv: '0.70',
+    liquidationLtv: '0.85',
+    maturityAt: '2026-07-01T00:00:00Z',
   });
-  book.record('2025-07-01T00:00:00Z', 'pledge-collateral', { effectiveAt: '2025-07-01T00:00:00Z', loanId: 'coinbase', wallet: 'cold', btc: '600' });
+  book.record('2025-07-01T00:00:00Z', 'pledge-collateral', {
+    effectiveAt: '2025-07-01T00:00:00Z',
+    loanId: 'coinbase',
+    wallet: 'cold',
+    btc: '600',
+  });
   return book;
 };
 
@@ -23,14 +39,22 @@ const statesAt = (book: RecordedBook, asOf: string) => {
 const remember = (raised: Map<string, RaisedState>, transitions: ReadonlyArray<AlertSubjectState>) => {
   for (const t of transitions) raised.set(subjectKey(t.kind, t.subject), { kind: t.kind, subject: t.subject, state: t.state });
 };
-const pick = (transitions: ReturnType<typeof alertTransitions>) => transitions.map((t) => `${t.kind}:${t.subject ?? ''}:${t.from}->${t.state}`);
+const pick = (transitions: ReturnType<typeof alertTransitions>) =>
+  transitions.map((t) => `${t.kind}:${t.subject ?? ''}:${t.from}->${t.state}`);
 
 describe('alert states', () => {
   it('the README loan is in margin call when drawn, with the figures that say so', () => {
     const states = statesAt(readmeBook(), '2025-07-01T12:00:00Z');
     const loan = states.find((s) => s.kind === 'loan-status')!;
     expect(loan).toMatchObject({ subject: 'coinbase', state: 'margin-call' });
-    expect(loan.figures).toMatchObject({ ltv: '0.777832', marginCallLtv: '0.700000', liquidationLtv: '0.850000', usdPerBtc: '107135.33', marginCallPriceUsd: '119047.61', outstandingUsd: '50000000.00' });
+    expect(loan.figures).toMatchObject({
+      ltv: '0.777832',
+      marginCallLtv: '0.700000',
+      liquidationLtv: '0.850000',
+      usdPerBtc: '107135.33',
+      marginCallPriceUsd: '119047.61',
+      outstandingUsd: '50000000.00',
+    });
     expect(states.find((s) => s.kind === 'price-staleness')).toMatchObject({ state: 'fresh' });
     expect(states.find((s) => s.kind === 'hash-chain')).toMatchObject({ state: 'intact' });
   });
@@ -47,14 +71,33 @@ describe('alert states', () => {
 
   it('a reported figure beyond the tolerance flags its row, named by the report event, with the difference', () => {
     const book = readmeBook();
-    const [reportId] = book.record('2025-07-02T00:00:00Z', 'record-reported-holdings', { effectiveAt: '2025-07-01T12:00:00Z', btc: '716.0', source: 'custodian-statement' });
+    const [reportId] = book.record('2025-07-02T00:00:00Z', 'record-reported-holdings', {
+      effectiveAt: '2025-07-01T12:00:00Z',
+      btc: '716.0',
+      source: 'custodian-statement',
+    });
     const row = statesAt(book, '2025-07-01T12:00:00Z').find((s) => s.kind === 'reconciliation')!;
-    expect(row).toMatchObject({ subject: reportId, state: 'flagged', figures: { 'btc.reported': '716.00000000', 'btc.ledger': '716.50000000', 'btc.difference': '-0.50000000', toleranceBtc: '0.10000000' } });
+    expect(row).toMatchObject({
+      subject: reportId,
+      state: 'flagged',
+      figures: {
+        'btc.reported': '716.00000000',
+        'btc.ledger': '716.50000000',
+        'btc.difference': '-0.50000000',
+        toleranceBtc: '0.10000000',
+      },
+    });
   });
 
   it('a broken chain is named with its link', () => {
     const projection = readmeBook().projection();
-    const chain = currentAlertStates(projection, Date.parse('2025-07-01T12:00:00Z'), projection.revision + 1, { reason: 'hash-mismatch', eventId: 'e1', revision: 3, expected: 'aa', found: 'bb' }).find((s) => s.kind === 'hash-chain')!;
+    const chain = currentAlertStates(projection, Date.parse('2025-07-01T12:00:00Z'), projection.revision + 1, {
+      reason: 'hash-mismatch',
+      eventId: 'e1',
+      revision: 3,
+      expected: 'aa',
+      found: 'bb',
+    }).find((s) => s.kind === 'hash-chain')!;
     expect(chain).toMatchObject({ state: 'broken', figures: { reason: 'hash-mismatch', eventId: 'e1', revision: '3' } });
   });
 });
@@ -89,7 +132,10 @@ describe('transitions', () => {
     // Open again, then matured on 2026-07-01 (the price is long stale by then too).
     const later = alertTransitions(raised, statesAt(book, '2026-07-01T00:00:00Z'));
     expect(pick(later).sort()).toEqual(['loan-status:coinbase:margin-call->matured', 'price-staleness::fresh->stale']);
-    const gone = alertTransitions(new Map([[subjectKey('loan-status', 'old'), { kind: 'loan-status', subject: 'old', state: 'margin-call' }]]), []);
+    const gone = alertTransitions(
+      new Map([[subjectKey('loan-status', 'old'), { kind: 'loan-status', subject: 'old', state: 'margin-call' }]]),
+      [],
+    );
     expect(pick(gone)).toEqual(['loan-status:old:margin-call->closed']);
   });
 
@@ -108,7 +154,14 @@ describe('transitions', () => {
 
 describe('the AlertRaised codec', () => {
   it('round-trips both causes (an event, a timer instant) and refuses unknown fields', () => {
-    const base = { kind: 'price-staleness', subject: null, from: 'fresh', to: 'stale', figures: { ageSeconds: '86401' }, detectedAt: '2026-03-02T11:00:01.000Z' };
+    const base = {
+      kind: 'price-staleness',
+      subject: null,
+      from: 'fresh',
+      to: 'stale',
+      figures: { ageSeconds: '86401' },
+      detectedAt: '2026-03-02T11:00:01.000Z',
+    };
     for (const causedBy of [{ timer: '2026-03-02T11:00:01.000Z' }, { eventId: 'e-1', logPosition: '42' }]) {
       const decoded = AlertRaisedData.decode({ ...base, causedBy });
       expect(decoded._tag).toBe('Right');

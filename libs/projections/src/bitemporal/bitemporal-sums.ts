@@ -174,7 +174,11 @@ export class BitemporalSums {
     return {
       inOrderEffectiveAt: Float64Array.from(this.inOrder.effectiveAt),
       inOrderOrder: Float64Array.from(this.inOrder.order),
-      columns: [...this.inOrderColumns].map(([metric, column]) => ({ metric, at: column.at.slice(0, column.length), cum: column.cum.toArray() })),
+      columns: [...this.inOrderColumns].map(([metric, column]) => ({
+        metric,
+        at: column.at.slice(0, column.length),
+        cum: column.cum.toArray(),
+      })),
       late: {
         effectiveAt: Float64Array.from(this.late, (p) => p.effectiveAt),
         order: Float64Array.from(this.late, (p) => p.order),
@@ -275,7 +279,12 @@ export class BitemporalSums {
       ioIndex = lastBefore(column, start) + 1;
     }
     const late = this.late
-      .filter((p) => p.known < version && p.deltas.some(([m]) => m === metric) && (from === undefined || !keyAtOrBefore(p.effectiveAt, p.order, from.effectiveAt, from.order)))
+      .filter(
+        (p) =>
+          p.known < version &&
+          p.deltas.some(([m]) => m === metric) &&
+          (from === undefined || !keyAtOrBefore(p.effectiveAt, p.order, from.effectiveAt, from.order)),
+      )
       .sort((a, b) => a.effectiveAt - b.effectiveAt || a.order - b.order);
     let lateIndex = 0;
     for (;;) {

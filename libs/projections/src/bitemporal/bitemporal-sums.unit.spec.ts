@@ -5,7 +5,10 @@ const YEAR = 365 * 86_400_000;
 const T0 = Date.parse('2016-01-01T00:00:00Z');
 
 /** Points known in revision order: each revision's point sits anywhere in ten years, so many arrive late. */
-const arbitraryPoints = fc.array(fc.record({ at: fc.integer({ min: 0, max: 10 * YEAR }), qty: fc.bigInt({ min: 1n, max: 1_000n }) }), { minLength: 1, maxLength: 60 });
+const arbitraryPoints = fc.array(fc.record({ at: fc.integer({ min: 0, max: 10 * YEAR }), qty: fc.bigInt({ min: 1n, max: 1_000n }) }), {
+  minLength: 1,
+  maxLength: 60,
+});
 
 describe('BitemporalSums', () => {
   it('sum and firstTimeReaching equal a scan of the points, over spans far past 2^31 ms', () => {

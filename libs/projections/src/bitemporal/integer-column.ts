@@ -10,7 +10,8 @@ export type IntegerValues = BigInt64Array | ReadonlyArray<bigint>;
 export const fitsInt64 = (value: bigint): boolean => value <= INT64_MAX && value >= INT64_MIN;
 
 /** The compact form when every value fits in 64 bits, else the wide one: what a snapshot stores. */
-export const compactIntegers = (values: ReadonlyArray<bigint>): IntegerValues => (values.every(fitsInt64) ? BigInt64Array.from(values) : [...values]);
+export const compactIntegers = (values: ReadonlyArray<bigint>): IntegerValues =>
+  values.every(fitsInt64) ? BigInt64Array.from(values) : [...values];
 
 /**
  * A growable column of exact integers that cannot overflow. It starts as a BigInt64Array — a

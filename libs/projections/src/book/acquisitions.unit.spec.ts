@@ -18,12 +18,43 @@ const BTC = 100_000_000n;
 const book = () => {
   const b = new RecordedBook();
   b.record('2025-06-01T00:00:00Z', 'open-book', { name: 'Acme', effectiveAt: '2025-06-01T00:00:00Z' });
-  const [lotA] = b.record('2025-06-01T01:00:00Z', 'record-opening-balance', { wallet: 'cold', btc: '2', costBasisUsd: '20000.00', acquiredAt: '2021-03-01T00:00:00Z' });
-  const [lotB] = b.record('2025-06-01T02:00:00Z', 'record-opening-balance', { wallet: 'cold', btc: '1', costBasisUsd: '30000.00', acquiredAt: '2020-01-01T00:00:00Z' });
-  b.record('2025-06-01T03:00:00Z', 'record-opening-cash', { effectiveAt: '2025-06-01T00:00:00Z', cashAccount: 'operating', amountUsd: '100000.00' });
-  const [mined] = b.record('2025-06-10T00:00:00Z', 'record-mining-output', { effectiveAt: '2025-06-10T00:00:00Z', wallet: 'pool', btc: '1', usdPerBtc: '60000.00' });
-  const [bought] = b.record('2025-06-15T00:00:00Z', 'record-btc-purchase', { effectiveAt: '2025-06-15T00:00:00Z', wallet: 'hot', btc: '0.5', costUsd: '40000.00', feesUsd: '100.00' });
-  const [paid] = b.record('2025-06-20T00:00:00Z', 'record-btc-payment', { effectiveAt: '2025-06-20T00:00:00Z', wallet: 'cold', btc: '1.5', usdPerBtc: '100000.00', category: 'hosting' });
+  const [lotA] = b.record('2025-06-01T01:00:00Z', 'record-opening-balance', {
+    wallet: 'cold',
+    btc: '2',
+    costBasisUsd: '20000.00',
+    acquiredAt: '2021-03-01T00:00:00Z',
+  });
+  const [lotB] = b.record('2025-06-01T02:00:00Z', 'record-opening-balance', {
+    wallet: 'cold',
+    btc: '1',
+    costBasisUsd: '30000.00',
+    acquiredAt: '2020-01-01T00:00:00Z',
+  });
+  b.record('2025-06-01T03:00:00Z', 'record-opening-cash', {
+    effectiveAt: '2025-06-01T00:00:00Z',
+    cashAccount: 'operating',
+    amountUsd: '100000.00',
+  });
+  const [mined] = b.record('2025-06-10T00:00:00Z', 'record-mining-output', {
+    effectiveAt: '2025-06-10T00:00:00Z',
+    wallet: 'pool',
+    btc: '1',
+    usdPerBtc: '60000.00',
+  });
+  const [bought] = b.record('2025-06-15T00:00:00Z', 'record-btc-purchase', {
+    effectiveAt: '2025-06-15T00:00:00Z',
+    wallet: 'hot',
+    btc: '0.5',
+    costUsd: '40000.00',
+    feesUsd: '100.00',
+  });
+  const [paid] = b.record('2025-06-20T00:00:00Z', 'record-btc-payment', {
+    effectiveAt: '2025-06-20T00:00:00Z',
+    wallet: 'cold',
+    btc: '1.5',
+    usdPerBtc: '100000.00',
+    category: 'hosting',
+  });
   return { b, ids: { lotA: lotA!, lotB: lotB!, mined: mined!, bought: bought!, paid: paid! } };
 };
 
@@ -35,7 +66,13 @@ describe('opening balances, purchases and BTC payments in the figures', () => {
     const projection = b.projection();
     const version = projection.versionAt(Number.MAX_SAFE_INTEGER);
     const raw = projection.raw(END, version);
-    expect(raw).toMatchObject({ acquiredBtc: 45n * BTC / 10n, acquiredCostUsd: 15_010_000n, disposedBtc: 15n * BTC / 10n, proceedsUsd: 15_000_000n, relievedCostUsd: 3_500_000n });
+    expect(raw).toMatchObject({
+      acquiredBtc: (45n * BTC) / 10n,
+      acquiredCostUsd: 15_010_000n,
+      disposedBtc: (15n * BTC) / 10n,
+      proceedsUsd: 15_000_000n,
+      relievedCostUsd: 3_500_000n,
+    });
     expect(raw).toEqual(naiveRaw(b.events, END, Number.MAX_SAFE_INTEGER));
     const position = positionFrom(raw);
     expect(position.holdings.btc).toBe(3n * BTC);
@@ -44,7 +81,7 @@ describe('opening balances, purchases and BTC payments in the figures', () => {
 
     const [disposal, ...others] = [...projection.disposals(0, END, version)];
     expect(others).toEqual([]);
-    expect(disposal!.disposal).toMatchObject({ eventId: ids.paid, type: 'BtcPaid', btc: 15n * BTC / 10n, proceedsUsd: 15_000_000n });
+    expect(disposal!.disposal).toMatchObject({ eventId: ids.paid, type: 'BtcPaid', btc: (15n * BTC) / 10n, proceedsUsd: 15_000_000n });
     expect(disposal!.relievedCostUsd).toBe(3_500_000n);
     expect(disposal!.lots.map((l) => [l.lot.eventId, l.btc, l.costUsd])).toEqual([
       [ids.lotB, BTC, 3_000_000n],
@@ -52,7 +89,7 @@ describe('opening balances, purchases and BTC payments in the figures', () => {
     ]);
     // Open lots oldest first, an opening lot listed at its acquiredAt.
     expect([...projection.openLots(END, version)].map((l) => [l.lot.eventId, l.lot.effectiveAt, l.btc, l.costUsd])).toEqual([
-      [ids.lotA, at('2021-03-01T00:00:00Z'), 15n * BTC / 10n, 1_500_000n],
+      [ids.lotA, at('2021-03-01T00:00:00Z'), (15n * BTC) / 10n, 1_500_000n],
       [ids.mined, at('2025-06-10T00:00:00Z'), BTC, 6_000_000n],
       [ids.bought, at('2025-06-15T00:00:00Z'), BTC / 2n, 4_010_000n],
     ]);
@@ -61,13 +98,17 @@ describe('opening balances, purchases and BTC payments in the figures', () => {
 
   it('shows opening balances, purchases and payments in their own month-end columns, not as mined, and the roll-forward closes', () => {
     const projection = book().b.projection();
-    const [june] = monthEndReport(projection, monthsBetween({ year: 2025, month: 6 }, { year: 2025, month: 6 })!, projection.versionAt(Number.MAX_SAFE_INTEGER));
+    const [june] = monthEndReport(
+      projection,
+      monthsBetween({ year: 2025, month: 6 }, { year: 2025, month: 6 })!,
+      projection.versionAt(Number.MAX_SAFE_INTEGER),
+    );
     expect(june).toMatchObject({
       openingBtc: 0n,
       openingBalancesBtc: 3n * BTC,
       minedBtc: BTC,
       purchasedBtc: BTC / 2n,
-      paidBtc: 15n * BTC / 10n,
+      paidBtc: (15n * BTC) / 10n,
       soldBtc: 0n,
       closingBtc: 3n * BTC,
       rollforwardCheckBtc: 0n,
@@ -77,7 +118,12 @@ describe('opening balances, purchases and BTC payments in the figures', () => {
 
   it('takes an opening lot out of the FIFO queue when it is reversed, snapshot or not', () => {
     const { b, ids } = book();
-    b.record('2025-06-21T00:00:00Z', 'record-opening-balance', { wallet: 'cold', btc: '1', costBasisUsd: '5.00', acquiredAt: '2019-01-01T00:00:00Z' });
+    b.record('2025-06-21T00:00:00Z', 'record-opening-balance', {
+      wallet: 'cold',
+      btc: '1',
+      costBasisUsd: '5.00',
+      acquiredAt: '2019-01-01T00:00:00Z',
+    });
     const before = b.projection();
     // The 2019 lot is first in the queue, though recorded last: the payment now relieves it and half of B.
     expect(before.raw(END, before.revision + 1).relievedCostUsd).toBe(500n + 1_500_000n);

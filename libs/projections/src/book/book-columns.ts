@@ -83,7 +83,8 @@ export const emptyColumns = (): BookColumns => ({
 });
 
 /** Live at version: known, and not taken back by a reversal known at the version. */
-export const liveAt = (c: BookColumns, revision: number, version: number): boolean => revision < version && !(c.reversedAt[revision]! < version);
+export const liveAt = (c: BookColumns, revision: number, version: number): boolean =>
+  revision < version && !(c.reversedAt[revision]! < version);
 
 /** A metric's sum over points with key <= (asOf, order) known at the version; 0 for a metric never seen. */
 export const sumOf = (c: BookColumns, name: string, version: number, asOf: number, order = Number.POSITIVE_INFINITY): bigint => {

@@ -36,7 +36,14 @@ describe('BookProjection at the largest accepted amounts', () => {
     while (revision < events) {
       if (revision % 2 === 0) {
         const outbound = transfers % 2n === 0n;
-        apply({ type: 'BtcTransferred', effectiveAt: at(), fromWallet: outbound ? 'cold' : 'hot', toWallet: outbound ? 'hot' : 'cold', btc: MAX_BTC, feeBtc: 0n } as BookEvent);
+        apply({
+          type: 'BtcTransferred',
+          effectiveAt: at(),
+          fromWallet: outbound ? 'cold' : 'hot',
+          toWallet: outbound ? 'hot' : 'cold',
+          btc: MAX_BTC,
+          feeBtc: 0n,
+        } as BookEvent);
         transfers += 1n;
       } else {
         apply({ type: 'CashMoved', effectiveAt: at(), cashAccount: 'operating', amountUsd: MAX_USD, category: 'max' } as BookEvent);
@@ -73,7 +80,12 @@ describe('BookProjection at the largest accepted amounts', () => {
     const restored = BookProjection.fromSnapshot(deserialize(serialize(book.toSnapshot())) as BookProjectionSnapshot);
     expectExact(restored, 20_000, transfers, cashMoves);
     // ... and keeps folding on top of them.
-    restored.apply({ eventId: 'next', revision: 20_000, recordedAt: T0 + 20_000, event: { type: 'CashMoved', effectiveAt: T0 + 20_000, cashAccount: 'operating', amountUsd: MAX_USD, category: 'max' } as BookEvent });
+    restored.apply({
+      eventId: 'next',
+      revision: 20_000,
+      recordedAt: T0 + 20_000,
+      event: { type: 'CashMoved', effectiveAt: T0 + 20_000, cashAccount: 'operating', amountUsd: MAX_USD, category: 'max' } as BookEvent,
+    });
     expect(restored.raw(T0 + 20_001, 20_001).balances.get('cash|operating')).toBe((cashMoves + 1n) * MAX_USD);
   });
 });

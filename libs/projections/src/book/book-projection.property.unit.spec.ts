@@ -46,7 +46,8 @@ describe('BookProjection equals a naive replay from zero', () => {
           const split = Math.floor(snapshotAt * events.length);
           let projection = new BookProjection();
           events.forEach((e, index) => {
-            if (index === split) projection = BookProjection.fromSnapshot(deserialize(serialize(projection.toSnapshot())) as BookProjectionSnapshot);
+            if (index === split)
+              projection = BookProjection.fromSnapshot(deserialize(serialize(projection.toSnapshot())) as BookProjectionSnapshot);
             projection.apply(e);
           });
           const first = START - 10 * DAY;
@@ -74,24 +75,39 @@ describe('BookProjection equals a naive replay from zero', () => {
             }
 
             // The BTC roll-forward holds over any window: the flows explain every change in holdings.
-            const btcAt = (t: number) => [...projection.raw(t, version).balances].filter(([k]) => k.includes('-btc|')).reduce((sum, [, amount]) => sum + amount, 0n);
+            const btcAt = (t: number) =>
+              [...projection.raw(t, version).balances].filter(([k]) => k.includes('-btc|')).reduce((sum, [, amount]) => sum + amount, 0n);
             const from = Math.min(asOf, at(k));
             const kinds = ['mined', 'sold', 'liquidated', 'transferredOut', 'transferredIn', 'opening', 'purchased', 'paid'] as const;
             const flows = kinds.map((kind) => projection.flow(kind, from, asOf, version));
-            expect(btcAt(asOf) - btcAt(from)).toBe(flows[0]! - flows[1]! - flows[2]! - flows[3]! + flows[4]! + flows[5]! + flows[6]! - flows[7]!);
+            expect(btcAt(asOf) - btcAt(from)).toBe(
+              flows[0]! - flows[1]! - flows[2]! - flows[3]! + flows[4]! + flows[5]! + flows[6]! - flows[7]!,
+            );
 
             // Every additive figure is exactly the sum of the contributions explain lists.
             const figures = [
-              'holdings.btc', 'holdings.unencumberedBtc', 'holdings.pledgedBtc', 'cash.totalUsd', 'liquidity.cashUsd',
-              'costBasis.totalUsd', 'costBasis.realizedGainUsd', 'leverage.totalDebtUsd', 'leverage.netDebtUsd',
+              'holdings.btc',
+              'holdings.unencumberedBtc',
+              'holdings.pledgedBtc',
+              'cash.totalUsd',
+              'liquidity.cashUsd',
+              'costBasis.totalUsd',
+              'costBasis.realizedGainUsd',
+              'leverage.totalDebtUsd',
+              'leverage.netDebtUsd',
               ...['cold', 'hot', 'pool'].flatMap((w) => [`holdings.wallets.${w}.btc`, `holdings.wallets.${w}.pledgedBtc`]),
-              ...indexed.loans.flatMap((l) => ['principalUsd', 'accruedInterestUsd', 'outstandingUsd', 'pledgedBtc'].map((f) => `loans.${l.loanId}.${f}`)),
+              ...indexed.loans.flatMap((l) =>
+                ['principalUsd', 'accruedInterestUsd', 'outstandingUsd', 'pledgedBtc'].map((f) => `loans.${l.loanId}.${f}`),
+              ),
               'cash.accounts.operating',
             ];
             for (const figure of figures) {
               const explained = explainFigure(projection, figure, asOf, version);
               if (E.isLeft(explained) || explained.right.kind !== 'sum') throw new Error(`${figure}: ${JSON.stringify(explained)}`);
-              expect([figure, explained.right.contributions.reduce((sum, c) => sum + c.amount, 0n)]).toEqual([figure, explained.right.value]);
+              expect([figure, explained.right.contributions.reduce((sum, c) => sum + c.amount, 0n)]).toEqual([
+                figure,
+                explained.right.value,
+              ]);
             }
           }
         },

@@ -6,9 +6,19 @@ import { EVENT_TYPE_CODES } from './event-type-codes';
 const book = () => {
   const recorded = new RecordedBook();
   recorded.record('2026-01-01T00:00:00Z', 'open-book', { name: 'Acme', effectiveAt: '2026-01-01T00:00:00Z' });
-  recorded.record('2026-01-02T00:00:00Z', 'record-mining-output', { effectiveAt: '2026-01-02T00:00:00Z', wallet: 'cold', btc: '2', usdPerBtc: '90000.00' });
+  recorded.record('2026-01-02T00:00:00Z', 'record-mining-output', {
+    effectiveAt: '2026-01-02T00:00:00Z',
+    wallet: 'cold',
+    btc: '2',
+    usdPerBtc: '90000.00',
+  });
   recorded.record('2026-01-03T00:00:00Z', 'record-btc-price', { effectiveAt: '2026-01-03T00:00:00Z', usdPerBtc: '95000.00' });
-  recorded.record('2026-01-04T00:00:00Z', 'record-btc-sale', { effectiveAt: '2026-01-04T00:00:00Z', wallet: 'cold', btc: '0.5', proceedsUsd: '48000.00' });
+  recorded.record('2026-01-04T00:00:00Z', 'record-btc-sale', {
+    effectiveAt: '2026-01-04T00:00:00Z',
+    wallet: 'cold',
+    btc: '0.5',
+    proceedsUsd: '48000.00',
+  });
   return recorded;
 };
 

@@ -3,7 +3,15 @@ import { upperBound } from '@treasury/domain/search/upper-bound';
 import { BTC_EXPENSE_PREFIX, FIFO, FLOWS, FifoRecord, FlowKind, NO_FIFO, fifoPlan, openingLotDeltas } from './fifo-plan';
 import { LoanTerms, RawPosition, loanTerms } from './raw-position';
 import { ReportRecord, ToleranceRecord, reportRecordOf, toleranceRecordOf } from '../reports/report-records';
-import { ApplyPlan, BookProjectionSnapshot, EventContribution, FifoEntry, LotPoint, LotSlice, PriceRecord } from './book-projection.records';
+import {
+  ApplyPlan,
+  BookProjectionSnapshot,
+  EventContribution,
+  FifoEntry,
+  LotPoint,
+  LotSlice,
+  PriceRecord,
+} from './book-projection.records';
 import type { BookReader, TermLoanFigures } from '../loans/term-loan-index';
 import { BookColumns, emptyColumns, liveAt, sumOf } from './book-columns';
 import { costOfFirst, disposals, fifoAt, openLots, recordFifo, reliefs } from './fifo-index';
@@ -88,7 +96,8 @@ export class BookProjection {
    * plain appends that cannot fail; a failure leaves the projection exactly as it was.
    */
   apply(recorded: RecordedBookEvent): void {
-    if (recorded.revision !== this.c.recordedAt.length) throw new Error(`projection expected revision ${this.c.recordedAt.length}, got ${recorded.revision}`);
+    if (recorded.revision !== this.c.recordedAt.length)
+      throw new Error(`projection expected revision ${this.c.recordedAt.length}, got ${recorded.revision}`);
     const metricsBefore = this.c.metricNames.length;
     let plan: ApplyPlan;
     try {
@@ -118,11 +127,20 @@ export class BookProjection {
       if (target === undefined || this.c.reversedAt[target] !== Number.POSITIVE_INFINITY) return { fifo: NO_FIFO, deltas: [] };
       // The negative point sits at the target's key, so the two cancel exactly from this revision on.
       const negated: Array<readonly [number, bigint]> = [];
-      for (let i = this.c.deltaStart[target]!; i < this.c.deltaStart[target + 1]!; i++) negated.push([this.c.deltaMetric[i]!, -this.c.deltaValue.get(i)]);
+      for (let i = this.c.deltaStart[target]!; i < this.c.deltaStart[target + 1]!; i++)
+        negated.push([this.c.deltaMetric[i]!, -this.c.deltaValue.get(i)]);
       const termLoan = this.c.termLoans.plan(event, revision, { target, effectiveAt: this.c.effectiveAt[target]! });
       const lotTime = this.c.lotTimes.get(target);
-      const lotAt = lotTime === undefined ? undefined : this.lotPoint(lotTime, openingLotDeltas(-this.c.fifoBtc.get(target), -this.c.fifoCost.get(target)));
-      return { fifo: NO_FIFO, deltas: [], reversal: { target, negated, ...(lotAt === undefined ? {} : { lotAt }) }, ...(termLoan === undefined ? {} : { termLoan }) };
+      const lotAt =
+        lotTime === undefined
+          ? undefined
+          : this.lotPoint(lotTime, openingLotDeltas(-this.c.fifoBtc.get(target), -this.c.fifoCost.get(target)));
+      return {
+        fifo: NO_FIFO,
+        deltas: [],
+        reversal: { target, negated, ...(lotAt === undefined ? {} : { lotAt }) },
+        ...(termLoan === undefined ? {} : { termLoan }),
+      };
     }
 
     const deltas: Array<readonly [number, bigint]> = [];
@@ -185,8 +203,10 @@ export class BookProjection {
     if (plan.reversal !== undefined) {
       const { target, negated } = plan.reversal;
       this.c.reversedAt[target] = revision;
-      if (negated.length > 0) this.c.sums.add({ effectiveAt: this.c.effectiveAt[target]!, order: target, known: revision, deltas: negated });
-      if (plan.reversal.lotAt !== undefined) this.c.sums.add({ effectiveAt: plan.reversal.lotAt.time, order: target, known: revision, deltas: plan.reversal.lotAt.deltas });
+      if (negated.length > 0)
+        this.c.sums.add({ effectiveAt: this.c.effectiveAt[target]!, order: target, known: revision, deltas: negated });
+      if (plan.reversal.lotAt !== undefined)
+        this.c.sums.add({ effectiveAt: plan.reversal.lotAt.time, order: target, known: revision, deltas: plan.reversal.lotAt.deltas });
     }
     if (plan.price !== undefined) addPrice(this.c, plan.price);
     if (plan.report !== undefined) this.c.reports.push(plan.report);
@@ -232,14 +252,22 @@ export class BookProjection {
    * amount, in effective order (ties by revision). Their amounts add up to the weighted sum.
    */
   contributions(weightOf: (balanceKey: string) => bigint, asOf: number, version: number): EventContribution[] {
-    return this.contributionsIn(weightOf, asOf, version, 0, version).sort((a, b) => a.effectiveAt - b.effectiveAt || a.revision - b.revision);
+    return this.contributionsIn(weightOf, asOf, version, 0, version).sort(
+      (a, b) => a.effectiveAt - b.effectiveAt || a.revision - b.revision,
+    );
   }
 
   /**
    * The same for revisions in [fromRevision, toRevision) only, in revision order (unsorted): lets a
    * caller walk a long book in bounded slices and sort once at the end.
    */
-  contributionsIn(weightOf: (balanceKey: string) => bigint, asOf: number, version: number, fromRevision: number, toRevision: number): EventContribution[] {
+  contributionsIn(
+    weightOf: (balanceKey: string) => bigint,
+    asOf: number,
+    version: number,
+    fromRevision: number,
+    toRevision: number,
+  ): EventContribution[] {
     return contributionsIn(this.c, weightOf, asOf, version, fromRevision, toRevision);
   }
 
@@ -254,7 +282,9 @@ export class BookProjection {
 
   /** Reports known and live at version, in effective order (ties: revision). */
   reportsAt(version: number): ReportRecord[] {
-    return this.c.reports.filter((r) => this.liveAt(r.revision, version)).sort((a, b) => a.effectiveAt - b.effectiveAt || a.revision - b.revision);
+    return this.c.reports
+      .filter((r) => this.liveAt(r.revision, version))
+      .sort((a, b) => a.effectiveAt - b.effectiveAt || a.revision - b.revision);
   }
 
   /** The reconciliation tolerance settings live at version, in revision order. */
@@ -275,13 +305,18 @@ export class BookProjection {
 
   /** A flow's total over events effective in (after, through], known at the version. */
   flow(kind: FlowKind, after: number, through: number, version: number): bigint {
-    return FLOWS[kind].reduce((total, [name, sign]) => total + sign * (this.sum(name, version, through) - this.sum(name, version, after)), 0n);
+    return FLOWS[kind].reduce(
+      (total, [name, sign]) => total + sign * (this.sum(name, version, through) - this.sum(name, version, after)),
+      0n,
+    );
   }
 
   /** The expenses paid in BTC (fair value, cents) over (after, through] at the version, by category. */
   btcExpenses(after: number, through: number, version: number): Map<string, bigint> {
     const names = this.c.metricNames.filter((name) => name.startsWith(BTC_EXPENSE_PREFIX));
-    return new Map(names.map((name) => [name.slice(BTC_EXPENSE_PREFIX.length), this.sum(name, version, through) - this.sum(name, version, after)]));
+    return new Map(
+      names.map((name) => [name.slice(BTC_EXPENSE_PREFIX.length), this.sum(name, version, through) - this.sum(name, version, after)]),
+    );
   }
 
   /** Every flow metric named `prefix` + key, its total over (after, through] at the version, by key (zeros included). */
@@ -310,7 +345,13 @@ export class BookProjection {
     }
     const listed = [...this.c.loans].filter(([loanId]) => this.sum(touches(`loan|${loanId}`), version, asOf) > 0n);
     // Loans drawn with a dayCount: accrual from the terms and the liquidation waterfall, at read time.
-    const terms = this.c.termLoans.adjust(balances, listed.map(([loanId]) => loanId), asOf, version, this.loanReader);
+    const terms = this.c.termLoans.adjust(
+      balances,
+      listed.map(([loanId]) => loanId),
+      asOf,
+      version,
+      this.loanReader,
+    );
     const loans: Array<LoanTerms & { readonly drawnAt: number }> = listed.map(([loanId, loan]) => ({
       ...loan.terms,
       ...(terms.has(loanId) ? { annualRate: terms.get(loanId)!.rate } : {}),
@@ -335,8 +376,15 @@ export class BookProjection {
   }
 
   /** The FIFO running totals at (asOf, version): what was acquired (sats, cost) and disposed of (sats). */
-  fifoTotals(asOf: number, version: number): { readonly acquiredBtc: bigint; readonly acquiredCostUsd: bigint; readonly disposedBtc: bigint } {
-    return { acquiredBtc: this.sum(FIFO.acquiredBtc, version, asOf), acquiredCostUsd: this.sum(FIFO.acquiredCost, version, asOf), disposedBtc: this.sum(FIFO.disposedBtc, version, asOf) };
+  fifoTotals(
+    asOf: number,
+    version: number,
+  ): { readonly acquiredBtc: bigint; readonly acquiredCostUsd: bigint; readonly disposedBtc: bigint } {
+    return {
+      acquiredBtc: this.sum(FIFO.acquiredBtc, version, asOf),
+      acquiredCostUsd: this.sum(FIFO.acquiredCost, version, asOf),
+      disposedBtc: this.sum(FIFO.disposedBtc, version, asOf),
+    };
   }
 
   /** The cost relieved (company-wide FIFO) by every disposal effective at or before asOf, known at the version. */
@@ -350,7 +398,11 @@ export class BookProjection {
   }
 
   /** Disposals with from <= effectiveAt <= to at version, each with the lot slices it relieved. */
-  disposals(from: number, to: number, version: number): Generator<{ readonly disposal: FifoEntry; readonly relievedCostUsd: bigint; readonly lots: LotSlice[] }> {
+  disposals(
+    from: number,
+    to: number,
+    version: number,
+  ): Generator<{ readonly disposal: FifoEntry; readonly relievedCostUsd: bigint; readonly lots: LotSlice[] }> {
     return disposals(this.c, from, to, version);
   }
 
@@ -386,7 +438,8 @@ export class BookProjection {
   /** A revision's own deltas by metric name (balance keys, and the touch/fifo/flow metrics beside them). */
   deltasOf(revision: number): Array<readonly [name: string, delta: bigint]> {
     const found: Array<readonly [string, bigint]> = [];
-    for (let i = this.c.deltaStart[revision]!; i < this.c.deltaStart[revision + 1]!; i++) found.push([this.c.metricNames[this.c.deltaMetric[i]!]!, this.c.deltaValue.get(i)]);
+    for (let i = this.c.deltaStart[revision]!; i < this.c.deltaStart[revision + 1]!; i++)
+      found.push([this.c.metricNames[this.c.deltaMetric[i]!]!, this.c.deltaValue.get(i)]);
     return found;
   }
 }

@@ -48,7 +48,8 @@ describe('snapshot event-type codes', () => {
   });
 
   it('round-trip every type, and refuse a code no type has', () => {
-    for (const type of Object.keys(bookEventCodecs) as Array<keyof typeof EVENT_TYPE_CODES>) expect(eventTypeOfCode(eventTypeCode(type))).toBe(type);
+    for (const type of Object.keys(bookEventCodecs) as Array<keyof typeof EVENT_TYPE_CODES>)
+      expect(eventTypeOfCode(eventTypeCode(type))).toBe(type);
     expect(() => eventTypeOfCode(32)).toThrow(/event type code 32/);
     expect(() => eventTypeOfCode(255)).toThrow(/no event type/);
   });

@@ -58,7 +58,10 @@ const lotsAt = (c: BookColumns, effectiveAt: number, version: number): FifoEntry
     .pointsAt(effectiveAt, version)
     .map((point) => fifoAt(c, point.order))
     // An opening lot's balance point sits at its effectiveAt, its place in the queue at its acquiredAt.
-    .filter((entry): entry is FifoEntry => entry !== undefined && entry.kind === 'lot' && entry.effectiveAt === effectiveAt && liveAt(c, entry.revision, version))
+    .filter(
+      (entry): entry is FifoEntry =>
+        entry !== undefined && entry.kind === 'lot' && entry.effectiveAt === effectiveAt && liveAt(c, entry.revision, version),
+    )
     .filter((entry, index, all) => all.findIndex((e) => e.revision === entry.revision) === index);
 
 /**
@@ -71,19 +74,34 @@ export function* openLots(c: BookColumns, asOf: number, version: number): Genera
 }
 
 /** Disposals with from <= effectiveAt <= to at version, each with the lot slices it relieved. */
-export function* disposals(c: BookColumns, from: number, to: number, version: number): Generator<{ readonly disposal: FifoEntry; readonly relievedCostUsd: bigint; readonly lots: LotSlice[] }> {
+export function* disposals(
+  c: BookColumns,
+  from: number,
+  to: number,
+  version: number,
+): Generator<{ readonly disposal: FifoEntry; readonly relievedCostUsd: bigint; readonly lots: LotSlice[] }> {
   for (const { disposal, relievedCostUsd, before } of reliefPoints(c, from, to, version)) {
     yield { disposal, relievedCostUsd, lots: [...slices(c, before, disposal.btc, version, Number.POSITIVE_INFINITY)] };
   }
 }
 
 /** The same disposals with the cost each relieved, without listing the lot slices (what the P&L and the journal need). */
-export function* reliefs(c: BookColumns, from: number, to: number, version: number): Generator<{ readonly disposal: FifoEntry; readonly relievedCostUsd: bigint }> {
+export function* reliefs(
+  c: BookColumns,
+  from: number,
+  to: number,
+  version: number,
+): Generator<{ readonly disposal: FifoEntry; readonly relievedCostUsd: bigint }> {
   for (const { disposal, relievedCostUsd } of reliefPoints(c, from, to, version)) yield { disposal, relievedCostUsd };
 }
 
 /** Disposals in [from, to] at the version, each with F(before + btc) − F(before), before = the sats disposed of ahead of it. */
-function* reliefPoints(c: BookColumns, from: number, to: number, version: number): Generator<{ readonly disposal: FifoEntry; readonly relievedCostUsd: bigint; readonly before: bigint }> {
+function* reliefPoints(
+  c: BookColumns,
+  from: number,
+  to: number,
+  version: number,
+): Generator<{ readonly disposal: FifoEntry; readonly relievedCostUsd: bigint; readonly before: bigint }> {
   const id = c.metricIds.get(FIFO.disposedBtc);
   if (id === undefined) return;
   for (const point of c.sums.pointsFrom(id, version, { effectiveAt: from - 1, order: Number.POSITIVE_INFINITY })) {

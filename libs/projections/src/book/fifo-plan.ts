@@ -61,7 +61,11 @@ export const INTEREST_CHARGED_PREFIX = 'flow|interest-charged|';
  * lots, so its "mined" reads exactly as before (the same metric, nothing subtracted).
  */
 export const FLOWS = {
-  mined: [[FIFO.acquiredBtc, 1n], [FLOW.purchased, -1n], [FLOW.openingAcquired, -1n]],
+  mined: [
+    [FIFO.acquiredBtc, 1n],
+    [FLOW.purchased, -1n],
+    [FLOW.openingAcquired, -1n],
+  ],
   sold: [[FLOW.sold, 1n]],
   liquidated: [[FLOW.liquidated, 1n]],
   transferredOut: [[FLOW.transferredOut, 1n]],
@@ -76,8 +80,14 @@ export const FLOWS = {
   purchasedUsd: [[FLOW.purchasedUsd, 1n]],
   openingUsd: [[FLOW.openingUsd, 1n]],
   /** Opening lots in the FIFO queue (acquiredAt passed) but not yet held (effectiveAt not reached): read cumulatively. */
-  openingPendingBtc: [[FLOW.openingAcquired, 1n], [FLOW.opening, -1n]],
-  openingPendingUsd: [[FLOW.openingAcquiredUsd, 1n], [FLOW.openingUsd, -1n]],
+  openingPendingBtc: [
+    [FLOW.openingAcquired, 1n],
+    [FLOW.opening, -1n],
+  ],
+  openingPendingUsd: [
+    [FLOW.openingAcquiredUsd, 1n],
+    [FLOW.openingUsd, -1n],
+  ],
 } as const satisfies Record<string, ReadonlyArray<readonly [string, bigint]>>;
 export type FlowKind = keyof typeof FLOWS;
 
@@ -103,11 +113,23 @@ export interface FifoPlan {
 
 const lot = (btc: bigint, cost: bigint): FifoRecord => ({ kind: FIFO_LOT, btc, cost, proceeds: 0n });
 const disposal = (btc: bigint, proceeds: bigint): FifoRecord => ({ kind: FIFO_DISPOSAL, btc, cost: 0n, proceeds });
-const acquired = (btc: bigint, cost: bigint) => [[FIFO.acquiredBtc, btc], [FIFO.acquiredCost, cost]] as const;
-const disposed = (btc: bigint, proceeds: bigint) => [[FIFO.disposedBtc, btc], [FIFO.proceeds, proceeds]] as const;
+const acquired = (btc: bigint, cost: bigint) =>
+  [
+    [FIFO.acquiredBtc, btc],
+    [FIFO.acquiredCost, cost],
+  ] as const;
+const disposed = (btc: bigint, proceeds: bigint) =>
+  [
+    [FIFO.disposedBtc, btc],
+    [FIFO.proceeds, proceeds],
+  ] as const;
 
 /** The deltas an opening lot moves at its acquiredAt: also what its reversal takes back there. */
-export const openingLotDeltas = (btc: bigint, cost: bigint): ReadonlyArray<readonly [string, bigint]> => [...acquired(btc, cost), [FLOW.openingAcquired, btc], [FLOW.openingAcquiredUsd, cost]];
+export const openingLotDeltas = (btc: bigint, cost: bigint): ReadonlyArray<readonly [string, bigint]> => [
+  ...acquired(btc, cost),
+  [FLOW.openingAcquired, btc],
+  [FLOW.openingAcquiredUsd, cost],
+];
 
 export const fifoPlan = (event: BookEvent): FifoPlan => {
   switch (event.type) {
@@ -118,7 +140,10 @@ export const fifoPlan = (event: BookEvent): FifoPlan => {
     case 'OpeningBalanceRecorded':
       return {
         fifo: lot(event.btc, event.costBasisUsd),
-        deltas: [[FLOW.opening, event.btc], [FLOW.openingUsd, event.costBasisUsd]],
+        deltas: [
+          [FLOW.opening, event.btc],
+          [FLOW.openingUsd, event.costBasisUsd],
+        ],
         lotAt: { time: event.acquiredAt, deltas: openingLotDeltas(event.btc, event.costBasisUsd) },
       };
     case 'BtcPurchased': {
@@ -128,7 +153,12 @@ export const fifoPlan = (event: BookEvent): FifoPlan => {
     case 'BtcSold':
       return {
         fifo: disposal(event.btc, event.proceedsUsd),
-        deltas: [...disposed(event.btc, event.proceedsUsd), [FLOW.sold, event.btc], [FLOW.soldUsd, event.proceedsUsd], ...(event.feesUsd > 0n ? [[FLOW.saleFeesUsd, event.feesUsd] as const] : [])],
+        deltas: [
+          ...disposed(event.btc, event.proceedsUsd),
+          [FLOW.sold, event.btc],
+          [FLOW.soldUsd, event.proceedsUsd],
+          ...(event.feesUsd > 0n ? [[FLOW.saleFeesUsd, event.feesUsd] as const] : []),
+        ],
       };
     case 'CollateralLiquidated':
       return {
@@ -140,18 +170,34 @@ export const fifoPlan = (event: BookEvent): FifoPlan => {
       const fairValue = lotCost(event.btc, event.usdPerBtc);
       return {
         fifo: disposal(event.btc, fairValue),
-        deltas: [...disposed(event.btc, fairValue), [FLOW.paid, event.btc], [FLOW.paidUsd, fairValue], [btcExpenseMetric(event.category), fairValue]],
+        deltas: [
+          ...disposed(event.btc, fairValue),
+          [FLOW.paid, event.btc],
+          [FLOW.paidUsd, fairValue],
+          [btcExpenseMetric(event.category), fairValue],
+        ],
       };
     }
     case 'BtcTransferred': {
-      const moved = [[FLOW.transferredOut, event.btc + event.feeBtc], [FLOW.transferredIn, event.btc]] as const;
+      const moved = [
+        [FLOW.transferredOut, event.btc + event.feeBtc],
+        [FLOW.transferredIn, event.btc],
+      ] as const;
       // The network fee leaves the company: a disposal for no proceeds.
       if (event.feeBtc > 0n) return { fifo: disposal(event.feeBtc, 0n), deltas: [...disposed(event.feeBtc, 0n), ...moved] };
       return { fifo: NO_FIFO, deltas: moved };
     }
     case 'CashMoved':
       // Signed: out is an expense of its category, in is other income (the P&L's cash lines).
-      return { fifo: NO_FIFO, deltas: [[(event.amountUsd < 0n ? CASH_OUT_PREFIX : CASH_IN_PREFIX) + event.category, event.amountUsd < 0n ? -event.amountUsd : event.amountUsd]] };
+      return {
+        fifo: NO_FIFO,
+        deltas: [
+          [
+            (event.amountUsd < 0n ? CASH_OUT_PREFIX : CASH_IN_PREFIX) + event.category,
+            event.amountUsd < 0n ? -event.amountUsd : event.amountUsd,
+          ],
+        ],
+      };
     case 'InterestAccrued':
       return { fifo: NO_FIFO, deltas: [[INTEREST_CHARGED_PREFIX + event.loanId, event.interestUsd]] };
     default:

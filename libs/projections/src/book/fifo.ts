@@ -8,4 +8,5 @@ export const lotCost = (sats: bigint, usdPerBtcCents: bigint): bigint => divRoun
  * FIFO relief is always computed on the cumulative amount (the first D units disposed of), so a
  * sale's relief is F(D after) - F(D before) and rounding never accumulates across sales.
  */
-export const partialCost = (cost: bigint, sats: bigint, take: bigint): bigint => (take === sats ? cost : divRoundHalfEven(cost * take, sats));
+export const partialCost = (cost: bigint, sats: bigint, take: bigint): bigint =>
+  take === sats ? cost : divRoundHalfEven(cost * take, sats);

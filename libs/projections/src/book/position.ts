@@ -62,7 +62,11 @@ export interface Position {
     readonly collateralValueUsd: bigint | null;
     readonly aggregateLtv: bigint | null;
   };
-  readonly liquidity: { readonly cashUsd: bigint; readonly unencumberedBtcValueUsd: bigint | null; readonly availableLiquidityUsd: bigint | null };
+  readonly liquidity: {
+    readonly cashUsd: bigint;
+    readonly unencumberedBtcValueUsd: bigint | null;
+    readonly availableLiquidityUsd: bigint | null;
+  };
 }
 
 const addTo = <K>(map: Map<K, bigint>, key: K, delta: bigint) => map.set(key, (map.get(key) ?? 0n) + delta);
@@ -100,8 +104,7 @@ export const positionFrom = (raw: RawPosition): Position => {
     else if (kind === 'pledged-cash') {
       pledgedCash += amount;
       addTo(pledgedCashByLoan, parts[0]!, amount);
-    }
-    else if (kind === 'principal') addTo(principal, parts[0]!, amount);
+    } else if (kind === 'principal') addTo(principal, parts[0]!, amount);
     else if (kind === 'interest') addTo(interest, parts[0]!, amount);
   }
   const price = raw.price;
@@ -141,7 +144,12 @@ export const positionFrom = (raw: RawPosition): Position => {
       liquidationLtv: terms.liquidationLtv,
       marginCallPriceUsd: derived.marginCallPriceUsd.compute(outstandingUsd, terms.marginCallLtv, pledgedCashUsd, pledgedBtc),
       liquidationPriceUsd: derived.liquidationPriceUsd.compute(outstandingUsd, terms.liquidationLtv, pledgedCashUsd, pledgedBtc),
-      status: loanStatus(loan, usdPerBtc, { marginCallLtv: terms.marginCallLtv, liquidationLtv: terms.liquidationLtv, maturityAt }, raw.asOf),
+      status: loanStatus(
+        loan,
+        usdPerBtc,
+        { marginCallLtv: terms.marginCallLtv, liquidationLtv: terms.liquidationLtv, maturityAt },
+        raw.asOf,
+      ),
       daysToMaturity: daysToMaturity(maturityAt, raw.asOf),
       priceDropToMarginCall: priceDropToMarginCall(loan, usdPerBtc, terms.marginCallLtv),
       btcToCureMarginCall: btcToCure(loan, usdPerBtc, terms.marginCallLtv),
@@ -160,7 +168,8 @@ export const positionFrom = (raw: RawPosition): Position => {
     asOf: raw.asOf,
     version: raw.version,
     holdings: { btc: holdingsBtc, pledgedBtc: pledged, unencumberedBtc: unencumbered, wallets },
-    price: price === null ? null : { ...price, ageSeconds, maxAgeSeconds: raw.priceMaxAgeSeconds, stale: ageSeconds > raw.priceMaxAgeSeconds },
+    price:
+      price === null ? null : { ...price, ageSeconds, maxAgeSeconds: raw.priceMaxAgeSeconds, stale: ageSeconds > raw.priceMaxAgeSeconds },
     costBasis: {
       totalUsd: openCost,
       realizedGainUsd: raw.proceedsUsd - raw.relievedCostUsd,

@@ -18,7 +18,8 @@ export const addPrice = (c: BookColumns, price: PriceRecord): void => {
 /** The last price observation with effectiveAt <= asOf known (and not reversed) at version. */
 export const priceAt = (c: BookColumns, asOf: number, version: number): PriceRecord | undefined => {
   const pick = (list: PriceRecord[]): PriceRecord | undefined => {
-    for (let i = upperBound(list.length, (j) => list[j]!.effectiveAt <= asOf) - 1; i >= 0; i--) if (liveAt(c, list[i]!.revision, version)) return list[i];
+    for (let i = upperBound(list.length, (j) => list[j]!.effectiveAt <= asOf) - 1; i >= 0; i--)
+      if (liveAt(c, list[i]!.revision, version)) return list[i];
     return undefined;
   };
   const a = pick(c.prices);

@@ -8,26 +8,31 @@ describe('RestoredEventIds', () => {
 
   it('behaves as a Map filled by revision, then by later sets', () => {
     fc.assert(
-      fc.property(fc.array(id, { maxLength: 60 }), fc.array(fc.tuple(id, fc.nat(1_000)), { maxLength: 20 }), fc.array(id, { maxLength: 20 }), (restored, later, probes) => {
-        const real = new Map<string, number>();
-        restored.forEach((eventId, revision) => real.set(eventId, revision));
-        const index = new RestoredEventIds([...restored]);
-        for (const [eventId, revision] of later) {
-          real.set(eventId, revision);
-          expect(index.set(eventId, revision)).toBe(index);
-        }
-        for (const probe of [...probes, ...restored, ...later.map(([eventId]) => eventId)]) {
-          expect(index.get(probe)).toBe(real.get(probe));
-          expect(index.has(probe)).toBe(real.has(probe));
-        }
-        expect(index.size).toBe(real.size);
-        expect([...index]).toEqual([...real]);
-        expect([...index.keys()]).toEqual([...real.keys()]);
-        expect([...index.values()]).toEqual([...real.values()]);
-        const seen: Array<[string, number]> = [];
-        index.forEach((revision, eventId) => seen.push([eventId, revision]));
-        expect(seen).toEqual([...real.entries()]);
-      }),
+      fc.property(
+        fc.array(id, { maxLength: 60 }),
+        fc.array(fc.tuple(id, fc.nat(1_000)), { maxLength: 20 }),
+        fc.array(id, { maxLength: 20 }),
+        (restored, later, probes) => {
+          const real = new Map<string, number>();
+          restored.forEach((eventId, revision) => real.set(eventId, revision));
+          const index = new RestoredEventIds([...restored]);
+          for (const [eventId, revision] of later) {
+            real.set(eventId, revision);
+            expect(index.set(eventId, revision)).toBe(index);
+          }
+          for (const probe of [...probes, ...restored, ...later.map(([eventId]) => eventId)]) {
+            expect(index.get(probe)).toBe(real.get(probe));
+            expect(index.has(probe)).toBe(real.has(probe));
+          }
+          expect(index.size).toBe(real.size);
+          expect([...index]).toEqual([...real]);
+          expect([...index.keys()]).toEqual([...real.keys()]);
+          expect([...index.values()]).toEqual([...real.values()]);
+          const seen: Array<[string, number]> = [];
+          index.forEach((revision, eventId) => seen.push([eventId, revision]));
+          expect(seen).toEqual([...real.entries()]);
+        },
+      ),
       { numRuns: 500 },
     );
   });

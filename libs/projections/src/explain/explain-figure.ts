@@ -38,27 +38,63 @@ const balanceSums: ReadonlyArray<{ readonly match: RegExp; readonly unit: Figure
   {
     match: /^holdings\.wallets\.(.+)\.btc$/,
     unit: 'BTC',
-    weight: (wallet) => (kind, parts) => ((kind === 'unencumbered-btc' && parts[0] === wallet) || (kind === 'pledged-btc' && parts[1] === wallet) ? 1n : 0n),
+    weight: (wallet) => (kind, parts) =>
+      (kind === 'unencumbered-btc' && parts[0] === wallet) || (kind === 'pledged-btc' && parts[1] === wallet) ? 1n : 0n,
   },
-  { match: /^holdings\.wallets\.(.+)\.pledgedBtc$/, unit: 'BTC', weight: (wallet) => (kind, parts) => (kind === 'pledged-btc' && parts[1] === wallet ? 1n : 0n) },
+  {
+    match: /^holdings\.wallets\.(.+)\.pledgedBtc$/,
+    unit: 'BTC',
+    weight: (wallet) => (kind, parts) => (kind === 'pledged-btc' && parts[1] === wallet ? 1n : 0n),
+  },
   // Cash pledged to loans is still the company's (cash.totalUsd) but cannot be spent (liquidity.cashUsd).
   { match: /^cash\.totalUsd$/, unit: 'USD', weight: () => (kind) => (kind === 'cash' || kind === 'pledged-cash' ? 1n : 0n) },
   { match: /^liquidity\.cashUsd$/, unit: 'USD', weight: () => (kind) => (kind === 'cash' ? 1n : 0n) },
   { match: /^cash\.pledgedUsd$/, unit: 'USD', weight: () => (kind) => (kind === 'pledged-cash' ? 1n : 0n) },
-  { match: /^loans\.(.+)\.pledgedCashUsd$/, unit: 'USD', weight: (loan) => (kind, parts) => (kind === 'pledged-cash' && parts[0] === loan ? 1n : 0n) },
-  { match: /^cash\.accounts\.(.+)$/, unit: 'USD', weight: (account) => (kind, parts) => (kind === 'cash' && parts[0] === account ? 1n : 0n) },
-  { match: /^loans\.(.+)\.principalUsd$/, unit: 'USD', weight: (loan) => (kind, parts) => (kind === 'principal' && parts[0] === loan ? 1n : 0n) },
-  { match: /^loans\.(.+)\.accruedInterestUsd$/, unit: 'USD', weight: (loan) => (kind, parts) => (kind === 'interest' && parts[0] === loan ? 1n : 0n) },
-  { match: /^loans\.(.+)\.outstandingUsd$/, unit: 'USD', weight: (loan) => (kind, parts) => ((kind === 'principal' || kind === 'interest') && parts[0] === loan ? 1n : 0n) },
-  { match: /^loans\.(.+)\.pledgedBtc$/, unit: 'BTC', weight: (loan) => (kind, parts) => (kind === 'pledged-btc' && parts[0] === loan ? 1n : 0n) },
+  {
+    match: /^loans\.(.+)\.pledgedCashUsd$/,
+    unit: 'USD',
+    weight: (loan) => (kind, parts) => (kind === 'pledged-cash' && parts[0] === loan ? 1n : 0n),
+  },
+  {
+    match: /^cash\.accounts\.(.+)$/,
+    unit: 'USD',
+    weight: (account) => (kind, parts) => (kind === 'cash' && parts[0] === account ? 1n : 0n),
+  },
+  {
+    match: /^loans\.(.+)\.principalUsd$/,
+    unit: 'USD',
+    weight: (loan) => (kind, parts) => (kind === 'principal' && parts[0] === loan ? 1n : 0n),
+  },
+  {
+    match: /^loans\.(.+)\.accruedInterestUsd$/,
+    unit: 'USD',
+    weight: (loan) => (kind, parts) => (kind === 'interest' && parts[0] === loan ? 1n : 0n),
+  },
+  {
+    match: /^loans\.(.+)\.outstandingUsd$/,
+    unit: 'USD',
+    weight: (loan) => (kind, parts) => ((kind === 'principal' || kind === 'interest') && parts[0] === loan ? 1n : 0n),
+  },
+  {
+    match: /^loans\.(.+)\.pledgedBtc$/,
+    unit: 'BTC',
+    weight: (loan) => (kind, parts) => (kind === 'pledged-btc' && parts[0] === loan ? 1n : 0n),
+  },
   { match: /^leverage\.totalDebtUsd$/, unit: 'USD', weight: () => (kind) => (kind === 'principal' || kind === 'interest' ? 1n : 0n) },
   // Net debt: debt up, cash down.
-  { match: /^leverage\.netDebtUsd$/, unit: 'USD', weight: () => (kind) => (kind === 'principal' || kind === 'interest' ? 1n : kind === 'cash' || kind === 'pledged-cash' ? -1n : 0n) },
+  {
+    match: /^leverage\.netDebtUsd$/,
+    unit: 'USD',
+    weight: () => (kind) => (kind === 'principal' || kind === 'interest' ? 1n : kind === 'cash' || kind === 'pledged-cash' ? -1n : 0n),
+  },
 ];
 
 /** Reads a figure of a position by its path; undefined when the position has no such figure. */
 export const figureValue = (position: Position, figure: string): bigint | null | undefined => {
-  const loan = /^loans\.(.+)\.(principalUsd|accruedInterestUsd|outstandingUsd|pledgedBtc|pledgedCashUsd|ltv|marginCallLtv|liquidationLtv|marginCallPriceUsd|liquidationPriceUsd)$/.exec(figure);
+  const loan =
+    /^loans\.(.+)\.(principalUsd|accruedInterestUsd|outstandingUsd|pledgedBtc|pledgedCashUsd|ltv|marginCallLtv|liquidationLtv|marginCallPriceUsd|liquidationPriceUsd)$/.exec(
+      figure,
+    );
   if (loan !== null) {
     const found = position.loans.get(loan[1]!);
     return found === undefined ? undefined : found[loan[2] as 'principalUsd'];
@@ -114,7 +150,12 @@ function* collect<A, B>(items: Iterable<A>, map: (item: A) => B, per = ITEMS_PER
  * Why a figure of the position at (asOf, version) is what it is: the events that sum to it, the observation
  * that set it, or the formula and the figures it is computed from. Left: the figure is unknown.
  */
-export function* explainFigureSteps(projection: BookProjection, figure: string, asOf: number, version: number): Steps<E.Either<string, Explanation>> {
+export function* explainFigureSteps(
+  projection: BookProjection,
+  figure: string,
+  asOf: number,
+  version: number,
+): Steps<E.Either<string, Explanation>> {
   const position = positionFrom(projection.raw(asOf, version));
   const value = figureValue(position, figure);
   if (value === undefined) return E.left(`"${figure}" is not a figure of this position`);
@@ -161,7 +202,12 @@ export function* explainFigureSteps(projection: BookProjection, figure: string, 
   }
   if (figure === 'price.usdPerBtc') {
     const price = projection.priceAt(asOf, version);
-    return E.right({ kind: 'observation', unit: 'USD', value, source: price === undefined ? null : projection.eventAt(price.revision, price.usdPerBtc) });
+    return E.right({
+      kind: 'observation',
+      unit: 'USD',
+      value,
+      source: price === undefined ? null : projection.eventAt(price.revision, price.usdPerBtc),
+    });
   }
   for (const { match: pattern, figure: f } of derivedFigures) {
     const match = pattern.exec(figure);
@@ -172,7 +218,8 @@ export function* explainFigureSteps(projection: BookProjection, figure: string, 
   // What is left are a loan's terms: set by its drawdown.
   const term = /^loans\.(.+)\.(?:marginCallLtv|liquidationLtv)$/.exec(figure);
   const drawdown = term === null ? undefined : projection.drawdownOf(term[1]!);
-  if (drawdown !== undefined) return E.right({ kind: 'observation', unit: 'ratio', value, source: projection.eventAt(drawdown, value ?? 0n) });
+  if (drawdown !== undefined)
+    return E.right({ kind: 'observation', unit: 'ratio', value, source: projection.eventAt(drawdown, value ?? 0n) });
   return E.left(`"${figure}" cannot be explained`);
 }
 
@@ -206,7 +253,9 @@ export function* explanationPageSteps(explanation: Explanation, offset: number, 
     running += explanation.contributions[i]!.amount;
     if (i % (REVISIONS_PER_STEP * 10) === 0) yield;
   }
-  const contributions = explanation.contributions.slice(offset, offset + limit).map((c): PagedContribution => ({ ...c, runningTotal: (running += c.amount) }));
+  const contributions = explanation.contributions
+    .slice(offset, offset + limit)
+    .map((c): PagedContribution => ({ ...c, runningTotal: (running += c.amount) }));
   const next = offset + limit < explanation.contributions.length ? offset + limit : null;
   return { kind: 'sum', unit: explanation.unit, value: explanation.value, count: explanation.contributions.length, contributions, next };
 }

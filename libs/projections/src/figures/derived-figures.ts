@@ -27,7 +27,9 @@ type Amount = bigint | null;
 /** Sats at a price in cents per BTC, in cents, rounded half-even. */
 export const valueOf = (sats: bigint, usdPerBtc: bigint): bigint => divRoundHalfEven(sats * usdPerBtc, SATS_PER_BTC);
 
-const define = <Args extends ReadonlyArray<unknown>>(figure: Omit<DerivedFigure<Args>, 'fromShownInputs'> & { readonly fromShownInputs?: false }): DerivedFigure<Args> => ({
+const define = <Args extends ReadonlyArray<unknown>>(
+  figure: Omit<DerivedFigure<Args>, 'fromShownInputs'> & { readonly fromShownInputs?: false },
+): DerivedFigure<Args> => ({
   fromShownInputs: true,
   ...figure,
 });
@@ -37,7 +39,11 @@ const btcValue = (sats: Amount, usdPerBtc: Amount): Amount => (sats === null || 
 export const unrealizedGainUsd = define({
   unit: 'USD',
   formula: 'holdings.btc × price.usdPerBtc − costBasis.totalUsd',
-  inputs: () => [['holdings.btc', 'BTC'], ['price.usdPerBtc', 'USD'], ['costBasis.totalUsd', 'USD']],
+  inputs: () => [
+    ['holdings.btc', 'BTC'],
+    ['price.usdPerBtc', 'USD'],
+    ['costBasis.totalUsd', 'USD'],
+  ],
   compute: (btc: Amount, usdPerBtc: Amount, costUsd: Amount) => {
     const value = btcValue(btc, usdPerBtc);
     return value === null || costUsd === null ? null : value - costUsd;
@@ -47,7 +53,11 @@ export const unrealizedGainUsd = define({
 export const totalAssetsUsd = define({
   unit: 'USD',
   formula: 'cash.totalUsd + holdings.btc × price.usdPerBtc',
-  inputs: () => [['cash.totalUsd', 'USD'], ['holdings.btc', 'BTC'], ['price.usdPerBtc', 'USD']],
+  inputs: () => [
+    ['cash.totalUsd', 'USD'],
+    ['holdings.btc', 'BTC'],
+    ['price.usdPerBtc', 'USD'],
+  ],
   compute: (cashUsd: Amount, btc: Amount, usdPerBtc: Amount) => {
     const value = btcValue(btc, usdPerBtc);
     return value === null || cashUsd === null ? null : cashUsd + value;
@@ -57,15 +67,22 @@ export const totalAssetsUsd = define({
 export const debtToAssets = define({
   unit: 'ratio',
   formula: 'leverage.totalDebtUsd / leverage.totalAssetsUsd',
-  inputs: () => [['leverage.totalDebtUsd', 'USD'], ['leverage.totalAssetsUsd', 'USD']],
+  inputs: () => [
+    ['leverage.totalDebtUsd', 'USD'],
+    ['leverage.totalAssetsUsd', 'USD'],
+  ],
   // No ratio of assets that are nothing or less.
-  compute: (debtUsd: Amount, assetsUsd: Amount) => (debtUsd === null || assetsUsd === null || assetsUsd <= 0n ? null : divRoundHalfEven(debtUsd * RATIO_ONE, assetsUsd)),
+  compute: (debtUsd: Amount, assetsUsd: Amount) =>
+    debtUsd === null || assetsUsd === null || assetsUsd <= 0n ? null : divRoundHalfEven(debtUsd * RATIO_ONE, assetsUsd),
 });
 
 export const aggregateLtv = define({
   unit: 'ratio',
   formula: 'leverage.securedDebtUsd / leverage.collateralValueUsd (loans that owe something and hold collateral)',
-  inputs: () => [['leverage.securedDebtUsd', 'USD'], ['leverage.collateralValueUsd', 'USD']],
+  inputs: () => [
+    ['leverage.securedDebtUsd', 'USD'],
+    ['leverage.collateralValueUsd', 'USD'],
+  ],
   // From the exact products, not the collateral's value rounded to the cent (see loan-risk.ts).
   compute: (loans: Iterable<Secured>, usdPerBtc: Amount) => aggregateLtvOf(loans, usdPerBtc).aggregateLtv,
   fromShownInputs: false,
@@ -74,23 +91,35 @@ export const aggregateLtv = define({
 export const unencumberedBtcValueUsd = define({
   unit: 'USD',
   formula: 'holdings.unencumberedBtc × price.usdPerBtc',
-  inputs: () => [['holdings.unencumberedBtc', 'BTC'], ['price.usdPerBtc', 'USD']],
+  inputs: () => [
+    ['holdings.unencumberedBtc', 'BTC'],
+    ['price.usdPerBtc', 'USD'],
+  ],
   compute: btcValue,
 });
 
 export const availableLiquidityUsd = define({
   unit: 'USD',
   formula: 'liquidity.cashUsd + liquidity.unencumberedBtcValueUsd',
-  inputs: () => [['liquidity.cashUsd', 'USD'], ['liquidity.unencumberedBtcValueUsd', 'USD']],
+  inputs: () => [
+    ['liquidity.cashUsd', 'USD'],
+    ['liquidity.unencumberedBtcValueUsd', 'USD'],
+  ],
   compute: (cashUsd: Amount, btcValueUsd: Amount) => (cashUsd === null || btcValueUsd === null ? null : cashUsd + btcValueUsd),
 });
 
-const secured = (debt: Amount, sats: Amount, cash: Amount): Secured | null => (debt === null || sats === null || cash === null ? null : { debt, sats, cash });
+const secured = (debt: Amount, sats: Amount, cash: Amount): Secured | null =>
+  debt === null || sats === null || cash === null ? null : { debt, sats, cash };
 
 export const loanLtv = define({
   unit: 'ratio',
   formula: 'loans.<id>.outstandingUsd / (loans.<id>.pledgedBtc × price.usdPerBtc + loans.<id>.pledgedCashUsd)',
-  inputs: (id) => [[`loans.${id}.outstandingUsd`, 'USD'], [`loans.${id}.pledgedBtc`, 'BTC'], ['price.usdPerBtc', 'USD'], [`loans.${id}.pledgedCashUsd`, 'USD']],
+  inputs: (id) => [
+    [`loans.${id}.outstandingUsd`, 'USD'],
+    [`loans.${id}.pledgedBtc`, 'BTC'],
+    ['price.usdPerBtc', 'USD'],
+    [`loans.${id}.pledgedCashUsd`, 'USD'],
+  ],
   compute: (outstandingUsd: Amount, pledgedBtc: Amount, usdPerBtc: Amount, pledgedCashUsd: Amount) => {
     const loan = secured(outstandingUsd, pledgedBtc, pledgedCashUsd);
     return loan === null ? null : ltvOf(loan, usdPerBtc);
@@ -102,7 +131,12 @@ const triggerPriceAt = (threshold: 'marginCallLtv' | 'liquidationLtv') =>
   define({
     unit: 'USD',
     formula: `(loans.<id>.outstandingUsd / loans.<id>.${threshold} − loans.<id>.pledgedCashUsd) / loans.<id>.pledgedBtc, rounded down to the cent`,
-    inputs: (id) => [[`loans.${id}.outstandingUsd`, 'USD'], [`loans.${id}.${threshold}`, 'ratio'], [`loans.${id}.pledgedCashUsd`, 'USD'], [`loans.${id}.pledgedBtc`, 'BTC']],
+    inputs: (id) => [
+      [`loans.${id}.outstandingUsd`, 'USD'],
+      [`loans.${id}.${threshold}`, 'ratio'],
+      [`loans.${id}.pledgedCashUsd`, 'USD'],
+      [`loans.${id}.pledgedBtc`, 'BTC'],
+    ],
     compute: (outstandingUsd: Amount, ltv: Amount, pledgedCashUsd: Amount, pledgedBtc: Amount) => {
       const loan = secured(outstandingUsd, pledgedBtc, pledgedCashUsd);
       return loan === null || ltv === null ? null : triggerPrice(loan, ltv);

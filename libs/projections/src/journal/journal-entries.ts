@@ -44,13 +44,27 @@ export interface EntryEffect {
 
 const NONE: EntryEffect = { lines: [], btcDelta: 0n, costDelta: 0n };
 
-const dr = (account: LedgerAccount, amount: bigint, memo?: string): JournalLine => ({ account, debitUsd: amount, creditUsd: 0n, ...(memo === undefined ? {} : { memo }) });
-const cr = (account: LedgerAccount, amount: bigint, memo?: string): JournalLine => ({ account, debitUsd: 0n, creditUsd: amount, ...(memo === undefined ? {} : { memo }) });
+const dr = (account: LedgerAccount, amount: bigint, memo?: string): JournalLine => ({
+  account,
+  debitUsd: amount,
+  creditUsd: 0n,
+  ...(memo === undefined ? {} : { memo }),
+});
+const cr = (account: LedgerAccount, amount: bigint, memo?: string): JournalLine => ({
+  account,
+  debitUsd: 0n,
+  creditUsd: amount,
+  ...(memo === undefined ? {} : { memo }),
+});
 /** A signed amount on one account: a debit when positive, a credit when negative. */
-const signed = (account: LedgerAccount, amount: bigint, memo?: string): JournalLine => (amount >= 0n ? dr(account, amount, memo) : cr(account, -amount, memo));
+const signed = (account: LedgerAccount, amount: bigint, memo?: string): JournalLine =>
+  amount >= 0n ? dr(account, amount, memo) : cr(account, -amount, memo);
 
 /** A disposal: the digital assets leave at relieved cost, the difference to `valueUsd` is realized gain (credit) or loss (debit). */
-const disposal = (chart: ChartOfAccounts, valueUsd: bigint, relieved: bigint): JournalLine[] => [cr(chart.role('digitalAssets'), relieved), signed(chart.role('realizedGain'), relieved - valueUsd)];
+const disposal = (chart: ChartOfAccounts, valueUsd: bigint, relieved: bigint): JournalLine[] => [
+  cr(chart.role('digitalAssets'), relieved),
+  signed(chart.role('realizedGain'), relieved - valueUsd),
+];
 
 export const entryOf = (event: BookEvent, facts: EventFacts, chart: ChartOfAccounts): EntryEffect => {
   const relieved = facts.relievedCostUsd;
@@ -73,7 +87,10 @@ export const entryOf = (event: BookEvent, facts: EventFacts, chart: ChartOfAccou
       };
     }
     case 'OpeningCashRecorded':
-      return { ...NONE, lines: [dr(chart.cash(event.cashAccount), event.amountUsd), cr(chart.role('openingBalanceEquity'), event.amountUsd)] };
+      return {
+        ...NONE,
+        lines: [dr(chart.cash(event.cashAccount), event.amountUsd), cr(chart.role('openingBalanceEquity'), event.amountUsd)],
+      };
     case 'BtcPurchased': {
       // Fees are part of the lot's cost (capitalised), as FIFO carries them.
       const cost = event.costUsd + event.feesUsd;
@@ -82,13 +99,21 @@ export const entryOf = (event: BookEvent, facts: EventFacts, chart: ChartOfAccou
     case 'BtcSold':
       // proceedsUsd is what reached the cash account, net of fees: the gross price is proceeds + fees.
       return {
-        lines: [dr(chart.cash(event.cashAccount), event.proceedsUsd), ...(event.feesUsd > 0n ? [dr(chart.role('tradingFees'), event.feesUsd)] : []), ...disposal(chart, event.proceedsUsd + event.feesUsd, relieved)],
+        lines: [
+          dr(chart.cash(event.cashAccount), event.proceedsUsd),
+          ...(event.feesUsd > 0n ? [dr(chart.role('tradingFees'), event.feesUsd)] : []),
+          ...disposal(chart, event.proceedsUsd + event.feesUsd, relieved),
+        ],
         btcDelta: -event.btc,
         costDelta: -relieved,
       };
     case 'BtcPaid': {
       const value = lotCost(event.btc, event.usdPerBtc);
-      return { lines: [dr(chart.category(event.category, 'outflow'), value, event.category), ...disposal(chart, value, relieved)], btcDelta: -event.btc, costDelta: -relieved };
+      return {
+        lines: [dr(chart.category(event.category, 'outflow'), value, event.category), ...disposal(chart, value, relieved)],
+        btcDelta: -event.btc,
+        costDelta: -relieved,
+      };
     }
     case 'BtcTransferred':
       // Between the company's own wallets nothing changes hands; the network fee leaves at its cost.
@@ -97,9 +122,19 @@ export const entryOf = (event: BookEvent, facts: EventFacts, chart: ChartOfAccou
     case 'CollateralLiquidated':
       return liquidation(event, facts, chart);
     case 'LoanDrawn':
-      return { ...NONE, lines: [dr(chart.cash(event.cashAccount), event.principalUsd), cr(chart.role('loansPayable'), event.principalUsd, event.loanId)] };
+      return {
+        ...NONE,
+        lines: [dr(chart.cash(event.cashAccount), event.principalUsd), cr(chart.role('loansPayable'), event.principalUsd, event.loanId)],
+      };
     case 'InterestAccrued':
-      return { ...NONE, lines: [dr(chart.role('interestExpense'), event.interestUsd, event.loanId), cr(chart.role('interestPayable'), event.interestUsd, event.loanId)], interest: { loanId: event.loanId, delta: event.interestUsd } };
+      return {
+        ...NONE,
+        lines: [
+          dr(chart.role('interestExpense'), event.interestUsd, event.loanId),
+          cr(chart.role('interestPayable'), event.interestUsd, event.loanId),
+        ],
+        interest: { loanId: event.loanId, delta: event.interestUsd },
+      };
     case 'LoanRepaid':
       return {
         ...NONE,
@@ -115,12 +150,24 @@ export const entryOf = (event: BookEvent, facts: EventFacts, chart: ChartOfAccou
       const counter = chart.category(event.category, direction);
       const cash = chart.cash(event.cashAccount);
       const amount = event.amountUsd > 0n ? event.amountUsd : -event.amountUsd;
-      return { ...NONE, lines: direction === 'inflow' ? [dr(cash, amount), cr(counter, amount, event.category)] : [dr(counter, amount, event.category), cr(cash, amount)] };
+      return {
+        ...NONE,
+        lines:
+          direction === 'inflow'
+            ? [dr(cash, amount), cr(counter, amount, event.category)]
+            : [dr(counter, amount, event.category), cr(cash, amount)],
+      };
     }
     case 'CashCollateralPledged':
-      return { ...NONE, lines: [dr(chart.role('restrictedCash'), event.amountUsd, event.loanId), cr(chart.cash(event.cashAccount), event.amountUsd)] };
+      return {
+        ...NONE,
+        lines: [dr(chart.role('restrictedCash'), event.amountUsd, event.loanId), cr(chart.cash(event.cashAccount), event.amountUsd)],
+      };
     case 'CashCollateralReleased':
-      return { ...NONE, lines: [dr(chart.cash(event.cashAccount), event.amountUsd), cr(chart.role('restrictedCash'), event.amountUsd, event.loanId)] };
+      return {
+        ...NONE,
+        lines: [dr(chart.cash(event.cashAccount), event.amountUsd), cr(chart.role('restrictedCash'), event.amountUsd, event.loanId)],
+      };
     default:
       return NONE;
   }
@@ -143,4 +190,7 @@ const liquidation = (event: BookEventOf<'CollateralLiquidated'>, facts: EventFac
 
 /** Whether an event moves BTC out of the company (its relieved cost is needed). */
 export const isDisposal = (event: BookEvent): boolean =>
-  event.type === 'BtcSold' || event.type === 'BtcPaid' || event.type === 'CollateralLiquidated' || (event.type === 'BtcTransferred' && event.feeBtc > 0n);
+  event.type === 'BtcSold' ||
+  event.type === 'BtcPaid' ||
+  event.type === 'CollateralLiquidated' ||
+  (event.type === 'BtcTransferred' && event.feeBtc > 0n);

@@ -7,12 +7,34 @@ import { JournalWriter } from './journal';
 const setup = () => {
   const b = new RecordedBook();
   b.record('2025-06-01T00:00:00Z', 'open-book', { name: 'Acme', effectiveAt: '2025-06-01T00:00:00Z' });
-  b.record('2025-06-10T00:00:00Z', 'record-mining-output', { effectiveAt: '2025-06-10T00:00:00Z', wallet: 'pool', btc: '1', usdPerBtc: '60000.00' });
-  b.record('2025-07-01T00:00:00Z', 'draw-loan', { effectiveAt: '2025-07-01T00:00:00Z', loanId: 'L', lender: 'Bank', principalUsd: '36500.00', annualRate: '0.1', marginCallLtv: '0.7', liquidationLtv: '0.8' });
+  b.record('2025-06-10T00:00:00Z', 'record-mining-output', {
+    effectiveAt: '2025-06-10T00:00:00Z',
+    wallet: 'pool',
+    btc: '1',
+    usdPerBtc: '60000.00',
+  });
+  b.record('2025-07-01T00:00:00Z', 'draw-loan', {
+    effectiveAt: '2025-07-01T00:00:00Z',
+    loanId: 'L',
+    lender: 'Bank',
+    principalUsd: '36500.00',
+    annualRate: '0.1',
+    marginCallLtv: '0.7',
+    liquidationLtv: '0.8',
+  });
   b.record('2025-07-31T00:00:00Z', 'record-btc-price', { effectiveAt: '2025-07-31T00:00:00Z', usdPerBtc: '80000.00' });
   const projection = b.projection();
   const version = projection.revision + 1;
-  const writer = () => new JournalWriter({ projection, version, lots: lotBook(projection, version, 'fifo'), chart: new ChartOfAccounts(undefined), timeZone: 'UTC', from: Date.parse('2025-06-01T00:00:00Z'), to: Date.parse('2035-07-31T23:59:59.999Z') });
+  const writer = () =>
+    new JournalWriter({
+      projection,
+      version,
+      lots: lotBook(projection, version, 'fifo'),
+      chart: new ChartOfAccounts(undefined),
+      timeZone: 'UTC',
+      from: Date.parse('2025-06-01T00:00:00Z'),
+      to: Date.parse('2035-07-31T23:59:59.999Z'),
+    });
   return { b, projection, writer };
 };
 
@@ -52,7 +74,15 @@ describe('journal writer in steps', () => {
     const { b } = setup();
     b.record('2030-01-02T00:00:00Z', 'record-btc-price', { effectiveAt: '2030-01-02T00:00:00Z', usdPerBtc: '90000.00' });
     const late = b.projection();
-    const w = new JournalWriter({ projection: late, version: late.revision + 1, lots: lotBook(late, late.revision + 1, 'fifo'), chart: new ChartOfAccounts(undefined), timeZone: 'UTC', from: Date.parse('2025-06-01T00:00:00Z'), to: Date.parse('2035-07-31T23:59:59.999Z') });
+    const w = new JournalWriter({
+      projection: late,
+      version: late.revision + 1,
+      lots: lotBook(late, late.revision + 1, 'fifo'),
+      chart: new ChartOfAccounts(undefined),
+      timeZone: 'UTC',
+      from: Date.parse('2025-06-01T00:00:00Z'),
+      to: Date.parse('2035-07-31T23:59:59.999Z'),
+    });
     for (const e of b.events.slice(0, -1)) w.add(e);
     const reads = jest.spyOn(late, 'raw');
     const { most, yields } = drive(w.addSteps(b.events[b.events.length - 1]!), reads);

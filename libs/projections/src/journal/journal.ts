@@ -136,15 +136,28 @@ export class JournalWriter {
   *addSteps({ eventId, revision, event, reference }: JournalEvent): Generator<void, void> {
     const { effectiveAt } = event;
     if (effectiveAt > this.input.to) throw new Error(`journal: event ${eventId} is effective after to`);
-    if (effectiveAt < this.lastKey.effectiveAt || (effectiveAt === this.lastKey.effectiveAt && revision <= this.lastKey.revision)) throw new Error('journal: events out of effective order');
+    if (effectiveAt < this.lastKey.effectiveAt || (effectiveAt === this.lastKey.effectiveAt && revision <= this.lastKey.revision))
+      throw new Error('journal: events out of effective order');
     this.lastKey = { effectiveAt, revision };
     yield* this.closeMonthsBefore(effectiveAt);
     if (event.type === 'LoanDrawn') this.payable.set(event.loanId, 0n);
-    const facts = { relievedCostUsd: isDisposal(event) ? this.reliefOf(revision) : 0n, ...this.splitOf(event, revision), ...this.openingValueOf(event, revision) };
+    const facts = {
+      relievedCostUsd: isDisposal(event) ? this.reliefOf(revision) : 0n,
+      ...this.splitOf(event, revision),
+      ...this.openingValueOf(event, revision),
+    };
     const effect = entryOf(event, facts, this.input.chart);
     this.apply(effect);
     const memo = 'memo' in event ? event.memo : undefined;
-    this.post({ entryId: eventId, date: effectiveAt, eventId, type: event.type, ...(reference === undefined ? {} : { reference }), ...(memo === undefined ? {} : { memo }), lines: effect.lines });
+    this.post({
+      entryId: eventId,
+      date: effectiveAt,
+      eventId,
+      type: event.type,
+      ...(reference === undefined ? {} : { reference }),
+      ...(memo === undefined ? {} : { memo }),
+      lines: effect.lines,
+    });
   }
 
   finish(): Journal {
@@ -160,7 +173,13 @@ export class JournalWriter {
     if (this.lastClosed !== this.input.to) this.closePoint(this.input.to, true);
     const accounts = [...this.accounts.values()]
       .sort((a, b) => (a.account.code < b.account.code ? -1 : a.account.code > b.account.code ? 1 : 0))
-      .map(({ account, opening, debit, credit }) => ({ account, openingUsd: opening, debitUsd: debit, creditUsd: credit, closingUsd: opening + debit - credit }));
+      .map(({ account, opening, debit, credit }) => ({
+        account,
+        openingUsd: opening,
+        debitUsd: debit,
+        creditUsd: credit,
+        closingUsd: opening + debit - credit,
+      }));
     return { entries: this.entries, periods: [...this.periods.values()], accounts };
   }
 
@@ -178,7 +197,9 @@ export class JournalWriter {
   /** A liquidation of a loan accruing from its terms is split at read time, on the loan's whole timeline at the version. */
   private splitOf(event: BookEvent, revision: number) {
     if (event.type !== 'CollateralLiquidated' || event.waterfall !== 'projected') return {};
-    const split = this.input.projection.termLoanFigures(event.loanId, event.effectiveAt, this.input.version)?.splits.find((s) => s.revision === revision);
+    const split = this.input.projection
+      .termLoanFigures(event.loanId, event.effectiveAt, this.input.version)
+      ?.splits.find((s) => s.revision === revision);
     return split === undefined ? {} : { split: { interest: split.interest, principal: split.principal, excess: split.excess } };
   }
 
@@ -192,7 +213,8 @@ export class JournalWriter {
     this.holdings += effect.btcDelta;
     this.carrying += effect.costDelta;
     this.unrealized += effect.unrealizedPosted ?? 0n;
-    if (effect.interest !== undefined) this.payable.set(effect.interest.loanId, (this.payable.get(effect.interest.loanId) ?? 0n) + effect.interest.delta);
+    if (effect.interest !== undefined)
+      this.payable.set(effect.interest.loanId, (this.payable.get(effect.interest.loanId) ?? 0n) + effect.interest.delta);
   }
 
   /** Closes each month end before `instant` (and not after `to`), yielding after each. */
@@ -218,10 +240,25 @@ export class JournalWriter {
       const change = target - this.unrealized;
       this.unrealized = target;
       if (change !== 0n) {
-        const lines = change > 0n
-          ? [{ account: chart.role('digitalAssets'), debitUsd: change, creditUsd: 0n }, { account: chart.role('remeasurementGain'), debitUsd: 0n, creditUsd: change }]
-          : [{ account: chart.role('remeasurementGain'), debitUsd: -change, creditUsd: 0n }, { account: chart.role('digitalAssets'), debitUsd: 0n, creditUsd: -change }];
-        this.post({ entryId: `remeasurement@${iso}`, date: at, eventId: null, type: 'Remeasurement', memo: `${this.holdings} sats at ${price.usdPerBtc} cents per BTC`, ...flag, lines });
+        const lines =
+          change > 0n
+            ? [
+                { account: chart.role('digitalAssets'), debitUsd: change, creditUsd: 0n },
+                { account: chart.role('remeasurementGain'), debitUsd: 0n, creditUsd: change },
+              ]
+            : [
+                { account: chart.role('remeasurementGain'), debitUsd: -change, creditUsd: 0n },
+                { account: chart.role('digitalAssets'), debitUsd: 0n, creditUsd: -change },
+              ];
+        this.post({
+          entryId: `remeasurement@${iso}`,
+          date: at,
+          eventId: null,
+          type: 'Remeasurement',
+          memo: `${this.holdings} sats at ${price.usdPerBtc} cents per BTC`,
+          ...flag,
+          lines,
+        });
       }
     }
     if (this.payable.size === 0) return;
@@ -232,9 +269,16 @@ export class JournalWriter {
       this.payable.set(loanId, posted + accrued);
       const expense = { account: chart.role('interestExpense'), memo: loanId };
       const payable = { account: chart.role('interestPayable'), memo: loanId };
-      const lines = accrued > 0n
-        ? [{ ...expense, debitUsd: accrued, creditUsd: 0n }, { ...payable, debitUsd: 0n, creditUsd: accrued }]
-        : [{ ...payable, debitUsd: -accrued, creditUsd: 0n }, { ...expense, debitUsd: 0n, creditUsd: -accrued }];
+      const lines =
+        accrued > 0n
+          ? [
+              { ...expense, debitUsd: accrued, creditUsd: 0n },
+              { ...payable, debitUsd: 0n, creditUsd: accrued },
+            ]
+          : [
+              { ...payable, debitUsd: -accrued, creditUsd: 0n },
+              { ...expense, debitUsd: 0n, creditUsd: -accrued },
+            ];
       this.post({ entryId: `interest:${loanId}@${iso}`, date: at, eventId: null, type: 'InterestAccrual', ...flag, lines });
     }
   }

@@ -18,16 +18,66 @@ const JULY_END = at('2025-07-31T23:59:59.999Z');
 const book = () => {
   const b = new RecordedBook();
   b.record('2025-06-01T00:00:00Z', 'open-book', { name: 'Acme', effectiveAt: '2025-06-01T00:00:00Z' });
-  b.record('2025-06-01T01:00:00Z', 'record-opening-balance', { wallet: 'cold', btc: '2', costBasisUsd: '20000.00', acquiredAt: '2021-03-01T00:00:00Z' });
-  b.record('2025-06-01T02:00:00Z', 'record-opening-cash', { effectiveAt: '2025-06-01T00:00:00Z', cashAccount: 'operating', amountUsd: '100000.00' });
-  b.record('2025-06-10T00:00:00Z', 'record-mining-output', { effectiveAt: '2025-06-10T00:00:00Z', wallet: 'pool', btc: '1', usdPerBtc: '60000.00' });
-  b.record('2025-06-15T00:00:00Z', 'record-btc-purchase', { effectiveAt: '2025-06-15T00:00:00Z', wallet: 'hot', btc: '0.5', costUsd: '40000.00', feesUsd: '100.00' });
-  b.record('2025-06-20T00:00:00Z', 'record-btc-payment', { effectiveAt: '2025-06-20T00:00:00Z', wallet: 'cold', btc: '1.5', usdPerBtc: '100000.00', category: 'hosting' });
+  b.record('2025-06-01T01:00:00Z', 'record-opening-balance', {
+    wallet: 'cold',
+    btc: '2',
+    costBasisUsd: '20000.00',
+    acquiredAt: '2021-03-01T00:00:00Z',
+  });
+  b.record('2025-06-01T02:00:00Z', 'record-opening-cash', {
+    effectiveAt: '2025-06-01T00:00:00Z',
+    cashAccount: 'operating',
+    amountUsd: '100000.00',
+  });
+  b.record('2025-06-10T00:00:00Z', 'record-mining-output', {
+    effectiveAt: '2025-06-10T00:00:00Z',
+    wallet: 'pool',
+    btc: '1',
+    usdPerBtc: '60000.00',
+  });
+  b.record('2025-06-15T00:00:00Z', 'record-btc-purchase', {
+    effectiveAt: '2025-06-15T00:00:00Z',
+    wallet: 'hot',
+    btc: '0.5',
+    costUsd: '40000.00',
+    feesUsd: '100.00',
+  });
+  b.record('2025-06-20T00:00:00Z', 'record-btc-payment', {
+    effectiveAt: '2025-06-20T00:00:00Z',
+    wallet: 'cold',
+    btc: '1.5',
+    usdPerBtc: '100000.00',
+    category: 'hosting',
+  });
   b.record('2025-06-30T00:00:00Z', 'record-btc-price', { effectiveAt: '2025-06-30T00:00:00Z', usdPerBtc: '100000.00' });
-  b.record('2025-07-01T00:00:00Z', 'draw-loan', { effectiveAt: '2025-07-01T00:00:00Z', loanId: 'L', lender: 'Bank', principalUsd: '36500.00', annualRate: '0.1', marginCallLtv: '0.7', liquidationLtv: '0.8' });
-  b.record('2025-07-10T00:00:00Z', 'record-btc-sale', { effectiveAt: '2025-07-10T00:00:00Z', wallet: 'cold', btc: '0.5', proceedsUsd: '49900.00', feesUsd: '100.00' });
-  b.record('2025-07-12T00:00:00Z', 'record-cash-movement', { effectiveAt: '2025-07-12T00:00:00Z', cashAccount: 'operating', amountUsd: '-1000.00', category: 'power' });
-  b.record('2025-07-13T00:00:00Z', 'pledge-cash-collateral', { effectiveAt: '2025-07-13T00:00:00Z', loanId: 'L', cashAccount: 'operating', amountUsd: '5000.00' });
+  b.record('2025-07-01T00:00:00Z', 'draw-loan', {
+    effectiveAt: '2025-07-01T00:00:00Z',
+    loanId: 'L',
+    lender: 'Bank',
+    principalUsd: '36500.00',
+    annualRate: '0.1',
+    marginCallLtv: '0.7',
+    liquidationLtv: '0.8',
+  });
+  b.record('2025-07-10T00:00:00Z', 'record-btc-sale', {
+    effectiveAt: '2025-07-10T00:00:00Z',
+    wallet: 'cold',
+    btc: '0.5',
+    proceedsUsd: '49900.00',
+    feesUsd: '100.00',
+  });
+  b.record('2025-07-12T00:00:00Z', 'record-cash-movement', {
+    effectiveAt: '2025-07-12T00:00:00Z',
+    cashAccount: 'operating',
+    amountUsd: '-1000.00',
+    category: 'power',
+  });
+  b.record('2025-07-13T00:00:00Z', 'pledge-cash-collateral', {
+    effectiveAt: '2025-07-13T00:00:00Z',
+    loanId: 'L',
+    cashAccount: 'operating',
+    amountUsd: '5000.00',
+  });
   b.record('2025-07-31T12:00:00Z', 'record-btc-price', { effectiveAt: '2025-07-31T12:00:00Z', usdPerBtc: '80000.00' });
   return b;
 };
@@ -35,8 +85,18 @@ const book = () => {
 const journalOf = (b: RecordedBook, from: number, to: number, mapping = true): Journal => {
   const projection = b.projection();
   const version = projection.versionAt(Number.MAX_SAFE_INTEGER);
-  const writer = new JournalWriter({ projection, version, lots: lotBook(projection, version, 'fifo'), chart: new ChartOfAccounts(mapping ? projection.accountMappingAt(version) : undefined), timeZone: 'UTC', from, to });
-  const events = b.events.filter((e) => projection.isLive(e.revision, version) && e.event.effectiveAt <= to).sort((x, y) => x.event.effectiveAt - y.event.effectiveAt || x.revision - y.revision);
+  const writer = new JournalWriter({
+    projection,
+    version,
+    lots: lotBook(projection, version, 'fifo'),
+    chart: new ChartOfAccounts(mapping ? projection.accountMappingAt(version) : undefined),
+    timeZone: 'UTC',
+    from,
+    to,
+  });
+  const events = b.events
+    .filter((e) => projection.isLive(e.revision, version) && e.event.effectiveAt <= to)
+    .sort((x, y) => x.event.effectiveAt - y.event.effectiveAt || x.revision - y.revision);
   for (const e of events) writer.add(e);
   return writer.finish();
 };
@@ -48,17 +108,56 @@ describe('journal entries on a hand-worked book', () => {
   it('June: opening balances, mining at fair value, a purchase with capitalised fees, a BTC payment with its realized gain, the month-end remeasurement', () => {
     const journal = journalOf(book(), at('2025-06-01T00:00:00Z'), JUNE_END);
     expect(shape(journal)).toEqual([
-      ['OpeningBalanceRecorded', [['1500', 2_000_000n, 0n], ['3900', 0n, 2_000_000n]]],
-      ['OpeningCashRecorded', [['1000', 10_000_000n, 0n], ['3900', 0n, 10_000_000n]]],
-      ['MiningOutputReceived', [['1500', 6_000_000n, 0n], ['4000', 0n, 6_000_000n]]],
-      ['BtcPurchased', [['1500', 4_010_000n, 0n], ['1000', 0n, 4_010_000n]]],
-      ['BtcPaid', [['6900', 15_000_000n, 0n], ['1500', 0n, 1_500_000n], ['4500', 0n, 13_500_000n]]],
+      [
+        'OpeningBalanceRecorded',
+        [
+          ['1500', 2_000_000n, 0n],
+          ['3900', 0n, 2_000_000n],
+        ],
+      ],
+      [
+        'OpeningCashRecorded',
+        [
+          ['1000', 10_000_000n, 0n],
+          ['3900', 0n, 10_000_000n],
+        ],
+      ],
+      [
+        'MiningOutputReceived',
+        [
+          ['1500', 6_000_000n, 0n],
+          ['4000', 0n, 6_000_000n],
+        ],
+      ],
+      [
+        'BtcPurchased',
+        [
+          ['1500', 4_010_000n, 0n],
+          ['1000', 0n, 4_010_000n],
+        ],
+      ],
+      [
+        'BtcPaid',
+        [
+          ['6900', 15_000_000n, 0n],
+          ['1500', 0n, 1_500_000n],
+          ['4500', 0n, 13_500_000n],
+        ],
+      ],
       // 2 BTC × 100,000.00 − (20,000 + 60,000 + 40,100 − 15,000) = 94,900.00
-      ['Remeasurement', [['1500', 9_490_000n, 0n], ['4600', 0n, 9_490_000n]]],
+      [
+        'Remeasurement',
+        [
+          ['1500', 9_490_000n, 0n],
+          ['4600', 0n, 9_490_000n],
+        ],
+      ],
     ]);
     const da = journal.accounts.find((a) => a.account.code === '1500')!;
     expect(da.closingUsd).toBe(20_000_000n);
-    expect(journal.periods).toEqual([{ period: '2025-06', start: at('2025-06-01T00:00:00Z'), end: JUNE_END, entries: 6, debitUsd: 46_500_000n, creditUsd: 46_500_000n }]);
+    expect(journal.periods).toEqual([
+      { period: '2025-06', start: at('2025-06-01T00:00:00Z'), end: JUNE_END, entries: 6, debitUsd: 46_500_000n, creditUsd: 46_500_000n },
+    ]);
     expect(journal.entries.at(-1)).toMatchObject({ entryId: `remeasurement@2025-06-30T23:59:59.999Z`, eventId: null });
     expect(journal.entries.at(-1)!.interim).toBeUndefined();
   });
@@ -74,7 +173,13 @@ describe('journal entries on a hand-worked book', () => {
       { account: { code: '3900', name: 'Opening balance equity' }, debitUsd: 0n, creditUsd: 10_000_000n, memo: 'cost basis 20000.00' },
     ]);
     // 94,900.00 of unrealized gain at the close, 80,000.00 of it posted with the opening lot.
-    expect(shape(journal).at(-1)).toEqual(['Remeasurement', [['1500', 1_490_000n, 0n], ['4600', 0n, 1_490_000n]]]);
+    expect(shape(journal).at(-1)).toEqual([
+      'Remeasurement',
+      [
+        ['1500', 1_490_000n, 0n],
+        ['4600', 0n, 1_490_000n],
+      ],
+    ]);
     expect(journal.accounts.find((a) => a.account.code === '1500')!.closingUsd).toBe(20_000_000n);
   });
 
@@ -82,15 +187,53 @@ describe('journal entries on a hand-worked book', () => {
     const b = book();
     const journal = journalOf(b, at('2025-07-01T00:00:00Z'), JULY_END);
     expect(shape(journal)).toEqual([
-      ['LoanDrawn', [['1000', 3_650_000n, 0n], ['2100', 0n, 3_650_000n]]],
+      [
+        'LoanDrawn',
+        [
+          ['1000', 3_650_000n, 0n],
+          ['2100', 0n, 3_650_000n],
+        ],
+      ],
       // Dr cash 49,900 + fees 100 = Cr assets 5,000 (relieved) + gain 45,000
-      ['BtcSold', [['1000', 4_990_000n, 0n], ['6200', 10_000n, 0n], ['1500', 0n, 500_000n], ['4500', 0n, 4_500_000n]]],
-      ['CashMoved', [['6900', 100_000n, 0n], ['1000', 0n, 100_000n]]],
-      ['CashCollateralPledged', [['1050', 500_000n, 0n], ['1000', 0n, 500_000n]]],
+      [
+        'BtcSold',
+        [
+          ['1000', 4_990_000n, 0n],
+          ['6200', 10_000n, 0n],
+          ['1500', 0n, 500_000n],
+          ['4500', 0n, 4_500_000n],
+        ],
+      ],
+      [
+        'CashMoved',
+        [
+          ['6900', 100_000n, 0n],
+          ['1000', 0n, 100_000n],
+        ],
+      ],
+      [
+        'CashCollateralPledged',
+        [
+          ['1050', 500_000n, 0n],
+          ['1000', 0n, 500_000n],
+        ],
+      ],
       // 1.5 BTC × 80,000.00 − 100,100.00 = 19,900.00, down from 94,900.00
-      ['Remeasurement', [['4600', 7_500_000n, 0n], ['1500', 0n, 7_500_000n]]],
+      [
+        'Remeasurement',
+        [
+          ['4600', 7_500_000n, 0n],
+          ['1500', 0n, 7_500_000n],
+        ],
+      ],
       // 31 days less a millisecond at 10.00 a day, rounded half-even to the cent
-      ['InterestAccrual', [['7000', 31_000n, 0n], ['2150', 0n, 31_000n]]],
+      [
+        'InterestAccrual',
+        [
+          ['7000', 31_000n, 0n],
+          ['2150', 0n, 31_000n],
+        ],
+      ],
     ]);
     const balance = (code: string) => journal.accounts.find((a) => a.account.code === code)!;
     expect(balance('1500')).toMatchObject({ openingUsd: 20_000_000n, closingUsd: 12_000_000n });
@@ -103,15 +246,39 @@ describe('journal entries on a hand-worked book', () => {
 
   it('a range ending mid-month adds interim adjustments at `to`; a repayment settles interest payable', () => {
     const b = book();
-    b.record('2025-07-20T00:00:00Z', 'repay-loan', { effectiveAt: '2025-07-20T00:00:00Z', loanId: 'L', principalUsd: '1000.00', interestUsd: '190.00' });
+    b.record('2025-07-20T00:00:00Z', 'repay-loan', {
+      effectiveAt: '2025-07-20T00:00:00Z',
+      loanId: 'L',
+      principalUsd: '1000.00',
+      interestUsd: '190.00',
+    });
     const to = at('2025-07-20T00:00:00Z');
     const journal = journalOf(b, at('2025-07-15T00:00:00Z'), to);
     expect(shape(journal)).toEqual([
-      ['LoanRepaid', [['2100', 100_000n, 0n], ['2150', 19_000n, 0n], ['1000', 0n, 119_000n]]],
+      [
+        'LoanRepaid',
+        [
+          ['2100', 100_000n, 0n],
+          ['2150', 19_000n, 0n],
+          ['1000', 0n, 119_000n],
+        ],
+      ],
       // No price since June's 100,000.00: 1.5 BTC at 100,000.00 − 100,100.00 = 49,900.00, down 45,000.00
-      ['Remeasurement', [['4600', 4_500_000n, 0n], ['1500', 0n, 4_500_000n]]],
+      [
+        'Remeasurement',
+        [
+          ['4600', 4_500_000n, 0n],
+          ['1500', 0n, 4_500_000n],
+        ],
+      ],
       // 19 days at 10.00 accrued, all of it paid: payable back to zero
-      ['InterestAccrual', [['7000', 19_000n, 0n], ['2150', 0n, 19_000n]]],
+      [
+        'InterestAccrual',
+        [
+          ['7000', 19_000n, 0n],
+          ['2150', 0n, 19_000n],
+        ],
+      ],
     ]);
     expect(journal.entries.slice(1).every((e) => e.interim === true)).toBe(true);
     expect(journal.accounts.find((a) => a.account.code === '2150')!.closingUsd).toBe(0n);
@@ -125,9 +292,15 @@ describe('journal entries on a hand-worked book', () => {
       expenseAccounts: { hosting: { code: '6300', name: 'Hosting' } },
     });
     const june = journalOf(b, at('2025-06-01T00:00:00Z'), JUNE_END);
-    expect(june.entries.find((e) => e.type === 'BtcPaid')!.lines.map((l) => l.account)).toEqual([{ code: '6300', name: 'Hosting' }, { code: '1510', name: 'Bitcoin' }, { code: '4500', name: 'Realized gain (loss) on digital assets' }]);
+    expect(june.entries.find((e) => e.type === 'BtcPaid')!.lines.map((l) => l.account)).toEqual([
+      { code: '6300', name: 'Hosting' },
+      { code: '1510', name: 'Bitcoin' },
+      { code: '4500', name: 'Realized gain (loss) on digital assets' },
+    ]);
     expect(june.entries.find((e) => e.type === 'OpeningCashRecorded')!.lines[0]!.account.code).toBe('1010');
     b.record('2025-08-02T00:00:00Z', 'reverse-event', { eventId: mapping, reason: 'wrong chart' });
-    expect(journalOf(b, at('2025-06-01T00:00:00Z'), JUNE_END).entries.find((e) => e.type === 'BtcPaid')!.lines[0]!.account.code).toBe('6900');
+    expect(journalOf(b, at('2025-06-01T00:00:00Z'), JUNE_END).entries.find((e) => e.type === 'BtcPaid')!.lines[0]!.account.code).toBe(
+      '6900',
+    );
   });
 });

@@ -13,7 +13,12 @@ export interface TermLoanContribution extends EventContribution {
  * the formula), and each liquidation's projected split (interest, principal, excess to cash).
  * `weightOf` is the figure's weight per balance key, as for the other contributions.
  */
-export const termLoanContributions = (projection: BookProjection, weightOf: (key: string) => bigint, asOf: number, version: number): TermLoanContribution[] => {
+export const termLoanContributions = (
+  projection: BookProjection,
+  weightOf: (key: string) => bigint,
+  asOf: number,
+  version: number,
+): TermLoanContribution[] => {
   const lines: TermLoanContribution[] = [];
   for (const loan of projection.raw(asOf, version).loans) {
     const figures = projection.termLoanFigures(loan.loanId, asOf, version);
@@ -35,9 +40,13 @@ export const termLoanContributions = (projection: BookProjection, weightOf: (key
       const cashWeight = weightOf(balanceKey.cash(split.cashAccount));
       if (interestWeight === 0n && principalWeight === 0n && cashWeight === 0n) continue;
       lines.push({
-        ...projection.eventAt(split.revision, -interestWeight * split.interest - principalWeight * split.principal + cashWeight * split.excess),
+        ...projection.eventAt(
+          split.revision,
+          -interestWeight * split.interest - principalWeight * split.principal + cashWeight * split.excess,
+        ),
         detail: { interestAppliedUsd: split.interest, principalAppliedUsd: split.principal, excessUsd: split.excess },
-        formula: 'liquidation waterfall, split at read time: proceeds to the interest owed just before it, then principal, the excess to cash',
+        formula:
+          'liquidation waterfall, split at read time: proceeds to the interest owed just before it, then principal, the excess to cash',
       });
     }
   }

@@ -67,7 +67,8 @@ export interface BookReader {
   readonly interestThrough: (loanId: string, version: number, effectiveAt: number, order: number) => bigint;
 }
 
-const byKey = (a: { effectiveAt: number; revision: number }, b: { effectiveAt: number; revision: number }) => a.effectiveAt - b.effectiveAt || a.revision - b.revision;
+const byKey = (a: { effectiveAt: number; revision: number }, b: { effectiveAt: number; revision: number }) =>
+  a.effectiveAt - b.effectiveAt || a.revision - b.revision;
 
 export class TermLoanIndex {
   private sums = new BitemporalSums();
@@ -115,7 +116,11 @@ export class TermLoanIndex {
   }
 
   /** ∫_{-∞}^{x} P dτ (cents × ms), counting the principal the liquidations found so far covered. */
-  private integral(x: number, version: number, covered: ReadonlyArray<{ readonly effectiveAt: number; readonly principal: bigint }>): bigint {
+  private integral(
+    x: number,
+    version: number,
+    covered: ReadonlyArray<{ readonly effectiveAt: number; readonly principal: bigint }>,
+  ): bigint {
     if (x === Number.NEGATIVE_INFINITY) return 0n;
     const tau = BigInt(dayCountTime(this.dayCount, x));
     let total = tau * this.sums.sum(PRINCIPAL, version, x) - this.sums.sum(WEIGHTED, version, x);
@@ -124,7 +129,12 @@ export class TermLoanIndex {
   }
 
   /** Σ rate × ∫ P dτ to T over the rate segments: the accrued interest's numerator over accrualDenominator. */
-  private accrued(T: number, version: number, segments: ReadonlyArray<{ readonly start: number; readonly rate: bigint }>, covered: ReadonlyArray<{ readonly effectiveAt: number; readonly principal: bigint }>): bigint {
+  private accrued(
+    T: number,
+    version: number,
+    segments: ReadonlyArray<{ readonly start: number; readonly rate: bigint }>,
+    covered: ReadonlyArray<{ readonly effectiveAt: number; readonly principal: bigint }>,
+  ): bigint {
     let total = 0n;
     for (let i = 0; i < segments.length; i++) {
       const start = segments[i]!.start;
@@ -152,7 +162,13 @@ export class TermLoanIndex {
       const principal = this.sums.sum(PRINCIPAL, version, effectiveAt, before) - principalCovered;
       const toInterest = minBigint(proceeds, owed > 0n ? owed : 0n);
       const toPrincipal = minBigint(proceeds - toInterest, principal > 0n ? principal : 0n);
-      splits.push({ revision, cashAccount: liquidation.cashAccount, interest: toInterest, principal: toPrincipal, excess: proceeds - toInterest - toPrincipal });
+      splits.push({
+        revision,
+        cashAccount: liquidation.cashAccount,
+        interest: toInterest,
+        principal: toPrincipal,
+        excess: proceeds - toInterest - toPrincipal,
+      });
       covered.push({ effectiveAt, principal: toPrincipal });
       interestCovered += toInterest;
       principalCovered += toPrincipal;

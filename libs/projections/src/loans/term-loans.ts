@@ -65,7 +65,8 @@ export class TermLoans {
         return { commit: () => index.addReprice({ revision, effectiveAt: event.effectiveAt, rate: event.annualRate }), touches: [] };
       case 'CollateralLiquidated':
         return {
-          commit: () => index.addLiquidation({ revision, effectiveAt: event.effectiveAt, proceeds: event.proceedsUsd, cashAccount: event.cashAccount }),
+          commit: () =>
+            index.addLiquidation({ revision, effectiveAt: event.effectiveAt, proceeds: event.proceedsUsd, cashAccount: event.cashAccount }),
           touches: [balanceKey.principal(event.loanId), balanceKey.interest(event.loanId), balanceKey.cash(event.cashAccount)],
         };
       default:
@@ -74,7 +75,13 @@ export class TermLoans {
   }
 
   /** Each listed term loan's figures at (asOf, version), folded into the balances; returns them by loan. */
-  adjust(balances: Map<string, bigint>, loanIds: ReadonlyArray<string>, asOf: number, version: number, book: BookReader): Map<string, TermLoanFigures> {
+  adjust(
+    balances: Map<string, bigint>,
+    loanIds: ReadonlyArray<string>,
+    asOf: number,
+    version: number,
+    book: BookReader,
+  ): Map<string, TermLoanFigures> {
     const found = new Map<string, TermLoanFigures>();
     const add = (key: string, delta: bigint) => balances.set(key, (balances.get(key) ?? 0n) + delta);
     for (const loanId of loanIds) {
@@ -93,7 +100,10 @@ export class TermLoans {
     return found;
   }
 
-  toSnapshot(): { readonly loans: ReadonlyArray<TermLoanIndexSnapshot>; readonly loanOfRevision: ReadonlyArray<readonly [number, string]> } {
+  toSnapshot(): {
+    readonly loans: ReadonlyArray<TermLoanIndexSnapshot>;
+    readonly loanOfRevision: ReadonlyArray<readonly [number, string]>;
+  } {
     return { loans: [...this.loans.values()].map((index) => index.toSnapshot()), loanOfRevision: [...this.loanOfRevision] };
   }
 

@@ -51,11 +51,19 @@ export interface CostRelief {
  * split a lot's cost cumulatively, so its parts add up to it: a property test checks it), and O(log n)
  * where the listing walks every open lot: the month-end report reads it at every boundary.
  */
-export const openLotTotals = (projection: BookProjection, version: number, lots: LotBook, asOf: number): { readonly btc: bigint; readonly costUsd: bigint } => {
+export const openLotTotals = (
+  projection: BookProjection,
+  version: number,
+  lots: LotBook,
+  asOf: number,
+): { readonly btc: bigint; readonly costUsd: bigint } => {
   const totals = projection.fifoTotals(asOf, version);
   const pendingBtc = projection.flow('openingPendingBtc', Number.NEGATIVE_INFINITY, asOf, version);
   const pendingUsd = projection.flow('openingPendingUsd', Number.NEGATIVE_INFINITY, asOf, version);
-  return { btc: totals.acquiredBtc - totals.disposedBtc - pendingBtc, costUsd: totals.acquiredCostUsd - lots.relievedCost(asOf) - pendingUsd };
+  return {
+    btc: totals.acquiredBtc - totals.disposedBtc - pendingBtc,
+    costUsd: totals.acquiredCostUsd - lots.relievedCost(asOf) - pendingUsd,
+  };
 };
 
 /** Company-wide FIFO: the projection's own cumulative relief F(D(asOf)). */

@@ -73,10 +73,12 @@ interface LiveSteps {
  * funds it at that same instant (an amended lot re-recorded at its original time, say): arrivals go
  * first, then transfers, then disposals, each group in revision order.
  */
-const sameInstantRank = (entry: FifoEntry | undefined): number => (entry?.kind === 'lot' ? 0 : entry === undefined || entry.type === 'BtcTransferred' ? 1 : 2);
+const sameInstantRank = (entry: FifoEntry | undefined): number =>
+  entry?.kind === 'lot' ? 0 : entry === undefined || entry.type === 'BtcTransferred' ? 1 : 2;
 
 const before = (a: LiveSteps, i: number, b: LiveSteps, j: number): boolean =>
-  a.times[i]! < b.times[j]! || (a.times[i] === b.times[j] && (a.ranks[i]! < b.ranks[j]! || (a.ranks[i] === b.ranks[j] && a.revisions[i]! < b.revisions[j]!)));
+  a.times[i]! < b.times[j]! ||
+  (a.times[i] === b.times[j] && (a.ranks[i]! < b.ranks[j]! || (a.ranks[i] === b.ranks[j] && a.revisions[i]! < b.revisions[j]!)));
 
 const emptySteps = (): LiveSteps => ({ revisions: [], times: [], ranks: [], entries: [] });
 
@@ -106,7 +108,9 @@ function* liveSteps(projection: BookProjection, version: number): Generator<void
   }
   if (late.times.length === 0) return main;
   yield;
-  const order = late.revisions.map((_, index) => index).sort((a, b) => late.times[a]! - late.times[b]! || late.ranks[a]! - late.ranks[b]! || a - b);
+  const order = late.revisions
+    .map((_, index) => index)
+    .sort((a, b) => late.times[a]! - late.times[b]! || late.ranks[a]! - late.ranks[b]! || a - b);
   yield;
   const merged = emptySteps();
   const push = (from: LiveSteps, i: number) => {
@@ -132,7 +136,12 @@ function* liveSteps(projection: BookProjection, version: number): Generator<void
 }
 
 /** The pass: every live step with effective time <= until; returns the queues as they stand then. */
-function* simulate(projection: BookProjection, version: number, until: number, onDisposal: OnDisposal): Generator<void, Map<string, WalletQueue>> {
+function* simulate(
+  projection: BookProjection,
+  version: number,
+  until: number,
+  onDisposal: OnDisposal,
+): Generator<void, Map<string, WalletQueue>> {
   const { revisions, times, entries } = yield* liveSteps(projection, version);
   const queues = new Map<string, WalletQueue>();
   const queue = (wallet: string) => {
@@ -242,7 +251,13 @@ export const walletFifoSteps = {
   },
 
   /** Disposals with from <= effectiveAt <= to; undefined once there are more than `max`. */
-  *disposals(projection: BookProjection, version: number, from: number, to: number, max = Number.POSITIVE_INFINITY): Generator<void, Relief[] | undefined> {
+  *disposals(
+    projection: BookProjection,
+    version: number,
+    from: number,
+    to: number,
+    max = Number.POSITIVE_INFINITY,
+  ): Generator<void, Relief[] | undefined> {
     const found: Relief[] = [];
     let tooMany = false;
     yield* simulate(projection, version, to, (disposal, wallet, pieces) => {

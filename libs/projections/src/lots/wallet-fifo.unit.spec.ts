@@ -16,15 +16,27 @@ const book = () => {
   const [a] = b.record(T(2), 'record-mining-output', { effectiveAt: T(2), wallet: 'pool', btc: '1', usdPerBtc: '10000.00' });
   const [bLot] = b.record(T(3), 'record-mining-output', { effectiveAt: T(3), wallet: 'cold', btc: '1', usdPerBtc: '20000.00' });
   const [c] = b.record(T(4), 'record-mining-output', { effectiveAt: T(4), wallet: 'pool', btc: '1', usdPerBtc: '30000.00' });
-  const [transfer] = b.record(T(5), 'transfer-btc', { effectiveAt: T(5), fromWallet: 'pool', toWallet: 'cold', btc: '0.5', feeBtc: '0.001' });
+  const [transfer] = b.record(T(5), 'transfer-btc', {
+    effectiveAt: T(5),
+    fromWallet: 'pool',
+    toWallet: 'cold',
+    btc: '0.5',
+    feeBtc: '0.001',
+  });
   const [sale] = b.record(T(6), 'record-btc-sale', { effectiveAt: T(6), wallet: 'cold', btc: '0.6', proceedsUsd: '30000.00' });
   return { b, ids: { a: a!, b: bLot!, c: c!, transfer: transfer!, sale: sale! } };
 };
 
 const usd = (cents: bigint) => formatUsd(cents);
 const reliefs = (lots: ReturnType<typeof lotBook>, to: number) =>
-  [...lots.disposals(Number.MIN_SAFE_INTEGER, to)].map((r) => [r.disposal.eventId, r.wallet, usd(r.relievedCostUsd), r.lots.map((s) => [s.lot.eventId, s.btc, usd(s.costUsd)])]);
-const open = (lots: ReturnType<typeof lotBook>, asOf: number) => [...lots.openLots(asOf)].map((s) => [s.wallet, s.lot.eventId, s.btc, usd(s.costUsd)]);
+  [...lots.disposals(Number.MIN_SAFE_INTEGER, to)].map((r) => [
+    r.disposal.eventId,
+    r.wallet,
+    usd(r.relievedCostUsd),
+    r.lots.map((s) => [s.lot.eventId, s.btc, usd(s.costUsd)]),
+  ]);
+const open = (lots: ReturnType<typeof lotBook>, asOf: number) =>
+  [...lots.openLots(asOf)].map((s) => [s.wallet, s.lot.eventId, s.btc, usd(s.costUsd)]);
 
 describe('wallet-fifo', () => {
   it('pays a transfer fee from the oldest sats of the source, then moves the next oldest with their date and cost', () => {
@@ -36,7 +48,15 @@ describe('wallet-fifo', () => {
       // The fee: 0.001 of lot A (its first $10.00), for no proceeds.
       [ids.transfer, 'pool', '10.00', [[ids.a, 100_000n, '10.00']]],
       // cold's queue: the moved part of A (acquired Jan 2, $5,000 for 0.5) before its own lot B.
-      [ids.sale, 'cold', '7000.00', [[ids.a, 50_000_000n, '5000.00'], [ids.b, 10_000_000n, '2000.00']]],
+      [
+        ids.sale,
+        'cold',
+        '7000.00',
+        [
+          [ids.a, 50_000_000n, '5000.00'],
+          [ids.b, 10_000_000n, '2000.00'],
+        ],
+      ],
     ]);
     expect(open(lots, at(T(7)))).toEqual([
       ['cold', ids.b, 90_000_000n, '18000.00'],
@@ -71,20 +91,37 @@ describe('wallet-fifo', () => {
 
   it('an amendment is a reversal and a replacement: the transfer made smaller moves less of lot A', () => {
     const { b, ids } = book();
-    b.record(T(9), 'amend-event', { eventId: ids.transfer, reason: 'amount', replacement: { effectiveAt: T(5), fromWallet: 'pool', toWallet: 'cold', btc: '0.2', feeBtc: '0.001' } });
+    b.record(T(9), 'amend-event', {
+      eventId: ids.transfer,
+      reason: 'amount',
+      replacement: { effectiveAt: T(5), fromWallet: 'pool', toWallet: 'cold', btc: '0.2', feeBtc: '0.001' },
+    });
     const projection = b.projection();
     const lots = lotBook(projection, projection.revision + 1, 'wallet-fifo');
     const [fee, sale] = reliefs(lots, at(T(31)));
     expect(fee!.slice(1, 3)).toEqual(['pool', '10.00']);
     // 0.2 of A ($2,000) then 0.4 of B ($8,000).
-    expect(sale).toEqual([ids.sale, 'cold', '10000.00', [[ids.a, 20_000_000n, '2000.00'], [ids.b, 40_000_000n, '8000.00']]]);
+    expect(sale).toEqual([
+      ids.sale,
+      'cold',
+      '10000.00',
+      [
+        [ids.a, 20_000_000n, '2000.00'],
+        [ids.b, 40_000_000n, '8000.00'],
+      ],
+    ]);
   });
 
   it('queues an opening lot at its acquiredAt in its own wallet; a transfer back joins the split lot again', () => {
     const b = new RecordedBook();
     b.record(T(1), 'open-book', { name: 'W', effectiveAt: T(1) });
     const [mined] = b.record(T(2), 'record-mining-output', { effectiveAt: T(2), wallet: 'cold', btc: '1', usdPerBtc: '50000.00' });
-    const [opening] = b.record(T(3), 'record-opening-balance', { wallet: 'cold', btc: '1', costBasisUsd: '3.00', acquiredAt: '2020-01-01T00:00:00Z' });
+    const [opening] = b.record(T(3), 'record-opening-balance', {
+      wallet: 'cold',
+      btc: '1',
+      costBasisUsd: '3.00',
+      acquiredAt: '2020-01-01T00:00:00Z',
+    });
     b.record(T(4), 'transfer-btc', { effectiveAt: T(4), fromWallet: 'cold', toWallet: 'hot', btc: '0.5' });
     b.record(T(5), 'transfer-btc', { effectiveAt: T(5), fromWallet: 'hot', toWallet: 'cold', btc: '0.5' });
     const projection = b.projection();
@@ -99,6 +136,8 @@ describe('wallet-fifo', () => {
       ['cold', opening, 100_000_000n, '3.00'],
       ['cold', mined, 100_000_000n, '50000.00'],
     ]);
-    expect(open(lots, at(T(5))).map(([, ...rest]) => rest)).toEqual(open(lotBook(projection, projection.revision + 1, 'fifo'), at(T(5))).map(([, ...rest]) => rest));
+    expect(open(lots, at(T(5))).map(([, ...rest]) => rest)).toEqual(
+      open(lotBook(projection, projection.revision + 1, 'fifo'), at(T(5))).map(([, ...rest]) => rest),
+    );
   });
 });

@@ -21,7 +21,8 @@ export const pieceSlice = (piece: Piece): LotSlice => ({ lot: piece.lot, btc: pi
 /** Queue order: the lot's acquisition time (its place in FIFO), then its revision, then the range. */
 const before = (a: Piece, b: Piece): boolean =>
   a.lot.effectiveAt < b.lot.effectiveAt ||
-  (a.lot.effectiveAt === b.lot.effectiveAt && (a.lot.revision < b.lot.revision || (a.lot.revision === b.lot.revision && a.start < b.start)));
+  (a.lot.effectiveAt === b.lot.effectiveAt &&
+    (a.lot.revision < b.lot.revision || (a.lot.revision === b.lot.revision && a.start < b.start)));
 
 export class WalletQueue {
   private items: Piece[] = [];

@@ -36,7 +36,11 @@ export const monthsBetween = (from: YearMonth, to: YearMonth, timeZone: string =
     if (months.length === MAX_REPORT_MONTHS) return undefined;
     const year = Math.floor(index / 12);
     const month = index % 12;
-    months.push({ label: `${year}-${String(month + 1).padStart(2, '0')}`, start: startOfMonth(timeZone, year, month + 1), end: startOfMonth(timeZone, year, month + 2) - 1 });
+    months.push({
+      label: `${year}-${String(month + 1).padStart(2, '0')}`,
+      start: startOfMonth(timeZone, year, month + 1),
+      end: startOfMonth(timeZone, year, month + 2) - 1,
+    });
   }
   return months;
 };

@@ -78,7 +78,9 @@ const derived = (
   const interestExpenseUsd = categoryTotal(lines.interestByLoan);
   let productionCostUsd = 0n;
   // A balance-sheet category is no cost (its lines are not in btcExpenses / cashExpenses anyway).
-  for (const category of productionCostCategories) if (!balanceSheetCategories.has(category)) productionCostUsd += (lines.btcExpenses.get(category) ?? 0n) + (lines.cashExpenses.get(category) ?? 0n);
+  for (const category of productionCostCategories)
+    if (!balanceSheetCategories.has(category))
+      productionCostUsd += (lines.btcExpenses.get(category) ?? 0n) + (lines.cashExpenses.get(category) ?? 0n);
   const netIncomeUsd =
     lines.remeasurementUsd === null
       ? null
@@ -177,17 +179,43 @@ export const pnlReport = (
     );
     return { label, figures };
   });
-  return { months: rows, total: totalOf(rows.map((row) => row.figures), productionCostCategories, balanceSheetCategories) };
+  return {
+    months: rows,
+    total: totalOf(
+      rows.map((row) => row.figures),
+      productionCostCategories,
+      balanceSheetCategories,
+    ),
+  };
 };
 
 /** The total column: every line summed over the months; remeasurement null if any month's is. */
-const totalOf = (months: ReadonlyArray<PnlFigures>, productionCostCategories: ReadonlySet<string>, balanceSheetCategories: ReadonlySet<string>): PnlFigures => {
+const totalOf = (
+  months: ReadonlyArray<PnlFigures>,
+  productionCostCategories: ReadonlySet<string>,
+  balanceSheetCategories: ReadonlySet<string>,
+): PnlFigures => {
   const map = () => new Map<string, bigint>();
   const maps = {
-    miningByPool: map(), interestByLoan: map(), btcExpenses: map(), cashExpenses: map(), otherIncome: map(), notInPnlPaidInBtc: map(), notInPnlCashOut: map(), notInPnlCashIn: map(),
+    miningByPool: map(),
+    interestByLoan: map(),
+    btcExpenses: map(),
+    cashExpenses: map(),
+    otherIncome: map(),
+    notInPnlPaidInBtc: map(),
+    notInPnlCashOut: map(),
+    notInPnlCashIn: map(),
   };
   let remeasurementUsd: bigint | null = 0n;
-  const sums = { realizedOnSalesUsd: 0n, realizedOnPaymentsUsd: 0n, realizedOnLiquidationsUsd: 0n, tradingFeesUsd: 0n, networkFeesUsd: 0n, minedBtc: 0n, openingBalancesRevaluationUsd: 0n };
+  const sums = {
+    realizedOnSalesUsd: 0n,
+    realizedOnPaymentsUsd: 0n,
+    realizedOnLiquidationsUsd: 0n,
+    tradingFeesUsd: 0n,
+    networkFeesUsd: 0n,
+    minedBtc: 0n,
+    openingBalancesRevaluationUsd: 0n,
+  };
   for (const month of months) {
     for (const key of Object.keys(maps) as Array<keyof typeof maps>) addInto(maps[key], month[key]);
     for (const key of Object.keys(sums) as Array<keyof typeof sums>) sums[key] += month[key];

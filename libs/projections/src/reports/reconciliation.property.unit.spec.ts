@@ -20,14 +20,39 @@ const sats = fc.bigInt({ min: 1n, max: 3_000_000_000n });
 
 const step = fc.record({
   recordGapMs: fc.integer({ min: 0, max: DAY }),
-  backdateMs: fc.oneof({ weight: 4, arbitrary: fc.integer({ min: 0, max: DAY }) }, { weight: 1, arbitrary: fc.integer({ min: 0, max: 40 * DAY }) }),
+  backdateMs: fc.oneof(
+    { weight: 4, arbitrary: fc.integer({ min: 0, max: DAY }) },
+    { weight: 1, arbitrary: fc.integer({ min: 0, max: 40 * DAY }) },
+  ),
   action: fc.oneof(
-    { weight: 3, arbitrary: fc.record({ kind: fc.constant('mine' as const), wallet, btc: fc.bigInt({ min: 10_000_000n, max: 5_000_000_000n }) }) },
+    {
+      weight: 3,
+      arbitrary: fc.record({ kind: fc.constant('mine' as const), wallet, btc: fc.bigInt({ min: 10_000_000n, max: 5_000_000_000n }) }),
+    },
     fc.record({ kind: fc.constant('transfer' as const), from: wallet, btc: sats }),
     fc.record({ kind: fc.constant('sell' as const), wallet, btc: sats }),
     fc.record({ kind: fc.constant('pledge' as const), wallet, btc: sats }),
-    { weight: 3, arbitrary: fc.record({ kind: fc.constant('report' as const), scope: fc.constantFrom<'company' | 'wallet' | 'loan'>('company', 'wallet', 'loan'), wallet, source, btc: fc.bigInt({ min: 0n, max: 20_000_000_000n }), withFlows: fc.boolean(), outstanding: fc.option(fc.bigInt({ min: 0n, max: 200_000_000n })) }) },
-    { weight: 2, arbitrary: fc.record({ kind: fc.constant('tolerance' as const), source: fc.option(source), btc: fc.bigInt({ min: 0n, max: 500_000_000n }), usd: fc.option(fc.bigInt({ min: 0n, max: 1_000_000n })) }) },
+    {
+      weight: 3,
+      arbitrary: fc.record({
+        kind: fc.constant('report' as const),
+        scope: fc.constantFrom<'company' | 'wallet' | 'loan'>('company', 'wallet', 'loan'),
+        wallet,
+        source,
+        btc: fc.bigInt({ min: 0n, max: 20_000_000_000n }),
+        withFlows: fc.boolean(),
+        outstanding: fc.option(fc.bigInt({ min: 0n, max: 200_000_000n })),
+      }),
+    },
+    {
+      weight: 2,
+      arbitrary: fc.record({
+        kind: fc.constant('tolerance' as const),
+        source: fc.option(source),
+        btc: fc.bigInt({ min: 0n, max: 500_000_000n }),
+        usd: fc.option(fc.bigInt({ min: 0n, max: 1_000_000n })),
+      }),
+    },
     fc.record({ kind: fc.constant('reverse' as const), pick: fc.nat() }),
   ),
 });
@@ -39,7 +64,10 @@ const toCommand = (s: Step, effectiveAt: number, eventIds: ReadonlyArray<string>
     case 'mine':
       return { name: 'record-mining-output', body: { effectiveAt, wallet: a.wallet, btc: a.btc, usdPerBtc: 5_000_000n } };
     case 'transfer':
-      return { name: 'transfer-btc', body: { effectiveAt, fromWallet: a.from, toWallet: a.from === 'cold' ? 'hot' : 'cold', btc: a.btc } } as BookCommand;
+      return {
+        name: 'transfer-btc',
+        body: { effectiveAt, fromWallet: a.from, toWallet: a.from === 'cold' ? 'hot' : 'cold', btc: a.btc },
+      } as BookCommand;
     case 'sell':
       return { name: 'record-btc-sale', body: { effectiveAt, wallet: a.wallet, btc: a.btc, proceedsUsd: 100n } } as BookCommand;
     case 'pledge':
@@ -60,9 +88,14 @@ const toCommand = (s: Step, effectiveAt: number, eventIds: ReadonlyArray<string>
       } as BookCommand;
     }
     case 'tolerance':
-      return { name: 'set-reconciliation-tolerance', body: { btc: a.btc, ...(a.source === null ? {} : { source: a.source }), ...(a.usd === null ? {} : { usd: a.usd }) } } as BookCommand;
+      return {
+        name: 'set-reconciliation-tolerance',
+        body: { btc: a.btc, ...(a.source === null ? {} : { source: a.source }), ...(a.usd === null ? {} : { usd: a.usd }) },
+      } as BookCommand;
     case 'reverse':
-      return eventIds.length < 2 ? undefined : { name: 'reverse-event', body: { eventId: eventIds[1 + (a.pick % (eventIds.length - 1))]!, reason: 'test' } };
+      return eventIds.length < 2
+        ? undefined
+        : { name: 'reverse-event', body: { eventId: eventIds[1 + (a.pick % (eventIds.length - 1))]!, reason: 'test' } };
   }
 };
 
@@ -71,11 +104,30 @@ const buildBook = (steps: ReadonlyArray<Step>): ReadonlyArray<RecordedBookEvent>
   let now = START;
   const record = (cmd: BookCommand) => book.tryRecord(now, cmd);
   record({ name: 'open-book', body: { name: 'R', effectiveAt: START - 365 * DAY } });
-  record({ name: 'record-mining-output', body: { effectiveAt: START - 100 * DAY, wallet: 'cold', btc: 4_000_000_000n, usdPerBtc: 5_000_000n } });
-  record({ name: 'draw-loan', body: { effectiveAt: START - 100 * DAY, loanId: 'l1', lender: 'L', principalUsd: 50_000_000n, annualRate: 80_000n, marginCallLtv: 700_000n, liquidationLtv: 850_000n, dayCount: 'act/365' } } as BookCommand);
+  record({
+    name: 'record-mining-output',
+    body: { effectiveAt: START - 100 * DAY, wallet: 'cold', btc: 4_000_000_000n, usdPerBtc: 5_000_000n },
+  });
+  record({
+    name: 'draw-loan',
+    body: {
+      effectiveAt: START - 100 * DAY,
+      loanId: 'l1',
+      lender: 'L',
+      principalUsd: 50_000_000n,
+      annualRate: 80_000n,
+      marginCallLtv: 700_000n,
+      liquidationLtv: 850_000n,
+      dayCount: 'act/365',
+    },
+  } as BookCommand);
   for (const s of steps) {
     now += s.recordGapMs;
-    const cmd = toCommand(s, now - s.backdateMs, book.events.map((r) => r.eventId));
+    const cmd = toCommand(
+      s,
+      now - s.backdateMs,
+      book.events.map((r) => r.eventId),
+    );
     if (cmd !== undefined) record(cmd);
   }
   return book.events;
@@ -88,11 +140,15 @@ const naiveReconciliation = (events: ReadonlyArray<RecordedBookEvent>, knownAt: 
   const live = known.filter((e) => !reversed.has(e.eventId));
   const settings = live.flatMap((e) => (e.event.type === 'ReconciliationToleranceSet' ? [e.event] : []));
   const toleranceOf = (reportSource: string) => {
-    const setting = [...settings].reverse().find((t) => t.source === reportSource) ?? [...settings].reverse().find((t) => t.source === undefined);
+    const setting =
+      [...settings].reverse().find((t) => t.source === reportSource) ?? [...settings].reverse().find((t) => t.source === undefined);
     return { btc: setting?.btc ?? DEFAULT_RECONCILIATION_TOLERANCE_SATS, usd: setting?.usd ?? DEFAULT_RECONCILIATION_TOLERANCE_CENTS };
   };
   const flow = (type: 'MiningOutputReceived' | 'BtcSold', from: number, through: number) =>
-    live.reduce((sum, e) => (e.event.type === type && e.event.effectiveAt >= from && e.event.effectiveAt <= through ? sum + e.event.btc : sum), 0n);
+    live.reduce(
+      (sum, e) => (e.event.type === type && e.event.effectiveAt >= from && e.event.effectiveAt <= through ? sum + e.event.btc : sum),
+      0n,
+    );
   return live.flatMap((e) => {
     if (e.event.type !== 'HoldingsReported') return [];
     const report = e.event;
@@ -100,7 +156,9 @@ const naiveReconciliation = (events: ReadonlyArray<RecordedBookEvent>, knownAt: 
     const scope = report.scope ?? 'company';
     const tolerance = toleranceOf(report.source);
     const line = (reported: bigint | undefined, ledger: bigint, limit: bigint) =>
-      reported === undefined ? null : { reported, ledger, difference: reported - ledger, flagged: (reported > ledger ? reported - ledger : ledger - reported) > limit };
+      reported === undefined
+        ? null
+        : { reported, ledger, difference: reported - ledger, flagged: (reported > ledger ? reported - ledger : ledger - reported) > limit };
     let lines;
     if (scope === 'company') {
       lines = {
@@ -112,10 +170,22 @@ const naiveReconciliation = (events: ReadonlyArray<RecordedBookEvent>, knownAt: 
       };
     } else if ('wallet' in scope) {
       const held = position.holdings.wallets.get(scope.wallet);
-      lines = { btc: line(report.btc, held?.btc ?? 0n, tolerance.btc), pledgedBtc: line(report.pledgedBtc, held?.pledgedBtc ?? 0n, tolerance.btc), minedBtc: null, soldBtc: null, outstandingUsd: null };
+      lines = {
+        btc: line(report.btc, held?.btc ?? 0n, tolerance.btc),
+        pledgedBtc: line(report.pledgedBtc, held?.pledgedBtc ?? 0n, tolerance.btc),
+        minedBtc: null,
+        soldBtc: null,
+        outstandingUsd: null,
+      };
     } else {
       const loan = position.loans.get(scope.loanId);
-      lines = { btc: line(report.btc, loan?.pledgedBtc ?? 0n, tolerance.btc), pledgedBtc: null, minedBtc: null, soldBtc: null, outstandingUsd: line(report.outstandingUsd, loan?.outstandingUsd ?? 0n, tolerance.usd) };
+      lines = {
+        btc: line(report.btc, loan?.pledgedBtc ?? 0n, tolerance.btc),
+        pledgedBtc: null,
+        minedBtc: null,
+        soldBtc: null,
+        outstandingUsd: line(report.outstandingUsd, loan?.outstandingUsd ?? 0n, tolerance.usd),
+      };
     }
     return [{ revision: e.revision, scope: typeof scope === 'string' ? scope : 'wallet' in scope ? 'wallet' : 'loan', tolerance, lines }];
   });
@@ -137,7 +207,12 @@ describe('reconciliation by scope (property)', () => {
           const actual = reconciliation(projection, projection.versionAt(knownAt))
             .reports.map(({ report, tolerance, lines }) => {
               const scope = report.scope ?? 'company';
-              return { revision: report.revision, scope: typeof scope === 'string' ? scope : 'wallet' in scope ? 'wallet' : 'loan', tolerance: { btc: tolerance.btc, usd: tolerance.usd }, lines };
+              return {
+                revision: report.revision,
+                scope: typeof scope === 'string' ? scope : 'wallet' in scope ? 'wallet' : 'loan',
+                tolerance: { btc: tolerance.btc, usd: tolerance.usd },
+                lines,
+              };
             })
             .sort(byRevision);
           expect(actual).toEqual(expected);

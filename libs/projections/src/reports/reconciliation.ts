@@ -26,8 +26,14 @@ export interface AppliedTolerance {
 export const toleranceFor = (settings: ReadonlyArray<ToleranceRecord>, source: string | null): AppliedTolerance => {
   const last = (match: (t: ToleranceRecord) => boolean) => [...settings].reverse().find(match);
   const setting = (source === null ? undefined : last((t) => t.source === source)) ?? last((t) => t.source === undefined);
-  if (setting === undefined) return { source: null, btc: DEFAULT_RECONCILIATION_TOLERANCE_SATS, usd: DEFAULT_RECONCILIATION_TOLERANCE_CENTS, revision: null };
-  return { source: setting.source ?? null, btc: setting.btc, usd: setting.usd ?? DEFAULT_RECONCILIATION_TOLERANCE_CENTS, revision: setting.revision };
+  if (setting === undefined)
+    return { source: null, btc: DEFAULT_RECONCILIATION_TOLERANCE_SATS, usd: DEFAULT_RECONCILIATION_TOLERANCE_CENTS, revision: null };
+  return {
+    source: setting.source ?? null,
+    btc: setting.btc,
+    usd: setting.usd ?? DEFAULT_RECONCILIATION_TOLERANCE_CENTS,
+    revision: setting.revision,
+  };
 };
 
 export interface Line {

@@ -43,7 +43,14 @@ export interface UsdBoundary {
 }
 
 /** A boundary's figures, given the holdings and the price the balances give at `at`. */
-export const usdBoundary = (projection: BookProjection, lots: LotBook, version: number, at: number, holdingsBtc: bigint, usdPerBtc: bigint | null): UsdBoundary => {
+export const usdBoundary = (
+  projection: BookProjection,
+  lots: LotBook,
+  version: number,
+  at: number,
+  holdingsBtc: bigint,
+  usdPerBtc: bigint | null,
+): UsdBoundary => {
   // The lots held: opening lots whose acquiredAt has passed but whose effectiveAt has not are left out.
   const { btc: openBtc, costUsd: openCostUsd } = openLotTotals(projection, version, lots, at);
   // Nothing held is worth 0.00 at any price: an empty book's first month needs no price at its opening.
@@ -88,7 +95,12 @@ const sumOf = (values: Iterable<bigint>): bigint => {
 };
 
 /** One month's USD roll-forward between two boundaries (opening: the instant before the month; closing: its last). */
-export const usdRollforwardBetween = (projection: BookProjection, version: number, opening: UsdBoundary, closing: UsdBoundary): UsdRollforward => {
+export const usdRollforwardBetween = (
+  projection: BookProjection,
+  version: number,
+  opening: UsdBoundary,
+  closing: UsdBoundary,
+): UsdRollforward => {
   const flow = (kind: Parameters<BookProjection['flow']>[0]) => projection.flow(kind, opening.at, closing.at, version);
   const minedUsd = sumOf(projection.flowsByPrefix(MINING_USD_PREFIX, opening.at, closing.at, version).values());
   const purchasedUsd = flow('purchasedUsd');
@@ -99,7 +111,11 @@ export const usdRollforwardBetween = (projection: BookProjection, version: numbe
   const additionsUsd = minedUsd + purchasedUsd + openingBalancesUsd;
   const proceedsUsd = salesUsd + paymentsUsd + liquidationsUsd;
   const realizedGainUsd = proceedsUsd - (closing.relievedCostUsd - opening.relievedCostUsd);
-  const priced = opening.fairValueUsd !== null && closing.fairValueUsd !== null && opening.unrealizedGainUsd !== null && closing.unrealizedGainUsd !== null;
+  const priced =
+    opening.fairValueUsd !== null &&
+    closing.fairValueUsd !== null &&
+    opening.unrealizedGainUsd !== null &&
+    closing.unrealizedGainUsd !== null;
   const unrealizedChangeUsd = priced ? closing.unrealizedGainUsd! - opening.unrealizedGainUsd! : null;
   return {
     openingFairValueUsd: opening.fairValueUsd,
@@ -126,12 +142,18 @@ export const usdRollforwardBetween = (projection: BookProjection, version: numbe
 /** The boundary at `at` with the holdings and price the projection's balances give there. */
 export const usdBoundaryAt = (projection: BookProjection, lots: LotBook, version: number, at: number): UsdBoundary => {
   let holdings = 0n;
-  for (const [key, amount] of projection.raw(at, version).balances) if (key.startsWith('unencumbered-btc|') || key.startsWith('pledged-btc|')) holdings += amount;
+  for (const [key, amount] of projection.raw(at, version).balances)
+    if (key.startsWith('unencumbered-btc|') || key.startsWith('pledged-btc|')) holdings += amount;
   return usdBoundary(projection, lots, version, at, holdings, projection.priceAt(at, version)?.usdPerBtc ?? null);
 };
 
 /** The roll-forward of consecutive months (each opens where the previous one closed). */
-export const usdRollforward = (projection: BookProjection, lots: LotBook, months: ReadonlyArray<{ readonly start: number; readonly end: number }>, version: number): UsdRollforward[] => {
+export const usdRollforward = (
+  projection: BookProjection,
+  lots: LotBook,
+  months: ReadonlyArray<{ readonly start: number; readonly end: number }>,
+  version: number,
+): UsdRollforward[] => {
   let opening = months[0] === undefined ? undefined : usdBoundaryAt(projection, lots, version, months[0].start - 1);
   return months.map(({ end }) => {
     const closing = usdBoundaryAt(projection, lots, version, end);

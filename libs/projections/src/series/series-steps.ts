@@ -16,7 +16,13 @@ const HOUR_MS = 3_600_000;
  * would be more than `max` points (the caller names the limit in its error). Each point is counted from
  * `from` (n days or months after it), so a month-end clamped to Feb 28 goes back to Mar 31.
  */
-export const seriesInstants = (from: number, to: number, every: SeriesStep, max = MAX_SERIES_POINTS, timeZone: string = UTC): number[] | undefined => {
+export const seriesInstants = (
+  from: number,
+  to: number,
+  every: SeriesStep,
+  max = MAX_SERIES_POINTS,
+  timeZone: string = UTC,
+): number[] | undefined => {
   const start = localTimeAt(timeZone, from);
   const nth = (n: number): number => {
     switch (every) {

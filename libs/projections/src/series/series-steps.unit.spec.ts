@@ -39,21 +39,17 @@ describe('seriesInstants', () => {
 
 describe('seriesInstants in a book time zone', () => {
   it('keeps a Zurich day end at 23:59:59.999 local across the October DST change', () => {
-    expect(iso(seriesInstants(Date.parse('2025-10-24T21:59:59.999Z'), Date.parse('2025-10-28T00:00:00Z'), '1d', 100, 'Europe/Zurich'))).toEqual([
-      '2025-10-24T21:59:59.999Z',
-      '2025-10-25T21:59:59.999Z',
-      '2025-10-26T22:59:59.999Z',
-      '2025-10-27T22:59:59.999Z',
-    ]);
+    expect(
+      iso(seriesInstants(Date.parse('2025-10-24T21:59:59.999Z'), Date.parse('2025-10-28T00:00:00Z'), '1d', 100, 'Europe/Zurich')),
+    ).toEqual(['2025-10-24T21:59:59.999Z', '2025-10-25T21:59:59.999Z', '2025-10-26T22:59:59.999Z', '2025-10-27T22:59:59.999Z']);
   });
 
   it('steps Zurich month ends, clamped and not drifting, and keeps 1h a fixed hour', () => {
-    expect(iso(seriesInstants(Date.parse('2025-01-31T22:59:59.999Z'), Date.parse('2025-04-30T22:00:00Z'), '1mo', 100, 'Europe/Zurich'))).toEqual([
-      '2025-01-31T22:59:59.999Z',
-      '2025-02-28T22:59:59.999Z',
-      '2025-03-31T21:59:59.999Z',
-      '2025-04-30T21:59:59.999Z',
-    ]);
-    expect(seriesInstants(Date.parse('2025-10-26T00:00:00Z'), Date.parse('2025-10-26T03:00:00Z'), '1h', 100, 'Europe/Zurich')).toHaveLength(4);
+    expect(
+      iso(seriesInstants(Date.parse('2025-01-31T22:59:59.999Z'), Date.parse('2025-04-30T22:00:00Z'), '1mo', 100, 'Europe/Zurich')),
+    ).toEqual(['2025-01-31T22:59:59.999Z', '2025-02-28T22:59:59.999Z', '2025-03-31T21:59:59.999Z', '2025-04-30T21:59:59.999Z']);
+    expect(seriesInstants(Date.parse('2025-10-26T00:00:00Z'), Date.parse('2025-10-26T03:00:00Z'), '1h', 100, 'Europe/Zurich')).toHaveLength(
+      4,
+    );
   });
 });

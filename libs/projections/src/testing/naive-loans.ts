@@ -21,7 +21,11 @@ const roundHalfEven = (n: bigint, d: bigint): bigint => {
  * excess in their cash accounts. `live` are the live events at or before asOf in effective order.
  * Returns each term loan's rate at asOf.
  */
-export const naiveTermLoans = (live: ReadonlyArray<RecordedBookEvent>, asOf: number, balances: Map<string, bigint>): Map<string, bigint> => {
+export const naiveTermLoans = (
+  live: ReadonlyArray<RecordedBookEvent>,
+  asOf: number,
+  balances: Map<string, bigint>,
+): Map<string, bigint> => {
   const rates = new Map<string, bigint>();
   const add = (key: string, delta: bigint) => balances.set(key, (balances.get(key) ?? 0n) + delta);
   for (const draw of live) {
@@ -34,7 +38,9 @@ export const naiveTermLoans = (live: ReadonlyArray<RecordedBookEvent>, asOf: num
     let last: bigint | undefined;
     const advance = (to: number) => {
       const tau = BigInt(dayCountTime(dayCount, to));
-      if (last !== undefined) for (let at = last; at < tau; at += tau - at > DAY_MS ? DAY_MS : tau - at) interest += rate * principal * (tau - at > DAY_MS ? DAY_MS : tau - at);
+      if (last !== undefined)
+        for (let at = last; at < tau; at += tau - at > DAY_MS ? DAY_MS : tau - at)
+          interest += rate * principal * (tau - at > DAY_MS ? DAY_MS : tau - at);
       last = tau;
     };
     for (const { event } of live) {

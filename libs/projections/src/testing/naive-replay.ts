@@ -88,7 +88,9 @@ export const naiveRaw = (events: ReadonlyArray<RecordedBookEvent>, asOf: number,
     price,
     // A setting applies from when it is recorded, whatever asOf: the last one known and not reversed.
     priceMaxAgeSeconds:
-      known.filter((e) => !reversed.has(e.eventId)).reduce<number | undefined>((age, e) => (e.event.type === 'PriceStalenessSet' ? e.event.maxAgeSeconds : age), undefined) ??
+      known
+        .filter((e) => !reversed.has(e.eventId))
+        .reduce<number | undefined>((age, e) => (e.event.type === 'PriceStalenessSet' ? e.event.maxAgeSeconds : age), undefined) ??
       DEFAULT_PRICE_MAX_AGE_SECONDS,
   };
 };

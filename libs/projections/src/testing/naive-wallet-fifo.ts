@@ -33,7 +33,11 @@ const costOf = (p: Piece) => partialCost(p.lotCost, p.lotBtc, p.end) - partialCo
 
 /** At one instant: arrivals, then transfers, then disposals (a wallet is judged at the end of the instant). */
 const rankOf = (e: RecordedBookEvent): number =>
-  e.event.type === 'MiningOutputReceived' || e.event.type === 'BtcPurchased' || e.event.type === 'OpeningBalanceRecorded' ? 0 : e.event.type === 'BtcTransferred' ? 1 : 2;
+  e.event.type === 'MiningOutputReceived' || e.event.type === 'BtcPurchased' || e.event.type === 'OpeningBalanceRecorded'
+    ? 0
+    : e.event.type === 'BtcTransferred'
+      ? 1
+      : 2;
 
 export const naiveWalletFifo = (events: ReadonlyArray<RecordedBookEvent>, asOf: number, knownAt: number): NaiveWalletFifo => {
   const known = events.filter((e) => e.recordedAt <= knownAt);
@@ -76,7 +80,16 @@ export const naiveWalletFifo = (events: ReadonlyArray<RecordedBookEvent>, asOf: 
   for (const e of live) {
     const { event, eventId, revision } = e;
     const lot = (wallet: string, btc: bigint, cost: bigint) =>
-      add(wallet, { lotEventId: eventId, lotAt: timeOf(e), lotRevision: revision, lotBtc: btc, lotCost: cost, lotHeldFrom: event.effectiveAt, start: 0n, end: btc });
+      add(wallet, {
+        lotEventId: eventId,
+        lotAt: timeOf(e),
+        lotRevision: revision,
+        lotBtc: btc,
+        lotCost: cost,
+        lotHeldFrom: event.effectiveAt,
+        start: 0n,
+        end: btc,
+      });
     switch (event.type) {
       case 'MiningOutputReceived':
         lot(event.wallet, event.btc, lotCost(event.btc, event.usdPerBtc));

@@ -27,28 +27,85 @@ const category = fc.constantFrom('power', 'hosting', 'payroll');
 const rate = fc.bigInt({ min: 0n, max: 250_000n });
 
 const actions = (wallet: fc.Arbitrary<string>) => ({
-  mine: fc.record({ kind: fc.constant('mine' as const), wallet, btc: mined, usdPerBtc: cents, pool: fc.option(fc.constantFrom('Foundry', 'Antpool'), { nil: undefined }) }),
-  buy: fc.record({ kind: fc.constant('buy' as const), wallet, btc: mined, costUsd: fc.bigInt({ min: 1n, max: 100_000_00n }), feesUsd: fc.bigInt({ min: 0n, max: 1_000_00n }) }),
-  opening: fc.record({ kind: fc.constant('opening' as const), wallet, btc: mined, costBasisUsd: fc.bigInt({ min: 0n, max: 10_000_000_00n }), acquiredBeforeMs: fc.integer({ min: 0, max: 400 * DAY }), atOpening: fc.boolean() }),
+  mine: fc.record({
+    kind: fc.constant('mine' as const),
+    wallet,
+    btc: mined,
+    usdPerBtc: cents,
+    pool: fc.option(fc.constantFrom('Foundry', 'Antpool'), { nil: undefined }),
+  }),
+  buy: fc.record({
+    kind: fc.constant('buy' as const),
+    wallet,
+    btc: mined,
+    costUsd: fc.bigInt({ min: 1n, max: 100_000_00n }),
+    feesUsd: fc.bigInt({ min: 0n, max: 1_000_00n }),
+  }),
+  opening: fc.record({
+    kind: fc.constant('opening' as const),
+    wallet,
+    btc: mined,
+    costBasisUsd: fc.bigInt({ min: 0n, max: 10_000_000_00n }),
+    acquiredBeforeMs: fc.integer({ min: 0, max: 400 * DAY }),
+    atOpening: fc.boolean(),
+  }),
   'opening-cash': fc.record({ kind: fc.constant('opening-cash' as const), amountUsd: cents }),
-  sell: fc.record({ kind: fc.constant('sell' as const), wallet, btc: sats, proceedsUsd: cents, feesUsd: fc.oneof(fc.constant(0n), fc.bigInt({ min: 0n, max: 10_000_00n })) }),
+  sell: fc.record({
+    kind: fc.constant('sell' as const),
+    wallet,
+    btc: sats,
+    proceedsUsd: cents,
+    feesUsd: fc.oneof(fc.constant(0n), fc.bigInt({ min: 0n, max: 10_000_00n })),
+  }),
   pay: fc.record({ kind: fc.constant('pay' as const), wallet, btc: sats, usdPerBtc: cents, category }),
-  transfer: fc.record({ kind: fc.constant('transfer' as const), from: wallet, to: wallet, btc: sats, feeBtc: fc.oneof(fc.bigInt({ min: 0n, max: 100_000n }), fc.bigInt({ min: 0n, max: 3_000_000n })) }),
+  transfer: fc.record({
+    kind: fc.constant('transfer' as const),
+    from: wallet,
+    to: wallet,
+    btc: sats,
+    feeBtc: fc.oneof(fc.bigInt({ min: 0n, max: 100_000n }), fc.bigInt({ min: 0n, max: 3_000_000n })),
+  }),
   price: fc.record({ kind: fc.constant('price' as const), usdPerBtc: cents }),
-  cash: fc.record({ kind: fc.constant('cash' as const), amountUsd: fc.bigInt({ min: -1_000_000_00n, max: 10_000_000_00n }).filter((n) => n !== 0n), category }),
+  cash: fc.record({
+    kind: fc.constant('cash' as const),
+    amountUsd: fc.bigInt({ min: -1_000_000_00n, max: 10_000_000_00n }).filter((n) => n !== 0n),
+    category,
+  }),
   // Loans accrue from their terms (under each day count, or the default), or by accrue-interest.
-  draw: fc.record({ kind: fc.constant('draw' as const), loanId, principalUsd: cents, annualRate: rate, dayCount: fc.option(fc.constantFrom('act/365', 'act/360', '30/360'), { nil: undefined }) }),
+  draw: fc.record({
+    kind: fc.constant('draw' as const),
+    loanId,
+    principalUsd: cents,
+    annualRate: rate,
+    dayCount: fc.option(fc.constantFrom('act/365', 'act/360', '30/360'), { nil: undefined }),
+  }),
   reprice: fc.record({ kind: fc.constant('reprice' as const), loanId, annualRate: rate }),
   accrue: fc.record({ kind: fc.constant('accrue' as const), loanId, interestUsd: fc.bigInt({ min: 1n, max: 100_000_00n }) }),
   // Interest paid in amounts that often fit, sometimes far more than owed.
-  repay: fc.record({ kind: fc.constant('repay' as const), loanId, principalUsd: fc.bigInt({ min: 0n, max: 100_000_00n }), interestUsd: fc.oneof(fc.bigInt({ min: 0n, max: 1_000_00n }), fc.bigInt({ min: 0n, max: 10_000_000_00n })) }),
+  repay: fc.record({
+    kind: fc.constant('repay' as const),
+    loanId,
+    principalUsd: fc.bigInt({ min: 0n, max: 100_000_00n }),
+    interestUsd: fc.oneof(fc.bigInt({ min: 0n, max: 1_000_00n }), fc.bigInt({ min: 0n, max: 10_000_000_00n })),
+  }),
   pledge: fc.record({ kind: fc.constant('pledge' as const), loanId, wallet, btc: sats }),
   // Smaller than most pledges, so releases and liquidations are often accepted.
   release: fc.record({ kind: fc.constant('release' as const), loanId, wallet, btc: fc.bigInt({ min: 1n, max: 30_000_000n }) }),
-  liquidate: fc.record({ kind: fc.constant('liquidate' as const), loanId, wallet, btc: fc.bigInt({ min: 1n, max: 30_000_000n }), proceedsUsd: cents }),
+  liquidate: fc.record({
+    kind: fc.constant('liquidate' as const),
+    loanId,
+    wallet,
+    btc: fc.bigInt({ min: 1n, max: 30_000_000n }),
+    proceedsUsd: cents,
+  }),
   reverse: fc.record({ kind: fc.constant('reverse' as const), pick: fc.nat() }),
   // An earlier event again with one amount scaled and its effectiveAt moved (many are refused).
-  amend: fc.record({ kind: fc.constant('amend' as const), pick: fc.nat(), percent: fc.integer({ min: 1, max: 200 }), shiftMs: fc.integer({ min: -10 * DAY, max: 10 * DAY }) }),
+  amend: fc.record({
+    kind: fc.constant('amend' as const),
+    pick: fc.nat(),
+    percent: fc.integer({ min: 1, max: 200 }),
+    shiftMs: fc.integer({ min: -10 * DAY, max: 10 * DAY }),
+  }),
 });
 
 type Actions = ReturnType<typeof actions>;
@@ -76,7 +133,10 @@ export const bookStep = (
     .filter(([, weight]) => weight > 0)
     .map(([kind, weight]) => ({ weight, arbitrary: all[kind] as fc.Arbitrary<Action> }));
   return fc.record({
-    recordGapMs: fc.oneof({ weight: options.longGaps ?? 1, arbitrary: fc.integer({ min: 0, max: (options.maxGapDays ?? 3) * DAY }) }, { weight: 1, arbitrary: fc.integer({ min: 0, max: 1500 }) }),
+    recordGapMs: fc.oneof(
+      { weight: options.longGaps ?? 1, arbitrary: fc.integer({ min: 0, max: (options.maxGapDays ?? 3) * DAY }) },
+      { weight: 1, arbitrary: fc.integer({ min: 0, max: 1500 }) },
+    ),
     backdateMs: fc.oneof(
       { weight: 4, arbitrary: fc.integer({ min: 0, max: DAY }) },
       { weight: 1, arbitrary: fc.integer({ min: 0, max: 2000 }) },
@@ -87,13 +147,57 @@ export const bookStep = (
 };
 
 /** The accounting reports' books: every action that moves a USD term, over months. */
-export const ACCOUNTING_MIX: Mix = { mine: 4, buy: 2, opening: 1, sell: 4, pay: 2, transfer: 2, price: 3, cash: 1, draw: 1, accrue: 1, pledge: 1, liquidate: 1, reverse: 2, amend: 2 };
+export const ACCOUNTING_MIX: Mix = {
+  mine: 4,
+  buy: 2,
+  opening: 1,
+  sell: 4,
+  pay: 2,
+  transfer: 2,
+  price: 3,
+  cash: 1,
+  draw: 1,
+  accrue: 1,
+  pledge: 1,
+  liquidate: 1,
+  reverse: 2,
+  amend: 2,
+};
 /** The lot methods' books: BTC movements (lots, disposals, transfers, pledges), no prices. */
-export const BTC_MIX: Mix = { mine: 4, buy: 2, opening: 1, sell: 4, pay: 2, transfer: 4, draw: 1, pledge: 2, release: 1, liquidate: 2, reverse: 2, amend: 2 };
+export const BTC_MIX: Mix = {
+  mine: 4,
+  buy: 2,
+  opening: 1,
+  sell: 4,
+  pay: 2,
+  transfer: 4,
+  draw: 1,
+  pledge: 2,
+  release: 1,
+  liquidate: 2,
+  reverse: 2,
+  amend: 2,
+};
 /** Every action: the projection against its naive replay. */
 export const EVERYTHING_MIX: Mix = {
-  mine: 3, sell: 3, transfer: 1, price: 1, draw: 1, reprice: 1, pledge: 1, release: 1, accrue: 1, repay: 1, liquidate: 1,
-  opening: 1, 'opening-cash': 1, buy: 2, pay: 2, cash: 1, reverse: 2, amend: 2,
+  mine: 3,
+  sell: 3,
+  transfer: 1,
+  price: 1,
+  draw: 1,
+  reprice: 1,
+  pledge: 1,
+  release: 1,
+  accrue: 1,
+  repay: 1,
+  liquidate: 1,
+  opening: 1,
+  'opening-cash': 1,
+  buy: 2,
+  pay: 2,
+  cash: 1,
+  reverse: 2,
+  amend: 2,
 };
 
 const SCALED = ['btc', 'amountUsd', 'proceedsUsd', 'costUsd', 'costBasisUsd', 'usdPerBtc', 'principalUsd', 'interestUsd'] as const;
@@ -103,7 +207,11 @@ const target = (pick: number, recorded: ReadonlyArray<RecordedBookEvent>, fixed:
   recorded.length <= fixed ? undefined : recorded[fixed + (pick % (recorded.length - fixed))];
 
 /** amend-event on an earlier event: its own fields as the replacement, one amount scaled, moved in time. */
-const amendment = (a: Extract<Action, { kind: 'amend' }>, recorded: ReadonlyArray<RecordedBookEvent>, fixed: number): BookCommand | undefined => {
+const amendment = (
+  a: Extract<Action, { kind: 'amend' }>,
+  recorded: ReadonlyArray<RecordedBookEvent>,
+  fixed: number,
+): BookCommand | undefined => {
   const amended = target(a.pick, recorded, fixed);
   if (amended === undefined) return undefined;
   const changed: Record<string, unknown> = { ...amended.event, effectiveAt: amended.event.effectiveAt + a.shiftMs };
@@ -116,10 +224,19 @@ const amendment = (a: Extract<Action, { kind: 'amend' }>, recorded: ReadonlyArra
   return { name: 'amend-event', body: { eventId: amended.eventId, replacement, reason: 'test' } };
 };
 
-const toCommand = (a: Action, effectiveAt: number, openedAt: number, recorded: ReadonlyArray<RecordedBookEvent>, fixed: number): BookCommand | undefined => {
+const toCommand = (
+  a: Action,
+  effectiveAt: number,
+  openedAt: number,
+  recorded: ReadonlyArray<RecordedBookEvent>,
+  fixed: number,
+): BookCommand | undefined => {
   switch (a.kind) {
     case 'mine':
-      return { name: 'record-mining-output', body: { effectiveAt, wallet: a.wallet, btc: a.btc, usdPerBtc: a.usdPerBtc, ...(a.pool === undefined ? {} : { pool: a.pool }) } };
+      return {
+        name: 'record-mining-output',
+        body: { effectiveAt, wallet: a.wallet, btc: a.btc, usdPerBtc: a.usdPerBtc, ...(a.pool === undefined ? {} : { pool: a.pool }) },
+      };
     case 'buy':
       return { name: 'record-btc-purchase', body: { effectiveAt, wallet: a.wallet, btc: a.btc, costUsd: a.costUsd, feesUsd: a.feesUsd } };
     case 'opening': {
@@ -131,17 +248,39 @@ const toCommand = (a: Action, effectiveAt: number, openedAt: number, recorded: R
     case 'opening-cash':
       return { name: 'record-opening-cash', body: { effectiveAt, cashAccount: 'operating', amountUsd: a.amountUsd } };
     case 'sell':
-      return { name: 'record-btc-sale', body: { effectiveAt, wallet: a.wallet, btc: a.btc, proceedsUsd: a.proceedsUsd, ...(a.feesUsd === 0n ? {} : { feesUsd: a.feesUsd }) } };
+      return {
+        name: 'record-btc-sale',
+        body: {
+          effectiveAt,
+          wallet: a.wallet,
+          btc: a.btc,
+          proceedsUsd: a.proceedsUsd,
+          ...(a.feesUsd === 0n ? {} : { feesUsd: a.feesUsd }),
+        },
+      };
     case 'pay':
-      return { name: 'record-btc-payment', body: { effectiveAt, wallet: a.wallet, btc: a.btc, usdPerBtc: a.usdPerBtc, category: a.category } };
+      return {
+        name: 'record-btc-payment',
+        body: { effectiveAt, wallet: a.wallet, btc: a.btc, usdPerBtc: a.usdPerBtc, category: a.category },
+      };
     case 'transfer':
       return { name: 'transfer-btc', body: { effectiveAt, fromWallet: a.from, toWallet: a.to, btc: a.btc, feeBtc: a.feeBtc } };
     case 'price':
       return { name: 'record-btc-price', body: { effectiveAt, usdPerBtc: a.usdPerBtc } };
     case 'cash':
-      return { name: 'record-cash-movement', body: { effectiveAt, cashAccount: 'operating', amountUsd: a.amountUsd, category: a.category } };
+      return {
+        name: 'record-cash-movement',
+        body: { effectiveAt, cashAccount: 'operating', amountUsd: a.amountUsd, category: a.category },
+      };
     case 'draw': {
-      const terms = { loanId: a.loanId, lender: 'L', principalUsd: a.principalUsd, annualRate: a.annualRate, marginCallLtv: 700_000n, liquidationLtv: 850_000n };
+      const terms = {
+        loanId: a.loanId,
+        lender: 'L',
+        principalUsd: a.principalUsd,
+        annualRate: a.annualRate,
+        marginCallLtv: 700_000n,
+        liquidationLtv: 850_000n,
+      };
       return { name: 'draw-loan', body: { effectiveAt, ...terms, ...(a.dayCount === undefined ? {} : { dayCount: a.dayCount }) } };
     }
     case 'reprice':
@@ -155,7 +294,10 @@ const toCommand = (a: Action, effectiveAt: number, openedAt: number, recorded: R
     case 'release':
       return { name: 'release-collateral', body: { effectiveAt, loanId: a.loanId, wallet: a.wallet, btc: a.btc } };
     case 'liquidate':
-      return { name: 'liquidate-collateral', body: { effectiveAt, loanId: a.loanId, wallet: a.wallet, btc: a.btc, proceedsUsd: a.proceedsUsd } };
+      return {
+        name: 'liquidate-collateral',
+        body: { effectiveAt, loanId: a.loanId, wallet: a.wallet, btc: a.btc, proceedsUsd: a.proceedsUsd },
+      };
     case 'reverse': {
       const reversed = target(a.pick, recorded, fixed);
       return reversed === undefined ? undefined : { name: 'reverse-event', body: { eventId: reversed.eventId, reason: 'test' } };
@@ -182,8 +324,12 @@ export interface BookOptions {
 export const buildBook = (steps: ReadonlyArray<BookStep>, options: BookOptions = {}): RecordedBook => {
   const openedAt = options.openedAt ?? OPENED;
   const book = new RecordedBook();
-  if (E.isLeft(book.tryRecord(START, { name: 'open-book', body: { name: 'P', effectiveAt: openedAt } }))) throw new Error('open-book refused');
-  if (options.firstPriceUsd !== undefined && E.isLeft(book.tryRecord(START, { name: 'record-btc-price', body: { effectiveAt: START, usdPerBtc: options.firstPriceUsd } }))) {
+  if (E.isLeft(book.tryRecord(START, { name: 'open-book', body: { name: 'P', effectiveAt: openedAt } })))
+    throw new Error('open-book refused');
+  if (
+    options.firstPriceUsd !== undefined &&
+    E.isLeft(book.tryRecord(START, { name: 'record-btc-price', body: { effectiveAt: START, usdPerBtc: options.firstPriceUsd } }))
+  ) {
     throw new Error('price refused');
   }
   const fixed = book.events.length;

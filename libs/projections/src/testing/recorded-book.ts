@@ -24,13 +24,15 @@ export class RecordedBook {
   tryRecord(now: number, cmd: BookCommand): E.Either<unknown, string[]> {
     const decision = decide(cmd, this.state, { now });
     if (E.isLeft(decision)) return decision;
-    return E.right(decision.right.map((event) => {
-      const eventId = `00000000-0000-4000-8000-${String(this.events.length).padStart(12, '0')}`;
-      const recorded: RecordedBookEvent = { eventId, revision: this.events.length, recordedAt: now, event };
-      evolve(this.state, recorded);
-      this.events.push(recorded);
-      return eventId;
-    }));
+    return E.right(
+      decision.right.map((event) => {
+        const eventId = `00000000-0000-4000-8000-${String(this.events.length).padStart(12, '0')}`;
+        const recorded: RecordedBookEvent = { eventId, revision: this.events.length, recordedAt: now, event };
+        evolve(this.state, recorded);
+        this.events.push(recorded);
+        return eventId;
+      }),
+    );
   }
 
   projection(): BookProjection {
