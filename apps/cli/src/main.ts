@@ -10,6 +10,8 @@ import { IMPORT_CSV_USAGE, runImportCsv } from './import-csv/import-csv.command'
 import { KEYS_USAGE, cliActor, runKeys } from './keys-command';
 import { ProgressBar } from './progress';
 import { runDemo } from './demo';
+import { BACKUP_USAGE, runBackup } from './backup/backup.command';
+import { runRestore } from './backup/restore.command';
 
 // Files this process creates (database, snapshot, key files) are readable by their owner only.
 process.umask(0o077);
@@ -19,6 +21,7 @@ const USAGE = `usage:
   npm run demo                         load the example book into ./data/demo.db and print its reports
 ${IMPORT_CSV_USAGE}
 ${KEYS_USAGE}
+${BACKUP_USAGE}
 Environment as for the server: TREASURY_DB, EVENT_STORE, EVENTSTORE_CONNECTION_STRING. Events record the
 operating-system user as their actor (local:cli:<user>); a line's "actor" is kept as an on-behalf-of note.`;
 
@@ -60,6 +63,8 @@ const main = async (argv: ReadonlyArray<string>): Promise<number> => {
   const [command, file] = argv;
   if (command === 'demo') return demo();
   if (command === 'import-csv') return runImportCsv(argv.slice(1), () => openStore(process.env), cliActor());
+  if (command === 'backup') return runBackup(argv.slice(1), process.env);
+  if (command === 'restore') return runRestore(argv.slice(1), process.env);
   if (command === 'keys') {
     const store = openStore(process.env);
     try {
