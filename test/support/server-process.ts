@@ -25,12 +25,15 @@ export interface ServerProcess {
   readonly exited: Promise<NodeJS.Signals | number | null>;
 }
 
-/** Starts the built server in its own process on `dbPath` and waits until /health answers. */
-export const startServerProcess = async (dbPath: string): Promise<ServerProcess> => {
+/**
+ * Starts the built server in its own process on `dbPath` and waits until /health answers. `env` adds
+ * to or overrides the server's environment (PROJECTION_SNAPSHOT for a second instance on the same file).
+ */
+export const startServerProcess = async (dbPath: string, env: NodeJS.ProcessEnv = {}): Promise<ServerProcess> => {
   if (!existsSync(SERVER_ENTRY)) throw new Error(`${SERVER_ENTRY} is missing: run "npm run build" first (npm test does)`);
   const port = await freePort();
   const child = spawn(process.execPath, [SERVER_ENTRY], {
-    env: { ...process.env, PORT: String(port), TREASURY_DB: dbPath, EVENT_STORE: 'sqlite' },
+    env: { ...process.env, PORT: String(port), TREASURY_DB: dbPath, EVENT_STORE: 'sqlite', ...env },
     stdio: ['ignore', 'ignore', 'pipe'],
   });
   let stderr = '';
