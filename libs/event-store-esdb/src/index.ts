@@ -1,1 +1,2 @@
 export * from './esdb-event-store';
+export type { EsdbCalls } from './esdb-calls';

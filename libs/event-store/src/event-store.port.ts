@@ -68,6 +68,23 @@ export interface SubscribeOptions {
    * head or beyond), so a consumer can tell it has read the past even when no event matched.
    */
   readonly onCheckpoint?: (logPosition: bigint) => void | Promise<void>;
+  /**
+   * Told each time the store's subscription dropped (a leader election, a restart, a network cut, the
+   * server ending it): the adapter resubscribes by itself after the last delivered event, so nothing is
+   * lost or delivered twice; this is for health reporting. Never called by a store that cannot drop.
+   */
+  readonly onDrop?: (drop: SubscriptionDrop) => void;
+}
+
+export interface SubscriptionDrop {
+  /** Why it dropped: the store's error, or that the server ended the subscription. */
+  readonly message: string;
+  /** The resubscription delivers events strictly after this position (undefined: from the start). */
+  readonly resumeAfter: bigint | undefined;
+  /** Drops in a row without an event delivered in between (1 for the first). */
+  readonly consecutive: number;
+  /** How long the adapter waits before resubscribing. */
+  readonly retryInMs: number;
 }
 
 export interface EventSubscription {

@@ -7,7 +7,7 @@ import type { EventStoreConfig, StoreConfig } from './store-config';
 
 /** The one place an entry point turns configuration into adapters: nothing else names SqliteEventStore or EsdbEventStore. */
 export const openEventStore = (config: EventStoreConfig): EventStore =>
-  config.kind === 'sqlite' ? new SqliteEventStore(config.path) : new EsdbEventStore(config.connectionString);
+  config.kind === 'sqlite' ? new SqliteEventStore(config.path) : EsdbEventStore.connect(config.connectionString);
 
 /** No path: no snapshot (the projection re-reads the log on every start). */
 export const openProjectionSnapshots = (path: string | undefined): ProjectionSnapshots =>

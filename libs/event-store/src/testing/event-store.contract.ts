@@ -1,18 +1,40 @@
 import { randomUUID } from 'node:crypto';
 import * as E from 'fp-ts/Either';
-import type { EventStore, EventToAppend, StoredEvent } from '../event-store.port';
+import type { EventStore, EventToAppend, StoredEvent, SubscriptionDrop } from '../event-store.port';
+
+/** What an adapter's int spec hands the contract for each test. */
+export interface ContractStore {
+  readonly store: EventStore;
+  readonly streamPrefix: string;
+  /** Breaks the store's live $all subscription(s) the way a server drop would (adapters that can drop). */
+  readonly simulateDrop?: () => void;
+  /** Makes the store write one of its own system events about this stream (stores that have them). */
+  readonly writeSystemEvent?: (stream: string) => Promise<void>;
+}
+
+/** What the adapter can do beyond the port, so the contract runs the cases that need it. */
+export interface ContractCapabilities {
+  /** The factory's simulateDrop works: its subscriptions can drop and resubscribe. */
+  readonly simulatesDrops?: boolean;
+}
 
 /**
  * The one contract every EventStore adapter passes. Each adapter's *.int.spec.ts calls this with a
  * factory for a fresh, empty store (or a unique stream prefix on a shared server).
  */
-export const eventStoreContract = (adapterName: string, makeStore: () => Promise<{ store: EventStore; streamPrefix: string }>): void => {
+export const eventStoreContract = (
+  adapterName: string,
+  makeStore: () => Promise<ContractStore>,
+  capabilities: ContractCapabilities = {},
+): void => {
   describe(`EventStore contract: ${adapterName}`, () => {
     let store: EventStore;
     let prefix: string;
+    let contractStore: ContractStore;
 
     beforeEach(async () => {
-      ({ store, streamPrefix: prefix } = await makeStore());
+      contractStore = await makeStore();
+      ({ store, streamPrefix: prefix } = contractStore);
     });
     afterEach(async () => {
       await store.close();
@@ -165,6 +187,105 @@ export const eventStoreContract = (adapterName: string, makeStore: () => Promise
       await done;
       expect(seen).toEqual(['CatchUp', 'Live', 'Live']);
     });
+
+    const mine = (events: ReadonlyArray<StoredEvent>) => events.filter((e) => e.stream.startsWith(prefix));
+    const isSystem = (e: StoredEvent) => e.stream.startsWith('$') || e.type.startsWith('$');
+
+    it('reads $all across many pages (more than any adapter reads at once): each event once, in order, however sliced', async () => {
+      const before = await ok(store.headPosition());
+      const expected: string[] = [];
+      for (let batch = 0; batch < 24; batch++) {
+        const stream = `${prefix}-p${batch % 3}`;
+        const events = Array.from({ length: 50 }, (_, i) => event(`P${batch * 50 + i}`, i));
+        await ok(store.append(stream, events, batch < 3 ? 'no-stream' : Math.floor(batch / 3) * 50 - 1));
+        expected.push(...events.map((e) => e.eventId));
+      }
+      const whole = mine(await ok(store.readAll({ after: before })));
+      expect(whole.map((e) => e.eventId)).toEqual(expected);
+      for (let i = 1; i < whole.length; i++) expect(whole[i]!.logPosition > whole[i - 1]!.logPosition).toBe(true);
+      expect(await ok(store.readAll({ after: before, maxCount: 1_000 }))).toHaveLength(1_000);
+
+      const sliced: StoredEvent[] = [];
+      for (let after = before, reads = 0; reads < 100; reads++) {
+        const page = await ok(store.readAll({ after, maxCount: 97 }));
+        sliced.push(...mine(page));
+        if (page.length < 97) break;
+        after = page[page.length - 1]!.logPosition;
+      }
+      expect(sliced.map((e) => e.eventId)).toEqual(expected);
+    });
+
+    it('reads and subscribes after a position inside a multi-event append', async () => {
+      const stream = `${prefix}-inside`;
+      const events = [event('A', 0), event('B', 1), event('C', 2)];
+      await ok(store.append(stream, events, 'no-stream'));
+      const stored = await ok(store.readStream(stream));
+      const [a, b, c] = stored.map((e) => e.logPosition);
+      expect(mine(await ok(store.readAll({ after: b! }))).map((e) => e.type)).toEqual(['C']);
+      expect((await ok(store.readAll({ after: a!, maxCount: 1 }))).map((e) => e.eventId)).toEqual([events[1]!.eventId]);
+      expect((await ok(store.readAt(c!)))?.eventId).toBe(events[2]!.eventId);
+
+      const seen: string[] = [];
+      const subscription = store.subscribeToAll({ after: b! }, (e) => void (e.stream === stream && seen.push(e.type)));
+      await until(() => seen.length === 1, 'the event after the position');
+      await subscription.close();
+      expect(seen).toEqual(['C']);
+    });
+
+    it('gives an append the log position at which readAll finds its last event', async () => {
+      const before = await ok(store.headPosition());
+      const events = [event('X', 0), event('Y', 1), event('Z', 2)];
+      const appended = await ok(store.append(`${prefix}-pos`, events, 'no-stream'));
+      const read = mine(await ok(store.readAll({ after: before })));
+      expect(read.map((e) => e.eventId)).toEqual(events.map((e) => e.eventId));
+      expect(read[2]!.logPosition).toBe(appended.logPosition);
+      expect(await ok(store.headPosition())).toBeGreaterThanOrEqual(appended.logPosition);
+    });
+
+    it("never hands out the store's own system events (a store without them passes trivially)", async () => {
+      const stream = `${prefix}-sys`;
+      const before = await ok(store.headPosition());
+      await ok(store.append(stream, [event('Before', 0)], 'no-stream'));
+      await contractStore.writeSystemEvent?.(stream);
+      await ok(store.append(stream, [event('After', 1)], 0));
+
+      const read = await ok(store.readAll({ after: before }));
+      expect(read.filter(isSystem)).toEqual([]);
+      expect(mine(read).map((e) => e.type)).toEqual(['Before', 'After']);
+
+      const seen: StoredEvent[] = [];
+      const subscription = store.subscribeToAll({ after: before }, (e) => void seen.push(e));
+      await until(() => seen.some((e) => e.type === 'After' && e.stream === stream), 'the second event');
+      await subscription.close();
+      expect(seen.filter(isSystem)).toEqual([]);
+      expect(mine(seen).map((e) => e.type)).toEqual(['Before', 'After']);
+    });
+
+    const dropCase = capabilities.simulatesDrops === true ? it : it.skip;
+    dropCase(
+      `survives a subscription drop: reports it, resubscribes after the last delivered event, loses and repeats nothing${
+        capabilities.simulatesDrops === true ? '' : ` (skipped: the ${adapterName} adapter has no connection to drop)`
+      }`,
+      async () => {
+        const stream = `${prefix}-drop`;
+        const before = await ok(store.headPosition());
+        const first = await ok(store.append(stream, [event('One', 0)], 'no-stream'));
+        const seen: string[] = [];
+        const drops: SubscriptionDrop[] = [];
+        const subscription = store.subscribeToAll(
+          { after: before, onDrop: (drop) => void drops.push(drop) },
+          (e) => void (e.stream === stream && seen.push(e.type)),
+        );
+        await until(() => seen.length === 1, 'the first event');
+        contractStore.simulateDrop!();
+        await until(() => drops.length > 0, 'the drop to be reported');
+        await ok(store.append(stream, [event('Two', 1), event('Three', 2)], 0));
+        await until(() => seen.length === 3, 'the events after the drop');
+        await subscription.close();
+        expect(seen).toEqual(['One', 'Two', 'Three']);
+        expect(drops[0]!.resumeAfter! >= first.logPosition).toBe(true);
+      },
+    );
 
     // Filtered subscriptions. Types carry a tag of their own, so on a shared server no other test's events match.
     const tagged = () => `T${randomUUID().replace(/-/g, '').slice(0, 12)}`;
