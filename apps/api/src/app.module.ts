@@ -7,6 +7,7 @@ import {
   BookEventsQuery,
   EventFinder,
   Clock,
+  FeedNotifier,
   IdGenerator,
   PositionProjector,
   PositionQueries,
@@ -42,6 +43,7 @@ import { FeedController } from './feed/feed.controller';
 import { feedProviders } from './feed/feed.providers';
 import { ConsoleController } from './web/console.controller';
 import { IdentityController } from './web/identity.controller';
+import { Metrics } from './metrics/metrics.service';
 
 /** Test seams: a fixed clock or ids. Production uses the system clock and random UUIDs. */
 export interface AppOverrides {
@@ -123,8 +125,15 @@ export class AppModule {
       },
       {
         provide: BookCommandService,
-        useFactory: (store: EventStore, clock: Clock, ids: IdGenerator) => new BookCommandService(store, clock, ids),
-        inject: [EventStore, Clock, IdGenerator],
+        useFactory: (store: EventStore, clock: Clock, ids: IdGenerator, metrics: Metrics) =>
+          new BookCommandService(store, clock, ids, metrics.commands),
+        inject: [EventStore, Clock, IdGenerator, Metrics],
+      },
+      {
+        provide: Metrics,
+        useFactory: (store: EventStore, projector: PositionProjector, notifier: FeedNotifier) =>
+          new Metrics({ store, projector, notifier, snapshotPath: config.projectionSnapshotPath }),
+        inject: [EventStore, PositionProjector, FeedNotifier],
       },
       {
         provide: BookEventsQuery,

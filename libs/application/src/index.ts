@@ -6,6 +6,7 @@ export * from './commands/keyed-mutex';
 export * from './commands/request-hash';
 export * from './commands/book-command.service';
 export * from './commands/command-caller';
+export * from './commands/command-observer';
 export * from './commands/book-batch';
 export * from './queries/book-events.query';
 export * from './ports/projection-snapshots';

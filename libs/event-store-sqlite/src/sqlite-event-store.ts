@@ -168,7 +168,7 @@ export class SqliteEventStore extends EventStore {
   }
 
   /** Told of each group commit (the API's metrics); set by whoever watches the store, else nothing is measured. */
-  onGroupCommit: ((commit: GroupCommit) => void) | undefined;
+  onGroupCommit: ((commit: GroupCommit) => void) | undefined = undefined;
 
   private commitPending(): void {
     const batch = this.pending;

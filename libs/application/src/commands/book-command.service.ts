@@ -22,6 +22,7 @@ import type { CommandError } from './command.errors';
 import { KeyedMutex } from './keyed-mutex';
 import { BatchFailure, BatchRequest, BatchResult, executeBatch } from './book-batch';
 import { CommandCaller, commandRequestHash, proposalPermission } from './command-caller';
+import { CommandObserver, commandLabel, observed } from './command-observer';
 
 export interface CommandRequest extends CommandCaller {
   readonly command: string;
@@ -100,6 +101,8 @@ export class BookCommandService {
     private readonly store: EventStore,
     private readonly clock: Clock,
     private readonly ids: IdGenerator,
+    /** Told how each command and batch ended (the API's metrics); optional. */
+    private readonly observer?: CommandObserver,
   ) {}
 
   /** The highest log position this service has acknowledged: queries wait for it by default (read-your-writes). */
@@ -119,14 +122,25 @@ export class BookCommandService {
   }
 
   execute(request: CommandRequest): TE.TaskEither<CommandError, CommandResult> {
-    return pipe(
-      TE.fromEither(this.decodeCommand(request)),
-      TE.flatMap((command) => this.attempt(request, command, 0)),
+    return observed(
+      this.observer,
+      commandLabel(request.command),
+      pipe(
+        TE.fromEither(this.decodeCommand(request)),
+        TE.flatMap((command) => this.attempt(request, command, 0)),
+      ),
+      (answer) => (E.isLeft(answer) ? answer.left._tag : answer.right.replayed ? 'replayed' : 'appended'),
     );
   }
 
   /** Several commands on one book, decided in order, appended in one commit (book-batch.ts). */
   executeBatch(request: BatchRequest): TE.TaskEither<BatchFailure, BatchResult> {
+    return observed(this.observer, 'batch', this.runBatch(request), (answer) =>
+      E.isLeft(answer) ? answer.left.error._tag : answer.right.replayed ? 'replayed' : 'appended',
+    );
+  }
+
+  private runBatch(request: BatchRequest): TE.TaskEither<BatchFailure, BatchResult> {
     return executeBatch(
       {
         store: this.store,
