@@ -32,6 +32,10 @@ export const HealthAnswer = asComponent(
         closed({ bookId: t.string, eventId: t.string, revision: Integer, logPosition: PositionText, message: t.string }),
       ),
       vanishedEvents: t.readonlyArray(Finding),
+      subscription: closed({
+        drops: Integer,
+        lastDrop: nullable(closed({ message: t.string, resumeAfter: nullable(PositionText), consecutive: Integer, retryInMs: Integer })),
+      }),
     }),
   }),
   'Health',

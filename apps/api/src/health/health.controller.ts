@@ -9,7 +9,8 @@ import { HealthQuery, ReadyQuery } from './health.params';
 /**
  * `/health` is 200 whenever the event store answers, and says in its body how the projection is:
  * caught up or not (lag), the snapshot it started from (or why it was discarded), failed books and
- * events that vanished from the log — `status: "degraded"` when any of these needs an operator.
+ * events that vanished from the log, and the store subscription's drops — `status: "degraded"` when
+ * the projection has not started, a book failed or events vanished.
  * A failed book does not make it non-200: the other books answer. `/ready` is for a load balancer:
  * 200 once the projection has caught up and follows the log, 503 while it cannot serve at all.
  */
@@ -57,6 +58,7 @@ export class HealthController {
         snapshotNotSaved: projector.snapshotSkipped ?? null,
         failedBooks,
         vanishedEvents,
+        subscription: this.subscriptionView(),
       },
     };
   }
@@ -69,6 +71,27 @@ export class HealthController {
       throw new ProblemException(problem(503, 'not-ready', 'Not ready', 'The projection has not caught up with the log yet.'));
     const checkpoint = this.projector.checkpoint;
     return { status: 'ready' as const, checkpoint: checkpoint.toString(), lag: (head > checkpoint ? head - checkpoint : 0n).toString() };
+  }
+
+  /**
+   * How often the store's $all subscription dropped and was resumed (EventStoreDB on a leader election
+   * or a restart; SQLite never drops). Not "degraded" by itself: a resumed subscription loses nothing,
+   * and one that stays down shows as a growing lag.
+   */
+  private subscriptionView() {
+    const { count, last } = this.projector.subscriptionDrops;
+    return {
+      drops: count,
+      lastDrop:
+        last === undefined
+          ? null
+          : {
+              message: last.message,
+              resumeAfter: last.resumeAfter === undefined ? null : last.resumeAfter.toString(),
+              consecutive: last.consecutive,
+              retryInMs: last.retryInMs,
+            },
+    };
   }
 
   /** Up means the event store answers a read, not merely that the process is alive. */

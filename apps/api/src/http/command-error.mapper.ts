@@ -1,5 +1,6 @@
 import type { CommandError, EventsQueryError, PositionQueryError } from '@treasury/application';
 import { formatInstant } from '@treasury/domain';
+import { storeErrorMessage, type EventStoreError } from '@treasury/event-store';
 import { Problem, invalidRequest, problem } from './problem';
 
 /** The one place where a refused command becomes an HTTP status. */
@@ -35,7 +36,46 @@ export const commandErrorToProblem = (error: CommandError, bookId: string): Prob
     case 'NotPermitted':
       return problem(403, 'forbidden', 'Forbidden', error.detail);
     case 'StoreFailure':
-      return problem(503, 'store-unavailable', 'Event store unavailable', error.message);
+      // The store's own error, where the application passes it on (a `store` field beside the message).
+      return 'store' in error && isEventStoreError(error.store)
+        ? storeErrorToProblem(error.store)
+        : problem(503, 'store-unavailable', 'Event store unavailable', error.message, { retryAfterSeconds: STORE_RETRY_AFTER_SECONDS });
+  }
+};
+
+/** How long a client should wait before retrying after a transient store failure (also sent as Retry-After). */
+export const STORE_RETRY_AFTER_SECONDS = 2;
+
+const isEventStoreError = (value: unknown): value is EventStoreError =>
+  typeof value === 'object' && value !== null && typeof (value as { _tag?: unknown })._tag === 'string';
+
+/**
+ * A failed append or read as HTTP: never 500, since nothing here is a bug the caller could report.
+ * Transient (store or leader away, an answer that did not come): 503 with a retry delay. Outcome
+ * unknown is transient too: a retry with the same Idempotency-Key answers the first attempt's result if
+ * it was written. What a retry cannot change is a 4xx: the events too large for one append (413, the
+ * request's own size), the book's stream deleted in the store (410, gone for good), an event that is not
+ * JSON (422). Credentials the store refuses are the operator's to fix: 503 without a retry delay.
+ */
+export const storeErrorToProblem = (error: EventStoreError): Problem => {
+  const retry = { retryAfterSeconds: STORE_RETRY_AFTER_SECONDS };
+  switch (error._tag) {
+    case 'StoreUnavailable':
+      return problem(503, 'store-unavailable', 'Event store unavailable', error.message, retry);
+    case 'NotLeader':
+      return problem(503, 'store-not-leader', 'Event store leader unavailable', error.message, retry);
+    case 'OutcomeUnknown':
+      return problem(503, 'store-outcome-unknown', 'Outcome unknown', `${storeErrorMessage(error)}.`, retry);
+    case 'AppendTooLarge':
+      return problem(413, 'append-too-large', 'Too large for the event store', error.message, { maxAppendSize: error.maxAppendSize });
+    case 'StreamDeleted':
+      return problem(410, 'stream-deleted', 'Stream deleted', error.message, { stream: error.stream });
+    case 'SerialisationFailed':
+      return problem(422, 'event-not-serialisable', 'Event not serialisable', error.message, { path: error.path });
+    case 'AccessDenied':
+      return problem(503, 'store-access-denied', 'Event store refused access', error.message);
+    case 'WrongExpectedRevision':
+      return problem(409, 'store-conflict', 'Concurrent write', `${storeErrorMessage(error)}; retry the request.`, retry);
   }
 };
 

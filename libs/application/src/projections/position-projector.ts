@@ -1,7 +1,7 @@
 import * as E from 'fp-ts/Either';
 import * as TE from 'fp-ts/TaskEither';
 import type { BookProjection } from '@treasury/projections';
-import { EventStore, EventSubscription, storeErrorMessage } from '@treasury/event-store';
+import { EventStore, EventSubscription, SubscriptionDrop, storeErrorMessage } from '@treasury/event-store';
 import { bookStream } from '../commands/book-stream';
 import { BookHead, LogFinding, NoProjectionSnapshots, ProjectionSnapshot, ProjectionSnapshots } from '../ports/projection-snapshots';
 import { BookFailure, ProjectionState } from './projection-state';
@@ -40,6 +40,11 @@ export type SnapshotUse =
   | { readonly status: 'discarded'; readonly reason: string }
   | { readonly status: 'rebuilt' };
 
+export interface SubscriptionDrops {
+  readonly count: number;
+  readonly last: SubscriptionDrop | undefined;
+}
+
 /** Small pages keep each page's decoded events short-lived (young garbage is cheap to collect) and the event loop free. */
 const READ_PAGE = 1_000;
 const SAVE_EVERY = 100_000;
@@ -71,6 +76,7 @@ export class PositionProjector {
   private snapshotUse: SnapshotUse = { status: 'none' };
   private caughtUpOnce = false;
   private lastSaveSkipped: string | undefined;
+  private drops: SubscriptionDrops = { count: 0, last: undefined };
 
   constructor(
     private readonly store: EventStore,
@@ -103,6 +109,11 @@ export class PositionProjector {
   /** Why the last snapshot save was skipped, if it was (a failed book). */
   get snapshotSkipped(): string | undefined {
     return this.lastSaveSkipped;
+  }
+
+  /** How often the store's subscription dropped (and was resumed by the store) since start; SQLite never drops. */
+  get subscriptionDrops(): SubscriptionDrops {
+    return this.drops;
   }
 
   /** Why a book stopped folding, if it did: its queries report it; other books keep answering. */
@@ -342,7 +353,13 @@ export class PositionProjector {
     this.state = state;
     this.foldedSinceSave = 0;
     this.release();
-    this.subscription = this.store.subscribeToAll({ after: state.checkpoint }, (stored) => {
+    const onDrop = (drop: SubscriptionDrop) => {
+      this.drops = { count: this.drops.count + 1, last: drop };
+      this.warn(
+        `the log subscription dropped (${drop.message}); resubscribing after ${drop.resumeAfter ?? 'the start'} in ${drop.retryInMs} ms`,
+      );
+    };
+    this.subscription = this.store.subscribeToAll({ after: state.checkpoint, onDrop }, (stored) => {
       if (state !== this.state) return;
       const before = state.folded;
       this.reportFailure(state.applyStored(stored));
