@@ -69,7 +69,7 @@ const commandPath = (name: string, codec: t.Mixed) => ({
         name: 'X-Correlation-Id',
         in: 'header',
         schema: { type: 'string', maxLength: 200 },
-        description: 'Recorded in every event; defaults to the command id.',
+        description: 'Recorded in every event; defaults to the request id (X-Request-Id, given or generated).',
       },
     ],
     requestBody: { required: true, content: { 'application/json': { schema: toSchema(codec) } } },

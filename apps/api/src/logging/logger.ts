@@ -1,3 +1,4 @@
+import { hostname } from 'node:os';
 import * as E from 'fp-ts/Either';
 import pino, { DestinationStream, Logger } from 'pino';
 
@@ -43,7 +44,7 @@ export const createLogger = (level: LogLevel, destination?: DestinationStream): 
   pino(
     {
       level,
-      base: { service: 'treasury-engine' },
+      base: { service: 'treasury-engine', pid: process.pid, hostname: hostname() },
       timestamp: pino.stdTimeFunctions.isoTime,
       formatters: { level: (label) => ({ level: label }) },
       redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
