@@ -34,9 +34,20 @@ export const consolePhase = async (dbPath: string, bookId: string, first: number
       `sessionStorage.setItem('treasury.credentials', ${JSON.stringify(token)}); sessionStorage.setItem('treasury.book', ${JSON.stringify(bookId)});`,
     );
     const page = await context.newPage();
+    const problems: string[] = [];
+    page.on('console', (message) => void (message.type() === 'error' && problems.push(message.text())));
+    page.on('response', (response) => void (response.status() >= 400 && problems.push(`${response.status()} ${response.url()}`)));
     const asOf = day(first + (last - first) / 2);
     await page.goto(`${server.baseUrl}/#/position?asOf=${asOf}`);
-    await page.waitForSelector(`section.position[data-rendered="${bookId}|${asOf}|"]`, { timeout: 60_000 });
+    try {
+      await page.waitForSelector(`section.position[data-rendered="${bookId}|${asOf}|"]`, { timeout: 60_000 });
+    } catch (error) {
+      // Say what the page shows instead, so a failed run names its cause.
+      const shown = await page.evaluate(`document.querySelector('main')?.innerText.slice(0, 400) ?? document.body.innerText.slice(0, 400)`);
+      throw new Error(
+        `the position page never rendered ${asOf}: ${String(shown)}; ${problems.join('; ')} (${(error as Error).message.split('\n')[0]})`,
+      );
+    }
     const paint = (await page.evaluate(`(() => {
       const fcp = performance.getEntriesByName('first-contentful-paint')[0];
       return { fcp: fcp ? fcp.startTime : NaN, figures: performance.now() };
