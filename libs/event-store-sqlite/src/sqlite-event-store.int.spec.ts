@@ -105,24 +105,23 @@ describe('SqliteEventStore identity and files', () => {
   });
 });
 
+/** Runs one of testing/*-child.ts as a second process on the same files; it prints its result as one JSON line. */
+const runChild = <A>(script: string, args: ReadonlyArray<string | number>) =>
+  new Promise<A>((resolve, reject) => {
+    const argv = ['-r', join(__dirname, 'testing', 'register-ts.cjs'), join(__dirname, 'testing', script), ...args.map(String)];
+    execFile(process.execPath, argv, { timeout: 60_000 }, (error, stdout, stderr) =>
+      error ? reject(new Error(`${script} ${args[1]}: ${error.message} ${stderr}`)) : resolve(JSON.parse(stdout) as A),
+    );
+  });
+
 describe('SqliteEventStore shared by two processes', () => {
   const child = (path: string, name: string, count: number, startAt: number) =>
-    new Promise<{ name: string; failures: unknown[]; firstAttemptAt: number; lastDoneAt: number }>((resolve, reject) => {
-      execFile(
-        process.execPath,
-        [
-          '-r',
-          join(__dirname, 'testing', 'register-ts.cjs'),
-          join(__dirname, 'testing', 'append-child.ts'),
-          path,
-          name,
-          String(count),
-          String(startAt),
-        ],
-        { timeout: 60_000 },
-        (error, stdout, stderr) => (error ? reject(new Error(`${name}: ${error.message} ${stderr}`)) : resolve(JSON.parse(stdout))),
-      );
-    });
+    runChild<{ name: string; failures: unknown[]; firstAttemptAt: number; lastDoneAt: number }>('append-child.ts', [
+      path,
+      name,
+      count,
+      startAt,
+    ]);
 
   it('two processes appending to one file concurrently both succeed, and nothing is lost or doubled', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'treasury-store-'));
@@ -154,23 +153,7 @@ describe('SqliteEventStore shared by two processes', () => {
 
 describe('SqliteEventStore opened by several processes at the same instant', () => {
   const opener = (dir: string, name: string, rounds: number, startAt: number, gapMs: number) =>
-    new Promise<{ name: string; failures: string[] }>((resolve, reject) => {
-      execFile(
-        process.execPath,
-        [
-          '-r',
-          join(__dirname, 'testing', 'register-ts.cjs'),
-          join(__dirname, 'testing', 'open-child.ts'),
-          dir,
-          name,
-          String(rounds),
-          String(startAt),
-          String(gapMs),
-        ],
-        { timeout: 60_000 },
-        (error, stdout, stderr) => (error ? reject(new Error(`${name}: ${error.message} ${stderr}`)) : resolve(JSON.parse(stdout))),
-      );
-    });
+    runChild<{ name: string; failures: string[] }>('open-child.ts', [dir, name, rounds, startAt, gapMs]);
 
   // Switching a fresh file to WAL while another process opens it failed at once with SQLITE_BUSY
   // (SQLite's busy handler does not cover it); before the fix about one round in ten failed here.
