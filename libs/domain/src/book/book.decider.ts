@@ -3,40 +3,25 @@ import { formatInstant } from '../codecs/instant';
 import { DomainError, invalidCommand, ruleViolated } from '../errors';
 import { MAX_USD_CENTS } from '../codecs/bounds';
 import { formatUsd, minBigint, valueInCents } from '../money/decimal';
-import { BalanceTimeline } from './balance-timeline';
-import { ApprovalState, decideWithApprovals, evolveApproval, initialApprovalState, isApprovalEvent } from './approvals';
+import { decideWithApprovals } from './approvals';
 import type { approvalCommandCodecs } from './approval.codecs';
-import { BalanceEffect, balanceEffects, balanceKey, loanOf } from './balance-effects';
+import { balanceEffects, balanceKey } from './balance-effects';
 import { checkBalances } from './balance-rules';
 import { FUTURE_TOLERANCE_MS, centuryAfter, miningPeriodRefusal } from './time.rules';
 import { decideAmendment } from './amend.rules';
 import { BookCommand, DEFAULT_CASH_ACCOUNT } from './book.commands';
-import { BookEvent, BookEventType } from './book.events';
-import {
-  BookCalendar,
-  UNOPENED_CALENDAR,
-  beforeOpeningRefusal,
-  calendarOf,
-  openBookEvent,
-  reportedHoldingsDecision,
-  toleranceEvent,
-} from './calendar.rules';
+import { BookEvent } from './book.events';
+import { beforeOpeningRefusal, openBookEvent, reportedHoldingsDecision, toleranceEvent } from './calendar.rules';
 import { cashCollateralEvent, priceStalenessEvent } from './collateral.rules';
 import { DEFAULT_DAY_COUNT } from '../loans/day-count';
-import { TermLoan, evolveTermLoans } from '../loans/loan.rules';
 import { decideReprice, decideTermLiquidation, decideTermLoanEvent } from '../loans/loan.decisions';
 import { decideAcquisition, isAcquisitionCommand } from './acquisitions.rules';
 import { decideAccountMapping } from './accounting.rules';
-import { MigrationStatus, decideGoLive, knownAtRefusal, migrationStatusAfter } from './migration.rules';
+import { decideGoLive, knownAtRefusal } from './migration.rules';
 import { decideReversal } from './reversal.rules';
-import { WebhookRegistry, decideWebhook, evolveWebhooks, isWebhookCommand } from './webhook.rules';
-import {
-  OpeningWindows,
-  checkOpeningWindows,
-  evolveOpeningWindows,
-  initialOpeningWindows,
-  reverseInOpeningWindows,
-} from './opening-window.rules';
+import type { BookState, LoanSummary } from './book.state';
+import { decideWebhook, isWebhookCommand } from './webhook.rules';
+import { checkOpeningWindows } from './opening-window.rules';
 
 /**
  * The book decider: initialState / evolve / decide, read top to bottom.
@@ -45,53 +30,6 @@ import {
  * BalanceTimeline per balance so "never below zero at any effective time" can be checked for a
  * back-dated event or a reversal as cheaply as for a new one.
  */
-
-/** An event as the decider sees it once recorded: the store assigns the revision, the server the time. */
-export interface RecordedBookEvent {
-  readonly eventId: string;
-  readonly revision: number;
-  readonly recordedAt: number;
-  readonly event: BookEvent;
-}
-
-interface EventSummary {
-  readonly type: BookEventType;
-  readonly effectiveAt: number;
-  readonly revision: number;
-  readonly effects: ReadonlyArray<BalanceEffect>;
-  readonly loanId: string | undefined;
-  reversed: boolean;
-}
-
-interface LoanSummary {
-  readonly drawnAt: number;
-  reversed: boolean;
-  /** Live events other than the drawdown that name this loan: a drawdown is reversible only at zero. */
-  liveActivity: number;
-}
-
-export interface BookState {
-  opened: boolean;
-  /** When the book opened and its time zone (calendar.rules.ts). */
-  calendar: BookCalendar;
-  /** Revision of the last event, -1 before the first. */
-  revision: number;
-  /** recordedAt of the last event: a book's recorded times never go backwards (see recordingTime). */
-  lastRecordedAt: number;
-  readonly events: Map<string, EventSummary>;
-  readonly loans: Map<string, LoanSummary>;
-  readonly balances: Map<string, BalanceTimeline>;
-  /** Loans drawn with a dayCount: their timelines, for the rules of loan.rules.ts. */
-  readonly termLoans: Map<string, TermLoan>;
-  /** Four eyes: the book's approval policy and its proposals. */
-  readonly approvals: ApprovalState;
-  /** Migration mode (migration.rules.ts): whether commands may still carry knownAt. */
-  migration: MigrationStatus;
-  /** Webhooks registered in the book (webhook.rules.ts). */
-  readonly webhooks: WebhookRegistry;
-  /** Opening lots' (acquiredAt, effectiveAt) windows and the live disposals' times (opening-window.rules.ts). */
-  readonly openingWindows: OpeningWindows;
-}
 
 type ApprovalCommandName = keyof typeof approvalCommandCodecs;
 
@@ -107,91 +45,7 @@ export interface DecisionContext {
 export { FUTURE_TOLERANCE_MS } from './time.rules';
 export { KNOWN_AT_PATH, type MigrationStatus } from './migration.rules';
 
-/**
- * The recordedAt for the next command: the server clock, but never before the book's last recordedAt.
- * A clock stepping back (NTP, another writer's skew) must not reorder what the ledger knew when:
- * knownAt queries rely on recorded time growing with the log.
- */
-export const recordingTime = (state: BookState, clockNow: number): number => Math.max(clockNow, state.lastRecordedAt);
-
-export const initialState = (): BookState => ({
-  opened: false,
-  calendar: UNOPENED_CALENDAR,
-  revision: -1,
-  lastRecordedAt: Number.NEGATIVE_INFINITY,
-  events: new Map(),
-  loans: new Map(),
-  balances: new Map(),
-  termLoans: new Map(),
-  approvals: initialApprovalState(),
-  migration: 'none',
-  webhooks: new Map(),
-  openingWindows: initialOpeningWindows(),
-});
-
-const timeline = (state: BookState, key: string): BalanceTimeline => {
-  let found = state.balances.get(key);
-  if (found === undefined) {
-    found = new BalanceTimeline();
-    state.balances.set(key, found);
-  }
-  return found;
-};
-
-/**
- * Folds one recorded event into the state. It updates the state in place: copying per-balance
- * timelines on every event would make loading a long book quadratic. A state object is owned by one
- * fold at a time (the application's per-book cache), and decide never mutates it.
- */
-export const evolve = (state: BookState, recorded: RecordedBookEvent): BookState => {
-  const { event, revision, eventId } = recorded;
-  state.revision = revision;
-  state.lastRecordedAt = Math.max(state.lastRecordedAt, recorded.recordedAt);
-  state.migration = migrationStatusAfter(state.migration, event);
-  evolveWebhooks(state.webhooks, event);
-  if (event.type === 'EventReversed') {
-    const target = state.events.get(event.eventId);
-    if (target !== undefined && !target.reversed) {
-      target.reversed = true;
-      reverseInOpeningWindows(state.openingWindows, event.eventId, target);
-      for (const effect of target.effects) timeline(state, effect.key).remove(target.effectiveAt, target.revision);
-      const loan = target.loanId === undefined ? undefined : state.loans.get(target.loanId);
-      if (loan !== undefined) {
-        if (target.type === 'LoanDrawn') loan.reversed = true;
-        else loan.liveActivity -= 1;
-      }
-      evolveTermLoans(state, event, revision, target);
-    }
-  } else {
-    const effects = balanceEffects(event);
-    for (const effect of effects) timeline(state, effect.key).insert(event.effectiveAt, revision, effect.delta);
-    evolveOpeningWindows(state.openingWindows, eventId, event, effects);
-    const loanId = loanOf(event);
-    if (event.type === 'BookOpened') {
-      state.opened = true;
-      state.calendar = calendarOf(event);
-    }
-    if (event.type === 'LoanDrawn') state.loans.set(event.loanId, { drawnAt: event.effectiveAt, reversed: false, liveActivity: 0 });
-    else if (loanId !== undefined) {
-      const loan = state.loans.get(loanId);
-      if (loan !== undefined) loan.liveActivity += 1;
-    }
-    state.events.set(eventId, { type: event.type, effectiveAt: event.effectiveAt, revision, effects, loanId, reversed: false });
-    if (isApprovalEvent(event)) evolveApproval(state.approvals, eventId, event);
-    evolveTermLoans(state, event, revision);
-  }
-  if (event.type === 'EventReversed') {
-    state.events.set(eventId, {
-      type: event.type,
-      effectiveAt: event.effectiveAt,
-      revision,
-      effects: [],
-      loanId: undefined,
-      reversed: false,
-    });
-  }
-  return state;
-};
+export { evolve, initialState, recordingTime, type BookState, type RecordedBookEvent } from './book.state';
 
 // ---------------------------------------------------------------------------------------------------
 // decide
