@@ -3,6 +3,9 @@ import type { Response } from 'express';
 import { Problem, ProblemException, problem } from './problem';
 
 export const sendProblem = (response: Response, body: Problem): void => {
+  // A transient failure says when to retry (command-error.mapper.ts, storeErrorToProblem).
+  const retryAfter = body['retryAfterSeconds'];
+  if (body.status === 503 && typeof retryAfter === 'number') response.setHeader('Retry-After', String(retryAfter));
   response.status(body.status).type('application/problem+json').send(JSON.stringify(body));
 };
 

@@ -85,6 +85,7 @@ const MAX_CONFLICT_RETRIES = 5;
 export const storeFailure = (error: EventStoreError | Error): CommandError => ({
   _tag: 'StoreFailure',
   message: error instanceof Error ? error.message : storeErrorMessage(error),
+  ...(error instanceof Error ? {} : { store: error }),
 });
 
 /**

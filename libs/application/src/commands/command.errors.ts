@@ -1,4 +1,5 @@
 import type { DomainError } from '@treasury/domain';
+import type { EventStoreError } from '@treasury/event-store';
 
 /**
  * Everything a command can be refused for, the domain's refusals plus the application's own. The HTTP
@@ -10,4 +11,5 @@ export type CommandError =
   | { readonly _tag: 'RevisionMismatch'; readonly expected: number; readonly actual: number }
   | { readonly _tag: 'IdempotencyKeyReused'; readonly key: string }
   | { readonly _tag: 'NotPermitted'; readonly detail: string }
-  | { readonly _tag: 'StoreFailure'; readonly message: string };
+  /** `store`: the store's own error, when there is one, so the HTTP layer can tell its kinds apart (command-error.mapper.ts). */
+  | { readonly _tag: 'StoreFailure'; readonly message: string; readonly store?: EventStoreError };
