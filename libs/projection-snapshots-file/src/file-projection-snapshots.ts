@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { mkdir, open, readFile, rename, rm } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { deserialize, serialize } from 'node:v8';
@@ -75,8 +75,10 @@ export class FileProjectionSnapshots extends ProjectionSnapshots {
     return TE.tryCatch(async () => {
       const content = serialize({ ...snapshot, checkpoint: snapshot.checkpoint.toString() } satisfies SnapshotContent);
       await mkdir(dirname(this.path), { recursive: true });
-      const temporary = `${this.path}.tmp`;
-      const handle = await open(temporary, 'w', FILE_MODE);
+      // A name of its own per save (and 'wx': never someone else's file), so two processes that were
+      // given the same path by mistake cannot write into one temporary file and rename a mix of both.
+      const temporary = `${this.path}.${process.pid}.${randomUUID().slice(0, 8)}.tmp`;
+      const handle = await open(temporary, 'wx', FILE_MODE);
       try {
         // The mode given to open is masked by the umask; this one is not.
         await handle.chmod(FILE_MODE);

@@ -1,0 +1,39 @@
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import * as E from 'fp-ts/Either';
+import type { ProjectionSnapshot } from '@treasury/application';
+import { FileProjectionSnapshots } from './file-projection-snapshots';
+
+const snapshot = (storeId: string, checkpoint: bigint): ProjectionSnapshot => ({
+  storeId,
+  checkpoint,
+  checkpointEvent: { eventId: `event-${checkpoint}`, hash: null },
+  books: [],
+  heads: [],
+  // A large-ish payload, so two writes overlap in time.
+  findings: Array.from({ length: 20_000 }, (_, i) => ({ note: `${storeId}-${i}` })) as unknown as ProjectionSnapshot['findings'],
+});
+
+describe('FileProjectionSnapshots', () => {
+  let dir: string;
+  beforeEach(() => (dir = mkdtempSync(join(tmpdir(), 'snapshots-'))));
+  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('keeps concurrent saves to one path apart: the file is one whole snapshot, and no temporary file is left', async () => {
+    const path = join(dir, 'treasury.db.projection');
+    // Two writers given the same path (two instances misconfigured, or two saves racing): each writes
+    // its own temporary file, so the survivor is one of the two snapshots entire, never a mix.
+    const writers = [new FileProjectionSnapshots(path), new FileProjectionSnapshots(path)];
+    const saves = await Promise.all(
+      Array.from({ length: 6 }, (_, i) => writers[i % 2]!.save(snapshot(i % 2 === 0 ? 'store-a' : 'store-b', BigInt(i)))()),
+    );
+    expect(saves.every(E.isRight)).toBe(true);
+    const loaded = await writers[0]!.load()();
+    if (E.isLeft(loaded) || loaded.right === undefined) throw new Error('no snapshot');
+    const { storeId, checkpoint, findings } = loaded.right;
+    expect(findings.every((finding) => (finding as unknown as { note: string }).note.startsWith(`${storeId}-`))).toBe(true);
+    expect(storeId).toBe(Number(checkpoint) % 2 === 0 ? 'store-a' : 'store-b');
+    expect(readdirSync(dir)).toEqual(['treasury.db.projection']);
+  });
+});
