@@ -82,6 +82,12 @@ export const metricFamilies = () => {
       ),
       rebuilding: gauge(registry, 'treasury_projection_rebuilding', '1 while a rebuild of the projection runs'),
       rebuildSeconds: gauge(registry, 'treasury_projection_rebuild_elapsed_seconds', 'How long the running rebuild has run (0 when none)'),
+      rebuildEvents: gauge(registry, 'treasury_projection_rebuild_events', 'Events the running rebuild has folded so far (0 when none)'),
+      rebuildLogPosition: gauge(
+        registry,
+        'treasury_projection_rebuild_log_position',
+        'The log position the running rebuild has reached (0 when none)',
+      ),
       started: gauge(registry, 'treasury_projection_started', '1 once the start-up catch-up finished and the projection follows the log'),
       failedBooks: gauge(registry, 'treasury_projection_failed_books', 'Books whose fold stopped on an event (their queries answer 503)'),
       snapshotAge: gauge(

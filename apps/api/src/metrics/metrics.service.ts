@@ -129,6 +129,9 @@ export class Metrics implements OnApplicationBootstrap, OnModuleDestroy {
     gauges.lagSeconds.set(this.lag.seconds(checkpoint, now));
     gauges.rebuilding.set(projector.isRebuilding ? 1 : 0);
     gauges.rebuildSeconds.set(this.rebuildStartedAt === undefined ? 0 : (now - this.rebuildStartedAt) / 1000);
+    const progress = projector.rebuildProgress;
+    gauges.rebuildEvents.set(progress?.events ?? 0);
+    gauges.rebuildLogPosition.set(Number(progress?.checkpoint ?? 0n));
     gauges.started.set(projector.started ? 1 : 0);
     gauges.failedBooks.set(projector.failures().length);
     gauges.bookEvents.reset();

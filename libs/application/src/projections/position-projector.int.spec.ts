@@ -60,6 +60,27 @@ describe('PositionProjector', () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
+  it("reports a running rebuild's progress (events folded, log position reached), and nothing once it is done", async () => {
+    const { projector } = await started();
+    expect(projector.rebuildProgress).toBeUndefined();
+    const rebuild = projector.rebuild()();
+    let done = false;
+    void rebuild.then(() => (done = true));
+    const seen: Array<{ events: number; checkpoint: bigint }> = [];
+    while (!done) {
+      const progress = projector.rebuildProgress;
+      if (progress !== undefined) seen.push({ ...progress });
+      await new Promise((resolve) => setTimeout(resolve, 0));
+    }
+    const report = await rebuild;
+    if (E.isLeft(report)) throw report.left;
+    expect(seen.length).toBeGreaterThan(0);
+    for (let i = 1; i < seen.length; i++) expect(seen[i]!.events).toBeGreaterThanOrEqual(seen[i - 1]!.events);
+    expect(seen[seen.length - 1]!.events).toBeLessThanOrEqual(report.right.fromStore);
+    expect(projector.rebuildProgress).toBeUndefined();
+    await projector.stop();
+  });
+
   it('catches up from the store in pages, then from its snapshot plus only what is newer', async () => {
     const first = await started();
     expect(first.report).toMatchObject({ fromSnapshot: 0, fromStore: 8 });

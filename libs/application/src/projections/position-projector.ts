@@ -2,9 +2,9 @@ import * as E from 'fp-ts/Either';
 import * as TE from 'fp-ts/TaskEither';
 import type { BookProjection } from '@treasury/projections';
 import { EventStore, EventSubscription, SubscriptionDrop, storeErrorMessage } from '@treasury/event-store';
-import { bookStream } from '../commands/book-stream';
-import { BookHead, LogFinding, NoProjectionSnapshots, ProjectionSnapshot, ProjectionSnapshots } from '../ports/projection-snapshots';
+import { LogFinding, NoProjectionSnapshots, ProjectionSnapshot, ProjectionSnapshots } from '../ports/projection-snapshots';
 import { BookFailure, ProjectionState } from './projection-state';
+import { chooseSnapshot } from './snapshot-choice';
 
 export interface ProjectorOptions {
   /** Save a snapshot once this many events were folded since the last one (and on stop) ... */
@@ -77,6 +77,8 @@ export class PositionProjector {
   private caughtUpOnce = false;
   private lastSaveSkipped: string | undefined;
   private drops: SubscriptionDrops = { count: 0, last: undefined };
+  /** The state a running rebuild folds into (for its progress), until it is swapped in. */
+  private rebuildState: ProjectionState | undefined;
 
   constructor(
     private readonly store: EventStore,
@@ -96,6 +98,12 @@ export class PositionProjector {
   /** True once the start-up catch-up has finished and the projection follows the log. */
   get started(): boolean {
     return this.caughtUpOnce;
+  }
+
+  /** Events folded so far by the running rebuild; undefined when none runs. */
+  get rebuildProgress(): { readonly events: number; readonly checkpoint: bigint } | undefined {
+    const state = this.rebuildState;
+    return state === undefined ? undefined : { events: state.eventCount, checkpoint: state.checkpoint };
   }
 
   get isRebuilding(): boolean {
@@ -154,7 +162,7 @@ export class PositionProjector {
       if (E.isLeft(identity)) return E.left(storeFailure('reading the store identity', identity.left));
       const storeId = identity.right;
       const loaded = await this.snapshots.load()();
-      const chosen = await this.chooseSnapshot(storeId, E.isLeft(loaded) ? { damaged: loaded.left } : { snapshot: loaded.right });
+      const chosen = await chooseSnapshot(this.store, storeId, E.isLeft(loaded) ? { damaged: loaded.left } : { snapshot: loaded.right });
       if (E.isLeft(chosen)) return chosen;
       const { state, use, findings } = chosen.right;
       for (const finding of findings) if (!state.findings.has(finding.bookId)) state.findings.set(finding.bookId, finding);
@@ -169,81 +177,6 @@ export class PositionProjector {
       if (fromStore.right > 0 || use.status !== 'loaded') await this.saveNow();
       return E.right({ fromSnapshot, fromStore: fromStore.right, checkpoint: state.checkpoint, ms: this.now() - started });
     };
-  }
-
-  /** Decides whether a loaded snapshot may be used; findings about vanished events hold whatever is decided. */
-  private async chooseSnapshot(
-    storeId: string,
-    loaded: { readonly snapshot: ProjectionSnapshot | undefined } | { readonly damaged: Error },
-  ): Promise<E.Either<Error, { state: ProjectionState; use: SnapshotUse; findings: LogFinding[] }>> {
-    const fresh = (use: SnapshotUse, findings: LogFinding[] = []) => E.right({ state: new ProjectionState(storeId), use, findings });
-    if ('damaged' in loaded) return fresh({ status: 'discarded', reason: `unreadable: ${loaded.damaged.message}` });
-    const snapshot = loaded.snapshot;
-    if (snapshot === undefined) return fresh({ status: 'none' });
-    if (snapshot.storeId !== storeId)
-      return fresh({ status: 'discarded', reason: `it was made from another store (${snapshot.storeId}, this one is ${storeId})` });
-    // The same store: what it lost since the snapshot is a finding, whether or not the snapshot is used.
-    const findings = [...snapshot.findings];
-    for (const [bookId, head] of snapshot.heads) {
-      const finding = await this.checkHead(bookId, head);
-      if (E.isLeft(finding)) return finding;
-      if (finding.right !== undefined) findings.push(finding.right);
-    }
-    if (findings.length > snapshot.findings.length)
-      return fresh({ status: 'discarded', reason: 'events it had folded are no longer in the log' }, findings);
-    if (snapshot.checkpointEvent !== null) {
-      const at = await this.store.readAt(snapshot.checkpoint)();
-      if (E.isLeft(at)) return E.left(storeFailure('reading the event at the snapshot checkpoint', at.left));
-      const found = at.right;
-      const hash = found === undefined ? null : typeof found.metadata['hash'] === 'string' ? found.metadata['hash'] : null;
-      if (found === undefined || found.eventId !== snapshot.checkpointEvent.eventId || hash !== snapshot.checkpointEvent.hash) {
-        const what = found === undefined ? 'no event' : `event ${found.eventId}`;
-        return fresh(
-          {
-            status: 'discarded',
-            reason: `the store holds ${what} at its checkpoint ${snapshot.checkpoint}, not ${snapshot.checkpointEvent.eventId}`,
-          },
-          findings,
-        );
-      }
-    }
-    const restored = ProjectionState.fromSnapshot(snapshot);
-    if (E.isLeft(restored)) return fresh({ status: 'discarded', reason: `it does not restore: ${restored.left.message}` }, findings);
-    return E.right({
-      state: restored.right,
-      use: { status: 'loaded', checkpoint: snapshot.checkpoint, events: restored.right.eventCount },
-      findings,
-    });
-  }
-
-  /** Does the book's stream still hold, at the same revision, the last event the snapshot folded? */
-  private async checkHead(bookId: string, head: BookHead): Promise<E.Either<Error, LogFinding | undefined>> {
-    const stream = bookStream(bookId);
-    const at = await this.store.readStream(stream, { fromRevision: head.revision, maxCount: 1 })();
-    if (E.isLeft(at)) return E.left(storeFailure(`reading ${stream}`, at.left));
-    const found = at.right[0];
-    const hashOf = (metadata: Record<string, unknown>) => (typeof metadata['hash'] === 'string' ? metadata['hash'] : null);
-    if (found !== undefined && found.revision === head.revision) {
-      if (found.eventId === head.eventId && hashOf(found.metadata) === head.hash) return E.right(undefined);
-      return E.right({
-        bookId,
-        reason: 'events-rewritten',
-        expected: head,
-        found: { revision: found.revision, eventId: found.eventId, hash: hashOf(found.metadata) },
-      });
-    }
-    const last = await this.store.readStream(stream, { direction: 'backwards', maxCount: 1 })();
-    if (E.isLeft(last)) return E.left(storeFailure(`reading ${stream}`, last.left));
-    const tail = last.right[0];
-    return E.right({
-      bookId,
-      reason: 'events-vanished',
-      expected: head,
-      found:
-        tail === undefined
-          ? { revision: null, eventId: null, hash: null }
-          : { revision: tail.revision, eventId: tail.eventId, hash: hashOf(tail.metadata) },
-    });
   }
 
   /**
@@ -265,7 +198,8 @@ export class PositionProjector {
     const identity = await this.store.identity()();
     if (E.isLeft(identity)) return E.left(storeFailure('reading the store identity', identity.left));
     const state = new ProjectionState(identity.right);
-    const fromStore = await this.readToEnd(state);
+    this.rebuildState = state;
+    const fromStore = await this.readToEnd(state).finally(() => (this.rebuildState = undefined));
     if (E.isLeft(fromStore)) return fromStore;
     const clearedFindings = this.findings();
     try {
