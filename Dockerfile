@@ -7,7 +7,9 @@
 # toolchain RUN is the same text on the same base in both build stages, so the second is a cache hit.
 
 FROM node:20.20.2-bookworm-slim AS build
-# python3, make and g++ build better-sqlite3 when no prebuilt binary matches the platform.
+# python3, make and g++ build better-sqlite3 when no prebuilt binary matches the platform. Debian's versions
+# are fixed by the pinned base (bookworm's security updates only), so they are not pinned one by one.
+# hadolint ignore=DL3008
 RUN apt-get update \
   && apt-get install -y --no-install-recommends python3 make g++ \
   && rm -rf /var/lib/apt/lists/*
@@ -21,6 +23,7 @@ COPY apps ./apps
 RUN npm run build
 
 FROM node:20.20.2-bookworm-slim AS prod-deps
+# hadolint ignore=DL3008
 RUN apt-get update \
   && apt-get install -y --no-install-recommends python3 make g++ \
   && rm -rf /var/lib/apt/lists/*
