@@ -93,6 +93,8 @@ describe('HTTP safety defaults', () => {
       try {
         const allowed = await cors.http.get('/v1/books/acme/events', { origin: 'https://treasury.example.com' });
         expect(allowed.headers.get('access-control-allow-origin')).toBe('https://treasury.example.com');
+        // A browser client may read the request id (to quote it in a support ticket) and send its own.
+        expect(allowed.headers.get('access-control-expose-headers')).toContain('X-Request-Id');
         const other = await cors.http.get('/v1/books/acme/events', { origin: 'https://evil.example' });
         expect(other.headers.get('access-control-allow-origin')).toBeNull();
         const preflight = await fetch(`${cors.http.baseUrl}/v1/books/acme/commands/open-book`, {
@@ -105,6 +107,7 @@ describe('HTTP safety defaults', () => {
         });
         expect(preflight.status).toBe(204);
         expect(preflight.headers.get('access-control-allow-headers')).toContain('Authorization');
+        expect(preflight.headers.get('access-control-allow-headers')).toContain('X-Request-Id');
       } finally {
         await cors.dispose();
       }

@@ -34,8 +34,8 @@ export const applySecurityHeaders = (app: INestApplication, limits: HttpLimits):
     app.enableCors({
       origin: [...limits.corsOrigins],
       methods: ['GET', 'POST'],
-      allowedHeaders: ['Authorization', 'Content-Type', 'Content-Encoding', 'Idempotency-Key', 'If-Match', 'X-Correlation-Id'],
-      exposedHeaders: ['ETag', 'Idempotent-Replayed', 'Retry-After', 'RateLimit', 'RateLimit-Policy', 'Location'],
+      allowedHeaders: ['Authorization', 'Content-Type', 'Content-Encoding', 'Idempotency-Key', 'If-Match', 'X-Correlation-Id', 'X-Request-Id'],
+      exposedHeaders: ['ETag', 'Idempotent-Replayed', 'Retry-After', 'RateLimit', 'RateLimit-Policy', 'Location', 'X-Request-Id'],
       maxAge: 600,
     });
   }
