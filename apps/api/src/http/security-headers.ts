@@ -34,7 +34,15 @@ export const applySecurityHeaders = (app: INestApplication, limits: HttpLimits):
     app.enableCors({
       origin: [...limits.corsOrigins],
       methods: ['GET', 'POST'],
-      allowedHeaders: ['Authorization', 'Content-Type', 'Content-Encoding', 'Idempotency-Key', 'If-Match', 'X-Correlation-Id', 'X-Request-Id'],
+      allowedHeaders: [
+        'Authorization',
+        'Content-Type',
+        'Content-Encoding',
+        'Idempotency-Key',
+        'If-Match',
+        'X-Correlation-Id',
+        'X-Request-Id',
+      ],
       exposedHeaders: ['ETag', 'Idempotent-Replayed', 'Retry-After', 'RateLimit', 'RateLimit-Policy', 'Location', 'X-Request-Id'],
       maxAge: 600,
     });
