@@ -182,10 +182,14 @@ describe('Dockerfile: the runtime stage, laid out from the local build and start
   });
 
   afterAll(async () => {
-    if (server !== undefined && server.exitCode === null) {
+    // Still running only when the test stopped early: a process ended by a signal has signalCode set
+    // and exitCode null, and its 'exit' has already been emitted (waiting for it again would hang).
+    if (server !== undefined && server.exitCode === null && server.signalCode === null) {
       const exited = new Promise((resolve) => server!.once('exit', resolve));
       server.kill('SIGTERM');
+      const killer = setTimeout(() => server!.kill('SIGKILL'), 10_000);
       await exited;
+      clearTimeout(killer);
     }
     rmSync(root, { recursive: true, force: true });
   });
@@ -223,5 +227,5 @@ describe('Dockerfile: the runtime stage, laid out from the local build and start
     server.kill('SIGTERM');
     await exited;
     expect(runHealthcheck()).toBe(1);
-  });
+  }, 180_000); // a server start and up to a hundred health-check processes, on a loaded 2-core machine
 });

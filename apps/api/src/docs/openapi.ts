@@ -1,4 +1,3 @@
-import * as t from 'io-ts';
 import { bookCommandCodecs } from '@treasury/domain';
 import { EVENTS_SCAN_BUDGET } from '@treasury/application';
 import { MAX_SERIES_POINTS } from '@treasury/projections';
@@ -17,82 +16,17 @@ import {
 import { MonthEndAnswer, PnlAnswer } from '../reports/report.answers';
 import { JournalAnswer } from '../journal/journal.answers';
 import { EventsPageAnswer, OneEventAnswer, VerifyAnswer } from '../events/event.answers';
-import { BatchResultAnswer, CommandResultAnswer } from '../commands/command.answers';
+import { BatchResultAnswer } from '../commands/command.answers';
 import { HealthAnswer, RebuildAnswer } from '../health/health.answers';
 import { feedPaths } from '../feed/feed.openapi';
 import { consolePaths } from '../web/console.openapi';
 import { withQueryParameters } from './query-parameters';
+import { bookIdParameter, commandPath, positionResponses, problemResponse } from './openapi-parts';
 
 /**
  * The OpenAPI document, generated from the same io-ts codecs that decode requests and describe answers
  * (responses.ts, the *.answers.ts files beside the controllers), so it cannot drift from the API.
  */
-const problemResponse = (description: string) => ({
-  description,
-  content: { 'application/problem+json': { schema: { $ref: '#/components/schemas/Problem' } } },
-});
-
-const bookIdParameter = {
-  name: 'bookId',
-  in: 'path',
-  required: true,
-  schema: { type: 'string', pattern: '^[a-z0-9-]{1,64}$' },
-  description: 'One company treasury ledger.',
-};
-
-const commandPath = (name: string, codec: t.Mixed) => ({
-  post: {
-    operationId: name,
-    summary: `Command ${name}`,
-    tags: ['commands'],
-    parameters: [
-      bookIdParameter,
-      {
-        name: 'Idempotency-Key',
-        in: 'header',
-        schema: { type: 'string', maxLength: 200 },
-        description: 'Same key and body: the original result, marked replayed; different body: 422.',
-      },
-      {
-        name: 'If-Match',
-        in: 'header',
-        schema: { type: 'string', example: '"12"' },
-        description: 'Expected book revision (the ETag of a previous response); 412 when stale.',
-      },
-      {
-        name: 'X-Actor',
-        in: 'header',
-        schema: { type: 'string', maxLength: 200 },
-        description: 'An "on behalf of" note recorded as onBehalfOf; the actor is always the authenticated principal.',
-      },
-      {
-        name: 'X-Correlation-Id',
-        in: 'header',
-        schema: { type: 'string', maxLength: 200 },
-        description: 'Recorded in every event; defaults to the request id (X-Request-Id, given or generated).',
-      },
-    ],
-    requestBody: { required: true, content: { 'application/json': { schema: toSchema(codec) } } },
-    responses: {
-      '201': jsonAnswer('Appended (or replayed). ETag carries the new revision.', CommandResultAnswer),
-      ...problems(413, 415),
-      '400': problemResponse('Invalid body, path or header: errors lists each failing field by path.'),
-      '404': problemResponse('Book not opened, or unknown command.'),
-      '409': problemResponse('open-book on a book that is already open.'),
-      '412': problemResponse('If-Match does not match the book revision.'),
-      '422': problemResponse('A book rule refused the command, or an Idempotency-Key was reused with another body.'),
-    },
-  },
-});
-
-const positionResponses = (description: string, codec: t.Mixed) => ({
-  '200': jsonAnswer(description, codec),
-  '400': problemResponse('Invalid query parameter, or more results than the limit.'),
-  '404': problemResponse('Book not opened.'),
-  '422': problemResponse('Nothing known yet at knownAt, or a report whose months all end before the book opened (`rule`).'),
-  '503': problemResponse('The projection has not reached minLogPosition in time, or stopped on an event it cannot read.'),
-});
-
 export const openApiDocument = () => ({
   openapi: '3.1.0',
   info: {

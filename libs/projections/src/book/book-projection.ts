@@ -1,28 +1,18 @@
-import { AccountMapping, BookEvent, DEFAULT_PRICE_MAX_AGE_SECONDS, RecordedBookEvent, UTC, balanceEffects } from '@treasury/domain';
+import { AccountMapping, BookEvent, DEFAULT_PRICE_MAX_AGE_SECONDS, RecordedBookEvent, UTC } from '@treasury/domain';
 import { upperBound } from '@treasury/domain/search/upper-bound';
-import { BTC_EXPENSE_PREFIX, FIFO, FLOWS, FifoRecord, FlowKind, NO_FIFO, fifoPlan, openingLotDeltas } from './fifo-plan';
-import { LoanTerms, RawPosition, loanTerms } from './raw-position';
-import { ReportRecord, ToleranceRecord, reportRecordOf, toleranceRecordOf } from '../reports/report-records';
-import {
-  ApplyPlan,
-  BookProjectionSnapshot,
-  EventContribution,
-  FifoEntry,
-  LotPoint,
-  LotSlice,
-  PriceRecord,
-} from './book-projection.records';
+import { BTC_EXPENSE_PREFIX, FIFO, FLOWS, FlowKind } from './fifo-plan';
+import { LoanTerms, RawPosition } from './raw-position';
+import { ReportRecord, ToleranceRecord } from '../reports/report-records';
+import { ApplyPlan, BookProjectionSnapshot, EventContribution, FifoEntry, LotSlice, PriceRecord } from './book-projection.records';
 import type { BookReader, TermLoanFigures } from '../loans/term-loan-index';
 import { BookColumns, emptyColumns, liveAt, sumOf } from './book-columns';
 import { costOfFirst, disposals, fifoAt, openLots, recordFifo, reliefs } from './fifo-index';
 import { addPrice, priceAt } from './price-index';
 import { fromSnapshot, toSnapshot } from './book-projection.snapshot';
 import { contributionsIn, eventAt } from './contributions';
+import { planEvent, touches } from './book-plan';
 
 export { FLOWS, type FlowKind } from './fifo-plan';
-
-/** Balances are listed when something visible touched them, even if they net to zero. */
-const touches = (key: string) => `touch|${key}`;
 
 export type { ReportRecord, ToleranceRecord };
 export type { BookProjectionSnapshot, EventContribution, FifoEntry, LoanRecord, LotSlice, PriceRecord } from './book-projection.records';
@@ -47,25 +37,6 @@ export class BookProjection {
 
   get revision(): number {
     return this.c.recordedAt.length - 1;
-  }
-
-  private touchOf(metric: number): number {
-    let id = this.c.touchIds[metric];
-    if (id === undefined) {
-      id = this.metric(touches(this.c.metricNames[metric]!));
-      this.c.touchIds[metric] = id;
-    }
-    return id;
-  }
-
-  private metric(name: string): number {
-    let id = this.c.metricIds.get(name);
-    if (id === undefined) {
-      id = this.c.metricNames.length;
-      this.c.metricIds.set(name, id);
-      this.c.metricNames.push(name);
-    }
-    return id;
   }
 
   /** The revision of a loan's drawdown, if it was drawn. */
@@ -101,7 +72,7 @@ export class BookProjection {
     const metricsBefore = this.c.metricNames.length;
     let plan: ApplyPlan;
     try {
-      plan = this.plan(recorded);
+      plan = planEvent(this.c, recorded);
     } catch (error) {
       this.forgetMetricsFrom(metricsBefore);
       throw error;
@@ -117,67 +88,6 @@ export class BookProjection {
       if (metric >= count || (touch !== undefined && touch >= count)) delete this.c.touchIds[metric];
     }
     this.c.touchIds.length = Math.min(this.c.touchIds.length, count);
-  }
-
-  /** What folding an event changes, computed without changing anything but the metric registry. */
-  private plan(recorded: RecordedBookEvent): ApplyPlan {
-    const { event, revision } = recorded;
-    if (event.type === 'EventReversed') {
-      const target = this.c.revisionOf.get(event.eventId);
-      if (target === undefined || this.c.reversedAt[target] !== Number.POSITIVE_INFINITY) return { fifo: NO_FIFO, deltas: [] };
-      // The negative point sits at the target's key, so the two cancel exactly from this revision on.
-      const negated: Array<readonly [number, bigint]> = [];
-      for (let i = this.c.deltaStart[target]!; i < this.c.deltaStart[target + 1]!; i++)
-        negated.push([this.c.deltaMetric[i]!, -this.c.deltaValue.get(i)]);
-      const termLoan = this.c.termLoans.plan(event, revision, { target, effectiveAt: this.c.effectiveAt[target]! });
-      const lotTime = this.c.lotTimes.get(target);
-      const lotAt =
-        lotTime === undefined
-          ? undefined
-          : this.lotPoint(lotTime, openingLotDeltas(-this.c.fifoBtc.get(target), -this.c.fifoCost.get(target)));
-      return {
-        fifo: NO_FIFO,
-        deltas: [],
-        reversal: { target, negated, ...(lotAt === undefined ? {} : { lotAt }) },
-        ...(termLoan === undefined ? {} : { termLoan }),
-      };
-    }
-
-    const deltas: Array<readonly [number, bigint]> = [];
-    for (const effect of balanceEffects(event)) {
-      const id = this.metric(effect.key);
-      deltas.push([id, effect.delta], [this.touchOf(id), 1n]);
-    }
-    const fifoChange = fifoPlan(event);
-    for (const [name, delta] of fifoChange.deltas) deltas.push([this.metric(name), delta]);
-    if (event.type === 'LoanDrawn') deltas.push([this.metric(touches(`loan|${event.loanId}`)), 1n]);
-    const fifo: FifoRecord = fifoChange.fifo;
-    const lotAt = fifoChange.lotAt === undefined ? undefined : this.lotPoint(fifoChange.lotAt.time, fifoChange.lotAt.deltas);
-    const termLoan = this.c.termLoans.plan(event, revision);
-    for (const key of termLoan?.touches ?? []) deltas.push([this.touchOf(this.metric(key)), 1n]);
-    const plan: ApplyPlan = { fifo, deltas, ...(termLoan === undefined ? {} : { termLoan }), ...(lotAt === undefined ? {} : { lotAt }) };
-    switch (event.type) {
-      case 'BtcPriceObserved':
-        return { ...plan, price: { effectiveAt: event.effectiveAt, revision, usdPerBtc: event.usdPerBtc } };
-      case 'HoldingsReported':
-        return { ...plan, report: reportRecordOf(event, revision) };
-      case 'ReconciliationToleranceSet':
-        return { ...plan, tolerance: toleranceRecordOf(event, revision) };
-      case 'PriceStalenessSet':
-        return { ...plan, priceMaxAge: { revision, value: event.maxAgeSeconds } };
-      case 'AccountMappingSet': {
-        const { type: _type, effectiveAt: _at, memo: _memo, ...mapping } = event;
-        return { ...plan, accountMapping: { revision, value: mapping } };
-      }
-      case 'LoanDrawn':
-        return { ...plan, loan: [event.loanId, { terms: loanTerms(event), revision }] };
-      default:
-        return plan;
-    }
-  }
-
-  private lotPoint(time: number, deltas: ReadonlyArray<readonly [string, bigint]>): LotPoint {
-    return { time, deltas: deltas.map(([name, delta]) => [this.metric(name), delta] as const) };
   }
 
   /** Commits a plan: appends only, none of which can fail on valid input. */
