@@ -61,22 +61,45 @@ describe('PositionProjector', () => {
   });
 
   it("reports a running rebuild's progress (events folded, log position reached), and nothing once it is done", async () => {
-    const { projector } = await started();
+    // The store holds the rebuild at its second page until the test has looked: no race with the clock.
+    let armed = false;
+    let pages = 0;
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    let paused!: () => void;
+    const atSecondPage = new Promise<void>((resolve) => (paused = resolve));
+    const gated = new Proxy(store, {
+      get(target, property) {
+        if (property === 'readAll')
+          return (options: Parameters<SqliteEventStore['readAll']>[0]) => async () => {
+            if (armed && ++pages === 2) {
+              paused();
+              await held;
+            }
+            return target.readAll(options)();
+          };
+        const value = Reflect.get(target, property, target) as unknown;
+        return typeof value === 'function' ? value.bind(target) : value;
+      },
+    });
+    const projector = new PositionProjector(gated, new FileProjectionSnapshots(snapshotPath()), {
+      readPage: 3,
+      onWarning: () => undefined,
+    });
+    const start = await projector.start()();
+    if (E.isLeft(start)) throw start.left;
     expect(projector.rebuildProgress).toBeUndefined();
+    armed = true;
     const rebuild = projector.rebuild()();
-    let done = false;
-    void rebuild.then(() => (done = true));
-    const seen: Array<{ events: number; checkpoint: bigint }> = [];
-    while (!done) {
-      const progress = projector.rebuildProgress;
-      if (progress !== undefined) seen.push({ ...progress });
-      await new Promise((resolve) => setTimeout(resolve, 0));
-    }
+    await atSecondPage;
+    // One page of three folded (open-book and two payouts), at the log position of the third.
+    const all = await store.readAll()();
+    if (E.isLeft(all)) throw new Error('read failed');
+    expect(projector.rebuildProgress).toEqual({ events: 3, checkpoint: all.right[2]!.logPosition });
+    release();
     const report = await rebuild;
     if (E.isLeft(report)) throw report.left;
-    expect(seen.length).toBeGreaterThan(0);
-    for (let i = 1; i < seen.length; i++) expect(seen[i]!.events).toBeGreaterThanOrEqual(seen[i - 1]!.events);
-    expect(seen[seen.length - 1]!.events).toBeLessThanOrEqual(report.right.fromStore);
+    expect(report.right.fromStore).toBe(8);
     expect(projector.rebuildProgress).toBeUndefined();
     await projector.stop();
   });
