@@ -12,6 +12,7 @@ import { IMPORT_CHUNK } from '../../cli/src/import-commands';
 import { runLoad } from './http-load';
 import { startBareServer, startServer } from './server';
 import { consolePhase } from './console';
+import { twoInstancesPhase } from './two-instances';
 import { STARTUP_TARGET, replayRows, startupResult } from './replay-rows';
 import { int, ms, summarise } from './stats';
 import { DecidedEvent, buildSyntheticBook } from './synthetic-book';
@@ -194,6 +195,7 @@ const httpPhase = async (dir: string) => {
   await httpFramework(dir);
   await httpCommands(dir, 1);
   await httpCommands(dir, 8);
+  await twoInstancesPhase(dir, row);
 };
 
 const importPhase = async (dir: string) => {

@@ -36,12 +36,12 @@ const freePort = (): Promise<number> =>
     });
   });
 
-export const startServer = async (dbPath: string): Promise<BenchServer> => {
+export const startServer = async (dbPath: string, env: NodeJS.ProcessEnv = {}): Promise<BenchServer> => {
   const port = await freePort();
   const started = performance.now();
   const child: ChildProcess = spawn(process.execPath, ['--max-old-space-size=8192', SERVER_ENTRY], {
     // The bench drives thousands of requests a second from one client: a limit far above that keeps the limiter in the measured path.
-    env: { ...process.env, PORT: String(port), TREASURY_DB: dbPath, EVENT_STORE: 'sqlite', RATE_LIMIT_PER_MINUTE: '100000000' },
+    env: { ...process.env, PORT: String(port), TREASURY_DB: dbPath, EVENT_STORE: 'sqlite', RATE_LIMIT_PER_MINUTE: '100000000', ...env },
     stdio: ['ignore', 'ignore', 'pipe'],
   });
   let stderr = '';
