@@ -28,6 +28,17 @@ export const UNMATCHED_ROUTE = 'unmatched';
  * refused before routing (too large, rate-limited) is named too. HEAD is answered by the GET route.
  */
 export const routeTemplate = (request: Pick<IncomingMessage, 'method' | 'url'>): string => {
+  // Asked twice per request (the log line and the HTTP metric): matched once.
+  const cached = (request as { [TEMPLATE]?: string })[TEMPLATE];
+  if (cached !== undefined) return cached;
+  const found = matchTemplate(request);
+  (request as { [TEMPLATE]?: string })[TEMPLATE] = found;
+  return found;
+};
+
+const TEMPLATE = Symbol('routeTemplate');
+
+const matchTemplate = (request: Pick<IncomingMessage, 'method' | 'url'>): string => {
   const method = request.method === 'HEAD' ? 'GET' : (request.method ?? '');
   const path = (request.url ?? '').split('?', 1)[0]!;
   const segments = path.split('/').filter((segment) => segment !== '');
