@@ -1,6 +1,5 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { pinoHttp } from 'pino-http';
 import type { Logger } from './logger';
 import { routeTemplate } from './route-template';
 
@@ -38,19 +37,26 @@ const requestLine = (request: IncomingMessage, response: ServerResponse, duratio
 
 /**
  * One JSON line per request when its response has been sent (or the client went away): method, route
- * template, status, duration in ms, request id. 5xx at error level, the rest at info.
+ * template, status, duration in ms, request id. 5xx (and a client gone before the answer) at error
+ * level, the rest at info. Written straight to the process logger: pino-http's per-request child
+ * loggers cost about a tenth of a small request's CPU in the bench and add nothing this line needs.
  */
-export const requestLog = (logger: Logger) =>
-  pinoHttp({
-    logger,
-    genReqId: assignRequestId,
-    // The line's requestId comes from the child logger pino-http binds it to.
-    customAttributeKeys: { reqId: 'requestId' },
-    quietReqLogger: true,
-    quietResLogger: true,
-    customLogLevel: (_request, response, error) => (error !== undefined || response.statusCode >= 500 ? 'error' : 'info'),
-    customSuccessObject: (request, response, fields: { responseTime: number }) => requestLine(request, response, fields.responseTime),
-    customErrorObject: (request, response, _error, fields: { responseTime: number }) => requestLine(request, response, fields.responseTime),
-    customSuccessMessage: () => 'request',
-    customErrorMessage: () => 'request failed',
-  });
+export const requestLog =
+  (logger: Logger) =>
+  (request: IncomingMessage, response: ServerResponse, next: () => void): void => {
+    const started = process.hrtime.bigint();
+    const requestId = assignRequestId(request, response);
+    let logged = false;
+    const line = () => {
+      if (logged) return;
+      logged = true;
+      const durationMs = Math.round(Number(process.hrtime.bigint() - started) / 1e3) / 1e3;
+      const fields = { requestId, ...requestLine(request, response, durationMs) };
+      if (!response.writableFinished) logger.error(fields, 'request failed');
+      else if (response.statusCode >= 500) logger.error(fields, 'request');
+      else logger.info(fields, 'request');
+    };
+    response.once('finish', line);
+    response.once('close', line);
+    next();
+  };
