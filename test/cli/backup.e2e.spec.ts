@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import Database from 'better-sqlite3';
@@ -124,8 +124,14 @@ describe('CLI backup and restore', () => {
 
   it('restores to a new path: verified, and a server on it answers what the original cut at the head answers', async () => {
     const restored = withAdminKey(join(dir, 'restored', 'treasury.db'), live);
-    const run = await cli(['restore', backup, '--to', restored]);
+    // A running server's snapshot, named by the environment (as in the container): a restore elsewhere
+    // (--to) judges the new file's own snapshot path and leaves this one alone.
+    const runningServersSnapshot = join(dir, 'running.projection');
+    writeFileSync(runningServersSnapshot, 'the running server snapshot');
+    const run = await cli(['restore', backup, '--to', restored], { PROJECTION_SNAPSHOT: runningServersSnapshot });
     expect(run).toMatchObject({ status: 0, stderr: '' });
+    expect(readFileSync(runningServersSnapshot, 'utf8')).toBe('the running server snapshot');
+    expect(run.stdout).toContain(`no projection snapshot at ${restored}.projection`);
     expect(run.stdout).toContain('every hash chain verified');
     expect(run.stdout).toContain(`log head: logPosition ${head} `);
     expect(statSync(restored).mode & 0o777).toBe(0o600);
@@ -165,6 +171,19 @@ describe('CLI backup and restore', () => {
     expect(run.stderr).toContain('hash-mismatch');
     expect(run.stderr).toContain('nothing was restored');
     expect(readdirSync(dirname(target))).toEqual([]);
+  });
+
+  it("leaves nothing at the backup's name (nor beside it) when the store cannot be opened, and never overwrites a backup", async () => {
+    const unopenable = join(dir, 'not-a-store');
+    mkdirSync(join(unopenable, 'treasury.db'), { recursive: true }); // a directory where the file should be
+    const target = join(dir, 'failed', 'backup.db');
+    mkdirSync(dirname(target));
+    const run = await cli(['backup', target], { TREASURY_DB: join(unopenable, 'treasury.db') });
+    expect(run.status).toBe(2);
+    expect(run.stderr).toContain('cannot open the store');
+    expect(readdirSync(dirname(target))).toEqual([]);
+    const again = await cli(['backup', backup], { TREASURY_DB: live });
+    expect([again.status, again.stderr]).toEqual([2, `${backup} exists: a backup never overwrites a file\n`]);
   });
 
   it('never restores over an existing store', async () => {

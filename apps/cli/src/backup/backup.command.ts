@@ -1,4 +1,6 @@
-import { closeSync, constants, existsSync, fchmodSync, openSync, rmSync } from 'node:fs';
+import { randomUUID } from 'node:crypto';
+import { closeSync, constants, existsSync, fchmodSync, fsyncSync, linkSync, openSync, rmSync } from 'node:fs';
+import { dirname } from 'node:path';
 import * as E from 'fp-ts/Either';
 import { SqliteEventStore } from '@treasury/event-store-sqlite';
 import { storeConfigFromEnv } from '@treasury/startup';
@@ -53,35 +55,66 @@ export const runBackup = async (argv: ReadonlyArray<string>, env: NodeJS.Process
     console.error(`no store at ${source.right} (TREASURY_DB)`);
     return 2;
   }
+  if (existsSync(file)) {
+    console.error(`${file} exists: a backup never overwrites a file`);
+    return 2;
+  }
+  // The store first: a store that cannot be opened (permissions, say) leaves nothing behind.
+  let live: SqliteEventStore;
   try {
-    createPrivately(file);
+    live = new SqliteEventStore(source.right);
   } catch (error) {
+    console.error(`cannot open the store ${source.right}: ${error instanceof Error ? error.message : String(error)}`);
+    return 2;
+  }
+  // Written and checked under a name of its own, and given the backup's name only when whole: an
+  // interrupted backup never sits where a rotation script would take it for a good one.
+  const partial = `${file}.partial-${randomUUID().slice(0, 8)}`;
+  const removePartial = () => {
+    for (const suffix of ['', '-journal', '-wal', '-shm']) rmSync(`${partial}${suffix}`, { force: true });
+  };
+  try {
+    createPrivately(partial);
+    await live.backupTo(partial);
+  } catch (error) {
+    removePartial();
+    console.error(`cannot back up to ${file}: ${error instanceof Error ? error.message : String(error)}`);
+    return 2;
+  } finally {
+    await live.close();
+  }
+  const copy = new SqliteEventStore(partial);
+  let outcome: number;
+  try {
+    const scan = await scanStore(copy);
+    if (E.isLeft(scan)) throw new Error(`reading the copy: ${scan.left}`);
+    const broken = brokenChains(scan.right);
+    outcome = broken.length > 0 ? 1 : 0;
+    console.log(`backed up ${source.right} to ${file} (mode 0600)`);
+    for (const line of describeScan(scan.right)) console.log(line);
+    if (broken.length > 0) console.error(`${broken.length} hash chain(s) broken in the store as copied: restore will refuse this backup`);
+  } catch (error) {
+    await copy.close();
+    removePartial();
+    throw error;
+  }
+  await copy.close();
+  try {
+    // link, not rename: it fails rather than replace a file that appeared at the name meanwhile.
+    linkSync(partial, file);
+  } catch (error) {
+    removePartial();
     const code = (error as NodeJS.ErrnoException).code;
     console.error(code === 'EEXIST' ? `${file} exists: a backup never overwrites a file` : `cannot create ${file}: ${String(error)}`);
     return 2;
   }
-  const live = new SqliteEventStore(source.right);
+  removePartial();
+  // The new name is durable only once its directory is.
+  const directory = openSync(dirname(file), 'r');
   try {
-    await live.backupTo(file);
-  } catch (error) {
-    rmSync(file, { force: true });
-    throw error;
+    fsyncSync(directory);
   } finally {
-    await live.close();
+    closeSync(directory);
   }
-  const copy = new SqliteEventStore(file);
-  try {
-    const scan = await scanStore(copy);
-    if (E.isLeft(scan)) throw new Error(`reading the copy: ${scan.left}`);
-    console.log(`backed up ${source.right} to ${file} (mode 0600)`);
-    for (const line of describeScan(scan.right)) console.log(line);
-    const broken = brokenChains(scan.right);
-    if (broken.length > 0) {
-      console.error(`${broken.length} hash chain(s) broken in the store as copied: restore will refuse this backup`);
-      return 1;
-    }
-    return 0;
-  } finally {
-    await copy.close();
-  }
+  return outcome;
 };

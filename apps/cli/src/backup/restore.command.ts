@@ -62,11 +62,17 @@ const removeWithSideFiles = (path: string): void => {
   for (const suffix of ['', ...SIDE_FILES]) rmSync(`${path}${suffix}`, { force: true });
 };
 
-/** Where a restore goes: --to, else the store the environment names (as the server would open it), with that store's snapshot path. */
+/**
+ * Where a restore goes: --to, else the store the environment names (as the server would open it), with
+ * that store's snapshot path. With --to the snapshot is the new file's own (`<to>.projection`), never
+ * PROJECTION_SNAPSHOT: in a container that variable names the running server's snapshot, which a
+ * restore beside it must not judge (and delete) against another store.
+ */
 const restoreTarget = (to: string | undefined, env: NodeJS.ProcessEnv): E.Either<string, { db: string; snapshot: string | undefined }> => {
   const db = to === undefined ? sqlitePathFromEnv(env) : E.right(to);
   if (E.isLeft(db)) return db;
-  const config = storeConfigFromEnv({ ...env, EVENT_STORE: 'sqlite', TREASURY_DB: db.right });
+  const ownSnapshot = to === undefined ? {} : { PROJECTION_SNAPSHOT: undefined };
+  const config = storeConfigFromEnv({ ...env, EVENT_STORE: 'sqlite', TREASURY_DB: db.right, ...ownSnapshot });
   if (E.isLeft(config)) return config;
   return E.right({ db: db.right, snapshot: config.right.projectionSnapshotPath });
 };
