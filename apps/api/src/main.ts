@@ -37,4 +37,16 @@ const main = async (): Promise<void> => {
   log.info(`treasury-engine listening on http://${shown}:${config.right.port}${exposure} (${store}); OpenAPI at /docs`);
 };
 
-void main();
+// A start that fails (the store unreachable, say) ends the process with one line and exit code 1, for
+// the supervisor (systemd, compose's restart policy) to try again, never as an unhandled rejection.
+main().catch((error: unknown) => {
+  console.error(
+    JSON.stringify({
+      level: 'fatal',
+      time: new Date().toISOString(),
+      service: 'treasury-engine',
+      msg: `start failed: ${error instanceof Error ? error.message : String(error)}`,
+    }),
+  );
+  process.exit(1);
+});
