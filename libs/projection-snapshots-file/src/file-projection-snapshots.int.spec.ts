@@ -1,4 +1,4 @@
-import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as E from 'fp-ts/Either';
@@ -35,5 +35,22 @@ describe('FileProjectionSnapshots', () => {
     expect(findings.every((finding) => (finding as unknown as { note: string }).note.startsWith(`${storeId}-`))).toBe(true);
     expect(storeId).toBe(Number(checkpoint) % 2 === 0 ? 'store-a' : 'store-b');
     expect(readdirSync(dir)).toEqual(['treasury.db.projection']);
+  });
+  it("removes the temporary files of saves that were killed, once they are old, and no one else's", async () => {
+    const path = join(dir, 'treasury.db.projection');
+    const killed = `${path}.4242.deadbeef.tmp`;
+    const inProgress = `${path}.4243.cafebabe.tmp`;
+    const unrelated = join(dir, 'other.db.projection.4244.0badf00d.tmp');
+    for (const file of [killed, inProgress, unrelated]) writeFileSync(file, 'partial');
+    const hourAgo = new Date(Date.now() - 60 * 60_000);
+    utimesSync(killed, hourAgo, hourAgo);
+    utimesSync(unrelated, hourAgo, hourAgo);
+    const saved = await new FileProjectionSnapshots(path).save(snapshot('store-a', 1n))();
+    expect(E.isRight(saved)).toBe(true);
+    expect(readdirSync(dir).sort()).toEqual([
+      'other.db.projection.4244.0badf00d.tmp',
+      'treasury.db.projection',
+      'treasury.db.projection.4243.cafebabe.tmp',
+    ]);
   });
 });

@@ -1,6 +1,6 @@
 import { createHash, randomUUID } from 'node:crypto';
-import { mkdir, open, readFile, rename, rm } from 'node:fs/promises';
-import { dirname } from 'node:path';
+import { mkdir, open, readFile, readdir, rename, rm, stat } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
 import { deserialize, serialize } from 'node:v8';
 import * as TE from 'fp-ts/TaskEither';
 import { ProjectionSnapshot, ProjectionSnapshots } from '@treasury/application';
@@ -71,10 +71,25 @@ export class FileProjectionSnapshots extends ProjectionSnapshots {
     }, toError);
   }
 
+  /** Removes this path's temporary files left by saves that never finished (each is a whole snapshot's size). */
+  private async removeStaleTemporaries(): Promise<void> {
+    const prefix = `${basename(this.path)}.`;
+    for (const name of await readdir(dirname(this.path))) {
+      if (!name.startsWith(prefix) || !name.endsWith('.tmp')) continue;
+      const path = join(dirname(this.path), name);
+      const modified = await stat(path).then(
+        (info) => info.mtimeMs,
+        () => undefined,
+      );
+      if (modified !== undefined && Date.now() - modified > STALE_TEMPORARY_MS) await rm(path, { force: true });
+    }
+  }
+
   save(snapshot: ProjectionSnapshot): TE.TaskEither<Error, void> {
     return TE.tryCatch(async () => {
       const content = serialize({ ...snapshot, checkpoint: snapshot.checkpoint.toString() } satisfies SnapshotContent);
       await mkdir(dirname(this.path), { recursive: true });
+      await this.removeStaleTemporaries();
       // A name of its own per save (and 'wx': never someone else's file), so two processes that were
       // given the same path by mistake cannot write into one temporary file and rename a mix of both.
       const temporary = `${this.path}.${process.pid}.${randomUUID().slice(0, 8)}.tmp`;
@@ -96,5 +111,8 @@ export class FileProjectionSnapshots extends ProjectionSnapshots {
     }, toError);
   }
 }
+
+/** A temporary file older than this is left over from a save that was killed (SIGKILL, out of memory). */
+const STALE_TEMPORARY_MS = 10 * 60_000;
 
 const toError = (error: unknown): Error => (error instanceof Error ? error : new Error(String(error)));
