@@ -23,7 +23,8 @@ export const requestIdOf = (request: IncomingMessage): string => {
 const assignRequestId = (request: IncomingMessage, response: ServerResponse): string => {
   const id = requestIdOf(request);
   response.setHeader('X-Request-Id', id);
-  if (request.headers['x-correlation-id'] === undefined) request.headers['x-correlation-id'] = id;
+  // An empty header counts as none: events must not carry '' as their correlation id.
+  if (!request.headers['x-correlation-id']) request.headers['x-correlation-id'] = id;
   return id;
 };
 
