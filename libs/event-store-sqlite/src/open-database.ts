@@ -8,22 +8,27 @@ const FILE_MODE = 0o600;
 const sleeper = new Int32Array(new SharedArrayBuffer(4));
 
 /**
- * Creates the database file readable and writable by its owner only, whatever the process umask; SQLite
- * gives its -wal and -shm files the database file's mode. An existing file is left as it is.
+ * Creates `path` empty, readable and writable by its owner only whatever the process umask, and fails
+ * (EEXIST) if anything is there. The store's database file is made this way (SQLite gives its -wal and
+ * -shm files the database file's mode), and so is a backup, which never overwrites.
  */
-const createPrivately = (path: string): void => {
-  mkdirSync(dirname(path), { recursive: true });
-  let fd: number;
+export const createPrivateFile = (path: string): void => {
+  const fd = openSync(path, constants.O_CREAT | constants.O_EXCL | constants.O_WRONLY, FILE_MODE);
   try {
-    fd = openSync(path, constants.O_CREAT | constants.O_EXCL | constants.O_WRONLY, FILE_MODE);
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'EEXIST') return;
-    throw error;
-  }
-  try {
+    // The mode given to open is masked by the umask; this one is not.
     fchmodSync(fd, FILE_MODE);
   } finally {
     closeSync(fd);
+  }
+};
+
+/** The database file, created privately if missing; an existing file is left as it is. */
+const createPrivately = (path: string): void => {
+  mkdirSync(dirname(path), { recursive: true });
+  try {
+    createPrivateFile(path);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
   }
 };
 

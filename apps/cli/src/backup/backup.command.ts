@@ -1,15 +1,13 @@
 import { randomUUID } from 'node:crypto';
-import { closeSync, constants, existsSync, fchmodSync, fsyncSync, linkSync, openSync, rmSync } from 'node:fs';
+import { closeSync, existsSync, fsyncSync, linkSync, openSync, rmSync } from 'node:fs';
 import { dirname } from 'node:path';
 import * as E from 'fp-ts/Either';
-import { SqliteEventStore } from '@treasury/event-store-sqlite';
+import { SqliteEventStore, createPrivateFile } from '@treasury/event-store-sqlite';
 import { storeConfigFromEnv } from '@treasury/startup';
 import { brokenChains, describeScan, scanStore } from './chain-scan';
 
 export const BACKUP_USAGE = `  npm run cli -- backup <file>                    online copy of the SQLite store (TREASURY_DB) while the server runs
   npm run cli -- restore <backup> [--to <db>]     verify a backup and put it in place at a path where no store exists`;
-
-const FILE_MODE = 0o600;
 
 /** The SQLite file the environment names; backup and restore are for the embedded store only. */
 export const sqlitePathFromEnv = (env: NodeJS.ProcessEnv): E.Either<string, string> => {
@@ -20,17 +18,6 @@ export const sqlitePathFromEnv = (env: NodeJS.ProcessEnv): E.Either<string, stri
     return E.left('backup and restore copy the SQLite store; for EventStoreDB use its own backup procedure (see the README)');
   if (eventStore.path === ':memory:') return E.left('TREASURY_DB=:memory: has nothing to back up');
   return E.right(eventStore.path);
-};
-
-/** Creates `path` empty with mode 0600, failing if anything is there: a backup never overwrites. */
-const createPrivately = (path: string): void => {
-  const fd = openSync(path, constants.O_CREAT | constants.O_EXCL | constants.O_WRONLY, FILE_MODE);
-  try {
-    // The mode given to open is masked by the umask; this one is not.
-    fchmodSync(fd, FILE_MODE);
-  } finally {
-    closeSync(fd);
-  }
 };
 
 /**
@@ -74,7 +61,7 @@ export const runBackup = async (argv: ReadonlyArray<string>, env: NodeJS.Process
     for (const suffix of ['', '-journal', '-wal', '-shm']) rmSync(`${partial}${suffix}`, { force: true });
   };
   try {
-    createPrivately(partial);
+    createPrivateFile(partial);
     await live.backupTo(partial);
   } catch (error) {
     removePartial();

@@ -1,10 +1,10 @@
 import * as E from 'fp-ts/Either';
 import * as TE from 'fp-ts/TaskEither';
 import type { BookProjection } from '@treasury/projections';
-import { EventStore, EventSubscription, SubscriptionDrop, storeErrorMessage } from '@treasury/event-store';
+import { EventStore, EventSubscription, SubscriptionDrop } from '@treasury/event-store';
 import { LogFinding, NoProjectionSnapshots, ProjectionSnapshot, ProjectionSnapshots } from '../ports/projection-snapshots';
 import { BookFailure, ProjectionState } from './projection-state';
-import { chooseSnapshot } from './snapshot-choice';
+import { chooseSnapshot, storeFailure } from './snapshot-choice';
 
 export interface ProjectorOptions {
   /** Save a snapshot once this many events were folded since the last one (and on stop) ... */
@@ -54,7 +54,6 @@ const SLICE_MS = 8;
 
 const toError = (error: unknown): Error => (error instanceof Error ? error : new Error(String(error)));
 const yieldToEventLoop = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
-const storeFailure = (what: string, error: Parameters<typeof storeErrorMessage>[0]) => new Error(`${what}: ${storeErrorMessage(error)}`);
 
 /**
  * Drives the position projections from the event log through the store port only (read-all to catch

@@ -11,7 +11,9 @@ import type { SnapshotUse } from './position-projector';
  * Split from position-projector.ts; findings about vanished events hold whatever is decided.
  */
 
-const storeFailure = (what: string, error: Parameters<typeof storeErrorMessage>[0]) => new Error(`${what}: ${storeErrorMessage(error)}`);
+/** A store read that failed, as the projector reports it: what it was doing, then the store's own message. */
+export const storeFailure = (what: string, error: Parameters<typeof storeErrorMessage>[0]) =>
+  new Error(`${what}: ${storeErrorMessage(error)}`);
 
 /** Decides whether a loaded snapshot may be used; findings about vanished events hold whatever is decided. */
 export const chooseSnapshot = async (
